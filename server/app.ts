@@ -1,0 +1,53 @@
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { requestId } from 'hono/request-id';
+import { audit } from './audit/log';
+import type { Deps } from './deps';
+import { AppError } from './errors';
+import type { AppEnv } from './http/env';
+import { errorHandler, notFoundHandler } from './http/errors';
+import { opsRoutes } from './ops/routes';
+
+const MB = 1024 * 1024;
+/** Routes that take large bodies, with their own limit. */
+const largeBodies: Record<string, number> = { '/v1/directory/import': 100 * MB };
+
+const tooLarge = (limit: number) => () => {
+  throw new AppError(413, 'payloadTooLarge', `The request body is larger than ${limit / MB} MB.`);
+};
+
+/** Builds the Hono app from its dependencies; no module-level state. */
+export function createApp(deps: Deps) {
+  const app = new Hono<AppEnv>();
+  app.use(requestId());
+  app.use(async (c, next) => {
+    const started = performance.now();
+    await next();
+    deps.log({ level: 'info', requestId: c.get('requestId'), method: c.req.method, path: c.req.path, status: c.res.status, ms: Math.round((performance.now() - started) * 10) / 10 });
+  });
+  app.use(async (c, next) => {
+    const limit = largeBodies[c.req.path] ?? MB;
+    return bodyLimit({ maxSize: limit, onError: tooLarge(limit) })(c, next);
+  });
+
+  app.onError(
+    errorHandler(async (error, c) => {
+      const principal = c.get('principal');
+      if (error.status !== 403 || !principal) return;
+      await audit(deps.database, {
+        tenantId: principal.tenantId,
+        actorAccountId: principal.accountId,
+        action: `${c.req.method} ${c.req.routePath}`,
+        target: c.req.path,
+        outcome: 'denied',
+        details: { message: error.message },
+        at: deps.now(),
+      });
+    }, deps.log),
+  );
+  app.notFound(notFoundHandler);
+
+  return app.route('/', opsRoutes(deps));
+}
+
+export type App = ReturnType<typeof createApp>;

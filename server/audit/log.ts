@@ -1,0 +1,22 @@
+import type { Database, Tx } from '../db/client';
+import { auditLog } from '../db/schema';
+
+export interface AuditEntry {
+  tenantId: string;
+  actorAccountId: string | null;
+  action: string;
+  target?: string | null;
+  outcome: 'success' | 'denied' | 'rejected' | 'failed';
+  details?: Record<string, unknown>;
+  at: number;
+}
+
+/** Records an entry inside the caller's transaction, so it commits (or not) with the change it describes. */
+export async function auditIn(tx: Tx, entry: AuditEntry): Promise<void> {
+  await tx.insert(auditLog).values({ ...entry, target: entry.target ?? null, details: entry.details ?? null });
+}
+
+/** Records an entry on its own, for refusals that change nothing else. */
+export function audit(database: Database, entry: AuditEntry): Promise<void> {
+  return database.write((tx) => auditIn(tx, entry));
+}

@@ -1,0 +1,33 @@
+import { z } from 'zod';
+
+const port = z.coerce.number().int().min(0).max(65535);
+const dbUrl = z
+  .string()
+  .regex(/^(file:|libsql:\/\/|https?:\/\/|wss?:\/\/)/, 'must be file:PATH, libsql://HOST, http(s)://HOST or ws(s)://HOST');
+const optionalPath = z.string().min(1).optional();
+
+export const configSchema = z.object({
+  HERALD_DB_URL: dbUrl.default('file:data/herald.db'),
+  HERALD_DB_AUTH_TOKEN: z.string().min(1).optional(),
+  HERALD_HOST: z.string().min(1).default('127.0.0.1'),
+  HERALD_PORT: port.default(8787),
+  HERALD_LOG: z.enum(['json', 'silent']).default('json'),
+  HERALD_APNS_KEY_FILE: optionalPath,
+  HERALD_APNS_KEY_ID: z.string().min(1).optional(),
+  HERALD_APNS_TEAM_ID: z.string().min(1).optional(),
+  HERALD_APNS_TOPIC: z.string().min(1).optional(),
+  HERALD_APNS_ORIGIN: z.url().default('https://api.push.apple.com'),
+  HERALD_FCM_SERVICE_ACCOUNT_FILE: optionalPath,
+  HERALD_FCM_ORIGIN: z.url().optional(),
+});
+
+export type Config = z.output<typeof configSchema>;
+
+/** Parses the environment; a bad value throws an error that names the variable. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const present = Object.fromEntries(Object.entries(env).filter(([k, v]) => k.startsWith('HERALD_') && v !== ''));
+  const parsed = configSchema.safeParse(present);
+  if (parsed.success) return parsed.data;
+  const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+  throw new Error(`Invalid configuration:\n${lines.join('\n')}`);
+}

@@ -1,0 +1,51 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createClient, type Client } from '@libsql/client';
+import { drizzle, type LibSQLDatabase } from 'drizzle-orm/libsql';
+import { migrate } from 'drizzle-orm/libsql/migrator';
+import * as schema from './schema';
+
+export type Db = LibSQLDatabase<typeof schema>;
+export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
+
+export interface Database {
+  db: Db;
+  client: Client;
+  /**
+   * Runs `fn` in a write transaction (BEGIN IMMEDIATE). Write transactions are serialised
+   * within the process: concurrent libSQL write transactions on one client collide and can
+   * leave a connection broken, which would silently break exact quotas. Other processes on
+   * the same file wait on the busy timeout.
+   */
+  write<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
+  close(): void;
+}
+
+export const migrationsFolder = fileURLToPath(new URL('./migrations', import.meta.url));
+
+export function openDatabase(url: string, authToken?: string): Database {
+  if (url.startsWith('file:')) {
+    const path = url.slice('file:'.length);
+    if (path && path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  }
+  const client = createClient({ url, authToken, timeout: 5000 });
+  const db = drizzle(client, { schema });
+  let tail: Promise<unknown> = Promise.resolve();
+  return {
+    db,
+    client,
+    write(fn) {
+      const run = tail.then(() => db.transaction(fn));
+      tail = run.catch(() => undefined);
+      return run;
+    },
+    close: () => client.close(),
+  };
+}
+
+/** Applies the committed drizzle migrations; WAL lets readers proceed while one process writes. */
+export async function migrateDatabase(database: Database): Promise<void> {
+  if (database.client.protocol === 'file') await database.client.execute('PRAGMA journal_mode=WAL');
+  await migrate(database.db, { migrationsFolder });
+}

@@ -1,0 +1,221 @@
+import { sql } from 'drizzle-orm';
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { deliveryStatuses } from '../../shared/schemas';
+
+/** Epoch milliseconds; every timestamp in Herald is stored this way. */
+const ms = (name: string) => integer(name, { mode: 'number' });
+const now = sql`(cast(unixepoch('subsec') * 1000 as integer))`;
+
+export const tenants = sqliteTable('tenants', {
+  id: text('id').primaryKey(),
+  name: text('name').notNull(),
+  groupSendsPerHour: integer('group_sends_per_hour').notNull().default(25),
+  deviceSendsPerHour: integer('device_sends_per_hour').notNull().default(10),
+  retainMessageTextDays: integer('retain_message_text_days').notNull().default(30),
+  pushTtlHours: integer('push_ttl_hours').notNull().default(24),
+  contentFreePush: integer('content_free_push', { mode: 'boolean' }).notNull().default(false),
+  createdAt: ms('created_at').notNull().default(now),
+});
+
+export const accounts = sqliteTable(
+  'accounts',
+  {
+    id: text('id').primaryKey(),
+    tenantId: text('tenant_id').notNull().references(() => tenants.id),
+    email: text('email').notNull(),
+    displayName: text('display_name').notNull(),
+    createdAt: ms('created_at').notNull().default(now),
+  },
+  (t) => [uniqueIndex('accounts_tenant_email').on(t.tenantId, t.email)],
+);
+
+export const apiTokens = sqliteTable(
+  'api_tokens',
+  {
+    id: text('id').primaryKey(),
+    tenantId: text('tenant_id').notNull(),
+    accountId: text('account_id').notNull().references(() => accounts.id),
+    name: text('name').notNull(),
+    /** sha256 of the secret; the secret itself is never stored. */
+    hash: text('hash').notNull(),
+    createdAt: ms('created_at').notNull().default(now),
+    lastUsedAt: ms('last_used_at'),
+    revokedAt: ms('revoked_at'),
+  },
+  (t) => [uniqueIndex('api_tokens_hash').on(t.hash), index('api_tokens_account').on(t.tenantId, t.accountId)],
+);
+
+/** Custom roles only; the built-in roles live in shared/permissions.ts. */
+export const roles = sqliteTable('roles', {
+  id: text('id').primaryKey(),
+  tenantId: text('tenant_id').notNull(),
+  displayName: text('display_name').notNull(),
+  /** JSON array of permission names. */
+  permissions: text('permissions', { mode: 'json' }).$type<string[]>().notNull(),
+  createdAt: ms('created_at').notNull().default(now),
+});
+
+export const roleAssignments = sqliteTable('role_assignments', {
+  id: text('id').primaryKey(),
+  tenantId: text('tenant_id').notNull(),
+  roleId: text('role_id').notNull(),
+  /** JSON `{type:'all'}` or `{type:'groups', groupIds}`. */
+  scope: text('scope', { mode: 'json' })
+    .$type<{ type: 'all' } | { type: 'groups'; groupIds: string[] }>()
+    .notNull(),
+  createdAt: ms('created_at').notNull().default(now),
+});
+
+export const roleAssignmentAccounts = sqliteTable(
+  'role_assignment_accounts',
+  {
+    assignmentId: text('assignment_id').notNull().references(() => roleAssignments.id, { onDelete: 'cascade' }),
+    accountId: text('account_id').notNull().references(() => accounts.id, { onDelete: 'cascade' }),
+  },
+  (t) => [primaryKey({ columns: [t.assignmentId, t.accountId] }), index('raa_account').on(t.accountId)],
+);
+
+export const users = sqliteTable(
+  'users',
+  {
+    tenantId: text('tenant_id').notNull(),
+    id: text('id').notNull(),
+    upn: text('upn').notNull(),
+    displayName: text('display_name').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.id] }), index('users_upn').on(t.tenantId, t.upn)],
+);
+
+export const groups = sqliteTable(
+  'groups',
+  {
+    tenantId: text('tenant_id').notNull(),
+    id: text('id').notNull(),
+    displayName: text('display_name').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.id] }), index('groups_name').on(t.tenantId, t.displayName)],
+);
+
+export const groupMembers = sqliteTable(
+  'group_members',
+  {
+    tenantId: text('tenant_id').notNull(),
+    groupId: text('group_id').notNull(),
+    memberType: text('member_type', { enum: ['user', 'device', 'group'] }).notNull(),
+    memberId: text('member_id').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.groupId, t.memberType, t.memberId] }),
+    index('group_members_member').on(t.tenantId, t.memberType, t.memberId, t.groupId),
+  ],
+);
+
+export const devices = sqliteTable(
+  'devices',
+  {
+    tenantId: text('tenant_id').notNull(),
+    id: text('id').notNull(),
+    name: text('name').notNull(),
+    platform: text('platform', { enum: ['ios', 'ipados', 'android', 'macos', 'windows'] }).notNull(),
+    enrolledByUserId: text('enrolled_by_user_id'),
+    managementState: text('management_state', { enum: ['enrolled', 'unenrolled'] }).notNull(),
+    app: text('app', { enum: ['companyPortal', 'intuneApp'] }),
+    appVersion: text('app_version'),
+    pushService: text('push_service', { enum: ['apns', 'fcm'] }),
+    pushToken: text('push_token'),
+    /** Set when a provider reported the token invalid; cleared by the next check-in with a token. */
+    pushTokenInvalidAt: ms('push_token_invalid_at'),
+    notificationsPermitted: integer('notifications_permitted', { mode: 'boolean' }).notNull().default(true),
+    serialNumber: text('serial_number'),
+    /** sha256 of the device credential secret. */
+    credentialHash: text('credential_hash'),
+    lastCheckinAt: ms('last_checkin_at'),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.id] }),
+    index('devices_audience').on(
+      t.tenantId,
+      t.enrolledByUserId,
+      t.managementState,
+      t.notificationsPermitted,
+      t.pushService,
+      t.platform,
+    ),
+    index('devices_name').on(t.tenantId, t.name),
+    index('devices_serial').on(t.tenantId, t.serialNumber),
+  ],
+);
+
+export const notifications = sqliteTable(
+  'notifications',
+  {
+    id: text('id').primaryKey(),
+    tenantId: text('tenant_id').notNull(),
+    senderAccountId: text('sender_account_id').notNull(),
+    kind: text('kind', { enum: ['groups', 'device'] }).notNull(),
+    /** Group ids (JSON array) for a group send. */
+    groupIds: text('group_ids', { mode: 'json' }).$type<string[]>(),
+    deviceId: text('device_id'),
+    /** Null once erased by the tenant's retention setting. */
+    title: text('title'),
+    body: text('body'),
+    titleLength: integer('title_length').notNull(),
+    bodyLength: integer('body_length').notNull(),
+    audienceUsers: integer('audience_users').notNull(),
+    audienceDevices: integer('audience_devices').notNull(),
+    /** JSON `{ reason: count }`. */
+    skipped: text('skipped', { mode: 'json' }).$type<Record<string, number>>().notNull(),
+    via: text('via', { enum: ['api', 'graph'] }).notNull(),
+    createdAt: ms('created_at').notNull(),
+    expiresAt: ms('expires_at').notNull(),
+    textErasedAt: ms('text_erased_at'),
+  },
+  (t) => [
+    index('notifications_tenant_created').on(t.tenantId, t.createdAt),
+    index('notifications_quota_groups').on(t.tenantId, t.kind, t.createdAt),
+    index('notifications_quota_device').on(t.tenantId, t.deviceId, t.createdAt),
+  ],
+);
+
+
+export const deliveries = sqliteTable(
+  'deliveries',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    tenantId: text('tenant_id').notNull(),
+    notificationId: text('notification_id').notNull(),
+    deviceId: text('device_id').notNull(),
+    userId: text('user_id'),
+    status: text('status', { enum: deliveryStatuses }).notNull(),
+    reason: text('reason'),
+    attempts: integer('attempts').notNull().default(0),
+    /** Which provider handled it: apns, fcm or simulator. */
+    provider: text('provider'),
+    /** e.g. `appUpdateRequired` when an old Android app got the update prompt instead. */
+    fallback: text('fallback'),
+    nextAttemptAt: ms('next_attempt_at'),
+    leaseUntil: ms('lease_until'),
+    updatedAt: ms('updated_at').notNull(),
+    sentAt: ms('sent_at'),
+  },
+  (t) => [
+    index('deliveries_due').on(t.status, t.nextAttemptAt),
+    index('deliveries_notification').on(t.notificationId, t.status, t.id),
+    index('deliveries_device').on(t.tenantId, t.deviceId, t.id),
+  ],
+);
+
+export const auditLog = sqliteTable(
+  'audit_log',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    tenantId: text('tenant_id').notNull(),
+    actorAccountId: text('actor_account_id'),
+    action: text('action').notNull(),
+    target: text('target'),
+    outcome: text('outcome').notNull(),
+    details: text('details', { mode: 'json' }).$type<Record<string, unknown>>(),
+    at: ms('at').notNull(),
+  },
+  (t) => [index('audit_tenant_id').on(t.tenantId, t.id)],
+);

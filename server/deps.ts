@@ -1,0 +1,14 @@
+import type { Database } from './db/client';
+
+export type Logger = (entry: Record<string, unknown>) => void;
+
+/** Everything the app needs from the outside; `main` wires real ones, tests their own. */
+export interface Deps {
+  database: Database;
+  /** Epoch milliseconds; tests move it to cross quota windows and retention. */
+  now: () => number;
+  log: Logger;
+}
+
+export const jsonLogger: Logger = (entry) => process.stdout.write(JSON.stringify({ time: new Date().toISOString(), ...entry }) + '\n');
+export const silentLogger: Logger = () => {};

@@ -1,0 +1,9 @@
+import type { Principal } from '../rbac/principal';
+
+/** Hono environment shared by every route: what middleware puts in `c.var`. */
+export interface AppEnv {
+  Variables: {
+    principal: Principal;
+    requestId: string;
+  };
+}

@@ -1,0 +1,46 @@
+import type { ErrorHandler, NotFoundHandler } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { AppError } from '../errors';
+import type { Logger } from '../deps';
+import type { AppEnv } from './env';
+
+const codeForStatus: Record<number, string> = {
+  400: 'invalidRequest',
+  401: 'unauthenticated',
+  403: 'forbidden',
+  404: 'notFound',
+  413: 'payloadTooLarge',
+  415: 'unsupportedMediaType',
+};
+
+export type ErrorListener = (err: AppError, c: Parameters<ErrorHandler<AppEnv>>[1]) => Promise<void> | void;
+
+/** Maps every failure to `{"error":{"code","message"}}`; unexpected ones are logged and become a 500 without internals. */
+export function errorHandler(onAppError: ErrorListener, log: Logger): ErrorHandler<AppEnv> {
+  return async (err, c) => {
+    let error: AppError;
+    if (err instanceof AppError) error = err;
+    else if (err instanceof HTTPException && err.status < 500) {
+      const status = err.status as ContentfulStatusCode;
+      const message = /malformed json/i.test(err.message) ? 'The request body is not valid JSON.' : err.message;
+      error = new AppError(status, codeForStatus[status] ?? 'invalidRequest', message || 'Invalid request.');
+    } else {
+      log({ level: 'error', requestId: c.get('requestId'), msg: 'unhandled error', error: String(err?.stack ?? err) });
+      error = new AppError(500, 'internalError', 'Something went wrong on the server; the request id is ' + c.get('requestId'));
+    }
+    try {
+      await onAppError(error, c);
+    } catch (listenerError) {
+      log({ level: 'error', msg: 'error listener failed', error: String(listenerError) });
+    }
+    const body: { error: { code: string; message: string; details?: unknown } } = {
+      error: { code: error.code, message: error.message },
+    };
+    if (error.details !== undefined) body.error.details = error.details;
+    return c.json(body, error.status, error.headers);
+  };
+}
+
+export const notFoundHandler: NotFoundHandler<AppEnv> = (c) =>
+  c.json({ error: { code: 'notFound', message: `No route for ${c.req.method} ${c.req.path}.` } }, 404);

@@ -1,0 +1,53 @@
+import { and, eq, isNull } from 'drizzle-orm';
+import { createMiddleware } from 'hono/factory';
+import { BUILT_IN_ROLES, type Permission } from '../../shared/permissions';
+import type { Database } from '../db/client';
+import { accounts, apiTokens, roleAssignmentAccounts, roleAssignments, roles, tenants } from '../db/schema';
+import { unauthenticated } from '../errors';
+import type { AppEnv } from '../http/env';
+import { hashSecret } from '../secrets';
+import type { Grant, Principal } from './principal';
+
+const builtIn = new Map(BUILT_IN_ROLES.map((r) => [r.id, r]));
+
+/** Loads the caller behind a bearer token, or null for a missing, unknown or revoked one. */
+export async function principalForToken(database: Database, token: string): Promise<Principal | null> {
+  const { db } = database;
+  const [row] = await db
+    .select({
+      tokenId: apiTokens.id,
+      tenantId: apiTokens.tenantId,
+      accountId: accounts.id,
+      email: accounts.email,
+      tenantName: tenants.name,
+    })
+    .from(apiTokens)
+    .innerJoin(accounts, eq(accounts.id, apiTokens.accountId))
+    .innerJoin(tenants, eq(tenants.id, apiTokens.tenantId))
+    .where(and(eq(apiTokens.hash, hashSecret(token)), isNull(apiTokens.revokedAt)));
+  if (!row) return null;
+  const assigned = await db
+    .select({ roleId: roleAssignments.roleId, scope: roleAssignments.scope, custom: roles.permissions })
+    .from(roleAssignmentAccounts)
+    .innerJoin(roleAssignments, eq(roleAssignments.id, roleAssignmentAccounts.assignmentId))
+    .leftJoin(roles, and(eq(roles.id, roleAssignments.roleId), eq(roles.tenantId, roleAssignments.tenantId)))
+    .where(and(eq(roleAssignmentAccounts.accountId, row.accountId), eq(roleAssignments.tenantId, row.tenantId)));
+  const grants: Grant[] = assigned.map((a) => ({
+    roleId: a.roleId,
+    permissions: new Set((builtIn.get(a.roleId)?.permissions ?? a.custom ?? []) as Permission[]),
+    scope: a.scope,
+  }));
+  return { ...row, grants };
+}
+
+/** Requires `Authorization: Bearer <token>` and puts the caller in `c.var.principal`. */
+export const authenticate = (database: Database) =>
+  createMiddleware<AppEnv>(async (c, next) => {
+    const header = c.req.header('authorization') ?? '';
+    const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+    if (!match?.[1]) throw unauthenticated();
+    const principal = await principalForToken(database, match[1]);
+    if (!principal) throw unauthenticated('The API token is unknown or has been revoked.');
+    c.set('principal', principal);
+    await next();
+  });

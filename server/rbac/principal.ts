@@ -1,0 +1,41 @@
+import type { Permission } from '../../shared/permissions';
+
+export type Scope = { type: 'all' } | { type: 'groups'; groupIds: string[] };
+
+export interface Grant {
+  roleId: string;
+  permissions: ReadonlySet<Permission>;
+  scope: Scope;
+}
+
+/** Who is calling: an account of one tenant, acting through one API token. */
+export interface Principal {
+  tenantId: string;
+  tenantName: string;
+  accountId: string;
+  email: string;
+  tokenId: string;
+  grants: Grant[];
+}
+
+/** Where a permission reaches: everywhere, or the transitive members of these scope groups. */
+export type Reach = 'all' | string[];
+
+/** The union of the scopes of every grant that holds `permission`; null when none does. */
+export function reachOf(principal: Principal, permission: Permission): Reach | null {
+  const groupIds = new Set<string>();
+  let held = false;
+  for (const grant of principal.grants) {
+    if (!grant.permissions.has(permission)) continue;
+    if (grant.scope.type === 'all') return 'all';
+    held = true;
+    for (const id of grant.scope.groupIds) groupIds.add(id);
+  }
+  return held ? [...groupIds] : null;
+}
+
+export function permissionsOf(principal: Principal): Permission[] {
+  const all = new Set<Permission>();
+  for (const grant of principal.grants) for (const p of grant.permissions) all.add(p);
+  return [...all].sort();
+}

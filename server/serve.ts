@@ -1,0 +1,41 @@
+import { serve as serveNode, type ServerType } from '@hono/node-server';
+import { createApp } from './app';
+import type { Config } from './config';
+import { migrateDatabase, openDatabase, type Database } from './db/client';
+import { tenants } from './db/schema';
+import { jsonLogger, silentLogger, type Deps } from './deps';
+import { createTenant, type NewTenant } from './rbac/tenants';
+
+export interface RunningServer {
+  url: string;
+  database: Database;
+  /** Present when this start created the first tenant on an empty database. */
+  bootstrap: NewTenant | null;
+  close(): Promise<void>;
+}
+
+/** Opens and migrates the database, creates the first tenant on an empty one, and listens. */
+export async function startServer(config: Config): Promise<RunningServer> {
+  const database = openDatabase(config.HERALD_DB_URL, config.HERALD_DB_AUTH_TOKEN);
+  await migrateDatabase(database);
+  const deps: Deps = { database, now: Date.now, log: config.HERALD_LOG === 'silent' ? silentLogger : jsonLogger };
+  const [anyTenant] = await database.db.select({ id: tenants.id }).from(tenants).limit(1);
+  const bootstrap = anyTenant ? null : await createTenant(database, { name: 'Default', adminEmail: 'admin@localhost', now: deps.now() });
+  const app = createApp(deps);
+  const server = await new Promise<ServerType>((resolve, reject) => {
+    const s = serveNode({ fetch: app.fetch, hostname: config.HERALD_HOST, port: config.HERALD_PORT }, () => resolve(s));
+    s.once('error', reject);
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.HERALD_PORT;
+  return {
+    url: `http://${config.HERALD_HOST}:${port}`,
+    database,
+    bootstrap,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        database.close();
+      }),
+  };
+}

@@ -1,0 +1,36 @@
+export const PERMISSIONS = [
+  'Organization.Read',
+  'Organization.Update',
+  'ManagedDevices.Read',
+  'ManagedDevices.Update',
+  'RemoteTasks.SendCustomNotifications',
+  'Roles.Read',
+  'Roles.Update',
+  'Audit.Read',
+] as const;
+
+export type Permission = (typeof PERMISSIONS)[number];
+
+export interface BuiltInRole {
+  id: string;
+  displayName: string;
+  permissions: readonly Permission[];
+  builtIn: true;
+}
+
+/** Built-in roles are read-only and the same in every tenant. */
+export const BUILT_IN_ROLES: readonly BuiltInRole[] = [
+  { id: 'administrator', displayName: 'Administrator', permissions: PERMISSIONS, builtIn: true },
+  {
+    id: 'helpDeskOperator',
+    displayName: 'Help Desk Operator',
+    permissions: ['Organization.Read', 'ManagedDevices.Read', 'RemoteTasks.SendCustomNotifications'],
+    builtIn: true,
+  },
+  {
+    id: 'readOnlyOperator',
+    displayName: 'Read Only Operator',
+    permissions: ['Organization.Read', 'ManagedDevices.Read'],
+    builtIn: true,
+  },
+];

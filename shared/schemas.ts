@@ -1,0 +1,58 @@
+import { z } from 'zod';
+import { checkText, normalizeText, type TextField } from './text';
+
+/** Directory ids: Entra/Intune GUIDs or any string up to 128 characters. */
+export const objectId = z.string().min(1).max(128);
+
+const messageText = (field: TextField) =>
+  z
+    .string()
+    .max(20_000)
+    .superRefine((value, ctx) => {
+      const check = checkText(field, value);
+      if (check.problem) ctx.addIssue({ code: 'custom', message: check.problem, params: { count: check.count, limit: check.limit } });
+    })
+    .transform(normalizeText);
+
+export const titleSchema = messageText('title');
+export const bodySchema = messageText('body');
+
+export const MAX_TARGET_GROUPS = 25;
+
+const groupIds = z
+  .array(objectId)
+  .min(1, 'groupIds needs at least one group.')
+  .transform((ids) => [...new Set(ids)])
+  .refine((ids) => ids.length <= MAX_TARGET_GROUPS, {
+    message: `groupIds names more than ${MAX_TARGET_GROUPS} distinct groups.`,
+  });
+
+/** A send: a title, a body and exactly one target, groups or one device. */
+export const sendSchema = z
+  .object({ title: titleSchema, body: bodySchema, groupIds: groupIds.optional(), deviceId: objectId.optional() })
+  .strict()
+  .superRefine((send, ctx) => {
+    if ((send.groupIds === undefined) === (send.deviceId === undefined))
+      ctx.addIssue({ code: 'custom', message: 'Give exactly one target: groupIds or deviceId.', path: ['groupIds'] });
+  });
+
+export type SendInput = z.input<typeof sendSchema>;
+export type Send = z.output<typeof sendSchema>;
+
+export const platforms = ['ios', 'ipados', 'android', 'macos', 'windows'] as const;
+export type Platform = (typeof platforms)[number];
+export const skipReasons = ['unsupportedPlatform', 'notEnrolled', 'notificationsNotPermitted', 'noPushToken'] as const;
+export type SkipReason = (typeof skipReasons)[number];
+export const deliveryStatuses = ['queued', 'sent', 'delivered', 'opened', 'failed', 'skipped', 'expired'] as const;
+export type DeliveryStatus = (typeof deliveryStatuses)[number];
+
+/** The audience summary of a send or a preview. */
+export interface AudienceSummary {
+  users: number;
+  devices: number;
+  skipped: Partial<Record<SkipReason, number>>;
+}
+
+export interface ApiError {
+  error: { code: string; message: string; details?: unknown };
+}

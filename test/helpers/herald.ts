@@ -1,0 +1,91 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { serve, type ServerType } from '@hono/node-server';
+import { createApp } from '../../server/app';
+import { migrateDatabase, openDatabase, type Database } from '../../server/db/client';
+import { silentLogger, type Deps } from '../../server/deps';
+import { createTenant, type NewTenant } from '../../server/rbac/tenants';
+
+export interface ApiResponse<T = any> {
+  status: number;
+  headers: Headers;
+  body: T;
+}
+
+export type Api = <T = any>(method: string, path: string, body?: unknown, headers?: Record<string, string>) => Promise<ApiResponse<T>>;
+
+/** An HTTP client for one bearer token (or none); bodies that are strings are sent as they are. */
+export function apiClient(baseUrl: string, token?: string): Api {
+  return async (method, path, body, headers = {}) => {
+    const init: RequestInit = { method, headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers } };
+    if (body !== undefined) {
+      init.body = typeof body === 'string' ? body : JSON.stringify(body);
+      (init.headers as Record<string, string>)['content-type'] ??= 'application/json';
+    }
+    const res = await fetch(baseUrl + path, init);
+    const text = await res.text();
+    let parsed: unknown = text;
+    try {
+      parsed = text ? JSON.parse(text) : null;
+    } catch {
+      /* keep text */
+    }
+    return { status: res.status, headers: res.headers, body: parsed as any };
+  };
+}
+
+/** A clock tests can move; it follows real time until `set` or `advance` is called. */
+export function testClock() {
+  let offset = 0;
+  return {
+    now: () => Date.now() + offset,
+    advance(ms: number) {
+      offset += ms;
+    },
+  };
+}
+
+export interface TestHerald {
+  url: string;
+  database: Database;
+  clock: ReturnType<typeof testClock>;
+  /** The first tenant's admin (Administrator, scope all). */
+  admin: NewTenant & { api: Api };
+  /** Another tenant, for isolation tests. */
+  newTenant(name?: string): Promise<NewTenant & { api: Api }>;
+  api(token?: string): Api;
+  close(): Promise<void>;
+}
+
+/** The real app over real HTTP on a fresh libSQL file, migrated as production does. */
+export async function startTestHerald(options: { deps?: Partial<Deps> } = {}): Promise<TestHerald> {
+  const dir = mkdtempSync(join(tmpdir(), 'herald-test-'));
+  const database = openDatabase(`file:${join(dir, 'herald.db')}`);
+  await migrateDatabase(database);
+  const clock = testClock();
+  const app = createApp({ database, now: clock.now, log: silentLogger, ...options.deps });
+  const server = await new Promise<ServerType>((resolve) => {
+    const s = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 }, () => resolve(s));
+  });
+  const address = server.address();
+  const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+  const newTenant = async (name = 'Contoso') => {
+    const t = await createTenant(database, { name, adminEmail: `admin@${name.toLowerCase()}.example`, now: clock.now() });
+    return { ...t, api: apiClient(url, t.token) };
+  };
+  const admin = await newTenant('Contoso');
+  return {
+    url,
+    database,
+    clock,
+    admin,
+    newTenant,
+    api: (token) => apiClient(url, token),
+    close: async () => {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      database.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
