@@ -1,0 +1,37 @@
+/** The push services a device can be reached through. */
+export type PushService = 'apns' | 'fcm';
+
+/** One push to one device token. */
+export interface PushMessage {
+  /** The delivery's id as a UUID: APNs `apns-id`, and `herald.deliveryId` in the payload. */
+  deliveryId: string;
+  notificationId: string;
+  token: string;
+  title: string;
+  body: string;
+  /** Epoch ms after which the push service should drop it (APNs `apns-expiration`, FCM `ttl`). */
+  expiresAt: number;
+}
+
+/**
+ * What a push service said about one message. A per-token failure is a result, never an exception;
+ * a network failure or outage is `retryable` too.
+ */
+export type PushResult =
+  | { outcome: 'ok' }
+  | { outcome: 'invalidToken'; reason: string }
+  | { outcome: 'retryable'; reason: string; retryAfterMs?: number }
+  | { outcome: 'permanent'; reason: string };
+
+export interface PushProvider {
+  /** Recorded on each delivery it handles. */
+  readonly name: 'apns' | 'fcm' | 'simulator';
+  readonly service: PushService;
+  /**
+   * Sends a batch; resolves to one result per message, in order. Throws only for a failure of the
+   * provider's configuration (e.g. an unreadable key), never for a token or a network problem.
+   */
+  send(messages: readonly PushMessage[]): Promise<PushResult[]>;
+  /** Closes held connections. */
+  close(): Promise<void>;
+}

@@ -1,0 +1,23 @@
+/**
+ * `npm run bench [-- NAME...]`: runs every `*.bench.ts` beside this file (or those named) one after
+ * another and prints their figures. Each file default-exports `{ name, run }`; `run` prints its own lines.
+ */
+import { readdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+export interface Bench {
+  name: string;
+  run(): Promise<void>;
+}
+
+const dir = fileURLToPath(new URL('.', import.meta.url));
+const wanted = process.argv.slice(2);
+const files = readdirSync(dir).filter((f) => f.endsWith('.bench.ts')).sort();
+
+for (const file of files) {
+  const bench = ((await import(`./${file}`)) as { default: Bench }).default;
+  if (wanted.length && !wanted.some((w) => bench.name.includes(w) || file.includes(w))) continue;
+  console.log(`\n## ${bench.name}`);
+  await bench.run();
+}
+process.exit(0);
