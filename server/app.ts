@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { requestId } from 'hono/request-id';
-import { audit } from './audit/log';
+import { audit, wasAudited } from './audit/log';
 import type { Deps } from './deps';
 import { AppError } from './errors';
 import type { AppEnv } from './http/env';
@@ -33,7 +33,7 @@ export function createApp(deps: Deps) {
   app.onError(
     errorHandler(async (error, c) => {
       const principal = c.get('principal');
-      if (error.status !== 403 || !principal) return;
+      if (error.status !== 403 || !principal || wasAudited(error)) return;
       await audit(deps.database, {
         tenantId: principal.tenantId,
         actorAccountId: principal.accountId,

@@ -8,6 +8,8 @@ export interface Deps {
   /** Epoch milliseconds; tests move it to cross quota windows and retention. */
   now: () => number;
   log: Logger;
+  /** Called after a send commits queued deliveries, so a dispatcher can start at once. */
+  onQueued?: () => void;
 }
 
 export const jsonLogger: Logger = (entry) => process.stdout.write(JSON.stringify({ time: new Date().toISOString(), ...entry }) + '\n');

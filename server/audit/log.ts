@@ -20,3 +20,13 @@ export async function auditIn(tx: Tx, entry: AuditEntry): Promise<void> {
 export function audit(database: Database, entry: AuditEntry): Promise<void> {
   return database.write((tx) => auditIn(tx, entry));
 }
+
+const audited = new WeakSet<Error>();
+
+/** Marks an error whose refusal a service already recorded, so the app-wide 403 audit skips it. */
+export function markAudited<E extends Error>(error: E): E {
+  audited.add(error);
+  return error;
+}
+
+export const wasAudited = (error: Error) => audited.has(error);
