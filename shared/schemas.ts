@@ -27,14 +27,21 @@ const groupIds = z
     message: `groupIds names more than ${MAX_TARGET_GROUPS} distinct groups.`,
   });
 
+const targets = { groupIds: groupIds.optional(), deviceId: objectId.optional() };
+
+function exactlyOneTarget(send: { groupIds?: string[]; deviceId?: string }, ctx: z.RefinementCtx) {
+  if ((send.groupIds === undefined) === (send.deviceId === undefined))
+    ctx.addIssue({ code: 'custom', message: 'Give exactly one target: groupIds or deviceId.', path: ['groupIds'] });
+}
+
 /** A send: a title, a body and exactly one target, groups or one device. */
-export const sendSchema = z
-  .object({ title: titleSchema, body: bodySchema, groupIds: groupIds.optional(), deviceId: objectId.optional() })
+export const sendSchema = z.object({ title: titleSchema, body: bodySchema, ...targets }).strict().superRefine(exactlyOneTarget);
+
+/** A preview takes the same body; the text may still be unfinished. */
+export const previewSchema = z
+  .object({ title: titleSchema.optional(), body: bodySchema.optional(), ...targets })
   .strict()
-  .superRefine((send, ctx) => {
-    if ((send.groupIds === undefined) === (send.deviceId === undefined))
-      ctx.addIssue({ code: 'custom', message: 'Give exactly one target: groupIds or deviceId.', path: ['groupIds'] });
-  });
+  .superRefine(exactlyOneTarget);
 
 export type SendInput = z.input<typeof sendSchema>;
 export type Send = z.output<typeof sendSchema>;
@@ -56,3 +63,26 @@ export interface AudienceSummary {
 export interface ApiError {
   error: { code: string; message: string; details?: unknown };
 }
+
+/** Tenant settings an admin may change (PATCH /v1/tenant/settings). */
+export const tenantSettingsSchema = z
+  .object({
+    groupSendsPerHour: z.number().int().min(1).max(10_000),
+    deviceSendsPerHour: z.number().int().min(1).max(10_000),
+    retainMessageTextDays: z.number().int().min(1).max(3650),
+    pushTtlHours: z.number().int().min(1).max(24 * 28),
+    contentFreePush: z.boolean(),
+  })
+  .strict();
+
+export type TenantSettings = z.output<typeof tenantSettingsSchema>;
+export const tenantSettingsPatchSchema = tenantSettingsSchema.partial();
+
+/** Microsoft Graph's `sendCustomNotificationToCompanyPortal` bodies, mapped onto a Herald send. */
+export const graphGroupSendSchema = z
+  .object({ notificationTitle: titleSchema, notificationBody: bodySchema, groupsToNotify: groupIds })
+  .transform((g) => ({ title: g.notificationTitle, body: g.notificationBody, groupIds: g.groupsToNotify }));
+
+export const graphDeviceSendSchema = z
+  .object({ notificationTitle: titleSchema, notificationBody: bodySchema })
+  .transform((g) => ({ title: g.notificationTitle, body: g.notificationBody }));
