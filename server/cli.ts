@@ -11,16 +11,19 @@ const usage = `Usage: npm run herald -- <command>
 async function serve() {
   const config = loadConfig();
   const server = await startServer(config);
-  console.error(`Herald is listening on ${server.url} (database ${config.HERALD_DB_URL})`);
-  if (server.bootstrap) {
-    console.error(`
-Created tenant "Default" with admin admin@localhost. Its API token, shown only this once:
-
-  ${server.bootstrap.token}
-
-Use it as:  curl -H "Authorization: Bearer ${server.bootstrap.token}" ${server.url}/v1/me
-`);
-  }
+  // One write, so whoever watches stderr sees the token together with the listening line.
+  const lines = [`Herald is listening on ${server.url} (database ${config.HERALD_DB_URL})`];
+  if (server.bootstrap)
+    lines.push(
+      '',
+      'Created tenant "Default" with admin admin@localhost. Its API token, shown only this once:',
+      '',
+      `  ${server.bootstrap.token}`,
+      '',
+      `Use it as:  curl -H "Authorization: Bearer ${server.bootstrap.token}" ${server.url}/v1/me`,
+      '',
+    );
+  console.error(lines.join('\n'));
   const stop = () => void server.close().then(() => process.exit(0));
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
