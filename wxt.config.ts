@@ -4,12 +4,24 @@ import preact from '@preact/preset-vite';
 export default defineConfig({
   srcDir: 'extension',
   outDir: '.output',
+  publicDir: 'extension/public',
+  // Every module imports what it uses (the extension API always from webextension-polyfill).
+  imports: false,
   vite: () => ({ plugins: [preact()] }),
-  manifest: {
-    name: 'Herald',
-    description: 'Send custom notifications to managed iOS/iPadOS and Android devices.',
-    permissions: ['storage', 'contextMenus', 'notifications'],
-    host_permissions: ['http://127.0.0.1/*', 'http://localhost/*'],
-    optional_host_permissions: ['https://*/*', 'http://*/*'],
+  manifest: ({ browser, manifestVersion }) => {
+    // Asked for at save time: a remote Herald server, and the pages of custom console rules (MV2 names them optional_permissions).
+    const optionalHosts = ['https://*/*', 'http://*/*'];
+    return {
+      name: 'Herald',
+      description: 'Send custom notifications to managed iOS/iPadOS and Android devices.',
+      // scripting: content scripts for the admin's own console rules; the Herald server on this machine needs no prompt.
+      permissions: ['storage', 'contextMenus', 'notifications', 'scripting'],
+      host_permissions: ['http://127.0.0.1/*', 'http://localhost/*'],
+      ...(manifestVersion === 3 ? { optional_host_permissions: optionalHosts } : { optional_permissions: optionalHosts }),
+      ...(browser === 'firefox' && {
+        // Herald talks only to the admin's own server: nothing goes to the extension's authors.
+        browser_specific_settings: { gecko: { id: 'herald@herald.local', strict_min_version: '109.0', data_collection_permissions: { required: ['none'] } } },
+      }),
+    };
   },
 });

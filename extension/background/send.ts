@@ -1,0 +1,20 @@
+import browser from 'webextension-polyfill';
+import type { SendInput } from '../../shared/schemas';
+import type { Accepted } from '../utils/api-types';
+import { savedApi } from '../utils/connection';
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+/** Sends, then confirms with a browser notification; runs in the background so a closed popup loses nothing. */
+export async function sendNotification(input: SendInput): Promise<Accepted> {
+  const accepted = await (await savedApi()).send(input);
+  const { users, devices } = accepted.audience;
+  await browser.notifications.create(`herald-${accepted.id}`, {
+    type: 'basic',
+    iconUrl: browser.runtime.getURL('/icon/128.png'),
+    title: 'Custom notification sent',
+    message: `Queued for ${plural(devices, 'device')} of ${plural(users, 'user')}.`,
+    contextMessage: `Notification ${accepted.id}`,
+  });
+  return accepted;
+}

@@ -1,0 +1,43 @@
+import { useSignal, useSignalEffect } from '@preact/signals';
+import type { NotificationItem } from '../utils/api-types';
+import { describeProblem } from '../utils/problem';
+import { useAppState } from './app-state';
+import { reachText } from './audience';
+import { FunnelChart } from './FunnelChart';
+
+const when = (iso: string) => new Date(iso).toLocaleString([], { dateStyle: 'short', timeStyle: 'short' });
+
+/** Recent notifications, newest first, each with its delivery funnel. */
+export function History() {
+  const { api } = useAppState();
+  const items = useSignal<NotificationItem[] | null>(null);
+  const problem = useSignal('');
+  useSignalEffect(() => {
+    api.notifications().then(
+      (page) => (items.value = page.items),
+      (error: unknown) => (problem.value = describeProblem(error)),
+    );
+  });
+  return (
+    <section class="history" aria-labelledby="history-heading">
+      <h2 id="history-heading">History</h2>
+      <div aria-live="polite">
+        {problem.value ? <p class="problem">{problem.value}</p> : null}
+        {items.value === null && !problem.value ? <p class="hint">Loading recent notifications…</p> : null}
+        {items.value?.length === 0 ? <p class="hint">Nothing sent yet.</p> : null}
+      </div>
+      <ol class="history-list">
+        {items.value?.map((n) => (
+          <li key={n.id} data-testid="history-item">
+            <h3>{n.title ?? '(text erased after retention)'}</h3>
+            <p class="hint">
+              {when(n.createdAt)} · {n.sender.email} · {n.target.type === 'device' ? 'one device' : `${n.target.groupIds.length} group(s)`} ·{' '}
+              {reachText(n.audience)}
+            </p>
+            <FunnelChart counts={n.counts} label={`Delivery of “${n.title ?? n.id}”`} />
+          </li>
+        ))}
+      </ol>
+    </section>
+  );
+}

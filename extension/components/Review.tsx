@@ -1,0 +1,37 @@
+import { useAppState } from './app-state';
+import { ReachPreview } from './ReachPreview';
+import { SendProblem } from './SendProblem';
+
+/** The last look before a group send: title, body, groups and reach, then Send. */
+export function Review() {
+  const state = useAppState();
+  const { draft, view, sending, blocker } = state;
+  return (
+    <section class="review" aria-labelledby="review-heading">
+      <h2 id="review-heading" tabIndex={-1} ref={(h) => h?.focus()}>
+        Review
+      </h2>
+      <dl>
+        <dt>Title</dt>
+        <dd data-testid="review-title">{draft.title}</dd>
+        <dt>Body</dt>
+        <dd class="body-text">{draft.body}</dd>
+        <dt>Groups ({draft.groups.value.length})</dt>
+        <dd>{draft.groups.value.map((g) => g.displayName).join(', ')}</dd>
+        <dt>Reach</dt>
+        <dd>
+          <ReachPreview />
+        </dd>
+      </dl>
+      <SendProblem />
+      <div class="actions">
+        <button type="button" onClick={() => (view.value = 'compose')}>
+          Back
+        </button>
+        <button type="button" class="primary" disabled={blocker.value !== null || sending.value} onClick={() => void state.send()}>
+          {sending.value ? 'Sending…' : 'Send'}
+        </button>
+      </div>
+    </section>
+  );
+}

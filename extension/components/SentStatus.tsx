@@ -1,0 +1,72 @@
+import { useSignal, useSignalEffect } from '@preact/signals';
+import type { Counts } from '../utils/api-types';
+import { describeProblem } from '../utils/problem';
+import { useAppState } from './app-state';
+import { reachText, skippedText } from './audience';
+import { FunnelChart } from './FunnelChart';
+
+export const POLL_MS = 1000;
+
+/** Settled once nothing waits in the queue any more. */
+export const settled = (counts: Counts) => (counts.queued ?? 0) === 0;
+
+/** After a send: the id, the audience and the live delivery counts until they settle. */
+export function SentStatus() {
+  const { api, sent, view } = useAppState();
+  const counts = useSignal<Counts | null>(null);
+  const problem = useSignal('');
+  useSignalEffect(() => {
+    const accepted = sent.value;
+    if (!accepted) return;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    let stopped = false;
+    const poll = () =>
+      api.notification(accepted.id).then(
+        (item) => {
+          if (stopped) return;
+          counts.value = item.counts;
+          problem.value = '';
+          if (!settled(item.counts)) timer = setTimeout(poll, POLL_MS);
+        },
+        (error: unknown) => {
+          if (stopped) return;
+          problem.value = describeProblem(error);
+          timer = setTimeout(poll, POLL_MS * 3);
+        },
+      );
+    void poll();
+    return () => {
+      stopped = true;
+      clearTimeout(timer);
+    };
+  });
+  const accepted = sent.value;
+  if (!accepted) return null;
+  const target = accepted.target.type === 'device' ? 'one device' : `${accepted.target.groupIds.length} group(s)`;
+  return (
+    <section class="sent" aria-labelledby="sent-heading">
+      <h2 id="sent-heading" tabIndex={-1} ref={(h) => h?.focus()}>
+        Sent
+      </h2>
+      <p>
+        Notification <code data-testid="sent-id">{accepted.id}</code> to {target}: {reachText(accepted.audience)}. {skippedText(accepted.audience)}
+      </p>
+      <div aria-live="polite" data-testid="sent-counts" data-settled={counts.value ? String(settled(counts.value)) : 'false'}>
+        {counts.value ? (
+          <>
+            <FunnelChart counts={counts.value} label="Delivery progress" />
+            <p class="hint">{settled(counts.value) ? 'Delivery settled.' : 'Updating live…'}</p>
+          </>
+        ) : (
+          <p class="hint">Loading delivery counts…</p>
+        )}
+        {problem.value ? <p class="problem">{problem.value}</p> : null}
+      </div>
+      <div class="actions">
+        <button type="button" class="primary" onClick={() => (view.value = 'compose')}>
+          New message
+        </button>
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,21 @@
+import type { AudienceSummary, SkipReason } from '../../shared/schemas';
+
+const REASONS: Record<SkipReason, string> = {
+  unsupportedPlatform: 'macOS or Windows',
+  notEnrolled: 'not enrolled',
+  notificationsNotPermitted: 'notifications turned off',
+  noPushToken: 'no push token yet',
+};
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+/** "12 users on 15 devices" */
+export const reachText = (a: AudienceSummary) => `${plural(a.users, 'user')} on ${plural(a.devices, 'device')}`;
+
+/** "skipped: 2 macOS or Windows, 1 not enrolled", or '' when nothing is skipped. */
+export function skippedText(a: AudienceSummary): string {
+  const parts = Object.entries(a.skipped)
+    .filter(([, n]) => n)
+    .map(([reason, n]) => `${n} ${REASONS[reason as SkipReason] ?? reason}`);
+  return parts.length ? `Skipped: ${parts.join(', ')}.` : '';
+}

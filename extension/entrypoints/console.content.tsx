@@ -1,0 +1,54 @@
+import { render } from 'preact';
+import type { ContentScriptContext } from 'wxt/utils/content-script-context';
+import { createShadowRootUi, type ShadowRootContentScriptUi } from 'wxt/utils/content-script-ui/shadow-root';
+import { defineContentScript } from 'wxt/utils/define-content-script';
+import { INJECTED_CSS, InjectedButton } from '../components/InjectedButton';
+import { sendMessage } from '../utils/messages';
+
+/** Fluent UI's command bar of the device blade; it renders after the page, so the UI waits for it (autoMount). */
+export const DEVICE_ACTIONS = 'div.ms-OverflowSet[role="menubar"]';
+
+/**
+ * On a device's page (the Intune admin center, or an admin's own console rule registered by the background), adds a
+ * "Send Custom Notification" button beside the device actions, in a shadow root, following single-page navigation.
+ */
+export default defineContentScript({
+  matches: ['https://intune.microsoft.com/*', 'https://endpoint.microsoft.com/*'],
+  cssInjectionMode: 'manual',
+  main(ctx) {
+    let ui: ShadowRootContentScriptUi<HTMLElement> | null = null;
+    let shownFor: string | null = null;
+    let latest = 0;
+    const follow = async (url: string) => {
+      const call = ++latest;
+      const deviceId = await sendMessage('deviceIdForUrl', { url });
+      if (call !== latest || deviceId === shownFor) return;
+      ui?.remove();
+      ui = null;
+      shownFor = deviceId;
+      if (deviceId) ui = await mountButton(ctx, deviceId);
+    };
+    ctx.addEventListener(window, 'wxt:locationchange', ({ newUrl }) => void follow(newUrl.href));
+    ctx.addEventListener(window, 'hashchange', () => void follow(location.href));
+    void follow(location.href);
+  },
+});
+
+async function mountButton(ctx: ContentScriptContext, deviceId: string) {
+  const ui = await createShadowRootUi(ctx, {
+    name: 'herald-send-notification',
+    position: 'inline',
+    anchor: DEVICE_ACTIONS,
+    append: 'after',
+    css: INJECTED_CSS,
+    onMount(container) {
+      render(<InjectedButton deviceId={deviceId} onOpen={(id) => void sendMessage('openComposer', { deviceId: id })} />, container);
+      return container;
+    },
+    onRemove(container) {
+      if (container) render(null, container);
+    },
+  });
+  ui.autoMount();
+  return ui;
+}

@@ -1,0 +1,13 @@
+import { render } from 'preact';
+import '../../components/style.css';
+import { ConnectionForm } from '../../components/ConnectionForm';
+import { ConsoleRules } from '../../components/ConsoleRules';
+
+render(
+  <main class="options">
+    <h1>Herald options</h1>
+    <ConnectionForm />
+    <ConsoleRules />
+  </main>,
+  document.getElementById('app')!,
+);

@@ -1,0 +1,71 @@
+import type { SendInput } from '../../shared/schemas';
+import type { Accepted, Device, Group, Me, NotificationItem, Page, Preview, Quotas } from './api-types';
+
+export interface Connection {
+  serverUrl: string;
+  token: string;
+}
+
+/** A failed call: `status` 0 means Herald could not be reached at all. */
+export class HeraldError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    /** Seconds until a quota frees, from a 429's Retry-After. */
+    readonly retryAfter: number | null = null,
+  ) {
+    super(message);
+  }
+}
+
+const searchPath = (kind: 'groups' | 'devices', search: string) =>
+  `/v1/${kind}?${new URLSearchParams({ search, limit: '8' }).toString()}`;
+
+/** The Herald API for one server and token. */
+export function createApi({ serverUrl, token }: Connection, fetchFn: typeof fetch = (...args) => fetch(...args)) {
+  const base = serverUrl.replace(/\/+$/, '');
+  async function request<T>(method: string, path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
+    const headers: Record<string, string> = { authorization: `Bearer ${token}` };
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    let res: Response;
+    try {
+      res = await fetchFn(base + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal });
+    } catch (error) {
+      if (signal?.aborted) throw error;
+      throw new HeraldError(0, 'unreachable', `Herald is unreachable at ${base}.`);
+    }
+    const text = await res.text();
+    const parsed: unknown = text ? safeJson(text) : null;
+    if (res.ok) return parsed as T;
+    const error = (parsed as { error?: { code?: string; message?: string } } | null)?.error;
+    const retryAfter = Number(res.headers.get('retry-after'));
+    throw new HeraldError(
+      res.status,
+      error?.code ?? 'httpError',
+      error?.message ?? `Herald answered ${res.status} ${res.statusText}.`,
+      res.status === 429 && Number.isFinite(retryAfter) && retryAfter >= 0 ? retryAfter : null,
+    );
+  }
+  return {
+    me: () => request<Me>('GET', '/v1/me'),
+    groups: (search: string, signal?: AbortSignal) => request<Page<Group>>('GET', searchPath('groups', search), undefined, signal),
+    devices: (search: string, signal?: AbortSignal) => request<Page<Device>>('GET', searchPath('devices', search), undefined, signal),
+    device: (id: string) => request<Device>('GET', `/v1/devices/${encodeURIComponent(id)}`),
+    preview: (input: Partial<SendInput>, signal?: AbortSignal) => request<Preview>('POST', '/v1/notifications/preview', input, signal),
+    send: (input: SendInput) => request<Accepted>('POST', '/v1/notifications', input),
+    quotas: (deviceId?: string) => request<Quotas>('GET', `/v1/quotas${deviceId ? `?deviceId=${encodeURIComponent(deviceId)}` : ''}`),
+    notifications: () => request<Page<NotificationItem>>('GET', '/v1/notifications?limit=20'),
+    notification: (id: string) => request<NotificationItem>('GET', `/v1/notifications/${encodeURIComponent(id)}`),
+  };
+}
+
+export type HeraldApi = ReturnType<typeof createApi>;
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,46 @@
+import type { Me } from './api-types';
+
+/** Herald on this machine is covered by the manifest's host permissions; any other server is asked for at save time. */
+export function isLocalServer(serverUrl: string): boolean {
+  const { hostname } = new URL(serverUrl);
+  return hostname === '127.0.0.1' || hostname === 'localhost' || hostname === '[::1]';
+}
+
+/** The optional host permission a server URL needs, e.g. https://herald.example.com/* */
+export const originPattern = (serverUrl: string) => {
+  const u = new URL(serverUrl);
+  return `${u.protocol}//${u.hostname}/*`;
+};
+
+/** Why a Server URL cannot be used, or null. */
+export function serverUrlProblem(serverUrl: string): string | null {
+  try {
+    const u = new URL(serverUrl);
+    return u.protocol === 'http:' || u.protocol === 'https:' ? null : 'The Server URL must start with http:// or https://.';
+  } catch {
+    return 'The Server URL is not a valid URL (for example http://127.0.0.1:8787).';
+  }
+}
+
+/** What the extension does with each permission, to say plainly what a missing one prevents. */
+const NEEDED: Record<string, string> = {
+  'Organization.Read': 'search groups, preview reach and read history',
+  'ManagedDevices.Read': 'search devices',
+  'Organization.Update': 'send to groups',
+  'RemoteTasks.SendCustomNotifications': 'send to a device',
+};
+
+export interface ConnectionReport {
+  ok: boolean;
+  summary: string;
+  missing: string[];
+}
+
+/** The answer of GET /v1/me as a sentence naming tenant and permissions, and what is missing. */
+export function connectionReport(me: Me): ConnectionReport {
+  const missing = Object.keys(NEEDED).filter((p) => !me.permissions.includes(p));
+  const base = `Connected to tenant “${me.tenant.name}” as ${me.account.email}. Permissions: ${me.permissions.join(', ') || 'none'}.`;
+  if (!missing.length) return { ok: true, summary: base, missing };
+  const lacks = missing.map((p) => `${p} (needed to ${NEEDED[p]})`).join('; ');
+  return { ok: false, summary: `${base} Missing permission: ${lacks}.`, missing };
+}

@@ -1,0 +1,32 @@
+import { storage } from 'wxt/utils/storage';
+import type { Device, Group } from './api-types';
+
+/** Every item the extension stores, with its fallback. All in storage.local: the token is never synced. */
+
+export const DEFAULT_SERVER_URL = 'http://127.0.0.1:8787';
+
+export const serverUrlItem = storage.defineItem<string>('local:serverUrl', { fallback: DEFAULT_SERVER_URL });
+
+export const tokenItem = storage.defineItem<string>('local:token', { fallback: '' });
+
+/** An admin's own console: pages matching `pattern` whose URL yields a device id through `regex`'s first group. */
+export interface ConsoleRule {
+  id: string;
+  pattern: string;
+  regex: string;
+}
+
+export const consoleRulesItem = storage.defineItem<ConsoleRule[]>('local:consoleRules', { fallback: [] });
+
+export interface Draft {
+  title: string;
+  body: string;
+  mode: 'groups' | 'device';
+  groups: Pick<Group, 'id' | 'displayName'>[];
+  device: Device | null;
+}
+
+export const EMPTY_DRAFT: Draft = { title: '', body: '', mode: 'groups', groups: [], device: null };
+
+/** The composer's state, kept while the popup is closed. */
+export const draftItem = storage.defineItem<Draft>('local:draft', { fallback: EMPTY_DRAFT });
