@@ -1,3 +1,4 @@
+import type { Context } from 'hono';
 import { validator } from 'hono/validator';
 import type { z } from 'zod';
 import { AppError, invalidRequest } from '../errors';
@@ -30,4 +31,14 @@ export function assertJsonContentType(contentType: string | undefined): void {
   const mediaType = contentType?.split(';')[0]?.trim() ?? '';
   if (!/^application\/([\w.-]+\+)?json$/i.test(mediaType))
     throw new AppError(415, 'unsupportedMediaType', 'The request body must be JSON (Content-Type: application/json).');
+}
+
+/** Reads a JSON body by hand, for handlers that must see a refusal themselves (e.g. to audit it). */
+export async function readJson(c: Context): Promise<unknown> {
+  assertJsonContentType(c.req.header('content-type'));
+  try {
+    return await c.req.json();
+  } catch {
+    throw invalidRequest('The request body is not valid JSON.');
+  }
 }

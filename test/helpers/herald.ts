@@ -48,6 +48,8 @@ export function testClock() {
 
 export interface TestHerald {
   url: string;
+  /** The libSQL database file (with `-wal` beside it while open). */
+  dbFile: string;
   database: Database;
   clock: ReturnType<typeof testClock>;
   /** The first tenant's admin (Administrator, scope all). */
@@ -61,7 +63,8 @@ export interface TestHerald {
 /** The real app over real HTTP on a fresh libSQL file, migrated as production does. */
 export async function startTestHerald(options: { deps?: Partial<Deps> } = {}): Promise<TestHerald> {
   const dir = mkdtempSync(join(tmpdir(), 'herald-test-'));
-  const database = openDatabase(`file:${join(dir, 'herald.db')}`);
+  const dbFile = join(dir, 'herald.db');
+  const database = openDatabase(`file:${dbFile}`);
   await migrateDatabase(database);
   const clock = testClock();
   const app = createApp({ database, now: clock.now, log: silentLogger, ...options.deps });
@@ -77,6 +80,7 @@ export async function startTestHerald(options: { deps?: Partial<Deps> } = {}): P
   const admin = await newTenant('Contoso');
   return {
     url,
+    dbFile,
     database,
     clock,
     admin,

@@ -1,0 +1,61 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+
+export interface HeraldProcess {
+  child: ChildProcess;
+  url: string;
+  /** The admin token printed on first start of an empty database, else null. */
+  token: string | null;
+  dbUrl: string;
+  /** Everything the process wrote to stderr so far. */
+  stderr(): string;
+  /** Resident set size of the server process in MB, from /proc. */
+  rssMb(): number;
+  stop(signal?: NodeJS.Signals): Promise<void>;
+}
+
+/**
+ * Runs `herald serve` as its own process (as `npm start` does), on port 0 and a temporary database
+ * unless `env` says otherwise; resolves once it listens.
+ */
+export async function spawnHerald(env: Record<string, string> = {}, args: string[] = ['serve']): Promise<HeraldProcess> {
+  const dbUrl = env.HERALD_DB_URL ?? `file:${join(mkdtempSync(join(tmpdir(), 'herald-proc-')), 'herald.db')}`;
+  const child = spawn(process.execPath, ['--import', 'tsx', 'server/cli.ts', ...args], {
+    cwd: root,
+    env: { ...process.env, HERALD_PORT: '0', HERALD_LOG: 'silent', ...env, HERALD_DB_URL: dbUrl },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stdout!.resume();
+  const url = await new Promise<string>((resolve, reject) => {
+    child.stderr!.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+      const match = /listening on (http:\/\/\S+)/.exec(stderr);
+      if (match) resolve(match[1]!);
+    });
+    child.once('exit', (code) => reject(new Error(`herald exited with ${code}:\n${stderr}`)));
+  });
+  const token = /\b(hrld_[A-Za-z0-9_-]+)/.exec(stderr)?.[1] ?? null;
+  return {
+    child,
+    url,
+    token,
+    dbUrl,
+    stderr: () => stderr,
+    rssMb() {
+      const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
+      return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
+    },
+    stop: (signal = 'SIGTERM') =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill(signal);
+      }),
+  };
+}
