@@ -143,6 +143,8 @@ export const devices = sqliteTable(
     ),
     index('devices_name').on(t.tenantId, t.name),
     index('devices_serial').on(t.tenantId, t.serialNumber),
+    /** A device authenticates by its credential alone (then the id must match), so the lookup needs no tenant. */
+    uniqueIndex('devices_credential').on(t.credentialHash),
   ],
 );
 

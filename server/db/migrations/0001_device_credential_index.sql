@@ -1,0 +1,1 @@
+CREATE UNIQUE INDEX `devices_credential` ON `devices` (`credential_hash`);
