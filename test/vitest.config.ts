@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import { WxtVitest } from 'wxt/testing';
 
 export default defineConfig({
   test: {
@@ -14,6 +15,29 @@ export default defineConfig({
           environment: 'node',
           testTimeout: 30_000,
           hookTimeout: 60_000,
+        },
+      },
+      {
+        // Components and background handlers against WXT's fake browser (reset before each test).
+        plugins: [WxtVitest()],
+        test: {
+          name: 'extension',
+          root: '.',
+          include: ['test/extension/**/*.test.{ts,tsx}'],
+          environment: 'happy-dom',
+          setupFiles: ['test/extension/setup.ts'],
+        },
+      },
+      {
+        // The built extension in real Chromium against a real Herald server (needs `wxt build` first, as `npm test` does).
+        test: {
+          name: 'e2e',
+          root: '.',
+          include: ['test/e2e/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+          fileParallelism: false,
         },
       },
     ],

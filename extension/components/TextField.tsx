@@ -1,4 +1,5 @@
-import { useComputed, type ReadonlySignal, type Signal } from '@preact/signals';
+import { effect, type ReadonlySignal, type Signal } from '@preact/signals';
+import { useLayoutEffect, useRef } from 'preact/hooks';
 import type { TextCheck } from '../../shared/text';
 
 interface Props {
@@ -10,32 +11,43 @@ interface Props {
 }
 
 /**
- * A labelled title or body field with its live `N/limit` counter. The counter, the error state and the message are
- * bound to signals, so they change synchronously on each input, counted by the same shared function as the server.
+ * A labelled title or body field with its live `N/limit` counter, counted by the same shared function as the server.
+ * A plain signal effect paints the counter, the error state and the message: it runs synchronously on each input,
+ * where Preact's own signal bindings would wait for a later microtask.
  */
 export function TextField({ label, value, check, multiline, disabled }: Props) {
   const id = `field-${label.toLowerCase()}`;
-  const counter = useComputed(() => `${check.value.count}/${check.value.limit}`);
-  // An empty field only disables sending; anything else wrong is shown at once.
-  const problem = useComputed(() => (check.value.count > 0 ? (check.value.problem ?? '') : ''));
-  const invalid = useComputed(() => (problem.value ? 'true' : 'false'));
-  const className = useComputed(() => (problem.value ? 'field error' : 'field'));
+  const wrapper = useRef<HTMLDivElement>(null);
+  const control = useRef<HTMLInputElement & HTMLTextAreaElement>(null);
+  const counter = useRef<HTMLSpanElement>(null);
+  const message = useRef<HTMLParagraphElement>(null);
+  useLayoutEffect(
+    () =>
+      effect(() => {
+        const { count, limit, problem } = check.value;
+        // An empty field only disables sending; anything else wrong is shown at once.
+        const shown = count > 0 ? (problem ?? '') : '';
+        if (control.current!.value !== value.value) control.current!.value = value.value;
+        counter.current!.textContent = `${count}/${limit}`;
+        counter.current!.setAttribute('aria-label', `${label}: ${count} of ${limit} characters`);
+        message.current!.textContent = shown;
+        control.current!.setAttribute('aria-invalid', shown ? 'true' : 'false');
+        wrapper.current!.classList.toggle('error', shown !== '');
+      }),
+    [],
+  );
   const onInput = (event: Event) => {
     value.value = (event.currentTarget as HTMLInputElement | HTMLTextAreaElement).value;
   };
-  const common = { id, value, onInput, disabled, 'aria-invalid': invalid, 'aria-describedby': `${id}-counter ${id}-problem` };
+  const common = { id, ref: control, onInput, disabled, 'aria-describedby': `${id}-counter ${id}-problem` };
   return (
-    <div class={className}>
+    <div class="field" ref={wrapper}>
       <div class="field-head">
         <label for={id}>{label}</label>
-        <span id={`${id}-counter`} class="counter" aria-label={useComputed(() => `${label}: ${counter.value} characters`)}>
-          {counter}
-        </span>
+        <span id={`${id}-counter`} class="counter" ref={counter} />
       </div>
       {multiline ? <textarea {...common} rows={5} /> : <input {...common} type="text" autocomplete="off" />}
-      <p id={`${id}-problem`} class="problem" role="alert">
-        {problem}
-      </p>
+      <p id={`${id}-problem`} class="problem" role="alert" ref={message} />
     </div>
   );
 }

@@ -1,0 +1,55 @@
+import { describe, expect, it, vi } from 'vitest';
+import { fakeBrowser } from 'wxt/testing';
+import { sendNotification } from '../../../extension/background/send';
+import { HeraldError } from '../../../extension/utils/api';
+import { messageListener, sendMessage } from '../../../extension/utils/messages';
+import { serverUrlItem, tokenItem } from '../../../extension/utils/storage';
+import { fakeFetch } from '../fake-herald';
+
+const accepted = { id: 'n-1', status: 'queued', target: { type: 'device', deviceId: 'd1' }, audience: { users: 1, devices: 1, skipped: {} } };
+const input = { title: 'Building closed', body: 'Work from home today.', deviceId: 'd1' };
+
+function listen() {
+  fakeBrowser.runtime.onMessage.addListener(
+    messageListener({
+      send: ({ input }) => sendNotification(input),
+      openComposer: async () => null,
+      deviceIdForUrl: async () => null,
+    }),
+  );
+}
+
+describe('sending through the background', () => {
+  it('posts with the saved server and token, then confirms with a browser notification', async () => {
+    await serverUrlItem.setValue('https://herald.contoso.example');
+    await tokenItem.setValue('hrd_saved');
+    const fetch = fakeFetch({ 'POST /v1/notifications': () => ({ status: 202, body: accepted }) });
+    vi.stubGlobal('fetch', fetch);
+    listen();
+
+    await expect(sendMessage('send', { input })).resolves.toEqual(accepted);
+
+    const [url, init] = fetch.mock.calls[0]!;
+    expect(String(url)).toBe('https://herald.contoso.example/v1/notifications');
+    expect(new Headers(init?.headers).get('authorization')).toBe('Bearer hrd_saved');
+    expect(JSON.parse(String(init?.body))).toEqual(input);
+    const shown = await fakeBrowser.notifications.getAll();
+    expect(shown['herald-n-1']).toMatchObject({ title: 'Custom notification sent', message: 'Queued for 1 device of 1 user.' });
+  });
+
+  it('hands a refusal back to the popup as the same error, and shows no confirmation', async () => {
+    vi.stubGlobal('fetch', fakeFetch({
+      'POST /v1/notifications': () => ({ status: 429, headers: { 'retry-after': '30' }, body: { error: { code: 'quotaExceeded', message: 'Device quota used.' } } }),
+    }));
+    listen();
+    const error = await sendMessage('send', { input }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(HeraldError);
+    expect(error).toMatchObject({ status: 429, code: 'quotaExceeded', retryAfter: 30 });
+    expect(await fakeBrowser.notifications.getAll()).toEqual({});
+  });
+
+  it('leaves messages of other types to other listeners', () => {
+    const listener = messageListener({ send: vi.fn(), openComposer: vi.fn(), deviceIdForUrl: vi.fn() });
+    expect(listener({ type: 'somethingElse' }, {})).toBeUndefined();
+  });
+});

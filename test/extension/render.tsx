@@ -1,0 +1,36 @@
+import { render } from 'preact';
+import { createAppState } from '../../extension/components/app-state';
+import { App } from '../../extension/entrypoints/popup/App';
+import { fakeApi, settle, type Routes } from './fake-herald';
+
+/** The popup as the toolbar shows it, on a fake Herald; the saved draft is loaded first. */
+export async function renderPopup(routes: Routes, options: { deviceSearch?: string } = {}) {
+  const state = createAppState(fakeApi(routes));
+  const root = document.createElement('div');
+  document.body.append(root);
+  render(<App state={state} connected deviceSearch={options.deviceSearch} />, root);
+  await state.load();
+  await settle();
+  return { state, root, ...queries(root) };
+}
+
+export function queries(root: HTMLElement) {
+  const byLabel = <T extends HTMLElement = HTMLInputElement>(label: string) => {
+    const found = [...root.querySelectorAll('label')].filter((l) => l.textContent?.trim() === label);
+    const control = found.map((l) => (l.htmlFor ? root.querySelector<T>(`#${l.htmlFor}`) : l.querySelector<T>('input, textarea'))).find((c) => c);
+    if (!control) throw new Error(`No control labelled ${label}`);
+    return control;
+  };
+  const button = (name: string) => {
+    const found = [...root.querySelectorAll('button')].find((b) => (b.getAttribute('aria-label') ?? b.textContent?.trim()) === name);
+    if (!found) throw new Error(`No button named ${name}`);
+    return found;
+  };
+  const type = (control: HTMLInputElement | HTMLTextAreaElement, text: string) => {
+    control.value = text;
+    control.dispatchEvent(new Event('input', { bubbles: true }));
+  };
+  const key = (control: HTMLElement, key: string) => control.dispatchEvent(new KeyboardEvent('keydown', { key, bubbles: true }));
+  const text = (testId: string) => root.querySelector(`[data-testid="${testId}"]`)?.textContent ?? '';
+  return { byLabel, button, type, key, text };
+}

@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import { createApi, HeraldError } from '../../../extension/utils/api';
+import { fakeFetch, SERVER } from '../fake-herald';
+
+describe('createApi', () => {
+  it('sends the bearer token and a JSON body, and searches with ?search=', async () => {
+    const fetch = fakeFetch({
+      'GET /v1/devices': (req) => ({ body: { items: [], nextCursor: null, echo: req.query.get('search') } }),
+      'POST /v1/notifications/preview': (req) => ({ body: { target: { type: 'groups', groupIds: req.body.groupIds }, audience: { users: 1, devices: 2, skipped: {} } } }),
+    });
+    const api = createApi({ serverUrl: `${SERVER}/`, token: 'hrd_abc' }, fetch as typeof globalThis.fetch);
+    await api.devices('ana & co');
+    const preview = await api.preview({ groupIds: ['g1'] });
+    const [url, init] = fetch.mock.calls[0]!;
+    expect(String(url)).toBe(`${SERVER}/v1/devices?search=ana+%26+co&limit=8`);
+    expect(new Headers(init?.headers).get('authorization')).toBe('Bearer hrd_abc');
+    expect(preview.audience.devices).toBe(2);
+  });
+
+  it("turns an error answer into a HeraldError with the server's code, message and Retry-After", async () => {
+    const api = createApi({ serverUrl: SERVER, token: 't' }, fakeFetch({
+      'POST /v1/notifications': () => ({ status: 429, headers: { 'retry-after': '120' }, body: { error: { code: 'quotaExceeded', message: 'Quota used.' } } }),
+    }) as typeof fetch);
+    const error = await api.send({ title: 't', body: 'b', deviceId: 'd' }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(HeraldError);
+    expect(error).toMatchObject({ status: 429, code: 'quotaExceeded', message: 'Quota used.', retryAfter: 120 });
+  });
+
+  it('reports a network failure as status 0, unreachable', async () => {
+    const api = createApi({ serverUrl: 'http://127.0.0.1:1', token: 't' }, (async () => {
+      throw new TypeError('Failed to fetch');
+    }) as typeof fetch);
+    await expect(api.me()).rejects.toMatchObject({ status: 0, code: 'unreachable', message: 'Herald is unreachable at http://127.0.0.1:1.' });
+  });
+});

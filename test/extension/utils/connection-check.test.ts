@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { connectionReport, isLocalServer, originPattern, serverUrlProblem } from '../../../extension/utils/connection-check';
+
+const me = (permissions: string[]) => ({ tenant: { id: 't1', name: 'Contoso' }, account: { id: 'a1', email: 'helpdesk@contoso.example' }, permissions, scopes: [] });
+
+describe('connectionReport', () => {
+  it('names the tenant, the account and its permissions', () => {
+    const report = connectionReport(me(['Organization.Read', 'Organization.Update', 'ManagedDevices.Read', 'RemoteTasks.SendCustomNotifications']));
+    expect(report.ok).toBe(true);
+    expect(report.summary).toBe(
+      'Connected to tenant “Contoso” as helpdesk@contoso.example. Permissions: Organization.Read, Organization.Update, ManagedDevices.Read, RemoteTasks.SendCustomNotifications.',
+    );
+  });
+
+  it('says which permission is missing and what it prevents', () => {
+    const report = connectionReport(me(['Organization.Read', 'ManagedDevices.Read', 'RemoteTasks.SendCustomNotifications']));
+    expect(report.ok).toBe(false);
+    expect(report.missing).toEqual(['Organization.Update']);
+    expect(report.summary).toMatch(/Missing permission: Organization\.Update \(needed to send to groups\)\.$/);
+  });
+});
+
+describe('server URLs', () => {
+  it('needs no prompt for Herald on this machine and asks for the origin of any other', () => {
+    expect(isLocalServer('http://127.0.0.1:8787')).toBe(true);
+    expect(isLocalServer('http://localhost:3000')).toBe(true);
+    expect(isLocalServer('https://herald.contoso.example')).toBe(false);
+    expect(originPattern('https://herald.contoso.example:8443/api')).toBe('https://herald.contoso.example/*');
+  });
+
+  it('rejects what is not an http(s) URL', () => {
+    expect(serverUrlProblem('herald.local')).toMatch(/not a valid URL/);
+    expect(serverUrlProblem('ftp://herald.local')).toMatch(/http:\/\/ or https:\/\//);
+    expect(serverUrlProblem('https://herald.local')).toBeNull();
+  });
+});
