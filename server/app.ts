@@ -2,11 +2,13 @@ import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { requestId } from 'hono/request-id';
 import { audit, wasAudited } from './audit/log';
+import { auditRoutes } from './audit/routes';
 import type { Deps } from './deps';
 import { AppError } from './errors';
 import type { AppEnv } from './http/env';
 import { errorHandler, notFoundHandler } from './http/errors';
 import { opsRoutes } from './ops/routes';
+import { rbacRoutes } from './rbac/routes';
 
 const MB = 1024 * 1024;
 /** Routes that take large bodies, with their own limit. */
@@ -47,7 +49,10 @@ export function createApp(deps: Deps) {
   );
   app.notFound(notFoundHandler);
 
-  return app.route('/', opsRoutes(deps));
+  return app
+    .route('/', opsRoutes(deps))
+    .route('/', rbacRoutes(deps))
+    .route('/', auditRoutes(deps));
 }
 
 export type App = ReturnType<typeof createApp>;

@@ -1,4 +1,11 @@
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { z } from 'zod';
+import { accountEmail } from '../shared/rbac';
 import { loadConfig } from './config';
+import { migrateDatabase, openDatabase, type Database } from './db/client';
+import { findAccountByEmail } from './rbac/accounts';
+import { createTenant, findTenant } from './rbac/tenants';
+import { createToken } from './rbac/tokens';
 import { startServer } from './serve';
 
 const usage = `Usage: npm run herald -- <command>
@@ -29,9 +36,79 @@ async function serve() {
   process.once('SIGTERM', stop);
 }
 
+/** A mistake in how the command was called: the message and the usage, exit code 2. */
+class UsageError extends Error {}
+
+function options<O extends NonNullable<ParseArgsConfig['options']>>(args: string[], spec: O, positionals = 0) {
+  try {
+    const parsed = parseArgs({ args, options: spec, allowPositionals: positionals > 0, strict: true });
+    if (parsed.positionals.length > positionals) throw new UsageError(`Unexpected argument '${parsed.positionals[positionals]}'.`);
+    return parsed;
+  } catch (error) {
+    throw error instanceof TypeError && 'code' in error ? new UsageError(error.message) : error;
+  }
+}
+
+function required(value: string | undefined, what: string): string {
+  if (!value?.trim()) throw new UsageError(`Missing ${what}.`);
+  return value.trim();
+}
+
+/** Opens HERALD_DB_URL, migrates it, runs `fn` and closes it. */
+async function withDatabase<T>(fn: (database: Database) => Promise<T>): Promise<T> {
+  const config = loadConfig();
+  const database = openDatabase(config.HERALD_DB_URL, config.HERALD_DB_AUTH_TOKEN);
+  try {
+    await migrateDatabase(database);
+    return await fn(database);
+  } finally {
+    database.close();
+  }
+}
+
+const tenantName = z.string().trim().min(1).max(128);
+
+function parsed<T>(schema: z.ZodType<T>, value: string, what: string): T {
+  const result = schema.safeParse(value);
+  if (!result.success) throw new UsageError(`${what}: ${result.error.issues[0]?.message ?? 'invalid'}.`);
+  return result.data;
+}
+
+async function init(args: string[]) {
+  const { values } = options(args, { tenant: { type: 'string' }, admin: { type: 'string' }, json: { type: 'boolean', default: false } });
+  const name = parsed(tenantName, required(values.tenant, '--tenant NAME'), '--tenant');
+  const adminEmail = parsed(accountEmail, required(values.admin, '--admin EMAIL'), '--admin');
+  const created = await withDatabase((database) => createTenant(database, { name, adminEmail, now: Date.now() }));
+  const summary = `Created tenant "${name}" (id ${created.tenantId}) with admin ${adminEmail} (account id ${created.accountId}).`;
+  if (values.json) {
+    console.error(summary);
+    process.stdout.write(JSON.stringify({ tenantId: created.tenantId, accountId: created.accountId, token: created.token }) + '\n');
+  } else {
+    process.stdout.write(`${summary}\nIts API token, shown only this once:\n\n  ${created.token}\n`);
+  }
+}
+
+async function token(args: string[]) {
+  const [action, ...rest] = args;
+  if (action !== 'create') throw new UsageError(action ? `Unknown token command '${action}'.` : 'Missing token command: create.');
+  const { values } = options(rest, { account: { type: 'string' }, tenant: { type: 'string' }, name: { type: 'string', default: 'cli token' } });
+  const email = parsed(accountEmail, required(values.account, '--account EMAIL'), '--account');
+  const tenantId = required(values.tenant, '--tenant ID');
+  const name = required(values.name, '--name NAME');
+  const created = await withDatabase(async (database) => {
+    if (!(await findTenant(database.db, tenantId))) throw new Error(`Tenant '${tenantId}' does not exist.`);
+    const account = await findAccountByEmail(database.db, tenantId, email);
+    if (!account) throw new Error(`Tenant '${tenantId}' has no account '${email}'.`);
+    return createToken(database, { tenantId, actorAccountId: null, accountId: account.id, name, now: Date.now() });
+  });
+  process.stdout.write(created.token + '\n');
+}
+
 const commands: Record<string, (args: string[]) => Promise<void>> = {
   serve: () => serve(),
   start: () => serve(),
+  init,
+  token,
 };
 
 async function main(argv: string[]) {
@@ -47,6 +124,7 @@ async function main(argv: string[]) {
 
 main(process.argv.slice(2)).catch((error: unknown) => {
   console.error(error instanceof Error ? error.message : String(error));
-  process.exit(1);
+  if (error instanceof UsageError) console.error(usage);
+  process.exit(error instanceof UsageError ? 2 : 1);
 });
 

@@ -10,11 +10,15 @@ import type { Grant, Principal } from './principal';
 
 const builtIn = new Map(BUILT_IN_ROLES.map((r) => [r.id, r]));
 
-/** Loads the caller behind a bearer token, or null for a missing, unknown or revoked one. */
-export async function principalForToken(database: Database, token: string): Promise<Principal | null> {
+/** lastUsedAt is kept to this precision, so a busy token costs one write a minute, not one a request. */
+export const LAST_USED_PRECISION_MS = 60_000;
+
+/** Loads the caller behind a bearer token, or null for a missing, unknown or revoked one; notes when the token was used. */
+export async function principalForToken(database: Database, token: string, now = Date.now()): Promise<Principal | null> {
   const { db } = database;
-  const [row] = await db
+  const [found] = await db
     .select({
+      lastUsedAt: apiTokens.lastUsedAt,
       tokenId: apiTokens.id,
       tenantId: apiTokens.tenantId,
       accountId: accounts.id,
@@ -25,7 +29,10 @@ export async function principalForToken(database: Database, token: string): Prom
     .innerJoin(accounts, eq(accounts.id, apiTokens.accountId))
     .innerJoin(tenants, eq(tenants.id, apiTokens.tenantId))
     .where(and(eq(apiTokens.hash, hashSecret(token)), isNull(apiTokens.revokedAt)));
-  if (!row) return null;
+  if (!found) return null;
+  const { lastUsedAt, ...row } = found;
+  if (lastUsedAt === null || now - lastUsedAt >= LAST_USED_PRECISION_MS)
+    await database.write((tx) => tx.update(apiTokens).set({ lastUsedAt: now }).where(eq(apiTokens.id, row.tokenId)));
   const assigned = await db
     .select({ roleId: roleAssignments.roleId, scope: roleAssignments.scope, custom: roles.permissions })
     .from(roleAssignmentAccounts)
@@ -41,12 +48,12 @@ export async function principalForToken(database: Database, token: string): Prom
 }
 
 /** Requires `Authorization: Bearer <token>` and puts the caller in `c.var.principal`. */
-export const authenticate = (database: Database) =>
+export const authenticate = (database: Database, now: () => number = Date.now) =>
   createMiddleware<AppEnv>(async (c, next) => {
     const header = c.req.header('authorization') ?? '';
     const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
     if (!match?.[1]) throw unauthenticated();
-    const principal = await principalForToken(database, match[1]);
+    const principal = await principalForToken(database, match[1], now());
     if (!principal) throw unauthenticated('The API token is unknown or has been revoked.');
     c.set('principal', principal);
     await next();

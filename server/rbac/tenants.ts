@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { Database } from '../db/client';
+import { eq } from 'drizzle-orm';
+import type { Database, Db } from '../db/client';
 import { accounts, roleAssignmentAccounts, roleAssignments, tenants } from '../db/schema';
 import { auditIn } from '../audit/log';
 import { issueToken } from './tokens';
@@ -24,4 +25,10 @@ export function createTenant(database: Database, input: { name: string; adminEma
     await auditIn(tx, { tenantId, actorAccountId: null, action: 'tenant.create', target: tenantId, outcome: 'success', details: { adminEmail: input.adminEmail, tokenId }, at: input.now });
     return { tenantId, accountId, token };
   });
+}
+
+/** The tenant with this id, or null. */
+export async function findTenant(db: Db, id: string): Promise<{ id: string; name: string } | null> {
+  const [row] = await db.select({ id: tenants.id, name: tenants.name }).from(tenants).where(eq(tenants.id, id));
+  return row ?? null;
 }

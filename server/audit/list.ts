@@ -1,0 +1,52 @@
+import { and, desc, eq, lt } from 'drizzle-orm';
+import type { AuditItem, AuditOutcome } from '../../shared/audit';
+import type { Db } from '../db/client';
+import { accounts, auditLog } from '../db/schema';
+import { decodeCursor, encodeCursor } from '../http/cursor';
+
+export interface AuditQuery {
+  action?: string;
+  outcome?: AuditOutcome;
+  /** `nextCursor` of the previous page. */
+  cursor?: string;
+  limit: number;
+}
+
+/** A tenant's audit entries, newest first, a page at a time. */
+export async function listAudit(db: Db, tenantId: string, query: AuditQuery): Promise<{ items: AuditItem[]; nextCursor: string | null }> {
+  const before = query.cursor === undefined ? undefined : decodeCursor(query.cursor, ['number'] as const)[0];
+  const rows = await db
+    .select({
+      id: auditLog.id,
+      at: auditLog.at,
+      actorAccountId: auditLog.actorAccountId,
+      email: accounts.email,
+      action: auditLog.action,
+      target: auditLog.target,
+      outcome: auditLog.outcome,
+      details: auditLog.details,
+    })
+    .from(auditLog)
+    .leftJoin(accounts, and(eq(accounts.id, auditLog.actorAccountId), eq(accounts.tenantId, auditLog.tenantId)))
+    .where(
+      and(
+        eq(auditLog.tenantId, tenantId),
+        before === undefined ? undefined : lt(auditLog.id, before),
+        query.action === undefined ? undefined : eq(auditLog.action, query.action),
+        query.outcome === undefined ? undefined : eq(auditLog.outcome, query.outcome),
+      ),
+    )
+    .orderBy(desc(auditLog.id))
+    .limit(query.limit + 1);
+  const page = rows.slice(0, query.limit);
+  const items = page.map((r) => ({
+    id: String(r.id),
+    at: new Date(r.at).toISOString(),
+    actor: r.actorAccountId === null ? null : { accountId: r.actorAccountId, email: r.email },
+    action: r.action,
+    target: r.target,
+    outcome: r.outcome as AuditOutcome,
+    details: r.details,
+  }));
+  return { items, nextCursor: rows.length > query.limit ? encodeCursor([page[page.length - 1]!.id]) : null };
+}

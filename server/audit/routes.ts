@@ -1,0 +1,25 @@
+import { Hono } from 'hono';
+import { z } from 'zod';
+import { auditOutcomes } from '../../shared/audit';
+import type { Deps } from '../deps';
+import type { AppEnv } from '../http/env';
+import { query } from '../http/validate';
+import { authenticate } from '../rbac/authenticate';
+import { requires } from '../rbac/requires';
+import { listAudit } from './list';
+
+const auditQuerySchema = z
+  .object({
+    action: z.string().min(1).max(200).optional(),
+    outcome: z.enum(auditOutcomes).optional(),
+    cursor: z.string().max(200).optional(),
+    limit: z.coerce.number().int().min(1).max(200).default(50),
+  })
+  .strict();
+
+export const auditRoutes = ({ database, now }: Deps) =>
+  new Hono<AppEnv>()
+    .use('/v1/audit/*', authenticate(database, now))
+    .get('/v1/audit', requires('Audit.Read'), query(auditQuerySchema), async (c) =>
+      c.json(await listAudit(database.db, c.var.principal.tenantId, c.req.valid('query'))),
+    );

@@ -1,0 +1,75 @@
+import { Hono } from 'hono';
+import { createMiddleware } from 'hono/factory';
+import { accountCreateSchema, roleAssignmentCreateSchema, roleCreateSchema, roleUpdateSchema, tokenCreateSchema } from '../../shared/rbac';
+import type { Deps } from '../deps';
+import { missingPermission } from '../errors';
+import type { AppEnv } from '../http/env';
+import { jsonBody } from '../http/validate';
+import { createAccount, getAccount, listAccounts } from './accounts';
+import { createAssignment, deleteAssignment, listAssignments } from './assignments';
+import { authenticate } from './authenticate';
+import { describeMe } from './me';
+import { requires } from './requires';
+import { createRole, deleteRole, getRole, listRoles, updateRole } from './roles';
+import { requirePermission } from './scope';
+import { createToken, listTokens, revokeToken } from './tokens';
+
+/** Changing roles, assignments, accounts or tokens can widen any scope, so it needs Roles.Update over the whole tenant. */
+const updatesRoles = createMiddleware<AppEnv>(async (c, next) => {
+  if (requirePermission(c.var.principal, 'Roles.Update') !== 'all')
+    throw missingPermission('Roles.Update', 'the whole tenant (an assignment scoped to groups is not enough)');
+  await next();
+});
+
+export const rbacRoutes = ({ database, now }: Deps) => {
+  const auth = authenticate(database, now);
+  const { db } = database;
+  return new Hono<AppEnv>()
+    .use('/v1/me', auth)
+    .use('/v1/roles/*', auth)
+    .use('/v1/roleAssignments/*', auth)
+    .use('/v1/accounts/*', auth)
+    .use('/v1/tokens/*', auth)
+    .get('/v1/me', async (c) => c.json(await describeMe(db, c.var.principal)))
+
+    .get('/v1/roles', requires('Roles.Read'), async (c) => c.json({ items: await listRoles(db, c.var.principal.tenantId) }))
+    .get('/v1/roles/:id', requires('Roles.Read'), async (c) => c.json(await getRole(db, c.var.principal.tenantId, c.req.param('id'))))
+    .post('/v1/roles', updatesRoles, jsonBody(roleCreateSchema), async (c) =>
+      c.json(await createRole(database, c.var.principal, c.req.valid('json'), now()), 201),
+    )
+    .patch('/v1/roles/:id', updatesRoles, jsonBody(roleUpdateSchema), async (c) =>
+      c.json(await updateRole(database, c.var.principal, c.req.param('id'), c.req.valid('json'), now())),
+    )
+    .delete('/v1/roles/:id', updatesRoles, async (c) => {
+      await deleteRole(database, c.var.principal, c.req.param('id'), now());
+      return c.body(null, 204);
+    })
+
+    .get('/v1/roleAssignments', requires('Roles.Read'), async (c) => c.json({ items: await listAssignments(db, c.var.principal.tenantId) }))
+    .post('/v1/roleAssignments', updatesRoles, jsonBody(roleAssignmentCreateSchema), async (c) =>
+      c.json(await createAssignment(database, c.var.principal, c.req.valid('json'), now()), 201),
+    )
+    .delete('/v1/roleAssignments/:id', updatesRoles, async (c) => {
+      await deleteAssignment(database, c.var.principal, c.req.param('id'), now());
+      return c.body(null, 204);
+    })
+
+    .get('/v1/accounts', requires('Roles.Read'), async (c) => c.json({ items: await listAccounts(db, c.var.principal.tenantId) }))
+    .get('/v1/accounts/:id', requires('Roles.Read'), async (c) => c.json(await getAccount(db, c.var.principal.tenantId, c.req.param('id'))))
+    .post('/v1/accounts', updatesRoles, jsonBody(accountCreateSchema), async (c) =>
+      c.json(await createAccount(database, c.var.principal, c.req.valid('json'), now()), 201),
+    )
+    .get('/v1/accounts/:id/tokens', requires('Roles.Read'), async (c) =>
+      c.json({ items: await listTokens(db, c.var.principal.tenantId, c.req.param('id')) }),
+    )
+    .post('/v1/accounts/:id/tokens', updatesRoles, jsonBody(tokenCreateSchema), async (c) => {
+      const { tenantId, accountId } = c.var.principal;
+      const token = await createToken(database, { tenantId, actorAccountId: accountId, accountId: c.req.param('id'), name: c.req.valid('json').name, now: now() });
+      return c.json(token, 201);
+    })
+    .delete('/v1/tokens/:id', updatesRoles, async (c) => {
+      const { tenantId, accountId } = c.var.principal;
+      await revokeToken(database, { tenantId, actorAccountId: accountId, tokenId: c.req.param('id'), now: now() });
+      return c.body(null, 204);
+    });
+};

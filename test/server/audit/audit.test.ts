@@ -1,0 +1,110 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestHerald, type TestHerald } from '../../helpers/herald';
+import { accountWith, customRole, expectStatus } from '../../helpers/rbac';
+
+let herald: TestHerald;
+beforeAll(async () => {
+  herald = await startTestHerald();
+});
+afterAll(() => herald.close());
+
+const iso = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
+const audit = async (query = '') => {
+  const res = await herald.admin.api('GET', `/v1/audit${query}`);
+  expect(res.status).toBe(200);
+  return res.body as { items: any[]; nextCursor: string | null };
+};
+const adminActor = () => ({ accountId: herald.admin.accountId, email: 'admin@contoso.example' });
+
+describe('audit log', () => {
+  it('starts with the creation of the tenant, by no account', async () => {
+    const { items } = await audit('?action=tenant.create');
+    expect(items).toEqual([
+      { id: expect.any(String), at: expect.stringMatching(iso), actor: null, action: 'tenant.create', target: herald.admin.tenantId, outcome: 'success', details: expect.any(Object) },
+    ]);
+  });
+
+  it('records every role change with its actor, target and details', async () => {
+    const created = expectStatus(await herald.admin.api('POST', '/v1/roles', { displayName: 'Auditors', permissions: ['Audit.Read'] }), 201);
+    expectStatus(await herald.admin.api('PATCH', `/v1/roles/${created.id}`, { permissions: ['Audit.Read', 'Roles.Read'] }), 200);
+    expectStatus(await herald.admin.api('DELETE', `/v1/roles/${created.id}`), 204);
+    const [deleted, updated, create] = (await audit()).items;
+    expect(create).toMatchObject({ action: 'role.create', target: created.id, outcome: 'success', actor: adminActor(), details: { displayName: 'Auditors', permissions: ['Audit.Read'] } });
+    expect(updated).toMatchObject({
+      action: 'role.update',
+      target: created.id,
+      details: { before: { permissions: ['Audit.Read'] }, after: { permissions: ['Audit.Read', 'Roles.Read'] } },
+    });
+    expect(deleted).toMatchObject({ action: 'role.delete', target: created.id, details: { displayName: 'Auditors' } });
+  });
+
+  it('records account creation, assignment changes, token creation and revocation', async () => {
+    const operator = await accountWith(herald, [{ roleId: 'readOnlyOperator' }]);
+    const assignment = (await herald.admin.api('GET', '/v1/roleAssignments')).body.items.find((a: { accountIds: string[] }) => a.accountIds.includes(operator.id));
+    expectStatus(await herald.admin.api('DELETE', `/v1/roleAssignments/${assignment.id}`), 204);
+    expectStatus(await herald.admin.api('DELETE', `/v1/tokens/${operator.tokenId}`), 204);
+    const items = (await audit('?limit=5')).items.map((e) => [e.action, e.target, e.outcome]);
+    expect(items).toEqual([
+      ['token.revoke', operator.tokenId, 'success'],
+      ['roleAssignment.delete', assignment.id, 'success'],
+      ['token.create', operator.tokenId, 'success'],
+      ['roleAssignment.create', assignment.id, 'success'],
+      ['account.create', operator.id, 'success'],
+    ]);
+    const token = (await audit('?action=token.create&limit=1')).items[0];
+    expect(token.details).toEqual({ accountId: operator.id, name: 'test' });
+    expect(JSON.stringify(token)).not.toContain(operator.token);
+  });
+
+  it('records a denied request with the caller and the missing permission', async () => {
+    const operator = await accountWith(herald, [{ roleId: 'helpDeskOperator' }]);
+    expect((await operator.api('POST', '/v1/roles', { displayName: 'Escalate', permissions: ['Roles.Update'] })).status).toBe(403);
+    const [entry] = (await audit('?outcome=denied&limit=1')).items;
+    expect(entry).toMatchObject({
+      actor: { accountId: operator.id, email: operator.email },
+      action: 'POST /v1/roles',
+      target: '/v1/roles',
+      outcome: 'denied',
+      details: { message: expect.stringContaining('Roles.Update') },
+    });
+  });
+
+  it('does not record refusals of requests without a valid token or of invalid bodies as changes', async () => {
+    const before = (await audit('?limit=1')).items[0].id;
+    expect((await herald.api('hrld_wrong')('POST', '/v1/roles', { displayName: 'x', permissions: ['Audit.Read'] })).status).toBe(401);
+    expect((await herald.admin.api('POST', '/v1/roles', { displayName: 'x', permissions: ['Nope'] })).status).toBe(400);
+    expect((await audit('?limit=1')).items[0].id).toBe(before);
+  });
+
+  it('filters by action and outcome', async () => {
+    const denied = (await audit('?outcome=denied')).items;
+    expect(denied.length).toBeGreaterThan(0);
+    expect(denied.every((e) => e.outcome === 'denied')).toBe(true);
+    const creates = (await audit('?action=account.create')).items;
+    expect(creates.length).toBeGreaterThan(0);
+    expect(creates.every((e) => e.action === 'account.create')).toBe(true);
+    expect((await audit('?action=nothing.like.this')).items).toEqual([]);
+  });
+
+  it('pages newest first with a cursor, each entry once', async () => {
+    for (let i = 0; i < 5; i++) await customRole(herald, ['Audit.Read']);
+    const all = (await audit('?limit=200')).items.map((e) => Number(e.id));
+    expect(all).toEqual([...all].sort((a, b) => b - a));
+    const paged: number[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: { items: any[]; nextCursor: string | null } = await audit(`?limit=3${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+      expect(page.items.length).toBeLessThanOrEqual(3);
+      paged.push(...page.items.map((e) => Number(e.id)));
+      cursor = page.nextCursor;
+    } while (cursor);
+    expect(paged).toEqual(all);
+  });
+
+  it('refuses a bad cursor, outcome or limit with 400', async () => {
+    for (const query of ['?cursor=garbage', '?outcome=maybe', '?limit=0', '?limit=1000', '?colour=red']) {
+      const res = await herald.admin.api('GET', `/v1/audit${query}`);
+      expect(res.status, query).toBe(400);
+    }
+  });
+});
