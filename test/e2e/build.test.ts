@@ -1,0 +1,45 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const output = resolve('.output');
+const manifest = (target: string) => JSON.parse(readFileSync(join(output, target, 'manifest.json'), 'utf8'));
+
+/** Every .js file under a folder, recursively, with its size in bytes. */
+export function jsFiles(dir: string): { path: string; bytes: number }[] {
+  return readdirSync(dir, { recursive: true, encoding: 'utf8' })
+    .filter((f) => f.endsWith('.js'))
+    .map((f) => ({ path: f, bytes: statSync(join(dir, f)).size }));
+}
+
+describe('the built extension', () => {
+  it('is built for Firefox as MV2 with the same pages, scripts and permissions', () => {
+    const firefox = manifest('firefox-mv2');
+    expect(firefox.manifest_version).toBe(2);
+    expect(firefox.browser_specific_settings.gecko.id).toBe('herald@herald.local');
+    expect(firefox.background.scripts).toEqual(['background.js']);
+    expect(firefox.browser_action.default_popup).toBe('popup.html');
+    expect(firefox.options_ui.page).toBe('options.html');
+    expect(firefox.permissions).toEqual(['storage', 'contextMenus', 'notifications', 'scripting', 'http://127.0.0.1/*', 'http://localhost/*']);
+    expect(firefox.optional_permissions).toEqual(['https://*/*', 'http://*/*']);
+    expect(firefox.content_scripts[0].matches.sort()).toEqual(['https://endpoint.microsoft.com/*', 'https://intune.microsoft.com/*']);
+    for (const file of ['background.js', 'popup.html', 'options.html', 'content-scripts/console.js', 'icon/128.png'])
+      expect(statSync(join(output, 'firefox-mv2', file)).size).toBeGreaterThan(0);
+  });
+
+  it('asks Chrome for minimal permissions: no tabs, no all-hosts, remote servers only as optional host permissions', () => {
+    const chrome = manifest('chrome-mv3');
+    expect(chrome.manifest_version).toBe(3);
+    expect(chrome.permissions).toEqual(['storage', 'contextMenus', 'notifications', 'scripting']);
+    expect(chrome.host_permissions).toEqual(['http://127.0.0.1/*', 'http://localhost/*']);
+    expect(chrome.optional_host_permissions).toEqual(['https://*/*', 'http://*/*']);
+    expect(chrome.background.service_worker).toBe('background.js');
+    expect(chrome.browser_specific_settings).toBeUndefined();
+  });
+
+  it('ships under 300 KB of JavaScript', () => {
+    const total = jsFiles(join(output, 'chrome-mv3')).reduce((sum, f) => sum + f.bytes, 0);
+    expect(total).toBeGreaterThan(10_000);
+    expect(total).toBeLessThan(300 * 1024);
+  });
+});
