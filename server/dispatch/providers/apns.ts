@@ -1,0 +1,243 @@
+import http2, { type ClientHttp2Session } from 'node:http2';
+import type { KeyObject } from 'node:crypto';
+import { rootCertificates } from 'node:tls';
+import type { Logger } from '../../deps';
+import { apnsTokenSource, type ApnsTokenSource } from './apns-jwt';
+import { CONNECTION_FAILED, OK, retryAfterMs } from './results';
+import type { PushMessage, PushProvider, PushResult } from './types';
+
+export interface ApnsOptions {
+  /** The .p8 signing key (PKCS#8, EC P-256). */
+  key: KeyObject;
+  keyId: string;
+  teamId: string;
+  /** The app's bundle id (`apns-topic`). */
+  topic: string;
+  /** `https://api.push.apple.com`, the sandbox, or a test double. */
+  origin: string;
+  /** A CA trusted in addition to the system's (a test double's); TLS verification itself stays on. */
+  ca?: string;
+  now?: () => number;
+  log?: Logger;
+  connectTimeoutMs?: number;
+  requestTimeoutMs?: number;
+}
+
+/** A stream the server refused unprocessed (REFUSED_STREAM, as after its GOAWAY): safe to send again. */
+const NOT_PROCESSED: PushResult = Object.freeze({ outcome: 'retryable', reason: 'connectionFailed' });
+
+/** Never more streams than this on one session, even where the server allows more. */
+const MAX_STREAMS = 1000;
+
+/**
+ * APNs over one long-lived HTTP/2 session with token authentication. Pushes are pipelined up to the
+ * server's advertised `maxConcurrentStreams`; a lost session is replaced on the next push.
+ */
+export function createApnsProvider(options: ApnsOptions): PushProvider {
+  const now = options.now ?? Date.now;
+  const log = options.log ?? (() => {});
+  const tokens = apnsTokenSource({ key: options.key, keyId: options.keyId, teamId: options.teamId, now });
+  const ca = options.ca ? [...rootCertificates, options.ca] : undefined;
+  const connectTimeoutMs = options.connectTimeoutMs ?? 10_000;
+  const requestTimeoutMs = options.requestTimeoutMs ?? 15_000;
+  let current: Connection | undefined;
+
+  const connection = (): Promise<Connection> => {
+    if (!current?.usable) current = new Connection(options.origin, ca, connectTimeoutMs, log);
+    return current.ready;
+  };
+
+  const push = async (message: PushMessage): Promise<PushResult> => {
+    // Tried again only where APNs cannot have seen it: the session went away (GOAWAY) before the push got a
+    // stream, or the server refused the stream unprocessed.
+    let result = CONNECTION_FAILED;
+    for (let attempt = 0; attempt < 3; attempt++) {
+      let conn: Connection;
+      try {
+        conn = await connection();
+      } catch {
+        return CONNECTION_FAILED;
+      }
+      const slot = conn.acquire();
+      if (slot !== true && !(await slot)) continue;
+      try {
+        result = await request(conn.session, message, tokens, options.topic, requestTimeoutMs);
+      } finally {
+        conn.release();
+      }
+      if (result !== NOT_PROCESSED) return result;
+    }
+    return result;
+  };
+
+  return {
+    name: 'apns',
+    service: 'apns',
+    send: (messages) => Promise.all(messages.map(push)),
+    async close() {
+      const conn = current;
+      current = undefined;
+      await conn?.close();
+    },
+  };
+}
+
+function request(
+  session: ClientHttp2Session,
+  message: PushMessage,
+  tokens: ApnsTokenSource,
+  topic: string,
+  timeoutMs: number,
+): Promise<PushResult> {
+  let stream: http2.ClientHttp2Stream;
+  try {
+    stream = session.request({
+      ':method': 'POST',
+      ':path': `/3/device/${encodeURIComponent(message.token)}`,
+      authorization: `bearer ${tokens.current()}`,
+      'apns-push-type': 'alert',
+      'apns-topic': topic,
+      'apns-priority': '10',
+      'apns-expiration': String(Math.max(0, Math.floor(message.expiresAt / 1000))),
+      'apns-collapse-id': message.notificationId,
+      'apns-id': message.deliveryId,
+      'content-type': 'application/json',
+    });
+  } catch (err) {
+    // The session closed under us, or a header value is unusable (ids are server-made UUIDs, so only the former in practice).
+    if (session.closed || session.destroyed) return Promise.resolve(CONNECTION_FAILED);
+    return Promise.resolve({ outcome: 'permanent', reason: errorCode(err) });
+  }
+  return new Promise((resolve) => {
+    let status = 0;
+    let retryAfter: string | undefined;
+    let body = '';
+    let ended = false;
+    stream.on('response', (headers) => {
+      status = Number(headers[':status']);
+      retryAfter = headers['retry-after'] as string | undefined;
+    });
+    stream.setEncoding('utf8');
+    stream.on('data', (chunk: string) => {
+      body += chunk;
+    });
+    stream.on('end', () => {
+      ended = true;
+    });
+    // A reset, a timeout or a lost session: 'error' (if any) comes first, 'close' always.
+    stream.on('error', () => {});
+    stream.on('close', () => {
+      if (ended && status) resolve(classify(status, body, retryAfter, tokens));
+      else resolve(stream.rstCode === http2.constants.NGHTTP2_REFUSED_STREAM ? NOT_PROCESSED : CONNECTION_FAILED);
+    });
+    stream.setTimeout(timeoutMs, () => stream.close(http2.constants.NGHTTP2_CANCEL));
+    stream.end(payload(message));
+  });
+}
+
+const payload = (m: PushMessage) =>
+  JSON.stringify({
+    aps: { alert: { title: m.title, body: m.body }, sound: 'default' },
+    herald: { notificationId: m.notificationId, deliveryId: m.deliveryId },
+  });
+
+/** Apple's table: https://developer.apple.com/documentation/usernotifications/handling-notification-responses-from-apns */
+function classify(status: number, body: string, retryAfter: string | undefined, tokens: ApnsTokenSource): PushResult {
+  if (status === 200) return OK;
+  const reason = reasonOf(body) ?? `HTTP ${status}`;
+  if (status === 410 || (status === 400 && (reason === 'BadDeviceToken' || reason === 'DeviceTokenNotForTopic'))) {
+    return { outcome: 'invalidToken', reason };
+  }
+  if (status === 403 && (reason === 'ExpiredProviderToken' || reason === 'InvalidProviderToken')) {
+    tokens.refused();
+    return { outcome: 'retryable', reason };
+  }
+  if (status === 429 || status >= 500) {
+    const after = retryAfterMs(retryAfter);
+    return after === undefined ? { outcome: 'retryable', reason } : { outcome: 'retryable', reason, retryAfterMs: after };
+  }
+  return { outcome: 'permanent', reason };
+}
+
+function reasonOf(body: string): string | undefined {
+  try {
+    const parsed: unknown = JSON.parse(body);
+    const reason = typeof parsed === 'object' && parsed !== null && 'reason' in parsed ? parsed.reason : undefined;
+    return typeof reason === 'string' && reason ? reason : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const errorCode = (err: unknown) => (err instanceof Error && 'code' in err && typeof err.code === 'string' ? err.code : String(err));
+
+/** One HTTP/2 session and the stream slots it allows. */
+class Connection {
+  readonly session: ClientHttp2Session;
+  readonly ready: Promise<Connection>;
+  usable = true;
+  private active = 0;
+  private waiting: Array<(granted: boolean) => void> = [];
+
+  constructor(origin: string, ca: string[] | undefined, timeoutMs: number, log: Logger) {
+    this.session = http2.connect(origin, ca ? { ca } : {});
+    this.ready = new Promise((resolve, reject) => {
+      const timer = setTimeout(() => this.session.destroy(new Error(`no answer from ${origin} in ${timeoutMs} ms`)), timeoutMs);
+      this.session.once('remoteSettings', () => {
+        clearTimeout(timer);
+        resolve(this);
+      });
+      this.session.once('close', () => {
+        clearTimeout(timer);
+        reject(new Error('closed before it was ready'));
+      });
+    });
+    this.ready.catch(() => {});
+    this.session.on('remoteSettings', () => this.grant());
+    this.session.on('goaway', () => this.retire());
+    this.session.on('close', () => this.retire());
+    this.session.on('error', (err) => {
+      log({ level: 'warn', msg: 'APNs connection failed', origin, error: errorCode(err) });
+      this.retire();
+    });
+  }
+
+  /** `true` at once, or a promise of `true` when a stream slot frees up (`false` if the session went away). */
+  acquire(): true | Promise<boolean> {
+    if (this.waiting.length === 0 && this.active < this.limit()) {
+      this.active++;
+      return true;
+    }
+    return new Promise((resolve) => this.waiting.push(resolve));
+  }
+
+  release() {
+    const next = this.usable ? this.waiting.shift() : undefined;
+    if (next) next(true);
+    else this.active--;
+  }
+
+  close(): Promise<void> {
+    this.retire();
+    if (this.session.closed || this.session.destroyed) return Promise.resolve();
+    return new Promise((resolve) => this.session.close(resolve));
+  }
+
+  private limit() {
+    return Math.min(this.session.remoteSettings.maxConcurrentStreams ?? 1, MAX_STREAMS);
+  }
+
+  /** The server raised its stream limit: hand the new slots to waiting pushes. */
+  private grant() {
+    while (this.waiting.length > 0 && this.active < this.limit()) {
+      this.active++;
+      this.waiting.shift()!(true);
+    }
+  }
+
+  private retire() {
+    if (!this.usable) return;
+    this.usable = false;
+    for (const wake of this.waiting.splice(0)) wake(false);
+  }
+}
