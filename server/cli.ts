@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { accountEmail } from '../shared/rbac';
 import { loadConfig } from './config';
 import { migrateDatabase, openDatabase, type Database } from './db/client';
+import { buildExtension } from './extension-build';
 import { findAccountByEmail } from './rbac/accounts';
 import { createTenant, findTenant } from './rbac/tenants';
 import { createToken } from './rbac/tokens';
@@ -106,7 +107,11 @@ async function token(args: string[]) {
 
 const commands: Record<string, (args: string[]) => Promise<void>> = {
   serve: () => serve(),
-  start: () => serve(),
+  start: async () => {
+    const extension = await buildExtension();
+    await serve();
+    console.error(extension);
+  },
   init,
   token,
 };
