@@ -54,8 +54,8 @@ export function createAppState(api: HeraldApi) {
     return sendSchema.safeParse(input.value).success ? null : 'The message is not valid yet.';
   });
 
-  async function load(): Promise<void> {
-    const saved = await draftItem.getValue();
+  /** Puts the saved draft in place, then keeps storage up to date with every change. */
+  function load(saved: Draft): void {
     batch(() => {
       draft.title.value = saved.title;
       draft.body.value = saved.body;

@@ -1,16 +1,11 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { jsFiles } from './build-output';
 
 const output = resolve('.output');
 const manifest = (target: string) => JSON.parse(readFileSync(join(output, target, 'manifest.json'), 'utf8'));
 
-/** Every .js file under a folder, recursively, with its size in bytes. */
-export function jsFiles(dir: string): { path: string; bytes: number }[] {
-  return readdirSync(dir, { recursive: true, encoding: 'utf8' })
-    .filter((f) => f.endsWith('.js'))
-    .map((f) => ({ path: f, bytes: statSync(join(dir, f)).size }));
-}
 
 describe('the built extension', () => {
   it('is built for Firefox as MV2 with the same pages, scripts and permissions', () => {

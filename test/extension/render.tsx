@@ -1,6 +1,7 @@
 import { render } from 'preact';
 import { createAppState } from '../../extension/components/app-state';
 import { App } from '../../extension/entrypoints/popup/App';
+import { draftItem } from '../../extension/utils/storage';
 import { fakeApi, settle, type Routes } from './fake-herald';
 
 /** The popup as the toolbar shows it, on a fake Herald; the saved draft is loaded first. */
@@ -8,8 +9,8 @@ export async function renderPopup(routes: Routes, options: { deviceSearch?: stri
   const state = createAppState(fakeApi(routes));
   const root = document.createElement('div');
   document.body.append(root);
+  state.load(await draftItem.getValue());
   render(<App state={state} connected deviceSearch={options.deviceSearch} />, root);
-  await state.load();
   await settle();
   return { state, root, ...queries(root) };
 }

@@ -1,21 +1,23 @@
 import { render } from 'preact';
 import '../../components/style.css';
 import { createAppState } from '../../components/app-state';
-import { savedApi } from '../../utils/connection';
+import { createApi } from '../../utils/api';
 import { describeProblem } from '../../utils/problem';
-import { tokenItem } from '../../utils/storage';
+import { draftItem, serverUrlItem, tokenItem } from '../../utils/storage';
 import { App } from './App';
 
-/** Renders at once (fields disabled until the saved draft is in), then applies ?deviceId= or ?deviceSearch= from the right-click or console button. */
+/**
+ * Reads the connection and the saved draft in one go and renders with the fields enabled; then applies ?deviceId= or
+ * ?deviceSearch= from the right-click menu or a console's button.
+ */
 async function start() {
   const params = new URLSearchParams(location.search);
-  const [api, token] = await Promise.all([savedApi(), tokenItem.getValue()]);
+  const [serverUrl, token, draft] = await Promise.all([serverUrlItem.getValue(), tokenItem.getValue(), draftItem.getValue()]);
+  const api = createApi({ serverUrl, token });
   const state = createAppState(api);
-  const deviceSearch = params.get('deviceSearch') ?? undefined;
-  render(<App state={state} connected={token !== ''} deviceSearch={deviceSearch} />, document.getElementById('app')!);
-
-  await state.load();
+  state.load(draft);
   const deviceId = params.get('deviceId');
+  const deviceSearch = params.get('deviceSearch') ?? undefined;
   if (deviceId !== null || deviceSearch !== undefined) state.draft.mode.value = 'device';
   if (deviceId) {
     state.draft.device.value = null;
@@ -24,6 +26,7 @@ async function start() {
       (error: unknown) => (state.sendError.value = `Could not open device ${deviceId}: ${describeProblem(error)}`),
     );
   }
+  render(<App state={state} connected={token !== ''} deviceSearch={deviceSearch} />, document.getElementById('app')!);
 }
 
 void start();
