@@ -1,0 +1,58 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { chromium, type BrowserContext, type Worker } from 'playwright-core';
+
+/** The built Chrome extension (npm test builds it first). */
+export const EXTENSION_DIR = resolve('.output/chrome-mv3');
+export const ARTIFACTS = resolve('test-results');
+
+export interface ExtensionBrowser {
+  context: BrowserContext;
+  serviceWorker: Worker;
+  extensionId: string;
+  url(path: string): string;
+  close(): Promise<void>;
+}
+
+/** Debian's Chromium with the unpacked extension loaded, as STYLE.md's recipe says (headless, fresh profile). */
+export async function launchWithExtension(): Promise<ExtensionBrowser> {
+  const profile = mkdtempSync(join(tmpdir(), 'herald-chromium-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: '/usr/lib/chromium/chromium',
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      `--disable-extensions-except=${EXTENSION_DIR}`,
+      `--load-extension=${EXTENSION_DIR}`,
+    ],
+  });
+  const serviceWorker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker'));
+  const extensionId = new URL(serviceWorker.url()).host;
+  return {
+    context,
+    serviceWorker,
+    extensionId,
+    url: (path) => `chrome-extension://${extensionId}/${path.replace(/^\//, '')}`,
+    close: async () => {
+      await context.close();
+      rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+/** The parts of the service worker's `chrome` that tests call through `serviceWorker.evaluate`. */
+export interface WorkerGlobal {
+  chrome: {
+    notifications: { getAll(): Promise<Record<string, unknown>> };
+    scripting: { getRegisteredContentScripts(): Promise<{ id: string; matches?: string[] }[]> };
+    /** Chromium's event objects can dispatch to the listeners the background registered. */
+    contextMenus: { onClicked: { dispatch(info: object, tab?: object): void } };
+  };
+}
