@@ -9,6 +9,6 @@ export function composerUrl(target: ComposerTarget): string {
 
 /** Opens the composer in its own small window with that device chosen. */
 export async function openComposer(target: ComposerTarget): Promise<null> {
-  await browser.windows.create({ url: composerUrl(target), type: 'popup', width: 440, height: 680, focused: true });
+  await browser.windows.create({ url: composerUrl(target), type: 'popup', width: 440, height: 680 });
   return null;
 }

@@ -5,6 +5,11 @@ import { QuotaLine } from './QuotaLine';
 import { SendProblem } from './SendProblem';
 import { TextField } from './TextField';
 
+/** Enter in a one-line field does not send: only the Send (or Review) button does. */
+function noImplicitSubmit(event: KeyboardEvent) {
+  if (event.key === 'Enter' && event.target instanceof HTMLInputElement) event.preventDefault();
+}
+
 /** Title, body, target and quota; groups go on to Review, a device send goes straight out (as in Intune). */
 export function Composer({ deviceSearch }: { deviceSearch?: string }) {
   const state = useAppState();
@@ -18,7 +23,7 @@ export function Composer({ deviceSearch }: { deviceSearch?: string }) {
     } else void state.send();
   };
   return (
-    <form class="composer" onSubmit={onSubmit} aria-label="Compose a custom notification">
+    <form class="composer" onSubmit={onSubmit} onKeyDown={noImplicitSubmit} aria-label="Compose a custom notification">
       <TextField label="Title" value={draft.title} check={state.titleCheck} disabled={!loaded.value} />
       <TextField label="Body" value={draft.body} check={state.bodyCheck} multiline disabled={!loaded.value} />
       <fieldset class="target">

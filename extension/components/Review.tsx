@@ -1,4 +1,5 @@
 import { useAppState } from './app-state';
+import { FocusedHeading } from './FocusedHeading';
 import { ReachPreview } from './ReachPreview';
 import { SendProblem } from './SendProblem';
 
@@ -8,9 +9,7 @@ export function Review() {
   const { draft, view, sending, blocker } = state;
   return (
     <section class="review" aria-labelledby="review-heading">
-      <h2 id="review-heading" tabIndex={-1} ref={(h) => h?.focus()}>
-        Review
-      </h2>
+      <FocusedHeading id="review-heading">Review</FocusedHeading>
       <dl>
         <dt>Title</dt>
         <dd data-testid="review-title">{draft.title}</dd>

@@ -3,6 +3,7 @@ import type { Counts } from '../utils/api-types';
 import { describeProblem } from '../utils/problem';
 import { useAppState } from './app-state';
 import { reachText, skippedText } from './audience';
+import { FocusedHeading } from './FocusedHeading';
 import { FunnelChart } from './FunnelChart';
 
 export const POLL_MS = 1000;
@@ -45,9 +46,7 @@ export function SentStatus() {
   const target = accepted.target.type === 'device' ? 'one device' : `${accepted.target.groupIds.length} group(s)`;
   return (
     <section class="sent" aria-labelledby="sent-heading">
-      <h2 id="sent-heading" tabIndex={-1} ref={(h) => h?.focus()}>
-        Sent
-      </h2>
+      <FocusedHeading id="sent-heading">Sent</FocusedHeading>
       <p>
         Notification <code data-testid="sent-id">{accepted.id}</code> to {target}: {reachText(accepted.audience)}. {skippedText(accepted.audience)}
       </p>

@@ -73,9 +73,10 @@ export function Typeahead<T>({ id, label, placeholder, initialQuery = '', search
     } else if (event.key === 'ArrowUp' && count) {
       event.preventDefault();
       active.value = (active.value - 1 + count) % count;
-    } else if (event.key === 'Enter' && open.value && items.value[active.value]) {
+    } else if (event.key === 'Enter') {
+      // Enter picks; it never submits the composer around the search box.
       event.preventDefault();
-      choose(items.value[active.value] as T);
+      if (open.value && items.value[active.value]) choose(items.value[active.value] as T);
     } else if (event.key === 'Escape' && open.value) {
       event.preventDefault();
       open.value = false;

@@ -19,18 +19,20 @@ export default defineContentScript({
     let ui: ShadowRootContentScriptUi<HTMLElement> | null = null;
     let shownFor: string | null = null;
     let latest = 0;
-    const follow = async (url: string) => {
+    const show = async (url: string) => {
       const call = ++latest;
       const deviceId = await sendMessage('deviceIdForUrl', { url });
-      if (call !== latest || deviceId === shownFor) return;
+      if (call !== latest || deviceId === shownFor || ctx.isInvalid) return;
       ui?.remove();
       ui = null;
       shownFor = deviceId;
       if (deviceId) ui = await mountButton(ctx, deviceId);
     };
-    ctx.addEventListener(window, 'wxt:locationchange', ({ newUrl }) => void follow(newUrl.href));
-    ctx.addEventListener(window, 'hashchange', () => void follow(location.href));
-    void follow(location.href);
+    // After the extension reloads, this old script can no longer reach the background: it just stops.
+    const follow = (url: string) => void show(url).catch((error: unknown) => ctx.isValid && console.error('Herald', error));
+    ctx.addEventListener(window, 'wxt:locationchange', ({ newUrl }) => follow(newUrl.href));
+    ctx.addEventListener(window, 'hashchange', () => follow(location.href));
+    follow(location.href);
   },
 });
 

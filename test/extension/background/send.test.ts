@@ -1,22 +1,20 @@
 import { describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing';
-import { sendNotification } from '../../../extension/background/send';
+import { handlers } from '../../../extension/background/handlers';
 import { HeraldError } from '../../../extension/utils/api';
 import { messageListener, sendMessage } from '../../../extension/utils/messages';
-import { serverUrlItem, tokenItem } from '../../../extension/utils/storage';
+import { consoleRulesItem, serverUrlItem, tokenItem } from '../../../extension/utils/storage';
 import { fakeFetch } from '../fake-herald';
 
 const accepted = { id: 'n-1', status: 'queued', target: { type: 'device', deviceId: 'd1' }, audience: { users: 1, devices: 1, skipped: {} } };
 const input = { title: 'Building closed', body: 'Work from home today.', deviceId: 'd1' };
 
-function listen() {
-  fakeBrowser.runtime.onMessage.addListener(
-    messageListener({
-      send: ({ input }) => sendNotification(input),
-      openComposer: async () => null,
-      deviceIdForUrl: async () => null,
-    }),
-  );
+const POPUP = { url: 'chrome-extension://test-extension-id/popup.html' };
+
+/** The background's listener, as a message from the popup reaches it (the fake browser's sender has no URL). */
+function listen(sender = POPUP) {
+  const listener = messageListener(handlers);
+  fakeBrowser.runtime.onMessage.addListener((message: unknown) => listener(message, sender));
 }
 
 describe('sending through the background', () => {
@@ -46,6 +44,21 @@ describe('sending through the background', () => {
     expect(error).toBeInstanceOf(HeraldError);
     expect(error).toMatchObject({ status: 429, code: 'quotaExceeded', retryAfter: 30 });
     expect(await fakeBrowser.notifications.getAll()).toEqual({});
+  });
+
+  it('refuses to send for a content script, which runs inside another site', async () => {
+    const fetch = fakeFetch({ 'POST /v1/notifications': () => ({ status: 202, body: accepted }) });
+    vi.stubGlobal('fetch', fetch);
+    listen({ url: 'https://intune.microsoft.com/' });
+    await expect(sendMessage('send', { input })).rejects.toThrow('Only the extension’s own pages may send notifications.');
+    expect(fetch).not.toHaveBeenCalled();
+  });
+
+  it('answers a console page which device it is about, with the custom rules', async () => {
+    await consoleRulesItem.setValue([{ id: 'r', pattern: 'https://mdm.example.com/*', regex: 'device=(\\w+)' }]);
+    listen({ url: 'https://mdm.example.com/view?device=PHONE7' });
+    await expect(sendMessage('deviceIdForUrl', { url: 'https://mdm.example.com/view?device=PHONE7' })).resolves.toBe('PHONE7');
+    await expect(sendMessage('deviceIdForUrl', { url: 'https://mdm.example.com/list' })).resolves.toBeNull();
   });
 
   it('leaves messages of other types to other listeners', () => {
