@@ -133,6 +133,7 @@ export const devices = sqliteTable(
   },
   (t) => [
     primaryKey({ columns: [t.tenantId, t.id] }),
+    /** Covers the audience expansion (server/directory/audience.ts): every column it reads, the device id included. */
     index('devices_audience').on(
       t.tenantId,
       t.enrolledByUserId,
@@ -140,6 +141,8 @@ export const devices = sqliteTable(
       t.notificationsPermitted,
       t.pushService,
       t.platform,
+      t.pushTokenInvalidAt,
+      t.id,
     ),
     index('devices_name').on(t.tenantId, t.name),
     index('devices_serial').on(t.tenantId, t.serialNumber),

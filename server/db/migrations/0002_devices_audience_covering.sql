@@ -1,0 +1,2 @@
+DROP INDEX `devices_audience`;--> statement-breakpoint
+CREATE INDEX `devices_audience` ON `devices` (`tenant_id`,`enrolled_by_user_id`,`management_state`,`notifications_permitted`,`push_service`,`platform`,`push_token_invalid_at`,`id`);
