@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { jsFiles } from '../e2e/build-output';
-import { EXTENSION_DIR, launchWithExtension } from '../e2e/browser';
+import { EXTENSION_DIR, launchWithExtension, useConnection } from '../e2e/browser';
 import { startTestHerald } from '../helpers/herald';
 import type { Bench } from './run';
 
@@ -29,10 +29,7 @@ async function run() {
   const herald = await startTestHerald();
   const browser = await launchWithExtension();
   try {
-    await browser.serviceWorker.evaluate(
-      ([serverUrl, token]) => (self as unknown as { chrome: { storage: { local: { set(items: object): Promise<void> } } } }).chrome.storage.local.set({ serverUrl, token }),
-      [herald.url, herald.admin.token] as const,
-    );
+    await useConnection(browser, herald.url, herald.admin.token);
     const times: number[] = [];
     for (let i = 0; i < RUNS + 3; i++) {
       const page = await browser.context.newPage();

@@ -51,8 +51,17 @@ export async function launchWithExtension(): Promise<ExtensionBrowser> {
 export interface WorkerGlobal {
   chrome: {
     notifications: { getAll(): Promise<Record<string, unknown>> };
+    storage: { local: { set(items: object): Promise<void> } };
     scripting: { getRegisteredContentScripts(): Promise<{ id: string; matches?: string[] }[]> };
     /** Chromium's event objects can dispatch to the listeners the background registered. */
     contextMenus: { onClicked: { dispatch(info: object, tab?: object): void } };
   };
+}
+
+/** Saves a Herald server and token as the options page would (storage.local, through the service worker). */
+export async function useConnection(browser: ExtensionBrowser, serverUrl: string, token: string): Promise<void> {
+  await browser.serviceWorker.evaluate(
+    ([url, t]) => (self as unknown as WorkerGlobal).chrome.storage.local.set({ serverUrl: url, token: t }),
+    [serverUrl, token] as const,
+  );
 }
