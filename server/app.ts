@@ -4,6 +4,7 @@ import { requestId } from 'hono/request-id';
 import { audit, wasAudited } from './audit/log';
 import { auditRoutes } from './audit/routes';
 import type { Deps } from './deps';
+import { directoryRoutes } from './directory/routes';
 import { AppError } from './errors';
 import type { AppEnv } from './http/env';
 import { errorHandler, notFoundHandler } from './http/errors';
@@ -51,6 +52,7 @@ export function createApp(deps: Deps) {
 
   return app
     .route('/', opsRoutes(deps))
+    .route('/', directoryRoutes(deps))
     .route('/', rbacRoutes(deps))
     .route('/', auditRoutes(deps));
 }

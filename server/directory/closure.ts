@@ -3,24 +3,26 @@ import { sql, type SQL } from 'drizzle-orm';
 /**
  * `WITH RECURSIVE closure(id)`: the given groups and every group nested in them, transitively.
  * `UNION` (not `UNION ALL`) drops rows already seen, so membership cycles end the recursion.
+ * The `CROSS JOIN`s keep SQLite walking from the closure into the members' primary key
+ * (tenant_id, group_id, member_type): left to itself it scans every membership of the tenant per group.
  */
 export function withGroupClosure(tenantId: string, groupIds: readonly string[]): SQL {
   return sql`WITH RECURSIVE closure(id) AS (
     SELECT value FROM json_each(${JSON.stringify(groupIds)})
     UNION
-    SELECT gm.member_id FROM group_members gm JOIN closure c ON gm.group_id = c.id
-    WHERE gm.tenant_id = ${tenantId} AND gm.member_type = 'group'
+    SELECT gm.member_id FROM closure c CROSS JOIN group_members gm
+    WHERE gm.tenant_id = ${tenantId} AND gm.group_id = c.id AND gm.member_type = 'group'
   )`;
 }
 
 /** Ids of the users that are transitive members of the closure (use after `withGroupClosure`). */
 export function closureUserIds(tenantId: string): SQL {
-  return sql`SELECT DISTINCT gm.member_id FROM group_members gm
-    WHERE gm.tenant_id = ${tenantId} AND gm.member_type = 'user' AND gm.group_id IN (SELECT id FROM closure)`;
+  return sql`SELECT DISTINCT gm.member_id FROM closure c CROSS JOIN group_members gm
+    WHERE gm.tenant_id = ${tenantId} AND gm.group_id = c.id AND gm.member_type = 'user'`;
 }
 
 /** Ids of the devices that are direct members of any group in the closure (use after `withGroupClosure`). */
 export function closureDeviceIds(tenantId: string): SQL {
-  return sql`SELECT DISTINCT gm.member_id FROM group_members gm
-    WHERE gm.tenant_id = ${tenantId} AND gm.member_type = 'device' AND gm.group_id IN (SELECT id FROM closure)`;
+  return sql`SELECT DISTINCT gm.member_id FROM closure c CROSS JOIN group_members gm
+    WHERE gm.tenant_id = ${tenantId} AND gm.group_id = c.id AND gm.member_type = 'device'`;
 }

@@ -1,0 +1,198 @@
+import { and, eq, gt, or, sql, type SQL } from 'drizzle-orm';
+import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
+import { z } from 'zod';
+import type { DirectoryDevice, DirectoryGroup, DirectoryListQuery, DirectoryUser, MemberType, Page } from '../../shared/directory';
+import type { Permission } from '../../shared/permissions';
+import { auditIn } from '../audit/log';
+import type { Database, Db } from '../db/client';
+import { devices, groupMembers, groups, users } from '../db/schema';
+import { invalidRequest, missingPermission, notFound } from '../errors';
+import type { Reach } from '../rbac/principal';
+import { closureDeviceIds, closureUserIds, withGroupClosure } from './closure';
+
+export type DirectoryKind = 'users' | 'groups' | 'devices';
+
+/** Items of each kind as the API returns them. */
+interface Items {
+  users: DirectoryUser;
+  groups: DirectoryGroup;
+  devices: DirectoryDevice;
+}
+
+/** Everything the generic list/get/delete needs to know about one kind of directory object. */
+interface KindQueries<T> {
+  label: string;
+  memberType: MemberType;
+  tenantId: SQLiteColumn;
+  id: SQLiteColumn;
+  /** Columns `?search=` looks in. */
+  searched: SQLiteColumn[];
+  /** Objects within the transitive members of the scope groups. */
+  inScope(tenantId: string, scope: string[]): SQL;
+  rows(db: Db, where: SQL | undefined, limit: number): Promise<T[]>;
+}
+
+const closureOf = (tenantId: string, scope: string[], select: SQL) => sql`(${withGroupClosure(tenantId, scope)} ${select})`;
+
+const memberCount = (type: MemberType) =>
+  sql<number>`(SELECT count(*) FROM ${groupMembers} gm
+    WHERE gm.tenant_id = ${groups.tenantId} AND gm.group_id = ${groups.id} AND gm.member_type = ${type})`;
+
+const kinds: { [K in DirectoryKind]: KindQueries<Items[K]> } = {
+  users: {
+    label: 'User',
+    memberType: 'user',
+    tenantId: users.tenantId,
+    id: users.id,
+    searched: [users.displayName, users.upn],
+    inScope: (tenantId, scope) => sql`${users.id} IN ${closureOf(tenantId, scope, closureUserIds(tenantId))}`,
+    rows: (db, where, limit) =>
+      db.select({ id: users.id, upn: users.upn, displayName: users.displayName }).from(users).where(where).orderBy(users.id).limit(limit),
+  },
+  groups: {
+    label: 'Group',
+    memberType: 'group',
+    tenantId: groups.tenantId,
+    id: groups.id,
+    searched: [groups.displayName],
+    inScope: (tenantId, scope) => sql`${groups.id} IN ${closureOf(tenantId, scope, sql`SELECT id FROM closure`)}`,
+    rows: async (db, where, limit) => {
+      const rows = await db
+        .select({
+          id: groups.id,
+          displayName: groups.displayName,
+          users: memberCount('user'),
+          devices: memberCount('device'),
+          groups: memberCount('group'),
+        })
+        .from(groups)
+        .where(where)
+        .orderBy(groups.id)
+        .limit(limit);
+      return rows.map((g) => ({ id: g.id, displayName: g.displayName, memberCounts: { users: g.users, devices: g.devices, groups: g.groups } }));
+    },
+  },
+  devices: {
+    label: 'Device',
+    memberType: 'device',
+    tenantId: devices.tenantId,
+    id: devices.id,
+    searched: [devices.name, devices.serialNumber],
+    inScope: (tenantId, scope) =>
+      sql`(${devices.id} IN ${closureOf(tenantId, scope, closureDeviceIds(tenantId))}
+        OR ${devices.enrolledByUserId} IN ${closureOf(tenantId, scope, closureUserIds(tenantId))})`,
+    rows: async (db, where, limit) => {
+      const rows = await db
+        .select({ device: devices, user: { id: users.id, upn: users.upn, displayName: users.displayName } })
+        .from(devices)
+        .leftJoin(users, and(eq(users.tenantId, devices.tenantId), eq(users.id, devices.enrolledByUserId)))
+        .where(where)
+        .orderBy(devices.id)
+        .limit(limit);
+      return rows.map(({ device: d, user }) => ({
+        id: d.id,
+        name: d.name,
+        platform: d.platform,
+        enrolledByUserId: d.enrolledByUserId,
+        user,
+        managementState: d.managementState,
+        app: d.app,
+        appVersion: d.appVersion,
+        push: d.pushService ? { service: d.pushService, hasToken: d.pushToken !== null && d.pushTokenInvalidAt === null } : null,
+        notificationsPermitted: d.notificationsPermitted,
+        serialNumber: d.serialNumber,
+      }));
+    },
+  },
+};
+
+/** Rows of `kind` in the tenant, and within `reach`. */
+function visible(kind: KindQueries<unknown>, tenantId: string, reach: Reach): SQL {
+  const inTenant = eq(kind.tenantId, tenantId);
+  return reach === 'all' ? inTenant : and(inTenant, kind.inScope(tenantId, reach))!;
+}
+
+/** Cursors are opaque to clients: the last id of the page, wrapped so that it can change shape later. */
+const cursorSchema = z.object({ after: z.string().min(1) }).strict();
+const encodeCursor = (id: string) => Buffer.from(JSON.stringify({ after: id })).toString('base64url');
+
+function decodeCursor(cursor: string): string {
+  try {
+    return cursorSchema.parse(JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'))).after;
+  } catch {
+    throw invalidRequest('cursor: not a cursor this API returned.');
+  }
+}
+
+/** `LIKE` pattern matching `text` anywhere (so also as a prefix), with its wildcards taken literally. */
+const containsPattern = (text: string) => `%${text.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
+
+/** A page of `kind` in id order: `?search=` matches any searched column, case-insensitively for ASCII. */
+export async function listDirectory<K extends DirectoryKind>(
+  db: Db,
+  kindName: K,
+  tenantId: string,
+  reach: Reach,
+  query: DirectoryListQuery,
+): Promise<Page<Items[K]>> {
+  const kind: KindQueries<Items[K]> = kinds[kindName];
+  const pattern = query.search === undefined ? undefined : containsPattern(query.search);
+  const where = and(
+    visible(kind, tenantId, reach),
+    query.cursor === undefined ? undefined : gt(kind.id, decodeCursor(query.cursor)),
+    pattern === undefined ? undefined : or(...kind.searched.map((column) => sql`${column} LIKE ${pattern} ESCAPE '\\'`)),
+  );
+  const rows = await kind.rows(db, where, query.limit + 1);
+  const items = rows.slice(0, query.limit);
+  const last = items[items.length - 1];
+  return { items, nextCursor: rows.length > query.limit && last ? encodeCursor(last.id) : null };
+}
+
+/** One object of `kind`; 404 when it is not in the tenant or not within `reach`. */
+export async function getDirectoryObject<K extends DirectoryKind>(db: Db, kindName: K, tenantId: string, reach: Reach, id: string): Promise<Items[K]> {
+  const kind: KindQueries<Items[K]> = kinds[kindName];
+  const [row] = await kind.rows(db, and(visible(kind, tenantId, reach), eq(kind.id, id)), 1);
+  if (!row) throw notFound(kind.label, id);
+  return row;
+}
+
+/** Whether an object of `kind` exists in the tenant within `reach`. */
+async function exists(db: Db, kind: KindQueries<unknown>, tenantId: string, reach: Reach, id: string): Promise<boolean> {
+  const [row] = await db.all<{ ok: number }>(sql`SELECT 1 AS ok FROM ${kind.tenantId.table} WHERE ${and(visible(kind, tenantId, reach), eq(kind.id, id))}`);
+  return row !== undefined;
+}
+
+/**
+ * Deletes one object of the tenant and every membership that names it: a group also loses its own member list.
+ * A deleted user's devices stay, no longer enrolled by anyone (`enrolledByUserId` becomes null), so no
+ * group send reaches them until a later import names their user again.
+ */
+export async function deleteDirectoryObject(
+  database: Database,
+  kindName: DirectoryKind,
+  request: { tenantId: string; actorAccountId: string; reach: Reach; permission: Permission; id: string; now: number },
+): Promise<void> {
+  const { tenantId, actorAccountId, reach, permission, id, now } = request;
+  const kind = kinds[kindName];
+  // In the tenant but outside the caller's scope groups: 403 naming the permission (absent: 404 below).
+  if (reach !== 'all' && !(await exists(database.db, kind, tenantId, reach, id)) && (await exists(database.db, kind, tenantId, 'all', id)))
+    throw missingPermission(permission, `${kind.memberType} '${id}' (it is outside your scope groups)`);
+  await database.write(async (tx) => {
+    const deleted = await tx.run(sql`DELETE FROM ${kind.tenantId.table} WHERE ${and(eq(kind.tenantId, tenantId), eq(kind.id, id))}`);
+    if (deleted.rowsAffected === 0) throw notFound(kind.label, id);
+    await tx
+      .delete(groupMembers)
+      .where(
+        and(
+          eq(groupMembers.tenantId, tenantId),
+          or(
+            and(eq(groupMembers.memberType, kind.memberType), eq(groupMembers.memberId, id)),
+            kindName === 'groups' ? eq(groupMembers.groupId, id) : undefined,
+          ),
+        ),
+      );
+    if (kindName === 'users')
+      await tx.update(devices).set({ enrolledByUserId: null }).where(and(eq(devices.tenantId, tenantId), eq(devices.enrolledByUserId, id)));
+    await auditIn(tx, { tenantId, actorAccountId, action: `directory.${kind.memberType}.delete`, target: id, outcome: 'success', at: now });
+  });
+}

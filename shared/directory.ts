@@ -1,0 +1,105 @@
+import { z } from 'zod';
+import { objectId, platforms } from './schemas';
+
+/** Free text from the source directory (names, UPNs, versions). */
+const label = z.string().min(1).max(256);
+
+export const directoryUserSchema = z.object({ id: objectId, upn: label, displayName: label }).strict();
+
+export const memberTypes = ['user', 'device', 'group'] as const;
+export type MemberType = (typeof memberTypes)[number];
+
+export const groupMemberSchema = z.object({ type: z.enum(memberTypes), id: objectId }).strict();
+
+/** A group; given `members` (even empty) replace the stored list, omitted ones leave it as it is. */
+export const directoryGroupSchema = z
+  .object({ id: objectId, displayName: label, members: z.array(groupMemberSchema).optional() })
+  .strict();
+
+export const pushServices = ['apns', 'fcm'] as const;
+export const managementStates = ['enrolled', 'unenrolled'] as const;
+export const deviceApps = ['companyPortal', 'intuneApp'] as const;
+
+export const directoryDeviceSchema = z
+  .object({
+    id: objectId,
+    name: label,
+    platform: z.enum(platforms),
+    enrolledByUserId: objectId.nullable().default(null),
+    managementState: z.enum(managementStates),
+    app: z.enum(deviceApps).nullable().default(null),
+    appVersion: label.nullable().default(null),
+    push: z
+      .object({ service: z.enum(pushServices), token: z.string().min(1).max(4096) })
+      .strict()
+      .nullable()
+      .default(null),
+    notificationsPermitted: z.boolean().default(true),
+    serialNumber: label.nullable().default(null),
+  })
+  .strict();
+
+/** `POST /v1/directory/import`: objects are upserted by id; every list is optional. */
+export const directoryImportSchema = z
+  .object({
+    users: z.array(directoryUserSchema).default([]),
+    groups: z.array(directoryGroupSchema).default([]),
+    devices: z.array(directoryDeviceSchema).default([]),
+  })
+  .strict();
+
+export type DirectoryImportInput = z.input<typeof directoryImportSchema>;
+export type DirectoryImport = z.output<typeof directoryImportSchema>;
+export type DirectoryDeviceInput = z.input<typeof directoryDeviceSchema>;
+
+export interface ImportCounts {
+  users: number;
+  groups: number;
+  devices: number;
+}
+
+export const MAX_PAGE_SIZE = 200;
+
+/** `GET /v1/users|groups|devices`: contains-search (so also prefix) and keyset pagination. */
+export const directoryListQuerySchema = z
+  .object({
+    search: z.string().trim().min(1).max(256).optional(),
+    limit: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).default(50),
+    cursor: z.string().min(1).max(1024).optional(),
+  })
+  .strict();
+
+export type DirectoryListQuery = z.output<typeof directoryListQuerySchema>;
+
+/** Items as the API returns them. */
+export interface DirectoryUser {
+  id: string;
+  upn: string;
+  displayName: string;
+}
+
+export interface DirectoryGroup {
+  id: string;
+  displayName: string;
+  memberCounts: { users: number; devices: number; groups: number };
+}
+
+export interface DirectoryDevice {
+  id: string;
+  name: string;
+  platform: (typeof platforms)[number];
+  enrolledByUserId: string | null;
+  user: DirectoryUser | null;
+  managementState: (typeof managementStates)[number];
+  app: (typeof deviceApps)[number] | null;
+  appVersion: string | null;
+  /** `hasToken` is false when there is no token or a provider reported it invalid; the token is never returned. */
+  push: { service: (typeof pushServices)[number]; hasToken: boolean } | null;
+  notificationsPermitted: boolean;
+  serialNumber: string | null;
+}
+
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}

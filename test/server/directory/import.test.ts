@@ -1,0 +1,130 @@
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { group, importDirectory, phone, user } from '../../helpers/directory';
+import { startTestHerald, type TestHerald } from '../../helpers/herald';
+
+let herald: TestHerald;
+beforeAll(async () => {
+  herald = await startTestHerald();
+});
+afterAll(() => herald.close());
+
+const api = () => herald.admin.api;
+const get = async (path: string) => (await api()('GET', path)).body;
+
+describe('POST /v1/directory/import', () => {
+  it('answers the counts of what it upserted and stores every field', async () => {
+    const res = await api()('POST', '/v1/directory/import', {
+      users: [user('imp-u1'), user('imp-u2')],
+      devices: [phone('imp-d1', 'imp-u1', { serialNumber: 'SN-IMP-1' }), phone('imp-d2', null, { platform: 'android', push: null, notificationsPermitted: false })],
+      groups: [group('imp-g1', [{ type: 'user', id: 'imp-u1' }, { type: 'device', id: 'imp-d2' }])],
+    });
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ users: 2, groups: 1, devices: 2 });
+    expect(await get('/v1/devices/imp-d1')).toMatchObject({
+      id: 'imp-d1',
+      platform: 'ios',
+      enrolledByUserId: 'imp-u1',
+      user: { id: 'imp-u1', upn: 'imp-u1@contoso.example', displayName: 'User imp-u1' },
+      managementState: 'enrolled',
+      app: 'companyPortal',
+      push: { service: 'apns', hasToken: true },
+      notificationsPermitted: true,
+      serialNumber: 'SN-IMP-1',
+    });
+    expect(await get('/v1/devices/imp-d2')).toMatchObject({ user: null, push: null, notificationsPermitted: false, serialNumber: null });
+    expect((await get('/v1/groups/imp-g1')).memberCounts).toEqual({ users: 1, devices: 1, groups: 0 });
+  });
+
+  it('updates objects that already exist instead of duplicating them', async () => {
+    await importDirectory(api(), { users: [user('up-u1')], devices: [phone('up-d1', 'up-u1')] });
+    const res = await api()('POST', '/v1/directory/import', {
+      users: [{ id: 'up-u1', upn: 'renamed@contoso.example', displayName: 'Renamed' }],
+      devices: [phone('up-d1', 'up-u1', { name: 'Renamed phone', managementState: 'unenrolled' })],
+    });
+    expect(res.body).toEqual({ users: 1, groups: 0, devices: 1 });
+    expect(await get('/v1/users/up-u1')).toEqual({ id: 'up-u1', upn: 'renamed@contoso.example', displayName: 'Renamed' });
+    expect(await get('/v1/devices/up-d1')).toMatchObject({ name: 'Renamed phone', managementState: 'unenrolled' });
+    expect((await get('/v1/users?search=renamed@contoso')).items).toHaveLength(1);
+  });
+
+  it("replaces a group's member list with the given one, and keeps it when members is omitted", async () => {
+    await importDirectory(api(), {
+      users: [user('rep-u1'), user('rep-u2'), user('rep-u3')],
+      groups: [group('rep-g1', [{ type: 'user', id: 'rep-u1' }, { type: 'user', id: 'rep-u2' }])],
+    });
+    await importDirectory(api(), { groups: [group('rep-g1', [{ type: 'user', id: 'rep-u3' }])] });
+    expect((await get('/v1/groups/rep-g1')).memberCounts).toEqual({ users: 1, devices: 0, groups: 0 });
+    const members = await herald.database.db.all<{ id: string }>(sql`SELECT member_id AS id FROM group_members WHERE group_id = 'rep-g1'`);
+    expect(members.map((m) => m.id)).toEqual(['rep-u3']);
+
+    await importDirectory(api(), { groups: [{ id: 'rep-g1', displayName: 'Renamed only' }] });
+    expect(await get('/v1/groups/rep-g1')).toEqual({ id: 'rep-g1', displayName: 'Renamed only', memberCounts: { users: 1, devices: 0, groups: 0 } });
+  });
+
+  it('accepts members that already exist in the tenant from an earlier import', async () => {
+    await importDirectory(api(), { users: [user('old-u1')], groups: [group('old-g1')] });
+    const res = await api()('POST', '/v1/directory/import', {
+      groups: [group('old-g2', [{ type: 'user', id: 'old-u1' }, { type: 'group', id: 'old-g1' }])],
+    });
+    expect(res.status).toBe(200);
+  });
+
+  it('refuses a member that exists neither in the import nor in the tenant with a 400 naming it, and keeps nothing', async () => {
+    const res = await api()('POST', '/v1/directory/import', {
+      users: [user('bad-u1')],
+      devices: [phone('bad-d1', 'bad-u1')],
+      groups: [group('bad-g1', [{ type: 'user', id: 'bad-u1' }, { type: 'group', id: 'ghost-group' }])],
+    });
+    expect(res.status).toBe(400);
+    expect(res.body.error.code).toBe('invalidRequest');
+    expect(res.body.error.message).toContain("group 'ghost-group'");
+    expect(res.body.error.message).toContain("Group 'bad-g1'");
+    expect(res.body.error.details).toEqual([{ type: 'group', id: 'ghost-group', referencedBy: "Group 'bad-g1'" }]);
+    for (const path of ['/v1/users/bad-u1', '/v1/devices/bad-d1', '/v1/groups/bad-g1']) expect((await api()('GET', path)).status).toBe(404);
+  });
+
+  it("refuses a device whose enrolledByUserId names an unknown user, and keeps the other objects' old values", async () => {
+    await importDirectory(api(), { users: [user('keep-u1')] });
+    const res = await api()('POST', '/v1/directory/import', {
+      users: [{ id: 'keep-u1', upn: 'changed@contoso.example', displayName: 'Changed' }],
+      devices: [phone('keep-d1', 'nobody')],
+    });
+    expect(res.status).toBe(400);
+    expect(res.body.error.message).toContain("user 'nobody'");
+    expect((await get('/v1/users/keep-u1')).upn).toBe('keep-u1@contoso.example');
+  });
+
+  it('records successful and refused imports in the audit log', async () => {
+    await importDirectory(api(), { users: [user('aud-u1')] });
+    await api()('POST', '/v1/directory/import', { groups: [group('aud-g1', [{ type: 'device', id: 'ghost-device' }])] });
+    const entries = (await get('/v1/audit?action=directory.import')).items as { outcome: string; details: Record<string, unknown> }[];
+    expect(entries.some((e) => e.outcome === 'success' && e.details.users === 1)).toBe(true);
+    expect(entries.some((e) => e.outcome === 'rejected' && JSON.stringify(e.details).includes('ghost-device'))).toBe(true);
+  });
+
+  it('keeps a token a provider marked invalid until the directory brings a different token', async () => {
+    const device = phone('tok-d1', null);
+    await importDirectory(api(), { devices: [device] });
+    const markInvalid = () => herald.database.client.execute("UPDATE devices SET push_token_invalid_at = 1 WHERE id = 'tok-d1'");
+    await markInvalid();
+    await importDirectory(api(), { devices: [device] });
+    expect((await get('/v1/devices/tok-d1')).push).toEqual({ service: 'apns', hasToken: false });
+    await importDirectory(api(), { devices: [{ ...device, push: { service: 'apns', token: 'b'.repeat(64) } }] });
+    expect((await get('/v1/devices/tok-d1')).push).toEqual({ service: 'apns', hasToken: true });
+  });
+
+  it('answers malformed JSON with a 400 and a non-JSON body with a 415', async () => {
+    const malformed = await api()('POST', '/v1/directory/import', '{"users": [', { 'content-type': 'application/json' });
+    expect(malformed.status).toBe(400);
+    expect(malformed.body.error.code).toBe('invalidRequest');
+    const text = await api()('POST', '/v1/directory/import', 'users=1', { 'content-type': 'text/plain' });
+    expect(text.status).toBe(415);
+  });
+
+  it('names the field of an invalid object', async () => {
+    const res = await api()('POST', '/v1/directory/import', { devices: [phone('inv-d1', null, { platform: 'symbian' as 'ios' })] });
+    expect(res.status).toBe(400);
+    expect(res.body.error.message).toMatch(/^devices\.0\.platform: /);
+  });
+});
