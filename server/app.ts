@@ -8,7 +8,10 @@ import { directoryRoutes } from './directory/routes';
 import { AppError } from './errors';
 import type { AppEnv } from './http/env';
 import { errorHandler, notFoundHandler } from './http/errors';
+import { graphRoutes } from './graph/routes';
+import { notificationRoutes } from './notifications/routes';
 import { opsRoutes } from './ops/routes';
+import { tenantRoutes } from './tenant/routes';
 import { rbacRoutes } from './rbac/routes';
 
 const MB = 1024 * 1024;
@@ -53,6 +56,9 @@ export function createApp(deps: Deps) {
   return app
     .route('/', opsRoutes(deps))
     .route('/', directoryRoutes(deps))
+    .route('/', tenantRoutes(deps))
+    .route('/', notificationRoutes(deps))
+    .route('/', graphRoutes(deps))
     .route('/', rbacRoutes(deps))
     .route('/', auditRoutes(deps));
 }

@@ -4,6 +4,7 @@ import type { Config } from './config';
 import { migrateDatabase, openDatabase, type Database } from './db/client';
 import { tenants } from './db/schema';
 import { jsonLogger, silentLogger, type Deps } from './deps';
+import { eraseExpiredText } from './notifications/retention';
 import { createTenant, type NewTenant } from './rbac/tenants';
 
 export interface RunningServer {
@@ -22,6 +23,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
   const [anyTenant] = await database.db.select({ id: tenants.id }).from(tenants).limit(1);
   const bootstrap = anyTenant ? null : await createTenant(database, { name: 'Default', adminEmail: 'admin@localhost', now: deps.now() });
   const app = createApp(deps);
+  const retention = every(60_000, () => eraseExpiredText(database, deps.now()), deps);
   const server = await new Promise<ServerType>((resolve, reject) => {
     const s = serveNode({ fetch: app.fetch, hostname: config.HERALD_HOST, port: config.HERALD_PORT }, () => resolve(s));
     s.once('error', reject);
@@ -34,8 +36,16 @@ export async function startServer(config: Config): Promise<RunningServer> {
     bootstrap,
     close: () =>
       new Promise<void>((resolve) => {
+        clearInterval(retention);
         server.close(() => resolve());
         database.close();
       }),
   };
+}
+
+/** Runs `task` now and then every `ms`, logging (never throwing) its failures; the timer does not hold the process open. */
+function every(ms: number, task: () => Promise<unknown>, { log }: Deps): NodeJS.Timeout {
+  const run = () => void task().catch((error: unknown) => log({ level: 'error', msg: 'periodic task failed', error: String(error) }));
+  run();
+  return setInterval(run, ms).unref();
 }

@@ -1,0 +1,30 @@
+import { Hono } from 'hono';
+import { graphDeviceSendSchema, graphGroupSendSchema, objectId } from '../../shared/schemas';
+import type { Deps } from '../deps';
+import type { AppEnv } from '../http/env';
+import { parseOr400, readJson } from '../http/validate';
+import { sendNotification } from '../notifications/send';
+import { authenticate } from '../rbac/authenticate';
+
+/**
+ * Microsoft Graph-compatible sends, under /beta and /v1.0, so scripts written for Graph work by changing
+ * the base URL and token. Same rules, quotas, permissions and audit as POST /v1/notifications; 204 on success.
+ */
+export const graphRoutes = (deps: Deps) => {
+  const app = new Hono<AppEnv>();
+  for (const version of ['/beta', '/v1.0']) {
+    const base = `${version}/deviceManagement`;
+    app
+      .use(`${base}/*`, authenticate(deps.database))
+      .post(`${base}/sendCustomNotificationToCompanyPortal`, async (c) => {
+        await sendNotification(deps, c.var.principal, 'graph', async () => parseOr400(graphGroupSendSchema, await readJson(c)));
+        return c.body(null, 204);
+      })
+      .post(`${base}/managedDevices/:id/sendCustomNotificationToCompanyPortal`, async (c) => {
+        const deviceId = parseOr400(objectId, c.req.param('id'));
+        await sendNotification(deps, c.var.principal, 'graph', async () => ({ ...parseOr400(graphDeviceSendSchema, await readJson(c)), deviceId }));
+        return c.body(null, 204);
+      });
+  }
+  return app;
+};

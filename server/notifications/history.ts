@@ -1,0 +1,124 @@
+import { and, desc, eq, gt, inArray, lt, or, sql } from 'drizzle-orm';
+import { deliveryStatuses, type AudienceSummary, type DeliveryStatus } from '../../shared/schemas';
+import type { Db } from '../db/client';
+import { accounts, deliveries, notifications } from '../db/schema';
+import { notFound } from '../errors';
+import { decodeCursor, encodeCursor } from '../http/cursor';
+import type { Target } from './send';
+
+export type Counts = Record<DeliveryStatus, number>;
+
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+
+const columns = {
+  id: notifications.id,
+  createdAt: notifications.createdAt,
+  kind: notifications.kind,
+  groupIds: notifications.groupIds,
+  deviceId: notifications.deviceId,
+  title: notifications.title,
+  body: notifications.body,
+  titleLength: notifications.titleLength,
+  bodyLength: notifications.bodyLength,
+  audienceUsers: notifications.audienceUsers,
+  audienceDevices: notifications.audienceDevices,
+  skipped: notifications.skipped,
+  via: notifications.via,
+  textErasedAt: notifications.textErasedAt,
+  senderAccountId: notifications.senderAccountId,
+  senderEmail: accounts.email,
+};
+
+/** Deliveries by status for each notification, counted in SQL. */
+async function countsFor(db: Db, ids: string[]): Promise<Map<string, Counts>> {
+  const rows = ids.length
+    ? await db
+        .select({ id: deliveries.notificationId, status: deliveries.status, n: sql<number>`count(*)` })
+        .from(deliveries)
+        .where(inArray(deliveries.notificationId, ids))
+        .groupBy(deliveries.notificationId, deliveries.status)
+    : [];
+  const byId = new Map(ids.map((id) => [id, Object.fromEntries(deliveryStatuses.map((s) => [s, 0])) as Counts]));
+  for (const r of rows) byId.get(r.id)![r.status] = r.n;
+  return byId;
+}
+
+function present(row: Row, counts: Counts) {
+  const target: Target = row.kind === 'groups' ? { type: 'groups', groupIds: row.groupIds ?? [] } : { type: 'device', deviceId: row.deviceId! };
+  const audience: AudienceSummary = { users: row.audienceUsers, devices: row.audienceDevices, skipped: row.skipped };
+  return {
+    id: row.id,
+    createdAt: iso(row.createdAt)!,
+    sender: { accountId: row.senderAccountId, email: row.senderEmail },
+    via: row.via,
+    target,
+    title: row.title,
+    body: row.body,
+    titleLength: row.titleLength,
+    bodyLength: row.bodyLength,
+    textErasedAt: iso(row.textErasedAt),
+    audience,
+    counts,
+  };
+}
+
+export type NotificationView = ReturnType<typeof present>;
+
+const base = (db: Db) => db.select(columns).from(notifications).leftJoin(accounts, eq(accounts.id, notifications.senderAccountId));
+type Row = Awaited<ReturnType<typeof base>>[number];
+
+/** Newest first, keyset-paginated on (createdAt, id). */
+export async function listNotifications(db: Db, tenantId: string, page: { limit: number; cursor?: string }) {
+  const after = page.cursor ? decodeCursor(page.cursor, ['number', 'string'] as const) : null;
+  const rows = await base(db)
+    .where(
+      and(
+        eq(notifications.tenantId, tenantId),
+        after ? or(lt(notifications.createdAt, after[0]), and(eq(notifications.createdAt, after[0]), lt(notifications.id, after[1]))) : undefined,
+      ),
+    )
+    .orderBy(desc(notifications.createdAt), desc(notifications.id))
+    .limit(page.limit + 1);
+  const pageRows = rows.slice(0, page.limit);
+  const counts = await countsFor(db, pageRows.map((r) => r.id));
+  const last = pageRows.at(-1);
+  return {
+    items: pageRows.map((r) => present(r, counts.get(r.id)!)),
+    nextCursor: rows.length > page.limit && last ? encodeCursor([last.createdAt, last.id]) : null,
+  };
+}
+
+export async function getNotification(db: Db, tenantId: string, id: string): Promise<NotificationView> {
+  const [row] = await base(db).where(and(eq(notifications.tenantId, tenantId), eq(notifications.id, id)));
+  if (!row) throw notFound('Notification', id);
+  return present(row, (await countsFor(db, [id])).get(id)!);
+}
+
+/** One notification's deliveries in delivery-id order, optionally of one status. */
+export async function listDeliveries(db: Db, tenantId: string, id: string, page: { limit: number; cursor?: string; status?: DeliveryStatus }) {
+  const [exists] = await db.select({ id: notifications.id }).from(notifications).where(and(eq(notifications.tenantId, tenantId), eq(notifications.id, id)));
+  if (!exists) throw notFound('Notification', id);
+  const after = page.cursor ? decodeCursor(page.cursor, ['number'] as const)[0] : null;
+  const rows = await db
+    .select({
+      rowId: deliveries.id,
+      deviceId: deliveries.deviceId,
+      userId: deliveries.userId,
+      status: deliveries.status,
+      reason: deliveries.reason,
+      attempts: deliveries.attempts,
+      provider: deliveries.provider,
+      fallback: deliveries.fallback,
+      updatedAt: deliveries.updatedAt,
+    })
+    .from(deliveries)
+    .where(and(eq(deliveries.notificationId, id), page.status ? eq(deliveries.status, page.status) : undefined, after === null ? undefined : gt(deliveries.id, after)))
+    .orderBy(deliveries.id)
+    .limit(page.limit + 1);
+  const pageRows = rows.slice(0, page.limit);
+  const last = pageRows.at(-1);
+  return {
+    items: pageRows.map(({ rowId: _, updatedAt, ...d }) => ({ ...d, updatedAt: iso(updatedAt)! })),
+    nextCursor: rows.length > page.limit && last ? encodeCursor([last.rowId]) : null,
+  };
+}

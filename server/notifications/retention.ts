@@ -1,0 +1,20 @@
+import { sql } from 'drizzle-orm';
+import type { Database } from '../db/client';
+
+/**
+ * Erases the title and body of every notification older than its tenant's `retainMessageTextDays`.
+ * `secure_delete` overwrites the freed bytes and a WAL checkpoint moves the erased pages into the
+ * database file, so the text is gone from storage, not just from queries. History keeps the lengths,
+ * sender, target and counts.
+ */
+export async function eraseExpiredText(database: Database, now: number): Promise<number> {
+  const erased = await database.write(async (tx) => {
+    await tx.run(sql`PRAGMA secure_delete = ON`);
+    const result = await tx.run(sql`UPDATE notifications SET title = NULL, body = NULL, text_erased_at = ${now}
+      WHERE text_erased_at IS NULL AND created_at <= ${now} - 86400000 * (
+        SELECT retain_message_text_days FROM tenants t WHERE t.id = notifications.tenant_id)`);
+    return result.rowsAffected;
+  });
+  if (erased > 0 && database.client.protocol === 'file') await database.client.execute('PRAGMA wal_checkpoint(TRUNCATE)');
+  return erased;
+}

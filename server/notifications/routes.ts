@@ -1,0 +1,45 @@
+import { Hono } from 'hono';
+import { z } from 'zod';
+import { deliveryStatuses, objectId, previewSchema, sendSchema } from '../../shared/schemas';
+import type { Deps } from '../deps';
+import type { AppEnv } from '../http/env';
+import { jsonBody, parseOr400, query, readJson } from '../http/validate';
+import { authenticate } from '../rbac/authenticate';
+import { requires } from '../rbac/requires';
+import { getNotification, listDeliveries, listNotifications } from './history';
+import { previewAudience } from './preview';
+import { quotaReport } from './quotas';
+import { sendNotification, targetOf } from './send';
+
+const page = { limit: z.coerce.number().int().min(1).max(200).default(50), cursor: z.string().min(1).max(512).optional() };
+export const notificationListQuery = z.object(page).strict();
+export const deliveryListQuery = z.object({ ...page, status: z.enum(deliveryStatuses).optional() }).strict();
+export const quotaQuery = z.object({ deviceId: objectId.optional() }).strict();
+
+export const notificationRoutes = (deps: Deps) => {
+  const { db } = deps.database;
+  return new Hono<AppEnv>()
+    .use('/v1/notifications/*', authenticate(deps.database))
+    .use('/v1/notifications', authenticate(deps.database))
+    .use('/v1/quotas', authenticate(deps.database))
+    .post('/v1/notifications', async (c) => {
+      const accepted = await sendNotification(deps, c.var.principal, 'api', async () => parseOr400(sendSchema, await readJson(c)));
+      return c.json(accepted, 202);
+    })
+    .post('/v1/notifications/preview', jsonBody(previewSchema), async (c) => {
+      const target = targetOf(c.req.valid('json'));
+      return c.json({ target, audience: await previewAudience(db, c.var.principal, target) });
+    })
+    .get('/v1/notifications', requires('Organization.Read'), query(notificationListQuery), async (c) =>
+      c.json(await listNotifications(db, c.var.principal.tenantId, c.req.valid('query'))),
+    )
+    .get('/v1/notifications/:id', requires('Organization.Read'), async (c) =>
+      c.json(await getNotification(db, c.var.principal.tenantId, c.req.param('id'))),
+    )
+    .get('/v1/notifications/:id/deliveries', requires('Organization.Read'), query(deliveryListQuery), async (c) =>
+      c.json(await listDeliveries(db, c.var.principal.tenantId, c.req.param('id'), c.req.valid('query'))),
+    )
+    .get('/v1/quotas', requires('Organization.Read'), query(quotaQuery), async (c) =>
+      c.json(await quotaReport(db, c.var.principal.tenantId, deps.now(), c.req.valid('query').deviceId)),
+    );
+};

@@ -1,0 +1,158 @@
+import { randomUUID } from 'node:crypto';
+import { and, eq, inArray, sql } from 'drizzle-orm';
+import type { AudienceSummary, Send, SkipReason } from '../../shared/schemas';
+import { countCharacters } from '../../shared/text';
+import { auditIn, audit, markAudited } from '../audit/log';
+import type { Db, Tx } from '../db/client';
+import { devices, groups, notifications } from '../db/schema';
+import type { Deps } from '../deps';
+import { audienceSelect, skipReasonSql } from '../directory/audience';
+import { closureUserIds, withGroupClosure } from '../directory/closure';
+import { AppError, invalidRequest, missingPermission, notFound } from '../errors';
+import type { Principal } from '../rbac/principal';
+import { deviceInScope, groupsOutsideScope, requirePermission } from '../rbac/scope';
+import { readSettings } from '../tenant/settings';
+import { assertQuota, quotaWindow, readQuota } from './quota';
+
+export type Target = { type: 'groups'; groupIds: string[] } | { type: 'device'; deviceId: string };
+
+export interface Accepted {
+  id: string;
+  status: 'queued';
+  target: Target;
+  audience: AudienceSummary;
+}
+
+export const targetOf = (send: Pick<Send, 'groupIds' | 'deviceId'>): Target =>
+  send.groupIds ? { type: 'groups', groupIds: send.groupIds } : { type: 'device', deviceId: send.deviceId! };
+
+/** Checks the permission, existence and scope of a send's target; returns the device row for a device send. */
+export async function authorizeTarget(db: Db, principal: Principal, target: Target) {
+  const { tenantId } = principal;
+  if (target.type === 'groups') {
+    const reach = requirePermission(principal, 'Organization.Update');
+    const found = await db.select({ id: groups.id }).from(groups).where(and(eq(groups.tenantId, tenantId), inArray(groups.id, target.groupIds)));
+    const missing = target.groupIds.filter((id) => !found.some((g) => g.id === id));
+    if (missing.length) throw invalidRequest(`Group '${missing[0]}' does not exist.`, missing.map((id) => ({ path: 'groupIds', message: `Group '${id}' does not exist.` })));
+    if (reach !== 'all') {
+      const outside = await groupsOutsideScope(db, tenantId, reach, target.groupIds);
+      if (outside.length) throw missingPermission('Organization.Update', `group '${outside[0]}' (it is outside your scope groups)`);
+    }
+    return null;
+  }
+  const reach = requirePermission(principal, 'RemoteTasks.SendCustomNotifications');
+  const [device] = await db.select().from(devices).where(and(eq(devices.tenantId, tenantId), eq(devices.id, target.deviceId)));
+  if (!device) throw notFound('Device', target.deviceId);
+  if (reach !== 'all' && !(await deviceInScope(db, tenantId, reach, device.id)))
+    throw missingPermission('RemoteTasks.SendCustomNotifications', `device '${device.id}' (it is outside your scope groups)`);
+  if (device.platform === 'macos' || device.platform === 'windows')
+    throw new AppError(400, 'unsupportedPlatform', `Device '${device.id}' runs ${device.platform}; custom notifications reach only iOS, iPadOS and Android.`);
+  if (device.managementState !== 'enrolled') throw new AppError(400, 'notEnrolled', `Device '${device.id}' is not enrolled.`);
+  return device;
+}
+
+/** The audience as the snapshot recorded it: deliveries by status and reason, plus the users reached. */
+async function snapshotSummary(tx: Tx, notificationId: string, users: number): Promise<AudienceSummary> {
+  const rows = await tx.all<{ status: string; reason: SkipReason | null; n: number }>(
+    sql`SELECT status, reason, count(*) AS n FROM deliveries WHERE notification_id = ${notificationId} GROUP BY status, reason`,
+  );
+  const summary: AudienceSummary = { users, devices: 0, skipped: {} };
+  for (const r of rows) {
+    if (r.status === 'skipped' && r.reason) summary.skipped[r.reason] = (summary.skipped[r.reason] ?? 0) + r.n;
+    else summary.devices += r.n;
+  }
+  return summary;
+}
+
+/**
+ * Accepts a send: the quota use, the notification and a delivery row per device (reachable or skipped)
+ * are written in one transaction, so the audience is the membership at this instant and a committed
+ * send survives a crash. Pushing happens later, outside any transaction.
+ */
+async function accept(deps: Deps, principal: Principal, send: Send, via: 'api' | 'graph'): Promise<Accepted> {
+  const { tenantId } = principal;
+  const target = targetOf(send);
+  const device = await authorizeTarget(deps.database.db, principal, target);
+  const settings = await readSettings(deps.database.db, tenantId);
+  const id = randomUUID();
+  const accepted = await deps.database.write(async (tx) => {
+    const now = deps.now();
+    const quota =
+      target.type === 'groups'
+        ? await readQuota(tx, quotaWindow(tenantId, { kind: 'groups' }, now), settings.groupSendsPerHour, now)
+        : await readQuota(tx, quotaWindow(tenantId, { kind: 'device', deviceId: target.deviceId }, now), settings.deviceSendsPerHour, now);
+    assertQuota(quota, target.type === 'groups' ? 'group send (per tenant)' : `device send (to device '${target.deviceId}')`);
+    await tx.insert(notifications).values({
+      id,
+      tenantId,
+      senderAccountId: principal.accountId,
+      kind: target.type,
+      groupIds: target.type === 'groups' ? target.groupIds : null,
+      deviceId: target.type === 'device' ? target.deviceId : null,
+      title: send.title,
+      body: send.body,
+      titleLength: countCharacters(send.title),
+      bodyLength: countCharacters(send.body),
+      audienceUsers: 0,
+      audienceDevices: 0,
+      skipped: {},
+      via,
+      createdAt: now,
+      expiresAt: now + settings.pushTtlHours * 3_600_000,
+    });
+    const rows =
+      target.type === 'groups'
+        ? sql`${audienceSelect(tenantId, target.groupIds)}`
+        : sql`SELECT d.id AS device_id, d.enrolled_by_user_id AS user_id, ${skipReasonSql('d')} AS skip_reason
+              FROM devices d WHERE d.tenant_id = ${tenantId} AND d.id = ${target.deviceId}`;
+    await tx.run(sql`INSERT INTO deliveries (tenant_id, notification_id, device_id, user_id, status, reason, attempts, next_attempt_at, updated_at)
+      SELECT ${tenantId}, ${id}, a.device_id, a.user_id,
+        CASE WHEN a.skip_reason IS NULL THEN 'queued' ELSE 'skipped' END, a.skip_reason, 0,
+        CASE WHEN a.skip_reason IS NULL THEN ${now} END, ${now}
+      FROM (${rows}) a`);
+    const users =
+      target.type === 'groups'
+        ? ((await tx.all<{ n: number }>(sql`${withGroupClosure(tenantId, target.groupIds)} SELECT count(*) AS n FROM (${closureUserIds(tenantId)})`))[0]?.n ?? 0)
+        : device?.enrolledByUserId ? 1 : 0;
+    const audience = await snapshotSummary(tx, id, users);
+    await tx
+      .update(notifications)
+      .set({ audienceUsers: audience.users, audienceDevices: audience.devices, skipped: audience.skipped })
+      .where(eq(notifications.id, id));
+    await auditIn(tx, {
+      tenantId,
+      actorAccountId: principal.accountId,
+      action: 'notification.send',
+      target: describeTarget(target),
+      outcome: 'success',
+      details: { notificationId: id, via, target, audience },
+      at: now,
+    });
+    return { id, status: 'queued' as const, target, audience };
+  });
+  if (accepted.audience.devices > 0) deps.onQueued?.();
+  return accepted;
+}
+
+const describeTarget = (t: Target) => (t.type === 'groups' ? `groups:${t.groupIds.join(',')}` : `device:${t.deviceId}`);
+
+/** A send as a route sees it: parses, accepts, and records any refusal (never with the text) in the audit log. */
+export async function sendNotification(deps: Deps, principal: Principal, via: 'api' | 'graph', parse: () => Promise<Send>): Promise<Accepted> {
+  let send: Send | undefined;
+  try {
+    send = await parse();
+    return await accept(deps, principal, send, via);
+  } catch (error) {
+    if (!(error instanceof AppError)) throw error;
+    await audit(deps.database, {
+      tenantId: principal.tenantId,
+      actorAccountId: principal.accountId,
+      action: 'notification.send',
+      target: send ? describeTarget(targetOf(send)) : null,
+      outcome: error.status === 403 ? 'denied' : 'rejected',
+      details: { via, status: error.status, code: error.code, message: error.message },
+      at: deps.now(),
+    });
+    throw markAudited(error);
+  }
+}

@@ -1,0 +1,79 @@
+/**
+ * Sending figures, against `herald serve` in its own process on a temporary database:
+ * - a send to 25 groups reaching ~200,000 devices: time to the 202 (snapshot written), peak server RSS;
+ * - device sends at 200 requests/s for 30 s over HTTP on loopback: latency percentiles.
+ */
+import { generateDirectory, importBatches, deviceId } from '../helpers/directory-fixture';
+import { apiClient } from '../helpers/herald';
+import { spawnHerald } from '../helpers/process';
+import type { Bench } from './run';
+
+const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+
+async function deviceSendLatency(api: ReturnType<typeof apiClient>, perSecond: number, seconds: number) {
+  const total = perSecond * seconds;
+  const latencies: number[] = [];
+  let failures = 0;
+  const start = performance.now();
+  const inFlight: Promise<void>[] = [];
+  for (let i = 0; i < total; i++) {
+    const due = start + (i * 1000) / perSecond;
+    const wait = due - performance.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    inFlight.push(
+      (async () => {
+        const t0 = performance.now();
+        // a different device each time: one device takes only 10 sends an hour
+        const res = await api('POST', '/v1/notifications', { title: 'Bench', body: `Device send ${i}`, deviceId: deviceId(i * 7) });
+        latencies.push(performance.now() - t0);
+        if (res.status !== 202 && res.status !== 400) failures++;
+      })(),
+    );
+  }
+  await Promise.all(inFlight);
+  latencies.sort((a, b) => a - b);
+  return { total, failures, p50: percentile(latencies, 50), p99: percentile(latencies, 99), max: latencies.at(-1)!, achieved: total / ((performance.now() - start) / 1000) };
+}
+
+const bench: Bench = {
+  name: 'sending',
+  async run() {
+    const { input, targetGroupIds } = generateDirectory({ users: 100_000, devices: 200_000, groups: 2_000 });
+    // one device per enrolled mobile user is not enough for 200k reachable devices; give every device an owner
+    for (const d of input.devices) d.enrolledByUserId ??= input.users[0]!.id;
+    const server = await spawnHerald();
+    try {
+      const api = apiClient(server.url, server.token!);
+      for (const body of importBatches(input, 50_000)) {
+        const res = await api('POST', '/v1/directory/import', body);
+        if (res.status !== 200) throw new Error(`import: ${res.status} ${JSON.stringify(res.body)}`);
+      }
+
+      // Device sends first, with the dispatcher idle (no backlog).
+      const device = await deviceSendLatency(api, 200, 30);
+      console.log(
+        `device sends at 200/s for 30 s: p50 ${device.p50.toFixed(1)} ms, p99 ${device.p99.toFixed(1)} ms (target < 15 ms), max ${device.max.toFixed(1)} ms, ` +
+          `${device.achieved.toFixed(0)} req/s achieved, ${device.failures} unexpected statuses`,
+      );
+
+      let peak = server.rssMb();
+      const sampler = setInterval(() => (peak = Math.max(peak, server.rssMb())), 20);
+      const t0 = performance.now();
+      const res = await api('POST', '/v1/notifications', { title: 'Bench', body: 'Everyone', groupIds: targetGroupIds });
+      const ms = performance.now() - t0;
+      clearInterval(sampler);
+      peak = Math.max(peak, server.rssMb());
+      if (res.status !== 202) throw new Error(`group send: ${res.status} ${JSON.stringify(res.body)}`);
+      const a = res.body.audience;
+      const skipped = Object.values(a.skipped as Record<string, number>).reduce((x, y) => x + y, 0);
+      console.log(
+        `group send to 25 groups: ${a.devices} devices queued + ${skipped} skipped (${a.users} users) accepted in ${ms.toFixed(0)} ms (target < 3000 ms); ` +
+          `server RSS peak ${peak.toFixed(0)} MB (target < 400 MB)`,
+      );
+    } finally {
+      await server.stop();
+    }
+  },
+};
+
+export default bench;

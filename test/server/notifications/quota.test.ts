@@ -1,0 +1,118 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { group, importDirectory, phone, user } from '../../helpers/directory';
+import { startTestHerald, type TestHerald } from '../../helpers/herald';
+
+let herald: TestHerald;
+const text = { title: 'Restart', body: 'Restart your phone to finish the update.' };
+
+async function tenantWithDevices(name: string) {
+  const tenant = await herald.newTenant(name);
+  await importDirectory(tenant.api, {
+    users: [user('u1')],
+    devices: [phone('d1', 'u1'), phone('d2', 'u1')],
+    groups: [group('g1', [{ type: 'user', id: 'u1' }])],
+  });
+  return tenant;
+}
+
+beforeAll(async () => {
+  herald = await startTestHerald();
+});
+afterAll(() => herald.close());
+
+describe('group send quota', () => {
+  it('accepts 25 group sends in an hour; the 26th gets 429 with Retry-After and uses nothing', async () => {
+    const { api } = await tenantWithDevices('GroupQuota');
+    for (let i = 0; i < 25; i++) expect((await api('POST', '/v1/notifications', { ...text, groupIds: ['g1'] })).status).toBe(202);
+    const refused = await api('POST', '/v1/notifications', { ...text, groupIds: ['g1'] });
+    expect(refused.status).toBe(429);
+    expect(refused.body.error.code).toBe('quotaExceeded');
+    expect(refused.body.error.message).toMatch(/group send .* 25 per hour/);
+    const retryAfter = Number(refused.headers.get('retry-after'));
+    expect(retryAfter).toBeGreaterThan(3500);
+    expect(retryAfter).toBeLessThanOrEqual(3600);
+    const quotas = await api('GET', '/v1/quotas');
+    expect(quotas.body.groupSends).toMatchObject({ limit: 25, used: 25 });
+    expect(Date.parse(quotas.body.groupSends.resetsAt)).toBeGreaterThan(Date.now());
+    const history = await api('GET', '/v1/notifications?limit=200');
+    expect(history.body.items).toHaveLength(25);
+  });
+
+  it('does not spend device quotas on group sends, nor the group quota on device sends', async () => {
+    const { api } = await tenantWithDevices('Separate');
+    for (let i = 0; i < 10; i++) await api('POST', '/v1/notifications', { ...text, deviceId: 'd1' });
+    expect((await api('GET', '/v1/quotas')).body.groupSends.used).toBe(0);
+    await api('POST', '/v1/notifications', { ...text, groupIds: ['g1'] });
+    const q = await api('GET', '/v1/quotas?deviceId=d2');
+    expect(q.body).toMatchObject({ groupSends: { used: 1 }, deviceSends: { limitPerDevice: 10 }, device: { used: 0, resetsAt: null } });
+  });
+
+  it('accepts exactly 25 of 40 simultaneous group sends on a fresh tenant', async () => {
+    const { api } = await tenantWithDevices('ConcurrentGroups');
+    const results = await Promise.all(Array.from({ length: 40 }, () => api('POST', '/v1/notifications', { ...text, groupIds: ['g1'] })));
+    expect(results.filter((r) => r.status === 202)).toHaveLength(25);
+    expect(results.filter((r) => r.status === 429)).toHaveLength(15);
+  });
+});
+
+describe('device send quota', () => {
+  it('accepts 10 sends an hour to one device, then 429 naming the device, while another device is free', async () => {
+    const { api } = await tenantWithDevices('DeviceQuota');
+    for (let i = 0; i < 10; i++) expect((await api('POST', '/v1/notifications', { ...text, deviceId: 'd1' })).status).toBe(202);
+    const refused = await api('POST', '/v1/notifications', { ...text, deviceId: 'd1' });
+    expect(refused.status).toBe(429);
+    expect(refused.body.error.message).toContain("'d1'");
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect((await api('POST', '/v1/notifications', { ...text, deviceId: 'd2' })).status).toBe(202);
+    expect((await api('GET', '/v1/quotas?deviceId=d1')).body.device.used).toBe(10);
+  });
+
+  it('accepts exactly 10 of 40 simultaneous sends to one device', async () => {
+    const { api } = await tenantWithDevices('ConcurrentDevice');
+    const results = await Promise.all(Array.from({ length: 40 }, () => api('POST', '/v1/notifications', { ...text, deviceId: 'd1' })));
+    expect(results.filter((r) => r.status === 202)).toHaveLength(10);
+    expect(results.filter((r) => r.status === 429)).toHaveLength(30);
+  });
+
+  it('frees a slot when the oldest send leaves the rolling hour, and Retry-After says when', async () => {
+    const { api } = await tenantWithDevices('Rolling');
+    await api('POST', '/v1/notifications', { ...text, deviceId: 'd1' });
+    herald.clock.advance(30 * 60_000);
+    for (let i = 0; i < 9; i++) await api('POST', '/v1/notifications', { ...text, deviceId: 'd1' });
+    const refused = await api('POST', '/v1/notifications', { ...text, deviceId: 'd1' });
+    const retryAfter = Number(refused.headers.get('retry-after'));
+    expect(retryAfter).toBeGreaterThan(29 * 60);
+    expect(retryAfter).toBeLessThanOrEqual(30 * 60);
+    herald.clock.advance(retryAfter * 1000);
+    expect((await api('POST', '/v1/notifications', { ...text, deviceId: 'd1' })).status).toBe(202);
+    expect((await api('POST', '/v1/notifications', { ...text, deviceId: 'd1' })).status).toBe(429);
+  });
+});
+
+describe('tenant settings', () => {
+  it('changes both limits through PATCH /v1/tenant/settings', async () => {
+    const { api } = await tenantWithDevices('Settings');
+    const patched = await api('PATCH', '/v1/tenant/settings', { groupSendsPerHour: 2, deviceSendsPerHour: 1 });
+    expect(patched.status).toBe(200);
+    expect(patched.body).toMatchObject({ groupSendsPerHour: 2, deviceSendsPerHour: 1, retainMessageTextDays: 30, pushTtlHours: 24, contentFreePush: false });
+    expect((await api('POST', '/v1/notifications', { ...text, deviceId: 'd1' })).status).toBe(202);
+    expect((await api('POST', '/v1/notifications', { ...text, deviceId: 'd1' })).status).toBe(429);
+    await api('POST', '/v1/notifications', { ...text, groupIds: ['g1'] });
+    await api('POST', '/v1/notifications', { ...text, groupIds: ['g1'] });
+    expect((await api('POST', '/v1/notifications', { ...text, groupIds: ['g1'] })).status).toBe(429);
+    expect((await api('PATCH', '/v1/tenant/settings', { groupSendsPerHour: 0 })).status).toBe(400);
+    expect((await api('PATCH', '/v1/tenant/settings', { unknown: 1 })).status).toBe(400);
+  });
+});
+
+describe('preview', () => {
+  it('answers the audience without sending or using quota', async () => {
+    const { api } = await tenantWithDevices('Preview');
+    const res = await api('POST', '/v1/notifications/preview', { ...text, groupIds: ['g1'] });
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ target: { type: 'groups', groupIds: ['g1'] }, audience: { users: 1, devices: 2, skipped: {} } });
+    expect((await api('GET', '/v1/quotas')).body.groupSends.used).toBe(0);
+    expect((await api('GET', '/v1/notifications')).body.items).toHaveLength(0);
+  });
+});
+
