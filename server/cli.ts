@@ -1,9 +1,13 @@
+import { readFile } from 'node:fs/promises';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { z } from 'zod';
+import { directoryImportSchema } from '../shared/directory';
 import { accountEmail } from '../shared/rbac';
 import { loadConfig } from './config';
 import { migrateDatabase, openDatabase, type Database } from './db/client';
+import { importDirectory } from './directory/import';
 import { buildExtension } from './extension-build';
+import { parseOr400 } from './http/validate';
 import { findAccountByEmail } from './rbac/accounts';
 import { createTenant, findTenant } from './rbac/tenants';
 import { createToken } from './rbac/tokens';
@@ -67,6 +71,10 @@ async function withDatabase<T>(fn: (database: Database) => Promise<T>): Promise<
   }
 }
 
+async function existingTenant(database: Database, tenantId: string): Promise<void> {
+  if (!(await findTenant(database.db, tenantId))) throw new Error(`Tenant '${tenantId}' does not exist.`);
+}
+
 const tenantName = z.string().trim().min(1).max(128);
 
 function parsed<T>(schema: z.ZodType<T>, value: string, what: string): T {
@@ -97,12 +105,30 @@ async function token(args: string[]) {
   const tenantId = required(values.tenant, '--tenant ID');
   const name = required(values.name, '--name NAME');
   const created = await withDatabase(async (database) => {
-    if (!(await findTenant(database.db, tenantId))) throw new Error(`Tenant '${tenantId}' does not exist.`);
+    await existingTenant(database, tenantId);
     const account = await findAccountByEmail(database.db, tenantId, email);
     if (!account) throw new Error(`Tenant '${tenantId}' has no account '${email}'.`);
     return createToken(database, { tenantId, actorAccountId: null, accountId: account.id, name, now: Date.now() });
   });
   process.stdout.write(created.token + '\n');
+}
+
+async function importFile(args: string[]) {
+  const { values, positionals } = options(args, { tenant: { type: 'string' } }, 1);
+  const file = required(positionals[0], 'FILE (the JSON to import)');
+  const tenantId = required(values.tenant, '--tenant ID');
+  let json: unknown;
+  try {
+    json = JSON.parse(await readFile(file, 'utf8'));
+  } catch (error) {
+    throw new Error(`Cannot read ${file} as JSON: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  const input = parseOr400(directoryImportSchema, json);
+  const counts = await withDatabase(async (database) => {
+    await existingTenant(database, tenantId);
+    return importDirectory(database, { tenantId, actorAccountId: null, input, now: Date.now() });
+  });
+  process.stdout.write(`Imported ${counts.users} users, ${counts.groups} groups and ${counts.devices} devices into tenant ${tenantId}.\n`);
 }
 
 const commands: Record<string, (args: string[]) => Promise<void>> = {
@@ -114,6 +140,7 @@ const commands: Record<string, (args: string[]) => Promise<void>> = {
   },
   init,
   token,
+  import: importFile,
 };
 
 async function main(argv: string[]) {

@@ -6,6 +6,7 @@ import type { Database, Db, Tx } from '../db/client';
 import { accounts, groups, roleAssignmentAccounts, roleAssignments } from '../db/schema';
 import { invalidRequest, notFound } from '../errors';
 import type { Principal } from './principal';
+import { assertRoleAdminRemains } from './lockout';
 import { findRole, roleNames } from './roles';
 
 type Row = { id: string; roleId: string; scope: RoleAssignment['scope']; createdAt: number };
@@ -72,6 +73,7 @@ export function deleteAssignment(database: Database, principal: Principal, id: s
     if (!before) throw notFound('Role assignment', id);
     await tx.delete(roleAssignmentAccounts).where(eq(roleAssignmentAccounts.assignmentId, id));
     await tx.delete(roleAssignments).where(and(eq(roleAssignments.tenantId, tenantId), eq(roleAssignments.id, id)));
+    await assertRoleAdminRemains(tx, tenantId, 'Deleting this role assignment');
     await auditIn(tx, { tenantId, actorAccountId: principal.accountId, action: 'roleAssignment.delete', target: id, outcome: 'success', details: { roleId: before.roleId, accountIds: before.accountIds, scope: before.scope }, at: now });
   });
 }

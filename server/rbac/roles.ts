@@ -6,6 +6,7 @@ import { auditIn } from '../audit/log';
 import type { Database, Db, Tx } from '../db/client';
 import { roleAssignments, roles } from '../db/schema';
 import { conflict, forbidden, notFound } from '../errors';
+import { assertRoleAdminRemains } from './lockout';
 import type { Principal } from './principal';
 
 const builtInRoles: Role[] = BUILT_IN_ROLES.map((r) => ({ id: r.id, displayName: r.displayName, permissions: [...r.permissions], builtIn: true }));
@@ -90,6 +91,7 @@ export function updateRole(database: Database, principal: Principal, id: string,
       .update(roles)
       .set({ displayName: after.displayName, permissions: after.permissions })
       .where(and(eq(roles.tenantId, principal.tenantId), eq(roles.id, id)));
+    if (patch.permissions) await assertRoleAdminRemains(tx, principal.tenantId, `Changing the permissions of '${before.displayName}'`);
     const details = { before: { displayName: before.displayName, permissions: before.permissions }, after: patch };
     await auditIn(tx, { tenantId: principal.tenantId, actorAccountId: principal.accountId, action: 'role.update', target: id, outcome: 'success', details, at: now });
     return after;

@@ -1,12 +1,15 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../server/config';
 import { startServer, type RunningServer } from '../../../server/serve';
+import { group, phone, user } from '../../helpers/directory';
 import { apiClient } from '../../helpers/herald';
 
+const root = fileURLToPath(new URL('../../..', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'herald-cli-'));
 const dbUrl = `file:${join(dir, 'herald.db')}`;
 const env = { ...process.env, HERALD_DB_URL: dbUrl, HERALD_LOG: 'silent' };
@@ -19,12 +22,12 @@ interface Run {
 
 function run(command: string, args: string[]): Promise<Run> {
   return new Promise((resolve) => {
-    execFile(command, args, { env, cwd: process.cwd() }, (error, stdout, stderr) => {
+    execFile(command, args, { env, cwd: root }, (error, stdout, stderr) => {
       resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr });
     });
   });
 }
-/** The CLI as `npx tsx server/cli.ts` runs it, without npx's start-up. */
+/** The CLI as `npx tsx server/cli.ts` runs it, without npx's start-up; each run takes seconds on a busy machine. */
 const herald = (...args: string[]) => run(process.execPath, ['--import', 'tsx', 'server/cli.ts', ...args]);
 
 let first: { tenantId: string; accountId: string; token: string };
@@ -42,7 +45,7 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-describe('herald init', () => {
+describe('herald init', { timeout: 60_000 }, () => {
   it('with --json prints exactly one JSON object {tenantId, accountId, token} on stdout', async () => {
     const init = await herald('init', '--tenant', 'Northwind', '--admin', 'it@northwind.example', '--json');
     expect(init.code).toBe(0);
@@ -97,7 +100,7 @@ describe('herald init', () => {
   });
 });
 
-describe('herald token create', () => {
+describe('herald token create', { timeout: 60_000 }, () => {
   it('prints a new named token for an existing account, and the server accepts it', async () => {
     const res = await herald('token', 'create', '--tenant', first.tenantId, '--account', 'ADMIN@contoso.example', '--name', 'ci pipeline');
     expect(res.code).toBe(0);
@@ -121,5 +124,55 @@ describe('herald token create', () => {
     expect(noAccount.code).toBe(1);
     expect(noAccount.stdout).toBe('');
     expect(noAccount.stderr).toContain("has no account 'nobody@contoso.example'");
+  });
+});
+
+describe('herald import', { timeout: 60_000 }, () => {
+  const file = (name: string, content: unknown) => {
+    const path = join(dir, name);
+    writeFileSync(path, typeof content === 'string' ? content : JSON.stringify(content));
+    return path;
+  };
+
+  it("imports a JSON file into the tenant's directory, printing the counts", async () => {
+    const path = file('directory.json', {
+      users: [user('u1'), user('u2')],
+      devices: [phone('d1', 'u1')],
+      groups: [group('g1', [{ type: 'user', id: 'u1' }, { type: 'user', id: 'u2' }])],
+    });
+    const res = await herald('import', path, '--tenant', first.tenantId);
+    expect(res.code, res.stderr).toBe(0);
+    expect(res.stdout).toBe(`Imported 2 users, 1 groups and 1 devices into tenant ${first.tenantId}.\n`);
+    const audit = await apiClient(server.url, first.token)('GET', '/v1/audit?action=directory.import&limit=1');
+    expect(audit.body.items[0]).toMatchObject({ actor: null, outcome: 'success' });
+    const assign = await apiClient(server.url, first.token)('POST', '/v1/roleAssignments', {
+      roleId: 'readOnlyOperator',
+      accountIds: [first.accountId],
+      scope: { type: 'groups', groupIds: ['g1'] },
+    });
+    expect(assign.status).toBe(201);
+  });
+
+  it('refuses a file that is not JSON, does not match the schema or names an unknown member, with exit code 1', async () => {
+    const [notJson, badShape, unknownMember, noTenant] = await Promise.all([
+      herald('import', file('broken.json', '{"users": ['), '--tenant', first.tenantId),
+      herald('import', file('shape.json', { users: [{ id: 'u9' }] }), '--tenant', first.tenantId),
+      herald('import', file('member.json', { groups: [group('g9', [{ type: 'user', id: 'ghost' }])] }), '--tenant', first.tenantId),
+      herald('import', file('fine.json', { users: [user('u9')] }), '--tenant', 'no-such-tenant'),
+    ]);
+    for (const res of [notJson, badShape, unknownMember, noTenant]) {
+      expect(res.code).toBe(1);
+      expect(res.stdout).toBe('');
+    }
+    expect(notJson.stderr).toContain('as JSON');
+    expect(badShape.stderr).toContain('users.0.upn');
+    expect(unknownMember.stderr).toContain("'ghost'");
+    expect(noTenant.stderr).toContain("Tenant 'no-such-tenant' does not exist.");
+  });
+
+  it('stops with exit code 2 without a file', async () => {
+    const res = await herald('import', '--tenant', first.tenantId);
+    expect(res.code).toBe(2);
+    expect(res.stderr).toContain('Missing FILE');
   });
 });
