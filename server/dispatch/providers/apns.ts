@@ -1,4 +1,4 @@
-import http2, { type ClientHttp2Session } from 'node:http2';
+import http2, { type ClientHttp2Session, type ClientHttp2Stream } from 'node:http2';
 import type { KeyObject } from 'node:crypto';
 import { rootCertificates } from 'node:tls';
 import type { Logger } from '../../deps';
@@ -43,7 +43,7 @@ export function createApnsProvider(options: ApnsOptions): PushProvider {
   let current: Connection | undefined;
 
   const connection = (): Promise<Connection> => {
-    if (!current?.usable) current = new Connection(options.origin, ca, connectTimeoutMs, log);
+    if (!current?.usable) current = new Connection(options.origin, ca, { connectTimeoutMs, requestTimeoutMs }, log);
     return current.ready;
   };
 
@@ -52,16 +52,18 @@ export function createApnsProvider(options: ApnsOptions): PushProvider {
     // stream, or the server refused the stream unprocessed.
     let result = CONNECTION_FAILED;
     for (let attempt = 0; attempt < 3; attempt++) {
-      let conn: Connection;
-      try {
-        conn = await connection();
-      } catch {
-        return CONNECTION_FAILED;
+      let conn = current;
+      if (!conn?.usable || !conn.connected) {
+        try {
+          conn = await connection();
+        } catch {
+          return CONNECTION_FAILED;
+        }
       }
       const slot = conn.acquire();
       if (slot !== true && !(await slot)) continue;
       try {
-        result = await request(conn.session, message, tokens, options.topic, requestTimeoutMs);
+        result = await request(conn, message, tokens, options.topic);
       } finally {
         conn.release();
       }
@@ -82,14 +84,9 @@ export function createApnsProvider(options: ApnsOptions): PushProvider {
   };
 }
 
-function request(
-  session: ClientHttp2Session,
-  message: PushMessage,
-  tokens: ApnsTokenSource,
-  topic: string,
-  timeoutMs: number,
-): Promise<PushResult> {
-  let stream: http2.ClientHttp2Stream;
+function request(conn: Connection, message: PushMessage, tokens: ApnsTokenSource, topic: string): Promise<PushResult> {
+  const session = conn.session;
+  let stream: ClientHttp2Stream;
   try {
     stream = session.request({
       ':method': 'POST',
@@ -101,7 +98,6 @@ function request(
       'apns-expiration': String(Math.max(0, Math.floor(message.expiresAt / 1000))),
       'apns-collapse-id': message.notificationId,
       'apns-id': message.deliveryId,
-      'content-type': 'application/json',
     });
   } catch (err) {
     // The session closed under us, or a header value is unusable (ids are server-made UUIDs, so only the former in practice).
@@ -112,28 +108,27 @@ function request(
     let status = 0;
     let retryAfter: string | undefined;
     let body = '';
-    let ended = false;
     stream.on('response', (headers) => {
       status = Number(headers[':status']);
+      if (status === 200) return void stream.resume(); // no body
       retryAfter = headers['retry-after'] as string | undefined;
-    });
-    stream.setEncoding('utf8');
-    stream.on('data', (chunk: string) => {
-      body += chunk;
-    });
-    stream.on('end', () => {
-      ended = true;
+      stream.on('data', (chunk: Buffer) => {
+        body += chunk; // Apple's JSON reasons are ASCII
+      });
     });
     // A reset, a timeout or a lost session: 'error' (if any) comes first, 'close' always.
-    stream.on('error', () => {});
+    stream.on('error', ignore);
     stream.on('close', () => {
-      if (ended && status) resolve(classify(status, body, retryAfter, tokens));
+      conn.unwatch(stream);
+      if (status && stream.readableEnded) resolve(classify(status, body, retryAfter, tokens));
       else resolve(stream.rstCode === http2.constants.NGHTTP2_REFUSED_STREAM ? NOT_PROCESSED : CONNECTION_FAILED);
     });
-    stream.setTimeout(timeoutMs, () => stream.close(http2.constants.NGHTTP2_CANCEL));
+    conn.watch(stream);
     stream.end(payload(message));
   });
 }
+
+const ignore = () => {};
 
 const payload = (m: PushMessage) =>
   JSON.stringify({
@@ -171,20 +166,35 @@ function reasonOf(body: string): string | undefined {
 
 const errorCode = (err: unknown) => (err instanceof Error && 'code' in err && typeof err.code === 'string' ? err.code : String(err));
 
-/** One HTTP/2 session and the stream slots it allows. */
+/** One HTTP/2 session, the stream slots it allows, and the deadlines of its streams. */
 class Connection {
   readonly session: ClientHttp2Session;
   readonly ready: Promise<Connection>;
   usable = true;
+  /** The server's SETTINGS arrived: streams may start. */
+  connected = false;
   private active = 0;
+  /** The server's advertised maxConcurrentStreams (capped), read once per SETTINGS frame: the getter builds an object. */
+  private limit = 1;
   private waiting: Array<(granted: boolean) => void> = [];
+  /** Streams in flight and when each must have finished, oldest first (one sweep is cheaper than a timer per push). */
+  private deadlines = new Map<ClientHttp2Stream, number>();
 
-  constructor(origin: string, ca: string[] | undefined, timeoutMs: number, log: Logger) {
+  constructor(
+    origin: string,
+    ca: string[] | undefined,
+    private readonly timeouts: { connectTimeoutMs: number; requestTimeoutMs: number },
+    log: Logger,
+  ) {
+    const timeoutMs = timeouts.connectTimeoutMs;
     this.session = http2.connect(origin, ca ? { ca } : {});
+    const sweeper = setInterval(() => this.sweep(), Math.min(1000, timeouts.requestTimeoutMs)).unref();
+    this.session.once('close', () => clearInterval(sweeper));
     this.ready = new Promise((resolve, reject) => {
       const timer = setTimeout(() => this.session.destroy(new Error(`no answer from ${origin} in ${timeoutMs} ms`)), timeoutMs);
       this.session.once('remoteSettings', () => {
         clearTimeout(timer);
+        this.connected = true;
         resolve(this);
       });
       this.session.once('close', () => {
@@ -193,7 +203,11 @@ class Connection {
       });
     });
     this.ready.catch(() => {});
-    this.session.on('remoteSettings', () => this.grant());
+    this.session.on('remoteSettings', (settings) => {
+      // Node defaults an unset limit to 2^32-1; Apple sets it (1 before the first accepted token, then 1000).
+      this.limit = Math.min(settings.maxConcurrentStreams ?? 1, MAX_STREAMS);
+      this.grant();
+    });
     this.session.on('goaway', () => this.retire());
     this.session.on('close', () => this.retire());
     this.session.on('error', (err) => {
@@ -204,11 +218,19 @@ class Connection {
 
   /** `true` at once, or a promise of `true` when a stream slot frees up (`false` if the session went away). */
   acquire(): true | Promise<boolean> {
-    if (this.waiting.length === 0 && this.active < this.limit()) {
+    if (this.waiting.length === 0 && this.active < this.limit) {
       this.active++;
       return true;
     }
     return new Promise((resolve) => this.waiting.push(resolve));
+  }
+
+  watch(stream: ClientHttp2Stream) {
+    this.deadlines.set(stream, Date.now() + this.timeouts.requestTimeoutMs);
+  }
+
+  unwatch(stream: ClientHttp2Stream) {
+    this.deadlines.delete(stream);
   }
 
   release() {
@@ -223,13 +245,19 @@ class Connection {
     return new Promise((resolve) => this.session.close(resolve));
   }
 
-  private limit() {
-    return Math.min(this.session.remoteSettings.maxConcurrentStreams ?? 1, MAX_STREAMS);
+  /** Cancels streams past their deadline; they end as connectionFailed. */
+  private sweep() {
+    const now = Date.now();
+    for (const [stream, deadline] of this.deadlines) {
+      if (deadline > now) break;
+      this.deadlines.delete(stream);
+      stream.close(http2.constants.NGHTTP2_CANCEL);
+    }
   }
 
   /** The server raised its stream limit: hand the new slots to waiting pushes. */
   private grant() {
-    while (this.waiting.length > 0 && this.active < this.limit()) {
+    while (this.waiting.length > 0 && this.active < this.limit) {
       this.active++;
       this.waiting.shift()!(true);
     }
