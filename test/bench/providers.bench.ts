@@ -1,0 +1,231 @@
+/**
+ * Provider figures against the fakes (in a child process) on loopback, no database:
+ * - APNs: the raw limit (one HTTP/2 session posting N pushes, as many streams in flight as the fake allows)
+ *   beside the APNs provider's own throughput, sent as a dispatcher would (4 batches of 500 in flight);
+ * - FCM: a raw HTTP/1.1 request loop over the same kind of kept-alive connections beside the provider
+ *   through firebase-admin's sendEach.
+ * Each figure is the median of RUNS runs after a warm-up, raw and provider runs alternating. The raw loops, `measure` and `startFakes` are
+ * exported for the dispatcher's bench, which sets its own figures beside the same raw limits.
+ */
+import { fork } from 'node:child_process';
+import { createPrivateKey } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import http2 from 'node:http2';
+import https from 'node:https';
+import { createSecureContext } from 'node:tls';
+import { fileURLToPath } from 'node:url';
+import { apnsTokenSource } from '../../server/dispatch/providers/apns-jwt';
+import { createApnsProvider } from '../../server/dispatch/providers/apns';
+import { createFcmProvider } from '../../server/dispatch/providers/fcm';
+import type { PushMessage, PushProvider } from '../../server/dispatch/providers/types';
+import { apnsToken, pushMessage } from '../helpers/push';
+import type { FakeServices } from './fake-services';
+import type { Bench } from './run';
+
+const RUNS = 5;
+const APNS_PUSHES = 20_000;
+const FCM_MESSAGES = 10_000;
+const BATCH = 500;
+const BATCHES_IN_FLIGHT = 4;
+const FCM_SOCKETS = 64;
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const perSecond = (n: number, ms: number) => Math.round(n / (ms / 1000));
+const fmt = (n: number) => n.toLocaleString('en-US');
+
+export interface Figure {
+  /** Median deliveries per second, and each run's. */
+  median: number;
+  runs: number[];
+  /** Median CPU time this process spent per push (µs): the client's own cost, steady on a busy machine. */
+  cpuUs: number;
+}
+
+/** One run of `once` (which sends `n` and returns deliveries per second) and the CPU this process spent per push. */
+async function sample(n: number, once: () => Promise<number>): Promise<{ rate: number; cpuUs: number }> {
+  const before = process.cpuUsage();
+  const rate = await once();
+  const used = process.cpuUsage(before);
+  return { rate, cpuUs: (used.user + used.system) / n };
+}
+
+const figure = (samples: Array<{ rate: number; cpuUs: number }>): Figure => ({
+  median: median(samples.map((x) => x.rate)),
+  runs: samples.map((x) => x.rate),
+  cpuUs: Math.round(median(samples.map((x) => x.cpuUs))),
+});
+
+/** Runs `once` once to warm up, then RUNS times. */
+export async function measure(n: number, once: () => Promise<number>): Promise<Figure> {
+  await once();
+  const samples = [];
+  for (let i = 0; i < RUNS; i++) samples.push(await sample(n, once));
+  return figure(samples);
+}
+
+/** Like `measure` for two loops, alternating their runs so that a busy machine weighs on both alike. */
+async function compare(n: number, raw: () => Promise<number>, provider: () => Promise<number>): Promise<[Figure, Figure]> {
+  await raw();
+  await provider();
+  const samples: [Array<{ rate: number; cpuUs: number }>, Array<{ rate: number; cpuUs: number }>] = [[], []];
+  for (let i = 0; i < RUNS; i++) {
+    samples[0].push(await sample(n, raw));
+    samples[1].push(await sample(n, provider));
+  }
+  return [figure(samples[0]), figure(samples[1])];
+}
+
+export const line = (label: string, f: Figure, raw?: Figure) =>
+  `${label}: ${fmt(f.median)}/s${raw ? ` = ${Math.round((f.median / raw.median) * 100)}% of raw` : ''}, ${f.cpuUs} µs CPU per push here  [runs ${f.runs.map(fmt).join(', ')}]`;
+
+/** One HTTP/2 session, keeping as many streams in flight as the server allows, minimal work per push. */
+export async function rawApns(fakes: FakeServices, n: number): Promise<number> {
+  const { apns } = fakes;
+  const jwt = apnsTokenSource({ key: createPrivateKey(readFileSync(apns.keyFile)), keyId: apns.keyId, teamId: apns.teamId, now: Date.now }).current();
+  const session = http2.connect(apns.origin, { ca: fakes.ca });
+  await new Promise((resolve) => session.once('remoteSettings', resolve));
+  const window = session.remoteSettings.maxConcurrentStreams ?? 100;
+  const message = pushMessage(apnsToken(0));
+  const body = JSON.stringify({ aps: { alert: { title: message.title, body: message.body }, sound: 'default' }, herald: { notificationId: message.notificationId, deliveryId: message.deliveryId } });
+  const headers = {
+    ':method': 'POST',
+    ':path': `/3/device/${message.token}`,
+    authorization: `bearer ${jwt}`,
+    'apns-push-type': 'alert',
+    'apns-topic': apns.topic,
+    'apns-priority': '10',
+    'apns-expiration': String(Math.floor(message.expiresAt / 1000)),
+    'apns-collapse-id': message.notificationId,
+    'apns-id': message.deliveryId,
+  };
+  let started = 0;
+  let failed = 0;
+  const t0 = performance.now();
+  await new Promise<void>((resolve) => {
+    let done = 0;
+    const next = () => {
+      if (started === n) return;
+      started++;
+      const stream = session.request(headers);
+      stream.on('response', (h) => {
+        if (h[':status'] !== 200) failed++;
+      });
+      stream.on('error', () => failed++);
+      stream.resume();
+      stream.on('close', () => (++done === n ? resolve() : next()));
+      stream.end(body);
+    };
+    for (let i = 0; i < Math.min(window, n); i++) next();
+  });
+  const rate = perSecond(n, performance.now() - t0);
+  await new Promise<void>((resolve) => session.close(resolve));
+  if (failed) throw new Error(`raw APNs loop: ${failed} pushes failed`);
+  return rate;
+}
+
+/** A raw HTTP/1.1 loop: the same JSON firebase-admin posts, over a kept-alive agent with the provider's socket count. */
+export async function rawFcm(fakes: FakeServices, n: number): Promise<number> {
+  const { fcm } = fakes;
+  const agent = new https.Agent({ keepAlive: true, maxSockets: FCM_SOCKETS, secureContext: createSecureContext({ ca: fakes.ca }) });
+  const url = new URL(`/v1/projects/${fcm.projectId}/messages:send`, fcm.origin);
+  const message = pushMessage('fcm-bench-token');
+  const body = JSON.stringify({
+    message: {
+      token: message.token,
+      notification: { title: message.title, body: message.body },
+      data: { notificationId: message.notificationId, deliveryId: message.deliveryId },
+      android: { priority: 'high', ttl: '86400s' },
+    },
+  });
+  const headers = { authorization: `Bearer ${fcm.accessToken}`, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) };
+  let failed = 0;
+  const one = () =>
+    new Promise<void>((resolve) => {
+      const req = https.request(url, { method: 'POST', agent, headers }, (res) => {
+        if (res.statusCode !== 200) failed++;
+        res.resume();
+        res.on('end', resolve);
+      });
+      req.on('error', () => {
+        failed++;
+        resolve();
+      });
+      req.end(body);
+    });
+  const t0 = performance.now();
+  let next = 0;
+  // As many requests queued on the agent as a provider has in flight.
+  await Promise.all(
+    Array.from({ length: BATCH * BATCHES_IN_FLIGHT }, async () => {
+      while (next < n) {
+        next++;
+        await one();
+      }
+    }),
+  );
+  const rate = perSecond(n, performance.now() - t0);
+  agent.destroy();
+  if (failed) throw new Error(`raw FCM loop: ${failed} requests failed`);
+  return rate;
+}
+
+/** The provider as a dispatcher drives it: batches of 500, four in flight. */
+async function throughProvider(provider: PushProvider, messages: PushMessage[]): Promise<number> {
+  let next = 0;
+  let failed = 0;
+  const t0 = performance.now();
+  await Promise.all(
+    Array.from({ length: BATCHES_IN_FLIGHT }, async () => {
+      while (next < messages.length) {
+        const batch = messages.slice(next, (next += BATCH));
+        for (const r of await provider.send(batch)) if (r.outcome !== 'ok') failed++;
+      }
+    }),
+  );
+  const rate = perSecond(messages.length, performance.now() - t0);
+  if (failed) throw new Error(`${provider.name} provider: ${failed} pushes not ok`);
+  return rate;
+}
+
+/** The fake APNs and FCM in a child process; `stop` ends it. */
+export async function startFakes() {
+  const child = fork(fileURLToPath(new URL('./fake-services.ts', import.meta.url)), { execArgv: process.execArgv });
+  const fakes = await new Promise<FakeServices>((resolve, reject) => {
+    child.once('message', (m) => resolve(m as FakeServices));
+    child.once('exit', (code) => reject(new Error(`fake services exited with ${code}`)));
+  });
+  return { fakes, stop: () => child.disconnect() };
+}
+
+const bench: Bench = {
+  name: 'providers',
+  async run() {
+    const { fakes, stop } = await startFakes();
+    try {
+      const apns = createApnsProvider({
+        key: createPrivateKey(readFileSync(fakes.apns.keyFile)),
+        keyId: fakes.apns.keyId,
+        teamId: fakes.apns.teamId,
+        topic: fakes.apns.topic,
+        origin: fakes.apns.origin,
+        ca: fakes.ca,
+      });
+      const apnsMessages = Array.from({ length: APNS_PUSHES }, (_, i) => pushMessage(apnsToken(i)));
+      const [rawA, provA] = await compare(APNS_PUSHES, () => rawApns(fakes, APNS_PUSHES), () => throughProvider(apns, apnsMessages));
+      await apns.close();
+      console.log(line(`APNs raw limit (one HTTP/2 session, ${fmt(APNS_PUSHES)} pushes)`, rawA));
+      console.log(line(`APNs provider (${BATCHES_IN_FLIGHT} batches of ${BATCH} in flight)`, provA, rawA));
+
+      const fcm = createFcmProvider({ serviceAccountFile: fakes.fcm.serviceAccountFile, origin: fakes.fcm.origin, ca: fakes.ca, maxSockets: FCM_SOCKETS });
+      const fcmMessages = Array.from({ length: FCM_MESSAGES }, (_, i) => pushMessage(`fcm-token-${i}`));
+      const [rawF, provF] = await compare(FCM_MESSAGES, () => rawFcm(fakes, FCM_MESSAGES), () => throughProvider(fcm, fcmMessages));
+      await fcm.close();
+      console.log(line(`FCM raw limit (HTTP/1.1, ${FCM_SOCKETS} kept-alive connections, ${fmt(FCM_MESSAGES)} messages)`, rawF));
+      console.log(line(`FCM provider (firebase-admin sendEach, ${BATCHES_IN_FLIGHT} batches of ${BATCH} in flight)`, provF, rawF));
+    } finally {
+      stop();
+    }
+  },
+};
+
+export default bench;
