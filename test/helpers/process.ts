@@ -30,6 +30,10 @@ export async function spawnHerald(env: Record<string, string> = {}, args: string
     env: { ...process.env, HERALD_PORT: '0', HERALD_LOG: 'silent', ...env, HERALD_DB_URL: dbUrl },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  // never leave a server behind when the test or bench process ends
+  const orphanGuard = () => child.kill('SIGKILL');
+  process.once('exit', orphanGuard);
+  child.once('exit', () => process.off('exit', orphanGuard));
   let stderr = '';
   child.stdout!.resume();
   const url = await new Promise<string>((resolve, reject) => {
