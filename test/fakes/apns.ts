@@ -2,6 +2,7 @@ import { generateKeyPairSync, randomBytes, verify, type KeyObject } from 'node:c
 import http2, { type Http2Session, type IncomingHttpHeaders, type ServerHttp2Stream } from 'node:http2';
 import type { AddressInfo } from 'node:net';
 import { tempFile } from './files';
+import { scriptedAnswers } from './scripted';
 import { testTls } from './tls';
 
 /**
@@ -96,12 +97,9 @@ export async function startFakeApns(options: FakeApnsOptions = {}): Promise<Fake
   const topic = options.topic ?? 'com.example.herald';
   const record = options.record ?? true;
   const now = options.now ?? Date.now;
-  const scripts = new Map<string, ApnsAnswer[]>();
   const verified = new Map<string, number>(); // provider token -> its iat in ms
   const sessions = new Set<Http2Session>();
-  const waiters: Array<{ n: number; resolve: () => void }> = [];
-  let fallback: ApnsAnswer = apnsAnswers.ok;
-  let count = 0;
+  const answers = scriptedAnswers<ApnsAnswer>(apnsAnswers.ok);
   let open = 0;
   let maxConcurrent = 0;
   let connections = 0;
@@ -127,14 +125,10 @@ export async function startFakeApns(options: FakeApnsOptions = {}): Promise<Fake
       body += chunk;
     });
     stream.on('end', () => {
-      count++;
       const token = headers[':path']?.slice('/3/device/'.length) ?? '';
       if (record) received.push({ token, headers: plain(headers), payload: parse(body), at: Date.now() });
-      for (let i = waiters.length - 1; i >= 0; i--) {
-        if (count >= waiters[i]!.n) waiters.splice(i, 1)[0]!.resolve();
-      }
-      const refusal = check(headers, body, token);
-      answer(stream, headers['apns-id'], refusal ?? scripts.get(token)?.shift() ?? fallback);
+      answers.arrived();
+      answer(stream, headers['apns-id'], check(headers, body, token) ?? answers.answerFor(token));
     });
   });
 
@@ -193,7 +187,7 @@ export async function startFakeApns(options: FakeApnsOptions = {}): Promise<Fake
     topic,
     received,
     get count() {
-      return count;
+      return answers.count;
     },
     get maxConcurrent() {
       return maxConcurrent;
@@ -202,15 +196,9 @@ export async function startFakeApns(options: FakeApnsOptions = {}): Promise<Fake
       return connections;
     },
     providerTokens,
-    script(token, ...answers) {
-      scripts.set(token, [...(scripts.get(token) ?? []), ...answers]);
-    },
-    setDefault(answer) {
-      fallback = answer;
-    },
-    waitFor(n) {
-      return count >= n ? Promise.resolve() : new Promise((resolve) => waiters.push({ n, resolve }));
-    },
+    script: answers.script,
+    setDefault: answers.setDefault,
+    waitFor: answers.waitFor,
     goawayAll() {
       for (const session of sessions) session.close();
     },

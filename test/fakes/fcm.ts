@@ -2,6 +2,7 @@ import { generateKeyPairSync, randomBytes, randomUUID, verify, type KeyObject } 
 import http2, { type Http2ServerRequest, type Http2ServerResponse } from 'node:http2';
 import type { AddressInfo, Socket } from 'node:net';
 import { tempFile } from './files';
+import { scriptedAnswers } from './scripted';
 import { testTls } from './tls';
 
 export type FcmErrorCode = 'UNREGISTERED' | 'INVALID_ARGUMENT' | 'QUOTA_EXCEEDED' | 'UNAVAILABLE' | 'INTERNAL' | 'SENDER_ID_MISMATCH' | 'THIRD_PARTY_AUTH_ERROR';
@@ -81,12 +82,9 @@ export async function startFakeFcm(options: FakeFcmOptions = {}): Promise<FakeFc
   const tls = testTls();
   const account = options.serviceAccount ?? fcmServiceAccount();
   const record = options.record ?? true;
-  const scripts = new Map<string, FcmAnswer[]>();
   const accessTokens = new Set<string>();
-  const waiters: Array<{ n: number; resolve: () => void }> = [];
   const received: FcmReceived[] = [];
-  let fallback: FcmAnswer = { ok: true };
-  let count = 0;
+  const answers = scriptedAnswers<FcmAnswer>({ ok: true });
   let tokenRequests = 0;
 
   const server = http2.createSecureServer({ key: tls.key, cert: tls.cert, allowHTTP1: true }, (req, res) => {
@@ -123,8 +121,7 @@ export async function startFakeFcm(options: FakeFcmOptions = {}): Promise<FakeFc
   }
 
   function messagesSend(project: string, req: Http2ServerRequest, body: string, res: Http2ServerResponse) {
-    count++;
-    for (let i = waiters.length - 1; i >= 0; i--) if (count >= waiters[i]!.n) waiters.splice(i, 1)[0]!.resolve();
+    answers.arrived();
     const auth = req.headers.authorization;
     if (!auth?.startsWith('Bearer ') || !accessTokens.has(auth.slice(7))) return replyError(res, { error: 'THIRD_PARTY_AUTH_ERROR' }, 'Request had invalid authentication credentials.', 'UNAUTHENTICATED');
     if (project !== account.projectId) return replyError(res, { error: 'SENDER_ID_MISMATCH' }, 'SenderId mismatch');
@@ -137,7 +134,7 @@ export async function startFakeFcm(options: FakeFcmOptions = {}): Promise<FakeFc
     const token = typeof message?.token === 'string' ? message.token : '';
     if (!message || !token) return replyError(res, { error: 'INVALID_ARGUMENT' }, 'The registration token is not a valid FCM registration token');
     if (record) received.push({ token, message, at: Date.now() });
-    const answer = scripts.get(token)?.shift() ?? fallback;
+    const answer = answers.answerFor(token);
     const respond = () => {
       if ('ok' in answer) return reply(res, 200, { name: `projects/${project}/messages/${randomUUID()}` });
       if ('text' in answer) return res.writeHead(answer.status, { 'content-type': 'text/html' }).end(answer.text);
@@ -157,21 +154,15 @@ export async function startFakeFcm(options: FakeFcmOptions = {}): Promise<FakeFc
     serviceAccount: account,
     received,
     get count() {
-      return count;
+      return answers.count;
     },
     get tokenRequests() {
       return tokenRequests;
     },
     accessTokens,
-    script(token, ...answers) {
-      scripts.set(token, [...(scripts.get(token) ?? []), ...answers]);
-    },
-    setDefault(answer) {
-      fallback = answer;
-    },
-    waitFor(n) {
-      return count >= n ? Promise.resolve() : new Promise((resolve) => waiters.push({ n, resolve }));
-    },
+    script: answers.script,
+    setDefault: answers.setDefault,
+    waitFor: answers.waitFor,
     close() {
       for (const socket of sockets) socket.destroy();
       return new Promise((resolve) => server.close(() => resolve()));
