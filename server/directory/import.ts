@@ -1,11 +1,12 @@
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
+import type { SQLiteTable } from 'drizzle-orm/sqlite-core';
 import type { DirectoryImport, ImportCounts, MemberType } from '../../shared/directory';
 import { auditIn } from '../audit/log';
 import type { Database, Tx } from '../db/client';
 import { devices, groupMembers, groups, users } from '../db/schema';
 import { invalidRequest } from '../errors';
 
-/** Rows per multi-row INSERT: ~130k rows/s on a file, far below SQLite's bound-parameter limit. */
+/** Rows per multi-row INSERT: enough to amortise each statement, few enough to keep its JSON parameter small. */
 const CHUNK = 500;
 
 export interface ImportRequest {
@@ -107,45 +108,75 @@ function* chunks<T>(list: readonly T[]): Generator<T[]> {
 }
 
 /**
- * Multi-row upserts, CHUNK rows per statement: each chunk travels as one JSON parameter that SQLite
- * unpacks with json_each, which costs a third of the time of binding every value separately.
+ * Multi-row `INSERT ... SELECT` of `rows` for the tenant, CHUNK rows per statement. Each chunk travels as
+ * one JSON parameter of row arrays (values in the order of `columns`) that SQLite unpacks with json_each:
+ * half the CPU of binding every value through drizzle, a fifth less than JSON objects.
  */
+async function insertRows(tx: Tx, table: SQLiteTable, tenantId: string, columns: string[], rows: unknown[][], onConflict: SQL): Promise<void> {
+  const names = sql.raw(['tenant_id', ...columns].join(', '));
+  const values = sql.raw(columns.map((_, i) => `value->>${i}`).join(', '));
+  for (const chunk of chunks(rows)) {
+    // `WHERE true` tells SQLite's parser that ON CONFLICT starts the upsert clause, not a join constraint.
+    await tx.run(sql`INSERT INTO ${table} (${names}) SELECT ${tenantId}, ${values} FROM json_each(${JSON.stringify(chunk)}) WHERE true ${onConflict}`);
+  }
+}
+
 async function upsert(tx: Tx, tenantId: string, input: DirectoryImport): Promise<void> {
-  for (const chunk of chunks(input.users)) {
-    await tx.run(sql`INSERT INTO ${users} (tenant_id, id, upn, display_name)
-      SELECT ${tenantId}, value->>'id', value->>'upn', value->>'displayName' FROM json_each(${JSON.stringify(chunk)}) WHERE true
-      ON CONFLICT (tenant_id, id) DO UPDATE SET upn = excluded.upn, display_name = excluded.display_name`);
-  }
+  await insertRows(
+    tx,
+    users,
+    tenantId,
+    ['id', 'upn', 'display_name'],
+    input.users.map((u) => [u.id, u.upn, u.displayName]),
+    sql`ON CONFLICT (tenant_id, id) DO UPDATE SET upn = excluded.upn, display_name = excluded.display_name`,
+  );
 
-  for (const chunk of chunks(input.devices)) {
+  await insertRows(
+    tx,
+    devices,
+    tenantId,
+    ['id', 'name', 'platform', 'enrolled_by_user_id', 'management_state', 'app', 'app_version', 'push_service', 'push_token', 'notifications_permitted', 'serial_number'],
+    input.devices.map((d) => [
+      d.id,
+      d.name,
+      d.platform,
+      d.enrolledByUserId,
+      d.managementState,
+      d.app,
+      d.appVersion,
+      d.push?.service ?? null,
+      d.push?.token ?? null,
+      d.notificationsPermitted,
+      d.serialNumber,
+    ]),
     // A token a provider reported invalid stays marked until the directory brings a different one.
-    await tx.run(sql`INSERT INTO ${devices} (tenant_id, id, name, platform, enrolled_by_user_id, management_state, app, app_version,
-        push_service, push_token, notifications_permitted, serial_number)
-      SELECT ${tenantId}, value->>'id', value->>'name', value->>'platform', value->>'enrolledByUserId', value->>'managementState',
-        value->>'app', value->>'appVersion', value->>'$.push.service', value->>'$.push.token', value->>'notificationsPermitted', value->>'serialNumber'
-      FROM json_each(${JSON.stringify(chunk)}) WHERE true
-      ON CONFLICT (tenant_id, id) DO UPDATE SET name = excluded.name, platform = excluded.platform,
-        enrolled_by_user_id = excluded.enrolled_by_user_id, management_state = excluded.management_state, app = excluded.app,
-        app_version = excluded.app_version, push_service = excluded.push_service, push_token = excluded.push_token,
-        push_token_invalid_at = CASE WHEN push_token IS excluded.push_token THEN push_token_invalid_at END,
-        notifications_permitted = excluded.notifications_permitted, serial_number = excluded.serial_number`);
-  }
+    sql`ON CONFLICT (tenant_id, id) DO UPDATE SET name = excluded.name, platform = excluded.platform,
+      enrolled_by_user_id = excluded.enrolled_by_user_id, management_state = excluded.management_state, app = excluded.app,
+      app_version = excluded.app_version, push_service = excluded.push_service, push_token = excluded.push_token,
+      push_token_invalid_at = CASE WHEN push_token IS excluded.push_token THEN push_token_invalid_at END,
+      notifications_permitted = excluded.notifications_permitted, serial_number = excluded.serial_number`,
+  );
 
-  for (const chunk of chunks(input.groups)) {
-    await tx.run(sql`INSERT INTO ${groups} (tenant_id, id, display_name)
-      SELECT ${tenantId}, value->>'id', value->>'displayName' FROM json_each(${JSON.stringify(chunk.map(({ id, displayName }) => ({ id, displayName })))}) WHERE true
-      ON CONFLICT (tenant_id, id) DO UPDATE SET display_name = excluded.display_name`);
-  }
+  await insertRows(
+    tx,
+    groups,
+    tenantId,
+    ['id', 'display_name'],
+    input.groups.map((g) => [g.id, g.displayName]),
+    sql`ON CONFLICT (tenant_id, id) DO UPDATE SET display_name = excluded.display_name`,
+  );
 
   const replaced = input.groups.filter((g) => g.members !== undefined);
   for (const chunk of chunks(replaced)) {
     await tx.run(sql`DELETE FROM ${groupMembers} WHERE tenant_id = ${tenantId}
       AND group_id IN (SELECT value FROM json_each(${JSON.stringify(chunk.map((g) => g.id))}))`);
   }
-  const memberRows = replaced.flatMap((g) => g.members!.map((m) => [g.id, m.type, m.id]));
-  for (const chunk of chunks(memberRows)) {
-    await tx.run(sql`INSERT INTO ${groupMembers} (tenant_id, group_id, member_type, member_id)
-      SELECT ${tenantId}, value->>0, value->>1, value->>2 FROM json_each(${JSON.stringify(chunk)}) WHERE true
-      ON CONFLICT DO NOTHING`);
-  }
+  await insertRows(
+    tx,
+    groupMembers,
+    tenantId,
+    ['group_id', 'member_type', 'member_id'],
+    replaced.flatMap((g) => g.members!.map((m) => [g.id, m.type, m.id])),
+    sql`ON CONFLICT DO NOTHING`,
+  );
 }
