@@ -15,7 +15,7 @@ export const graphRoutes = (deps: Deps) => {
   for (const version of ['/beta', '/v1.0']) {
     const base = `${version}/deviceManagement`;
     app
-      .use(`${base}/*`, authenticate(deps.database))
+      .use(`${base}/*`, authenticate(deps.database, deps.now))
       .post(`${base}/sendCustomNotificationToCompanyPortal`, async (c) => {
         await sendNotification(deps, c.var.principal, 'graph', async () => parseOr400(graphGroupSendSchema, await readJson(c)));
         return c.body(null, 204);

@@ -19,9 +19,9 @@ export const quotaQuery = z.object({ deviceId: objectId.optional() }).strict();
 export const notificationRoutes = (deps: Deps) => {
   const { db } = deps.database;
   return new Hono<AppEnv>()
-    .use('/v1/notifications/*', authenticate(deps.database))
-    .use('/v1/notifications', authenticate(deps.database))
-    .use('/v1/quotas', authenticate(deps.database))
+    // '/v1/notifications/*' also matches '/v1/notifications' itself
+    .use('/v1/notifications/*', authenticate(deps.database, deps.now))
+    .use('/v1/quotas', authenticate(deps.database, deps.now))
     .post('/v1/notifications', async (c) => {
       const accepted = await sendNotification(deps, c.var.principal, 'api', async () => parseOr400(sendSchema, await readJson(c)));
       return c.json(accepted, 202);

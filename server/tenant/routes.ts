@@ -9,7 +9,7 @@ import { readSettings, updateSettings } from './settings';
 
 export const tenantRoutes = (deps: Deps) =>
   new Hono<AppEnv>()
-    .use('/v1/tenant/*', authenticate(deps.database))
+    .use('/v1/tenant/*', authenticate(deps.database, deps.now))
     .get('/v1/tenant/settings', requires('Organization.Read'), async (c) => {
       return c.json(await readSettings(deps.database.db, c.var.principal.tenantId));
     })
