@@ -100,8 +100,9 @@ function request(conn: Connection, message: PushMessage, tokens: ApnsTokenSource
       'apns-id': message.deliveryId,
     });
   } catch (err) {
-    // The session closed under us, or a header value is unusable (ids are server-made UUIDs, so only the former in practice).
-    if (session.closed || session.destroyed) return Promise.resolve(CONNECTION_FAILED);
+    // The session closed under us (the push never left: send it on a new one), or a header value is unusable
+    // (ids are server-made UUIDs, so only the former in practice).
+    if (session.closed || session.destroyed) return Promise.resolve(NOT_PROCESSED);
     return Promise.resolve({ outcome: 'permanent', reason: errorCode(err) });
   }
   return new Promise((resolve) => {
@@ -186,12 +187,12 @@ class Connection {
     private readonly timeouts: { connectTimeoutMs: number; requestTimeoutMs: number },
     log: Logger,
   ) {
-    const timeoutMs = timeouts.connectTimeoutMs;
+    const { connectTimeoutMs } = timeouts;
     this.session = http2.connect(origin, ca ? { ca } : {});
     const sweeper = setInterval(() => this.sweep(), Math.min(1000, timeouts.requestTimeoutMs)).unref();
     this.session.once('close', () => clearInterval(sweeper));
     this.ready = new Promise((resolve, reject) => {
-      const timer = setTimeout(() => this.session.destroy(new Error(`no answer from ${origin} in ${timeoutMs} ms`)), timeoutMs);
+      const timer = setTimeout(() => this.session.destroy(new Error(`no answer from ${origin} in ${connectTimeoutMs} ms`)), connectTimeoutMs);
       this.session.once('remoteSettings', () => {
         clearTimeout(timer);
         this.connected = true;

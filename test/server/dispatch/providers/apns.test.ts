@@ -1,4 +1,5 @@
 import { generateKeyPairSync } from 'node:crypto';
+import { createServer, type AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createApnsProvider, type ApnsOptions } from '../../../../server/dispatch/providers/apns';
 import type { PushProvider } from '../../../../server/dispatch/providers/types';
@@ -151,6 +152,17 @@ describe('APNs provider', () => {
       { outcome: 'retryable', reason: 'connectionFailed' },
       { outcome: 'ok' },
     ]);
+  });
+
+  it('gives up on a server that accepts the connection but never answers, as connectionFailed', async () => {
+    const silent = createServer(() => {});
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    try {
+      const origin = `https://127.0.0.1:${(silent.address() as AddressInfo).port}`;
+      expect(await apns({ origin, connectTimeoutMs: 200 }).send([pushMessage(apnsToken(15))])).toEqual([{ outcome: 'retryable', reason: 'connectionFailed' }]);
+    } finally {
+      silent.close();
+    }
   });
 
   it('does not trust the fake’s certificate without its CA: TLS verification stays on', async () => {
