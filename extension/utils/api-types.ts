@@ -1,32 +1,8 @@
-import type { AudienceSummary, DeliveryStatus, Platform } from '../../shared/schemas';
+import type { AudienceSummary, DeliveryStatus } from '../../shared/schemas';
 
-/** The shapes of Herald's HTTP API that the extension reads (the team's API contract). */
-export interface Me {
-  tenant: { id: string; name: string };
-  account: { id: string; email: string };
-  permissions: string[];
-  scopes: unknown[];
-}
-
-export interface Page<T> {
-  items: T[];
-  nextCursor: string | null;
-}
-
-export interface Group {
-  id: string;
-  displayName: string;
-  memberCounts?: { users: number; devices: number; groups: number };
-}
-
-export interface Device {
-  id: string;
-  name: string;
-  platform: Platform;
-  user: { id: string; upn: string; displayName: string } | null;
-  managementState: 'enrolled' | 'unenrolled';
-  serialNumber?: string | null;
-}
+/** The shapes of Herald's HTTP API that the extension reads; directory and account types come from shared/. */
+export type { DirectoryDevice as Device, DirectoryGroup as Group, Page } from '../../shared/directory';
+export type { Me } from '../../shared/rbac';
 
 export type Target = { type: 'groups'; groupIds: string[] } | { type: 'device'; deviceId: string };
 

@@ -1,3 +1,4 @@
+import type { Permission } from '../../shared/permissions';
 import type { Me } from './api-types';
 
 /** Herald on this machine is covered by the manifest's host permissions; any other server is asked for at save time. */
@@ -23,7 +24,7 @@ export function serverUrlProblem(serverUrl: string): string | null {
 }
 
 /** What the extension does with each permission, to say plainly what a missing one prevents. */
-const NEEDED: Record<string, string> = {
+const NEEDED: Partial<Record<Permission, string>> = {
   'Organization.Read': 'search groups, preview reach and read history',
   'ManagedDevices.Read': 'search devices',
   'Organization.Update': 'send to groups',
@@ -33,12 +34,12 @@ const NEEDED: Record<string, string> = {
 export interface ConnectionReport {
   ok: boolean;
   summary: string;
-  missing: string[];
+  missing: Permission[];
 }
 
 /** The answer of GET /v1/me as a sentence naming tenant and permissions, and what is missing. */
 export function connectionReport(me: Me): ConnectionReport {
-  const missing = Object.keys(NEEDED).filter((p) => !me.permissions.includes(p));
+  const missing = (Object.keys(NEEDED) as Permission[]).filter((p) => !me.permissions.includes(p));
   const base = `Connected to tenant “${me.tenant.name}” as ${me.account.email}. Permissions: ${me.permissions.join(', ') || 'none'}.`;
   if (!missing.length) return { ok: true, summary: base, missing };
   const lacks = missing.map((p) => `${p} (needed to ${NEEDED[p]})`).join('; ');

@@ -35,14 +35,19 @@ export function fakeFetch(routes: Routes) {
 
 export const fakeApi = (routes: Routes) => createApi({ serverUrl: SERVER, token: 'hrd_test' }, fakeFetch(routes) as typeof fetch);
 
-export const group = (id: string, displayName: string): Group => ({ id, displayName });
+export const group = (id: string, displayName: string): Group => ({ id, displayName, memberCounts: { users: 2, devices: 0, groups: 0 } });
 
 export const device = (over: Partial<Device> = {}): Device => ({
   id: '6f1c2b1e-8d4a-4c3e-9a57-0b1f2c3d4e5f',
   name: 'iPhone of Ana',
   platform: 'ios',
   user: { id: 'u1', upn: 'ana@contoso.example', displayName: 'Ana Lima' },
+  enrolledByUserId: 'u1',
   managementState: 'enrolled',
+  app: 'companyPortal',
+  appVersion: '5.0.6000.0',
+  push: { service: 'apns', hasToken: true },
+  notificationsPermitted: true,
   serialNumber: 'F2LXK0ABC',
   ...over,
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { draftItem } from '../../../extension/utils/storage';
-import { group, settle } from '../fake-herald';
+import { settle } from '../fake-herald';
 import { renderPopup } from '../render';
 
 describe('drafts', () => {
@@ -8,7 +8,7 @@ describe('drafts', () => {
     const first = await renderPopup({});
     first.type(first.byLabel('Title'), 'Fire drill');
     first.type(first.byLabel<HTMLTextAreaElement>('Body'), 'At 3 pm, leave by the stairs.');
-    first.state.draft.groups.value = [group('g1', 'Everyone')];
+    first.state.draft.groups.value = [{ id: 'g1', displayName: 'Everyone' }];
     await settle();
     first.root.remove();
 

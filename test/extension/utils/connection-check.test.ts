@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import type { Permission } from '../../../shared/permissions';
+import type { Me } from '../../../extension/utils/api-types';
 import { connectionReport, isLocalServer, originPattern, serverUrlProblem } from '../../../extension/utils/connection-check';
 
-const me = (permissions: string[]) => ({ tenant: { id: 't1', name: 'Contoso' }, account: { id: 'a1', email: 'helpdesk@contoso.example' }, permissions, scopes: [] });
+const me = (permissions: Permission[]): Me => ({ tenant: { id: 't1', name: 'Contoso' }, account: { id: 'a1', email: 'helpdesk@contoso.example' }, permissions, scopes: [] });
 
 describe('connectionReport', () => {
   it('names the tenant, the account and its permissions', () => {

@@ -1,0 +1,161 @@
+import { and, eq } from 'drizzle-orm';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { deliveries } from '../../server/db/schema';
+import { startTestHerald, type TestHerald } from '../helpers/herald';
+import { ARTIFACTS, launchWithExtension, useConnection, type ExtensionBrowser, type WorkerGlobal } from './browser';
+import { directory, IDS } from './directory';
+import { ConsolePage, serveFakeConsole } from './pages/console-page';
+import { OptionsPage } from './pages/options-page';
+import { PopupPage } from './pages/popup-page';
+
+let herald: TestHerald;
+let browser: ExtensionBrowser;
+
+/** Stands in for the dispatcher: marks a notification's queued deliveries sent, as the push simulator would. */
+async function deliver(notificationId: string) {
+  await herald.database.write(async (tx) => {
+    await tx
+      .update(deliveries)
+      .set({ status: 'sent', provider: 'simulator', sentAt: Date.now(), updatedAt: Date.now() })
+      .where(and(eq(deliveries.notificationId, notificationId), eq(deliveries.status, 'queued')));
+  });
+}
+
+beforeAll(async () => {
+  herald = await startTestHerald();
+  const imported = await herald.admin.api('POST', '/v1/directory/import', directory);
+  expect(imported.status, JSON.stringify(imported.body)).toBe(200);
+  browser = await launchWithExtension();
+  // Each test starts connected; the first one also goes through the options page itself.
+  await useConnection(browser, herald.url, herald.admin.token);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await herald?.close();
+});
+
+describe('the extension in Chromium against a real Herald', () => {
+  it('saves the connection in Options, and Test connection names the tenant and permissions', async () => {
+    const options = await OptionsPage.open(browser);
+    expect(await options.connect(herald.url, herald.admin.token)).toMatch(/^Saved\. The token is kept in this browser only/);
+    const result = await options.testConnection();
+    expect(result).toMatch(/^Connected to tenant “Contoso” as admin@contoso\.example\. Permissions: .*RemoteTasks\.SendCustomNotifications/);
+    await options.page.close();
+  });
+
+  it('counts title and body across 50 and 500, then sends straight to a device and shows counts moving', async () => {
+    const popup = await PopupPage.open(browser);
+    await popup.target('Device');
+    await popup.chooseDevice('iphone', 'iPhone of Ana');
+    await expect.poll(() => popup.quota.textContent()).toMatch(/^Sends left to this device this hour: 10 of 10\./);
+
+    await popup.title.fill('T'.repeat(51));
+    await popup.body.fill('b'.repeat(501));
+    expect(await popup.titleCounter.textContent()).toBe('51/50');
+    expect(await popup.bodyCounter.textContent()).toBe('501/500');
+    expect(await popup.title.getAttribute('aria-invalid')).toBe('true');
+    await expect.poll(() => popup.send.isDisabled()).toBe(true);
+
+    for (const field of [popup.title, popup.body]) {
+      await field.press('End');
+      await field.press('Backspace');
+    }
+    expect(await popup.titleCounter.textContent()).toBe('50/50');
+    expect(await popup.bodyCounter.textContent()).toBe('500/500');
+    await popup.title.fill('Please restart your iPhone 📱');
+    expect(await popup.titleCounter.textContent()).toBe('28/50');
+    await expect.poll(() => popup.send.isEnabled()).toBe(true);
+    await popup.page.screenshot({ path: join(ARTIFACTS, 'extension-popup.png') });
+
+    await popup.send.press('Enter');
+    await popup.sentId.waitFor();
+    const id = (await popup.sentId.textContent())!;
+    await expect.poll(() => popup.count('queued').textContent()).toBe('1');
+    await deliver(id);
+    await expect.poll(() => popup.count('sent').textContent()).toBe('1');
+    expect(await popup.count('queued').textContent()).toBe('0');
+    await popup.page.getByText('Delivery settled.').waitFor();
+    await popup.page.screenshot({ path: join(ARTIFACTS, 'extension-popup-sent.png') });
+
+    const shown = await browser.serviceWorker.evaluate(() => (self as unknown as WorkerGlobal).chrome.notifications.getAll());
+    expect(Object.keys(shown)).toContain(`herald-${id}`);
+    await popup.page.close();
+  });
+
+  it('sends to groups through Review, with the live reach, and the counts move', async () => {
+    const popup = await PopupPage.open(browser);
+    await popup.target('Groups');
+    await popup.title.fill('Office closed');
+    await popup.body.fill('The building is closed today. Work from home.');
+    await popup.chooseGroup('sal', 'Sales');
+    await popup.chooseGroup('field', 'Field staff');
+    expect(await popup.page.locator('.chips-head .counter').textContent()).toBe('2/25');
+    await expect.poll(() => popup.reach.textContent()).toBe('Reaches 3 users on 3 devices. Skipped: 1 macOS or Windows.');
+    await expect.poll(() => popup.quota.textContent()).toMatch(/^Group sends left this hour: 25 of 25\./);
+    expect(await popup.send.count()).toBe(0);
+
+    await popup.review.click();
+    await popup.page.getByRole('heading', { name: 'Review' }).waitFor();
+    expect(await popup.page.getByTestId('review-title').textContent()).toBe('Office closed');
+    await expect.poll(() => popup.reach.textContent()).toMatch(/^Reaches 3 users on 3 devices/);
+    await popup.send.click();
+    await popup.sentId.waitFor();
+    const id = (await popup.sentId.textContent())!;
+    await expect.poll(() => popup.count('queued').textContent()).toBe('3');
+    await deliver(id);
+    await expect.poll(() => popup.count('sent').textContent()).toBe('3');
+
+    await popup.page.getByRole('button', { name: 'History' }).click();
+    const newest = popup.page.getByTestId('history-item').first();
+    await expect.poll(() => newest.locator('h3').textContent()).toBe('Office closed');
+    expect(await newest.locator('[data-stage="sent"] .stage-count').textContent()).toBe('3');
+    await popup.page.close();
+  });
+
+  it('opens the composer for the device of an Intune link clicked with the right-click menu', async () => {
+    const opened = browser.context.waitForEvent('page');
+    await browser.serviceWorker.evaluate(
+      ({ link }) => (self as unknown as WorkerGlobal).chrome.contextMenus.onClicked.dispatch({ menuItemId: 'herald-send-custom-notification', linkUrl: link, pageUrl: 'https://intune.microsoft.com/', editable: false }),
+      { link: `https://intune.microsoft.com/#view/Microsoft_Intune_Devices/DeviceSettingsMenuBlade/~/overview/mdmDeviceId/${IDS.pixel}` },
+    );
+    const composer = new PopupPage(await opened);
+    expect(composer.page.url()).toMatch(new RegExp(`/popup\\.html\\?deviceId=${IDS.pixel}$`));
+    await composer.chosenDevice.filter({ hasText: 'Pixel of Ben' }).waitFor();
+    expect(await composer.chosenDevice.textContent()).toBe('Pixel of Ben · Android · Ben Okafor (ben@contoso.example) · PX7-1234');
+    expect(await composer.page.getByRole('radio', { name: 'Device' }).isChecked()).toBe(true);
+    await composer.page.close();
+  });
+
+  it('adds its button beside the device actions of a console page after single-page navigation, and opens the composer', async () => {
+    const fakeConsole = await serveFakeConsole();
+    try {
+      const options = await OptionsPage.open(browser);
+      expect(await options.addConsoleRule('http://127.0.0.1/*', 'mdmDeviceId/([0-9a-f-]{36})')).toBe('Added: the Send Custom Notification button now shows on http://127.0.0.1/*.');
+      await expect
+        .poll(() => browser.serviceWorker.evaluate(async () => (await (self as unknown as WorkerGlobal).chrome.scripting.getRegisteredContentScripts()).map((s) => s.matches)))
+        .toEqual([['http://127.0.0.1/*']]);
+      await options.page.close();
+
+      const adminCenter = new ConsolePage(await browser.context.newPage());
+      await adminCenter.page.goto(`${fakeConsole.origin}/#view/Microsoft_Intune_DeviceSettings/DevicesMenu/~/allDevices`);
+      await adminCenter.page.getByRole('heading', { name: 'All devices' }).waitFor();
+      await adminCenter.showDevice(IDS.ipad);
+      await adminCenter.sendButton.waitFor();
+      expect(await adminCenter.page.evaluate(() => document.querySelector('herald-send-notification')?.previousElementSibling?.matches('div.ms-OverflowSet[role="menubar"]'))).toBe(true);
+      expect(await adminCenter.sendButton.evaluate((b) => getComputedStyle(b).fontSize)).toBe('14px');
+      await adminCenter.page.locator('.ms-CommandBar').screenshot({ path: join(ARTIFACTS, 'extension-console-button.png') });
+
+      const opened = browser.context.waitForEvent('page');
+      await adminCenter.sendButton.click();
+      const composer = new PopupPage(await opened);
+      await composer.chosenDevice.filter({ hasText: 'iPad of Cleo' }).waitFor();
+      expect(composer.page.url()).toMatch(new RegExp(`deviceId=${IDS.ipad}$`));
+      await composer.page.close();
+      await adminCenter.page.close();
+    } finally {
+      await fakeConsole.close();
+    }
+  });
+});

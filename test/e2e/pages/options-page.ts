@@ -1,0 +1,39 @@
+import type { Page } from 'playwright-core';
+import type { ExtensionBrowser } from '../browser';
+
+/** The options page, driven by its labels as a person would. */
+export class OptionsPage {
+  private constructor(readonly page: Page) {}
+
+  static async open(browser: ExtensionBrowser): Promise<OptionsPage> {
+    const page = await browser.context.newPage();
+    await page.goto(browser.url('options.html'));
+    await page.getByLabel('Server URL').waitFor();
+    return new OptionsPage(page);
+  }
+
+  async connect(serverUrl: string, token: string): Promise<string> {
+    await this.page.getByLabel('Server URL').fill(serverUrl);
+    await this.page.getByLabel('API token').fill(token);
+    await this.page.getByRole('button', { name: 'Save' }).click();
+    return this.result('connection-result', /^Saved/);
+  }
+
+  async testConnection(): Promise<string> {
+    await this.page.getByRole('button', { name: 'Test connection' }).click();
+    return this.result('connection-result', /^(?!Testing)./);
+  }
+
+  async addConsoleRule(pattern: string, regex: string): Promise<string> {
+    await this.page.getByLabel('URL match pattern').fill(pattern);
+    await this.page.getByLabel('Device id regular expression').fill(regex);
+    await this.page.getByRole('button', { name: 'Add rule' }).click();
+    return this.result('rules-result', /./);
+  }
+
+  private async result(testId: string, expected: RegExp): Promise<string> {
+    const result = this.page.getByTestId(testId);
+    await result.filter({ hasText: expected }).waitFor();
+    return (await result.textContent()) ?? '';
+  }
+}

@@ -1,0 +1,72 @@
+import type { Locator, Page } from 'playwright-core';
+import type { ExtensionBrowser } from '../browser';
+
+/** The composer (toolbar popup, or its own window from the right-click menu and the console button). */
+export class PopupPage {
+  readonly title: Locator;
+  readonly body: Locator;
+  readonly titleCounter: Locator;
+  readonly bodyCounter: Locator;
+  readonly send: Locator;
+  readonly review: Locator;
+
+  constructor(readonly page: Page) {
+    this.title = page.getByLabel('Title', { exact: true });
+    this.body = page.getByLabel('Body', { exact: true });
+    this.titleCounter = page.locator('#field-title-counter');
+    this.bodyCounter = page.locator('#field-body-counter');
+    this.send = page.getByRole('button', { name: 'Send', exact: true });
+    this.review = page.getByRole('button', { name: 'Review', exact: true });
+  }
+
+  static async open(browser: ExtensionBrowser, query = ''): Promise<PopupPage> {
+    const page = await browser.context.newPage();
+    await page.setViewportSize({ width: 440, height: 760 });
+    await page.goto(browser.url(`popup.html${query}`));
+    const popup = new PopupPage(page);
+    await popup.title.and(page.locator(':enabled')).waitFor();
+    return popup;
+  }
+
+  async target(kind: 'Groups' | 'Device') {
+    await this.page.getByRole('radio', { name: kind }).check();
+  }
+
+  /** Types into a type-ahead and picks the option with that text using the keyboard only. */
+  private async pick(box: Locator, search: string, option: string) {
+    await box.fill(search);
+    const listbox = this.page.getByRole('listbox', { name: /results$/ });
+    const options = listbox.getByRole('option');
+    await options.filter({ hasText: option }).first().waitFor();
+    const texts = await options.allTextContents();
+    const index = texts.findIndex((t) => t.includes(option));
+    for (let i = 0; i < index; i++) await box.press('ArrowDown');
+    await box.press('Enter');
+  }
+
+  async chooseGroup(search: string, name: string) {
+    await this.pick(this.page.getByRole('combobox', { name: 'Add groups' }), search, name);
+    await this.page.locator('.chip', { hasText: name }).waitFor();
+  }
+
+  async chooseDevice(search: string, name: string) {
+    await this.pick(this.page.getByRole('combobox', { name: /^(Device|Change device)$/ }), search, name);
+    await this.chosenDevice.filter({ hasText: name }).waitFor();
+  }
+
+  get chosenDevice() {
+    return this.page.getByTestId('chosen-device');
+  }
+  get reach() {
+    return this.page.getByTestId('reach').first();
+  }
+  get quota() {
+    return this.page.getByTestId('quota');
+  }
+  get sentId() {
+    return this.page.getByTestId('sent-id');
+  }
+  count(stage: 'queued' | 'sent' | 'delivered' | 'opened' | 'failed') {
+    return this.page.locator(`[data-testid="sent-counts"] [data-stage="${stage}"] .stage-count`);
+  }
+}
