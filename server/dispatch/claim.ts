@@ -1,0 +1,118 @@
+import { sql } from 'drizzle-orm';
+import type { Database } from '../db/client';
+import { skipReasonSql } from '../directory/audience';
+import type { PushService } from './providers/types';
+
+/** A due delivery this worker now holds, with what a push needs: the device as it is now and the notification's text. */
+export interface Claimed {
+  id: number;
+  tenantId: string;
+  notificationId: string;
+  deviceId: string;
+  /** Tries so far, this one included. */
+  attempts: number;
+  service: PushService;
+  token: string;
+  platform: string;
+  app: 'companyPortal' | 'intuneApp' | null;
+  appVersion: string | null;
+  /** Null once erased by the tenant's retention setting. */
+  title: string | null;
+  body: string | null;
+  expiresAt: number;
+  contentFree: boolean;
+}
+
+export interface Claim {
+  /** When the lease ends; it also identifies this claim's rows when their results are recorded. */
+  leaseUntil: number;
+  deliveries: Claimed[];
+  /** Due deliveries closed at claim time instead: skipped (the device can no longer be pushed) or expired. */
+  closed: number;
+}
+
+/**
+ * Claims up to `limit` due deliveries (status `queued`, `next_attempt_at` reached) in one write: each gets a
+ * lease by moving `next_attempt_at` to the lease's end, so a crashed worker's rows fall due again by themselves.
+ * The device is re-checked here with the one definition of reachability: a device unenrolled, silenced or
+ * without a token since the send is `skipped` with that reason, and a delivery past its notification's
+ * expiry is `expired`; neither is pushed.
+ */
+export function claimDue(database: Database, now: number, limit: number, leaseMs: number): Promise<Claim> {
+  const leaseUntil = now + leaseMs;
+  return database.write(async (tx) => {
+    const pushable = sql`(c.skip IS NULL AND c.expires_at > ${now})`;
+    const touched = await tx.all<{ id: number; status: string }>(sql`
+      UPDATE deliveries SET
+        status = CASE WHEN c.skip IS NOT NULL THEN 'skipped' WHEN c.expires_at <= ${now} THEN 'expired' ELSE 'queued' END,
+        reason = CASE WHEN c.skip IS NOT NULL THEN c.skip WHEN c.expires_at <= ${now} THEN coalesce(deliveries.reason, 'ttlElapsed') ELSE deliveries.reason END,
+        attempts = deliveries.attempts + ${pushable},
+        next_attempt_at = CASE WHEN ${pushable} THEN ${leaseUntil} END,
+        lease_until = CASE WHEN ${pushable} THEN ${leaseUntil} END,
+        updated_at = ${now}
+      FROM (
+        SELECT dl.id, CASE WHEN d.id IS NULL THEN 'notEnrolled' ELSE ${skipReasonSql('d')} END AS skip,
+          coalesce(n.expires_at, 0) AS expires_at
+        FROM deliveries dl
+        LEFT JOIN notifications n ON n.id = dl.notification_id
+        LEFT JOIN devices d ON d.tenant_id = dl.tenant_id AND d.id = dl.device_id
+        WHERE dl.status = 'queued' AND dl.next_attempt_at <= ${now}
+        ORDER BY dl.next_attempt_at, dl.id
+        LIMIT ${limit}
+      ) c
+      WHERE deliveries.id = c.id
+      RETURNING deliveries.id AS id, deliveries.status AS status`);
+    const ids = touched.filter((r) => r.status === 'queued').map((r) => r.id);
+    const rows = ids.length
+      ? await tx.all<Row>(sql`
+          SELECT dl.id, dl.tenant_id, dl.notification_id, dl.device_id, dl.attempts, d.push_service, d.push_token, d.platform, d.app,
+            d.app_version, n.title, n.body, n.expires_at, t.content_free_push
+          FROM deliveries dl
+          JOIN devices d ON d.tenant_id = dl.tenant_id AND d.id = dl.device_id
+          JOIN notifications n ON n.id = dl.notification_id
+          JOIN tenants t ON t.id = dl.tenant_id
+          WHERE dl.id IN (SELECT value FROM json_each(${JSON.stringify(ids)}))`)
+      : [];
+    return { leaseUntil, deliveries: rows.map(claimed), closed: touched.length - ids.length };
+  });
+}
+
+interface Row {
+  id: number;
+  tenant_id: string;
+  notification_id: string;
+  device_id: string;
+  attempts: number;
+  push_service: PushService;
+  push_token: string;
+  platform: string;
+  app: Claimed['app'];
+  app_version: string | null;
+  title: string | null;
+  body: string | null;
+  expires_at: number;
+  content_free_push: number;
+}
+
+const claimed = (r: Row): Claimed => ({
+  id: r.id,
+  tenantId: r.tenant_id,
+  notificationId: r.notification_id,
+  deviceId: r.device_id,
+  attempts: r.attempts,
+  service: r.push_service,
+  token: r.push_token,
+  platform: r.platform,
+  app: r.app,
+  appVersion: r.app_version,
+  title: r.title,
+  body: r.body,
+  expiresAt: r.expires_at,
+  contentFree: r.content_free_push === 1,
+});
+
+/** When the next queued delivery falls due (a retry or an expiring lease), or null when the queue is empty. */
+export async function nextDueAt(database: Database): Promise<number | null> {
+  const [row] = await database.db.all<{ at: number | null }>(sql`SELECT min(next_attempt_at) AS at FROM deliveries WHERE status = 'queued'`);
+  return row?.at ?? null;
+}

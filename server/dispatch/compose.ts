@@ -1,0 +1,33 @@
+import { appUpdateRequired } from './app-versions';
+import type { Claimed } from './claim';
+import { deliveryUuid } from './delivery-id';
+import type { PushMessage } from './providers/types';
+
+/** The title of a content-free push; the app reads the message itself from the device inbox. */
+export const CONTENT_FREE_TITLE = 'New message from your organization';
+
+const APP_NAMES = { companyPortal: 'Company Portal', intuneApp: 'Intune' } as const;
+
+export interface Composed {
+  message: PushMessage;
+  /** Recorded on the delivery when the push is not the message itself. */
+  fallback: 'appUpdateRequired' | null;
+}
+
+/**
+ * What is pushed for one delivery: the message; or, to an Android app too old to show custom notifications,
+ * a prompt to update it (the message waits in the inbox); or, for a tenant with content-free push (or a
+ * message whose text retention has already erased), a generic title and the ids only.
+ */
+export function compose(d: Claimed): Composed {
+  const ids = { deliveryId: deliveryUuid(d.notificationId, d.id), notificationId: d.notificationId, token: d.token, expiresAt: d.expiresAt };
+  if (appUpdateRequired(d.platform, d.app, d.appVersion)) {
+    const app = APP_NAMES[d.app!];
+    return {
+      message: { ...ids, title: `Update ${app} to read a message`, body: `Your organization sent you a message. Update the ${app} app to read it.` },
+      fallback: 'appUpdateRequired',
+    };
+  }
+  if (d.contentFree || d.title === null || d.body === null) return { message: { ...ids, title: CONTENT_FREE_TITLE, body: '' }, fallback: null };
+  return { message: { ...ids, title: d.title, body: d.body }, fallback: null };
+}

@@ -1,0 +1,146 @@
+import type { Database } from '../db/client';
+import type { Logger } from '../deps';
+import { claimDue, nextDueAt, type Claim } from './claim';
+import { compose } from './compose';
+import type { DispatchMetrics } from './metrics';
+import type { Providers } from './providers/registry';
+import type { PushResult, PushService } from './providers/types';
+import { recordAttempts, type Attempt } from './record';
+
+export interface WorkerOptions {
+  database: Database;
+  /** Built once by the owner (who closes it); the worker only pushes through it. */
+  providers: Pick<Providers, 'for'>;
+  now: () => number;
+  log: Logger;
+  metrics?: DispatchMetrics;
+  /** Deliveries per claim (default 500). */
+  batchSize?: number;
+  /** How long a claim holds its rows (default 60 s): longer than any provider call may take. */
+  leaseMs?: number;
+  /** Claimed batches being pushed at once (default 4), so claiming and recording overlap with the network. */
+  concurrency?: number;
+  /** The longest idle wait (default 1 s): how soon work queued by another process, or a crashed worker's expired lease, is seen. */
+  pollMs?: number;
+  /** Jitter source for the backoff (tests pin it). */
+  random?: () => number;
+}
+
+export interface Worker {
+  /** Look for due deliveries now (a send was queued, or a test moved the clock). */
+  wake(): void;
+  /** Resolves the next time the worker has nothing due and nothing in flight. */
+  settled(): Promise<void>;
+  /** Stops claiming and waits for the batches in flight to be recorded. */
+  stop(): Promise<void>;
+}
+
+const PROVIDER_FAILED: PushResult = Object.freeze({ outcome: 'retryable', reason: 'providerError' });
+
+/**
+ * The durable dispatcher: claims due deliveries in batches under a lease, pushes them outside any transaction
+ * grouped by push service, and records each batch's results in one write. Any number of workers (in this or
+ * other processes) may run against one database; a crashed one's rows come back when its leases end.
+ */
+export function startWorker(options: WorkerOptions): Worker {
+  const { database, providers, now, log, metrics } = options;
+  const batchSize = options.batchSize ?? 500;
+  const leaseMs = options.leaseMs ?? 60_000;
+  const concurrency = options.concurrency ?? 4;
+  const pollMs = options.pollMs ?? 1_000;
+  const random = options.random ?? Math.random;
+  const inFlight = new Set<Promise<void>>();
+  let settledWaiters: Array<() => void> = [];
+  let woken = false;
+  let interrupt: (() => void) | undefined;
+  let stopped = false;
+
+  /** Waits `ms`, or less if woken; a wake that came while the worker was busy ends the next wait at once. */
+  const pause = (ms: number, alsoUntil?: Promise<unknown>) =>
+    new Promise<void>((resolve) => {
+      if (woken || stopped) return resolve();
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        interrupt = undefined;
+        resolve();
+      }
+      interrupt = done;
+      alsoUntil?.then(done, done);
+    });
+
+  async function dispatch({ leaseUntil, deliveries }: Claim) {
+    const byService = new Map<PushService, typeof deliveries>();
+    for (const d of deliveries) byService.set(d.service, [...(byService.get(d.service) ?? []), d]);
+    const attempts = await Promise.all(
+      [...byService].map(async ([service, batch]): Promise<Attempt[]> => {
+        const provider = providers.for(service);
+        const composed = batch.map(compose);
+        const started = performance.now();
+        let results: PushResult[];
+        try {
+          results = await provider.send(composed.map((c) => c.message));
+        } catch (error) {
+          log({ level: 'error', msg: 'push provider failed', provider: provider.name, error: String(error) });
+          results = [];
+        }
+        metrics?.observe(provider.name, (performance.now() - started) / 1000, results);
+        return batch.map((delivery, i) => ({ delivery, composed: composed[i]!, provider: provider.name, result: results[i] ?? PROVIDER_FAILED }));
+      }),
+    );
+    await recordAttempts(database, now(), leaseUntil, attempts.flat(), random);
+  }
+
+  async function loop() {
+    while (!stopped) {
+      woken = false;
+      let claim: Claim;
+      try {
+        claim = await claimDue(database, now(), batchSize, leaseMs);
+      } catch (error) {
+        log({ level: 'error', msg: 'claiming deliveries failed', error: String(error) });
+        await pause(pollMs);
+        continue;
+      }
+      if (claim.deliveries.length > 0) {
+        const batch: Promise<void> = dispatch(claim)
+          // Unrecorded rows stay leased and are pushed again when the lease ends: at least once, never lost.
+          .catch((error: unknown) => log({ level: 'error', msg: 'dispatching a batch failed', error: String(error) }))
+          .finally(() => inFlight.delete(batch));
+        inFlight.add(batch);
+        if (inFlight.size >= concurrency) await Promise.race(inFlight);
+      } else if (claim.closed === 0) {
+        if (inFlight.size > 0) {
+          await pause(pollMs, Promise.race(inFlight));
+          continue;
+        }
+        for (const resolve of settledWaiters.splice(0)) resolve();
+        const next = await nextDueAt(database).catch(() => null);
+        await pause(next === null ? pollMs : Math.min(Math.max(next - now(), 0), pollMs));
+      }
+    }
+  }
+
+  const running = loop();
+
+  const wake = () => {
+    woken = true;
+    interrupt?.();
+  };
+
+  return {
+    wake,
+    settled() {
+      const done = new Promise<void>((resolve) => settledWaiters.push(resolve));
+      wake();
+      return done;
+    },
+    async stop() {
+      stopped = true;
+      wake();
+      await running;
+      await Promise.all(inFlight);
+      for (const resolve of settledWaiters.splice(0)) resolve();
+    },
+  };
+}
