@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { directoryImportSchema } from '../shared/directory';
 import { accountEmail } from '../shared/rbac';
 import { loadConfig } from './config';
+import { startWorkerProcess } from './dispatch/dispatcher';
 import { migrateDatabase, openDatabase, type Database } from './db/client';
 import { importDirectory } from './directory/import';
 import { buildExtension } from './extension-build';
@@ -15,6 +16,7 @@ import { startServer } from './serve';
 
 const usage = `Usage: npm run herald -- <command>
   serve                                   run the server (what npm start runs)
+  worker                                  run one more dispatcher against the server's database
   start                                   build the extension, then serve
   init --tenant NAME --admin EMAIL [--json]   create a tenant and its first admin; prints an API token
   import FILE --tenant ID                 import users, groups and devices from a JSON file
@@ -24,7 +26,7 @@ async function serve() {
   const config = loadConfig();
   const server = await startServer(config);
   // One write, so whoever watches stderr sees the token together with the listening line.
-  const lines = [`Herald is listening on ${server.url} (database ${config.HERALD_DB_URL})`];
+  const lines = [`Herald is listening on ${server.url} (database ${config.HERALD_DB_URL})`, 'Push services:', ...server.pushServices.map((s) => `  ${s}`)];
   if (server.bootstrap)
     lines.push(
       '',
@@ -37,6 +39,14 @@ async function serve() {
     );
   console.error(lines.join('\n'));
   const stop = () => void server.close().then(() => process.exit(0));
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+async function worker() {
+  const running = await startWorkerProcess(loadConfig());
+  console.error(['Herald worker is dispatching. Push services:', ...running.services.map((s) => `  ${s}`)].join('\n'));
+  const stop = () => void running.close().then(() => process.exit(0));
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
 }
@@ -138,6 +148,7 @@ const commands: Record<string, (args: string[]) => Promise<void>> = {
     await serve();
     console.error(extension);
   },
+  worker: () => worker(),
   init,
   token,
   import: importFile,

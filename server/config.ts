@@ -19,6 +19,8 @@ export const configSchema = z.object({
   HERALD_APNS_ORIGIN: z.url().default('https://api.push.apple.com'),
   HERALD_FCM_SERVICE_ACCOUNT_FILE: optionalPath,
   HERALD_FCM_ORIGIN: z.url().optional(),
+  /** How long a dispatcher holds claimed deliveries; a crashed one's come back after this. Longer than any push takes. */
+  HERALD_DISPATCH_LEASE_MS: z.coerce.number().int().min(1_000).max(3_600_000).default(60_000),
 });
 
 export type Config = z.output<typeof configSchema>;

@@ -1,4 +1,5 @@
 import type { Database } from './db/client';
+import type { DispatchMetrics } from './dispatch/metrics';
 
 export type Logger = (entry: Record<string, unknown>) => void;
 
@@ -10,7 +11,11 @@ export interface Deps {
   log: Logger;
   /** Called after a send commits queued deliveries, so a dispatcher can start at once. */
   onQueued?: () => void;
+  /** What this process's dispatcher measured, for GET /metrics. */
+  metrics?: DispatchMetrics;
 }
 
 export const jsonLogger: Logger = (entry) => process.stdout.write(JSON.stringify({ time: new Date().toISOString(), ...entry }) + '\n');
 export const silentLogger: Logger = () => {};
+/** The logger `HERALD_LOG` asks for. */
+export const loggerFor = (setting: 'json' | 'silent'): Logger => (setting === 'silent' ? silentLogger : jsonLogger);

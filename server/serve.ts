@@ -3,7 +3,8 @@ import { createApp } from './app';
 import type { Config } from './config';
 import { migrateDatabase, openDatabase, type Database } from './db/client';
 import { tenants } from './db/schema';
-import { jsonLogger, silentLogger, type Deps } from './deps';
+import { loggerFor, type Deps } from './deps';
+import { startDispatcher } from './dispatch/dispatcher';
 import { eraseExpiredText } from './notifications/retention';
 import { createTenant, type NewTenant } from './rbac/tenants';
 
@@ -12,6 +13,8 @@ export interface RunningServer {
   database: Database;
   /** Present when this start created the first tenant on an empty database. */
   bootstrap: NewTenant | null;
+  /** One line per push service: real or simulated. */
+  pushServices: string[];
   close(): Promise<void>;
 }
 
@@ -19,7 +22,9 @@ export interface RunningServer {
 export async function startServer(config: Config): Promise<RunningServer> {
   const database = openDatabase(config.HERALD_DB_URL, config.HERALD_DB_AUTH_TOKEN);
   await migrateDatabase(database);
-  const deps: Deps = { database, now: Date.now, log: config.HERALD_LOG === 'silent' ? silentLogger : jsonLogger };
+  const log = loggerFor(config.HERALD_LOG);
+  const dispatcher = startDispatcher(config, database, log);
+  const deps: Deps = { database, now: Date.now, log, onQueued: dispatcher.worker.wake, metrics: dispatcher.metrics };
   const [anyTenant] = await database.db.select({ id: tenants.id }).from(tenants).limit(1);
   const bootstrap = anyTenant ? null : await createTenant(database, { name: 'Default', adminEmail: 'admin@localhost', now: deps.now() });
   const app = createApp(deps);
@@ -34,12 +39,12 @@ export async function startServer(config: Config): Promise<RunningServer> {
     url: `http://${config.HERALD_HOST}:${port}`,
     database,
     bootstrap,
-    close: () =>
-      new Promise<void>((resolve) => {
-        clearInterval(retention);
-        server.close(() => resolve());
-        database.close();
-      }),
+    pushServices: dispatcher.services,
+    async close() {
+      clearInterval(retention);
+      await Promise.all([new Promise<void>((resolve) => server.close(() => resolve())), dispatcher.close()]);
+      database.close();
+    },
   };
 }
 

@@ -2,10 +2,12 @@ import { sql } from 'drizzle-orm';
 import { Hono } from 'hono';
 import type { Deps } from '../deps';
 import type { AppEnv } from '../http/env';
+import { renderMetrics } from './metrics';
 
-export const opsRoutes = ({ database }: Deps) =>
+export const opsRoutes = ({ database, now, metrics }: Deps) =>
   new Hono<AppEnv>()
     .get('/healthz', (c) => c.json({ status: 'ok' }))
+    .get('/metrics', async (c) => c.text(await renderMetrics(database.db, now(), metrics), 200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' }))
     .get('/readyz', async (c) => {
       try {
         const rows = await database.db.all<{ n: number }>(sql`SELECT count(*) AS n FROM __drizzle_migrations`);

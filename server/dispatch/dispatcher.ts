@@ -1,0 +1,45 @@
+import type { Config } from '../config';
+import { migrateDatabase, openDatabase, type Database } from '../db/client';
+import { loggerFor, type Logger } from '../deps';
+import { DispatchMetrics } from './metrics';
+import { createProviders } from './providers/registry';
+import { startWorker, type Worker } from './worker';
+
+export interface Dispatcher {
+  worker: Worker;
+  metrics: DispatchMetrics;
+  /** One line per push service: real (where to) or simulated. */
+  services: string[];
+  /** Stops the worker (its batches in flight are recorded first), then closes the providers' connections. */
+  close(): Promise<void>;
+}
+
+/** The providers built once from configuration and a worker pushing through them: what `serve` and `worker` run. */
+export function startDispatcher(config: Config, database: Database, log: Logger): Dispatcher {
+  const providers = createProviders(config, log);
+  const metrics = new DispatchMetrics();
+  const worker = startWorker({ database, providers, now: Date.now, log, metrics, leaseMs: config.HERALD_DISPATCH_LEASE_MS });
+  return {
+    worker,
+    metrics,
+    services: providers.describe(),
+    async close() {
+      await worker.stop();
+      await providers.close();
+    },
+  };
+}
+
+/** `herald worker`: a dispatcher alone, one more process against the server's database. */
+export async function startWorkerProcess(config: Config): Promise<Pick<Dispatcher, 'services' | 'close'>> {
+  const database = openDatabase(config.HERALD_DB_URL, config.HERALD_DB_AUTH_TOKEN);
+  await migrateDatabase(database);
+  const dispatcher = startDispatcher(config, database, loggerFor(config.HERALD_LOG));
+  return {
+    services: dispatcher.services,
+    async close() {
+      await dispatcher.close();
+      database.close();
+    },
+  };
+}
