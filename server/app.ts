@@ -5,6 +5,7 @@ import { audit, wasAudited } from './audit/log';
 import { auditRoutes } from './audit/routes';
 import type { Deps } from './deps';
 import { directoryRoutes } from './directory/routes';
+import { deviceRoutes } from './device/routes';
 import { AppError } from './errors';
 import type { AppEnv } from './http/env';
 import { errorHandler, notFoundHandler } from './http/errors';
@@ -56,6 +57,7 @@ export function createApp(deps: Deps) {
   return app
     .route('/', opsRoutes(deps))
     .route('/', directoryRoutes(deps))
+    .route('/', deviceRoutes(deps))
     .route('/', tenantRoutes(deps))
     .route('/', notificationRoutes(deps))
     .route('/', graphRoutes(deps))

@@ -1,0 +1,37 @@
+import { and, eq } from 'drizzle-orm';
+import { createMiddleware } from 'hono/factory';
+import type { Database } from '../db/client';
+import { devices } from '../db/schema';
+import { unauthenticated } from '../errors';
+import type { AppEnv } from '../http/env';
+import { hashSecret } from '../secrets';
+
+/** A device signed in with its credential; its tenant is the one the credential was issued in. */
+export interface DeviceIdentity {
+  tenantId: string;
+  deviceId: string;
+}
+
+export interface DeviceEnv {
+  Variables: AppEnv['Variables'] & { device: DeviceIdentity };
+}
+
+/**
+ * Requires `Authorization: Device <deviceId>:<secret>` and puts the device in `c.var.device`. The secret finds
+ * the device and the id must be that device's, so a device of another tenant with the same id never matches.
+ */
+export const authenticateDevice = (database: Database) =>
+  createMiddleware<DeviceEnv>(async (c, next) => {
+    const header = c.req.header('authorization') ?? '';
+    // Secrets are base64url, so the last colon ends the id (ids may contain colons).
+    const match = /^Device\s+(\S+):([A-Za-z0-9_-]+)\s*$/i.exec(header);
+    if (!match) throw unauthenticated('A device credential is required: send Authorization: Device <deviceId>:<secret>.');
+    const deviceId = match[1]!;
+    const [found] = await database.db
+      .select({ tenantId: devices.tenantId, deviceId: devices.id })
+      .from(devices)
+      .where(and(eq(devices.credentialHash, hashSecret(match[2]!)), eq(devices.id, deviceId)));
+    if (!found) throw unauthenticated('The device credential is unknown or has been replaced.');
+    c.set('device', found);
+    await next();
+  });

@@ -1,0 +1,43 @@
+import { and, eq } from 'drizzle-orm';
+import type { Checkin } from '../../shared/device';
+import type { Database } from '../db/client';
+import { devices } from '../db/schema';
+import type { DeviceIdentity } from './authenticate';
+
+/** What a device's check-in changed, as the device sees itself. */
+export interface CheckedIn {
+  id: string;
+  push: { service: 'apns' | 'fcm'; hasToken: boolean } | null;
+  app: 'companyPortal' | 'intuneApp' | null;
+  appVersion: string | null;
+  notificationsPermitted: boolean;
+  lastCheckinAt: string;
+}
+
+/** Updates the device's own record from its report; reporting a token clears an earlier "token invalid" mark. */
+export function checkin(database: Database, device: DeviceIdentity, report: Checkin, now: number): Promise<CheckedIn> {
+  const where = and(eq(devices.tenantId, device.tenantId), eq(devices.id, device.deviceId));
+  return database.write(async (tx) => {
+    const [row] = await tx
+      .update(devices)
+      .set({
+        lastCheckinAt: now,
+        ...(report.push !== undefined && { pushService: report.push?.service ?? null, pushToken: report.push?.token ?? null }),
+        ...(report.push && { pushTokenInvalidAt: null }),
+        ...(report.app !== undefined && { app: report.app }),
+        ...(report.appVersion !== undefined && { appVersion: report.appVersion }),
+        ...(report.notificationsPermitted !== undefined && { notificationsPermitted: report.notificationsPermitted }),
+      })
+      .where(where)
+      .returning();
+    if (!row) throw new Error(`device ${device.deviceId} vanished`);
+    return {
+      id: row.id,
+      push: row.pushService ? { service: row.pushService, hasToken: row.pushToken !== null } : null,
+      app: row.app,
+      appVersion: row.appVersion,
+      notificationsPermitted: row.notificationsPermitted,
+      lastCheckinAt: new Date(now).toISOString(),
+    };
+  });
+}

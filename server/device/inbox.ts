@@ -1,0 +1,59 @@
+import { and, desc, eq, inArray, lt, notInArray, or, sql } from 'drizzle-orm';
+import type { Receipt } from '../../shared/device';
+import type { DeliveryStatus } from '../../shared/schemas';
+import type { Database, Db } from '../db/client';
+import { deliveries, notifications } from '../db/schema';
+import { notFound } from '../errors';
+import { decodeCursor, encodeCursor } from '../http/cursor';
+import type { DeviceIdentity } from './authenticate';
+
+/**
+ * A device's inbox is every message addressed to it while it was enrolled, pushed or not yet (the app may read
+ * a content-free push's message before the dispatcher has recorded it sent): all its deliveries except those
+ * skipped because it was not enrolled or cannot show custom notifications at all.
+ */
+const inInbox = (device: DeviceIdentity) =>
+  and(
+    eq(deliveries.tenantId, device.tenantId),
+    eq(deliveries.deviceId, device.deviceId),
+    or(sql`${deliveries.status} <> 'skipped'`, notInArray(deliveries.reason, ['notEnrolled', 'unsupportedPlatform'])),
+  );
+
+/** Newest first (by delivery), keyset-paginated; text is null once retention has erased it. */
+export async function listInbox(db: Db, device: DeviceIdentity, page: { limit: number; cursor?: string }) {
+  const after = page.cursor ? decodeCursor(page.cursor, ['number'] as const)[0] : null;
+  const rows = await db
+    .select({ rowId: deliveries.id, id: notifications.id, title: notifications.title, body: notifications.body, sentAt: notifications.createdAt, state: deliveries.status })
+    .from(deliveries)
+    .innerJoin(notifications, eq(notifications.id, deliveries.notificationId))
+    .where(and(inInbox(device), after === null ? undefined : lt(deliveries.id, after)))
+    .orderBy(desc(deliveries.id))
+    .limit(page.limit + 1);
+  const pageRows = rows.slice(0, page.limit);
+  const last = pageRows.at(-1);
+  return {
+    items: pageRows.map(({ rowId: _, sentAt, ...item }) => ({ ...item, sentAt: new Date(sentAt).toISOString() })),
+    nextCursor: rows.length > page.limit && last ? encodeCursor([last.rowId]) : null,
+  };
+}
+
+/** The states a receipt may move a delivery out of: receipts only move forward, and a repeat changes nothing. */
+const before: Record<Receipt['state'], DeliveryStatus[]> = {
+  delivered: ['queued', 'sent', 'failed', 'expired', 'skipped'],
+  opened: ['queued', 'sent', 'delivered', 'failed', 'expired', 'skipped'],
+};
+
+/** Applies a device's receipt for one message of its inbox; answers the delivery's state afterwards. */
+export function recordReceipt(database: Database, device: DeviceIdentity, notificationId: string, receipt: Receipt, now: number) {
+  const mine = and(inInbox(device), eq(deliveries.notificationId, notificationId));
+  return database.write(async (tx) => {
+    const [moved] = await tx
+      .update(deliveries)
+      .set({ status: receipt.state, reason: null, nextAttemptAt: null, leaseUntil: null, updatedAt: now })
+      .where(and(mine, inArray(deliveries.status, before[receipt.state])))
+      .returning({ state: deliveries.status });
+    const [current] = moved ? [moved] : await tx.select({ state: deliveries.status }).from(deliveries).where(mine);
+    if (!current) throw notFound('Notification', notificationId);
+    return { id: notificationId, state: current.state };
+  });
+}

@@ -1,0 +1,29 @@
+import { z } from 'zod';
+import { directoryDeviceSchema } from './directory';
+
+const device = directoryDeviceSchema.shape;
+
+/**
+ * `POST /v1/device/checkin`: what the app reports about itself; omitted fields stay as they are. `push: null`
+ * says the device has no push token; a new token also clears an earlier "token invalid" mark.
+ */
+export const checkinSchema = z
+  .object({
+    push: device.push.removeDefault().optional(),
+    app: device.app.removeDefault().optional(),
+    appVersion: device.appVersion.removeDefault().optional(),
+    notificationsPermitted: device.notificationsPermitted.removeDefault().optional(),
+  })
+  .strict();
+
+export type Checkin = z.output<typeof checkinSchema>;
+
+/** `POST /v1/device/notifications/{id}/receipt`: receipts only move a delivery forward. */
+export const receiptSchema = z.object({ state: z.enum(['delivered', 'opened']) }).strict();
+
+export type Receipt = z.output<typeof receiptSchema>;
+
+/** `GET /v1/device/notifications` query. */
+export const inboxQuerySchema = z
+  .object({ limit: z.coerce.number().int().min(1).max(200).default(50), cursor: z.string().min(1).max(512).optional() })
+  .strict();
