@@ -1,0 +1,67 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { apnsAnswers } from '../../fakes/apns';
+import { sendToDevice, startDispatchHerald, type DispatchHerald } from '../../helpers/dispatch';
+import { importDirectory, phone, user } from '../../helpers/directory';
+import { apnsToken } from '../../helpers/push';
+
+let herald: DispatchHerald;
+
+beforeAll(async () => {
+  herald = await startDispatchHerald();
+  await importDirectory(herald.admin.api, {
+    users: [user('u1')],
+    devices: [
+      phone('ok-1', 'u1', { push: { service: 'apns', token: apnsToken(1) } }),
+      phone('ok-2', 'u1', { platform: 'android', push: { service: 'fcm', token: 'fcm-2' } }),
+      phone('dead', 'u1', { push: { service: 'apns', token: apnsToken(3) } }),
+      phone('waiting', 'u1', { push: { service: 'apns', token: apnsToken(4) } }),
+    ],
+  });
+});
+afterAll(() => herald.close());
+
+const metrics = async () => {
+  const res = await fetch(`${herald.url}/metrics`);
+  expect(res.status).toBe(200);
+  expect(res.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
+  return res.text();
+};
+
+const value = (text: string, series: string) => {
+  const line = text.split('\n').find((l) => l.startsWith(series + ' '));
+  return line === undefined ? undefined : Number(line.slice(series.length + 1));
+};
+
+describe('GET /metrics', () => {
+  it('reports deliveries by status and provider, the queue, and the push round trips in Prometheus text format', async () => {
+    herald.apns.script(apnsToken(3), apnsAnswers.unregistered);
+    herald.apns.script(apnsToken(4), apnsAnswers.serviceUnavailable(3600));
+    for (const id of ['ok-1', 'ok-2', 'dead', 'waiting']) await sendToDevice(herald.admin.api, id);
+    await herald.drain();
+    herald.clock.advance(90_000);
+
+    const text = await metrics();
+    expect(value(text, 'herald_deliveries{status="sent",provider="apns"}')).toBe(1);
+    expect(value(text, 'herald_deliveries{status="sent",provider="fcm"}')).toBe(1);
+    expect(value(text, 'herald_deliveries{status="failed",provider="apns"}')).toBe(1);
+    expect(value(text, 'herald_deliveries{status="queued",provider="apns"}')).toBe(1);
+    expect(value(text, 'herald_queue_depth')).toBe(1);
+    expect(value(text, 'herald_queue_oldest_age_seconds')).toBeGreaterThanOrEqual(90);
+    expect(value(text, 'herald_queue_oldest_age_seconds')).toBeLessThan(120);
+    expect(value(text, 'herald_push_send_seconds_count{provider="apns"}')).toBeGreaterThanOrEqual(1);
+    expect(value(text, 'herald_push_send_seconds_bucket{provider="apns",le="+Inf"}')).toBe(value(text, 'herald_push_send_seconds_count{provider="apns"}'));
+    expect(value(text, 'herald_push_send_seconds_count{provider="fcm"}')).toBeGreaterThanOrEqual(1);
+    expect(value(text, 'herald_push_results_total{provider="apns",outcome="invalidToken"}')).toBe(1);
+    expect(value(text, 'herald_push_results_total{provider="apns",outcome="retryable"}')).toBe(1);
+    expect(text).toContain('# TYPE herald_push_send_seconds histogram');
+    for (const line of text.trim().split('\n')) expect(line).toMatch(/^(# (HELP|TYPE) herald_\w+ .+|herald_\w+(\{[^}]*\})? [\d.e+-]+)$/);
+  });
+
+  it('has an empty queue at age 0 once nothing waits', async () => {
+    herald.clock.advance(3600_000);
+    await herald.drain();
+    const text = await metrics();
+    expect(value(text, 'herald_queue_depth')).toBe(0);
+    expect(value(text, 'herald_queue_oldest_age_seconds')).toBe(0);
+  });
+});

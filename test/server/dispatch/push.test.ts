@@ -1,0 +1,269 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { claimDue } from '../../../server/dispatch/claim';
+import { deliveryUuid } from '../../../server/dispatch/delivery-id';
+import { apnsAnswers } from '../../fakes/apns';
+import { importDirectory, phone, user } from '../../helpers/directory';
+import { deviceClient, onlyDelivery, sendToDevice, startDispatchHerald, type DispatchHerald } from '../../helpers/dispatch';
+import type { Api } from '../../helpers/herald';
+import { apnsToken } from '../../helpers/push';
+import { expectStatus } from '../../helpers/rbac';
+
+let herald: DispatchHerald;
+let api: Api;
+let serial = 0;
+
+/** A new enrolled iPhone (or Android phone) with its own token, imported through the API. */
+async function newDevice(android = false): Promise<{ id: string; token: string }> {
+  const id = `dev-${++serial}`;
+  const token = android ? `fcm-token-${serial}` : apnsToken(1000 + serial);
+  await importDirectory(api, {
+    users: [user(`u-${id}`)],
+    devices: [phone(id, `u-${id}`, android ? { platform: 'android', push: { service: 'fcm', token } } : { push: { service: 'apns', token } })],
+  });
+  return { id, token };
+}
+
+const apnsFor = (token: string) => herald.apns.received.filter((r) => r.token === token);
+const fcmFor = (token: string) => herald.fcm.received.filter((r) => r.token === token);
+const noPushTokenPreview = async (deviceId: string) => expectStatus(await api('POST', '/v1/notifications/preview', { deviceId }), 200).audience;
+
+beforeAll(async () => {
+  herald = await startDispatchHerald();
+  api = herald.admin.api;
+});
+afterAll(() => herald.close());
+
+describe('pushing a queued delivery', () => {
+  it('sends it to APNs with the delivery UUID as apns-id, the notification id as collapse id and the TTL as expiration, and records it sent by apns', async () => {
+    const { id, token } = await newDevice();
+    const sentAt = herald.clock.now();
+    const notificationId = await sendToDevice(api, id, { title: 'Office closed', body: 'Work from home today.' });
+    await herald.drain();
+
+    const [push, ...others] = apnsFor(token);
+    expect(others).toEqual([]);
+    expect(push!.headers['apns-id']).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+    expect(push!.headers['apns-id']!.slice(0, 24)).toBe(notificationId.slice(0, 24));
+    expect(push!.headers['apns-collapse-id']).toBe(notificationId);
+    const expiration = Number(push!.headers['apns-expiration']) * 1000;
+    expect(expiration).toBeGreaterThan(sentAt + 24 * 3_600_000 - 2_000);
+    expect(expiration).toBeLessThan(sentAt + 24 * 3_600_000 + 2_000);
+    expect(push!.payload).toEqual({
+      aps: { alert: { title: 'Office closed', body: 'Work from home today.' }, sound: 'default' },
+      herald: { notificationId, deliveryId: push!.headers['apns-id'] },
+    });
+    expect(await onlyDelivery(api, notificationId)).toMatchObject({ deviceId: id, status: 'sent', provider: 'apns', attempts: 1, reason: null });
+    const notification = expectStatus(await api('GET', `/v1/notifications/${notificationId}`), 200);
+    expect(notification.counts).toMatchObject({ queued: 0, sent: 1 });
+  });
+
+  it('sends an Android device through FCM with the ids as data and the TTL, recorded sent by fcm', async () => {
+    const { id, token } = await newDevice(true);
+    const notificationId = await sendToDevice(api, id, { title: 'Badge update', body: 'New badges at reception.' });
+    await herald.drain();
+
+    const [push, ...others] = fcmFor(token);
+    expect(others).toEqual([]);
+    expect(push!.message).toMatchObject({
+      notification: { title: 'Badge update', body: 'New badges at reception.' },
+      data: { notificationId, deliveryId: expect.stringMatching(new RegExp(`^${notificationId.slice(0, 24)}[0-9a-f]{12}$`)) },
+      android: { priority: 'high', ttl: expect.stringMatching(/^86[34]\d\d(\.\d+)?s$/) },
+    });
+    expect(await onlyDelivery(api, notificationId)).toMatchObject({ status: 'sent', provider: 'fcm', attempts: 1 });
+  });
+
+  it('derives the delivery UUID from the notification UUID and the delivery row, one function for every push', () => {
+    expect(deliveryUuid('0c8f5d8e-6a4b-4c1e-9f3d-2b7a1e9c4d50', 1)).toBe('0c8f5d8e-6a4b-4c1e-9f3d-000000000001');
+    expect(deliveryUuid('0c8f5d8e-6a4b-4c1e-9f3d-2b7a1e9c4d50', 0xabcdef)).toBe('0c8f5d8e-6a4b-4c1e-9f3d-000000abcdef');
+  });
+});
+
+describe('invalid tokens', () => {
+  it('APNs 410 Unregistered fails the delivery and clears the token; later sends skip the device as noPushToken until it checks in with a new one', async () => {
+    const { id, token } = await newDevice();
+    herald.apns.script(token, apnsAnswers.unregistered);
+    const first = await sendToDevice(api, id);
+    await herald.drain();
+    expect(await onlyDelivery(api, first)).toMatchObject({ status: 'failed', reason: 'Unregistered', provider: 'apns' });
+
+    expect((await noPushTokenPreview(id)).skipped).toEqual({ noPushToken: 1 });
+    const second = await sendToDevice(api, id);
+    expect(await onlyDelivery(api, second)).toMatchObject({ status: 'skipped', reason: 'noPushToken' });
+
+    const device = await deviceClient(herald, api, id);
+    const newToken = apnsToken(900_000 + serial);
+    expectStatus(await device('POST', '/v1/device/checkin', { push: { service: 'apns', token: newToken } }), 200);
+    const third = await sendToDevice(api, id);
+    await herald.drain();
+    expect(await onlyDelivery(api, third)).toMatchObject({ status: 'sent' });
+    expect(apnsFor(newToken)).toHaveLength(1);
+    expect(apnsFor(token)).toHaveLength(1);
+  });
+
+  it.each([
+    ['APNs 400 BadDeviceToken', false, 'BadDeviceToken'],
+    ['FCM UNREGISTERED', true, 'UNREGISTERED'],
+  ])('%s is an invalid token too', async (_, android, reason) => {
+    const { id, token } = await newDevice(android);
+    if (android) herald.fcm.script(token, { error: 'UNREGISTERED' });
+    else herald.apns.script(token, apnsAnswers.badDeviceToken);
+    const notificationId = await sendToDevice(api, id);
+    await herald.drain();
+    expect(await onlyDelivery(api, notificationId)).toMatchObject({ status: 'failed', reason });
+    expect((await noPushTokenPreview(id)).skipped).toEqual({ noPushToken: 1 });
+  });
+
+  it('keeps a token that the device replaced while the push that found the old one invalid was in flight', async () => {
+    const { id, token } = await newDevice();
+    const device = await deviceClient(herald, api, id);
+    const replacement = apnsToken(800_000 + serial);
+    herald.apns.script(token, { ...apnsAnswers.unregistered, delayMs: 300 });
+    const notificationId = await sendToDevice(api, id);
+    const draining = herald.drain();
+    await herald.apns.waitFor(herald.apns.count + 1);
+    expectStatus(await device('POST', '/v1/device/checkin', { push: { service: 'apns', token: replacement } }), 200);
+    await draining;
+    expect(await onlyDelivery(api, notificationId)).toMatchObject({ status: 'failed', reason: 'Unregistered' });
+    expect(await noPushTokenPreview(id)).toMatchObject({ devices: 1, skipped: {} });
+  });
+});
+
+describe('permanent errors', () => {
+  it.each([
+    ['APNs 413 PayloadTooLarge', false, 'PayloadTooLarge'],
+    ['FCM INVALID_ARGUMENT', true, expect.stringMatching(/^INVALID_ARGUMENT/)],
+  ])('%s fails the delivery with the reason and keeps the token', async (_, android, reason) => {
+    const { id, token } = await newDevice(android);
+    if (android) herald.fcm.script(token, { error: 'INVALID_ARGUMENT' });
+    else herald.apns.script(token, apnsAnswers.payloadTooLarge);
+    const notificationId = await sendToDevice(api, id);
+    await herald.drain();
+    expect(await onlyDelivery(api, notificationId)).toMatchObject({ status: 'failed', reason, attempts: 1 });
+    expect(await noPushTokenPreview(id)).toMatchObject({ devices: 1, skipped: {} });
+  });
+});
+
+describe('retries', () => {
+  it('a 429 with Retry-After puts the delivery back in the queue until then, and it is sent once the clock passes it', async () => {
+    const { id, token } = await newDevice();
+    herald.apns.script(token, apnsAnswers.tooManyRequests(120));
+    const notificationId = await sendToDevice(api, id);
+    await herald.drain();
+    expect(await onlyDelivery(api, notificationId)).toMatchObject({ status: 'queued', reason: 'TooManyRequests', attempts: 1 });
+
+    herald.clock.advance(119_000);
+    await herald.drain();
+    expect(apnsFor(token)).toHaveLength(1);
+
+    herald.clock.advance(2_000);
+    await herald.drain();
+    expect(apnsFor(token)).toHaveLength(2);
+    expect(await onlyDelivery(api, notificationId)).toMatchObject({ status: 'sent', reason: null, attempts: 2 });
+  });
+
+  it('backs off exponentially without Retry-After: 2 s, then 4 s, then 8 s (jitter pinned to its middle here)', async () => {
+    const { id, token } = await newDevice();
+    herald.apns.script(token, apnsAnswers.serviceUnavailable(), apnsAnswers.serviceUnavailable(), apnsAnswers.serviceUnavailable());
+    await sendToDevice(api, id);
+    const waits = [1_500, 3_000, 6_000]; // random() = 0.5 gives 3/4 of 2 s, 4 s, 8 s
+    for (const [i, wait] of waits.entries()) {
+      await herald.drain();
+      expect(apnsFor(token)).toHaveLength(i + 1);
+      herald.clock.advance(wait - 100);
+      await herald.drain();
+      expect(apnsFor(token)).toHaveLength(i + 1);
+      herald.clock.advance(100);
+    }
+    await herald.drain();
+    expect(apnsFor(token)).toHaveLength(4);
+  });
+
+  it('an outage (every push answered 503 or reset) delays deliveries and fails none; they go out when the service is back', async () => {
+    const devices = await Promise.all([newDevice(), newDevice(), newDevice()]);
+    herald.apns.setDefault(apnsAnswers.serviceUnavailable());
+    herald.apns.script(devices[2]!.token, { reset: true }, { reset: true });
+    const ids = [];
+    for (const d of devices) ids.push(await sendToDevice(api, d.id));
+    try {
+      for (let i = 0; i < 3; i++) {
+        await herald.drain();
+        for (const n of ids) expect(await onlyDelivery(api, n)).toMatchObject({ status: 'queued', attempts: i + 1 });
+        herald.clock.advance(10 * 60_000);
+      }
+    } finally {
+      herald.apns.setDefault(apnsAnswers.ok);
+    }
+    await herald.drain();
+    for (const n of ids) expect(await onlyDelivery(api, n)).toMatchObject({ status: 'sent', attempts: 4 });
+  });
+
+  it('ends expired when the next try would come after the notification expires', async () => {
+    const { id, token } = await newDevice();
+    herald.apns.script(token, apnsAnswers.serviceUnavailable(25 * 3600));
+    const notificationId = await sendToDevice(api, id);
+    await herald.drain();
+    expect(await onlyDelivery(api, notificationId)).toMatchObject({ status: 'expired', reason: 'ServiceUnavailable', attempts: 1 });
+  });
+
+  it('ends expired without a push when no worker reached it before the TTL', async () => {
+    const { id, token } = await newDevice();
+    const notificationId = await sendToDevice(api, id);
+    herald.clock.advance(24 * 3_600_000);
+    await herald.drain();
+    expect(await onlyDelivery(api, notificationId)).toMatchObject({ status: 'expired', reason: 'ttlElapsed', attempts: 0 });
+    expect(apnsFor(token)).toEqual([]);
+  });
+
+  it("a crashed worker's claimed deliveries return to the queue when its lease ends, and are sent then", async () => {
+    const { id, token } = await newDevice();
+    const notificationId = await sendToDevice(api, id);
+    const claim = await claimDue(herald.database, herald.clock.now(), 500, 60_000);
+    expect(claim.deliveries.map((d) => d.deviceId)).toContain(id);
+    await herald.drain();
+    expect(apnsFor(token)).toEqual([]);
+    herald.clock.advance(60_000);
+    await herald.drain();
+    expect(apnsFor(token)).toHaveLength(1);
+    expect(await onlyDelivery(api, notificationId)).toMatchObject({ status: 'sent', attempts: 2 });
+  });
+});
+
+describe('the device as it is at push time', () => {
+  it('skips a device unenrolled after the send as notEnrolled, and one that turned notifications off as notificationsNotPermitted, without pushing', async () => {
+    const gone = await newDevice();
+    const quiet = await newDevice(true);
+    const goneSend = await sendToDevice(api, gone.id);
+    const quietSend = await sendToDevice(api, quiet.id);
+    await importDirectory(api, { devices: [phone(gone.id, `u-${gone.id}`, { managementState: 'unenrolled', push: { service: 'apns', token: gone.token } })] });
+    const device = await deviceClient(herald, api, quiet.id);
+    expectStatus(await device('POST', '/v1/device/checkin', { notificationsPermitted: false }), 200);
+    await herald.drain();
+    expect(await onlyDelivery(api, goneSend)).toMatchObject({ status: 'skipped', reason: 'notEnrolled', attempts: 0 });
+    expect(await onlyDelivery(api, quietSend)).toMatchObject({ status: 'skipped', reason: 'notificationsNotPermitted', attempts: 0 });
+    expect(apnsFor(gone.token)).toEqual([]);
+    expect(fcmFor(quiet.token)).toEqual([]);
+  });
+
+  it('pushes to the token the device reported last, not the one it had at send time', async () => {
+    const { id, token } = await newDevice();
+    const notificationId = await sendToDevice(api, id);
+    const device = await deviceClient(herald, api, id);
+    const moved = apnsToken(700_000 + serial);
+    expectStatus(await device('POST', '/v1/device/checkin', { push: { service: 'apns', token: moved } }), 200);
+    await herald.drain();
+    expect(apnsFor(token)).toEqual([]);
+    expect(apnsFor(moved)).toHaveLength(1);
+    expect(await onlyDelivery(api, notificationId)).toMatchObject({ status: 'sent' });
+  });
+});
+
+describe('waking', () => {
+  it('a device send reaches APNs at once: the send wakes the worker, which would otherwise poll only every minute', async () => {
+    const { id, token } = await newDevice();
+    herald.live({ pollMs: 60_000 });
+    const before = herald.apns.count;
+    await sendToDevice(api, id);
+    await herald.apns.waitFor(before + 1);
+    expect(apnsFor(token)).toHaveLength(1);
+  });
+});
