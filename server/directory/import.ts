@@ -149,7 +149,8 @@ async function upsert(tx: Tx, tenantId: string, input: DirectoryImport): Promise
       d.notificationsPermitted,
       d.serialNumber,
     ]),
-    // A token a provider reported invalid stays marked until the directory brings a different one.
+    // A token a provider reported invalid stays marked while the directory brings that same token again (the
+    // dispatcher may have dropped it already: then any token the directory brings counts as a new one).
     sql`ON CONFLICT (tenant_id, id) DO UPDATE SET name = excluded.name, platform = excluded.platform,
       enrolled_by_user_id = excluded.enrolled_by_user_id, management_state = excluded.management_state, app = excluded.app,
       app_version = excluded.app_version, push_service = excluded.push_service, push_token = excluded.push_token,

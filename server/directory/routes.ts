@@ -24,8 +24,11 @@ const overWholeTenant = (...permissions: Permission[]) =>
 
 /** `GET /v1/{kind}`, `GET /v1/{kind}/{id}` and `DELETE /v1/{kind}/{id}` for one kind of directory object. */
 function kindRoutes({ database, now }: Deps, kind: DirectoryKind, read: Permission, update: Permission) {
+  const auth = authenticate(database, now);
+  // Exactly these paths: other features add their own routes below /v1/devices/{id}/.
   return new Hono<AppEnv>()
-    .use(`/v1/${kind}/*`, authenticate(database, now))
+    .use(`/v1/${kind}`, auth)
+    .use(`/v1/${kind}/:id`, auth)
     .get(`/v1/${kind}`, query(directoryListQuerySchema), async (c) => {
       const principal = c.var.principal;
       const reach = requirePermission(principal, read);
