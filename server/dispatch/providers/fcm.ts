@@ -5,7 +5,8 @@ import { createSecureContext, rootCertificates } from 'node:tls';
 import { cert, deleteApp, initializeApp } from 'firebase-admin/app';
 import { getMessaging, type Message, type Messaging, type SendResponse } from 'firebase-admin/messaging';
 import type { Logger } from '../../deps';
-import { CONNECTION_FAILED, OK } from './results';
+import { CONNECTION_FAILED, MALFORMED, OK } from './results';
+import { wellFormedToken } from './tokens';
 import type { PushMessage, PushProvider, PushResult } from './types';
 
 export interface FcmOptions {
@@ -49,15 +50,22 @@ export function createFcmProvider(options: FcmOptions): PushProvider {
   withoutSdkRetries(messaging);
 
   const sendBatch = async (batch: readonly PushMessage[]): Promise<PushResult[]> => {
+    // An empty or blank token would fail firebase-admin's own validation as a payload error; it is a bad token.
+    const sendable = batch.filter((m) => wellFormedToken('fcm', m.token));
+    if (sendable.length === 0) return batch.map(() => MALFORMED);
     const at = now();
+    let answers: PushResult[];
     try {
-      const { responses } = await messaging.sendEach(batch.map((m) => toFcm(m, at)));
-      return responses.map((r) => classify(r, log));
+      const { responses } = await messaging.sendEach(sendable.map((m) => toFcm(m, at)));
+      answers = responses.map((r) => classify(r, log));
     } catch (err) {
       // A failure of the whole call (firebase-admin could not even start the requests).
       log({ level: 'warn', msg: 'FCM sendEach failed', error: String(err) });
-      return batch.map(() => CONNECTION_FAILED);
+      answers = sendable.map(() => CONNECTION_FAILED);
     }
+    if (sendable.length === batch.length) return answers;
+    let next = 0;
+    return batch.map((m) => (wellFormedToken('fcm', m.token) ? answers[next++]! : MALFORMED));
   };
 
   return {

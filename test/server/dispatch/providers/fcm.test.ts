@@ -56,6 +56,17 @@ describe('FCM provider', () => {
     expect(new Set(fake.received.map((r) => r.token)).size).toBe(1201);
   });
 
+  it('answers a blank or whitespace token as invalidToken without sending it, keeping the batch order', async () => {
+    const before = fake.count;
+    const results = await fcm().send([pushMessage(''), pushMessage('good-token'), pushMessage('has space')]);
+    expect(results).toEqual([
+      { outcome: 'invalidToken', reason: 'malformedToken' },
+      { outcome: 'ok' },
+      { outcome: 'invalidToken', reason: 'malformedToken' },
+    ]);
+    expect(fake.count - before).toBe(1);
+  });
+
   it('classifies FCM’s error codes', async () => {
     const cases: Array<[FcmAnswer, unknown]> = [
       [{ error: 'UNREGISTERED' }, { outcome: 'invalidToken', reason: 'UNREGISTERED' }],
