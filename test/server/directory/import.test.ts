@@ -48,6 +48,16 @@ describe('POST /v1/directory/import', () => {
     expect((await get('/v1/users?search=renamed@contoso')).items).toHaveLength(1);
   });
 
+  it('counts an id given twice once, and keeps its last version', async () => {
+    const res = await api()('POST', '/v1/directory/import', {
+      users: [user('dup-u1'), { id: 'dup-u1', upn: 'second@contoso.example', displayName: 'Second' }],
+      groups: [group('dup-g1', [{ type: 'user', id: 'dup-u1' }, { type: 'user', id: 'dup-u1' }, { type: 'group', id: 'dup-g1' }])],
+    });
+    expect(res.body).toEqual({ users: 1, groups: 1, devices: 0 });
+    expect((await get('/v1/users/dup-u1')).upn).toBe('second@contoso.example');
+    expect((await get('/v1/groups/dup-g1')).memberCounts).toEqual({ users: 1, devices: 0, groups: 1 });
+  });
+
   it("replaces a group's member list with the given one, and keeps it when members is omitted", async () => {
     await importDirectory(api(), {
       users: [user('rep-u1'), user('rep-u2'), user('rep-u3')],
