@@ -2,12 +2,20 @@ import browser from 'webextension-polyfill';
 import type { SendInput } from '../../shared/schemas';
 import type { Accepted } from '../utils/api-types';
 import { savedApi } from '../utils/connection';
+import { draftItem } from '../utils/storage';
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+/** The sent message leaves the draft (the target stays), also when the popup closed before the answer came. */
+async function clearSentDraft(input: SendInput): Promise<void> {
+  const draft = await draftItem.getValue();
+  if (draft.title === input.title && draft.body === input.body) await draftItem.setValue({ ...draft, title: '', body: '' });
+}
 
 /** Sends, then confirms with a browser notification; runs in the background so a closed popup loses nothing. */
 export async function sendNotification(input: SendInput): Promise<Accepted> {
   const accepted = await (await savedApi()).send(input);
+  await clearSentDraft(input);
   const { users, devices } = accepted.audience;
   await browser.notifications.create(`herald-${accepted.id}`, {
     type: 'basic',

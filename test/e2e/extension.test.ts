@@ -48,6 +48,10 @@ describe('the extension in Chromium against a real Herald', () => {
   it('counts title and body across 50 and 500, then sends straight to a device and shows counts moving', async () => {
     const popup = await PopupPage.open(browser);
     await popup.target('Device');
+    expect((await popup.deviceOptions('of ana', 2)).sort()).toEqual([
+      'MacBook of Ana · macOS · Ana Lima (ana@contoso.example) · C02ZK1 · cannot receive',
+      'iPhone of Ana · iOS · Ana Lima (ana@contoso.example) · F2LXK0ABC',
+    ]);
     await popup.chooseDevice('iphone', 'iPhone of Ana');
     await expect.poll(() => popup.quota.textContent()).toMatch(/^Sends left to this device this hour: 10 of 10\./);
 
@@ -156,6 +160,48 @@ describe('the extension in Chromium against a real Herald', () => {
       await adminCenter.page.close();
     } finally {
       await fakeConsole.close();
+    }
+  });
+
+  it('finishes a send after the popup closes, keeps drafts, and explains a spent quota with when it frees', async () => {
+    const before = Object.keys(await browser.serviceWorker.evaluate(() => (self as unknown as WorkerGlobal).chrome.notifications.getAll()));
+    let popup = await PopupPage.open(browser);
+    await popup.target('Device');
+    await popup.chooseDevice('pixel', 'Pixel of Ben');
+    await popup.title.fill('Update the Company Portal');
+    await popup.body.fill('A new version is waiting in the Play Store.');
+    await expect.poll(() => popup.send.isEnabled()).toBe(true);
+    await popup.send.click();
+    await popup.page.close();
+    await expect
+      .poll(async () => Object.keys(await browser.serviceWorker.evaluate(() => (self as unknown as WorkerGlobal).chrome.notifications.getAll())).filter((k) => !before.includes(k)))
+      .toHaveLength(1);
+    const newest = (await herald.admin.api('GET', '/v1/notifications')).body.items[0];
+    expect(newest.target).toEqual({ type: 'device', deviceId: IDS.pixel });
+
+    popup = await PopupPage.open(browser);
+    expect(await popup.title.inputValue()).toBe('');
+    await popup.chosenDevice.filter({ hasText: 'Pixel of Ben' }).waitFor();
+    await popup.title.fill('Second reminder');
+    await popup.page.close();
+    popup = await PopupPage.open(browser);
+    expect(await popup.title.inputValue()).toBe('Second reminder');
+    expect(await popup.titleCounter.textContent()).toBe('15/50');
+
+    expect((await herald.admin.api('PATCH', '/v1/tenant/settings', { deviceSendsPerHour: 1 })).status).toBe(200);
+    try {
+      await popup.body.fill('Please update today.');
+      await popup.page.reload();
+      await popup.title.and(popup.page.locator(':enabled')).waitFor();
+      await expect.poll(() => popup.quota.textContent()).toMatch(/^Sends left to this device this hour: 0 of 1\. Next one frees at /);
+      await popup.send.click();
+      await expect
+        .poll(() => popup.page.getByTestId('send-problem').textContent())
+        .toMatch(/^Quota reached: .+ You can send again in (59|60) minutes \(at [^)]+\)\.$/);
+      expect(await popup.page.getByTestId('announcer').textContent()).toMatch(/^Not sent\. Quota reached/);
+    } finally {
+      await herald.admin.api('PATCH', '/v1/tenant/settings', { deviceSendsPerHour: 10 });
+      await popup.page.close();
     }
   });
 });

@@ -49,9 +49,23 @@ export class PopupPage {
     await this.page.locator('.chip', { hasText: name }).waitFor();
   }
 
+  private get deviceSearch() {
+    return this.page.getByRole('combobox', { name: /^(Device|Change device)$/ });
+  }
+
   async chooseDevice(search: string, name: string) {
-    await this.pick(this.page.getByRole('combobox', { name: /^(Device|Change device)$/ }), search, name);
+    await this.pick(this.deviceSearch, search, name);
     await this.chosenDevice.filter({ hasText: name }).waitFor();
+  }
+
+  /** The options a device search offers, as their text. */
+  async deviceOptions(search: string, count: number): Promise<string[]> {
+    await this.deviceSearch.fill(search);
+    const options = this.page.getByRole('listbox', { name: /results$/ }).getByRole('option');
+    await options.nth(count - 1).waitFor();
+    const texts = await options.allTextContents();
+    await this.deviceSearch.press('Escape');
+    return texts;
   }
 
   get chosenDevice() {

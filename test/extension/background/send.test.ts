@@ -3,7 +3,7 @@ import { fakeBrowser } from 'wxt/testing';
 import { handlers } from '../../../extension/background/handlers';
 import { HeraldError } from '../../../extension/utils/api';
 import { messageListener, sendMessage } from '../../../extension/utils/messages';
-import { consoleRulesItem, serverUrlItem, tokenItem } from '../../../extension/utils/storage';
+import { consoleRulesItem, draftItem, serverUrlItem, tokenItem } from '../../../extension/utils/storage';
 import { fakeFetch } from '../fake-herald';
 
 const accepted = { id: 'n-1', status: 'queued', target: { type: 'device', deviceId: 'd1' }, audience: { users: 1, devices: 1, skipped: {} } };
@@ -33,6 +33,14 @@ describe('sending through the background', () => {
     expect(JSON.parse(String(init?.body))).toEqual(input);
     const shown = await fakeBrowser.notifications.getAll();
     expect(shown['herald-n-1']).toMatchObject({ title: 'Custom notification sent', message: 'Queued for 1 device of 1 user.' });
+  });
+
+  it('takes the sent message out of the saved draft, keeping the target, even with no popup open', async () => {
+    vi.stubGlobal('fetch', fakeFetch({ 'POST /v1/notifications': () => ({ status: 202, body: accepted }) }));
+    await draftItem.setValue({ title: input.title, body: input.body, mode: 'device', groups: [], device: null });
+    listen();
+    await sendMessage('send', { input });
+    expect(await draftItem.getValue()).toEqual({ title: '', body: '', mode: 'device', groups: [], device: null });
   });
 
   it('hands a refusal back to the popup as the same error, and shows no confirmation', async () => {
