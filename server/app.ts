@@ -11,6 +11,7 @@ import type { AppEnv } from './http/env';
 import { errorHandler, notFoundHandler } from './http/errors';
 import { graphRoutes } from './graph/routes';
 import { notificationRoutes } from './notifications/routes';
+import { openApiRoutes } from './openapi/routes';
 import { opsRoutes } from './ops/routes';
 import { tenantRoutes } from './tenant/routes';
 import { rbacRoutes } from './rbac/routes';
@@ -56,6 +57,7 @@ export function createApp(deps: Deps) {
 
   return app
     .route('/', opsRoutes(deps))
+    .route('/', openApiRoutes())
     .route('/', directoryRoutes(deps))
     .route('/', deviceRoutes(deps))
     .route('/', tenantRoutes(deps))

@@ -8,7 +8,7 @@ import { authenticate } from '../rbac/authenticate';
 import { requires } from '../rbac/requires';
 import { listAudit } from './list';
 
-const auditQuerySchema = z
+export const auditQuerySchema = z
   .object({
     action: z.string().min(1).max(200).optional(),
     outcome: z.enum(auditOutcomes).optional(),
