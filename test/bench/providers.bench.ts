@@ -81,7 +81,7 @@ export const line = (label: string, f: Figure, raw?: Figure) =>
 /** One HTTP/2 session, keeping as many streams in flight as the server allows, minimal work per push. */
 export async function rawApns(fakes: FakeServices, n: number): Promise<number> {
   const { apns } = fakes;
-  const jwt = apnsTokenSource({ key: createPrivateKey(readFileSync(apns.keyFile)), keyId: apns.keyId, teamId: apns.teamId, now: Date.now }).current();
+  const authorization = apnsTokenSource({ key: createPrivateKey(readFileSync(apns.keyFile)), keyId: apns.keyId, teamId: apns.teamId, now: Date.now }).authorization();
   const session = http2.connect(apns.origin, { ca: fakes.ca });
   await new Promise((resolve) => session.once('remoteSettings', resolve));
   const window = session.remoteSettings.maxConcurrentStreams ?? 100;
@@ -90,7 +90,7 @@ export async function rawApns(fakes: FakeServices, n: number): Promise<number> {
   const headers = {
     ':method': 'POST',
     ':path': `/3/device/${message.token}`,
-    authorization: `bearer ${jwt}`,
+    authorization,
     'apns-push-type': 'alert',
     'apns-topic': apns.topic,
     'apns-priority': '10',

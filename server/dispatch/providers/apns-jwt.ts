@@ -4,8 +4,8 @@ const REUSE_MS = 50 * 60_000;
 const MIN_REMINT_MS = 20 * 60_000;
 
 export interface ApnsTokenSource {
-  /** The provider token for the `authorization: bearer` header, re-minted after about 50 minutes. */
-  current(): string;
+  /** The `authorization` header value, `bearer <provider token>`, with a token re-minted after about 50 minutes. */
+  authorization(): string;
   /**
    * APNs refused the token (ExpiredProviderToken or InvalidProviderToken). Apple throttles providers that
    * refresh more than once per 20 minutes, so a new token is minted only if the current one is older.
@@ -16,20 +16,20 @@ export interface ApnsTokenSource {
 /** ES256 provider tokens for APNs token authentication, from a .p8 key (PKCS#8, EC P-256). */
 export function apnsTokenSource(options: { key: KeyObject; keyId: string; teamId: string; now: () => number }): ApnsTokenSource {
   const header = base64url(JSON.stringify({ alg: 'ES256', kid: options.keyId }));
-  let token = '';
+  let authorization = '';
   let mintedAt = 0;
 
   const mint = () => {
     mintedAt = options.now();
     const unsigned = `${header}.${base64url(JSON.stringify({ iss: options.teamId, iat: Math.floor(mintedAt / 1000) }))}`;
     const signature = sign('sha256', Buffer.from(unsigned), { key: options.key, dsaEncoding: 'ieee-p1363' });
-    token = `${unsigned}.${signature.toString('base64url')}`;
+    authorization = `bearer ${unsigned}.${signature.toString('base64url')}`;
   };
 
   return {
-    current() {
-      if (!token || options.now() - mintedAt >= REUSE_MS) mint();
-      return token;
+    authorization() {
+      if (!authorization || options.now() - mintedAt >= REUSE_MS) mint();
+      return authorization;
     },
     refused() {
       if (options.now() - mintedAt >= MIN_REMINT_MS) mint();

@@ -91,7 +91,7 @@ function request(conn: Connection, message: PushMessage, tokens: ApnsTokenSource
     stream = session.request({
       ':method': 'POST',
       ':path': `/3/device/${encodeURIComponent(message.token)}`,
-      authorization: `bearer ${tokens.current()}`,
+      authorization: tokens.authorization(),
       'apns-push-type': 'alert',
       'apns-topic': topic,
       'apns-priority': '10',
