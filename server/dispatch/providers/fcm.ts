@@ -45,7 +45,9 @@ export function createFcmProvider(options: FcmOptions): PushProvider {
   // A path, not an object: only then does the credential use the agent for its token requests.
   const app = initializeApp({ credential: cert(options.serviceAccountFile, agent), httpAgent: agent }, `herald-fcm-${randomUUID()}`);
   const messaging = getMessaging(app);
-  // sendEach over HTTP/2 ignores the agent (and so the origin); HTTP/1.1 honours it.
+  // HTTP/1.1 everywhere, not only when routed: sendEach over HTTP/2 ignores the agent (and so the origin and
+  // the tests' CA), and its session has known faults (firebase-admin-node #2789 uncatchable ECONNRESET
+  // throws, #2943 GOAWAY exceeded_max_concurrent_streams above ~200 tokens). So what is tested is what runs.
   messaging.enableLegacyHttpTransport();
   withoutSdkRetries(messaging);
 
