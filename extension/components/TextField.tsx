@@ -8,6 +8,8 @@ interface Props {
   check: ReadonlySignal<TextCheck>;
   multiline?: boolean;
   disabled?: boolean;
+  /** Takes the focus when the composer opens, so typing can start at once. */
+  autoFocus?: boolean;
 }
 
 /**
@@ -15,12 +17,15 @@ interface Props {
  * A plain signal effect paints the counter, the error state and the message: it runs synchronously on each input,
  * where Preact's own signal bindings would wait for a later microtask.
  */
-export function TextField({ label, value, check, multiline, disabled }: Props) {
+export function TextField({ label, value, check, multiline, disabled, autoFocus }: Props) {
   const id = `field-${label.toLowerCase()}`;
   const wrapper = useRef<HTMLDivElement>(null);
   const control = useRef<HTMLInputElement & HTMLTextAreaElement>(null);
   const counter = useRef<HTMLSpanElement>(null);
   const message = useRef<HTMLParagraphElement>(null);
+  useLayoutEffect(() => {
+    if (autoFocus) control.current!.focus();
+  }, []);
   useLayoutEffect(
     () =>
       effect(() => {

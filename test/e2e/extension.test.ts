@@ -204,4 +204,31 @@ describe('the extension in Chromium against a real Herald', () => {
       await popup.page.close();
     }
   });
+
+  it('sends with the keyboard alone, from the focused Title to Send', async () => {
+    const popup = await PopupPage.open(browser);
+    const keyboard = popup.page.keyboard;
+    const focused = () => popup.page.evaluate(() => document.activeElement?.getAttribute('aria-label') ?? document.activeElement?.textContent?.trim() ?? '');
+    expect(await popup.page.evaluate(() => document.activeElement?.id)).toBe('field-title');
+    await keyboard.press('ControlOrMeta+A');
+    await keyboard.type('Wi-Fi maintenance');
+    await keyboard.press('Tab');
+    await keyboard.press('ControlOrMeta+A');
+    await keyboard.type('The office Wi-Fi is down from 6 to 7 pm.');
+    await keyboard.press('Tab'); // the Groups / Device radio group
+    if ((await popup.page.evaluate(() => (document.activeElement as HTMLInputElement).value)) === 'groups') await keyboard.press('ArrowRight');
+    expect(await popup.page.getByRole('radio', { name: 'Device' }).isChecked()).toBe(true);
+    await keyboard.press('Tab');
+    await keyboard.type('cleo');
+    await popup.page.getByRole('option', { name: /iPad of Cleo/ }).waitFor();
+    await keyboard.press('Enter');
+    await popup.chosenDevice.filter({ hasText: 'iPad of Cleo' }).waitFor();
+    await expect.poll(() => popup.send.isEnabled()).toBe(true);
+    for (let i = 0; i < 10 && (await focused()) !== 'Send'; i++) await keyboard.press('Tab');
+    expect(await focused()).toBe('Send');
+    await keyboard.press('Enter');
+    await popup.sentId.waitFor();
+    await expect.poll(() => popup.page.evaluate(() => document.activeElement?.id)).toBe('sent-heading');
+    await popup.page.close();
+  });
 });
