@@ -59,7 +59,9 @@ export function createFcmProvider(options: FcmOptions): PushProvider {
     let answers: PushResult[];
     try {
       const { responses } = await messaging.sendEach(sendable.map((m) => toFcm(m, at)));
-      answers = responses.map((r) => classify(r, log));
+      answers = responses.map(classify);
+      const unauthorised = responses.find((r) => r.error?.code === 'app/invalid-credential');
+      if (unauthorised) log({ level: 'warn', msg: 'FCM access token refused or unreachable', error: unauthorised.error!.message });
     } catch (err) {
       // A failure of the whole call (firebase-admin could not even start the requests).
       log({ level: 'warn', msg: 'FCM sendEach failed', error: String(err) });
@@ -103,7 +105,7 @@ const toFcm = (m: PushMessage, at: number): Message => ({
  * a token may be deleted; it is permanent, like THIRD_PARTY_AUTH_ERROR. QUOTA_EXCEEDED, UNAVAILABLE, INTERNAL,
  * other 5xx and network failures are retryable.
  */
-function classify(response: SendResponse, log: Logger): PushResult {
+function classify(response: SendResponse): PushResult {
   if (response.success) return OK;
   const error = response.error;
   const code = error?.code ?? 'unknown';
@@ -129,8 +131,7 @@ function classify(response: SendResponse, log: Logger): PushResult {
     case 'app/network-timeout':
       return CONNECTION_FAILED;
     case 'app/invalid-credential':
-      // The OAuth token could not be had: a network failure, or Google refused the service account.
-      log({ level: 'warn', msg: 'FCM access token refused or unreachable', error: message });
+      // The OAuth token could not be had (logged once per batch): a network failure, or Google refused the account.
       return NETWORK_ERROR.test(message) ? CONNECTION_FAILED : { outcome: 'retryable', reason: 'authenticationFailed' };
   }
   // A response firebase-admin could not read (e.g. a proxy's HTML page): its status decides.

@@ -90,12 +90,15 @@ describe('FCM provider', () => {
     expect(fake.count - before).toBe(1);
   });
 
-  it('makes a refused service account (OAuth invalid_grant) a retryable authenticationFailed', async () => {
+  it('makes a refused service account (OAuth invalid_grant) a retryable authenticationFailed, logged once per batch', async () => {
     const logged: Array<Record<string, unknown>> = [];
     const stranger = fcmServiceAccount('herald-test');
-    const results = await fcm({ serviceAccountFile: stranger.file, log: (e) => logged.push(e) }).send([pushMessage('token-f')]);
-    expect(results).toEqual([{ outcome: 'retryable', reason: 'authenticationFailed' }]);
-    expect(logged[0]).toMatchObject({ msg: 'FCM access token refused or unreachable' });
+    const results = await fcm({ serviceAccountFile: stranger.file, log: (e) => logged.push(e) }).send([pushMessage('token-f'), pushMessage('token-g')]);
+    expect(results).toEqual([
+      { outcome: 'retryable', reason: 'authenticationFailed' },
+      { outcome: 'retryable', reason: 'authenticationFailed' },
+    ]);
+    expect(logged).toEqual([expect.objectContaining({ msg: 'FCM access token refused or unreachable' })]);
     expect(fake.received).toHaveLength(0);
   });
 });
