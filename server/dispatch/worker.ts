@@ -71,7 +71,11 @@ export function startWorker(options: WorkerOptions): Worker {
 
   async function dispatch({ leaseUntil, deliveries }: Claim) {
     const byService = new Map<PushService, typeof deliveries>();
-    for (const d of deliveries) byService.set(d.service, [...(byService.get(d.service) ?? []), d]);
+    for (const d of deliveries) {
+      const batch = byService.get(d.service);
+      if (batch) batch.push(d);
+      else byService.set(d.service, [d]);
+    }
     const attempts = await Promise.all(
       [...byService].map(async ([service, batch]): Promise<Attempt[]> => {
         const provider = providers.for(service);

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { claimDue } from '../../../server/dispatch/claim';
 import { deliveryUuid } from '../../../server/dispatch/delivery-id';
-import { apnsAnswers } from '../../fakes/apns';
+import { apnsAnswers, type ApnsAnswer } from '../../fakes/apns';
+import type { FcmAnswer } from '../../fakes/fcm';
 import { importDirectory, phone, user } from '../../helpers/directory';
 import { deviceClient, onlyDelivery, sendToDevice, startDispatchHerald, type DispatchHerald } from '../../helpers/dispatch';
 import type { Api } from '../../helpers/herald';
@@ -21,6 +22,16 @@ async function newDevice(android = false): Promise<{ id: string; token: string }
     devices: [phone(id, `u-${id}`, android ? { platform: 'android', push: { service: 'fcm', token } } : { push: { service: 'apns', token } })],
   });
   return { id, token };
+}
+
+/** A send to a new device whose push the fake APNs (or FCM, for an Android device) answers so, dispatched. */
+async function pushAnswered(answer: { apns: ApnsAnswer } | { fcm: FcmAnswer }) {
+  const { id, token } = await newDevice('fcm' in answer);
+  if ('fcm' in answer) herald.fcm.script(token, answer.fcm);
+  else herald.apns.script(token, answer.apns);
+  const notificationId = await sendToDevice(api, id);
+  await herald.drain();
+  return { id, notificationId };
 }
 
 const apnsFor = (token: string) => herald.apns.received.filter((r) => r.token === token);
@@ -101,14 +112,10 @@ describe('invalid tokens', () => {
   });
 
   it.each([
-    ['APNs 400 BadDeviceToken', false, 'BadDeviceToken'],
-    ['FCM UNREGISTERED', true, 'UNREGISTERED'],
-  ])('%s is an invalid token too', async (_, android, reason) => {
-    const { id, token } = await newDevice(android);
-    if (android) herald.fcm.script(token, { error: 'UNREGISTERED' });
-    else herald.apns.script(token, apnsAnswers.badDeviceToken);
-    const notificationId = await sendToDevice(api, id);
-    await herald.drain();
+    ['APNs 400 BadDeviceToken', { apns: apnsAnswers.badDeviceToken }, 'BadDeviceToken'],
+    ['FCM UNREGISTERED', { fcm: { error: 'UNREGISTERED' } }, 'UNREGISTERED'],
+  ] as const)('%s is an invalid token too', async (_, answer, reason) => {
+    const { id, notificationId } = await pushAnswered(answer);
     expect(await onlyDelivery(api, notificationId)).toMatchObject({ status: 'failed', reason });
     expect((await noPushTokenPreview(id)).skipped).toEqual({ noPushToken: 1 });
   });
@@ -130,14 +137,10 @@ describe('invalid tokens', () => {
 
 describe('permanent errors', () => {
   it.each([
-    ['APNs 413 PayloadTooLarge', false, 'PayloadTooLarge'],
-    ['FCM INVALID_ARGUMENT', true, expect.stringMatching(/^INVALID_ARGUMENT/)],
-  ])('%s fails the delivery with the reason and keeps the token', async (_, android, reason) => {
-    const { id, token } = await newDevice(android);
-    if (android) herald.fcm.script(token, { error: 'INVALID_ARGUMENT' });
-    else herald.apns.script(token, apnsAnswers.payloadTooLarge);
-    const notificationId = await sendToDevice(api, id);
-    await herald.drain();
+    ['APNs 413 PayloadTooLarge', { apns: apnsAnswers.payloadTooLarge }, 'PayloadTooLarge'],
+    ['FCM INVALID_ARGUMENT', { fcm: { error: 'INVALID_ARGUMENT' } }, expect.stringMatching(/^INVALID_ARGUMENT/)],
+  ] as const)('%s fails the delivery with the reason and keeps the token', async (_, answer, reason) => {
+    const { id, notificationId } = await pushAnswered(answer);
     expect(await onlyDelivery(api, notificationId)).toMatchObject({ status: 'failed', reason, attempts: 1 });
     expect(await noPushTokenPreview(id)).toMatchObject({ devices: 1, skipped: {} });
   });
