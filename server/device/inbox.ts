@@ -2,6 +2,7 @@ import { and, desc, eq, inArray, lt, notInArray, or, sql } from 'drizzle-orm';
 import type { Receipt } from '../../shared/device';
 import type { DeliveryStatus } from '../../shared/schemas';
 import type { Database, Db } from '../db/client';
+import type { DispatchMetrics } from '../dispatch/metrics';
 import { deliveries, notifications } from '../db/schema';
 import { notFound } from '../errors';
 import { decodeCursor, encodeCursor } from '../http/cursor';
@@ -43,17 +44,19 @@ const before: Record<Receipt['state'], DeliveryStatus[]> = {
   opened: ['queued', 'sent', 'delivered', 'failed', 'expired', 'skipped'],
 };
 
-/** Applies a device's receipt for one message of its inbox; answers the delivery's state afterwards. */
-export function recordReceipt(database: Database, device: DeviceIdentity, notificationId: string, receipt: Receipt, now: number) {
+/** Applies a device's receipt for one message of its inbox (counted in `metrics` when it moved); answers the delivery's state afterwards. */
+export async function recordReceipt(database: Database, device: DeviceIdentity, notificationId: string, receipt: Receipt, now: number, metrics?: DispatchMetrics) {
   const mine = and(inInbox(device), eq(deliveries.notificationId, notificationId));
-  return database.write(async (tx) => {
+  const answer = await database.write(async (tx) => {
     const [moved] = await tx
       .update(deliveries)
       .set({ status: receipt.state, reason: null, nextAttemptAt: null, leaseUntil: null, updatedAt: now })
       .where(and(mine, inArray(deliveries.status, before[receipt.state])))
-      .returning({ state: deliveries.status });
+      .returning({ state: deliveries.status, provider: deliveries.provider });
     const [current] = moved ? [moved] : await tx.select({ state: deliveries.status }).from(deliveries).where(mine);
     if (!current) throw notFound('Notification', notificationId);
-    return { id: notificationId, state: current.state };
+    return { id: notificationId, state: current.state, moved };
   });
+  if (answer.moved) metrics?.reached(receipt.state, answer.moved.provider);
+  return { id: answer.id, state: answer.state };
 }

@@ -21,5 +21,5 @@ export const deviceRoutes = (deps: Deps) =>
     )
     .get('/v1/device/notifications', query(inboxQuerySchema), async (c) => c.json(await listInbox(deps.database.db, c.var.device, c.req.valid('query'))))
     .post('/v1/device/notifications/:id/receipt', jsonBody(receiptSchema), async (c) =>
-      c.json(await recordReceipt(deps.database, c.var.device, c.req.param('id'), c.req.valid('json'), deps.now())),
+      c.json(await recordReceipt(deps.database, c.var.device, c.req.param('id'), c.req.valid('json'), deps.now(), deps.metrics)),
     );

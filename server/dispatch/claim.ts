@@ -28,7 +28,7 @@ export interface Claim {
   leaseUntil: number;
   deliveries: Claimed[];
   /** Due deliveries closed at claim time instead: skipped (the device can no longer be pushed) or expired. */
-  closed: number;
+  closed: { skipped: number; expired: number };
 }
 
 /**
@@ -75,7 +75,8 @@ export function claimDue(database: Database, now: number, limit: number, leaseMs
           WHERE dl.id IN (SELECT value FROM json_each(${JSON.stringify(ids)}))`)
       : [];
     const rows: Row[] = pushes ? JSON.parse(pushes.rows) : [];
-    return { leaseUntil, deliveries: rows.map(claimed), closed: touched.length - ids.length };
+    const closed = { skipped: touched.filter((r) => r.status === 'skipped').length, expired: touched.filter((r) => r.status === 'expired').length };
+    return { leaseUntil, deliveries: rows.map(claimed), closed };
   });
 }
 

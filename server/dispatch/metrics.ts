@@ -1,3 +1,4 @@
+import type { DeliveryStatus } from '../../shared/schemas';
 import type { PushProvider, PushResult } from './providers/types';
 
 /** Upper bounds (seconds) of the push round-trip histogram's buckets. */
@@ -5,10 +6,15 @@ const BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
 
 type ProviderName = PushProvider['name'];
 
-/** What this process's dispatcher measured: provider round trips and results. The queue's own figures come from the database. */
+/**
+ * What this process counted and measured since it started: deliveries reaching a status, provider round trips
+ * and results. Counters, so they cost nothing to read however many deliveries the database holds; the queue's
+ * own figures come from the database (GET /metrics).
+ */
 export class DispatchMetrics {
   private readonly histograms = new Map<ProviderName, { buckets: number[]; sum: number; count: number }>();
   private readonly results = new Map<string, number>();
+  private readonly reachedCounts = new Map<string, number>();
 
   /** One provider call: its round trip and the results it gave. */
   observe(provider: ProviderName, seconds: number, results: readonly PushResult[]) {
@@ -19,15 +25,20 @@ export class DispatchMetrics {
     });
     h.sum += seconds;
     h.count++;
-    for (const r of results) {
-      const key = `provider="${provider}",outcome="${r.outcome}"`;
-      this.results.set(key, (this.results.get(key) ?? 0) + 1);
-    }
+    for (const r of results) add(this.results, `provider="${provider}",outcome="${r.outcome}"`, 1);
+  }
+
+  /** `n` deliveries reached `status` (a retry going back to the queue is not one); `provider` null when none handled them. */
+  reached(status: Exclude<DeliveryStatus, 'queued'>, provider: string | null, n = 1) {
+    if (n > 0) add(this.reachedCounts, `status="${status}",provider="${provider ?? 'none'}"`, n);
   }
 
   /** Prometheus text-format lines. */
   render(): string[] {
     const lines = [
+      '# HELP herald_deliveries_total Deliveries that reached a status in this process, by the provider that handled them ("none": no push).',
+      '# TYPE herald_deliveries_total counter',
+      ...[...this.reachedCounts].map(([labels, n]) => `herald_deliveries_total{${labels}} ${n}`),
       '# HELP herald_push_send_seconds Round trip of one call to a push provider (a batch of pushes), in seconds.',
       '# TYPE herald_push_send_seconds histogram',
     ];
@@ -44,3 +55,5 @@ export class DispatchMetrics {
     return lines;
   }
 }
+
+const add = (counts: Map<string, number>, key: string, n: number) => counts.set(key, (counts.get(key) ?? 0) + n);

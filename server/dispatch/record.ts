@@ -1,4 +1,5 @@
 import { sql } from 'drizzle-orm';
+import type { DeliveryStatus } from '../../shared/schemas';
 import type { Database } from '../db/client';
 import { retryDelayMs } from './backoff';
 import type { Claimed } from './claim';
@@ -12,7 +13,7 @@ export interface Attempt {
   result: PushResult;
 }
 
-type Closing = [id: number, status: string, reason: string | null, provider: string, fallback: string | null, nextAttemptAt: number | null];
+type Closing = [id: number, status: DeliveryStatus, reason: string | null, provider: PushProvider['name'], fallback: string | null, nextAttemptAt: number | null];
 
 /**
  * Records a batch's results in one write. ok: `sent`. invalidToken: `failed`, and the device's token is cleared
@@ -20,13 +21,13 @@ type Closing = [id: number, status: string, reason: string | null, provider: str
  * after a backoff that honours Retry-After, or `expired` if that would pass the notification's expiry.
  * permanent: `failed`. Only rows still `queued` change, so a receipt that arrived first is never undone; a
  * failure is recorded only under this claim's lease (after it expired, another worker owns the row), while a
- * success is recorded whoever holds the row.
+ * success is recorded whoever holds the row. Returns each delivery's new status and provider.
  */
 export async function recordAttempts(database: Database, now: number, leaseUntil: number, attempts: readonly Attempt[], random: () => number) {
   const rows: Closing[] = [];
   const invalidTokens: [tenantId: string, deviceId: string, token: string][] = [];
   for (const { delivery: d, composed, provider, result } of attempts) {
-    const close = (status: string, reason: string | null, next: number | null = null) =>
+    const close = (status: DeliveryStatus, reason: string | null, next: number | null = null) =>
       rows.push([d.id, status, reason, provider, composed.fallback, next]);
     switch (result.outcome) {
       case 'ok':
@@ -46,7 +47,7 @@ export async function recordAttempts(database: Database, now: number, leaseUntil
       }
     }
   }
-  if (rows.length === 0) return;
+  if (rows.length === 0) return [];
   await database.write(async (tx) => {
     // `+status`: look rows up by id, not scan every queued row through the status index (quadratic on a backlog).
     await tx.run(sql`
@@ -62,4 +63,5 @@ export async function recordAttempts(database: Database, now: number, leaseUntil
         FROM (SELECT value->>0 AS tenant_id, value->>1 AS id, value->>2 AS token FROM json_each(${JSON.stringify(invalidTokens)})) r
         WHERE devices.tenant_id = r.tenant_id AND devices.id = r.id AND devices.push_token = r.token`);
   });
+  return rows.map(([, status, , provider]) => ({ status, provider }));
 }

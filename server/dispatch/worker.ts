@@ -92,7 +92,9 @@ export function startWorker(options: WorkerOptions): Worker {
         return batch.map((delivery, i) => ({ delivery, composed: composed[i]!, provider: provider.name, result: results[i] ?? PROVIDER_FAILED }));
       }),
     );
-    await recordAttempts(database, now(), leaseUntil, attempts.flat(), random);
+    for (const { status, provider } of await recordAttempts(database, now(), leaseUntil, attempts.flat(), random)) {
+      if (status !== 'queued') metrics?.reached(status, provider);
+    }
   }
 
   async function loop() {
@@ -113,7 +115,10 @@ export function startWorker(options: WorkerOptions): Worker {
           .finally(() => inFlight.delete(batch));
         inFlight.add(batch);
         if (inFlight.size >= concurrency) await Promise.race(inFlight);
-      } else if (claim.closed === 0) {
+      }
+      metrics?.reached('skipped', null, claim.closed.skipped);
+      metrics?.reached('expired', null, claim.closed.expired);
+      if (claim.deliveries.length === 0 && claim.closed.skipped + claim.closed.expired === 0) {
         if (inFlight.size > 0) {
           await pause(pollMs, Promise.race(inFlight));
           continue;

@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apnsAnswers } from '../../fakes/apns';
-import { sendToDevice, startDispatchHerald, type DispatchHerald } from '../../helpers/dispatch';
+import { deviceClient, sendToDevice, startDispatchHerald, type DispatchHerald } from '../../helpers/dispatch';
 import { importDirectory, phone, user } from '../../helpers/directory';
 import { apnsToken } from '../../helpers/push';
+import { expectStatus } from '../../helpers/rbac';
 
 let herald: DispatchHerald;
 
@@ -15,6 +16,7 @@ beforeAll(async () => {
       phone('ok-2', 'u1', { platform: 'android', push: { service: 'fcm', token: 'fcm-2' } }),
       phone('dead', 'u1', { push: { service: 'apns', token: apnsToken(3) } }),
       phone('waiting', 'u1', { push: { service: 'apns', token: apnsToken(4) } }),
+      phone('gone', 'u1', { push: { service: 'apns', token: apnsToken(5) } }),
     ],
   });
 });
@@ -33,18 +35,22 @@ const value = (text: string, series: string) => {
 };
 
 describe('GET /metrics', () => {
-  it('reports deliveries by status and provider, the queue, and the push round trips in Prometheus text format', async () => {
+  it('counts deliveries by the status they reached and their provider, and reports the queue and the push round trips in Prometheus text format', async () => {
     herald.apns.script(apnsToken(3), apnsAnswers.unregistered);
     herald.apns.script(apnsToken(4), apnsAnswers.serviceUnavailable(3600));
-    for (const id of ['ok-1', 'ok-2', 'dead', 'waiting']) await sendToDevice(herald.admin.api, id);
+    for (const id of ['ok-1', 'ok-2', 'dead', 'waiting', 'gone']) await sendToDevice(herald.admin.api, id);
+    await importDirectory(herald.admin.api, { devices: [phone('gone', 'u1', { managementState: 'unenrolled' })] });
     await herald.drain();
+    const device = await deviceClient(herald, herald.admin.api, 'ok-1');
+    expectStatus(await device('POST', `/v1/device/notifications/${herald.apns.received.find((r) => r.token === apnsToken(1))!.headers['apns-collapse-id']}/receipt`, { state: 'opened' }), 200);
     herald.clock.advance(90_000);
 
     const text = await metrics();
-    expect(value(text, 'herald_deliveries{status="sent",provider="apns"}')).toBe(1);
-    expect(value(text, 'herald_deliveries{status="sent",provider="fcm"}')).toBe(1);
-    expect(value(text, 'herald_deliveries{status="failed",provider="apns"}')).toBe(1);
-    expect(value(text, 'herald_deliveries{status="queued",provider="apns"}')).toBe(1);
+    expect(value(text, 'herald_deliveries_total{status="sent",provider="apns"}')).toBe(1);
+    expect(value(text, 'herald_deliveries_total{status="sent",provider="fcm"}')).toBe(1);
+    expect(value(text, 'herald_deliveries_total{status="failed",provider="apns"}')).toBe(1);
+    expect(value(text, 'herald_deliveries_total{status="skipped",provider="none"}')).toBe(1);
+    expect(value(text, 'herald_deliveries_total{status="opened",provider="apns"}')).toBe(1);
     expect(value(text, 'herald_queue_depth')).toBe(1);
     expect(value(text, 'herald_queue_oldest_age_seconds')).toBeGreaterThanOrEqual(90);
     expect(value(text, 'herald_queue_oldest_age_seconds')).toBeLessThan(120);
@@ -54,6 +60,7 @@ describe('GET /metrics', () => {
     expect(value(text, 'herald_push_results_total{provider="apns",outcome="invalidToken"}')).toBe(1);
     expect(value(text, 'herald_push_results_total{provider="apns",outcome="retryable"}')).toBe(1);
     expect(text).toContain('# TYPE herald_push_send_seconds histogram');
+    expect(text).toContain('# TYPE herald_deliveries_total counter');
     for (const line of text.trim().split('\n')) expect(line).toMatch(/^(# (HELP|TYPE) herald_\w+ .+|herald_\w+(\{[^}]*\})? [\d.e+-]+)$/);
   });
 
