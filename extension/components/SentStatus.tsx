@@ -1,4 +1,5 @@
 import { useSignal, useSignalEffect } from '@preact/signals';
+import type { AudienceSummary } from '../../shared/schemas';
 import type { Counts } from '../utils/api-types';
 import { describeProblem } from '../utils/problem';
 import { useAppState } from './app-state';
@@ -11,6 +12,17 @@ export const POLL_MS = 1000;
 /** Settled once nothing waits in the queue any more. */
 export const settled = (counts: Counts) => (counts.queued ?? 0) === 0;
 
+/** At acceptance every reachable device is queued and every other one skipped: the counts before the first poll. */
+const acceptedCounts = ({ devices, skipped }: AudienceSummary): Counts => ({
+  queued: devices,
+  sent: 0,
+  delivered: 0,
+  opened: 0,
+  failed: 0,
+  skipped: Object.values(skipped).reduce((sum, n) => sum + (n ?? 0), 0),
+  expired: 0,
+});
+
 /** After a send: the id, the audience and the live delivery counts until they settle. */
 export function SentStatus() {
   const { api, sent, view } = useAppState();
@@ -19,6 +31,7 @@ export function SentStatus() {
   useSignalEffect(() => {
     const accepted = sent.value;
     if (!accepted) return;
+    counts.value = acceptedCounts(accepted.audience);
     let timer: ReturnType<typeof setTimeout> | undefined;
     let stopped = false;
     const poll = () =>

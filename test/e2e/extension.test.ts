@@ -1,47 +1,47 @@
-import { and, eq } from 'drizzle-orm';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { deliveries } from '../../server/db/schema';
-import { startTestHerald, type TestHerald } from '../helpers/herald';
+import { loadConfig } from '../../server/config';
+import { startServer, type RunningServer } from '../../server/serve';
+import { apiClient, type Api } from '../helpers/herald';
 import { ARTIFACTS, launchWithExtension, useConnection, type ExtensionBrowser, type WorkerGlobal } from './browser';
 import { directory, IDS } from './directory';
 import { ConsolePage, serveFakeConsole } from './pages/console-page';
 import { OptionsPage } from './pages/options-page';
 import { PopupPage } from './pages/popup-page';
 
-let herald: TestHerald;
+/** Herald as `npm start` runs it (with its dispatcher on the push simulator), on a temporary database. */
+let herald: RunningServer;
+let token: string;
+let api: Api;
+let dataDir: string;
 let browser: ExtensionBrowser;
 
-/** Stands in for the dispatcher: marks a notification's queued deliveries sent, as the push simulator would. */
-async function deliver(notificationId: string) {
-  await herald.database.write(async (tx) => {
-    await tx
-      .update(deliveries)
-      .set({ status: 'sent', provider: 'simulator', sentAt: Date.now(), updatedAt: Date.now() })
-      .where(and(eq(deliveries.notificationId, notificationId), eq(deliveries.status, 'queued')));
-  });
-}
-
 beforeAll(async () => {
-  herald = await startTestHerald();
-  const imported = await herald.admin.api('POST', '/v1/directory/import', directory);
+  dataDir = mkdtempSync(join(tmpdir(), 'herald-e2e-'));
+  herald = await startServer(loadConfig({ HERALD_DB_URL: `file:${join(dataDir, 'herald.db')}`, HERALD_PORT: '0', HERALD_LOG: 'silent' }));
+  token = herald.bootstrap!.token;
+  api = apiClient(herald.url, token);
+  const imported = await api('POST', '/v1/directory/import', directory);
   expect(imported.status, JSON.stringify(imported.body)).toBe(200);
   browser = await launchWithExtension();
   // Each test starts connected; the first one also goes through the options page itself.
-  await useConnection(browser, herald.url, herald.admin.token);
+  await useConnection(browser, herald.url, token);
 });
 
 afterAll(async () => {
   await browser?.close();
   await herald?.close();
+  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 });
 
 describe('the extension in Chromium against a real Herald', () => {
   it('saves the connection in Options, and Test connection names the tenant and permissions', async () => {
     const options = await OptionsPage.open(browser);
-    expect(await options.connect(herald.url, herald.admin.token)).toMatch(/^Saved\. The token is kept in this browser only/);
+    expect(await options.connect(herald.url, token)).toMatch(/^Saved\. The token is kept in this browser only/);
     const result = await options.testConnection();
-    expect(result).toMatch(/^Connected to tenant “Contoso” as admin@contoso\.example\. Permissions: .*RemoteTasks\.SendCustomNotifications/);
+    expect(result).toMatch(/^Connected to tenant “Default” as admin@localhost\. Permissions: .*RemoteTasks\.SendCustomNotifications/);
     await options.page.close();
   });
 
@@ -73,14 +73,13 @@ describe('the extension in Chromium against a real Herald', () => {
     await expect.poll(() => popup.send.isEnabled()).toBe(true);
     await popup.page.screenshot({ path: join(ARTIFACTS, 'extension-popup.png') });
 
+    await popup.recordCounts();
     await popup.send.press('Enter');
     await popup.sentId.waitFor();
     const id = (await popup.sentId.textContent())!;
-    await expect.poll(() => popup.count('queued').textContent()).toBe('1');
-    await deliver(id);
-    await expect.poll(() => popup.count('sent').textContent()).toBe('1');
-    expect(await popup.count('queued').textContent()).toBe('0');
     await popup.page.getByText('Delivery settled.').waitFor();
+    const seen = await popup.countHistory();
+    expect([seen[0], seen.at(-1)]).toEqual(['queued 1, sent 0', 'queued 0, sent 1']);
     await popup.page.screenshot({ path: join(ARTIFACTS, 'extension-popup-sent.png') });
 
     const shown = await browser.serviceWorker.evaluate(() => (self as unknown as WorkerGlobal).chrome.notifications.getAll());
@@ -104,12 +103,12 @@ describe('the extension in Chromium against a real Herald', () => {
     await popup.page.getByRole('heading', { name: 'Review' }).waitFor();
     expect(await popup.page.getByTestId('review-title').textContent()).toBe('Office closed');
     await expect.poll(() => popup.reach.textContent()).toMatch(/^Reaches 3 users on 3 devices/);
+    await popup.recordCounts();
     await popup.send.click();
     await popup.sentId.waitFor();
-    const id = (await popup.sentId.textContent())!;
-    await expect.poll(() => popup.count('queued').textContent()).toBe('3');
-    await deliver(id);
-    await expect.poll(() => popup.count('sent').textContent()).toBe('3');
+    await popup.page.getByText('Delivery settled.').waitFor();
+    const seen = await popup.countHistory();
+    expect([seen[0], seen.at(-1)]).toEqual(['queued 3, sent 0', 'queued 0, sent 3']);
 
     await popup.page.getByRole('button', { name: 'History' }).click();
     const newest = popup.page.getByTestId('history-item').first();
@@ -176,7 +175,7 @@ describe('the extension in Chromium against a real Herald', () => {
     await expect
       .poll(async () => Object.keys(await browser.serviceWorker.evaluate(() => (self as unknown as WorkerGlobal).chrome.notifications.getAll())).filter((k) => !before.includes(k)))
       .toHaveLength(1);
-    const newest = (await herald.admin.api('GET', '/v1/notifications')).body.items[0];
+    const newest = (await api('GET', '/v1/notifications')).body.items[0];
     expect(newest.target).toEqual({ type: 'device', deviceId: IDS.pixel });
 
     popup = await PopupPage.open(browser);
@@ -188,7 +187,7 @@ describe('the extension in Chromium against a real Herald', () => {
     expect(await popup.title.inputValue()).toBe('Second reminder');
     expect(await popup.titleCounter.textContent()).toBe('15/50');
 
-    expect((await herald.admin.api('PATCH', '/v1/tenant/settings', { deviceSendsPerHour: 1 })).status).toBe(200);
+    expect((await api('PATCH', '/v1/tenant/settings', { deviceSendsPerHour: 1 })).status).toBe(200);
     try {
       await popup.body.fill('Please update today.');
       await popup.page.reload();
@@ -200,7 +199,7 @@ describe('the extension in Chromium against a real Herald', () => {
         .toMatch(/^Quota reached: .+ You can send again in (59|60) minutes \(at [^)]+\)\.$/);
       expect(await popup.page.getByTestId('announcer').textContent()).toMatch(/^Not sent\. Quota reached/);
     } finally {
-      await herald.admin.api('PATCH', '/v1/tenant/settings', { deviceSendsPerHour: 10 });
+      await api('PATCH', '/v1/tenant/settings', { deviceSendsPerHour: 10 });
       await popup.page.close();
     }
   });

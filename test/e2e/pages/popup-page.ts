@@ -80,7 +80,21 @@ export class PopupPage {
   get sentId() {
     return this.page.getByTestId('sent-id');
   }
-  count(stage: 'queued' | 'sent' | 'delivered' | 'opened' | 'failed') {
-    return this.page.locator(`[data-testid="sent-counts"] [data-stage="${stage}"] .stage-count`);
+  /** From now on, notes every distinct "queued N, sent N" that the live counts show (read with countHistory). */
+  async recordCounts() {
+    await this.page.evaluate(`(() => {
+      const seen = (window.heraldCounts = []);
+      const read = (stage) => document.querySelector('[data-testid="sent-counts"] [data-stage="' + stage + '"] .stage-count')?.textContent;
+      new MutationObserver(() => {
+        const queued = read('queued');
+        if (queued === undefined) return;
+        const now = 'queued ' + queued + ', sent ' + read('sent');
+        if (seen[seen.length - 1] !== now) seen.push(now);
+      }).observe(document.body, { subtree: true, childList: true, characterData: true });
+    })()`);
+  }
+
+  countHistory(): Promise<string[]> {
+    return this.page.evaluate('window.heraldCounts');
   }
 }
