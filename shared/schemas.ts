@@ -60,6 +60,17 @@ export interface AudienceSummary {
   skipped: Partial<Record<SkipReason, number>>;
 }
 
+/** Where a send goes. */
+export type Target = { type: 'groups'; groupIds: string[] } | { type: 'device'; deviceId: string };
+
+/** The 202 answer of `POST /v1/notifications`. */
+export interface Accepted {
+  id: string;
+  status: 'queued';
+  target: Target;
+  audience: AudienceSummary;
+}
+
 export interface ApiError {
   error: { code: string; message: string; details?: unknown };
 }

@@ -1,10 +1,9 @@
 import { and, desc, eq, gt, inArray, lt, or, sql } from 'drizzle-orm';
-import { deliveryStatuses, type AudienceSummary, type DeliveryStatus } from '../../shared/schemas';
+import { deliveryStatuses, type AudienceSummary, type DeliveryStatus, type Target } from '../../shared/schemas';
 import type { Db } from '../db/client';
 import { accounts, deliveries, notifications } from '../db/schema';
 import { notFound } from '../errors';
 import { decodeCursor, encodeCursor } from '../http/cursor';
-import type { Target } from './send';
 
 export type Counts = Record<DeliveryStatus, number>;
 

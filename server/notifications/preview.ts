@@ -1,9 +1,9 @@
 import { sql } from 'drizzle-orm';
-import type { AudienceSummary, SkipReason } from '../../shared/schemas';
+import type { AudienceSummary, SkipReason, Target } from '../../shared/schemas';
 import type { Db } from '../db/client';
 import { skipReasonSql, summarizeAudience } from '../directory/audience';
 import type { Principal } from '../rbac/principal';
-import { authorizeTarget, type Target } from './send';
+import { authorizeTarget } from './send';
 
 /** The audience a send would have now, under the same checks, without sending or using quota. */
 export async function previewAudience(db: Db, principal: Principal, target: Target): Promise<AudienceSummary> {

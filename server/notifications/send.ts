@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { and, eq, inArray, sql } from 'drizzle-orm';
-import type { AudienceSummary, Send, SkipReason } from '../../shared/schemas';
+import type { Accepted, AudienceSummary, Send, SkipReason, Target } from '../../shared/schemas';
 import { countCharacters } from '../../shared/text';
 import { auditIn, audit, markAudited } from '../audit/log';
 import type { Db, Tx } from '../db/client';
@@ -13,15 +13,6 @@ import type { Principal } from '../rbac/principal';
 import { deviceInScope, groupsOutsideScope, requirePermission } from '../rbac/scope';
 import { readSettings } from '../tenant/settings';
 import { assertQuota, quotaWindow, readQuota } from './quota';
-
-export type Target = { type: 'groups'; groupIds: string[] } | { type: 'device'; deviceId: string };
-
-export interface Accepted {
-  id: string;
-  status: 'queued';
-  target: Target;
-  audience: AudienceSummary;
-}
 
 export const targetOf = (send: Pick<Send, 'groupIds' | 'deviceId'>): Target =>
   send.groupIds ? { type: 'groups', groupIds: send.groupIds } : { type: 'device', deviceId: send.deviceId! };
