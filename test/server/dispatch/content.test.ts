@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CONTENT_FREE_TITLE } from '../../../server/dispatch/compose';
+import { eraseExpiredText } from '../../../server/notifications/retention';
+import { apnsAnswers } from '../../fakes/apns';
 import { deviceClient, onlyDelivery, sendToDevice, startDispatchHerald, type DispatchHerald } from '../../helpers/dispatch';
 import { importDirectory, phone, user } from '../../helpers/directory';
 import type { Api } from '../../helpers/herald';
@@ -91,6 +93,24 @@ describe('content-free push', () => {
       expect(inbox.items[0]).toMatchObject({ id: toIphone, ...text });
     } finally {
       expectStatus(await api('PATCH', '/v1/tenant/settings', { contentFreePush: false }), 200);
+    }
+  });
+
+  it('is what a retried push carries once retention has erased the text it was sent with', async () => {
+    expectStatus(await api('PATCH', '/v1/tenant/settings', { retainMessageTextDays: 1, pushTtlHours: 48 }), 200);
+    try {
+      herald.apns.script(apnsToken(1), apnsAnswers.serviceUnavailable(25 * 3600));
+      const id = await sendToDevice(api, 'iphone-old', text);
+      await herald.drain();
+      expect(await onlyDelivery(api, id)).toMatchObject({ status: 'queued' });
+      herald.clock.advance(25 * 3_600_000 + 1_000);
+      expect(await eraseExpiredText(herald.database, herald.clock.now())).toBeGreaterThan(0);
+      await herald.drain();
+      const push = herald.apns.received.filter((r) => r.token === apnsToken(1)).at(-1)!;
+      expect(push.payload).toMatchObject({ aps: { alert: { title: CONTENT_FREE_TITLE, body: '' } }, herald: { notificationId: id } });
+      expect(await onlyDelivery(api, id)).toMatchObject({ status: 'sent', attempts: 2 });
+    } finally {
+      expectStatus(await api('PATCH', '/v1/tenant/settings', { retainMessageTextDays: 30, pushTtlHours: 24 }), 200);
     }
   });
 });
