@@ -1,0 +1,135 @@
+/**
+ * Dispatch figures:
+ * - throughput from queued rows to the fake APNs (and FCM through firebase-admin) on loopback, in deliveries per
+ *   second, beside the raw limit measured in the same run against the same fake (no database);
+ * - the time from a device send's 202 to the fake APNs receiving the push, with a worker woken by the send.
+ * Fakes for throughput run in their own process (test/bench/fake-services.ts); figures are medians of a few runs
+ * (`measure` from the providers bench), after a warm-up.
+ */
+import { sql } from 'drizzle-orm';
+import { loadConfig } from '../../server/config';
+import { silentLogger } from '../../server/deps';
+import { createProviders } from '../../server/dispatch/providers/registry';
+import { startWorker } from '../../server/dispatch/worker';
+import { sendToDevice, startDispatchHerald } from '../helpers/dispatch';
+import { importDirectory, phone, user } from '../helpers/directory';
+import { startTestHerald, type TestHerald } from '../helpers/herald';
+import { apnsToken } from '../helpers/push';
+import { expectStatus } from '../helpers/rbac';
+import { line, measure, rawApns, rawFcm, startFakes, type Figure } from './providers.bench';
+import type { Bench } from './run';
+
+const APNS_DELIVERIES = 20_000;
+const FCM_DELIVERIES = 10_000;
+const LATENCY_SENDS = 200;
+
+const fmt = (n: number) => n.toLocaleString('en-US');
+const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+
+/** `n` enrolled devices of one service, one notification to all of them, and a queued delivery each, written in SQL. */
+async function queueDeliveries(herald: TestHerald, service: 'apns' | 'fcm', n: number): Promise<() => Promise<void>> {
+  const { tenantId, accountId } = herald.admin;
+  const notificationId = crypto.randomUUID();
+  const now = Date.now();
+  const token = service === 'apns' ? sql`printf('%064x', value)` : sql`'fcm-token-' || value`;
+  await herald.database.write(async (tx) => {
+    await tx.run(sql`INSERT INTO devices (tenant_id, id, name, platform, management_state, app, app_version, push_service, push_token)
+      SELECT ${tenantId}, ${service} || '-' || value, 'bench', ${service === 'apns' ? 'ios' : 'android'}, 'enrolled', 'companyPortal', '5.0.6000.0', ${service}, ${token}
+      FROM generate_series(1, ${n})`);
+    await tx.run(sql`INSERT INTO notifications (id, tenant_id, sender_account_id, kind, title, body, title_length, body_length,
+        audience_users, audience_devices, skipped, via, created_at, expires_at)
+      VALUES (${notificationId}, ${tenantId}, ${accountId}, 'groups', 'Bench', 'Dispatch throughput', 5, 19, 0, ${n}, '{}', 'api', ${now}, ${now + 86_400_000})`);
+    await tx.run(sql`INSERT INTO deliveries (tenant_id, notification_id, device_id, status, attempts, next_attempt_at, updated_at)
+      SELECT ${tenantId}, ${notificationId}, ${service} || '-' || value, 'queued', 0, ${now}, ${now} FROM generate_series(1, ${n})`);
+  });
+  return () =>
+    herald.database.write(async (tx) => {
+      await tx.run(sql`UPDATE deliveries SET status = 'queued', attempts = 0, next_attempt_at = ${Date.now()}, lease_until = NULL, sent_at = NULL
+        WHERE notification_id = ${notificationId}`);
+    });
+}
+
+async function throughput(herald: TestHerald, providers: ReturnType<typeof createProviders>, service: 'apns' | 'fcm', n: number): Promise<Figure> {
+  const requeue = await queueDeliveries(herald, service, n);
+  return measure(n, async () => {
+    await requeue();
+    const t0 = performance.now();
+    const worker = startWorker({ database: herald.database, providers, now: Date.now, log: silentLogger });
+    await worker.settled();
+    const ms = performance.now() - t0;
+    await worker.stop();
+    const [row] = await herald.database.db.all<{ n: number }>(sql`SELECT count(*) AS n FROM deliveries WHERE status = 'sent' AND device_id LIKE ${service + '-%'}`);
+    if (row?.n !== n) throw new Error(`${service}: ${row?.n} of ${n} deliveries sent`);
+    return Math.round(n / (ms / 1000));
+  });
+}
+
+/**
+ * Device sends one after another, each answered 202, with a worker woken by the send: how long after the 202
+ * the fake APNs had the push (0 when it arrived before the client read the 202), and after the request started.
+ */
+async function sendToPushLatency(): Promise<{ afterAccepted: number[]; afterRequest: number[] }> {
+  const herald = await startDispatchHerald();
+  try {
+    const api = herald.admin.api;
+    expectStatus(await api('PATCH', '/v1/tenant/settings', { deviceSendsPerHour: 10_000 }), 200);
+    await importDirectory(api, { users: [user('u1')], devices: [phone('phone', 'u1', { push: { service: 'apns', token: apnsToken(1) } })] });
+    herald.live();
+    const afterAccepted: number[] = [];
+    const afterRequest: number[] = [];
+    for (let i = 0; i < LATENCY_SENDS; i++) {
+      const started = Date.now();
+      const id = await sendToDevice(api, 'phone', { title: 'Bench', body: `Send ${i}` });
+      const accepted = Date.now();
+      await herald.apns.waitFor(i + 1);
+      const push = herald.apns.received.find((r) => r.headers['apns-collapse-id'] === id);
+      if (!push) throw new Error(`push for ${id} not received`);
+      afterAccepted.push(Math.max(0, push.at - accepted));
+      afterRequest.push(push.at - started);
+    }
+    return { afterAccepted: afterAccepted.sort((a, b) => a - b), afterRequest: afterRequest.sort((a, b) => a - b) };
+  } finally {
+    await herald.close();
+  }
+}
+
+const bench: Bench = {
+  name: 'dispatch',
+  async run() {
+    const { fakes, stop } = await startFakes();
+    const herald = await startTestHerald();
+    const config = loadConfig({
+      HERALD_APNS_KEY_FILE: fakes.apns.keyFile,
+      HERALD_APNS_KEY_ID: fakes.apns.keyId,
+      HERALD_APNS_TEAM_ID: fakes.apns.teamId,
+      HERALD_APNS_TOPIC: fakes.apns.topic,
+      HERALD_APNS_ORIGIN: fakes.apns.origin,
+      HERALD_FCM_SERVICE_ACCOUNT_FILE: fakes.fcm.serviceAccountFile,
+      HERALD_FCM_ORIGIN: fakes.fcm.origin,
+    });
+    const providers = createProviders(config, silentLogger, { ca: fakes.ca });
+    try {
+      const rawA = await measure(APNS_DELIVERIES, () => rawApns(fakes, APNS_DELIVERIES));
+      const apns = await throughput(herald, providers, 'apns', APNS_DELIVERIES);
+      console.log(line(`APNs raw limit (one HTTP/2 session, no database, ${fmt(APNS_DELIVERIES)} pushes)`, rawA));
+      console.log(line(`APNs dispatch (queued rows -> fake APNs -> rows sent, ${fmt(APNS_DELIVERIES)}; target >= 10,000/s and >= 50%)`, apns, rawA));
+
+      const rawF = await measure(FCM_DELIVERIES, () => rawFcm(fakes, FCM_DELIVERIES));
+      const fcm = await throughput(herald, providers, 'fcm', FCM_DELIVERIES);
+      console.log(line(`FCM raw limit (HTTP/1.1 kept-alive connections, no database, ${fmt(FCM_DELIVERIES)} messages)`, rawF));
+      console.log(line(`FCM dispatch (queued rows -> firebase-admin sendEach -> fake FCM -> rows sent, ${fmt(FCM_DELIVERIES)})`, fcm, rawF));
+    } finally {
+      await providers.close();
+      await herald.close();
+      stop();
+    }
+
+    const { afterAccepted, afterRequest } = await sendToPushLatency();
+    console.log(
+      `device send 202 -> fake APNs has the push (${LATENCY_SENDS} sends, in-process fake): p50 ${percentile(afterAccepted, 50)} ms (target < 50 ms), ` +
+        `p95 ${percentile(afterAccepted, 95)} ms, max ${afterAccepted.at(-1)} ms; from the request's start: p50 ${percentile(afterRequest, 50)} ms, p95 ${percentile(afterRequest, 95)} ms`,
+    );
+  },
+};
+
+export default bench;
