@@ -1,17 +1,9 @@
-import type { AudienceSummary, DeliveryStatus } from '../../shared/schemas';
+import type { AudienceSummary, DeliveryStatus, Target } from '../../shared/schemas';
 
-/** The shapes of Herald's HTTP API that the extension reads; directory and account types come from shared/. */
+/** The shapes of Herald's HTTP API that the extension reads; those the server declares in shared/ come from there. */
 export type { DirectoryDevice as Device, DirectoryGroup as Group, Page } from '../../shared/directory';
 export type { Me } from '../../shared/rbac';
-
-export type Target = { type: 'groups'; groupIds: string[] } | { type: 'device'; deviceId: string };
-
-export interface Accepted {
-  id: string;
-  status: 'queued';
-  target: Target;
-  audience: AudienceSummary;
-}
+export type { Accepted, Target } from '../../shared/schemas';
 
 export interface Preview {
   target: Target;
