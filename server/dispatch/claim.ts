@@ -41,8 +41,14 @@ export interface Claim {
 export function claimDue(database: Database, now: number, limit: number, leaseMs: number): Promise<Claim> {
   const leaseUntil = now + leaseMs;
   return database.write(async (tx) => {
+    // Ids, pushes and counts come back as one JSON value each: the client's row objects cost more than the queries.
+    const [due] = await tx.all<{ ids: string }>(sql`
+      SELECT json_group_array(id) AS ids FROM (
+        SELECT id FROM deliveries WHERE status = 'queued' AND next_attempt_at <= ${now} ORDER BY next_attempt_at, id LIMIT ${limit})`);
+    const ids = due?.ids ?? '[]';
+    if (ids === '[]') return { leaseUntil, deliveries: [], closed: { skipped: 0, expired: 0 } };
     const pushable = sql`(c.skip IS NULL AND c.expires_at > ${now})`;
-    const touched = await tx.all<{ id: number; status: string }>(sql`
+    await tx.run(sql`
       UPDATE deliveries SET
         status = CASE WHEN c.skip IS NOT NULL THEN 'skipped' WHEN c.expires_at <= ${now} THEN 'expired' ELSE 'queued' END,
         reason = CASE WHEN c.skip IS NOT NULL THEN c.skip WHEN c.expires_at <= ${now} THEN coalesce(deliveries.reason, 'ttlElapsed') ELSE deliveries.reason END,
@@ -56,27 +62,22 @@ export function claimDue(database: Database, now: number, limit: number, leaseMs
         FROM deliveries dl
         LEFT JOIN notifications n ON n.id = dl.notification_id
         LEFT JOIN devices d ON d.tenant_id = dl.tenant_id AND d.id = dl.device_id
-        WHERE dl.status = 'queued' AND dl.next_attempt_at <= ${now}
-        ORDER BY dl.next_attempt_at, dl.id
-        LIMIT ${limit}
+        WHERE dl.id IN (SELECT value FROM json_each(${ids}))
       ) c
-      WHERE deliveries.id = c.id
-      RETURNING deliveries.id AS id, deliveries.status AS status`);
-    const ids = touched.filter((r) => r.status === 'queued').map((r) => r.id);
-    // One JSON row rather than a row object per delivery: the client's row objects cost more than the query.
-    const [pushes] = ids.length
-      ? await tx.all<{ rows: string }>(sql`
-          SELECT json_group_array(json_array(dl.id, dl.tenant_id, dl.notification_id, dl.device_id, dl.attempts, d.push_service,
-            d.push_token, d.platform, d.app, d.app_version, n.title, n.body, n.expires_at, t.content_free_push)) AS rows
-          FROM deliveries dl
-          JOIN devices d ON d.tenant_id = dl.tenant_id AND d.id = dl.device_id
-          JOIN notifications n ON n.id = dl.notification_id
-          JOIN tenants t ON t.id = dl.tenant_id
-          WHERE dl.id IN (SELECT value FROM json_each(${JSON.stringify(ids)}))`)
-      : [];
-    const rows: Row[] = pushes ? JSON.parse(pushes.rows) : [];
-    const closed = { skipped: touched.filter((r) => r.status === 'skipped').length, expired: touched.filter((r) => r.status === 'expired').length };
-    return { leaseUntil, deliveries: rows.map(claimed), closed };
+      WHERE deliveries.id = c.id`);
+    const [claim] = await tx.all<{ pushes: string; skipped: number; expired: number }>(sql`
+      SELECT
+        json_group_array(json_array(dl.id, dl.tenant_id, dl.notification_id, dl.device_id, dl.attempts, d.push_service, d.push_token,
+          d.platform, d.app, d.app_version, n.title, n.body, n.expires_at, t.content_free_push)) FILTER (WHERE dl.status = 'queued') AS pushes,
+        count(*) FILTER (WHERE dl.status = 'skipped') AS skipped,
+        count(*) FILTER (WHERE dl.status = 'expired') AS expired
+      FROM deliveries dl
+      LEFT JOIN devices d ON d.tenant_id = dl.tenant_id AND d.id = dl.device_id
+      LEFT JOIN notifications n ON n.id = dl.notification_id
+      LEFT JOIN tenants t ON t.id = dl.tenant_id
+      WHERE dl.id IN (SELECT value FROM json_each(${ids}))`);
+    const rows: Row[] = JSON.parse(claim?.pushes ?? '[]');
+    return { leaseUntil, deliveries: rows.map(claimed), closed: { skipped: claim?.skipped ?? 0, expired: claim?.expired ?? 0 } };
   });
 }
 
