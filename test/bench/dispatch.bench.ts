@@ -3,20 +3,20 @@
  * - throughput from queued rows to the fake APNs (and FCM through firebase-admin) on loopback, in deliveries per
  *   second, beside the raw limit measured in the same run against the same fake (no database);
  * - the time from a device send's 202 to the fake APNs receiving the push, with a worker woken by the send.
- * Fakes for throughput run in their own process (test/bench/fake-services.ts); figures are medians of a few runs
- * (`measure` from the providers bench), after a warm-up.
+ * Fakes for throughput run in their own process (test/bench/fake-services.ts); figures are medians of a few runs after
+ * a warm-up, raw and dispatch runs alternating (`compare` from the providers bench).
  */
 import { sql } from 'drizzle-orm';
 import { loadConfig } from '../../server/config';
 import { silentLogger } from '../../server/deps';
-import { createProviders } from '../../server/dispatch/providers/registry';
+import { createProviders, type Providers } from '../../server/dispatch/providers/registry';
 import { startWorker } from '../../server/dispatch/worker';
 import { sendToDevice, startDispatchHerald } from '../helpers/dispatch';
 import { importDirectory, phone, user } from '../helpers/directory';
 import { startTestHerald, type TestHerald } from '../helpers/herald';
 import { apnsToken } from '../helpers/push';
 import { expectStatus } from '../helpers/rbac';
-import { line, measure, rawApns, rawFcm, startFakes, type Figure } from './providers.bench';
+import { compare, line, rawApns, rawFcm, startFakes, type Figure } from './providers.bench';
 import type { Bench } from './run';
 
 const APNS_DELIVERIES = 20_000;
@@ -49,9 +49,10 @@ async function queueDeliveries(herald: TestHerald, service: 'apns' | 'fcm', n: n
     });
 }
 
-async function throughput(herald: TestHerald, providers: ReturnType<typeof createProviders>, service: 'apns' | 'fcm', n: number): Promise<Figure> {
+/** The raw limit and the dispatcher's throughput over `n` queued deliveries, their runs alternating. */
+async function throughput(herald: TestHerald, providers: Providers, service: 'apns' | 'fcm', n: number, raw: () => Promise<number>): Promise<[Figure, Figure]> {
   const requeue = await queueDeliveries(herald, service, n);
-  return measure(n, async () => {
+  return compare(n, raw, async () => {
     await requeue();
     const t0 = performance.now();
     const worker = startWorker({ database: herald.database, providers, now: Date.now, log: silentLogger });
@@ -109,13 +110,11 @@ const bench: Bench = {
     });
     const providers = createProviders(config, silentLogger, { ca: fakes.ca });
     try {
-      const rawA = await measure(APNS_DELIVERIES, () => rawApns(fakes, APNS_DELIVERIES));
-      const apns = await throughput(herald, providers, 'apns', APNS_DELIVERIES);
+      const [rawA, apns] = await throughput(herald, providers, 'apns', APNS_DELIVERIES, () => rawApns(fakes, APNS_DELIVERIES));
       console.log(line(`APNs raw limit (one HTTP/2 session, no database, ${fmt(APNS_DELIVERIES)} pushes)`, rawA));
       console.log(line(`APNs dispatch (queued rows -> fake APNs -> rows sent, ${fmt(APNS_DELIVERIES)}; target >= 10,000/s and >= 50%)`, apns, rawA));
 
-      const rawF = await measure(FCM_DELIVERIES, () => rawFcm(fakes, FCM_DELIVERIES));
-      const fcm = await throughput(herald, providers, 'fcm', FCM_DELIVERIES);
+      const [rawF, fcm] = await throughput(herald, providers, 'fcm', FCM_DELIVERIES, () => rawFcm(fakes, FCM_DELIVERIES));
       console.log(line(`FCM raw limit (HTTP/1.1 kept-alive connections, no database, ${fmt(FCM_DELIVERIES)} messages)`, rawF));
       console.log(line(`FCM dispatch (queued rows -> firebase-admin sendEach -> fake FCM -> rows sent, ${fmt(FCM_DELIVERIES)})`, fcm, rawF));
     } finally {

@@ -64,7 +64,7 @@ export async function measure(n: number, once: () => Promise<number>): Promise<F
 }
 
 /** Like `measure` for two loops, alternating their runs so that a busy machine weighs on both alike. */
-async function compare(n: number, raw: () => Promise<number>, provider: () => Promise<number>): Promise<[Figure, Figure]> {
+export async function compare(n: number, raw: () => Promise<number>, provider: () => Promise<number>): Promise<[Figure, Figure]> {
   await raw();
   await provider();
   const samples: [Array<{ rate: number; cpuUs: number }>, Array<{ rate: number; cpuUs: number }>] = [[], []];
