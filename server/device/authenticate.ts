@@ -2,7 +2,7 @@ import { and, eq } from 'drizzle-orm';
 import { createMiddleware } from 'hono/factory';
 import type { Database } from '../db/client';
 import { devices } from '../db/schema';
-import { unauthenticated } from '../errors';
+import { forbidden, unauthenticated } from '../errors';
 import type { AppEnv } from '../http/env';
 import { hashSecret } from '../secrets';
 
@@ -19,6 +19,7 @@ export interface DeviceEnv {
 /**
  * Requires `Authorization: Device <deviceId>:<secret>` and puts the device in `c.var.device`. The secret finds
  * the device and the id must be that device's, so a device of another tenant with the same id never matches.
+ * An unenrolled device is refused (403) until it is enrolled again.
  */
 export const authenticateDevice = (database: Database) =>
   createMiddleware<DeviceEnv>(async (c, next) => {
@@ -28,10 +29,12 @@ export const authenticateDevice = (database: Database) =>
     if (!match) throw unauthenticated('A device credential is required: send Authorization: Device <deviceId>:<secret>.');
     const deviceId = match[1]!;
     const [found] = await database.db
-      .select({ tenantId: devices.tenantId, deviceId: devices.id })
+      .select({ tenantId: devices.tenantId, deviceId: devices.id, managementState: devices.managementState })
       .from(devices)
       .where(and(eq(devices.credentialHash, hashSecret(match[2]!)), eq(devices.id, deviceId)));
     if (!found) throw unauthenticated('The device credential is unknown or has been replaced.');
-    c.set('device', found);
+    // An unenrolled device is no longer managed: its credential no longer reads the organisation's messages.
+    if (found.managementState !== 'enrolled') throw forbidden(`Device '${deviceId}' is not enrolled.`);
+    c.set('device', { tenantId: found.tenantId, deviceId: found.deviceId });
     await next();
   });

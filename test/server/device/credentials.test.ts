@@ -89,6 +89,17 @@ describe('device authentication', () => {
     expect((await deviceApi(herald, 'd1', secret)('GET', '/v1/device/notifications')).status).toBe(401);
   });
 
+  it('refuses a device once it is unenrolled (403), and again accepts it when it is enrolled again', async () => {
+    await importDirectory(api, { users: [user('u9')], devices: [phone('leaver', 'u9')] });
+    const device = deviceApi(herald, 'leaver', expectStatus(await issue('leaver'), 201).secret);
+    await importDirectory(api, { devices: [phone('leaver', 'u9', { managementState: 'unenrolled' })] });
+    const refused = await device('GET', '/v1/device/notifications');
+    expect(refused.status).toBe(403);
+    expect(refused.body.error.message).toBe("Device 'leaver' is not enrolled.");
+    await importDirectory(api, { devices: [phone('leaver', 'u9')] });
+    expect((await device('GET', '/v1/device/notifications')).status).toBe(200);
+  });
+
   it("never matches another tenant's device with the same id", async () => {
     const other = await herald.newTenant('Northwind');
     await importDirectory(other.api, { users: [user('u1')], devices: [phone('d1', 'u1')] });

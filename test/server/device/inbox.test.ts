@@ -14,7 +14,7 @@ beforeAll(async () => {
   api = herald.admin.api;
   await importDirectory(api, {
     users: [user('u1'), user('u2'), user('u3')],
-    devices: [phone('inbox', 'u1'), phone('receipts', 'u1'), phone('early', 'u1', { push: { service: 'apns', token: apnsToken(42) } }), phone('other', 'u2'), phone('gone', 'u3', { managementState: 'unenrolled' })],
+    devices: [phone('inbox', 'u1'), phone('receipts', 'u1'), phone('early', 'u1', { push: { service: 'apns', token: apnsToken(42) } }), phone('other', 'u2'), phone('back', 'u3', { managementState: 'unenrolled' })],
     groups: [group('others', [{ type: 'user', id: 'u2' }, { type: 'user', id: 'u3' }])],
   });
 });
@@ -49,12 +49,13 @@ describe('GET /v1/device/notifications', () => {
     expect((await device('GET', '/v1/device/notifications?cursor=garbage')).status).toBe(400);
   });
 
-  it('holds group sends too, and not a message skipped because the device was not enrolled', async () => {
+  it('holds group sends too, and not one sent while the device was not enrolled, even once it is enrolled again', async () => {
     const other = await deviceClient(herald, api, 'other');
-    const gone = await deviceClient(herald, api, 'gone');
+    const back = await deviceClient(herald, api, 'back');
     const id = expectStatus(await api('POST', '/v1/notifications', { title: 'All hands', body: 'At noon.', groupIds: ['others'] }), 202).id;
     expect(expectStatus(await other('GET', '/v1/device/notifications'), 200).items.map((i: { id: string }) => i.id)).toContain(id);
-    expect(expectStatus(await gone('GET', '/v1/device/notifications'), 200).items).toEqual([]);
+    await importDirectory(api, { devices: [phone('back', 'u3')] });
+    expect(expectStatus(await back('GET', '/v1/device/notifications'), 200).items).toEqual([]);
   });
 
   it("shows another tenant's device with the same id only its own messages", async () => {
