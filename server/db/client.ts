@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { createClient, type Client } from '@libsql/client';
 import { drizzle, type LibSQLDatabase } from 'drizzle-orm/libsql';
 import { migrate } from 'drizzle-orm/libsql/migrator';
+import { readMigrationFiles } from 'drizzle-orm/migrator';
 import * as schema from './schema';
 
 export type Db = LibSQLDatabase<typeof schema>;
@@ -48,4 +49,14 @@ export function openDatabase(url: string, authToken?: string): Database {
 export async function migrateDatabase(database: Database): Promise<void> {
   if (database.client.protocol === 'file') await database.client.execute('PRAGMA journal_mode=WAL');
   await migrate(database.db, { migrationsFolder });
+}
+
+/** How many committed migrations this database has not applied (all of them when it was never migrated). */
+export async function pendingMigrations(database: Database): Promise<number> {
+  const committed = readMigrationFiles({ migrationsFolder });
+  const applied = await database.client
+    .execute('SELECT created_at FROM __drizzle_migrations')
+    .then((r) => new Set(r.rows.map((row) => Number(row.created_at))))
+    .catch(() => new Set<number>());
+  return committed.filter((m) => !applied.has(m.folderMillis)).length;
 }

@@ -1,12 +1,12 @@
 import { and, eq, gt, or, sql, type SQL } from 'drizzle-orm';
 import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
-import { z } from 'zod';
 import type { DirectoryDevice, DirectoryGroup, DirectoryListQuery, DirectoryUser, MemberType, Page } from '../../shared/directory';
 import type { Permission } from '../../shared/permissions';
 import { auditIn } from '../audit/log';
 import type { Database, Db } from '../db/client';
 import { devices, groupMembers, groups, users } from '../db/schema';
-import { invalidRequest, missingPermission, notFound } from '../errors';
+import { missingPermission, notFound } from '../errors';
+import { decodeCursor, encodeCursor } from '../http/cursor';
 import type { Reach } from '../rbac/principal';
 import { closureDeviceIds, closureUserIds, withGroupClosure } from './closure';
 
@@ -77,7 +77,8 @@ const kinds: { [K in DirectoryKind]: KindQueries<Items[K]> } = {
     memberType: 'device',
     tenantId: devices.tenantId,
     id: devices.id,
-    searched: [devices.name, devices.serialNumber],
+    // the owner's UPN and name too: an admin looks a phone up by whose it is
+    searched: [devices.name, devices.serialNumber, users.upn, users.displayName],
     inScope: (tenantId, scope) =>
       sql`(${devices.id} IN ${closureOf(tenantId, scope, closureDeviceIds(tenantId))}
         OR ${devices.enrolledByUserId} IN ${closureOf(tenantId, scope, closureUserIds(tenantId))})`,
@@ -112,18 +113,6 @@ function visible(kind: KindQueries<unknown>, tenantId: string, reach: Reach): SQ
   return reach === 'all' ? inTenant : and(inTenant, kind.inScope(tenantId, reach))!;
 }
 
-/** Cursors are opaque to clients: the last id of the page, wrapped so that it can change shape later. */
-const cursorSchema = z.object({ after: z.string().min(1) }).strict();
-const encodeCursor = (id: string) => Buffer.from(JSON.stringify({ after: id })).toString('base64url');
-
-function decodeCursor(cursor: string): string {
-  try {
-    return cursorSchema.parse(JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'))).after;
-  } catch {
-    throw invalidRequest('cursor: not a cursor this API returned.');
-  }
-}
-
 /** `LIKE` pattern matching `text` anywhere (so also as a prefix), with its wildcards taken literally. */
 const containsPattern = (text: string) => `%${text.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
 
@@ -139,13 +128,13 @@ export async function listDirectory<K extends DirectoryKind>(
   const pattern = query.search === undefined ? undefined : containsPattern(query.search);
   const where = and(
     visible(kind, tenantId, reach),
-    query.cursor === undefined ? undefined : gt(kind.id, decodeCursor(query.cursor)),
+    query.cursor === undefined ? undefined : gt(kind.id, decodeCursor(query.cursor, ['string'] as const)[0]),
     pattern === undefined ? undefined : or(...kind.searched.map((column) => sql`${column} LIKE ${pattern} ESCAPE '\\'`)),
   );
   const rows = await kind.rows(db, where, query.limit + 1);
   const items = rows.slice(0, query.limit);
   const last = items[items.length - 1];
-  return { items, nextCursor: rows.length > query.limit && last ? encodeCursor(last.id) : null };
+  return { items, nextCursor: rows.length > query.limit && last ? encodeCursor([last.id]) : null };
 }
 
 /** One object of `kind`; 404 when it is not in the tenant or not within `reach`. */

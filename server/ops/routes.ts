@@ -1,4 +1,4 @@
-import { sql } from 'drizzle-orm';
+import { pendingMigrations } from '../db/client';
 import { Hono } from 'hono';
 import type { Deps } from '../deps';
 import type { AppEnv } from '../http/env';
@@ -9,10 +9,12 @@ export const opsRoutes = ({ database, now, metrics }: Deps) =>
     .get('/healthz', (c) => c.json({ status: 'ok' }))
     .get('/metrics', async (c) => c.text(await renderMetrics(database.db, now(), metrics), 200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' }))
     .get('/readyz', async (c) => {
+      let pending: number;
       try {
-        const rows = await database.db.all<{ n: number }>(sql`SELECT count(*) AS n FROM __drizzle_migrations`);
-        return c.json({ status: 'ready', migrations: rows[0]?.n ?? 0 });
+        pending = await pendingMigrations(database);
       } catch (error) {
-        return c.json({ error: { code: 'notReady', message: `Database not ready: ${String(error)}` } }, 503);
+        return c.json({ error: { code: 'notReady', message: `The database is unreachable: ${String(error)}` } }, 503);
       }
+      if (pending > 0) return c.json({ error: { code: 'notReady', message: `${pending} database migration(s) are not applied yet.` } }, 503);
+      return c.json({ status: 'ready' });
     });

@@ -1,4 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createApp } from '../../server/app';
+import { migrateDatabase, openDatabase } from '../../server/db/client';
+import { silentLogger } from '../../server/deps';
 import { startTestHerald, type TestHerald } from '../helpers/herald';
 
 let herald: TestHerald;
@@ -13,7 +19,20 @@ describe('HTTP basics', () => {
     expect((await api('GET', '/healthz')).body).toEqual({ status: 'ok' });
     const ready = await api('GET', '/readyz');
     expect(ready.status).toBe(200);
-    expect(ready.body.migrations).toBeGreaterThan(0);
+    expect(ready.body).toEqual({ status: 'ready' });
+  });
+
+  it('answers /readyz with 503 on a database whose migrations are not applied', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'herald-unmigrated-'));
+    const database = openDatabase(`file:${join(dir, 'herald.db')}`);
+    const app = createApp({ database, now: Date.now, log: silentLogger });
+    const res = await app.request('/readyz');
+    expect(res.status).toBe(503);
+    expect(((await res.json()) as { error: { message: string } }).error.message).toMatch(/migration\(s\) are not applied/);
+    await migrateDatabase(database);
+    expect((await app.request('/readyz')).status).toBe(200);
+    database.close();
+    rmSync(dir, { recursive: true, force: true });
   });
 
   it('answers an unknown route with a JSON 404', async () => {

@@ -58,6 +58,11 @@ describe('directory lists', () => {
     expect(ids((await admin()('GET', '/v1/groups?search=group%20g-n')).body)).toEqual(['g-nested']);
   });
 
+  it("finds devices by their owner's UPN or display name", async () => {
+    expect(ids((await admin()('GET', '/v1/devices?search=grace.hopper')).body)).toEqual(['d-grace-1']);
+    expect(ids((await admin()('GET', '/v1/devices?search=turing')).body)).toEqual(['d-alan-1']);
+  });
+
   it('pages through every object once with opaque cursors', async () => {
     const seen: string[] = [];
     let cursor: string | null = null;
