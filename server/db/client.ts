@@ -5,6 +5,7 @@ import { createClient, type Client } from '@libsql/client';
 import { drizzle, type LibSQLDatabase } from 'drizzle-orm/libsql';
 import { migrate } from 'drizzle-orm/libsql/migrator';
 import { readMigrationFiles } from 'drizzle-orm/migrator';
+import { AppError } from '../errors';
 import * as schema from './schema';
 
 export type Db = LibSQLDatabase<typeof schema>;
@@ -25,23 +26,51 @@ export interface Database {
 
 export const migrationsFolder = fileURLToPath(new URL('./migrations', import.meta.url));
 
-export function openDatabase(url: string, authToken?: string): Database {
+/** SQLite's "another connection holds the write lock" (past the busy timeout), wherever drizzle wrapped it. */
+function isBusy(error: unknown): boolean {
+  for (let e = error; e instanceof Error; e = e.cause) if ((e as { code?: string }).code === 'SQLITE_BUSY' || /SQLITE_BUSY/.test(e.message)) return true;
+  return false;
+}
+
+/**
+ * Opens the database: one client for reads and a dedicated one for write transactions. A write that
+ * waited out the busy timeout (another process held the lock, e.g. a CLI import) can leave its
+ * connection unable to commit ever again (an open libsql-js bug), so that writer is replaced and the
+ * caller gets a 503 to retry, instead of every later write in this process failing.
+ */
+export function openDatabase(url: string, authToken?: string, busyTimeoutMs = 20_000): Database {
   if (url.startsWith('file:')) {
     const path = url.slice('file:'.length);
     if (path && path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   }
-  const client = createClient({ url, authToken, timeout: 5000 });
+  const open = () => createClient({ url, authToken, timeout: busyTimeoutMs });
+  const client = open();
   const db = drizzle(client, { schema });
+  let writer = open();
+  let writerDb = drizzle(writer, { schema });
   let tail: Promise<unknown> = Promise.resolve();
   return {
     db,
     client,
     write(fn) {
-      const run = tail.then(() => db.transaction(fn));
+      const run = tail.then(async () => {
+        try {
+          return await writerDb.transaction(fn);
+        } catch (error) {
+          if (!isBusy(error)) throw error;
+          writer.close();
+          writer = open();
+          writerDb = drizzle(writer, { schema });
+          throw new AppError(503, 'databaseBusy', 'The database is busy with another process; try again shortly.', undefined, { 'Retry-After': '1' });
+        }
+      });
       tail = run.catch(() => undefined);
       return run;
     },
-    close: () => client.close(),
+    close: () => {
+      client.close();
+      writer.close();
+    },
   };
 }
 
