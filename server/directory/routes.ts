@@ -1,26 +1,15 @@
 import { Hono } from 'hono';
-import { createMiddleware } from 'hono/factory';
 import { directoryImportSchema, directoryListQuerySchema } from '../../shared/directory';
 import type { Permission } from '../../shared/permissions';
 import { objectId } from '../../shared/schemas';
 import type { Deps } from '../deps';
-import { missingPermission } from '../errors';
 import type { AppEnv } from '../http/env';
 import { jsonBody, parseOr400, query } from '../http/validate';
 import { authenticate } from '../rbac/authenticate';
+import { requiresWholeTenant } from '../rbac/requires';
 import { requirePermission } from '../rbac/scope';
 import { importDirectory } from './import';
 import { deleteDirectoryObject, getDirectoryObject, listDirectory, type DirectoryKind } from './queries';
-
-/** The import rewrites any object of the tenant, so a grant limited to scope groups is not enough. */
-const overWholeTenant = (...permissions: Permission[]) =>
-  createMiddleware<AppEnv>(async (c, next) => {
-    for (const permission of permissions) {
-      if (requirePermission(c.var.principal, permission) !== 'all')
-        throw missingPermission(permission, 'the whole tenant (a role assignment scoped to groups does not cover an import)');
-    }
-    await next();
-  });
 
 /** `GET /v1/{kind}`, `GET /v1/{kind}/{id}` and `DELETE /v1/{kind}/{id}` for one kind of directory object. */
 function kindRoutes({ database, now }: Deps, kind: DirectoryKind, read: Permission, update: Permission) {
@@ -52,7 +41,7 @@ function kindRoutes({ database, now }: Deps, kind: DirectoryKind, read: Permissi
 export const directoryRoutes = (deps: Deps) =>
   new Hono<AppEnv>()
     .use('/v1/directory/*', authenticate(deps.database, deps.now))
-    .post('/v1/directory/import', overWholeTenant('Organization.Update', 'ManagedDevices.Update'), jsonBody(directoryImportSchema), async (c) => {
+    .post('/v1/directory/import', requiresWholeTenant('a role assignment scoped to groups does not cover an import', 'Organization.Update', 'ManagedDevices.Update'), jsonBody(directoryImportSchema), async (c) => {
       const principal = c.var.principal;
       const counts = await importDirectory(deps.database, {
         tenantId: principal.tenantId,

@@ -2,11 +2,13 @@ import { and, eq } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { devices } from '../db/schema';
 import { notFound } from '../errors';
+import type { Reach } from '../rbac/principal';
+import { deviceInScope } from '../rbac/scope';
 import { readSettings } from '../tenant/settings';
 import { quotaWindow, readQuota } from './quota';
 
 /** GET /v1/quotas: the tenant's group-send quota and, for one device, its device-send quota. */
-export async function quotaReport(db: Db, tenantId: string, now: number, deviceId?: string) {
+export async function quotaReport(db: Db, tenantId: string, reach: Reach, now: number, deviceId?: string) {
   const settings = await readSettings(db, tenantId);
   const groupUse = await readQuota(db, quotaWindow(tenantId, { kind: 'groups' }, now), settings.groupSendsPerHour, now);
   const report = {
@@ -15,7 +17,8 @@ export async function quotaReport(db: Db, tenantId: string, now: number, deviceI
   };
   if (deviceId === undefined) return report;
   const [device] = await db.select({ id: devices.id }).from(devices).where(and(eq(devices.tenantId, tenantId), eq(devices.id, deviceId)));
-  if (!device) throw notFound('Device', deviceId);
+  // outside a scoped reader's groups a device is not found, as in the directory
+  if (!device || (reach !== 'all' && !(await deviceInScope(db, tenantId, reach, deviceId)))) throw notFound('Device', deviceId);
   const use = await readQuota(db, quotaWindow(tenantId, { kind: 'device', deviceId }, now), settings.deviceSendsPerHour, now);
   return { ...report, device: { used: use.used, resetsAt: use.resetsAt } };
 }

@@ -5,7 +5,8 @@ import type { Deps } from '../deps';
 import type { AppEnv } from '../http/env';
 import { jsonBody, parseOr400, query, readJson } from '../http/validate';
 import { authenticate } from '../rbac/authenticate';
-import { requires } from '../rbac/requires';
+import { requiresWholeTenant } from '../rbac/requires';
+import { requirePermission } from '../rbac/scope';
 import { getNotification, listDeliveries, listNotifications } from './history';
 import { previewAudience } from './preview';
 import { quotaReport } from './quotas';
@@ -15,6 +16,9 @@ const page = { limit: z.coerce.number().int().min(1).max(200).default(50), curso
 export const notificationListQuery = z.object(page).strict();
 export const deliveryListQuery = z.object({ ...page, status: z.enum(deliveryStatuses).optional() }).strict();
 export const quotaQuery = z.object({ deviceId: objectId.optional() }).strict();
+
+/** The history names every target, device and user of every send, so a reader scoped to groups may not see it. */
+const readsHistory = requiresWholeTenant('the send history covers every group and device', 'Organization.Read');
 
 export const notificationRoutes = (deps: Deps) => {
   const { db } = deps.database;
@@ -30,16 +34,17 @@ export const notificationRoutes = (deps: Deps) => {
       const target = targetOf(c.req.valid('json'));
       return c.json({ target, audience: await previewAudience(db, c.var.principal, target) });
     })
-    .get('/v1/notifications', requires('Organization.Read'), query(notificationListQuery), async (c) =>
+    .get('/v1/notifications', readsHistory, query(notificationListQuery), async (c) =>
       c.json(await listNotifications(db, c.var.principal.tenantId, c.req.valid('query'))),
     )
-    .get('/v1/notifications/:id', requires('Organization.Read'), async (c) =>
+    .get('/v1/notifications/:id', readsHistory, async (c) =>
       c.json(await getNotification(db, c.var.principal.tenantId, c.req.param('id'))),
     )
-    .get('/v1/notifications/:id/deliveries', requires('Organization.Read'), query(deliveryListQuery), async (c) =>
+    .get('/v1/notifications/:id/deliveries', readsHistory, query(deliveryListQuery), async (c) =>
       c.json(await listDeliveries(db, c.var.principal.tenantId, c.req.param('id'), c.req.valid('query'))),
     )
-    .get('/v1/quotas', requires('Organization.Read'), query(quotaQuery), async (c) =>
-      c.json(await quotaReport(db, c.var.principal.tenantId, deps.now(), c.req.valid('query').deviceId)),
-    );
+    .get('/v1/quotas', query(quotaQuery), async (c) => {
+      const reach = requirePermission(c.var.principal, 'Organization.Read');
+      return c.json(await quotaReport(db, c.var.principal.tenantId, reach, deps.now(), c.req.valid('query').deviceId));
+    });
 };

@@ -1,25 +1,18 @@
 import { Hono } from 'hono';
-import { createMiddleware } from 'hono/factory';
 import { accountCreateSchema, roleAssignmentCreateSchema, roleCreateSchema, roleUpdateSchema, tokenCreateSchema } from '../../shared/rbac';
 import type { Deps } from '../deps';
-import { missingPermission } from '../errors';
 import type { AppEnv } from '../http/env';
 import { jsonBody } from '../http/validate';
 import { createAccount, getAccount, listAccounts } from './accounts';
 import { createAssignment, deleteAssignment, listAssignments } from './assignments';
 import { authenticate } from './authenticate';
 import { describeMe } from './me';
-import { requires } from './requires';
+import { requires, requiresWholeTenant } from './requires';
 import { createRole, deleteRole, getRole, listRoles, updateRole } from './roles';
-import { requirePermission } from './scope';
 import { createToken, listTokens, revokeToken } from './tokens';
 
 /** Changing roles, assignments, accounts or tokens can widen any scope, so it needs Roles.Update over the whole tenant. */
-const updatesRoles = createMiddleware<AppEnv>(async (c, next) => {
-  if (requirePermission(c.var.principal, 'Roles.Update') !== 'all')
-    throw missingPermission('Roles.Update', 'the whole tenant (an assignment scoped to groups is not enough)');
-  await next();
-});
+const updatesRoles = requiresWholeTenant('an assignment scoped to groups is not enough', 'Roles.Update');
 
 export const rbacRoutes = ({ database, now }: Deps) => {
   const auth = authenticate(database, now);
