@@ -26,7 +26,7 @@ async function serve() {
   const config = loadConfig();
   const server = await startServer(config);
   // One write, so whoever watches stderr sees the token together with the listening line.
-  const lines = [`Herald is listening on ${server.url} (database ${config.HERALD_DB_URL})`, 'Push services:', ...server.pushServices.map((s) => `  ${s}`)];
+  const lines = [`Herald is listening on ${server.url} (database ${config.HERALD_DB_URL.split('?')[0]})`, 'Push services:', ...server.pushServices.map((s) => `  ${s}`)];
   if (server.bootstrap)
     lines.push(
       '',
@@ -111,7 +111,8 @@ async function token(args: string[]) {
   const [action, ...rest] = args;
   if (action !== 'create') throw new UsageError(action ? `Unknown token command '${action}'.` : 'Missing token command: create.');
   const { values } = options(rest, { account: { type: 'string' }, tenant: { type: 'string' }, name: { type: 'string', default: 'cli token' } });
-  const email = parsed(accountEmail, required(values.account, '--account EMAIL'), '--account');
+  // looked up, not validated: the first admin `npm start` creates is admin@localhost
+  const email = required(values.account, '--account EMAIL').toLowerCase();
   const tenantId = required(values.tenant, '--tenant ID');
   const name = required(values.name, '--name NAME');
   const created = await withDatabase(async (database) => {

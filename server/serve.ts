@@ -6,6 +6,7 @@ import { tenants } from './db/schema';
 import { loggerFor, type Deps } from './deps';
 import { startDispatcher } from './dispatch/dispatcher';
 import { eraseExpiredText } from './notifications/retention';
+import { describeFailure } from './http/errors';
 import { createTenant, type NewTenant } from './rbac/tenants';
 
 export interface RunningServer {
@@ -50,7 +51,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
 
 /** Runs `task` now and then every `ms`, logging (never throwing) its failures; the timer does not hold the process open. */
 function every(ms: number, task: () => Promise<unknown>, { log }: Deps): NodeJS.Timeout {
-  const run = () => void task().catch((error: unknown) => log({ level: 'error', msg: 'periodic task failed', error: String(error) }));
+  const run = () => void task().catch((error: unknown) => log({ level: 'error', msg: 'periodic task failed', ...describeFailure(error) }));
   run();
   return setInterval(run, ms).unref();
 }

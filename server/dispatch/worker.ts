@@ -1,5 +1,6 @@
 import type { Database } from '../db/client';
 import type { Logger } from '../deps';
+import { describeFailure } from '../http/errors';
 import { claimDue, nextDueAt, type Claim } from './claim';
 import { compose } from './compose';
 import type { DispatchMetrics } from './metrics';
@@ -104,14 +105,14 @@ export function startWorker(options: WorkerOptions): Worker {
       try {
         claim = await claimDue(database, now(), batchSize, leaseMs);
       } catch (error) {
-        log({ level: 'error', msg: 'claiming deliveries failed', error: String(error) });
+        log({ level: 'error', msg: 'claiming deliveries failed', ...describeFailure(error) });
         await pause(pollMs);
         continue;
       }
       if (claim.deliveries.length > 0) {
         const batch: Promise<void> = dispatch(claim)
           // Unrecorded rows stay leased and are pushed again when the lease ends: at least once, never lost.
-          .catch((error: unknown) => log({ level: 'error', msg: 'dispatching a batch failed', error: String(error) }))
+          .catch((error: unknown) => log({ level: 'error', msg: 'dispatching a batch failed', ...describeFailure(error) }))
           .finally(() => inFlight.delete(batch));
         inFlight.add(batch);
         if (inFlight.size >= concurrency) await Promise.race(inFlight);

@@ -1,4 +1,5 @@
 import type { ErrorHandler, NotFoundHandler } from 'hono';
+import { DrizzleQueryError } from 'drizzle-orm/errors';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { AppError } from '../errors';
@@ -26,7 +27,7 @@ export function errorHandler(onAppError: ErrorListener, log: Logger): ErrorHandl
       const message = /malformed json/i.test(err.message) ? 'The request body is not valid JSON.' : err.message;
       error = new AppError(status, codeForStatus[status] ?? 'invalidRequest', message || 'Invalid request.');
     } else {
-      log({ level: 'error', requestId: c.get('requestId'), msg: 'unhandled error', error: String(err?.stack ?? err) });
+      log({ level: 'error', requestId: c.get('requestId'), msg: 'unhandled error', ...describeFailure(err) });
       error = new AppError(500, 'internalError', 'Something went wrong on the server; the request id is ' + c.get('requestId'));
     }
     try {
@@ -44,3 +45,12 @@ export function errorHandler(onAppError: ErrorListener, log: Logger): ErrorHandl
 
 export const notFoundHandler: NotFoundHandler<AppEnv> = (c) =>
   c.json({ error: { code: 'notFound', message: `No route for ${c.req.method} ${c.req.path}.` } }, 404);
+
+/**
+ * What a log may keep of an unexpected error: a failed query's SQL and cause, never its parameters,
+ * which hold message text, push tokens and other secrets.
+ */
+export function describeFailure(err: unknown): Record<string, string> {
+  if (err instanceof DrizzleQueryError) return { error: String(err.cause instanceof Error ? err.cause.stack : err.cause), query: err.query };
+  return { error: String(err instanceof Error ? err.stack : err) };
+}
