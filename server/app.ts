@@ -21,7 +21,8 @@ const MB = 1024 * 1024;
 const largeBodies: Record<string, number> = { '/v1/directory/import': 100 * MB };
 
 const tooLarge = (limit: number) => () => {
-  throw new AppError(413, 'payloadTooLarge', `The request body is larger than ${limit / MB} MB.`);
+  // the rest of the body is not read, so the connection cannot carry another request
+  throw new AppError(413, 'payloadTooLarge', `The request body is larger than ${limit / MB} MB.`, undefined, { Connection: 'close' });
 };
 
 /** Builds the Hono app from its dependencies; no module-level state. */

@@ -8,11 +8,14 @@ import type { Database } from '../db/client';
  * sender, target and counts.
  */
 export async function eraseExpiredText(database: Database, now: number): Promise<number> {
+  const due = sql`text_erased_at IS NULL AND created_at <= ${now} - 86400000 * (
+    SELECT retain_message_text_days FROM tenants t WHERE t.id = notifications.tenant_id)`;
+  const [pending] = await database.db.all<{ n: number }>(sql`SELECT count(*) AS n FROM notifications WHERE ${due}`);
+  if (!pending?.n) return 0;
   const erased = await database.write(async (tx) => {
     await tx.run(sql`PRAGMA secure_delete = ON`);
-    const result = await tx.run(sql`UPDATE notifications SET title = NULL, body = NULL, text_erased_at = ${now}
-      WHERE text_erased_at IS NULL AND created_at <= ${now} - 86400000 * (
-        SELECT retain_message_text_days FROM tenants t WHERE t.id = notifications.tenant_id)`);
+    const result = await tx.run(sql`UPDATE notifications SET title = NULL, body = NULL, text_erased_at = ${now} WHERE ${due}`);
+    await tx.run(sql`PRAGMA secure_delete = OFF`);
     return result.rowsAffected;
   });
   if (erased > 0 && database.client.protocol === 'file') await database.client.execute('PRAGMA wal_checkpoint(TRUNCATE)');

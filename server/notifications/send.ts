@@ -64,10 +64,11 @@ async function accept(deps: Deps, principal: Principal, send: Send, via: 'api' |
   const { tenantId } = principal;
   const target = targetOf(send);
   const device = await authorizeTarget(deps.database.db, principal, target);
-  const settings = await readSettings(deps.database.db, tenantId);
   const id = randomUUID();
   const accepted = await deps.database.write(async (tx) => {
     const now = deps.now();
+    // read inside the transaction, so a limit changed a moment ago is the one enforced
+    const settings = await readSettings(tx, tenantId);
     const quota =
       target.type === 'groups'
         ? await readQuota(tx, quotaWindow(tenantId, { kind: 'groups' }, now), settings.groupSendsPerHour, now)

@@ -31,8 +31,9 @@ export async function principalForToken(database: Database, token: string, now =
     .where(and(eq(apiTokens.hash, hashSecret(token)), isNull(apiTokens.revokedAt)));
   if (!found) return null;
   const { lastUsedAt, ...row } = found;
+  // Best effort and off the request path: a request never waits behind an import for this timestamp.
   if (lastUsedAt === null || now - lastUsedAt >= LAST_USED_PRECISION_MS)
-    await database.write((tx) => tx.update(apiTokens).set({ lastUsedAt: now }).where(eq(apiTokens.id, row.tokenId)));
+    void database.write((tx) => tx.update(apiTokens).set({ lastUsedAt: now }).where(eq(apiTokens.id, row.tokenId))).catch(() => undefined);
   const assigned = await db
     .select({ roleId: roleAssignments.roleId, scope: roleAssignments.scope, custom: roles.permissions })
     .from(roleAssignmentAccounts)
