@@ -7,7 +7,6 @@ export const objectId = z.string().min(1).max(128);
 const messageText = (field: TextField) =>
   z
     .string()
-    .max(20_000)
     .superRefine((value, ctx) => {
       const check = checkText(field, value);
       if (check.problem) ctx.addIssue({ code: 'custom', message: check.problem, params: { count: check.count, limit: check.limit } });

@@ -18,9 +18,12 @@ export function countCharacters(text: string): number {
   return count;
 }
 
-// C0 and C1 controls and DEL; line breaks are allowed in the body only.
-const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+// C0 and C1 controls and DEL; line breaks (also U+2028/U+2029) are allowed in the body only.
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
 const CONTROL_EXCEPT_LINE_BREAKS = /[\u0000-\u0009\u000b\u000c\u000e-\u001f\u007f-\u009f]/;
+// Left-to-right and right-to-left overrides make text display as other text (spoofing).
+const DIRECTION_OVERRIDE = /[\u202d\u202e]/;
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 export type TextField = 'title' | 'body';
 
@@ -44,5 +47,7 @@ export function checkText(field: TextField, text: string): TextCheck {
   else if (count > limit) problem = `${field} is ${count} characters; the limit is ${limit}.`;
   else if ((field === 'title' ? CONTROL : CONTROL_EXCEPT_LINE_BREAKS).test(normalized))
     problem = `${field} contains a control character${field === 'body' ? ' other than a line break' : ''}.`;
+  else if (DIRECTION_OVERRIDE.test(normalized)) problem = `${field} contains a text-direction override character.`;
+  else if (LONE_SURROGATE.test(normalized)) problem = `${field} contains a broken character (a lone surrogate).`;
   return { field, count, limit, problem };
 }

@@ -35,6 +35,19 @@ describe('HTTP basics', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
+  it('refuses a body over 1 MB with 413 payloadTooLarge, but takes a larger directory import', async () => {
+    const api = herald.admin.api;
+    const big = await api('POST', '/v1/notifications', { title: 'x', body: 'y'.repeat(1024 * 1024), deviceId: 'd' });
+    expect(big.status).toBe(413);
+    expect(big.body.error.code).toBe('payloadTooLarge');
+    const users = Array.from({ length: 30_000 }, (_, i) => ({ id: `user-${i}`, upn: `user-${i}@contoso.example`, displayName: `User number ${i}` }));
+    const body = JSON.stringify({ users });
+    expect(body.length).toBeGreaterThan(2 * 1024 * 1024);
+    const imported = await api('POST', '/v1/directory/import', body);
+    expect(imported.status).toBe(200);
+    expect(imported.body.users).toBe(30_000);
+  });
+
   it('answers an unknown route with a JSON 404', async () => {
     const res = await herald.api()('GET', '/v1/nothing-here');
     expect(res.status).toBe(404);

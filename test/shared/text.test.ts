@@ -47,6 +47,19 @@ describe('checkText', () => {
     expect(checkText('title', 'a\nb').problem).toMatch(/control character/);
     expect(checkText('body', 'bell\u0007').problem).toMatch(/control character other than a line break/);
     expect(checkText('body', 'tab\there').problem).toMatch(/control character/);
+    expect(checkText('body', 'para\u2029graph').problem).toBeNull();
+    expect(checkText('title', 'line\u2028break').problem).toMatch(/control character/);
+  });
+
+  it('refuses direction overrides and lone surrogates', () => {
+    expect(checkText('title', 'invoice\u202Efdp.exe').problem).toMatch(/text-direction override/);
+    expect(checkText('body', 'half \ud83d emoji').problem).toMatch(/lone surrogate/);
+    expect(checkText('body', 'whole \ud83d\ude00 emoji').problem).toBeNull();
+  });
+
+  it('names the length and limit of a very long title, not a size guard', () => {
+    const result = sendSchema.safeParse({ title: 'x'.repeat(30_000), body: 'b', deviceId: 'd' });
+    expect(result.error?.issues[0]?.message).toBe('title is 30000 characters; the limit is 50.');
   });
 });
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { accountWith, customRole } from '../../helpers/rbac';
+import { accountWith } from '../../helpers/rbac';
 import { group, importDirectory, phone, user } from '../../helpers/directory';
 import { startTestHerald, type Api, type TestHerald } from '../../helpers/herald';
 

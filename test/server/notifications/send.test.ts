@@ -50,8 +50,9 @@ describe('POST /v1/notifications to groups', () => {
 
   it('accepts 25 distinct groups, counting duplicates once, and refuses 26 with a 400', async () => {
     const ids = Array.from({ length: 25 }, (_, i) => `g${i}`);
-    const ok = await api('POST', '/v1/notifications/preview', { ...text, groupIds: [...ids, 'g0', 'g1'] });
-    expect(ok.status).toBe(200);
+    const ok = await api('POST', '/v1/notifications', { ...text, groupIds: [...ids, 'g0', 'g1'] });
+    expect(ok.status).toBe(202);
+    expect(ok.body.target.groupIds).toEqual(ids);
     const tooMany = await api('POST', '/v1/notifications', { ...text, groupIds: [...ids, 'g25'] });
     expect(tooMany.status).toBe(400);
     expect(tooMany.body.error).toMatchObject({ code: 'invalidRequest', message: expect.stringContaining('more than 25') });

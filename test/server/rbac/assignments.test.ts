@@ -4,7 +4,7 @@ import { reachOf, type Principal } from '../../../server/rbac/principal';
 import { deviceInScope, requireOverDevice, userInScope } from '../../../server/rbac/scope';
 import { group, importDirectory, phone, user } from '../../helpers/directory';
 import { startTestHerald, type TestHerald } from '../../helpers/herald';
-import { accountWith, customRole, expectStatus } from '../../helpers/rbac';
+import { accountWith, customRole } from '../../helpers/rbac';
 
 let herald: TestHerald;
 beforeAll(async () => {
