@@ -3,7 +3,7 @@ import { z } from 'zod';
 const port = z.coerce.number().int().min(0).max(65535);
 const dbUrl = z
   .string()
-  .regex(/^(file:|libsql:\/\/|https?:\/\/|wss?:\/\/)/, 'must be file:PATH, libsql://HOST, http(s)://HOST or ws(s)://HOST');
+  .regex(/^(file:.|libsql:\/\/|https?:\/\/|wss?:\/\/)/, 'must be file:PATH, libsql://HOST, http(s)://HOST or ws(s)://HOST');
 const optionalPath = z.string().min(1).optional();
 
 export const configSchema = z.object({
@@ -21,7 +21,9 @@ export const configSchema = z.object({
   HERALD_FCM_ORIGIN: z.url().optional(),
   /** How long a dispatcher holds claimed deliveries; a crashed one's come back after this. Longer than any push takes. */
   HERALD_DISPATCH_LEASE_MS: z.coerce.number().int().min(1_000).max(3_600_000).default(60_000),
-});
+})
+  // a misspelt HERALD_ variable is an error, not a setting silently ignored
+  .strict();
 
 export type Config = z.output<typeof configSchema>;
 
@@ -30,6 +32,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const present = Object.fromEntries(Object.entries(env).filter(([k, v]) => k.startsWith('HERALD_') && v !== ''));
   const parsed = configSchema.safeParse(present);
   if (parsed.success) return parsed.data;
-  const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+  const lines = parsed.error.issues.map((i) =>
+    i.code === 'unrecognized_keys' ? `  ${i.keys.join(', ')}: not a Herald setting` : `  ${i.path.join('.')}: ${i.message}`,
+  );
   throw new Error(`Invalid configuration:\n${lines.join('\n')}`);
 }
