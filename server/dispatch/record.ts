@@ -41,7 +41,7 @@ export async function recordAttempts(database: Database, now: number, leaseUntil
         close('failed', result.reason);
         break;
       case 'retryable': {
-        const next = now + retryDelayMs(d.attempts, result.retryAfterMs, random);
+        const next = now + retryDelayMs(d.attempts, result.retryAfterMs, random, result.minDelayMs);
         if (next >= d.expiresAt) close('expired', result.reason);
         else close('queued', result.reason, next);
       }

@@ -31,6 +31,15 @@ export const FCM_BATCH = 500;
  */
 const QUOTA_RETRY_MS = 60_000;
 
+/**
+ * UNAVAILABLE and INTERNAL: FCM itself is overloaded or failing. Google asks senders to honour the response's
+ * Retry-After, but firebase-admin drops response headers (its FirebaseMessagingError carries only a code and a
+ * message), so the header is never visible here. Instead the backoff starts at 30 s (jittered above it, see
+ * retryDelayMs) rather than the generic 2 s, which would hammer a service that is already struggling.
+ */
+const SERVER_UNAVAILABLE: PushResult = Object.freeze({ outcome: 'retryable', reason: 'UNAVAILABLE', minDelayMs: 30_000 });
+const SERVER_INTERNAL: PushResult = Object.freeze({ outcome: 'retryable', reason: 'INTERNAL', minDelayMs: 30_000 });
+
 /** FCM through firebase-admin's `sendEach`, 500 messages per call, over kept-alive connections. */
 export function createFcmProvider(options: FcmOptions): PushProvider {
   const now = options.now ?? Date.now;
@@ -118,9 +127,9 @@ function classify(response: SendResponse): PushResult {
     case 'messaging/message-rate-exceeded':
       return { outcome: 'retryable', reason: 'QUOTA_EXCEEDED', retryAfterMs: QUOTA_RETRY_MS };
     case 'messaging/server-unavailable':
-      return { outcome: 'retryable', reason: 'UNAVAILABLE' };
+      return SERVER_UNAVAILABLE;
     case 'messaging/internal-error':
-      return { outcome: 'retryable', reason: 'INTERNAL' };
+      return SERVER_INTERNAL;
     case 'messaging/invalid-argument':
       return { outcome: 'permanent', reason: `INVALID_ARGUMENT: ${message}`.slice(0, 300) };
     case 'messaging/mismatched-credential':

@@ -20,7 +20,14 @@ export interface PushMessage {
 export type PushResult =
   | { outcome: 'ok' }
   | { outcome: 'invalidToken'; reason: string }
-  | { outcome: 'retryable'; reason: string; retryAfterMs?: number }
+  | {
+      outcome: 'retryable';
+      reason: string;
+      /** The push service's Retry-After: no try before it. */
+      retryAfterMs?: number;
+      /** The provider's floor for this kind of failure where the service gives no Retry-After: the backoff starts here (see retryDelayMs). */
+      minDelayMs?: number;
+    }
   | { outcome: 'permanent'; reason: string };
 
 export interface PushProvider {

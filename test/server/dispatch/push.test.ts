@@ -31,7 +31,7 @@ async function pushAnswered(answer: { apns: ApnsAnswer } | { fcm: FcmAnswer }) {
   else herald.apns.script(token, answer.apns);
   const notificationId = await sendToDevice(api, id);
   await herald.drain();
-  return { id, notificationId };
+  return { id, token, notificationId };
 }
 
 const apnsFor = (token: string) => herald.apns.received.filter((r) => r.token === token);
@@ -147,21 +147,24 @@ describe('permanent errors', () => {
 });
 
 describe('retries', () => {
-  it('a 429 with Retry-After puts the delivery back in the queue until then, and it is sent once the clock passes it', async () => {
-    const { id, token } = await newDevice();
-    herald.apns.script(token, apnsAnswers.tooManyRequests(120));
-    const notificationId = await sendToDevice(api, id);
-    await herald.drain();
-    expect(await onlyDelivery(api, notificationId)).toMatchObject({ status: 'queued', reason: 'TooManyRequests', attempts: 1 });
+  it.each([
+    ['APNs 429 with Retry-After: 120', { apns: apnsAnswers.tooManyRequests(120) }, 'TooManyRequests', 120_000],
+    ['FCM QUOTA_EXCEEDED', { fcm: { error: 'QUOTA_EXCEEDED' } }, 'QUOTA_EXCEEDED', 60_000], // Google's "the following minute"
+    ['FCM UNAVAILABLE', { fcm: { error: 'UNAVAILABLE' } }, 'UNAVAILABLE', 45_000], // at least 30 s: random() = 0.5 gives 3/4 of 60 s
+    ['FCM INTERNAL', { fcm: { error: 'INTERNAL' } }, 'INTERNAL', 45_000],
+  ] as const)('%s puts the delivery back in the queue, not failed, and it is sent once the service answers success %i ms later', async (_, answer, reason, wait) => {
+    const { token, notificationId } = await pushAnswered(answer);
+    const received = () => ('fcm' in answer ? fcmFor(token) : apnsFor(token));
+    expect(await onlyDelivery(api, notificationId)).toMatchObject({ status: 'queued', reason, attempts: 1 });
 
-    herald.clock.advance(119_000);
+    herald.clock.advance(wait - 100);
     await herald.drain();
-    expect(apnsFor(token)).toHaveLength(1);
+    expect(received()).toHaveLength(1);
 
-    herald.clock.advance(2_000);
+    herald.clock.advance(100);
     await herald.drain();
-    expect(apnsFor(token)).toHaveLength(2);
-    expect(await onlyDelivery(api, notificationId)).toMatchObject({ status: 'sent', reason: null, attempts: 2 });
+    expect(received()).toHaveLength(2);
+    expect(await onlyDelivery(api, notificationId)).toMatchObject({ status: 'sent', reason: null, attempts: 2, provider: 'fcm' in answer ? 'fcm' : 'apns' });
   });
 
   it('backs off exponentially without Retry-After: 2 s, then 4 s, then 8 s (jitter pinned to its middle here)', async () => {

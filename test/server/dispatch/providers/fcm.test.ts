@@ -72,8 +72,8 @@ describe('FCM provider', () => {
       [{ error: 'UNREGISTERED' }, { outcome: 'invalidToken', reason: 'UNREGISTERED' }],
       [{ error: 'INVALID_ARGUMENT' }, { outcome: 'permanent', reason: expect.stringMatching(/^INVALID_ARGUMENT/) }],
       [{ error: 'QUOTA_EXCEEDED', retryAfter: 5 }, { outcome: 'retryable', reason: 'QUOTA_EXCEEDED', retryAfterMs: 60_000 }],
-      [{ error: 'UNAVAILABLE' }, { outcome: 'retryable', reason: 'UNAVAILABLE' }],
-      [{ error: 'INTERNAL' }, { outcome: 'retryable', reason: 'INTERNAL' }],
+      [{ error: 'UNAVAILABLE', retryAfter: 5 }, { outcome: 'retryable', reason: 'UNAVAILABLE', minDelayMs: 30_000 }],
+      [{ error: 'INTERNAL' }, { outcome: 'retryable', reason: 'INTERNAL', minDelayMs: 30_000 }],
       [{ error: 'SENDER_ID_MISMATCH' }, { outcome: 'permanent', reason: 'SENDER_ID_MISMATCH' }],
       [{ error: 'THIRD_PARTY_AUTH_ERROR' }, { outcome: 'permanent', reason: 'THIRD_PARTY_AUTH_ERROR' }],
       [{ status: 502, text: '<html>Bad gateway</html>' }, { outcome: 'retryable', reason: 'HTTP 502' }],
@@ -86,7 +86,7 @@ describe('FCM provider', () => {
   it('answers an outage at once: firebase-admin does not retry UNAVAILABLE behind the dispatcher’s back', async () => {
     const before = fake.count;
     fake.script('flaky', { error: 'UNAVAILABLE' }, { error: 'UNAVAILABLE' });
-    expect(await fcm().send([pushMessage('flaky')])).toEqual([{ outcome: 'retryable', reason: 'UNAVAILABLE' }]);
+    expect(await fcm().send([pushMessage('flaky')])).toEqual([{ outcome: 'retryable', reason: 'UNAVAILABLE', minDelayMs: 30_000 }]);
     expect(fake.count - before).toBe(1);
   });
 
