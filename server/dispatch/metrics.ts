@@ -39,7 +39,7 @@ export class DispatchMetrics {
       '# HELP herald_deliveries_total Deliveries that reached a status in this process, by the provider that handled them ("none": no push).',
       '# TYPE herald_deliveries_total counter',
       ...[...this.reachedCounts].map(([labels, n]) => `herald_deliveries_total{${labels}} ${n}`),
-      '# HELP herald_push_send_seconds Round trip of one call to a push provider (a batch of pushes), in seconds.',
+      '# HELP herald_push_send_seconds Duration of one push provider call, which sends a whole batch of pushes (up to 500), in seconds; not one push.',
       '# TYPE herald_push_send_seconds histogram',
     ];
     for (const [provider, h] of this.histograms) {

@@ -7,17 +7,18 @@ import type { DispatchMetrics } from '../dispatch/metrics';
  * share it; both queries read only queued rows, never the whole history), then what this process counted.
  */
 export async function renderMetrics(db: Db, now: number, counted?: DispatchMetrics): Promise<string> {
+  // Both read the deliveries_due index (status, next_attempt_at). A leased row's next_attempt_at is its lease's
+  // end, so a delivery being pushed is not "waiting" until a crashed worker's lease runs out.
   const [queue] = await db.all<{ depth: number; oldest: number | null }>(sql`
     SELECT (SELECT count(*) FROM deliveries WHERE status = 'queued') AS depth,
-      (SELECT min(n.created_at) FROM (SELECT DISTINCT notification_id FROM deliveries WHERE status = 'queued') q
-        JOIN notifications n ON n.id = q.notification_id) AS oldest`);
+      (SELECT min(next_attempt_at) FROM deliveries WHERE status = 'queued' AND next_attempt_at <= ${now}) AS oldest`);
   const lines = [
-    '# HELP herald_queue_depth Deliveries waiting to be pushed (first tries and retries).',
+    '# HELP herald_queue_depth Deliveries waiting to be pushed (first tries and retries, due or scheduled for later).',
     '# TYPE herald_queue_depth gauge',
     `herald_queue_depth ${queue?.depth ?? 0}`,
-    '# HELP herald_queue_oldest_age_seconds Age of the oldest send that still has deliveries waiting.',
+    '# HELP herald_queue_oldest_age_seconds How long the longest-waiting due delivery (queued, next attempt time reached) has been due; retries scheduled for later do not count.',
     '# TYPE herald_queue_oldest_age_seconds gauge',
-    `herald_queue_oldest_age_seconds ${queue?.oldest == null ? 0 : Math.max(0, (now - queue.oldest) / 1000)}`,
+    `herald_queue_oldest_age_seconds ${queue?.oldest == null ? 0 : (now - queue.oldest) / 1000}`,
     ...(counted?.render() ?? []),
   ];
   return lines.join('\n') + '\n';
