@@ -123,8 +123,10 @@ export const devices = sqliteTable(
     appVersion: text('app_version'),
     pushService: text('push_service', { enum: ['apns', 'fcm'] }),
     pushToken: text('push_token'),
-    /** Set when a provider reported the token invalid; cleared by the next check-in with a token. */
+    /** Set when a provider reported the token invalid (which clears push_token); cleared by a check-in with another token. */
     pushTokenInvalidAt: ms('push_token_invalid_at'),
+    /** sha256 (hex) of the token a provider last reported invalid: a check-in with that same token keeps the mark. */
+    pushTokenRejectedSha256: text('push_token_rejected_sha256'),
     notificationsPermitted: integer('notifications_permitted', { mode: 'boolean' }).notNull().default(true),
     serialNumber: text('serial_number'),
     /** sha256 of the device credential secret. */

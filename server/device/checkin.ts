@@ -1,7 +1,8 @@
-import { and, eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import type { Checkin } from '../../shared/device';
 import type { Database } from '../db/client';
 import { devices } from '../db/schema';
+import { hashSecret } from '../secrets';
 import type { DeviceIdentity } from './authenticate';
 
 /** What a device's check-in changed, as the device sees itself. */
@@ -14,7 +15,11 @@ export interface CheckedIn {
   lastCheckinAt: string;
 }
 
-/** Updates the device's own record from its report; reporting a token clears an earlier "token invalid" mark. */
+/**
+ * Updates the device's own record from its report. Reporting a token clears an earlier "token invalid" mark
+ * only if it is not the token the provider rejected (compared by hash: the dispatcher dropped the token
+ * itself), so a device still reporting its dead token stays skipped as noPushToken.
+ */
 export function checkin(database: Database, device: DeviceIdentity, report: Checkin, now: number): Promise<CheckedIn> {
   const where = and(eq(devices.tenantId, device.tenantId), eq(devices.id, device.deviceId));
   return database.write(async (tx) => {
@@ -23,7 +28,9 @@ export function checkin(database: Database, device: DeviceIdentity, report: Chec
       .set({
         lastCheckinAt: now,
         ...(report.push !== undefined && { pushService: report.push?.service ?? null, pushToken: report.push?.token ?? null }),
-        ...(report.push && { pushTokenInvalidAt: null }),
+        ...(report.push && {
+          pushTokenInvalidAt: sql`CASE WHEN ${devices.pushTokenRejectedSha256} = ${hashSecret(report.push.token)} THEN ${devices.pushTokenInvalidAt} END`,
+        }),
         ...(report.app !== undefined && { app: report.app }),
         ...(report.appVersion !== undefined && { appVersion: report.appVersion }),
         ...(report.notificationsPermitted !== undefined && { notificationsPermitted: report.notificationsPermitted }),
@@ -33,7 +40,7 @@ export function checkin(database: Database, device: DeviceIdentity, report: Chec
     if (!row) throw new Error(`device ${device.deviceId} vanished`);
     return {
       id: row.id,
-      push: row.pushService ? { service: row.pushService, hasToken: row.pushToken !== null } : null,
+      push: row.pushService ? { service: row.pushService, hasToken: row.pushToken !== null && row.pushTokenInvalidAt === null } : null,
       app: row.app,
       appVersion: row.appVersion,
       notificationsPermitted: row.notificationsPermitted,

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { DeliveryStatus } from '../../shared/schemas';
 import type { Database } from '../db/client';
+import { hashSecret } from '../secrets';
 import { retryDelayMs } from './backoff';
 import type { Claimed } from './claim';
 import type { Composed } from './compose';
@@ -17,7 +18,8 @@ type Closing = [id: number, status: DeliveryStatus, reason: string | null, provi
 
 /**
  * Records a batch's results in one write. ok: `sent`. invalidToken: `failed`, and the device's token is cleared
- * and marked invalid (unless the device has checked in with another one meanwhile). retryable: back to `queued`
+ * and marked invalid, keeping only its hash so that a check-in with that same token keeps the mark (unless the
+ * device has checked in with another one meanwhile). retryable: back to `queued`
  * after a backoff that honours Retry-After, or `expired` if that would pass the notification's expiry.
  * permanent: `failed`. Only rows still `queued` change, so a receipt that arrived first is never undone; a
  * failure is recorded only under this claim's lease (after it expired, another worker owns the row), while a
@@ -25,7 +27,7 @@ type Closing = [id: number, status: DeliveryStatus, reason: string | null, provi
  */
 export async function recordAttempts(database: Database, now: number, leaseUntil: number, attempts: readonly Attempt[], random: () => number) {
   const rows: Closing[] = [];
-  const invalidTokens: [tenantId: string, deviceId: string, token: string][] = [];
+  const invalidTokens: [tenantId: string, deviceId: string, token: string, tokenSha256: string][] = [];
   for (const { delivery: d, composed, provider, result } of attempts) {
     const close = (status: DeliveryStatus, reason: string | null, next: number | null = null) =>
       rows.push([d.id, status, reason, provider, composed.fallback, next]);
@@ -35,7 +37,7 @@ export async function recordAttempts(database: Database, now: number, leaseUntil
         break;
       case 'invalidToken':
         close('failed', result.reason);
-        invalidTokens.push([d.tenantId, d.deviceId, d.token]);
+        invalidTokens.push([d.tenantId, d.deviceId, d.token, hashSecret(d.token)]);
         break;
       case 'permanent':
         close('failed', result.reason);
@@ -59,8 +61,8 @@ export async function recordAttempts(database: Database, now: number, leaseUntil
       WHERE deliveries.id = r.id AND +deliveries.status = 'queued' AND (r.status = 'sent' OR deliveries.lease_until = ${leaseUntil})`);
     if (invalidTokens.length)
       await tx.run(sql`
-        UPDATE devices SET push_token = NULL, push_token_invalid_at = ${now}
-        FROM (SELECT value->>0 AS tenant_id, value->>1 AS id, value->>2 AS token FROM json_each(${JSON.stringify(invalidTokens)})) r
+        UPDATE devices SET push_token = NULL, push_token_invalid_at = ${now}, push_token_rejected_sha256 = r.sha256
+        FROM (SELECT value->>0 AS tenant_id, value->>1 AS id, value->>2 AS token, value->>3 AS sha256 FROM json_each(${JSON.stringify(invalidTokens)})) r
         WHERE devices.tenant_id = r.tenant_id AND devices.id = r.id AND devices.push_token = r.token`);
   });
   return rows.map(([, status, , provider]) => ({ status, provider }));

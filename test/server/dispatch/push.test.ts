@@ -111,6 +111,24 @@ describe('invalid tokens', () => {
     expect(apnsFor(token)).toHaveLength(1);
   });
 
+  it('a check-in with the very token the provider rejected keeps the device skipped as noPushToken; only another token clears the mark', async () => {
+    const { id, token } = await newDevice();
+    herald.apns.script(token, apnsAnswers.unregistered);
+    await sendToDevice(api, id);
+    await herald.drain();
+    const device = await deviceClient(herald, api, id);
+
+    const same = expectStatus(await device('POST', '/v1/device/checkin', { push: { service: 'apns', token } }), 200);
+    expect(same.push).toEqual({ service: 'apns', hasToken: false });
+    expect((await noPushTokenPreview(id)).skipped).toEqual({ noPushToken: 1 });
+    const skipped = await sendToDevice(api, id);
+    expect(await onlyDelivery(api, skipped)).toMatchObject({ status: 'skipped', reason: 'noPushToken' });
+
+    const other = expectStatus(await device('POST', '/v1/device/checkin', { push: { service: 'apns', token: apnsToken(600_000 + serial) } }), 200);
+    expect(other.push).toEqual({ service: 'apns', hasToken: true });
+    expect(await noPushTokenPreview(id)).toMatchObject({ devices: 1, skipped: {} });
+  });
+
   it.each([
     ['APNs 400 BadDeviceToken', { apns: apnsAnswers.badDeviceToken }, 'BadDeviceToken'],
     ['FCM UNREGISTERED', { fcm: { error: 'UNREGISTERED' } }, 'UNREGISTERED'],
