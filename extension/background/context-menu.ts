@@ -6,8 +6,12 @@ import { openComposer } from './composer-window';
 
 export const MENU_ID = 'herald-send-custom-notification';
 
-/** Created once per install or update (runtime.onInstalled); Chrome keeps them across restarts. */
-export function createMenus(): void {
+/**
+ * (Re)creates the menu; run at every start of the background. Firefox's persistent MV2 background keeps no menus across a
+ * browser restart (and gets no runtime.onInstalled then), while Chrome keeps them: removing first spares it a duplicate id.
+ */
+export async function createMenus(): Promise<void> {
+  await browser.contextMenus.removeAll();
   browser.contextMenus.create({ id: MENU_ID, title: 'Send Custom Notification', contexts: ['link', 'selection', 'page'] });
 }
 

@@ -3,6 +3,7 @@ import browser from 'webextension-polyfill';
 import { fakeBrowser } from 'wxt/testing';
 import { createMenus, handleMenuClick, MENU_ID, menuTarget } from '../../../extension/background/context-menu';
 import { consoleRulesItem } from '../../../extension/utils/storage';
+import { fakeMenus } from '../fake-menus';
 
 const ID = '6f1c2b1e-8d4a-4c3e-9a57-0b1f2c3d4e5f';
 const intuneUrl = `https://intune.microsoft.com/#view/Microsoft_Intune_Devices/DeviceSettingsMenuBlade/~/overview/mdmDeviceId/${ID}`;
@@ -10,10 +11,17 @@ const click = (info: Partial<Parameters<typeof handleMenuClick>[0]>) => handleMe
 const composerWindows = async () => (await fakeBrowser.windows.getAll()).filter((w) => w.type === 'popup');
 
 describe('the right-click menu', () => {
-  it('offers Send Custom Notification on links, selections and pages', () => {
-    const create = vi.spyOn(browser.contextMenus, 'create').mockImplementation(() => MENU_ID);
-    createMenus();
-    expect(create).toHaveBeenCalledWith({ id: MENU_ID, title: 'Send Custom Notification', contexts: ['link', 'selection', 'page'] });
+  it('offers Send Custom Notification on links, selections and pages', async () => {
+    const menus = fakeMenus();
+    await createMenus();
+    expect([...menus.values()]).toEqual([{ id: MENU_ID, title: 'Send Custom Notification', contexts: ['link', 'selection', 'page'] }]);
+  });
+
+  it('can be created again while the browser still has the item, without a duplicate id', async () => {
+    const menus = fakeMenus();
+    await createMenus();
+    await createMenus();
+    expect([...menus.keys()]).toEqual([MENU_ID]);
   });
 
   it('takes the device from an Intune link before the selection and the page', () => {
