@@ -2,6 +2,7 @@ import browser from 'webextension-polyfill';
 import type { SendInput } from '../../shared/schemas';
 import type { Accepted } from '../utils/api-types';
 import { savedApi } from '../utils/connection';
+import { logFailure } from '../utils/log-failure';
 import { draftItem } from '../utils/storage';
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
@@ -12,10 +13,8 @@ async function clearSentDraft(input: SendInput): Promise<void> {
   if (draft.title === input.title && draft.body === input.body) await draftItem.setValue({ ...draft, title: '', body: '' });
 }
 
-/** Sends, then confirms with a browser notification; runs in the background so a closed popup loses nothing. */
-export async function sendNotification(input: SendInput): Promise<Accepted> {
-  const accepted = await (await savedApi()).send(input);
-  await clearSentDraft(input);
+/** The browser notification "Custom notification sent", shown even if the popup has closed meanwhile. */
+async function confirmSent(accepted: Accepted): Promise<void> {
   const { users, devices } = accepted.audience;
   await browser.notifications.create(`herald-${accepted.id}`, {
     type: 'basic',
@@ -24,5 +23,15 @@ export async function sendNotification(input: SendInput): Promise<Accepted> {
     message: `Queued for ${plural(devices, 'device')} of ${plural(users, 'user')}.`,
     contextMessage: `Notification ${accepted.id}`,
   });
+}
+
+/**
+ * Sends, then tidies the draft and confirms with a browser notification; runs in the background so a closed popup loses
+ * nothing. Once the server has accepted the message, a failure of those two is only logged: reporting "Not sent" would
+ * invite the admin to send it again.
+ */
+export async function sendNotification(input: SendInput): Promise<Accepted> {
+  const accepted = await (await savedApi()).send(input);
+  await Promise.all([clearSentDraft(input).catch(logFailure('draft clean-up after a send')), confirmSent(accepted).catch(logFailure('sent confirmation'))]);
   return accepted;
 }

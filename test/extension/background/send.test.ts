@@ -43,6 +43,30 @@ describe('sending through the background', () => {
     expect(await draftItem.getValue()).toEqual({ title: '', body: '', mode: 'device', groups: [], device: null });
   });
 
+  it('still answers "accepted" when the confirmation cannot be shown after the server took the message, and logs why', async () => {
+    vi.stubGlobal('fetch', fakeFetch({ 'POST /v1/notifications': () => ({ status: 202, body: accepted }) }));
+    await draftItem.setValue({ title: input.title, body: input.body, mode: 'device', groups: [], device: null });
+    const blocked = new Error('Notifications are blocked.');
+    vi.spyOn(fakeBrowser.notifications, 'create').mockRejectedValue(blocked);
+    const logged = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    listen();
+    await expect(sendMessage('send', { input })).resolves.toEqual(accepted);
+    expect(logged).toHaveBeenCalledWith('Herald: sent confirmation', blocked);
+    expect((await draftItem.getValue()).title).toBe('');
+  });
+
+  it('still answers "accepted" when the draft cannot be cleaned up after the server took the message, and logs why', async () => {
+    vi.stubGlobal('fetch', fakeFetch({ 'POST /v1/notifications': () => ({ status: 202, body: accepted }) }));
+    await draftItem.setValue({ title: input.title, body: input.body, mode: 'device', groups: [], device: null });
+    const full = new Error('QUOTA_BYTES quota exceeded');
+    vi.spyOn(draftItem, 'setValue').mockRejectedValue(full);
+    const logged = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    listen();
+    await expect(sendMessage('send', { input })).resolves.toEqual(accepted);
+    expect(logged).toHaveBeenCalledWith('Herald: draft clean-up after a send', full);
+    expect(Object.keys(await fakeBrowser.notifications.getAll())).toEqual(['herald-n-1']);
+  });
+
   it('hands a refusal back to the popup as the same error, and shows no confirmation', async () => {
     vi.stubGlobal('fetch', fakeFetch({
       'POST /v1/notifications': () => ({ status: 429, headers: { 'retry-after': '30' }, body: { error: { code: 'quotaExceeded', message: 'Device quota used.' } } }),
