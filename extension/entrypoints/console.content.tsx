@@ -1,8 +1,9 @@
 import { render } from 'preact';
 import type { ContentScriptContext } from 'wxt/utils/content-script-context';
-import { createShadowRootUi, type ShadowRootContentScriptUi } from 'wxt/utils/content-script-ui/shadow-root';
+import { createShadowRootUi } from 'wxt/utils/content-script-ui/shadow-root';
 import { defineContentScript } from 'wxt/utils/define-content-script';
 import { INJECTED_CSS, InjectedButton } from '../components/InjectedButton';
+import { followDevice } from '../content/follow-device';
 import { sendMessage } from '../utils/messages';
 
 /** Fluent UI's command bar of the device blade; it renders after the page, so the UI waits for it (autoMount). */
@@ -16,18 +17,11 @@ export default defineContentScript({
   matches: ['https://intune.microsoft.com/*', 'https://endpoint.microsoft.com/*'],
   cssInjectionMode: 'manual',
   main(ctx) {
-    let ui: ShadowRootContentScriptUi<HTMLElement> | null = null;
-    let shownFor: string | null = null;
-    let latest = 0;
-    const show = async (url: string) => {
-      const call = ++latest;
-      const deviceId = await sendMessage('deviceIdForUrl', { url });
-      if (call !== latest || deviceId === shownFor || ctx.isInvalid) return;
-      ui?.remove();
-      ui = null;
-      shownFor = deviceId;
-      if (deviceId) ui = await mountButton(ctx, deviceId);
-    };
+    const show = followDevice({
+      deviceIdFor: (url) => sendMessage('deviceIdForUrl', { url }),
+      createUi: (deviceId) => createButton(ctx, deviceId),
+      isInvalid: () => ctx.isInvalid,
+    });
     // After the extension reloads, this old script can no longer reach the background: it just stops.
     const follow = (url: string) => void show(url).catch((error: unknown) => ctx.isValid && console.error('Herald', error));
     ctx.addEventListener(window, 'wxt:locationchange', ({ newUrl }) => follow(newUrl.href));
@@ -36,8 +30,8 @@ export default defineContentScript({
   },
 });
 
-async function mountButton(ctx: ContentScriptContext, deviceId: string) {
-  const ui = await createShadowRootUi(ctx, {
+function createButton(ctx: ContentScriptContext, deviceId: string) {
+  return createShadowRootUi(ctx, {
     name: 'herald-send-notification',
     position: 'inline',
     anchor: DEVICE_ACTIONS,
@@ -51,6 +45,4 @@ async function mountButton(ctx: ContentScriptContext, deviceId: string) {
       if (container) render(null, container);
     },
   });
-  ui.autoMount();
-  return ui;
 }
