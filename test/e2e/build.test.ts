@@ -6,7 +6,6 @@ import { jsFiles } from './build-output';
 const output = resolve('.output');
 const manifest = (target: string) => JSON.parse(readFileSync(join(output, target, 'manifest.json'), 'utf8'));
 
-
 describe('the built extension', () => {
   it('is built for Firefox as MV2 with the same pages, scripts and permissions', () => {
     const firefox = manifest('firefox-mv2');
@@ -30,6 +29,13 @@ describe('the built extension', () => {
     expect(chrome.optional_host_permissions).toEqual(['https://*/*', 'http://*/*']);
     expect(chrome.background.service_worker).toBe('background.js');
     expect(chrome.browser_specific_settings).toBeUndefined();
+  });
+
+  it('runs the console content script on both Intune admin center hosts in Chrome', () => {
+    const chrome = manifest('chrome-mv3');
+    expect(chrome.content_scripts).toHaveLength(1);
+    expect(chrome.content_scripts[0].matches.sort()).toEqual(['https://endpoint.microsoft.com/*', 'https://intune.microsoft.com/*']);
+    expect(chrome.content_scripts[0].js).toEqual(['content-scripts/console.js']);
   });
 
   it('ships under 300 KB of JavaScript', () => {

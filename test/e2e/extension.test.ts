@@ -7,7 +7,7 @@ import { startServer, type RunningServer } from '../../server/serve';
 import { apiClient, type Api } from '../helpers/herald';
 import { ARTIFACTS, launchWithExtension, useConnection, type ExtensionBrowser, type WorkerGlobal } from './browser';
 import { directory, IDS } from './directory';
-import { ConsolePage, serveFakeConsole } from './pages/console-page';
+import { ALL_DEVICES, ConsolePage, deviceOverview, routeFakeConsole, serveFakeConsole } from './pages/console-page';
 import { OptionsPage } from './pages/options-page';
 import { PopupPage } from './pages/popup-page';
 
@@ -29,6 +29,10 @@ beforeAll(async () => {
   // Each test starts connected; the first one also goes through the options page itself.
   await useConnection(browser, herald.url, token);
 });
+
+/** The match patterns of the content scripts the background registered for custom console rules. */
+const registeredScripts = () =>
+  browser.serviceWorker.evaluate(async () => (await (self as unknown as WorkerGlobal).chrome.scripting.getRegisteredContentScripts()).map((s) => s.matches));
 
 afterAll(async () => {
   await browser?.close();
@@ -136,29 +140,57 @@ describe('the extension in Chromium against a real Herald', () => {
     try {
       const options = await OptionsPage.open(browser);
       expect(await options.addConsoleRule('http://127.0.0.1/*', 'mdmDeviceId/([0-9a-f-]{36})')).toBe('Added: the Send Custom Notification button now shows on http://127.0.0.1/*.');
-      await expect
-        .poll(() => browser.serviceWorker.evaluate(async () => (await (self as unknown as WorkerGlobal).chrome.scripting.getRegisteredContentScripts()).map((s) => s.matches)))
-        .toEqual([['http://127.0.0.1/*']]);
+      await expect.poll(registeredScripts).toEqual([['http://127.0.0.1/*']]);
       await options.page.close();
 
       const adminCenter = new ConsolePage(await browser.context.newPage());
-      await adminCenter.page.goto(`${fakeConsole.origin}/#view/Microsoft_Intune_DeviceSettings/DevicesMenu/~/allDevices`);
+      await adminCenter.page.goto(`${fakeConsole.origin}/${ALL_DEVICES}`);
       await adminCenter.page.getByRole('heading', { name: 'All devices' }).waitFor();
       await adminCenter.showDevice(IDS.ipad);
       await adminCenter.sendButton.waitFor();
-      expect(await adminCenter.page.evaluate(() => document.querySelector('herald-send-notification')?.previousElementSibling?.matches('div.ms-OverflowSet[role="menubar"]'))).toBe(true);
+      expect(await adminCenter.isBesideDeviceActions()).toBe(true);
       expect(await adminCenter.sendButton.evaluate((b) => getComputedStyle(b).fontSize)).toBe('14px');
       await adminCenter.page.locator('.ms-CommandBar').screenshot({ path: join(ARTIFACTS, 'extension-console-button.png') });
 
-      const opened = browser.context.waitForEvent('page');
-      await adminCenter.sendButton.click();
-      const composer = new PopupPage(await opened);
+      const composer = await adminCenter.openComposer();
       await composer.chosenDevice.filter({ hasText: 'iPad of Cleo' }).waitFor();
       expect(composer.page.url()).toMatch(new RegExp(`deviceId=${IDS.ipad}$`));
       await composer.page.close();
       await adminCenter.page.close();
     } finally {
       await fakeConsole.close();
+    }
+  });
+
+  it('shows its built-in button on the Intune admin center itself, follows the device across blades, and opens the composer', async () => {
+    // The real host, answered inside the browser: the content script runs by its manifest match, not by a custom rule.
+    const intune = await routeFakeConsole(browser.context, 'https://intune.microsoft.com');
+    const adminCenter = new ConsolePage(await browser.context.newPage());
+    try {
+      await adminCenter.page.goto(`https://intune.microsoft.com/${deviceOverview(IDS.phone)}`);
+      await adminCenter.sendButton.waitFor();
+      expect(await adminCenter.isBesideDeviceActions()).toBe(true);
+      expect(await adminCenter.shownDeviceIds()).toEqual([IDS.phone]);
+
+      await adminCenter.showAllDevices();
+      await expect.poll(() => adminCenter.injected.count()).toBe(0);
+
+      await adminCenter.showDevice(IDS.ipad);
+      await adminCenter.sendButton.waitFor();
+      expect(await adminCenter.shownDeviceIds()).toEqual([IDS.ipad]);
+      // From that device to two others in quick succession: the button swaps to the last one only.
+      await adminCenter.showDevice(IDS.phone);
+      await adminCenter.showDevice(IDS.pixel);
+      await adminCenter.page.getByText(`Device id ${IDS.pixel}`).waitFor();
+      await expect.poll(() => adminCenter.shownDeviceIds()).toEqual([IDS.pixel]);
+
+      const composer = await adminCenter.openComposer();
+      await composer.chosenDevice.filter({ hasText: 'Pixel of Ben' }).waitFor();
+      expect(composer.page.url()).toMatch(new RegExp(`deviceId=${IDS.pixel}$`));
+      await composer.page.close();
+    } finally {
+      await adminCenter.page.close();
+      await intune.close();
     }
   });
 

@@ -1,9 +1,11 @@
 import { createServer, type Server } from 'node:http';
-import type { Locator, Page } from 'playwright-core';
+import type { BrowserContext, Locator, Page, Route } from 'playwright-core';
+import { PopupPage } from './popup-page';
 
 /**
- * A page shaped like the Intune admin center: it routes in the URL fragment and renders the device blade's Fluent
- * command bar (`div.ms-OverflowSet[role="menubar"]`) a moment after navigating to a device, as the real one does.
+ * A page shaped like the Intune admin center: it routes in the URL fragment and renders each blade's Fluent command bar
+ * (`div.ms-OverflowSet[role="menubar"]`) a moment after navigating, as the real one does. The device list has a command
+ * bar too, so a button left behind by a previous device would show up there.
  */
 const html = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Microsoft Intune admin center</title>
@@ -11,20 +13,27 @@ const html = `<!doctype html>
 .ms-OverflowSet{display:flex}.ms-Button{height:32px;padding:0 10px;border:none;background:none;font:inherit}
 button{color:red!important;font-size:30px!important}</style></head>
 <body><div id="blade"></div><script>
+const commandBar = (actions) => '<div class="ms-CommandBar"><div class="ms-OverflowSet" role="menubar">' +
+  actions.map((a) => '<div class="ms-OverflowSet-item"><button class="ms-Button" role="menuitem">' + a + '</button></div>').join('') + '</div></div>';
+let pending;
 function route() {
   const blade = document.getElementById('blade');
   blade.innerHTML = '';
+  clearTimeout(pending);
   const m = /mdmDeviceId\\/([0-9a-f-]{36})/.exec(location.hash);
-  if (!m) { blade.innerHTML = '<h1>All devices</h1>'; return; }
-  setTimeout(() => {
-    blade.innerHTML = '<h1>Device overview</h1><div class="ms-CommandBar"><div class="ms-OverflowSet" role="menubar">' +
-      ['Retire', 'Wipe', 'Delete', 'Remote lock', 'Sync'].map((a) => '<div class="ms-OverflowSet-item"><button class="ms-Button" role="menuitem">' + a + '</button></div>').join('') +
-      '</div></div><p>Device id ' + m[1] + '</p>';
-  }, 300);
+  pending = setTimeout(() => {
+    blade.innerHTML = m
+      ? '<h1>Device overview</h1>' + commandBar(['Retire', 'Wipe', 'Delete', 'Remote lock', 'Sync']) + '<p>Device id ' + m[1] + '</p>'
+      : '<h1>All devices</h1>' + commandBar(['Refresh', 'Filter', 'Columns', 'Export']);
+  }, m ? 300 : 50);
 }
 addEventListener('hashchange', route);
 route();
 </script></body></html>`;
+
+/** The admin center's fragment routes: the device list, and a device's overview. */
+export const ALL_DEVICES = '#view/Microsoft_Intune_DeviceSettings/DevicesMenu/~/allDevices';
+export const deviceOverview = (deviceId: string) => `#view/Microsoft_Intune_Devices/DeviceSettingsMenuBlade/~/overview/mdmDeviceId/${deviceId}`;
 
 /** Serves the fake admin center on 127.0.0.1 (an origin the extension may read) on a free port. */
 export async function serveFakeConsole(): Promise<{ origin: string; close(): Promise<void> }> {
@@ -45,17 +54,61 @@ export async function serveFakeConsole(): Promise<{ origin: string; close(): Pro
   };
 }
 
+/**
+ * Answers every request to a real admin center host (e.g. https://intune.microsoft.com) with the fake page, inside the
+ * browser: the URL, and so the built-in content script's match, is the real one, with no network needed.
+ */
+export async function routeFakeConsole(context: BrowserContext, origin: string): Promise<{ close(): Promise<void> }> {
+  const pattern = `${origin}/**`;
+  const handler = (route: Route) => route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body: html });
+  await context.route(pattern, handler);
+  return { close: () => context.unroute(pattern, handler) };
+}
+
 export class ConsolePage {
   constructor(readonly page: Page) {}
 
+  /** Single-page navigation: only the fragment changes. */
+  async navigate(hash: string) {
+    await this.page.evaluate((h) => {
+      location.hash = h;
+    }, hash);
+  }
+
   async showDevice(deviceId: string) {
-    await this.page.evaluate((id) => {
-      location.hash = `#view/Microsoft_Intune_Devices/DeviceSettingsMenuBlade/~/overview/mdmDeviceId/${id}`;
-    }, deviceId);
+    await this.navigate(deviceOverview(deviceId));
+  }
+
+  async showAllDevices() {
+    await this.navigate(ALL_DEVICES);
+    await this.page.getByRole('heading', { name: 'All devices' }).waitFor();
+    await this.deviceActions.waitFor();
   }
 
   get deviceActions(): Locator {
     return this.page.locator('div.ms-OverflowSet[role="menubar"]');
+  }
+
+  /** Every copy of the extension's button on the page (there must never be more than one). */
+  get injected(): Locator {
+    return this.page.locator('herald-send-notification');
+  }
+
+  /** Whether the button sits right after the device actions' command bar. */
+  isBesideDeviceActions(): Promise<boolean> {
+    return this.page.evaluate(() => document.querySelector('herald-send-notification')?.previousElementSibling?.matches('div.ms-OverflowSet[role="menubar"]') ?? false);
+  }
+
+  /** Clicks the button: the composer opens in its own window. */
+  async openComposer(): Promise<PopupPage> {
+    const opened = this.page.context().waitForEvent('page');
+    await this.sendButton.click();
+    return new PopupPage(await opened);
+  }
+
+  /** The device of each copy of the button on the page. */
+  shownDeviceIds(): Promise<(string | undefined)[]> {
+    return this.injected.locator('button').evaluateAll((buttons) => buttons.map((b) => (b as HTMLElement).dataset.deviceId));
   }
 
   /** The extension's button; Playwright's CSS engine pierces the open shadow root. */
