@@ -1,5 +1,6 @@
 import { defineConfig } from 'wxt';
 import preact from '@preact/preset-vite';
+import { LOCAL_SERVER_ORIGINS } from './extension/utils/connection-check';
 
 export default defineConfig({
   srcDir: 'extension',
@@ -16,7 +17,7 @@ export default defineConfig({
       description: 'Send custom notifications to managed iOS/iPadOS and Android devices.',
       // scripting: content scripts for the admin's own console rules; the Herald server on this machine needs no prompt.
       permissions: ['storage', 'contextMenus', 'notifications', 'scripting'],
-      host_permissions: ['http://127.0.0.1/*', 'http://localhost/*'],
+      host_permissions: [...LOCAL_SERVER_ORIGINS],
       ...(manifestVersion === 3 ? { optional_host_permissions: optionalHosts } : { optional_permissions: optionalHosts }),
       ...(browser === 'firefox' && {
         // Herald talks only to the admin's own server: nothing goes to the extension's authors.

@@ -1,17 +1,19 @@
 import type { Permission } from '../../shared/permissions';
 import type { Me } from './api-types';
 
-/** Herald on this machine is covered by the manifest's host permissions; any other server is asked for at save time. */
-export function isLocalServer(serverUrl: string): boolean {
-  const { hostname } = new URL(serverUrl);
-  return hostname === '127.0.0.1' || hostname === 'localhost' || hostname === '[::1]';
-}
+/** Herald on this machine: the manifest's host permissions (wxt.config.ts takes them from here), reached without asking. */
+export const LOCAL_SERVER_ORIGINS: readonly string[] = ['http://127.0.0.1/*', 'http://localhost/*', 'http://[::1]/*'];
 
-/** The optional host permission a server URL needs, e.g. https://herald.example.com/* */
+/** The host permission a server URL needs, e.g. https://herald.example.com/* */
 export const originPattern = (serverUrl: string) => {
   const u = new URL(serverUrl);
   return `${u.protocol}//${u.hostname}/*`;
 };
+
+/** Herald on this machine is covered by the manifest's host permissions; any other server is asked for at save time. */
+export function isLocalServer(serverUrl: string): boolean {
+  return LOCAL_SERVER_ORIGINS.includes(originPattern(serverUrl));
+}
 
 /** Why a Server URL cannot be used, or null. */
 export function serverUrlProblem(serverUrl: string): string | null {

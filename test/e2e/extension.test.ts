@@ -7,6 +7,7 @@ import { startServer, type RunningServer } from '../../server/serve';
 import { apiClient, type Api } from '../helpers/herald';
 import { ARTIFACTS, launchWithExtension, useConnection, type ExtensionBrowser, type WorkerGlobal } from './browser';
 import { directory, IDS } from './directory';
+import { ipv6Loopback } from './ipv6-loopback';
 import { ALL_DEVICES, ConsolePage, deviceOverview, routeFakeConsole, serveFakeConsole } from './pages/console-page';
 import { OptionsPage } from './pages/options-page';
 import { PopupPage } from './pages/popup-page';
@@ -47,6 +48,19 @@ describe('the extension in Chromium against a real Herald', () => {
     const result = await options.testConnection();
     expect(result).toMatch(/^Connected to tenant “Default” as admin@localhost\. Permissions: .*RemoteTasks\.SendCustomNotifications/);
     await options.page.close();
+  });
+
+  it('reaches Herald on the IPv6 loopback without asking for a permission, as on 127.0.0.1', async () => {
+    const loopback = await ipv6Loopback(herald.url);
+    const options = await OptionsPage.open(browser);
+    try {
+      await expect.poll(() => options.page.getByLabel('Server URL').inputValue()).toBe(herald.url); // the saved settings have loaded
+      await options.page.getByLabel('Server URL').fill(loopback.url);
+      expect(await options.testConnection()).toMatch(/^Connected to tenant “Default” as admin@localhost\./);
+    } finally {
+      await options.page.close();
+      await loopback.close();
+    }
   });
 
   it('counts title and body across 50 and 500, then sends straight to a device and shows counts moving', async () => {

@@ -26,6 +26,8 @@ describe('server URLs', () => {
   it('needs no prompt for Herald on this machine and asks for the origin of any other', () => {
     expect(isLocalServer('http://127.0.0.1:8787')).toBe(true);
     expect(isLocalServer('http://localhost:3000')).toBe(true);
+    expect(isLocalServer('http://[::1]:8787')).toBe(true);
+    expect(isLocalServer('https://localhost:8443')).toBe(false);
     expect(isLocalServer('https://herald.contoso.example')).toBe(false);
     expect(originPattern('https://herald.contoso.example:8443/api')).toBe('https://herald.contoso.example/*');
   });
