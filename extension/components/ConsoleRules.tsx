@@ -2,6 +2,8 @@ import { useSignal } from '@preact/signals';
 import { useEffect } from 'preact/hooks';
 import browser from 'webextension-polyfill';
 import { ruleProblem } from '../utils/device-url';
+import { originStillNeeded } from '../utils/host-permission';
+import { logFailure } from '../utils/log-failure';
 import { consoleRulesItem, type ConsoleRule } from '../utils/storage';
 
 /** The admin's own consoles: a URL match pattern and a regex capturing the device id; adding one asks for its host permission. */
@@ -30,8 +32,12 @@ export function ConsoleRules() {
     regex.value = '';
     message.value = { problem: false, text: `Added: the Send Custom Notification button now shows on ${rule.pattern}.` };
   };
+  /** The background unregisters the rule's content script when the rules change; its host permission is given back here. */
   const remove = async (rule: ConsoleRule) => {
-    await save(rules.value.filter((r) => r.id !== rule.id));
+    const rest = rules.value.filter((r) => r.id !== rule.id);
+    await save(rest);
+    if (!(await originStillNeeded(rule.pattern, rest)))
+      await browser.permissions.remove({ origins: [rule.pattern] }).catch(logFailure(`giving back the permission for ${rule.pattern}`));
     message.value = { problem: false, text: `Removed the rule for ${rule.pattern}.` };
   };
   return (

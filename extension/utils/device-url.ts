@@ -15,7 +15,8 @@ function decoded(url: string): string {
   }
 }
 
-function matchesPattern(pattern: string, url: string): boolean {
+/** Whether a URL matches a match pattern; false for a pattern that is not valid. */
+export function matchesPattern(pattern: string, url: string): boolean {
   try {
     return new MatchPattern(pattern).includes(url);
   } catch {

@@ -155,7 +155,6 @@ describe('the extension in Chromium against a real Herald', () => {
       const options = await OptionsPage.open(browser);
       expect(await options.addConsoleRule('http://127.0.0.1/*', 'mdmDeviceId/([0-9a-f-]{36})')).toBe('Added: the Send Custom Notification button now shows on http://127.0.0.1/*.');
       await expect.poll(registeredScripts).toEqual([['http://127.0.0.1/*']]);
-      await options.page.close();
 
       const adminCenter = new ConsolePage(await browser.context.newPage());
       await adminCenter.page.goto(`${fakeConsole.origin}/${ALL_DEVICES}`);
@@ -171,6 +170,11 @@ describe('the extension in Chromium against a real Herald', () => {
       expect(composer.page.url()).toMatch(new RegExp(`deviceId=${IDS.ipad}$`));
       await composer.page.close();
       await adminCenter.page.close();
+
+      // Removing the rule unregisters its content script (its host permission is the manifest's own, so it stays).
+      expect(await options.removeConsoleRule('http://127.0.0.1/*')).toBe('Removed the rule for http://127.0.0.1/*.');
+      await expect.poll(registeredScripts).toEqual([]);
+      await options.page.close();
     } finally {
       await fakeConsole.close();
     }

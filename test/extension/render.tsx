@@ -1,5 +1,7 @@
 import { render } from 'preact';
 import { createAppState } from '../../extension/components/app-state';
+import { ConnectionForm } from '../../extension/components/ConnectionForm';
+import { ConsoleRules } from '../../extension/components/ConsoleRules';
 import { App } from '../../extension/entrypoints/popup/App';
 import { draftItem } from '../../extension/utils/storage';
 import { fakeApi, settle, type Routes } from './fake-herald';
@@ -13,6 +15,21 @@ export async function renderPopup(routes: Routes, options: { deviceSearch?: stri
   render(<App state={state} connected deviceSearch={options.deviceSearch} />, root);
   await settle();
   return { state, root, ...queries(root) };
+}
+
+/** The options page's two sections, with what is saved loaded. */
+export async function renderOptions() {
+  const root = document.createElement('div');
+  document.body.append(root);
+  render(
+    <>
+      <ConnectionForm />
+      <ConsoleRules />
+    </>,
+    root,
+  );
+  await settle();
+  return { root, ...queries(root) };
 }
 
 export function queries(root: HTMLElement) {

@@ -31,6 +31,11 @@ export class OptionsPage {
     return this.result('rules-result', /./);
   }
 
+  async removeConsoleRule(pattern: string): Promise<string> {
+    await this.page.getByRole('button', { name: `Remove rule for ${pattern}` }).click();
+    return this.result('rules-result', /^Removed/);
+  }
+
   private async result(testId: string, expected: RegExp): Promise<string> {
     const result = this.page.getByTestId(testId);
     await result.filter({ hasText: expected }).waitFor();

@@ -1,25 +1,8 @@
-import { render } from 'preact';
 import { describe, expect, it, vi } from 'vitest';
 import browser from 'webextension-polyfill';
-import { ConnectionForm } from '../../../extension/components/ConnectionForm';
-import { ConsoleRules } from '../../../extension/components/ConsoleRules';
 import { consoleRulesItem, serverUrlItem, tokenItem } from '../../../extension/utils/storage';
-import { fakeFetch, settle } from '../fake-herald';
-import { queries } from '../render';
-
-async function renderOptions() {
-  const root = document.createElement('div');
-  document.body.append(root);
-  render(
-    <>
-      <ConnectionForm />
-      <ConsoleRules />
-    </>,
-    root,
-  );
-  await settle();
-  return { root, ...queries(root) };
-}
+import { fakeFetch } from '../fake-herald';
+import { renderOptions } from '../render';
 
 const me = { tenant: { id: 't1', name: 'Contoso' }, account: { id: 'a1', email: 'admin@contoso.example' }, permissions: ['Organization.Read', 'ManagedDevices.Read'], scopes: [] };
 
@@ -76,8 +59,9 @@ describe('options: connection', () => {
 });
 
 describe('options: custom console rules', () => {
-  it('asks for the host permission when a rule is added, and stores it', async () => {
+  it('asks for the host permission when a rule is added, and gives it back when the rule is removed', async () => {
     const request = vi.spyOn(browser.permissions, 'request').mockResolvedValue(true);
+    const giveBack = vi.spyOn(browser.permissions, 'remove').mockResolvedValue(true);
     const ui = await renderOptions();
     ui.type(ui.byLabel('URL match pattern'), 'https://mdm.example.com/*');
     ui.type(ui.byLabel('Device id regular expression'), 'device=(\\w+)');
@@ -88,6 +72,24 @@ describe('options: custom console rules', () => {
 
     ui.button('Remove rule for https://mdm.example.com/*').click();
     await vi.waitFor(() => expect(ui.text('rules-result')).toBe('Removed the rule for https://mdm.example.com/*.'));
+    expect(await consoleRulesItem.getValue()).toEqual([]);
+    expect(giveBack).toHaveBeenCalledWith({ origins: ['https://mdm.example.com/*'] });
+  });
+
+  it('keeps the host permission of a removed rule while another rule needs it', async () => {
+    const giveBack = vi.spyOn(browser.permissions, 'remove').mockResolvedValue(true);
+    await consoleRulesItem.setValue([
+      { id: 'wide', pattern: 'https://*.example.com/*', regex: 'device=(\\w+)' },
+      { id: 'mdm', pattern: 'https://mdm.example.com/*', regex: 'id=(\\w+)' },
+    ]);
+    const ui = await renderOptions();
+    ui.button('Remove rule for https://*.example.com/*').click();
+    await vi.waitFor(() => expect(ui.text('rules-result')).toBe('Removed the rule for https://*.example.com/*.'));
+    expect(giveBack).not.toHaveBeenCalled();
+
+    ui.button('Remove rule for https://mdm.example.com/*').click();
+    await vi.waitFor(() => expect(ui.text('rules-result')).toBe('Removed the rule for https://mdm.example.com/*.'));
+    expect(giveBack).toHaveBeenCalledExactlyOnceWith({ origins: ['https://mdm.example.com/*'] });
     expect(await consoleRulesItem.getValue()).toEqual([]);
   });
 
