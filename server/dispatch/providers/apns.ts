@@ -26,6 +26,12 @@ export interface ApnsOptions {
 /** A stream the server refused unprocessed (REFUSED_STREAM, as after its GOAWAY): safe to send again. */
 const NOT_PROCESSED: PushResult = Object.freeze({ outcome: 'retryable', reason: 'connectionFailed' });
 
+/**
+ * A push that found no free stream slot within the request timeout: it never left, so it is safe to retry.
+ * Without this bound a batch could wait behind a narrow server for longer than the worker's lease.
+ */
+const NO_STREAM_SLOT: PushResult = Object.freeze({ outcome: 'retryable', reason: 'noStreamSlot' });
+
 /** Never more streams than this on one session, even where the server allows more. */
 const MAX_STREAMS = 1000;
 
@@ -49,7 +55,9 @@ export function createApnsProvider(options: ApnsOptions): PushProvider {
 
   const push = async (message: PushMessage): Promise<PushResult> => {
     // Tried again only where APNs cannot have seen it: the session went away (GOAWAY) before the push got a
-    // stream, or the server refused the stream unprocessed.
+    // stream, or the server refused the stream unprocessed. Waiting for a stream slot, over all tries, ends at
+    // one request timeout; with the request's own timeout a push takes at most twice that (the lease is longer).
+    const slotDeadline = Date.now() + requestTimeoutMs;
     let result = CONNECTION_FAILED;
     for (let attempt = 0; attempt < 3; attempt++) {
       let conn = current;
@@ -60,8 +68,10 @@ export function createApnsProvider(options: ApnsOptions): PushProvider {
           return CONNECTION_FAILED;
         }
       }
-      const slot = conn.acquire();
-      if (slot !== true && !(await slot)) continue;
+      const slot = conn.acquire(slotDeadline);
+      const granted = slot === true ? 'granted' : await slot;
+      if (granted === 'timedOut') return NO_STREAM_SLOT;
+      if (granted === 'gone') continue;
       try {
         result = await request(conn, message, tokens, options.topic);
       } finally {
@@ -167,6 +177,8 @@ function reasonOf(body: string): string | undefined {
 
 const errorCode = (err: unknown) => (err instanceof Error && 'code' in err && typeof err.code === 'string' ? err.code : String(err));
 
+type Slot = 'granted' | 'gone' | 'timedOut';
+
 /** One HTTP/2 session, the stream slots it allows, and the deadlines of its streams. */
 class Connection {
   readonly session: ClientHttp2Session;
@@ -177,7 +189,8 @@ class Connection {
   private active = 0;
   /** The server's advertised maxConcurrentStreams (capped), read once per SETTINGS frame: the getter builds an object. */
   private limit = 1;
-  private waiting: Array<(granted: boolean) => void> = [];
+  /** Pushes waiting for a slot, oldest first, each with the time it stops waiting. */
+  private waiting: Array<{ until: number; wake: (granted: Slot) => void }> = [];
   /** Streams in flight and when each must have finished, oldest first (one sweep is cheaper than a timer per push). */
   private deadlines = new Map<ClientHttp2Stream, number>();
 
@@ -217,13 +230,16 @@ class Connection {
     });
   }
 
-  /** `true` at once, or a promise of `true` when a stream slot frees up (`false` if the session went away). */
-  acquire(): true | Promise<boolean> {
+  /**
+   * `true` at once, or a promise of `granted` when a stream slot frees up, `gone` if the session went away,
+   * `timedOut` if no slot came by `until` (epoch ms).
+   */
+  acquire(until: number): true | Promise<Slot> {
     if (this.waiting.length === 0 && this.active < this.limit) {
       this.active++;
       return true;
     }
-    return new Promise((resolve) => this.waiting.push(resolve));
+    return new Promise((wake) => this.waiting.push({ until, wake }));
   }
 
   watch(stream: ClientHttp2Stream) {
@@ -235,9 +251,8 @@ class Connection {
   }
 
   release() {
-    const next = this.usable ? this.waiting.shift() : undefined;
-    if (next) next(true);
-    else this.active--;
+    this.active--;
+    if (this.usable) this.grant();
   }
 
   close(): Promise<void> {
@@ -246,9 +261,10 @@ class Connection {
     return new Promise((resolve) => this.session.close(resolve));
   }
 
-  /** Cancels streams past their deadline; they end as connectionFailed. */
+  /** Cancels streams past their deadline (they end as connectionFailed) and ends waits past theirs. */
   private sweep() {
     const now = Date.now();
+    this.expireWaits(now);
     for (const [stream, deadline] of this.deadlines) {
       if (deadline > now) break;
       this.deadlines.delete(stream);
@@ -256,17 +272,29 @@ class Connection {
     }
   }
 
-  /** The server raised its stream limit: hand the new slots to waiting pushes. */
+  /** Hands free slots (one released, or the server raised its limit) to waiting pushes still in time. */
   private grant() {
+    const now = Date.now();
     while (this.waiting.length > 0 && this.active < this.limit) {
+      const next = this.waiting.shift()!;
+      if (next.until <= now) {
+        next.wake('timedOut');
+        continue;
+      }
       this.active++;
-      this.waiting.shift()!(true);
+      next.wake('granted');
     }
+  }
+
+  /** Ends the waits past their time, wherever they are in the line (a push retried on a new session keeps its first). */
+  private expireWaits(now: number) {
+    if (!this.waiting.some((w) => w.until <= now)) return;
+    this.waiting = this.waiting.filter((w) => (w.until <= now ? void w.wake('timedOut') : true));
   }
 
   private retire() {
     if (!this.usable) return;
     this.usable = false;
-    for (const wake of this.waiting.splice(0)) wake(false);
+    for (const { wake } of this.waiting.splice(0)) wake('gone');
   }
 }

@@ -132,6 +132,21 @@ describe('APNs provider', () => {
     }
   });
 
+  it('gives up waiting for a stream slot after the request timeout: the pushes that got none are retryable noStreamSlot, never sent', async () => {
+    const narrow = await startFakeApns({ key: fake.key, maxConcurrentStreams: 1 });
+    try {
+      narrow.setDefault({ ...apnsAnswers.ok, delayMs: 600 });
+      const started = performance.now();
+      // One stream at a time, 600 ms each: slots come at about 0, 600 and 1,200 ms; the wait ends at 1,000 ms.
+      const results = await apns({ origin: narrow.origin, requestTimeoutMs: 1_000 }).send(Array.from({ length: 4 }, (_, i) => pushMessage(apnsToken(300 + i))));
+      expect(results).toEqual([{ outcome: 'ok' }, { outcome: 'ok' }, { outcome: 'retryable', reason: 'noStreamSlot' }, { outcome: 'retryable', reason: 'noStreamSlot' }]);
+      expect(performance.now() - started).toBeLessThan(2_000); // not the 2,400 ms that waiting for every slot takes
+      expect(narrow.count).toBe(2);
+    } finally {
+      await narrow.close();
+    }
+  });
+
   it('keeps one session for many sends and opens a new one after the server sends GOAWAY', async () => {
     const provider = apns();
     const before = fake.connections;
