@@ -24,8 +24,8 @@ export async function startServer(config: Config): Promise<RunningServer> {
   const database = openDatabase(config.HERALD_DB_URL, config.HERALD_DB_AUTH_TOKEN);
   await migrateDatabase(database);
   const log = loggerFor(config.HERALD_LOG);
-  const dispatcher = startDispatcher(config, database, log);
-  const deps: Deps = { database, now: Date.now, log, onQueued: dispatcher.worker.wake, metrics: dispatcher.metrics };
+  const dispatcher = config.HERALD_DISPATCHER === 'on' ? startDispatcher(config, database, log) : null;
+  const deps: Deps = { database, now: Date.now, log, onQueued: dispatcher?.worker.wake, metrics: dispatcher?.metrics };
   const [anyTenant] = await database.db.select({ id: tenants.id }).from(tenants).limit(1);
   const bootstrap = anyTenant ? null : await createTenant(database, { name: 'Default', adminEmail: 'admin@localhost', now: deps.now() });
   const app = createApp(deps);
@@ -40,10 +40,10 @@ export async function startServer(config: Config): Promise<RunningServer> {
     url: `http://${config.HERALD_HOST}:${port}`,
     database,
     bootstrap,
-    pushServices: dispatcher.services,
+    pushServices: dispatcher?.services ?? ['none in this process (HERALD_DISPATCHER=off): run `npm run herald -- worker` to push'],
     async close() {
       clearInterval(retention);
-      await Promise.all([new Promise<void>((resolve) => server.close(() => resolve())), dispatcher.close()]);
+      await Promise.all([new Promise<void>((resolve) => server.close(() => resolve())), dispatcher?.close()]);
       database.close();
     },
   };

@@ -15,10 +15,10 @@ export interface Database {
   db: Db;
   client: Client;
   /**
-   * Runs `fn` in a write transaction (BEGIN IMMEDIATE). Write transactions are serialised
-   * within the process: concurrent libSQL write transactions on one client collide and can
-   * leave a connection broken, which would silently break exact quotas. Other processes on
-   * the same file wait on the busy timeout.
+   * Runs `fn` in a write transaction (BEGIN IMMEDIATE), durable when the promise resolves. Write
+   * transactions are serialised within the process (concurrent libSQL write transactions on one
+   * client collide and can leave a connection broken, which would silently break exact quotas) and
+   * group-committed; other processes on the same file wait on the busy timeout.
    */
   write<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
   close(): void;
@@ -32,11 +32,25 @@ function isBusy(error: unknown): boolean {
   return false;
 }
 
+interface PendingWrite {
+  fn: (tx: Tx) => Promise<unknown>;
+  settle: (outcome: { ok: true; value: unknown } | { ok: false; error: unknown }) => void;
+}
+
+/** Writes that queued up while one transaction ran share the next one: one commit (one fsync) for all. */
+const MAX_GROUP = 128;
+
 /**
- * Opens the database: one client for reads and a dedicated one for write transactions. A write that
- * waited out the busy timeout (another process held the lock, e.g. a CLI import) can leave its
- * connection unable to commit ever again (an open libsql-js bug), so that writer is replaced and the
- * caller gets a 503 to retry, instead of every later write in this process failing.
+ * Opens the database: one client for reads and a dedicated one for write transactions.
+ *
+ * Writes are serialised and group-committed: the writes waiting when the writer frees up run one after
+ * another in ONE transaction, each inside its own savepoint, so a write that throws rolls back alone,
+ * every write still sees the ones before it (quotas stay exact), and the batch pays for one durable
+ * commit instead of one each. Each caller's promise settles only after that commit.
+ *
+ * A write that waited out the busy timeout (another process held the lock, e.g. a CLI import) can leave
+ * its connection unable to commit ever again (an open libsql-js bug), so the writer is then replaced and
+ * the callers get a 503 to retry, instead of every later write in this process failing.
  */
 export function openDatabase(url: string, authToken?: string, busyTimeoutMs = 20_000): Database {
   if (url.startsWith('file:')) {
@@ -48,24 +62,50 @@ export function openDatabase(url: string, authToken?: string, busyTimeoutMs = 20
   const db = drizzle(client, { schema });
   let writer = open();
   let writerDb = drizzle(writer, { schema });
-  let tail: Promise<unknown> = Promise.resolve();
+  const queue: PendingWrite[] = [];
+  let draining = false;
+
+  async function commitGroup(group: PendingWrite[]) {
+    const outcomes: Parameters<PendingWrite['settle']>[0][] = [];
+    try {
+      await writerDb.transaction(async (tx) => {
+        for (const { fn } of group) {
+          try {
+            outcomes.push({ ok: true, value: await tx.transaction(fn) });
+          } catch (error) {
+            outcomes.push({ ok: false, error });
+          }
+        }
+      });
+    } catch (error) {
+      let failure = error;
+      if (isBusy(error)) {
+        writer.close();
+        writer = open();
+        writerDb = drizzle(writer, { schema });
+        failure = new AppError(503, 'databaseBusy', 'The database is busy with another process; try again shortly.', undefined, { 'Retry-After': '1' });
+      }
+      // nothing of the group was committed
+      for (const { settle } of group) settle({ ok: false, error: failure });
+      return;
+    }
+    group.forEach(({ settle }, i) => settle(outcomes[i]!));
+  }
+
+  async function drain() {
+    draining = true;
+    while (queue.length) await commitGroup(queue.splice(0, MAX_GROUP));
+    draining = false;
+  }
+
   return {
     db,
     client,
-    write(fn) {
-      const run = tail.then(async () => {
-        try {
-          return await writerDb.transaction(fn);
-        } catch (error) {
-          if (!isBusy(error)) throw error;
-          writer.close();
-          writer = open();
-          writerDb = drizzle(writer, { schema });
-          throw new AppError(503, 'databaseBusy', 'The database is busy with another process; try again shortly.', undefined, { 'Retry-After': '1' });
-        }
+    write<T>(fn: (tx: Tx) => Promise<T>) {
+      return new Promise<T>((resolve, reject) => {
+        queue.push({ fn, settle: (o) => (o.ok ? resolve(o.value as T) : reject(o.error)) });
+        if (!draining) void drain();
       });
-      tail = run.catch(() => undefined);
-      return run;
     },
     close: () => {
       client.close();

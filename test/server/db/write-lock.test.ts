@@ -13,6 +13,29 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const addTenant = (database: ReturnType<typeof openDatabase>, id: string) =>
   database.write((tx) => tx.insert(tenants).values({ id, name: id, createdAt: Date.now() }));
 
+describe('group commit', () => {
+  it('commits writes queued together, each seeing the ones before it, and rolls back only the one that throws', async () => {
+    const database = openDatabase(`file:${join(dir, 'group.db')}`);
+    await migrateDatabase(database);
+    const seen: number[] = [];
+    const count = async (tx: Parameters<Parameters<typeof database.write>[0]>[0]) => (await tx.select({ id: tenants.id }).from(tenants)).length;
+    const writes = ['a', 'b', 'bad', 'c'].map((id) =>
+      database.write(async (tx) => {
+        seen.push(await count(tx));
+        await tx.insert(tenants).values({ id, name: id, createdAt: Date.now() });
+        if (id === 'bad') throw new Error('refused after writing');
+        return id;
+      }),
+    );
+    const results = await Promise.allSettled(writes);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'rejected', 'fulfilled']);
+    expect(seen).toEqual([0, 1, 2, 2]);
+    const stored = (await database.db.select({ id: tenants.id }).from(tenants)).map((t) => t.id).sort();
+    expect(stored).toEqual(['a', 'b', 'c']);
+    database.close();
+  });
+});
+
 describe('write transactions while another connection holds the lock', () => {
   it('answer 503 after the busy timeout, then every later write works again', async () => {
     const url = `file:${join(dir, 'herald.db')}`;
