@@ -41,7 +41,8 @@ const bench: Bench = {
     const { input, targetGroupIds } = generateDirectory({ users: 100_000, devices: 200_000, groups: 2_000 });
     // one device per enrolled mobile user is not enough for 200k reachable devices; give every device an owner
     for (const d of input.devices) d.enrolledByUserId ??= input.users[0]!.id;
-    const server = await spawnHerald();
+    // "with the dispatcher idle": an API-only server, as when workers run apart (HERALD_DISPATCHER=off)
+    const server = await spawnHerald({ HERALD_DISPATCHER: 'off' });
     try {
       const api = apiClient(server.url, server.token!);
       const importStart = performance.now();
