@@ -32,7 +32,8 @@ export interface Claim {
 }
 
 /**
- * Claims up to `limit` due deliveries (status `queued`, `next_attempt_at` reached) in one write: each gets a
+ * Claims up to `limit` due deliveries (status `queued`, `next_attempt_at` reached; half the oldest, half the
+ * newest) in one write: each gets a
  * lease by moving `next_attempt_at` to the lease's end, so a crashed worker's rows fall due again by themselves.
  * The device is re-checked here with the one definition of reachability: a device unenrolled, silenced or
  * without a token since the send is `skipped` with that reason, and a delivery past its notification's
@@ -42,9 +43,15 @@ export function claimDue(database: Database, now: number, limit: number, leaseMs
   const leaseUntil = now + leaseMs;
   return database.write(async (tx) => {
     // Ids, pushes and counts come back as one JSON value each: the client's row objects cost more than the queries.
+    // Half from each end of the due queue (both walk the deliveries_due index): the oldest, so nothing starves,
+    // and the newest, so a device send queued behind a big group send's backlog goes out in the next claim
+    // instead of after the whole backlog. Where fewer are due than `limit`, the halves overlap and all are taken.
+    const newest = Math.floor(limit / 2);
     const [due] = await tx.all<{ ids: string }>(sql`
       SELECT json_group_array(id) AS ids FROM (
-        SELECT id FROM deliveries WHERE status = 'queued' AND next_attempt_at <= ${now} ORDER BY next_attempt_at, id LIMIT ${limit})`);
+        SELECT id FROM (SELECT id FROM deliveries WHERE status = 'queued' AND next_attempt_at <= ${now} ORDER BY next_attempt_at, id LIMIT ${limit - newest})
+        UNION
+        SELECT id FROM (SELECT id FROM deliveries WHERE status = 'queued' AND next_attempt_at <= ${now} ORDER BY next_attempt_at DESC, id DESC LIMIT ${newest}))`);
     const ids = due?.ids ?? '[]';
     if (ids === '[]') return { leaseUntil, deliveries: [], closed: { skipped: 0, expired: 0 } };
     const pushable = sql`(c.skip IS NULL AND c.expires_at > ${now})`;
