@@ -129,3 +129,12 @@ export async function pendingMigrations(database: Database): Promise<number> {
     .catch(() => new Set<number>());
   return committed.filter((m) => !applied.has(m.folderMillis)).length;
 }
+
+/**
+ * Moves the WAL's pages into the database file and empties it. After a bulk write (an import, an
+ * erasure) this is paid once, by the request that caused it, instead of by whichever later commit
+ * happens to trigger SQLite's automatic checkpoint.
+ */
+export async function checkpoint(database: Database): Promise<void> {
+  if (database.client.protocol === 'file') await database.client.execute('PRAGMA wal_checkpoint(TRUNCATE)');
+}

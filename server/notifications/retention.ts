@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import type { Database } from '../db/client';
+import { checkpoint, type Database } from '../db/client';
 
 /**
  * Erases the title and body of every notification older than its tenant's `retainMessageTextDays`.
@@ -18,6 +18,6 @@ export async function eraseExpiredText(database: Database, now: number): Promise
     await tx.run(sql`PRAGMA secure_delete = OFF`);
     return result.rowsAffected;
   });
-  if (erased > 0 && database.client.protocol === 'file') await database.client.execute('PRAGMA wal_checkpoint(TRUNCATE)');
+  if (erased > 0) await checkpoint(database);
   return erased;
 }
