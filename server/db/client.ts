@@ -118,6 +118,8 @@ export function openDatabase(url: string, authToken?: string, busyTimeoutMs = 20
 export async function migrateDatabase(database: Database): Promise<void> {
   if (database.client.protocol === 'file') await database.client.execute('PRAGMA journal_mode=WAL');
   await migrate(database.db, { migrationsFolder });
+  // absorb a WAL left by a previous process now, not in the first request's commit
+  await checkpoint(database);
 }
 
 /** How many committed migrations this database has not applied (all of them when it was never migrated). */
