@@ -23,7 +23,7 @@ const groupIds = z
   .min(1, 'groupIds needs at least one group.')
   .transform((ids) => [...new Set(ids)])
   .refine((ids) => ids.length <= MAX_TARGET_GROUPS, {
-    message: `groupIds names more than ${MAX_TARGET_GROUPS} distinct groups.`,
+    message: `names more than ${MAX_TARGET_GROUPS} distinct groups.`,
   });
 
 const targets = { groupIds: groupIds.optional(), deviceId: objectId.optional() };

@@ -1,10 +1,14 @@
 import { Hono } from 'hono';
+import { z } from 'zod';
 import { graphDeviceSendSchema, graphGroupSendSchema, objectId } from '../../shared/schemas';
 import type { Deps } from '../deps';
 import type { AppEnv } from '../http/env';
 import { parseOr400, readJson } from '../http/validate';
 import { sendNotification } from '../notifications/send';
 import { authenticate } from '../rbac/authenticate';
+
+/** The device id in the path, named in errors as Graph names it. */
+const managedDeviceId = z.object({ managedDeviceId: objectId }).transform((p) => p.managedDeviceId);
 
 /**
  * Microsoft Graph-compatible sends, under /beta and /v1.0, so scripts written for Graph work by changing
@@ -21,8 +25,10 @@ export const graphRoutes = (deps: Deps) => {
         return c.body(null, 204);
       })
       .post(`${base}/managedDevices/:id/sendCustomNotificationToCompanyPortal`, async (c) => {
-        const deviceId = parseOr400(objectId, c.req.param('id'));
-        await sendNotification(deps, c.var.principal, 'graph', async () => ({ ...parseOr400(graphDeviceSendSchema, await readJson(c)), deviceId }));
+        await sendNotification(deps, c.var.principal, 'graph', async () => ({
+          ...parseOr400(graphDeviceSendSchema, await readJson(c)),
+          deviceId: parseOr400(managedDeviceId, { managedDeviceId: c.req.param('id') }),
+        }));
         return c.body(null, 204);
       });
   }

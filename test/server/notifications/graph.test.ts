@@ -41,6 +41,10 @@ describe.each(['/beta', '/v1.0'])('Graph-compatible routes under %s', (version) 
     const long = await api('POST', `${version}/deviceManagement/sendCustomNotificationToCompanyPortal`, { ...groupBody, notificationTitle: 'x'.repeat(51) });
     expect(long.status).toBe(400);
     expect(long.body.error.message).toContain('notificationTitle');
+    const tooMany = await api('POST', `${version}/deviceManagement/sendCustomNotificationToCompanyPortal`, { ...groupBody, groupsToNotify: Array.from({ length: 26 }, (_, i) => `g${i}`) });
+    expect(tooMany.body.error.message).toBe('groupsToNotify: names more than 25 distinct groups.');
+    const longId = await api('POST', `${version}/deviceManagement/managedDevices/${'x'.repeat(129)}/sendCustomNotificationToCompanyPortal`, { notificationTitle: 'a', notificationBody: 'b' });
+    expect([longId.status, longId.body.error.message]).toEqual([400, expect.stringMatching(/^managedDeviceId: /)]);
     const unknown = await api('POST', `${version}/deviceManagement/managedDevices/zzz/sendCustomNotificationToCompanyPortal`, { notificationTitle: 'a', notificationBody: 'b' });
     expect([unknown.status, unknown.body.error.code]).toEqual([404, 'notFound']);
     const mac = await api('POST', `${version}/deviceManagement/managedDevices/mac/sendCustomNotificationToCompanyPortal`, { notificationTitle: 'a', notificationBody: 'b' });
