@@ -1,4 +1,4 @@
-import { and, asc, count, eq, gt, type SQL } from 'drizzle-orm';
+import { and, eq, gt, sql, type SQL } from 'drizzle-orm';
 import type { Db, Tx } from '../db/client';
 import { notifications } from '../db/schema';
 import { quotaExceeded } from '../errors';
@@ -22,18 +22,19 @@ export function quotaWindow(tenantId: string, target: { kind: 'groups' } | { kin
     : and(eq(notifications.tenantId, tenantId), eq(notifications.deviceId, target.deviceId), eq(notifications.kind, 'device'), since)!;
 }
 
-/** Reads how much of a quota is used; inside the send transaction this is exact, since writes are serialised. */
+/**
+ * Reads how much of a quota is used; inside the send transaction this is exact, since writes are serialised.
+ * One statement: the count and the send whose departure frees a slot (the oldest while slots remain).
+ */
 export async function readQuota(db: Db | Tx, window: SQL, limit: number, now: number): Promise<QuotaUse> {
-  const [row] = await db.select({ used: count() }).from(notifications).where(window);
+  const [row] = await db.all<{ used: number; oldest: number | null }>(
+    sql`WITH w AS (SELECT ${notifications.createdAt} AS created_at FROM ${notifications} WHERE ${window})
+      SELECT (SELECT count(*) FROM w) AS used,
+        (SELECT created_at FROM w ORDER BY created_at LIMIT 1 OFFSET max(0, (SELECT count(*) FROM w) - ${limit})) AS oldest`,
+  );
   const used = row?.used ?? 0;
-  const [oldest] = await db
-    .select({ createdAt: notifications.createdAt })
-    .from(notifications)
-    .where(window)
-    .orderBy(asc(notifications.createdAt))
-    .limit(1)
-    .offset(Math.max(0, used - limit));
-  const frees = oldest ? oldest.createdAt + QUOTA_WINDOW_MS : null;
+  const oldest = row?.oldest ?? null;
+  const frees = oldest === null ? null : oldest + QUOTA_WINDOW_MS;
   return {
     used,
     limit,
