@@ -47,6 +47,10 @@ async function snapshotSummary(tx: Tx, notificationId: string, users: number): P
   const rows = await tx.all<{ status: string; reason: SkipReason | null; n: number }>(
     sql`SELECT status, reason, count(*) AS n FROM deliveries WHERE notification_id = ${notificationId} GROUP BY status, reason`,
   );
+  return summarise(rows, users);
+}
+
+function summarise(rows: { status: string; reason: SkipReason | null; n: number }[], users: number): AudienceSummary {
   const summary: AudienceSummary = { users, devices: 0, skipped: {} };
   for (const r of rows) {
     if (r.status === 'skipped' && r.reason) summary.skipped[r.reason] = (summary.skipped[r.reason] ?? 0) + r.n;
@@ -97,16 +101,21 @@ async function accept(deps: Deps, principal: Principal, send: Send, via: 'api' |
         ? sql`${audienceSelect(tenantId, target.groupIds)}`
         : sql`SELECT d.id AS device_id, d.enrolled_by_user_id AS user_id, ${skipReasonSql('d')} AS skip_reason
               FROM devices d WHERE d.tenant_id = ${tenantId} AND d.id = ${target.deviceId}`;
-    await tx.run(sql`INSERT INTO deliveries (tenant_id, notification_id, device_id, user_id, status, reason, attempts, next_attempt_at, updated_at)
+    const snapshot = sql`INSERT INTO deliveries (tenant_id, notification_id, device_id, user_id, status, reason, attempts, next_attempt_at, updated_at)
       SELECT ${tenantId}, ${id}, a.device_id, a.user_id,
         CASE WHEN a.skip_reason IS NULL THEN 'queued' ELSE 'skipped' END, a.skip_reason, 0,
         CASE WHEN a.skip_reason IS NULL THEN ${now} END, ${now}
-      FROM (${rows}) a`);
-    const users =
-      target.type === 'groups'
-        ? ((await tx.all<{ n: number }>(sql`${withGroupClosure(tenantId, target.groupIds)} SELECT count(*) AS n FROM (${closureUserIds(tenantId)})`))[0]?.n ?? 0)
-        : device?.enrolledByUserId ? 1 : 0;
-    const audience = await snapshotSummary(tx, id, users);
+      FROM (${rows}) a`;
+    let audience: AudienceSummary;
+    if (target.type === 'groups') {
+      await tx.run(snapshot);
+      const users = (await tx.all<{ n: number }>(sql`${withGroupClosure(tenantId, target.groupIds)} SELECT count(*) AS n FROM (${closureUserIds(tenantId)})`))[0]?.n ?? 0;
+      audience = await snapshotSummary(tx, id, users);
+    } else {
+      // a single row: the one just written is the summary, with no second pass over deliveries
+      const written = await tx.all<{ status: string; reason: SkipReason | null }>(sql`${snapshot} RETURNING status, reason`);
+      audience = summarise(written.map((r) => ({ ...r, n: 1 })), device?.enrolledByUserId ? 1 : 0);
+    }
     await tx
       .update(notifications)
       .set({ audienceUsers: audience.users, audienceDevices: audience.devices, skipped: audience.skipped })
