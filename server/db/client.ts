@@ -69,6 +69,16 @@ export function openDatabase(url: string, authToken?: string, busyTimeoutMs = 20
     const outcomes: Parameters<PendingWrite['settle']>[0][] = [];
     try {
       await writerDb.transaction(async (tx) => {
+        if (group.length === 1) {
+          // alone in the transaction, a write needs no savepoint: if it throws, rolling back everything undoes only it
+          try {
+            outcomes.push({ ok: true, value: await group[0]!.fn(tx) });
+          } catch (error) {
+            outcomes.push({ ok: false, error });
+            throw error;
+          }
+          return;
+        }
         for (const { fn } of group) {
           try {
             outcomes.push({ ok: true, value: await tx.transaction(fn) });
@@ -78,6 +88,8 @@ export function openDatabase(url: string, authToken?: string, busyTimeoutMs = 20
         }
       });
     } catch (error) {
+      // the lone write's own failure, now rolled back
+      if (group.length === 1 && outcomes[0]?.ok === false) return group[0]!.settle(outcomes[0]);
       let failure = error;
       if (isBusy(error)) {
         writer.close();
