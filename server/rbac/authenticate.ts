@@ -16,7 +16,8 @@ export const LAST_USED_PRECISION_MS = 60_000;
 /** Loads the caller behind a bearer token, or null for a missing, unknown or revoked one; notes when the token was used. */
 export async function principalForToken(database: Database, token: string, now = Date.now()): Promise<Principal | null> {
   const { db } = database;
-  const [found] = await db
+  // the token, its account and tenant, and the account's role assignments in the token's tenant: one statement
+  const rows = await db
     .select({
       lastUsedAt: apiTokens.lastUsedAt,
       tokenId: apiTokens.id,
@@ -24,27 +25,27 @@ export async function principalForToken(database: Database, token: string, now =
       accountId: accounts.id,
       email: accounts.email,
       tenantName: tenants.name,
+      roleId: roleAssignments.roleId,
+      scope: roleAssignments.scope,
+      custom: roles.permissions,
     })
     .from(apiTokens)
     .innerJoin(accounts, eq(accounts.id, apiTokens.accountId))
     .innerJoin(tenants, eq(tenants.id, apiTokens.tenantId))
+    .leftJoin(roleAssignmentAccounts, eq(roleAssignmentAccounts.accountId, accounts.id))
+    .leftJoin(roleAssignments, and(eq(roleAssignments.id, roleAssignmentAccounts.assignmentId), eq(roleAssignments.tenantId, apiTokens.tenantId)))
+    .leftJoin(roles, and(eq(roles.id, roleAssignments.roleId), eq(roles.tenantId, roleAssignments.tenantId)))
     .where(and(eq(apiTokens.hash, hashSecret(token)), isNull(apiTokens.revokedAt)));
+  const [found] = rows;
   if (!found) return null;
-  const { lastUsedAt, ...row } = found;
+  const { lastUsedAt, tokenId, tenantId, accountId, email, tenantName } = found;
+  const row = { tokenId, tenantId, accountId, email, tenantName };
   // Best effort and off the request path: a request never waits behind an import for this timestamp.
   if (lastUsedAt === null || now - lastUsedAt >= LAST_USED_PRECISION_MS)
-    void database.write((tx) => tx.update(apiTokens).set({ lastUsedAt: now }).where(eq(apiTokens.id, row.tokenId))).catch(() => undefined);
-  const assigned = await db
-    .select({ roleId: roleAssignments.roleId, scope: roleAssignments.scope, custom: roles.permissions })
-    .from(roleAssignmentAccounts)
-    .innerJoin(roleAssignments, eq(roleAssignments.id, roleAssignmentAccounts.assignmentId))
-    .leftJoin(roles, and(eq(roles.id, roleAssignments.roleId), eq(roles.tenantId, roleAssignments.tenantId)))
-    .where(and(eq(roleAssignmentAccounts.accountId, row.accountId), eq(roleAssignments.tenantId, row.tenantId)));
-  const grants: Grant[] = assigned.map((a) => ({
-    roleId: a.roleId,
-    permissions: new Set((builtIn.get(a.roleId)?.permissions ?? a.custom ?? []) as Permission[]),
-    scope: a.scope,
-  }));
+    void database.write((tx) => tx.update(apiTokens).set({ lastUsedAt: now }).where(eq(apiTokens.id, tokenId))).catch(() => undefined);
+  const grants: Grant[] = rows.flatMap((a) =>
+    a.roleId === null ? [] : [{ roleId: a.roleId, permissions: new Set((builtIn.get(a.roleId)?.permissions ?? a.custom ?? []) as Permission[]), scope: a.scope! }],
+  );
   return { ...row, grants };
 }
 
