@@ -2,7 +2,7 @@ import { and, desc, eq, lt } from 'drizzle-orm';
 import type { AuditItem, AuditOutcome } from '../../shared/audit';
 import type { Db } from '../db/client';
 import { accounts, auditLog } from '../db/schema';
-import { decodeCursor, encodeCursor } from '../http/cursor';
+import { decodeCursor, pageOf } from '../http/cursor';
 
 export interface AuditQuery {
   action?: string;
@@ -38,8 +38,8 @@ export async function listAudit(db: Db, tenantId: string, query: AuditQuery): Pr
     )
     .orderBy(desc(auditLog.id))
     .limit(query.limit + 1);
-  const page = rows.slice(0, query.limit);
-  const items = page.map((r) => ({
+  const page = pageOf(rows, query.limit, (last) => [last.id]);
+  const items = page.rows.map((r) => ({
     id: String(r.id),
     at: new Date(r.at).toISOString(),
     actor: r.actorAccountId === null ? null : { accountId: r.actorAccountId, email: r.email },
@@ -48,5 +48,5 @@ export async function listAudit(db: Db, tenantId: string, query: AuditQuery): Pr
     outcome: r.outcome as AuditOutcome,
     details: r.details,
   }));
-  return { items, nextCursor: rows.length > query.limit ? encodeCursor([page[page.length - 1]!.id]) : null };
+  return { items, nextCursor: page.nextCursor };
 }

@@ -5,7 +5,7 @@ import type { Database, Db } from '../db/client';
 import type { DispatchMetrics } from '../dispatch/metrics';
 import { deliveries, notifications } from '../db/schema';
 import { notFound } from '../errors';
-import { decodeCursor, encodeCursor } from '../http/cursor';
+import { decodeCursor, pageOf } from '../http/cursor';
 import type { DeviceIdentity } from './authenticate';
 
 /**
@@ -30,12 +30,8 @@ export async function listInbox(db: Db, device: DeviceIdentity, page: { limit: n
     .where(and(inInbox(device), after === null ? undefined : lt(deliveries.id, after)))
     .orderBy(desc(deliveries.id))
     .limit(page.limit + 1);
-  const pageRows = rows.slice(0, page.limit);
-  const last = pageRows.at(-1);
-  return {
-    items: pageRows.map(({ rowId: _, sentAt, ...item }) => ({ ...item, sentAt: new Date(sentAt).toISOString() })),
-    nextCursor: rows.length > page.limit && last ? encodeCursor([last.rowId]) : null,
-  };
+  const { rows: pageRows, nextCursor } = pageOf(rows, page.limit, (last) => [last.rowId]);
+  return { items: pageRows.map(({ rowId: _, sentAt, ...item }) => ({ ...item, sentAt: new Date(sentAt).toISOString() })), nextCursor };
 }
 
 /** The states a receipt may move a delivery out of: receipts only move forward, and a repeat changes nothing. */

@@ -6,7 +6,7 @@ import { auditIn } from '../audit/log';
 import type { Database, Db } from '../db/client';
 import { devices, groupMembers, groups, users } from '../db/schema';
 import { missingPermission, notFound } from '../errors';
-import { decodeCursor, encodeCursor } from '../http/cursor';
+import { decodeCursor, pageOf } from '../http/cursor';
 import type { Reach } from '../rbac/principal';
 import { closureDeviceIds, closureUserIds, withGroupClosure } from './closure';
 
@@ -132,9 +132,8 @@ export async function listDirectory<K extends DirectoryKind>(
     pattern === undefined ? undefined : or(...kind.searched.map((column) => sql`${column} LIKE ${pattern} ESCAPE '\\'`)),
   );
   const rows = await kind.rows(db, where, query.limit + 1);
-  const items = rows.slice(0, query.limit);
-  const last = items[items.length - 1];
-  return { items, nextCursor: rows.length > query.limit && last ? encodeCursor([last.id]) : null };
+  const page = pageOf(rows, query.limit, (last) => [last.id]);
+  return { items: page.rows, nextCursor: page.nextCursor };
 }
 
 /** One object of `kind`; 404 when it is not in the tenant or not within `reach`. */

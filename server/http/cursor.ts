@@ -18,3 +18,13 @@ export function decodeCursor<K extends readonly ('string' | 'number')[]>(
   }
   throw invalidRequest('cursor: not a cursor this list gave out.');
 }
+
+/**
+ * Cuts a page from rows fetched with `LIMIT limit + 1`: the first `limit` rows, and a cursor made from
+ * the last of them when the extra row shows that more follow.
+ */
+export function pageOf<T>(rows: T[], limit: number, keyOf: (last: T) => readonly (string | number)[]): { rows: T[]; nextCursor: string | null } {
+  const page = rows.slice(0, limit);
+  const last = page.at(-1);
+  return { rows: page, nextCursor: rows.length > limit && last !== undefined ? encodeCursor(keyOf(last)) : null };
+}

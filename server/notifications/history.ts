@@ -3,7 +3,7 @@ import { deliveryStatuses, type AudienceSummary, type DeliveryStatus, type Targe
 import type { Db } from '../db/client';
 import { accounts, deliveries, notifications } from '../db/schema';
 import { notFound } from '../errors';
-import { decodeCursor, encodeCursor } from '../http/cursor';
+import { decodeCursor, pageOf } from '../http/cursor';
 
 export type Counts = Record<DeliveryStatus, number>;
 
@@ -78,13 +78,9 @@ export async function listNotifications(db: Db, tenantId: string, page: { limit:
     )
     .orderBy(desc(notifications.createdAt), desc(notifications.id))
     .limit(page.limit + 1);
-  const pageRows = rows.slice(0, page.limit);
+  const { rows: pageRows, nextCursor } = pageOf(rows, page.limit, (last) => [last.createdAt, last.id]);
   const counts = await countsFor(db, pageRows.map((r) => r.id));
-  const last = pageRows.at(-1);
-  return {
-    items: pageRows.map((r) => present(r, counts.get(r.id)!)),
-    nextCursor: rows.length > page.limit && last ? encodeCursor([last.createdAt, last.id]) : null,
-  };
+  return { items: pageRows.map((r) => present(r, counts.get(r.id)!)), nextCursor };
 }
 
 export async function getNotification(db: Db, tenantId: string, id: string): Promise<NotificationView> {
@@ -114,10 +110,6 @@ export async function listDeliveries(db: Db, tenantId: string, id: string, page:
     .where(and(eq(deliveries.notificationId, id), page.status ? eq(deliveries.status, page.status) : undefined, after === null ? undefined : gt(deliveries.id, after)))
     .orderBy(deliveries.id)
     .limit(page.limit + 1);
-  const pageRows = rows.slice(0, page.limit);
-  const last = pageRows.at(-1);
-  return {
-    items: pageRows.map(({ rowId: _, updatedAt, ...d }) => ({ ...d, updatedAt: iso(updatedAt)! })),
-    nextCursor: rows.length > page.limit && last ? encodeCursor([last.rowId]) : null,
-  };
+  const { rows: pageRows, nextCursor } = pageOf(rows, page.limit, (last) => [last.rowId]);
+  return { items: pageRows.map(({ rowId: _, updatedAt, ...d }) => ({ ...d, updatedAt: iso(updatedAt)! })), nextCursor };
 }
