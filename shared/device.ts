@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { directoryDeviceSchema } from './directory';
+import { pageLimit } from './schemas';
 
 const device = directoryDeviceSchema.shape;
 
@@ -25,5 +26,5 @@ export type Receipt = z.output<typeof receiptSchema>;
 
 /** `GET /v1/device/notifications` query. */
 export const inboxQuerySchema = z
-  .object({ limit: z.coerce.number().int().min(1).max(200).default(50), cursor: z.string().min(1).max(512).optional() })
+  .object({ limit: pageLimit, cursor: z.string().min(1).max(512).optional() })
   .strict();

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { objectId, platforms } from './schemas';
+import { objectId, pageLimit, platforms } from './schemas';
 
 /** Free text from the source directory (names, UPNs, versions). */
 const label = z.string().min(1).max(256);
@@ -58,13 +58,12 @@ export interface ImportCounts {
   devices: number;
 }
 
-export const MAX_PAGE_SIZE = 200;
 
 /** `GET /v1/users|groups|devices`: contains-search (so also prefix) and keyset pagination. */
 export const directoryListQuerySchema = z
   .object({
     search: z.string().trim().min(1).max(256).optional(),
-    limit: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).default(50),
+    limit: pageLimit,
     cursor: z.string().min(1).max(1024).optional(),
   })
   .strict();

@@ -1,6 +1,10 @@
 import { z } from 'zod';
 import { checkText, normalizeText, type TextField } from './text';
 
+/** `?limit=` of every paginated list: 1 to 200 items, 50 unless asked. */
+export const MAX_PAGE_SIZE = 200;
+export const pageLimit = z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).default(50);
+
 /** Directory ids: Entra/Intune GUIDs or any string up to 128 characters. */
 export const objectId = z.string().min(1).max(128);
 

@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { auditOutcomes } from '../../shared/audit';
+import { pageLimit } from '../../shared/schemas';
 import type { Deps } from '../deps';
 import type { AppEnv } from '../http/env';
 import { query } from '../http/validate';
@@ -13,7 +14,7 @@ export const auditQuerySchema = z
     action: z.string().min(1).max(200).optional(),
     outcome: z.enum(auditOutcomes).optional(),
     cursor: z.string().max(200).optional(),
-    limit: z.coerce.number().int().min(1).max(200).default(50),
+    limit: pageLimit,
   })
   .strict();
 

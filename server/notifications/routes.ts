@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { deliveryStatuses, objectId, previewSchema, sendSchema } from '../../shared/schemas';
+import { deliveryStatuses, objectId, pageLimit, previewSchema, sendSchema } from '../../shared/schemas';
 import type { Deps } from '../deps';
 import type { AppEnv } from '../http/env';
 import { jsonBody, parseOr400, query, readJson } from '../http/validate';
@@ -12,7 +12,7 @@ import { previewAudience } from './preview';
 import { quotaReport } from './quotas';
 import { sendNotification, targetOf } from './send';
 
-const page = { limit: z.coerce.number().int().min(1).max(200).default(50), cursor: z.string().min(1).max(512).optional() };
+const page = { limit: pageLimit, cursor: z.string().min(1).max(512).optional() };
 export const notificationListQuery = z.object(page).strict();
 export const deliveryListQuery = z.object({ ...page, status: z.enum(deliveryStatuses).optional() }).strict();
 export const quotaQuery = z.object({ deviceId: objectId.optional() }).strict();
