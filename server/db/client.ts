@@ -6,7 +6,9 @@ import { drizzle, type LibSQLDatabase } from 'drizzle-orm/libsql';
 import { migrate } from 'drizzle-orm/libsql/migrator';
 import { readMigrationFiles } from 'drizzle-orm/migrator';
 import { AppError } from '../errors';
+import { startCheckpointer, type Checkpointer } from './checkpointer';
 import * as schema from './schema';
+import { walSyncer } from './wal-sync';
 
 export type Db = LibSQLDatabase<typeof schema>;
 export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
@@ -32,12 +34,17 @@ function isBusy(error: unknown): boolean {
   return false;
 }
 
+/** Sets connection pragmas; a local connection runs them at once, before any statement queued after. */
+function pragmas(connection: Client, ...settings: string[]) {
+  for (const setting of settings) connection.execute(`PRAGMA ${setting}`).catch(() => undefined);
+}
+
 interface PendingWrite {
   fn: (tx: Tx) => Promise<unknown>;
   settle: (outcome: { ok: true; value: unknown } | { ok: false; error: unknown }) => void;
 }
 
-/** Writes that queued up while one transaction ran share the next one: one commit (one fsync) for all. */
+/** Writes that queued up while one transaction ran share the next one: one commit for all. */
 const MAX_GROUP = 128;
 
 /**
@@ -52,15 +59,34 @@ const MAX_GROUP = 128;
  * its connection unable to commit ever again (an open libsql-js bug), so the writer is then replaced and
  * the callers get a 503 to retry, instead of every later write in this process failing.
  */
-export function openDatabase(url: string, authToken?: string, busyTimeoutMs = 20_000): Database {
-  if (url.startsWith('file:')) {
-    const path = url.slice('file:'.length);
-    if (path && path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-  }
-  const open = () => createClient({ url, authToken, timeout: busyTimeoutMs });
+export function openDatabase(url: string, options: OpenOptions = {}): Database {
+  const { authToken, busyTimeoutMs = 20_000 } = options;
+  const path = url.startsWith('file:') ? url.slice('file:'.length) : null;
+  const file = path && path !== ':memory:' ? path : null;
+  if (file) mkdirSync(dirname(file), { recursive: true });
+  const backgroundIo = Boolean(options.backgroundIo && file);
+  const open = (concurrency?: number) => createClient({ url, authToken, timeout: busyTimeoutMs, concurrency });
   const client = open();
   const db = drizzle(client, { schema });
-  let writer = open();
+  const openWriter = () => {
+    // one connection, so the pragmas below hold for every transaction (a pooled client could open
+    // another connection, with SQLite's defaults, for the next write)
+    const connection = open(1);
+    // the WAL's fsync happens in durable(), before any caller hears of the commit
+    if (backgroundIo) pragmas(connection, 'journal_mode = WAL', 'synchronous = NORMAL');
+    // the checkpointer thread does this work; a commit on the event loop must not
+    if (checkpointer) pragmas(connection, 'wal_autocheckpoint = 0');
+    return connection;
+  };
+  const durable = backgroundIo ? walSyncer(`${file}-wal`) : () => Promise.resolve();
+  let checkpointer: Checkpointer | null = null;
+  if (backgroundIo)
+    checkpointer = startCheckpointer(url, () => {
+      // the thread is gone: commits checkpoint as SQLite does by default rather than let the WAL grow
+      checkpointer = null;
+      pragmas(writer, 'wal_autocheckpoint = 1000');
+    });
+  let writer = openWriter();
   let writerDb = drizzle(writer, { schema });
   const queue: PendingWrite[] = [];
   let draining = false;
@@ -93,7 +119,7 @@ export function openDatabase(url: string, authToken?: string, busyTimeoutMs = 20
       let failure = error;
       if (isBusy(error)) {
         writer.close();
-        writer = open();
+        writer = openWriter();
         writerDb = drizzle(writer, { schema });
         failure = new AppError(503, 'databaseBusy', 'The database is busy with another process; try again shortly.', undefined, { 'Retry-After': '1' });
       }
@@ -101,7 +127,11 @@ export function openDatabase(url: string, authToken?: string, busyTimeoutMs = 20
       for (const { settle } of group) settle({ ok: false, error: failure });
       return;
     }
-    group.forEach(({ settle }, i) => settle(outcomes[i]!));
+    // the next group may start now; this one's callers hear of their commit once it is on disk
+    durable().then(
+      () => group.forEach(({ settle }, i) => settle(outcomes[i]!)),
+      (error: unknown) => group.forEach(({ settle }) => settle({ ok: false, error })),
+    );
   }
 
   async function drain() {
@@ -120,10 +150,24 @@ export function openDatabase(url: string, authToken?: string, busyTimeoutMs = 20
       });
     },
     close: () => {
+      checkpointer?.stop();
       client.close();
       writer.close();
     },
   };
+}
+
+export interface OpenOptions {
+  authToken?: string;
+  /** How long a write waits for another process's lock before failing (SQLite's busy timeout). */
+  busyTimeoutMs?: number;
+  /**
+   * For a long-running process on a database file: keep disk waits off the event loop. Commits are made
+   * durable by an fdatasync of the WAL in libuv's thread pool (instead of inside COMMIT), and the WAL is
+   * moved into the database by a thread of its own (instead of inside whichever commit crosses SQLite's
+   * automatic checkpoint threshold). Either would otherwise hold every request while the disk answers.
+   */
+  backgroundIo?: boolean;
 }
 
 /** Applies the committed drizzle migrations; WAL lets readers proceed while one process writes. */

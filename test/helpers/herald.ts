@@ -64,7 +64,7 @@ export interface TestHerald {
 export async function startTestHerald(options: { deps?: Partial<Deps> } = {}): Promise<TestHerald> {
   const dir = mkdtempSync(join(tmpdir(), 'herald-test-'));
   const dbFile = join(dir, 'herald.db');
-  const database = openDatabase(`file:${dbFile}`);
+  const database = openDatabase(`file:${dbFile}`, { backgroundIo: true });
   await migrateDatabase(database);
   const clock = testClock();
   const app = createApp({ database, now: clock.now, log: silentLogger, ...options.deps });

@@ -39,7 +39,7 @@ describe('group commit', () => {
 describe('write transactions while another connection holds the lock', () => {
   it('answer 503 after the busy timeout, then every later write works again', async () => {
     const url = `file:${join(dir, 'herald.db')}`;
-    const database = openDatabase(url, undefined, 200);
+    const database = openDatabase(url, { busyTimeoutMs: 200 });
     await migrateDatabase(database);
     const other = createClient({ url });
     const held = await other.transaction('write');
