@@ -16,6 +16,8 @@ export interface HeraldProcess {
   stderr(): string;
   /** Resident set size of the server process in MB, from /proc. */
   rssMb(): number;
+  /** CPU time the server process has used so far (user + system, all threads), in ms, from /proc. */
+  cpuMs(): number;
   stop(signal?: NodeJS.Signals): Promise<void>;
 }
 
@@ -51,6 +53,11 @@ export async function spawnHerald(env: Record<string, string> = {}, args: string
     token,
     dbUrl,
     stderr: () => stderr,
+    cpuMs() {
+      // after the command's closing parenthesis: state is field 3, utime and stime fields 14 and 15, in clock ticks
+      const fields = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+    },
     rssMb() {
       const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
       return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
