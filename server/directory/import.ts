@@ -5,6 +5,7 @@ import { auditIn } from '../audit/log';
 import { checkpoint, type Database, type Tx } from '../db/client';
 import { devices, groupMembers, groups, users } from '../db/schema';
 import { invalidRequest } from '../errors';
+import { hashSecret } from '../secrets';
 
 /** Rows per multi-row INSERT: enough to amortise each statement, few enough to keep its JSON parameter small. */
 const CHUNK = 500;
@@ -125,7 +126,17 @@ async function insertRows(tx: Tx, table: SQLiteTable, tenantId: string, columns:
   }
 }
 
+/** Devices of the tenant whose push token a provider rejected, with that token's hash (the token itself is cleared). */
+async function rejectedTokens(tx: Tx, tenantId: string): Promise<Map<string, string>> {
+  const rows = await tx.all<{ id: string; sha256: string }>(
+    sql`SELECT id, push_token_rejected_sha256 AS sha256 FROM devices
+      WHERE tenant_id = ${tenantId} AND push_token_invalid_at IS NOT NULL AND push_token_rejected_sha256 IS NOT NULL`,
+  );
+  return new Map(rows.map((r) => [r.id, r.sha256]));
+}
+
 async function upsert(tx: Tx, tenantId: string, input: DirectoryImport): Promise<void> {
+  const dead = await rejectedTokens(tx, tenantId);
   await insertRows(
     tx,
     users,
@@ -149,12 +160,13 @@ async function upsert(tx: Tx, tenantId: string, input: DirectoryImport): Promise
       d.app,
       d.appVersion,
       d.push?.service ?? null,
-      d.push?.token ?? null,
+      // the very token a provider rejected is not stored again, so the device stays marked (see below)
+      d.push?.token && dead.get(d.id) === hashSecret(d.push.token) ? null : (d.push?.token ?? null),
       d.notificationsPermitted,
       d.serialNumber,
     ]),
-    // A token a provider reported invalid stays marked while the directory brings that same token again (the
-    // dispatcher may have dropped it already: then any token the directory brings counts as a new one).
+    // A token a provider reported invalid stays marked while the directory brings that same token again: before
+    // the dispatcher cleared it, it is the stored one; after, it arrives here as null (above). Another token clears the mark.
     sql`ON CONFLICT (tenant_id, id) DO UPDATE SET name = excluded.name, platform = excluded.platform,
       enrolled_by_user_id = excluded.enrolled_by_user_id, management_state = excluded.management_state, app = excluded.app,
       app_version = excluded.app_version, push_service = excluded.push_service, push_token = excluded.push_token,

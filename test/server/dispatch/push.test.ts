@@ -129,6 +129,28 @@ describe('invalid tokens', () => {
     expect(await noPushTokenPreview(id)).toMatchObject({ devices: 1, skipped: {} });
   });
 
+  it('a directory re-import bringing back the very token the provider rejected keeps the device skipped; another token clears the mark', async () => {
+    const { id, token } = await newDevice();
+    herald.apns.script(token, apnsAnswers.unregistered);
+    await sendToDevice(api, id);
+    await herald.drain();
+    const reimport = (pushToken: string) =>
+      importDirectory(api, { users: [user(`u-${id}`)], devices: [phone(id, `u-${id}`, { push: { service: 'apns', token: pushToken } })] });
+
+    await reimport(token);
+    expect((await noPushTokenPreview(id)).skipped).toEqual({ noPushToken: 1 });
+    const skipped = await sendToDevice(api, id);
+    expect(await onlyDelivery(api, skipped)).toMatchObject({ status: 'skipped', reason: 'noPushToken' });
+
+    const fresh = apnsToken(700_000 + serial);
+    await reimport(fresh);
+    const sent = await sendToDevice(api, id);
+    await herald.drain();
+    expect(await onlyDelivery(api, sent)).toMatchObject({ status: 'sent' });
+    expect(apnsFor(fresh)).toHaveLength(1);
+    expect(apnsFor(token)).toHaveLength(1);
+  });
+
   it.each([
     ['APNs 400 BadDeviceToken', { apns: apnsAnswers.badDeviceToken }, 'BadDeviceToken'],
     ['FCM UNREGISTERED', { fcm: { error: 'UNREGISTERED' } }, 'UNREGISTERED'],
