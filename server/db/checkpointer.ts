@@ -5,7 +5,7 @@ export interface Checkpointer {
 }
 
 /** How often the checkpointer thread moves the WAL into the database file. */
-const INTERVAL_MS = 250;
+const INTERVAL_MS = 1_000;
 
 /**
  * Starts the checkpointer thread for a database file (see checkpoint-worker.mjs). `onExit` runs if the

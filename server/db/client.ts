@@ -78,7 +78,8 @@ export function openDatabase(url: string, options: OpenOptions = {}): Database {
     if (checkpointer) pragmas(connection, 'wal_autocheckpoint = 0');
     return connection;
   };
-  const durable = backgroundIo ? walSyncer(`${file}-wal`) : () => Promise.resolve();
+  const wal = backgroundIo ? walSyncer(`${file}-wal`) : null;
+  const durable = () => wal?.sync() ?? Promise.resolve();
   let checkpointer: Checkpointer | null = null;
   if (backgroundIo)
     checkpointer = startCheckpointer(url, () => {
@@ -151,6 +152,7 @@ export function openDatabase(url: string, options: OpenOptions = {}): Database {
     },
     close: () => {
       checkpointer?.stop();
+      wal?.close();
       client.close();
       writer.close();
     },

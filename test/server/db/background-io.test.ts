@@ -20,10 +20,13 @@ function deferred() {
 describe('walSyncer', () => {
   it('runs one sync at a time; commits made during a sync share the next one, which starts only after it', async () => {
     const syncs: ReturnType<typeof deferred>[] = [];
-    const sync = walSyncer('unused', () => {
-      const d = deferred();
-      syncs.push(d);
-      return d.promise;
+    const { sync } = walSyncer('unused', {
+      sync: () => {
+        const d = deferred();
+        syncs.push(d);
+        return d.promise;
+      },
+      close: () => undefined,
     });
     const order: string[] = [];
     const first = sync().then(() => order.push('first'));
@@ -43,8 +46,11 @@ describe('walSyncer', () => {
 
   it('fails the callers of a failed sync, and the next commit gets a fresh one', async () => {
     let calls = 0;
-    const sync = walSyncer('unused', async () => {
-      if (++calls === 1) throw new Error('EIO');
+    const { sync } = walSyncer('unused', {
+      sync: async () => {
+        if (++calls === 1) throw new Error('EIO');
+      },
+      close: () => undefined,
     });
     await expect(sync()).rejects.toThrow('EIO');
     await expect(sync()).resolves.toBeUndefined();
