@@ -4,8 +4,6 @@
  * - the audience expansion of 25 groups nested 6 deep over 100,000 users and 200,000 devices
  *   (imported first in several calls), median of 15 runs (target < 300 ms).
  */
-import { rmSync } from 'node:fs';
-import { dirname } from 'node:path';
 import { sql } from 'drizzle-orm';
 import { openDatabase } from '../../server/db/client';
 import { audienceSelect, summarizeAudience } from '../../server/directory/audience';
@@ -74,7 +72,7 @@ const bench: Bench = {
       }
     } finally {
       await server.stop();
-      rmSync(dirname(server.dbUrl.slice('file:'.length)), { recursive: true, force: true });
+      server.removeDatabase();
     }
   },
 };

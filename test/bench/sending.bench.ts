@@ -55,7 +55,10 @@ async function importedDirectory() {
       if (res.status !== 200) throw new Error(`import: ${res.status} ${JSON.stringify(res.body)}`);
     }
     console.log(`(set-up: imported 100k users, 200k devices, 2k groups in ${((performance.now() - importStart) / 1000).toFixed(1)} s)`);
-    return { token: loader.token!, dbUrl: loader.dbUrl, targetGroupIds };
+    return { token: loader.token!, dbUrl: loader.dbUrl, targetGroupIds, removeDatabase: loader.removeDatabase };
+  } catch (error) {
+    loader.removeDatabase();
+    throw error;
   } finally {
     await loader.stop();
   }
@@ -69,7 +72,7 @@ function collectGarbage() {
 const bench: Bench = {
   name: 'sending',
   async run() {
-    const { token, dbUrl, targetGroupIds } = await importedDirectory();
+    const { token, dbUrl, targetGroupIds, removeDatabase } = await importedDirectory();
     // the 300k generated objects are garbage now; collect them before measuring, so no major GC of
     // the load generator's own heap lands inside the latency figures
     collectGarbage();
@@ -108,6 +111,7 @@ const bench: Bench = {
       );
     } finally {
       await server.stop();
+      removeDatabase();
     }
   },
 };

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,6 +19,8 @@ export interface HeraldProcess {
   /** CPU time the server process has used so far (user + system, all threads), in ms, from /proc. */
   cpuMs(): number;
   stop(signal?: NodeJS.Signals): Promise<void>;
+  /** Deletes the temporary database this call created (none when `env` named one); the caller may reuse it until then. */
+  removeDatabase(): void;
 }
 
 /**
@@ -26,7 +28,9 @@ export interface HeraldProcess {
  * unless `env` says otherwise; resolves once it listens.
  */
 export async function spawnHerald(env: Record<string, string> = {}, args: string[] = ['serve']): Promise<HeraldProcess> {
-  const dbUrl = env.HERALD_DB_URL ?? `file:${join(mkdtempSync(join(tmpdir(), 'herald-proc-')), 'herald.db')}`;
+  const dir = env.HERALD_DB_URL ? null : mkdtempSync(join(tmpdir(), 'herald-proc-'));
+  const dbUrl = env.HERALD_DB_URL ?? `file:${join(dir!, 'herald.db')}`;
+  const removeDatabase = () => dir && rmSync(dir, { recursive: true, force: true });
   const child = spawn(process.execPath, ['--import', 'tsx', 'server/cli.ts', ...args], {
     cwd: root,
     env: { ...process.env, HERALD_PORT: '0', HERALD_LOG: 'silent', ...env, HERALD_DB_URL: dbUrl },
@@ -38,13 +42,22 @@ export async function spawnHerald(env: Record<string, string> = {}, args: string
   child.once('exit', () => process.off('exit', orphanGuard));
   let stderr = '';
   child.stdout!.resume();
+  let listening = false;
   const url = await new Promise<string>((resolve, reject) => {
     child.stderr!.on('data', (chunk: Buffer) => {
       stderr += chunk.toString();
       const match = /listening on (http:\/\/\S+)/.exec(stderr);
-      if (match) resolve(match[1]!);
+      if (match && !listening) {
+        listening = true;
+        resolve(match[1]!);
+      }
     });
-    child.once('exit', (code) => reject(new Error(`herald exited with ${code}:\n${stderr}`)));
+    child.once('exit', (code) => {
+      if (listening) return;
+      // it never started, so nobody can reuse its database
+      removeDatabase();
+      reject(new Error(`herald exited with ${code}:\n${stderr}`));
+    });
   });
   const token = /\b(hrld_[A-Za-z0-9_-]+)/.exec(stderr)?.[1] ?? null;
   return {
@@ -62,6 +75,7 @@ export async function spawnHerald(env: Record<string, string> = {}, args: string
       const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
       return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
     },
+    removeDatabase,
     stop: (signal = 'SIGTERM') =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null || child.signalCode !== null) return resolve();

@@ -33,6 +33,7 @@ beforeAll(async () => {
 afterAll(async () => {
   worker?.kill('SIGKILL');
   await Promise.all(processes.map((p) => p.stop('SIGKILL')));
+  for (const p of processes) p.removeDatabase();
   await apns.close();
 });
 

@@ -6,7 +6,10 @@ import { apnsToken } from '../../helpers/push';
 import { expectStatus } from '../../helpers/rbac';
 
 let server: HeraldProcess | undefined;
-afterAll(() => server?.stop());
+afterAll(async () => {
+  await server?.stop();
+  server?.removeDatabase();
+});
 
 describe('herald serve without push credentials', () => {
   it('says both services are simulated, and a device send ends sent by the simulator, in the inbox', async () => {
