@@ -128,7 +128,9 @@ export function openDatabase(url: string, options: OpenOptions = {}): Database {
       for (const { settle } of group) settle({ ok: false, error: failure });
       return;
     }
-    // the next group may start now; this one's callers hear of their commit once it is on disk
+    // The next group may start now; this one's callers hear of their commit once it is on disk. If the disk
+    // cannot sync (EIO), they get an error although the rows are committed: like a crash before the answer,
+    // nothing is reported accepted that might not survive a power loss.
     durable().then(
       () => group.forEach(({ settle }, i) => settle(outcomes[i]!)),
       (error: unknown) => group.forEach(({ settle }) => settle({ ok: false, error })),
