@@ -4,6 +4,7 @@ import type { Accepted, AudienceSummary, Send, SkipReason, Target } from '../../
 import { countCharacters } from '../../shared/text';
 import { auditIn, audit, markAudited } from '../audit/log';
 import type { Db, Tx } from '../db/client';
+import { preparedPer } from '../db/prepared';
 import { devices, groups, notifications } from '../db/schema';
 import type { Deps } from '../deps';
 import { audienceSelect, skipReasonSql } from '../directory/audience';
@@ -16,6 +17,14 @@ import { assertQuota, quotaWindow, readQuota } from './quota';
 
 export const targetOf = (send: Pick<Send, 'groupIds' | 'deviceId'>): Target =>
   send.groupIds ? { type: 'groups', groupIds: send.groupIds } : { type: 'device', deviceId: send.deviceId! };
+
+const deviceQuery = preparedPer((db: Db) =>
+  db
+    .select()
+    .from(devices)
+    .where(and(eq(devices.tenantId, sql.placeholder('tenantId')), eq(devices.id, sql.placeholder('deviceId'))))
+    .prepare(),
+);
 
 /** Checks the permission, existence and scope of a send's target; returns the device row for a device send. */
 export async function authorizeTarget(db: Db, principal: Principal, target: Target) {
@@ -32,7 +41,7 @@ export async function authorizeTarget(db: Db, principal: Principal, target: Targ
     return null;
   }
   const reach = requirePermission(principal, 'RemoteTasks.SendCustomNotifications');
-  const [device] = await db.select().from(devices).where(and(eq(devices.tenantId, tenantId), eq(devices.id, target.deviceId)));
+  const [device] = await deviceQuery(db).all({ tenantId, deviceId: target.deviceId });
   if (!device) throw notFound('Device', target.deviceId);
   if (reach !== 'all' && !(await deviceInScope(db, tenantId, reach, device.id)))
     throw missingPermission('RemoteTasks.SendCustomNotifications', `device '${device.id}' (it is outside your scope groups)`);

@@ -2,6 +2,7 @@ import { and, eq, isNull, sql } from 'drizzle-orm';
 import { createMiddleware } from 'hono/factory';
 import { BUILT_IN_ROLES, type Permission } from '../../shared/permissions';
 import type { Database } from '../db/client';
+import { preparedPer } from '../db/prepared';
 import { accounts, apiTokens, roleAssignmentAccounts, roleAssignments, roles, tenants } from '../db/schema';
 import { unauthenticated } from '../errors';
 import type { AppEnv } from '../http/env';
@@ -13,19 +14,9 @@ const builtIn = new Map(BUILT_IN_ROLES.map((r) => [r.id, r]));
 /** lastUsedAt is kept to this precision, so a busy token costs one write a minute, not one a request. */
 export const LAST_USED_PRECISION_MS = 60_000;
 
-/**
- * The token, its account and tenant, and the account's role assignments in the token's tenant: one statement,
- * built once per database (every authenticated request runs it; building it each time cost more than running it).
- */
-const tokenQueries = new WeakMap<Database, ReturnType<typeof buildTokenQuery>>();
-const tokenQuery = (database: Database) => {
-  let query = tokenQueries.get(database);
-  if (!query) tokenQueries.set(database, (query = buildTokenQuery(database)));
-  return query;
-};
-
-function buildTokenQuery({ db }: Database) {
-  return db
+/** The token, its account and tenant, and the account's role assignments in the token's tenant: one statement. */
+const tokenQuery = preparedPer(({ db }: Database) =>
+  db
     .select({
       lastUsedAt: apiTokens.lastUsedAt,
       tokenId: apiTokens.id,
@@ -44,8 +35,8 @@ function buildTokenQuery({ db }: Database) {
     .leftJoin(roleAssignments, and(eq(roleAssignments.id, roleAssignmentAccounts.assignmentId), eq(roleAssignments.tenantId, apiTokens.tenantId)))
     .leftJoin(roles, and(eq(roles.id, roleAssignments.roleId), eq(roles.tenantId, roleAssignments.tenantId)))
     .where(and(eq(apiTokens.hash, sql.placeholder('hash')), isNull(apiTokens.revokedAt)))
-    .prepare();
-}
+    .prepare(),
+);
 
 /** Loads the caller behind a bearer token, or null for a missing, unknown or revoked one; notes when the token was used. */
 export async function principalForToken(database: Database, token: string, now = Date.now()): Promise<Principal | null> {
