@@ -8,7 +8,7 @@ import { readMigrationFiles } from 'drizzle-orm/migrator';
 import { AppError } from '../errors';
 import { startCheckpointer, type Checkpointer } from './checkpointer';
 import * as schema from './schema';
-import { walSyncer } from './wal-sync';
+import { keptOpen, walSyncer } from './wal-sync';
 
 export type Db = LibSQLDatabase<typeof schema>;
 export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
@@ -78,7 +78,7 @@ export function openDatabase(url: string, options: OpenOptions = {}): Database {
     if (checkpointer) pragmas(connection, 'wal_autocheckpoint = 0');
     return connection;
   };
-  const wal = backgroundIo ? walSyncer(`${file}-wal`) : null;
+  const wal = backgroundIo ? walSyncer(keptOpen(`${file}-wal`)) : null;
   const durable = () => wal?.sync() ?? Promise.resolve();
   let checkpointer: Checkpointer | null = null;
   if (backgroundIo)

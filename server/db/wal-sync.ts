@@ -1,7 +1,8 @@
 import { open, type FileHandle } from 'node:fs/promises';
 
+/** Syncs one file: `walSyncer` coalesces calls to it, `keptOpen` is the real one. */
 export interface WalSyncer {
-  /** Resolves once everything committed before the call is on disk. */
+  /** Resolves once everything written before the call is on disk. */
   sync(): Promise<void>;
   close(): void;
 }
@@ -13,7 +14,7 @@ export interface WalSyncer {
  * every request while the disk answers. Commits that finish while a sync is running share the next
  * one (an fdatasync covers everything written to the file before it began).
  */
-export function walSyncer(walPath: string, file: { sync(): Promise<void>; close(): void } = keptOpen(walPath)): WalSyncer {
+export function walSyncer(file: WalSyncer): WalSyncer {
   let running: Promise<void> | null = null;
   let next: Promise<void> | null = null;
   const sync = (): Promise<void> => {
@@ -33,7 +34,7 @@ const settled = () => undefined;
  * three. The handle stays valid while this process keeps the database open: SQLite deletes a WAL only when
  * its last connection closes, and a TRUNCATE checkpoint empties the same file.
  */
-function keptOpen(path: string) {
+export function keptOpen(path: string): WalSyncer {
   let handle: Promise<FileHandle> | null = null;
   const drop = () => {
     const h = handle;

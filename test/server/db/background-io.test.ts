@@ -20,7 +20,7 @@ function deferred() {
 describe('walSyncer', () => {
   it('runs one sync at a time; commits made during a sync share the next one, which starts only after it', async () => {
     const syncs: ReturnType<typeof deferred>[] = [];
-    const { sync } = walSyncer('unused', {
+    const { sync } = walSyncer({
       sync: () => {
         const d = deferred();
         syncs.push(d);
@@ -46,7 +46,7 @@ describe('walSyncer', () => {
 
   it('fails the callers of a failed sync, and the next commit gets a fresh one', async () => {
     let calls = 0;
-    const { sync } = walSyncer('unused', {
+    const { sync } = walSyncer({
       sync: async () => {
         if (++calls === 1) throw new Error('EIO');
       },
