@@ -68,6 +68,15 @@ export function openDatabase(url: string, options: OpenOptions = {}): Database {
   const open = (concurrency?: number) => createClient({ url, authToken, timeout: busyTimeoutMs, concurrency });
   const client = open();
   const db = drizzle(client, { schema });
+  const wal = backgroundIo ? walSyncer(keptOpen(`${file}-wal`)) : null;
+  const durable = () => wal?.sync() ?? Promise.resolve();
+  let checkpointer: Checkpointer | null = backgroundIo
+    ? startCheckpointer(url, () => {
+        // the thread is gone: commits checkpoint as SQLite does by default rather than let the WAL grow
+        checkpointer = null;
+        pragmas(writer, 'wal_autocheckpoint = 1000');
+      })
+    : null;
   const openWriter = () => {
     // one connection, so the pragmas below hold for every transaction (a pooled client could open
     // another connection, with SQLite's defaults, for the next write)
@@ -78,15 +87,6 @@ export function openDatabase(url: string, options: OpenOptions = {}): Database {
     if (checkpointer) pragmas(connection, 'wal_autocheckpoint = 0');
     return connection;
   };
-  const wal = backgroundIo ? walSyncer(keptOpen(`${file}-wal`)) : null;
-  const durable = () => wal?.sync() ?? Promise.resolve();
-  let checkpointer: Checkpointer | null = null;
-  if (backgroundIo)
-    checkpointer = startCheckpointer(url, () => {
-      // the thread is gone: commits checkpoint as SQLite does by default rather than let the WAL grow
-      checkpointer = null;
-      pragmas(writer, 'wal_autocheckpoint = 1000');
-    });
   let writer = openWriter();
   let writerDb = drizzle(writer, { schema });
   const queue: PendingWrite[] = [];
