@@ -161,7 +161,7 @@ async function upsert(tx: Tx, tenantId: string, input: DirectoryImport): Promise
       d.appVersion,
       d.push?.service ?? null,
       // the very token a provider rejected is not stored again, so the device stays marked (see below)
-      d.push?.token && dead.get(d.id) === hashSecret(d.push.token) ? null : (d.push?.token ?? null),
+      d.push?.token && dead.has(d.id) && dead.get(d.id) === hashSecret(d.push.token) ? null : (d.push?.token ?? null),
       d.notificationsPermitted,
       d.serialNumber,
     ]),

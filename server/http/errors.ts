@@ -2,6 +2,7 @@ import type { ErrorHandler, NotFoundHandler } from 'hono';
 import { DrizzleQueryError } from 'drizzle-orm/errors';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import type { ApiError } from '../../shared/schemas';
 import { AppError } from '../errors';
 import type { Logger } from '../deps';
 import type { AppEnv } from './env';
@@ -35,7 +36,7 @@ export function errorHandler(onAppError: ErrorListener, log: Logger): ErrorHandl
     } catch (listenerError) {
       log({ level: 'error', msg: 'error listener failed', error: String(listenerError) });
     }
-    const body: { error: { code: string; message: string; details?: unknown } } = {
+    const body: ApiError = {
       error: { code: error.code, message: error.message },
     };
     if (error.details !== undefined) body.error.details = error.details;

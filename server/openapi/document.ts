@@ -11,7 +11,7 @@ export interface Operation {
   /** Status -> description of the success answer(s). */
   responses: Record<number, string>;
   /** Authentication other than a bearer API token. */
-  auth?: 'device' | 'none';
+  auth?: 'device';
 }
 
 const schema = (s: z.ZodType) => z.toJSONSchema(s, { io: 'input', unrepresentable: 'any' });
@@ -36,7 +36,7 @@ export function openApiDocument() {
     paths[path][method.toLowerCase()] = {
       summary: op.summary,
       description: op.permission ? `Needs ${op.permission}.` : undefined,
-      security: op.auth === 'none' ? [] : op.auth === 'device' ? [{ device: [] }] : [{ bearer: [] }],
+      security: op.auth === 'device' ? [{ device: [] }] : [{ bearer: [] }],
       parameters: parameters.length ? parameters : undefined,
       requestBody: op.body ? { required: true, content: { 'application/json': { schema: schema(op.body) } } } : undefined,
       responses: {
