@@ -1,6 +1,7 @@
-import { and, eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { createMiddleware } from 'hono/factory';
 import type { Database } from '../db/client';
+import { preparedPer } from '../db/prepared';
 import { devices } from '../db/schema';
 import { forbidden, unauthenticated } from '../errors';
 import type { AppEnv } from '../http/env';
@@ -16,6 +17,15 @@ export interface DeviceEnv {
   Variables: AppEnv['Variables'] & { device: DeviceIdentity };
 }
 
+/** The device a credential belongs to: every device request runs it. */
+const credentialQuery = preparedPer(({ db }: Database) =>
+  db
+    .select({ tenantId: devices.tenantId, deviceId: devices.id, managementState: devices.managementState })
+    .from(devices)
+    .where(and(eq(devices.credentialHash, sql.placeholder('hash')), eq(devices.id, sql.placeholder('deviceId'))))
+    .prepare(),
+);
+
 /**
  * Requires `Authorization: Device <deviceId>:<secret>` and puts the device in `c.var.device`. The secret finds
  * the device and the id must be that device's, so a device of another tenant with the same id never matches.
@@ -28,10 +38,7 @@ export const authenticateDevice = (database: Database) =>
     const match = /^Device\s+(\S+):([A-Za-z0-9_-]+)\s*$/i.exec(header);
     if (!match) throw unauthenticated('A device credential is required: send Authorization: Device <deviceId>:<secret>.');
     const deviceId = match[1]!;
-    const [found] = await database.db
-      .select({ tenantId: devices.tenantId, deviceId: devices.id, managementState: devices.managementState })
-      .from(devices)
-      .where(and(eq(devices.credentialHash, hashSecret(match[2]!)), eq(devices.id, deviceId)));
+    const [found] = await credentialQuery(database).all({ hash: hashSecret(match[2]!), deviceId });
     if (!found) throw unauthenticated('The device credential is unknown or has been replaced.');
     // An unenrolled device is no longer managed: its credential no longer reads the organisation's messages.
     if (found.managementState !== 'enrolled') throw forbidden(`Device '${deviceId}' is not enrolled.`);
