@@ -39,8 +39,12 @@ export interface Claim {
  * without a token since the send is `skipped` with that reason, and a delivery past its notification's
  * expiry is `expired`; neither is pushed.
  */
-export function claimDue(database: Database, now: number, limit: number, leaseMs: number): Promise<Claim> {
+export async function claimDue(database: Database, now: number, limit: number, leaseMs: number): Promise<Claim> {
   const leaseUntil = now + leaseMs;
+  // An idle worker polls: answer "nothing due" from a read, not a write transaction (the write lock, which
+  // other processes wait for, and a WAL sync each time). What a concurrent claim takes first, the write re-checks.
+  const [anyDue] = await database.db.all(sql`SELECT 1 FROM deliveries WHERE status = 'queued' AND next_attempt_at <= ${now} LIMIT 1`);
+  if (!anyDue) return { leaseUntil, deliveries: [], closed: { skipped: 0, expired: 0 } };
   return database.write(async (tx) => {
     // Ids, pushes and counts come back as one JSON value each: the client's row objects cost more than the queries.
     // Half from each end of the due queue (both walk the deliveries_due index): the oldest, so nothing starves,
