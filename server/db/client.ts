@@ -182,14 +182,18 @@ export async function migrateDatabase(database: Database): Promise<void> {
   await checkpoint(database);
 }
 
+let committedMigrations: number[] | undefined;
+
 /** How many committed migrations this database has not applied (all of them when it was never migrated). */
 export async function pendingMigrations(database: Database): Promise<number> {
-  const committed = readMigrationFiles({ migrationsFolder });
+  // read (and hashed) once: the committed migrations cannot change while the process runs
+  committedMigrations ??= readMigrationFiles({ migrationsFolder }).map((m) => m.folderMillis);
+  const committed = committedMigrations;
   const applied = await database.client
     .execute('SELECT created_at FROM __drizzle_migrations')
     .then((r) => new Set(r.rows.map((row) => Number(row.created_at))))
     .catch(() => new Set<number>());
-  return committed.filter((m) => !applied.has(m.folderMillis)).length;
+  return committed.filter((millis) => !applied.has(millis)).length;
 }
 
 /**
