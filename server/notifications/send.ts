@@ -11,7 +11,7 @@ import { audienceSelect, skipReasonSql } from '../directory/audience';
 import { closureUserIds, withGroupClosure } from '../directory/closure';
 import { AppError, invalidRequest, missingPermission, notFound } from '../errors';
 import type { Principal } from '../rbac/principal';
-import { deviceInScope, groupsOutsideScope, requirePermission } from '../rbac/scope';
+import { groupsOutsideScope, requireOverDevice, requirePermission } from '../rbac/scope';
 import { readSettings } from '../tenant/settings';
 import { assertQuota, quotaWindow, readQuota } from './quota';
 
@@ -40,11 +40,11 @@ export async function authorizeTarget(db: Db, principal: Principal, target: Targ
     }
     return null;
   }
-  const reach = requirePermission(principal, 'RemoteTasks.SendCustomNotifications');
+  // the permission first (403 before 404), then the device, then whether it lies in scope
+  requirePermission(principal, 'RemoteTasks.SendCustomNotifications');
   const [device] = await deviceQuery(db).all({ tenantId, deviceId: target.deviceId });
   if (!device) throw notFound('Device', target.deviceId);
-  if (reach !== 'all' && !(await deviceInScope(db, tenantId, reach, device.id)))
-    throw missingPermission('RemoteTasks.SendCustomNotifications', `device '${device.id}' (it is outside your scope groups)`);
+  await requireOverDevice(db, principal, 'RemoteTasks.SendCustomNotifications', device.id);
   if (device.platform === 'macos' || device.platform === 'windows')
     throw new AppError(400, 'unsupportedPlatform', `Device '${device.id}' runs ${device.platform}; custom notifications reach only iOS, iPadOS and Android.`);
   if (device.managementState !== 'enrolled') throw new AppError(400, 'notEnrolled', `Device '${device.id}' is not enrolled.`);
@@ -87,24 +87,6 @@ async function accept(deps: Deps, principal: Principal, send: Send, via: 'api' |
         ? await readQuota(tx, quotaWindow(tenantId, { kind: 'groups' }, now), settings.groupSendsPerHour, now)
         : await readQuota(tx, quotaWindow(tenantId, { kind: 'device', deviceId: target.deviceId }, now), settings.deviceSendsPerHour, now);
     assertQuota(quota, target.type === 'groups' ? 'group send (per tenant)' : `device send (to device '${target.deviceId}')`);
-    await tx.insert(notifications).values({
-      id,
-      tenantId,
-      senderAccountId: principal.accountId,
-      kind: target.type,
-      groupIds: target.type === 'groups' ? target.groupIds : null,
-      deviceId: target.type === 'device' ? target.deviceId : null,
-      title: send.title,
-      body: send.body,
-      titleLength: countCharacters(send.title),
-      bodyLength: countCharacters(send.body),
-      audienceUsers: 0,
-      audienceDevices: 0,
-      skipped: {},
-      via,
-      createdAt: now,
-      expiresAt: now + settings.pushTtlHours * 3_600_000,
-    });
     const rows =
       target.type === 'groups'
         ? sql`${audienceSelect(tenantId, target.groupIds)}`
@@ -125,10 +107,25 @@ async function accept(deps: Deps, principal: Principal, send: Send, via: 'api' |
       const written = await tx.all<{ status: string; reason: SkipReason | null }>(sql`${snapshot} RETURNING status, reason`);
       audience = summarise(written.map((r) => ({ ...r, n: 1 })), device?.enrolledByUserId ? 1 : 0);
     }
-    await tx
-      .update(notifications)
-      .set({ audienceUsers: audience.users, audienceDevices: audience.devices, skipped: audience.skipped })
-      .where(eq(notifications.id, id));
+    // written once, with its audience: the delivery rows need no notification row before them
+    await tx.insert(notifications).values({
+      id,
+      tenantId,
+      senderAccountId: principal.accountId,
+      kind: target.type,
+      groupIds: target.type === 'groups' ? target.groupIds : null,
+      deviceId: target.type === 'device' ? target.deviceId : null,
+      title: send.title,
+      body: send.body,
+      titleLength: countCharacters(send.title),
+      bodyLength: countCharacters(send.body),
+      audienceUsers: audience.users,
+      audienceDevices: audience.devices,
+      skipped: audience.skipped,
+      via,
+      createdAt: now,
+      expiresAt: now + settings.pushTtlHours * 3_600_000,
+    });
     await auditIn(tx, {
       tenantId,
       actorAccountId: principal.accountId,
