@@ -18,7 +18,6 @@ export interface Providers {
 export interface ProvidersOptions {
   /** A CA to trust in addition to the system's (tests' fakes); a server uses NODE_EXTRA_CA_CERTS instead. */
   ca?: string;
-  now?: () => number;
 }
 
 const APNS_VARS = ['HERALD_APNS_KEY_FILE', 'HERALD_APNS_KEY_ID', 'HERALD_APNS_TEAM_ID', 'HERALD_APNS_TOPIC'] as const;
@@ -56,7 +55,6 @@ function apnsProvider(config: Config, log: Logger, options: ProvidersOptions) {
     topic: topic!,
     origin,
     ca: options.ca,
-    now: options.now,
     log,
   });
   return { provider, description: `real (${origin}, topic ${topic})` };
@@ -85,7 +83,7 @@ function fcmProvider(config: Config, log: Logger, options: ProvidersOptions) {
   const projectId = serviceAccountProject(file);
   let provider: PushProvider;
   try {
-    provider = createFcmProvider({ serviceAccountFile: file, origin: config.HERALD_FCM_ORIGIN, ca: options.ca, now: options.now, log });
+    provider = createFcmProvider({ serviceAccountFile: file, origin: config.HERALD_FCM_ORIGIN, ca: options.ca, log });
   } catch (err) {
     throw new Error(`HERALD_FCM_SERVICE_ACCOUNT_FILE: ${file} is not a usable service account (${(err as Error).message}).`);
   }
