@@ -19,6 +19,8 @@ export const directoryGroupSchema = z
 export const pushServices = ['apns', 'fcm'] as const;
 export const managementStates = ['enrolled', 'unenrolled'] as const;
 export const deviceApps = ['companyPortal', 'intuneApp'] as const;
+export type PushService = (typeof pushServices)[number];
+export type DeviceApp = (typeof deviceApps)[number];
 
 export const directoryDeviceSchema = z
   .object({
@@ -90,10 +92,10 @@ export interface DirectoryDevice {
   enrolledByUserId: string | null;
   user: DirectoryUser | null;
   managementState: (typeof managementStates)[number];
-  app: (typeof deviceApps)[number] | null;
+  app: DeviceApp | null;
   appVersion: string | null;
   /** `hasToken` is false when there is no token or a provider reported it invalid; the token is never returned. */
-  push: { service: (typeof pushServices)[number]; hasToken: boolean } | null;
+  push: { service: PushService; hasToken: boolean } | null;
   notificationsPermitted: boolean;
   serialNumber: string | null;
 }

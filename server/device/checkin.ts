@@ -1,19 +1,14 @@
 import { and, eq, sql } from 'drizzle-orm';
 import type { Checkin } from '../../shared/device';
+import type { DirectoryDevice } from '../../shared/directory';
 import type { Database } from '../db/client';
 import { devices } from '../db/schema';
+import { pushView } from '../directory/audience';
 import { hashSecret } from '../secrets';
 import type { DeviceIdentity } from './authenticate';
 
 /** What a device's check-in changed, as the device sees itself. */
-export interface CheckedIn {
-  id: string;
-  push: { service: 'apns' | 'fcm'; hasToken: boolean } | null;
-  app: 'companyPortal' | 'intuneApp' | null;
-  appVersion: string | null;
-  notificationsPermitted: boolean;
-  lastCheckinAt: string;
-}
+export type CheckedIn = Pick<DirectoryDevice, 'id' | 'push' | 'app' | 'appVersion' | 'notificationsPermitted'> & { lastCheckinAt: string };
 
 /**
  * Updates the device's own record from its report. Reporting a token clears an earlier "token invalid" mark
@@ -40,7 +35,7 @@ export function checkin(database: Database, device: DeviceIdentity, report: Chec
     if (!row) throw new Error(`device ${device.deviceId} vanished`);
     return {
       id: row.id,
-      push: row.pushService ? { service: row.pushService, hasToken: row.pushToken !== null && row.pushTokenInvalidAt === null } : null,
+      push: pushView(row),
       app: row.app,
       appVersion: row.appVersion,
       notificationsPermitted: row.notificationsPermitted,

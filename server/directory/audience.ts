@@ -1,7 +1,16 @@
 import { sql, type SQL } from 'drizzle-orm';
+import type { DirectoryDevice, PushService } from '../../shared/directory';
 import { type AudienceSummary, type SkipReason } from '../../shared/schemas';
 import type { Db } from '../db/client';
 import { closureUserIds, withGroupClosure } from './closure';
+
+/**
+ * A device's push registration as the API shows it (the token itself never leaves the server): `hasToken`
+ * is false once a provider has rejected the token, as `skipReasonSql` then says noPushToken.
+ */
+export function pushView(row: { pushService: PushService | null; pushToken: string | null; pushTokenInvalidAt: number | null }): DirectoryDevice['push'] {
+  return row.pushService ? { service: row.pushService, hasToken: row.pushToken !== null && row.pushTokenInvalidAt === null } : null;
+}
 
 /**
  * Why a push cannot reach the device row `alias` (a `devices` row), or NULL when it can: exactly one

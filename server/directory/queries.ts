@@ -8,6 +8,7 @@ import { devices, groupMembers, groups, users } from '../db/schema';
 import { missingPermission, notFound } from '../errors';
 import { decodeCursor, pageOf } from '../http/cursor';
 import type { Reach } from '../rbac/principal';
+import { pushView } from './audience';
 import { closureDeviceIds, closureUserIds, withGroupClosure } from './closure';
 
 export type DirectoryKind = 'users' | 'groups' | 'devices';
@@ -99,7 +100,7 @@ const kinds: { [K in DirectoryKind]: KindQueries<Items[K]> } = {
         managementState: d.managementState,
         app: d.app,
         appVersion: d.appVersion,
-        push: d.pushService ? { service: d.pushService, hasToken: d.pushToken !== null && d.pushTokenInvalidAt === null } : null,
+        push: pushView(d),
         notificationsPermitted: d.notificationsPermitted,
         serialNumber: d.serialNumber,
       }));

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { Database } from '../db/client';
 import { skipReasonSql } from '../directory/audience';
-import type { PushService } from './providers/types';
+import type { DeviceApp, PushService } from '../../shared/directory';
 
 /** A due delivery this worker now holds, with what a push needs: the device as it is now and the notification's text. */
 export interface Claimed {
@@ -14,7 +14,7 @@ export interface Claimed {
   service: PushService;
   token: string;
   platform: string;
-  app: 'companyPortal' | 'intuneApp' | null;
+  app: DeviceApp | null;
   appVersion: string | null;
   /** Null once erased by the tenant's retention setting. */
   title: string | null;

@@ -1,5 +1,7 @@
-/** The push services a device can be reached through. */
-export type PushService = 'apns' | 'fcm';
+import type { PushService } from '../../../shared/directory';
+
+/** The push services a device can be reached through (one list, in shared/directory.ts). */
+export type { PushService };
 
 /** One push to one device token. */
 export interface PushMessage {
