@@ -10,6 +10,7 @@ import { audienceSelect, summarizeAudience } from '../../server/directory/audien
 import { generateDirectory, importBatches } from '../helpers/directory-fixture';
 import { spawnHerald } from '../helpers/process';
 import type { Bench } from './run';
+import { median } from './stats';
 
 const RUNS = 15;
 
@@ -21,16 +22,16 @@ async function postImport(url: string, token: string, body: string): Promise<num
   return performance.now() - t0;
 }
 
-async function median(runs: number, fn: () => Promise<unknown>): Promise<number> {
-  await fn(); // warm-up: statement preparation and page cache
+/** The median time of `runs` calls of `fn`, after one to warm up (statement preparation and page cache). */
+async function medianMs(runs: number, fn: () => Promise<unknown>): Promise<number> {
+  await fn();
   const times: number[] = [];
   for (let i = 0; i < runs; i++) {
     const t0 = performance.now();
     await fn();
     times.push(performance.now() - t0);
   }
-  times.sort((a, b) => a - b);
-  return times[Math.floor(times.length / 2)]!;
+  return median(times);
 }
 
 const bench: Bench = {
@@ -60,12 +61,12 @@ const bench: Bench = {
         const [tenant] = await database.db.all<{ id: string }>(sql`SELECT id FROM tenants`);
         const tenantId = tenant!.id;
         const summary = await summarizeAudience(database.db, tenantId, big.targetGroupIds);
-        const summaryMs = await median(RUNS, () => summarizeAudience(database.db, tenantId, big.targetGroupIds));
+        const summaryMs = await medianMs(RUNS, () => summarizeAudience(database.db, tenantId, big.targetGroupIds));
         console.log(
           `audience expansion of 25 groups nested 6 deep over 100,000 users / 200,000 devices (summary): median ${summaryMs.toFixed(0)} ms of ${RUNS} (target < 300 ms); ` +
             `${summary.users} users, ${summary.devices} reachable devices, skipped ${JSON.stringify(summary.skipped)}`,
         );
-        const orderedMs = await median(RUNS, () => database.db.all(sql`SELECT count(*) AS n FROM (${audienceSelect(tenantId, big.targetGroupIds)})`));
+        const orderedMs = await medianMs(RUNS, () => database.db.all(sql`SELECT count(*) AS n FROM (${audienceSelect(tenantId, big.targetGroupIds)})`));
         console.log(`audienceSelect (every device row with its skip reason, ORDER BY device_id), counted in SQL: median ${orderedMs.toFixed(0)} ms of ${RUNS}`);
       } finally {
         database.close();

@@ -4,7 +4,7 @@
  *   beside the APNs provider's own throughput, sent as a dispatcher would (4 batches of 500 in flight);
  * - FCM: a raw HTTP/1.1 request loop over the same kind of kept-alive connections beside the provider
  *   through firebase-admin's sendEach.
- * Each figure is the median of RUNS runs after a warm-up, raw and provider runs alternating. The raw loops, `measure` and `startFakes` are
+ * Each figure is the median of RUNS runs after a warm-up, raw and provider runs alternating. The raw loops, `compare` and `startFakes` are
  * exported for the dispatcher's bench, which sets its own figures beside the same raw limits.
  */
 import { fork } from 'node:child_process';
@@ -21,6 +21,7 @@ import type { PushMessage, PushProvider } from '../../server/dispatch/providers/
 import { apnsToken, pushMessage } from '../helpers/push';
 import type { FakeServices } from './fake-services';
 import type { Bench } from './run';
+import { median } from './stats';
 
 const RUNS = 5;
 const APNS_PUSHES = 20_000;
@@ -29,7 +30,6 @@ const BATCH = 500;
 const BATCHES_IN_FLIGHT = 4;
 const FCM_SOCKETS = 64;
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const perSecond = (n: number, ms: number) => Math.round(n / (ms / 1000));
 const fmt = (n: number) => n.toLocaleString('en-US');
 
@@ -55,15 +55,7 @@ const figure = (samples: Array<{ rate: number; cpuUs: number }>): Figure => ({
   cpuUs: Math.round(median(samples.map((x) => x.cpuUs))),
 });
 
-/** Runs `once` once to warm up, then RUNS times. */
-export async function measure(n: number, once: () => Promise<number>): Promise<Figure> {
-  await once();
-  const samples = [];
-  for (let i = 0; i < RUNS; i++) samples.push(await sample(n, once));
-  return figure(samples);
-}
-
-/** Like `measure` for two loops, alternating their runs so that a busy machine weighs on both alike. */
+/** Runs each loop once to warm up, then RUNS times, alternating, so that a busy machine weighs on both alike. */
 export async function compare(n: number, raw: () => Promise<number>, provider: () => Promise<number>): Promise<[Figure, Figure]> {
   await raw();
   await provider();

@@ -6,12 +6,13 @@
 import { existsSync, statSync } from 'node:fs';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
+import { importDirectory } from '../helpers/directory';
 import { generateDirectory, importBatches, deviceId } from '../helpers/directory-fixture';
 import { apiClient } from '../helpers/herald';
 import { spawnHerald } from '../helpers/process';
 import type { Bench } from './run';
+import { percentile } from './stats';
 
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 
 /** Device sends at `perSecond` for `seconds`, the i-th to `device(i)` (one device takes only 10 sends an hour). */
 async function deviceSendLatency(api: ReturnType<typeof apiClient>, perSecond: number, seconds: number, device: (i: number) => string) {
@@ -50,10 +51,7 @@ async function importedDirectory() {
   try {
     const api = apiClient(loader.url, loader.token!);
     const importStart = performance.now();
-    for (const body of importBatches(input, 50_000)) {
-      const res = await api('POST', '/v1/directory/import', body);
-      if (res.status !== 200) throw new Error(`import: ${res.status} ${JSON.stringify(res.body)}`);
-    }
+    for (const body of importBatches(input, 50_000)) await importDirectory(api, body);
     console.log(`(set-up: imported 100k users, 200k devices, 2k groups in ${((performance.now() - importStart) / 1000).toFixed(1)} s)`);
     return { token: loader.token!, dbUrl: loader.dbUrl, targetGroupIds, removeDatabase: loader.removeDatabase };
   } catch (error) {

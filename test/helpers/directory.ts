@@ -1,5 +1,6 @@
 import type { DirectoryDeviceInput, DirectoryImportInput } from '../../shared/directory';
 import type { Api } from './herald';
+import { expectStatus } from './rbac';
 
 let tokenSerial = 0;
 
@@ -24,7 +25,5 @@ export const group = (id: string, members: { type: 'user' | 'device' | 'group'; 
 
 /** Imports through the HTTP API and fails loudly if the server refuses. */
 export async function importDirectory(api: Api, input: DirectoryImportInput) {
-  const res = await api('POST', '/v1/directory/import', input);
-  if (res.status !== 200) throw new Error(`import failed: ${res.status} ${JSON.stringify(res.body)}`);
-  return res.body;
+  return expectStatus(await api('POST', '/v1/directory/import', input), 200);
 }

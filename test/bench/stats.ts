@@ -1,0 +1,5 @@
+/** The p-th percentile of numbers sorted ascending (the nearest rank at or below). */
+export const percentile = (sorted: readonly number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+
+/** The median of numbers in any order. */
+export const median = (xs: readonly number[]) => percentile([...xs].sort((a, b) => a - b), 50);
