@@ -2,10 +2,9 @@ import browser from 'webextension-polyfill';
 import type { SendInput } from '../../shared/schemas';
 import type { Accepted } from '../utils/api-types';
 import { savedApi } from '../utils/connection';
+import { plural } from '../utils/format';
 import { logFailure } from '../utils/log-failure';
 import { draftItem } from '../utils/storage';
-
-const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 /** The sent message leaves the draft (the target stays), also when the popup closed before the answer came. */
 async function clearSentDraft(input: SendInput): Promise<void> {

@@ -1,4 +1,5 @@
 import type { AudienceSummary, SkipReason } from '../../shared/schemas';
+import { plural } from '../utils/format';
 
 const REASONS: Record<SkipReason, string> = {
   unsupportedPlatform: 'macOS or Windows',
@@ -6,8 +7,6 @@ const REASONS: Record<SkipReason, string> = {
   notificationsNotPermitted: 'notifications turned off',
   noPushToken: 'no push token yet',
 };
-
-const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 /** "12 users on 15 devices" */
 export const reachText = (a: AudienceSummary) => `${plural(a.users, 'user')} on ${plural(a.devices, 'device')}`;

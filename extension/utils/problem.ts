@@ -1,11 +1,10 @@
 import { HeraldError } from './api';
-
-const clock = (at: Date) => at.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+import { clock, plural } from './format';
 
 /** When a quota frees, in words: "in 12 minutes (at 14:05)". */
 export function whenFree(seconds: number, now = Date.now()): string {
   const minutes = Math.ceil(seconds / 60);
-  const span = seconds < 60 ? `${Math.max(1, Math.ceil(seconds))} seconds` : `${minutes} minute${minutes === 1 ? '' : 's'}`;
+  const span = seconds < 60 ? `${Math.max(1, Math.ceil(seconds))} seconds` : plural(minutes, 'minute');
   return `in ${span} (at ${clock(new Date(now + seconds * 1000))})`;
 }
 
