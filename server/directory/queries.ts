@@ -145,6 +145,12 @@ export async function getDirectoryObject<K extends DirectoryKind>(db: Db, kindNa
   return row;
 }
 
+/** 404 unless an object of `kind` exists in the tenant within `reach` (outside it, an object is not found). */
+export async function requireVisible(db: Db, kindName: DirectoryKind, tenantId: string, reach: Reach, id: string): Promise<void> {
+  const kind: KindQueries<unknown> = kinds[kindName];
+  if (!(await exists(db, kind, tenantId, reach, id))) throw notFound(kind.label, id);
+}
+
 /** Whether an object of `kind` exists in the tenant within `reach`. */
 async function exists(db: Db, kind: KindQueries<unknown>, tenantId: string, reach: Reach, id: string): Promise<boolean> {
   const [row] = await db.all<{ ok: number }>(sql`SELECT 1 AS ok FROM ${kind.tenantId.table} WHERE ${and(visible(kind, tenantId, reach), eq(kind.id, id))}`);

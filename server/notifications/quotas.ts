@@ -1,9 +1,6 @@
-import { and, eq } from 'drizzle-orm';
 import type { Db } from '../db/client';
-import { devices } from '../db/schema';
-import { notFound } from '../errors';
+import { requireVisible } from '../directory/queries';
 import type { Reach } from '../rbac/principal';
-import { deviceInScope } from '../rbac/scope';
 import { readSettings } from '../tenant/settings';
 import { quotaWindow, readQuota } from './quota';
 
@@ -16,9 +13,8 @@ export async function quotaReport(db: Db, tenantId: string, reach: Reach, now: n
     deviceSends: { limitPerDevice: settings.deviceSendsPerHour },
   };
   if (deviceId === undefined) return report;
-  const [device] = await db.select({ id: devices.id }).from(devices).where(and(eq(devices.tenantId, tenantId), eq(devices.id, deviceId)));
   // outside a scoped reader's groups a device is not found, as in the directory
-  if (!device || (reach !== 'all' && !(await deviceInScope(db, tenantId, reach, deviceId)))) throw notFound('Device', deviceId);
+  await requireVisible(db, 'devices', tenantId, reach, deviceId);
   const use = await readQuota(db, quotaWindow(tenantId, { kind: 'device', deviceId }, now), settings.deviceSendsPerHour, now);
   return { ...report, device: { used: use.used, resetsAt: use.resetsAt } };
 }
