@@ -1,7 +1,6 @@
-import { sql } from 'drizzle-orm';
-import type { AudienceSummary, SkipReason, Target } from '../../shared/schemas';
+import type { AudienceSummary, Target } from '../../shared/schemas';
 import type { Db } from '../db/client';
-import { skipReasonSql, summarizeAudience } from '../directory/audience';
+import { summarizeAudience } from '../directory/audience';
 import type { Principal } from '../rbac/principal';
 import { authorizeTarget } from './send';
 
@@ -9,9 +8,8 @@ import { authorizeTarget } from './send';
 export async function previewAudience(db: Db, principal: Principal, target: Target): Promise<AudienceSummary> {
   const device = await authorizeTarget(db, principal, target);
   if (target.type === 'groups') return summarizeAudience(db, principal.tenantId, target.groupIds);
-  const [row] = await db.all<{ reason: SkipReason | null }>(
-    sql`SELECT ${skipReasonSql('d')} AS reason FROM devices d WHERE d.tenant_id = ${principal.tenantId} AND d.id = ${target.deviceId}`,
-  );
-  const users = device?.enrolledByUserId ? 1 : 0;
-  return row?.reason ? { users, devices: 0, skipped: { [row.reason]: 1 } } : { users, devices: 1, skipped: {} };
+  // authorizeTarget returned the device of a device send, with its skip reason
+  const { enrolledByUserId, skipReason } = device!;
+  const users = enrolledByUserId ? 1 : 0;
+  return skipReason ? { users, devices: 0, skipped: { [skipReason]: 1 } } : { users, devices: 1, skipped: {} };
 }

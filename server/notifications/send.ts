@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { and, eq, inArray, sql } from 'drizzle-orm';
+import { and, eq, getTableColumns, inArray, sql } from 'drizzle-orm';
 import type { Accepted, AudienceSummary, Send, SkipReason, Target } from '../../shared/schemas';
 import { countCharacters } from '../../shared/text';
 import { auditIn, audit, markAudited } from '../audit/log';
@@ -18,9 +18,10 @@ import { assertQuota, quotaWindow, readQuota } from './quota';
 export const targetOf = (send: Pick<Send, 'groupIds' | 'deviceId'>): Target =>
   send.groupIds ? { type: 'groups', groupIds: send.groupIds } : { type: 'device', deviceId: send.deviceId! };
 
+/** The device a send names, with why a push could not reach it now (null when it could). */
 const deviceQuery = preparedPer((db: Db) =>
   db
-    .select()
+    .select({ ...getTableColumns(devices), skipReason: sql<SkipReason | null>`${skipReasonSql('devices')}` })
     .from(devices)
     .where(and(eq(devices.tenantId, sql.placeholder('tenantId')), eq(devices.id, sql.placeholder('deviceId'))))
     .prepare(),
