@@ -34,10 +34,10 @@ export function createApp(deps: Deps) {
     await next();
     deps.log({ level: 'info', requestId: c.get('requestId'), method: c.req.method, path: c.req.path, status: c.res.status, ms: Math.round((performance.now() - started) * 10) / 10 });
   });
-  app.use(async (c, next) => {
-    const limit = largeBodies[c.req.path] ?? MB;
-    return bodyLimit({ maxSize: limit, onError: tooLarge(limit) })(c, next);
-  });
+  const limiter = (limit: number) => bodyLimit({ maxSize: limit, onError: tooLarge(limit) });
+  const limiters = new Map(Object.entries(largeBodies).map(([path, limit]) => [path, limiter(limit)]));
+  const defaultLimiter = limiter(MB);
+  app.use((c, next) => (limiters.get(c.req.path) ?? defaultLimiter)(c, next));
 
   app.onError(
     errorHandler(async (error, c) => {
