@@ -7,6 +7,7 @@ import { migrate } from 'drizzle-orm/libsql/migrator';
 import { readMigrationFiles } from 'drizzle-orm/migrator';
 import { AppError } from '../errors';
 import { startCheckpointer, type Checkpointer } from './checkpointer';
+import { createLocalClient } from './local-client';
 import * as schema from './schema';
 import { keptOpen, walSyncer } from './wal-sync';
 
@@ -65,7 +66,9 @@ export function openDatabase(url: string, options: OpenOptions = {}): Database {
   const file = path && path !== ':memory:' ? path : null;
   if (file) mkdirSync(dirname(file), { recursive: true });
   const backgroundIo = Boolean(options.backgroundIo && file);
-  const open = (concurrency?: number) => createClient({ url, authToken, timeout: busyTimeoutMs, concurrency });
+  // a file is served by Herald's own client (statements prepared once per connection); a server by @libsql/client
+  const open = (concurrency?: number) =>
+    path !== null ? createLocalClient(path, { timeoutMs: busyTimeoutMs, concurrency }) : createClient({ url, authToken, timeout: busyTimeoutMs, concurrency });
   const client = open();
   const db = drizzle(client, { schema });
   const wal = backgroundIo ? walSyncer(keptOpen(`${file}-wal`)) : null;

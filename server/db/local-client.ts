@@ -1,0 +1,267 @@
+import type { Client, InArgs, InStatement, ResultSet, Row, Transaction, TransactionMode } from '@libsql/client';
+import Libsql from 'libsql';
+
+/**
+ * A libSQL client for a database file (or `:memory:`), for what drizzle and Herald call: the same
+ * `Client` contract as @libsql/client's embedded client, which it replaces for `file:` URLs because that
+ * one prepares every statement anew on every call, asks each for its columns twice and learns that a
+ * statement returns no rows from an exception. Each connection here keeps the statements it prepared
+ * (SQLite re-prepares one itself if the schema changes), so a request's statements cost their execution.
+ *
+ * A connection is closed only after rolling back any transaction it holds: a cached statement keeps
+ * the native connection alive past `close()`, and with it any write lock it held.
+ */
+
+type Native = InstanceType<typeof Libsql>;
+type NativeStatement = ReturnType<Native['prepare']>;
+
+interface Prepared {
+  statement: NativeStatement;
+  /** Column names for a statement that returns rows; null for one that does not. */
+  columns: string[] | null;
+  makeRow: ((values: unknown[]) => Row) | null;
+}
+
+/** Statements kept per connection; the least recently added goes first past this. */
+const CACHE_SIZE = 256;
+
+/**
+ * A row as @libsql/client shapes it: the columns by name (enumerable; the first of two equal names wins)
+ * and by position (`row[0]`, `row.length`, not enumerable). Positions come from a prototype built once per
+ * statement, so a row costs one small object instead of a property definition per value.
+ */
+function rowMaker(columns: string[]): (values: unknown[]) => Row {
+  const positions = Symbol('values');
+  const proto = Object.create(Object.prototype) as Record<string | symbol, unknown>;
+  Object.defineProperty(proto, 'length', { value: columns.length });
+  columns.forEach((_, i) =>
+    Object.defineProperty(proto, i, {
+      get(this: Record<symbol, unknown[]>) {
+        return this[positions]![i];
+      },
+    }),
+  );
+  const names = columns.map((name, i) => (columns.indexOf(name) === i ? name : null));
+  return (values) => {
+    const row = Object.create(proto) as Record<string | symbol, unknown>;
+    Object.defineProperty(row, positions, { value: values });
+    for (let i = 0; i < names.length; i++) if (names[i] !== null) row[names[i]!] = values[i];
+    return row as unknown as Row;
+  };
+}
+
+function toSqlValue(value: unknown): unknown {
+  if (typeof value === 'boolean') return value ? 1 : 0;
+  if (value instanceof Date) return value.valueOf();
+  if (value instanceof ArrayBuffer) return Buffer.from(value);
+  if (value === undefined) throw new TypeError('undefined cannot be passed as argument to the database');
+  return value;
+}
+
+function toArgs(args: InArgs | undefined): unknown[] | Record<string, unknown> {
+  if (!args) return [];
+  if (Array.isArray(args)) return args.map(toSqlValue);
+  const named: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(args)) named[/^[@$:]/.test(name) ? name.slice(1) : name] = toSqlValue(value);
+  return named;
+}
+
+function resultSet(columns: string[], rows: Row[], rowsAffected: number, lastInsertRowid: bigint | undefined): ResultSet {
+  return { columns, columnTypes: columns.map(() => ''), rows, rowsAffected, lastInsertRowid, toJSON: () => ({ columns, rows, rowsAffected }) };
+}
+
+class Connection {
+  readonly native: Native;
+  private readonly cache = new Map<string, Prepared>();
+
+  constructor(path: string, timeoutMs: number | undefined) {
+    this.native = new Libsql(path, { timeout: timeoutMs } as object);
+  }
+
+  private prepare(sql: string): Prepared {
+    let prepared = this.cache.get(sql);
+    if (prepared) return prepared;
+    const statement = this.native.prepare(sql);
+    const columns = statement.reader ? statement.columns().map((c) => c.name) : null;
+    if (columns) statement.raw(true);
+    prepared = { statement, columns, makeRow: columns && rowMaker(columns) };
+    if (this.cache.size >= CACHE_SIZE) this.cache.delete(this.cache.keys().next().value!);
+    this.cache.set(sql, prepared);
+    return prepared;
+  }
+
+  execute(stmt: InStatement): ResultSet {
+    const { sql, args } = typeof stmt === 'string' ? { sql: stmt, args: undefined } : stmt;
+    const { statement, columns, makeRow } = this.prepare(sql);
+    const bound = toArgs(args);
+    if (columns) return resultSet(columns, (statement.all(bound) as unknown[][]).map(makeRow!), 0, undefined);
+    const info = statement.run(bound);
+    return resultSet([], [], info.changes, BigInt(info.lastInsertRowid));
+  }
+
+  /** Many statements in one string (migrations, pragmas): not cached. */
+  executeMultiple(sql: string) {
+    this.native.exec(sql);
+    // a schema change may leave cached statements describing columns that changed
+    this.cache.clear();
+  }
+
+  /** Rolls back whatever this connection holds, so dropping it can never leave a lock behind. */
+  rollbackOpen() {
+    if (this.native.open && this.native.inTransaction) this.native.exec('ROLLBACK');
+  }
+
+  close() {
+    try {
+      this.rollbackOpen();
+    } finally {
+      this.cache.clear();
+      if (this.native.open) this.native.close();
+    }
+  }
+}
+
+const begin = (mode: TransactionMode) => (mode === 'write' ? 'BEGIN IMMEDIATE' : mode === 'read' ? 'BEGIN TRANSACTION READONLY' : 'BEGIN DEFERRED');
+
+export interface LocalClientOptions {
+  /** SQLite's busy timeout: how long a write waits for another connection's lock. */
+  timeoutMs?: number;
+  /** Connections: one serves every call (they are synchronous); more only while transactions hold them. */
+  concurrency?: number;
+}
+
+/** Opens a file (or `:memory:`, one connection) database; `path` is what follows `file:`. */
+export function createLocalClient(path: string, options: LocalClientOptions = {}): Client {
+  const memory = path === ':memory:';
+  const max = memory ? 1 : Math.max(1, options.concurrency ?? 20);
+  const idle: Connection[] = [];
+  const borrowed = new Set<Connection>();
+  const waiters: { resolve: (c: Connection) => void; reject: (e: unknown) => void }[] = [];
+  let closed = false;
+
+  const closedError = () => Object.assign(new Error('The client is closed'), { code: 'CLIENT_CLOSED' });
+  const open = () => new Connection(path, options.timeoutMs);
+  const acquireNow = () => {
+    if (closed) throw closedError();
+    const connection = idle.pop() ?? open();
+    borrowed.add(connection);
+    return connection;
+  };
+  const acquire = (): Promise<Connection> => {
+    if (closed) return Promise.reject(closedError());
+    if (idle.length || borrowed.size < max) return Promise.resolve(acquireNow());
+    return new Promise((resolve, reject) => waiters.push({ resolve, reject }));
+  };
+  const release = (connection: Connection) => {
+    borrowed.delete(connection);
+    try {
+      connection.rollbackOpen();
+    } catch {
+      connection.close();
+      return;
+    }
+    if (closed) return connection.close();
+    const waiter = waiters.shift();
+    if (waiter) {
+      borrowed.add(connection);
+      waiter.resolve(connection);
+    } else idle.push(connection);
+  };
+  /** Runs `fn` on a connection borrowed for the call (synchronously: nothing else runs meanwhile). */
+  const withConnection = async <T>(fn: (c: Connection) => T): Promise<T> => {
+    const connection = await acquire();
+    try {
+      return fn(connection);
+    } finally {
+      release(connection);
+    }
+  };
+  const batchOn = (connection: Connection, stmts: InStatement[], mode: string) => {
+    connection.execute(mode);
+    const results = stmts.map((s) => connection.execute(s));
+    connection.execute('COMMIT');
+    return results;
+  };
+
+  // fail fast if the database cannot be opened at all
+  release(acquireNow());
+
+  const client: Client = {
+    protocol: 'file',
+    get closed() {
+      return closed;
+    },
+    execute: ((stmtOrSql: InStatement, args?: InArgs) =>
+      withConnection((c) => c.execute(typeof stmtOrSql === 'string' ? { sql: stmtOrSql, args: args ?? [] } : stmtOrSql))) as Client['execute'],
+    batch: (stmts, mode = 'deferred') => withConnection((c) => batchOn(c, stmts.map(normalise), begin(mode))),
+    migrate: (stmts) =>
+      withConnection((c) => {
+        c.execute('PRAGMA foreign_keys=off');
+        try {
+          return batchOn(c, stmts, 'BEGIN DEFERRED');
+        } finally {
+          c.rollbackOpen();
+          c.execute('PRAGMA foreign_keys=on');
+        }
+      }),
+    executeMultiple: (sql) => withConnection((c) => c.executeMultiple(sql)),
+    async transaction(mode: TransactionMode = 'write'): Promise<Transaction> {
+      const connection = await acquire();
+      try {
+        connection.execute(begin(mode));
+      } catch (error) {
+        release(connection);
+        throw error;
+      }
+      return localTransaction(connection, release);
+    },
+    sync: () => Promise.reject(new Error('sync() is for embedded replicas; this is a local database file')),
+    reconnect: async () => undefined,
+    close() {
+      closed = true;
+      for (const c of [...idle, ...borrowed]) c.close();
+      idle.length = 0;
+      borrowed.clear();
+      for (const w of waiters.splice(0)) w.reject(closedError());
+    },
+  } as Client;
+  return client;
+}
+
+const normalise = (s: InStatement | [string, InArgs?]): InStatement => (Array.isArray(s) ? { sql: s[0], args: s[1] ?? [] } : s);
+
+/** A transaction owns its connection until commit, rollback or close hands it back. */
+function localTransaction(connection: Connection, release: (c: Connection) => void): Transaction {
+  let held: Connection | null = connection;
+  const settle = () => {
+    if (held) release(held);
+    held = null;
+  };
+  const current = () => {
+    if (!held || !held.native.inTransaction) throw Object.assign(new Error('The transaction is closed'), { code: 'TRANSACTION_CLOSED' });
+    return held;
+  };
+  return {
+    execute: async (stmt: InStatement) => current().execute(stmt),
+    batch: async (stmts: InStatement[]) => stmts.map((s) => current().execute(s)),
+    executeMultiple: async (sql: string) => current().executeMultiple(sql),
+    async commit() {
+      try {
+        current().execute('COMMIT');
+      } finally {
+        settle();
+      }
+    },
+    async rollback() {
+      try {
+        if (held?.native.open && held.native.inTransaction) held.execute('ROLLBACK');
+      } finally {
+        settle();
+      }
+    },
+    close: settle,
+    get closed() {
+      return !held || !held.native.inTransaction;
+    },
+  } as Transaction;
+}
