@@ -10,12 +10,13 @@ import { importDirectory } from '../helpers/directory';
 import { generateDirectory, importBatches, deviceId } from '../helpers/directory-fixture';
 import { apiClient } from '../helpers/herald';
 import { spawnHerald } from '../helpers/process';
+import { jsonPoster } from './http-load';
 import type { Bench } from './run';
 import { percentile } from './stats';
 
 
 /** Device sends at `perSecond` for `seconds`, the i-th to `device(i)` (one device takes only 10 sends an hour). */
-async function deviceSendLatency(api: ReturnType<typeof apiClient>, perSecond: number, seconds: number, device: (i: number) => string) {
+async function deviceSendLatency(post: ReturnType<typeof jsonPoster>['post'], perSecond: number, seconds: number, device: (i: number) => string) {
   const total = perSecond * seconds;
   const latencies: number[] = [];
   let failures = 0;
@@ -28,7 +29,7 @@ async function deviceSendLatency(api: ReturnType<typeof apiClient>, perSecond: n
     inFlight.push(
       (async () => {
         const t0 = performance.now();
-        const res = await api('POST', '/v1/notifications', { title: 'Bench', body: `Device send ${i}`, deviceId: device(i) }).catch(() => null);
+        const res = await post('/v1/notifications', { title: 'Bench', body: `Device send ${i}`, deviceId: device(i) }).catch(() => null);
         latencies.push(performance.now() - t0);
         if (res?.status !== 202 && res?.status !== 400) failures++;
       })(),
@@ -77,17 +78,21 @@ const bench: Bench = {
 
     // The figures are the sending server's own, not the set-up's: a fresh process on the imported database.
     const server = await spawnHerald({ ...env, HERALD_DB_URL: dbUrl });
+    const load = jsonPoster(server.url, token);
     try {
       const api = apiClient(server.url, token);
       const walMb = (file: string) => (existsSync(file) ? statSync(file).size / 1e6 : 0);
       const dbFile = dbUrl.slice('file:'.length);
       // Warm-up at the measured rate, reported but not counted: a fresh process runs its first thousand or so
       // requests unoptimised (V8 has not compiled the hot paths yet) on cold SQLite caches, and queues behind them.
-      const warm = await deviceSendLatency(api, 200, 5, (i) => deviceId(150_000 + i));
+      const warm = await deviceSendLatency(load.post, 200, 5, (i) => deviceId(150_000 + i));
       console.log(`(warm-up: 5 s at 200/s: p50 ${warm.p50.toFixed(1)} ms, p99 ${warm.p99.toFixed(1)} ms; WAL ${walMb(`${dbFile}-wal`).toFixed(0)} MB)`);
       const cpuBefore = server.cpuMs();
-      const device = await deviceSendLatency(api, 200, 30, (i) => deviceId(i * 7));
+      const ownBefore = process.cpuUsage();
+      const device = await deviceSendLatency(load.post, 200, 30, (i) => deviceId(i * 7));
       const cpuPerSend = (server.cpuMs() - cpuBefore) / device.total;
+      const own = process.cpuUsage(ownBefore);
+      console.log(`(load generator CPU ${((own.user + own.system) / 1000 / device.total).toFixed(2)} ms per send)`);
       console.log(
         `device sends at 200/s for 30 s: p50 ${device.p50.toFixed(1)} ms, p99 ${device.p99.toFixed(1)} ms (target < 15 ms), max ${device.max.toFixed(1)} ms, ` +
           `${device.achieved.toFixed(0)} req/s achieved, ${device.failures} unexpected statuses; server CPU ${cpuPerSend.toFixed(2)} ms per send`,
@@ -108,6 +113,7 @@ const bench: Bench = {
           `server RSS peak ${peak.toFixed(0)} MB (target < 400 MB)`,
       );
     } finally {
+      load.close();
       await server.stop();
       removeDatabase();
     }
