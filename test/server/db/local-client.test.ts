@@ -1,0 +1,216 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Client, InValue } from '@libsql/client';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createLocalClient } from '../../../server/db/local-client';
+
+const dir = mkdtempSync(join(tmpdir(), 'herald-local-client-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+let files = 0;
+/** A fresh database file with a table `t (id INTEGER PRIMARY KEY, name TEXT)`, in WAL mode as Herald runs it. */
+async function freshDatabase(options?: Parameters<typeof createLocalClient>[1]): Promise<{ path: string; client: Client }> {
+  const path = join(dir, `db-${++files}.db`);
+  const client = createLocalClient(path, options);
+  await client.executeMultiple('PRAGMA journal_mode = WAL; CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT);');
+  return { path, client };
+}
+
+const names = async (client: Client) => (await client.execute('SELECT name FROM t ORDER BY id')).rows.map((r) => r.name);
+
+describe('rows', () => {
+  it('have the @libsql/client shape: columns by name (enumerable) and by position (not enumerable)', async () => {
+    const client = createLocalClient(':memory:');
+    const { columns, rows } = await client.execute("SELECT 1 AS id, 'a' AS name, NULL AS note");
+    const row = rows[0]!;
+    expect(columns).toEqual(['id', 'name', 'note']);
+    expect([row.id, row.name, row.note]).toEqual([1, 'a', null]);
+    expect([row[0], row[1], row[2]]).toEqual([1, 'a', null]);
+    expect(row.length).toBe(3);
+    expect(Object.keys(row)).toEqual(['id', 'name', 'note']);
+    expect(Array.prototype.slice.call(row)).toEqual([1, 'a', null]);
+    expect(JSON.parse(JSON.stringify(row))).toEqual({ id: 1, name: 'a', note: null });
+    client.close();
+  });
+
+  it('give a repeated column name to the first column, and every column by position', async () => {
+    const client = createLocalClient(':memory:');
+    const row = (await client.execute('SELECT 1 AS id, 2 AS id')).rows[0]!;
+    expect(row.id).toBe(1);
+    expect([row[0], row[1], row.length]).toEqual([1, 2, 2]);
+    expect(Object.keys(row)).toEqual(['id']);
+    expect(JSON.stringify(row)).toBe('{"id":1}');
+    client.close();
+  });
+});
+
+describe('statements and arguments', () => {
+  it('report rowsAffected and a bigint lastInsertRowid for statements without rows; RETURNING gives rows', async () => {
+    const { client } = await freshDatabase();
+    const inserted = await client.execute({ sql: 'INSERT INTO t (id, name) VALUES (?, ?)', args: [7, 'seven'] });
+    expect(inserted).toMatchObject({ columns: [], rows: [], rowsAffected: 1, lastInsertRowid: 7n });
+    await client.execute("INSERT INTO t (id, name) VALUES (8, 'eight')");
+    const updated = await client.execute("UPDATE t SET name = upper(name) WHERE id IN (7, 8)");
+    expect(updated.rowsAffected).toBe(2);
+    const returned = await client.execute("INSERT INTO t (name) VALUES ('nine') RETURNING id, name");
+    expect(returned.columns).toEqual(['id', 'name']);
+    expect(returned.rows.map((r) => ({ ...r }))).toEqual([{ id: 9, name: 'nine' }]);
+    expect(await names(client)).toEqual(['SEVEN', 'EIGHT', 'nine']);
+    client.close();
+  });
+
+  it('bind booleans as 1/0 and dates as milliseconds, and reject undefined with a TypeError', async () => {
+    const client = createLocalClient(':memory:');
+    const row = (await client.execute('SELECT ? AS yes, ? AS no, ? AS at', [true, false, new Date(1_700_000_000_123)])).rows[0]!;
+    expect({ ...row }).toEqual({ yes: 1, no: 0, at: 1_700_000_000_123 });
+    await expect(client.execute({ sql: 'SELECT ?', args: [undefined as unknown as InValue] })).rejects.toThrow(TypeError);
+    client.close();
+  });
+
+  it('bind named arguments given with or without their :, @ or $ prefix', async () => {
+    const client = createLocalClient(':memory:');
+    const sql = 'SELECT :a AS a, @b AS b, $c AS c';
+    const prefixed = (await client.execute({ sql, args: { ':a': 1, '@b': 2, $c: 3 } })).rows[0]!;
+    const bare = (await client.execute({ sql, args: { a: 4, b: 5, c: 6 } })).rows[0]!;
+    expect([{ ...prefixed }, { ...bare }]).toEqual([{ a: 1, b: 2, c: 3 }, { a: 4, b: 5, c: 6 }]);
+    client.close();
+  });
+});
+
+describe('cached statements', () => {
+  it("see other connections' writes", async () => {
+    const { path, client } = await freshDatabase();
+    const other = createLocalClient(path);
+    expect(await names(client)).toEqual([]);
+    await other.execute("INSERT INTO t (name) VALUES ('from other')");
+    expect(await names(client)).toEqual(['from other']);
+    other.close();
+    client.close();
+  });
+
+  it('keep working after another connection changes the schema', async () => {
+    const { path, client } = await freshDatabase();
+    const other = createLocalClient(path);
+    await client.execute("INSERT INTO t (name) VALUES ('a')");
+    const select = 'SELECT id, name FROM t WHERE name = ?';
+    expect((await client.execute(select, ['a'])).rows.map((r) => ({ ...r }))).toEqual([{ id: 1, name: 'a' }]);
+    await other.execute('CREATE INDEX t_name ON t (name)');
+    await other.execute('ALTER TABLE t ADD COLUMN extra TEXT');
+    await other.execute("INSERT INTO t (name, extra) VALUES ('a', 'x')");
+    const after = await client.execute(select, ['a']);
+    expect(after.columns).toEqual(['id', 'name']);
+    expect(after.rows.map((r) => ({ ...r }))).toEqual([
+      { id: 1, name: 'a' },
+      { id: 2, name: 'a' },
+    ]);
+    other.close();
+    client.close();
+  });
+
+  // KNOWN BUG in server/db/local-client.ts (left failing on purpose): a cached statement keeps the column
+  // names it was prepared with. executeMultiple() clears the cache after a schema change, but execute(),
+  // batch() and migrate() (drizzle's migrator) do not, so a cached `SELECT *` labels the values of a
+  // recreated table with the old names. @libsql/client's embedded client returns { b: 'B', a: 'A' } here.
+  it('name the columns of a cached SELECT * by the schema migrate() left behind', async () => {
+    const client = createLocalClient(':memory:');
+    await client.executeMultiple("CREATE TABLE u (a TEXT, b TEXT); INSERT INTO u VALUES ('A', 'B');");
+    expect({ ...(await client.execute('SELECT * FROM u')).rows[0] }).toEqual({ a: 'A', b: 'B' });
+    await client.migrate(['DROP TABLE u', 'CREATE TABLE u (b TEXT, a TEXT)', "INSERT INTO u VALUES ('B', 'A')"]);
+    const after = await client.execute('SELECT * FROM u');
+    expect(after.columns).toEqual(['b', 'a']);
+    expect({ ...after.rows[0] }).toEqual({ b: 'B', a: 'A' });
+    client.close();
+  });
+
+  it('keep working past the cache size (eviction), including the first statement again', async () => {
+    const client = createLocalClient(':memory:');
+    for (let i = 0; i < 300; i++) expect((await client.execute(`SELECT ${i} AS v`)).rows[0]!.v).toBe(i);
+    expect((await client.execute('SELECT 0 AS v')).rows[0]!.v).toBe(0);
+    expect((await client.execute('SELECT 299 AS v')).rows[0]!.v).toBe(299);
+    client.close();
+  });
+});
+
+describe('transactions', () => {
+  it('closing a client with an open write transaction releases the write lock and discards the write', async () => {
+    const { path, client } = await freshDatabase();
+    const tx = await client.transaction('write');
+    await tx.execute({ sql: 'INSERT INTO t (name) VALUES (?)', args: ['uncommitted'] });
+    client.close();
+
+    const other = createLocalClient(path, { timeoutMs: 200 });
+    const next = await other.transaction('write'); // BEGIN IMMEDIATE: fails with SQLITE_BUSY if the lock is still held
+    await next.execute("INSERT INTO t (name) VALUES ('committed')");
+    await next.commit();
+    expect(await names(other)).toEqual(['committed']);
+    other.close();
+  });
+
+  it('persist on commit, vanish on rollback, and refuse statements once settled', async () => {
+    const { client } = await freshDatabase();
+    const kept = await client.transaction('write');
+    await kept.execute("INSERT INTO t (name) VALUES ('kept')");
+    await kept.commit();
+    const dropped = await client.transaction('write');
+    await dropped.execute("INSERT INTO t (name) VALUES ('dropped')");
+    await dropped.rollback();
+    expect(await names(client)).toEqual(['kept']);
+    await expect(kept.execute('SELECT 1')).rejects.toMatchObject({ code: 'TRANSACTION_CLOSED' });
+    expect(kept.closed).toBe(true);
+    client.close();
+  });
+
+  it('make a batch atomic: a failing statement leaves nothing of the batch', async () => {
+    const { client } = await freshDatabase();
+    await client.batch(["INSERT INTO t (id, name) VALUES (1, 'one')"], 'write');
+    const failed = client.batch(["INSERT INTO t (id, name) VALUES (2, 'two')", "INSERT INTO t (id, name) VALUES (1, 'duplicate')"], 'write');
+    await expect(failed).rejects.toThrow(/UNIQUE/);
+    expect(await names(client)).toEqual(['one']);
+    // and the connection is usable again afterwards (no transaction left open on it)
+    await client.batch([{ sql: 'INSERT INTO t (id, name) VALUES (?, ?)', args: [3, 'three'] }], 'write');
+    expect(await names(client)).toEqual(['one', 'three']);
+    client.close();
+  });
+
+  it('wait for a connection when all are taken (concurrency: 1), in order', async () => {
+    const { client } = await freshDatabase({ concurrency: 1 });
+    const order: string[] = [];
+    const first = await client.transaction('write');
+    const second = client.transaction('write').then((tx) => (order.push('second began'), tx));
+    await first.execute("INSERT INTO t (name) VALUES ('first')");
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    order.push('first commits');
+    await first.commit();
+    const tx = await second;
+    expect(order).toEqual(['first commits', 'second began']);
+    expect((await tx.execute('SELECT name FROM t')).rows.map((r) => r.name)).toEqual(['first']);
+    await tx.commit();
+    client.close();
+  });
+
+  it('close() rejects callers still waiting for a connection with CLIENT_CLOSED', async () => {
+    const { client } = await freshDatabase({ concurrency: 1 });
+    await client.transaction('write');
+    const waiting = client.transaction('write');
+    const waitingExecute = client.execute('SELECT 1');
+    client.close();
+    await expect(waiting).rejects.toMatchObject({ code: 'CLIENT_CLOSED' });
+    await expect(waitingExecute).rejects.toMatchObject({ code: 'CLIENT_CLOSED' });
+    await expect(client.execute('SELECT 1')).rejects.toMatchObject({ code: 'CLIENT_CLOSED' });
+    expect(client.closed).toBe(true);
+  });
+});
+
+describe(':memory:', () => {
+  it('serves every call from one connection, so a call waiting on a transaction sees the same database', async () => {
+    const client = createLocalClient(':memory:', { concurrency: 5 });
+    await client.execute('CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT)');
+    const tx = await client.transaction('write');
+    await tx.execute("INSERT INTO t (name) VALUES ('in memory')");
+    const waiting = names(client); // a second connection would be a second, empty database ("no such table")
+    await tx.commit();
+    expect(await waiting).toEqual(['in memory']);
+    client.close();
+  });
+});
