@@ -26,6 +26,13 @@ interface Prepared {
 const CACHE_SIZE = 256;
 
 /**
+ * `SELECT *`, `t.*`, `RETURNING *`: result columns that follow the schema rather than the SQL text, so a
+ * statement with them is prepared afresh each time (SQLite re-prepares a cached one after a schema change,
+ * but the column names cached beside it would be stale). `count(*)` is not one of them.
+ */
+const starColumns = /(^|[\s,])(\w+\.)?\*\s*(,|from\b|$)/i;
+
+/**
  * A row as @libsql/client shapes it: the columns by name (enumerable; the first of two equal names wins)
  * and by position (`row[0]`, `row.length`, not enumerable). Positions come from a prototype built once per
  * statement, so a row costs one small object instead of a property definition per value.
@@ -85,6 +92,7 @@ class Connection {
     const columns = statement.reader ? statement.columns().map((c) => c.name) : null;
     if (columns) statement.raw(true);
     prepared = { statement, columns, makeRow: columns && rowMaker(columns) };
+    if (starColumns.test(sql)) return prepared;
     if (this.cache.size >= CACHE_SIZE) this.cache.delete(this.cache.keys().next().value!);
     this.cache.set(sql, prepared);
     return prepared;

@@ -108,10 +108,8 @@ describe('cached statements', () => {
     client.close();
   });
 
-  // KNOWN BUG in server/db/local-client.ts (left failing on purpose): a cached statement keeps the column
-  // names it was prepared with. executeMultiple() clears the cache after a schema change, but execute(),
-  // batch() and migrate() (drizzle's migrator) do not, so a cached `SELECT *` labels the values of a
-  // recreated table with the old names. @libsql/client's embedded client returns { b: 'B', a: 'A' } here.
+  // The columns of `SELECT *` follow the schema, not the SQL text: such a statement is never cached, or a
+  // recreated table's values would carry the old names (@libsql/client returns { b: 'B', a: 'A' } here).
   it('name the columns of a cached SELECT * by the schema migrate() left behind', async () => {
     const client = createLocalClient(':memory:');
     await client.executeMultiple("CREATE TABLE u (a TEXT, b TEXT); INSERT INTO u VALUES ('A', 'B');");
