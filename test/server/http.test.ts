@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createApp } from '../../server/app';
@@ -46,6 +47,31 @@ describe('HTTP basics', () => {
     const imported = await api('POST', '/v1/directory/import', body);
     expect(imported.status).toBe(200);
     expect(imported.body.users).toBe(30_000);
+  });
+
+  it('counts a chunked body (no Content-Length) as it streams: 413 over 1 MB, accepted under it', async () => {
+    const chunked = (parts: string[]) =>
+      new Promise<{ status: number; body: any }>((resolve, reject) => {
+        const url = new URL(herald.url);
+        const req = request(
+          { host: url.hostname, port: url.port, method: 'POST', path: '/v1/notifications/preview', headers: { authorization: `Bearer ${herald.admin.token}`, 'content-type': 'application/json' } },
+          (res) => {
+            let text = '';
+            res.on('data', (c) => (text += c));
+            res.on('end', () => resolve({ status: res.statusCode!, body: JSON.parse(text) }));
+          },
+        );
+        req.on('error', reject);
+        for (const part of parts) req.write(part);
+        req.end();
+      });
+    const big = await chunked(['{"title":"x","body":"', ...Array.from({ length: 20 }, () => 'y'.repeat(64 * 1024)), '","groupIds":["g"]}']);
+    expect(big.status).toBe(413);
+    expect(big.body.error.code).toBe('payloadTooLarge');
+    const small = await chunked(['{"title":"Hello",', '"body":"there","groupIds":["nope"]}']);
+    // read and validated: the body arrived whole (the group does not exist)
+    expect(small.status).toBe(400);
+    expect(small.body.error.message).toMatch(/Group 'nope' does not exist/);
   });
 
   it('answers an unknown route with a JSON 404', async () => {
