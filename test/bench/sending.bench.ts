@@ -4,12 +4,14 @@
  * - device sends at 200 requests/s for 30 s over HTTP on loopback: latency percentiles.
  */
 import { existsSync, statSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { importDirectory } from '../helpers/directory';
 import { generateDirectory, importBatches, deviceId } from '../helpers/directory-fixture';
 import { apiClient } from '../helpers/herald';
 import { spawnHerald } from '../helpers/process';
+import { diskSyncLatency } from './disk-sync';
 import { jsonPoster } from './http-load';
 import type { Bench } from './run';
 import { percentile } from './stats';
@@ -93,9 +95,14 @@ const bench: Bench = {
       const cpuPerSend = (server.cpuMs() - cpuBefore) / device.total;
       const own = process.cpuUsage(ownBefore);
       console.log(`(load generator CPU ${((own.user + own.system) / 1000 / device.total).toFixed(2)} ms per send)`);
+      const disk = await diskSyncLatency(dirname(dbFile));
       console.log(
         `device sends at 200/s for 30 s: p50 ${device.p50.toFixed(1)} ms, p99 ${device.p99.toFixed(1)} ms (target < 15 ms), max ${device.max.toFixed(1)} ms, ` +
           `${device.achieved.toFixed(0)} req/s achieved, ${device.failures} unexpected statuses; server CPU ${cpuPerSend.toFixed(2)} ms per send`,
+      );
+      console.log(
+        `(this disk alone, right after: a 32 KB write + fdatasync 200 times a second for 5 s: p50 ${disk.p50.toFixed(1)} ms, ` +
+          `p99 ${disk.p99.toFixed(1)} ms, max ${disk.max.toFixed(1)} ms; every durable send waits for one such sync)`,
       );
 
       let peak = server.rssMb();
