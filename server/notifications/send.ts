@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { and, eq, getTableColumns, inArray, sql } from 'drizzle-orm';
 import type { Accepted, AudienceSummary, Send, SkipReason, Target } from '../../shared/schemas';
 import { countCharacters } from '../../shared/text';
@@ -13,6 +12,7 @@ import { AppError, invalidRequest, missingPermission, notFound } from '../errors
 import type { Principal } from '../rbac/principal';
 import { groupsOutsideScope, requireOverDevice, requirePermission } from '../rbac/scope';
 import { readSettings } from '../tenant/settings';
+import { notificationId } from './notification-id';
 import { assertQuota, quotaWindow, readQuota } from './quota';
 
 export const targetOf = (send: Pick<Send, 'groupIds' | 'deviceId'>): Target =>
@@ -78,7 +78,7 @@ async function accept(deps: Deps, principal: Principal, send: Send, via: 'api' |
   const { tenantId } = principal;
   const target = targetOf(send);
   const device = await authorizeTarget(deps.database.db, principal, target);
-  const id = randomUUID();
+  const id = notificationId(Date.now());
   const accepted = await deps.database.write(async (tx) => {
     const now = deps.now();
     // read inside the transaction, so a limit changed a moment ago is the one enforced
