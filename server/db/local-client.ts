@@ -245,9 +245,11 @@ function localTransaction(connection: Connection, release: (c: Connection) => vo
     if (held) release(held);
     held = null;
   };
+  // `open` first: reading `inTransaction` of a closed native connection aborts the process
+  const isOpen = () => held !== null && held.native.open && held.native.inTransaction;
   const current = () => {
-    if (!held || !held.native.inTransaction) throw Object.assign(new Error('The transaction is closed'), { code: 'TRANSACTION_CLOSED' });
-    return held;
+    if (!isOpen()) throw Object.assign(new Error('The transaction is closed'), { code: 'TRANSACTION_CLOSED' });
+    return held!;
   };
   return {
     execute: async (stmt: InStatement) => current().execute(stmt),
@@ -269,7 +271,7 @@ function localTransaction(connection: Connection, release: (c: Connection) => vo
     },
     close: settle,
     get closed() {
-      return !held || !held.native.inTransaction;
+      return !isOpen();
     },
   } as Transaction;
 }

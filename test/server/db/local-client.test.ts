@@ -198,6 +198,17 @@ describe('transactions', () => {
     await expect(client.execute('SELECT 1')).rejects.toMatchObject({ code: 'CLIENT_CLOSED' });
     expect(client.closed).toBe(true);
   });
+
+  it('a transaction whose client was closed under it answers TRANSACTION_CLOSED (and does not abort the process)', async () => {
+    const { client } = await freshDatabase();
+    const tx = await client.transaction('write');
+    client.close();
+    expect(tx.closed).toBe(true);
+    await expect(tx.execute('SELECT 1')).rejects.toMatchObject({ code: 'TRANSACTION_CLOSED' });
+    await expect(tx.commit()).rejects.toMatchObject({ code: 'TRANSACTION_CLOSED' });
+    await tx.rollback();
+    tx.close();
+  });
 });
 
 describe(':memory:', () => {
