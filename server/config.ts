@@ -1,9 +1,18 @@
 import { z } from 'zod';
+import { filePath } from './db/file-url';
 
 const port = z.coerce.number().int().min(0).max(65535);
 const dbUrl = z
   .string()
-  .regex(/^(file:.|libsql:\/\/|https?:\/\/|wss?:\/\/)/, 'must be file:PATH, libsql://HOST, http(s)://HOST or ws(s)://HOST');
+  .regex(/^(file:.|libsql:\/\/|https?:\/\/|wss?:\/\/)/, 'must be file:PATH, libsql://HOST, http(s)://HOST or ws(s)://HOST')
+  .superRefine((url, ctx) => {
+    if (!url.startsWith('file:')) return;
+    try {
+      filePath(url);
+    } catch (error) {
+      ctx.addIssue({ code: 'custom', message: (error as Error).message });
+    }
+  });
 const optionalPath = z.string().min(1).optional();
 
 export const configSchema = z.object({

@@ -7,6 +7,7 @@ import { migrate } from 'drizzle-orm/libsql/migrator';
 import { readMigrationFiles } from 'drizzle-orm/migrator';
 import { AppError } from '../errors';
 import { startCheckpointer, type Checkpointer } from './checkpointer';
+import { filePath } from './file-url';
 import { createLocalClient } from './local-client';
 import * as schema from './schema';
 import { keptOpen, walSyncer } from './wal-sync';
@@ -31,7 +32,8 @@ export const migrationsFolder = fileURLToPath(new URL('./migrations', import.met
 
 /** SQLite's "another connection holds the write lock" (past the busy timeout), wherever drizzle wrapped it. */
 function isBusy(error: unknown): boolean {
-  for (let e = error; e instanceof Error; e = e.cause) if ((e as { code?: string }).code === 'SQLITE_BUSY' || /SQLITE_BUSY/.test(e.message)) return true;
+  // SQLITE_BUSY and its extended codes (SQLITE_BUSY_SNAPSHOT, _RECOVERY, _TIMEOUT)
+  for (let e = error; e instanceof Error; e = e.cause) if (/^SQLITE_BUSY/.test((e as { code?: string }).code ?? '') || /SQLITE_BUSY/.test(e.message)) return true;
   return false;
 }
 
@@ -62,7 +64,7 @@ const MAX_GROUP = 128;
  */
 export function openDatabase(url: string, options: OpenOptions = {}): Database {
   const { authToken, busyTimeoutMs = 20_000 } = options;
-  const path = url.startsWith('file:') ? url.slice('file:'.length) : null;
+  const path = url.startsWith('file:') ? filePath(url) : null;
   const file = path && path !== ':memory:' ? path : null;
   if (file) mkdirSync(dirname(file), { recursive: true });
   const backgroundIo = Boolean(options.backgroundIo && file);

@@ -22,7 +22,7 @@ interface Prepared {
   makeRow: ((values: unknown[]) => Row) | null;
 }
 
-/** Statements kept per connection; the least recently added goes first past this. */
+/** Statements kept per connection; the least recently used goes first past this. */
 const CACHE_SIZE = 256;
 
 /**
@@ -30,7 +30,7 @@ const CACHE_SIZE = 256;
  * statement with them is prepared afresh each time (SQLite re-prepares a cached one after a schema change,
  * but the column names cached beside it would be stale). `count(*)` is not one of them.
  */
-const starColumns = /(^|[\s,])(\w+\.)?\*\s*(,|from\b|$)/i;
+const starColumns = /(^|[\s,.])\*\s*(,|from\b|;|$)/i;
 
 /**
  * A row as @libsql/client shapes it: the columns by name (enumerable; the first of two equal names wins)
@@ -48,16 +48,33 @@ function rowMaker(columns: string[]): (values: unknown[]) => Row {
       },
     }),
   );
-  const names = columns.map((name, i) => (columns.indexOf(name) === i ? name : null));
+  // As @libsql/client: positions and `length` win over a column of that name (drizzle reads rows by
+  // position), the first of two equal names wins, and `__proto__` is defined, not assigned.
+  const names = columns.map((name, i) => (columns.indexOf(name) === i && !Object.hasOwn(proto, name) ? name : null));
+  const defined = names.map((name) => name === '__proto__');
   return (values) => {
     const row = Object.create(proto) as Record<string | symbol, unknown>;
     Object.defineProperty(row, positions, { value: values });
-    for (let i = 0; i < names.length; i++) if (names[i] !== null) row[names[i]!] = values[i];
+    for (let i = 0; i < names.length; i++) {
+      const name = names[i];
+      if (name == null) continue;
+      if (defined[i]) Object.defineProperty(row, name, { value: values[i], enumerable: true, writable: true, configurable: true });
+      else row[name] = values[i];
+    }
     return row as unknown as Row;
   };
 }
 
+const MIN_INTEGER = -(2n ** 63n);
+const MAX_INTEGER = 2n ** 63n - 1n;
+
+/**
+ * Arguments as @libsql/client converts them. (Reads differ in one way: an integer beyond 2^53 comes back as
+ * the nearest double instead of a RangeError; Herald stores none.)
+ */
 function toSqlValue(value: unknown): unknown {
+  if (typeof value === 'number' && !Number.isFinite(value)) throw new RangeError('Only finite numbers (not Infinity or NaN) can be passed as arguments');
+  if (typeof value === 'bigint' && (value < MIN_INTEGER || value > MAX_INTEGER)) throw new RangeError('bigint is too large to be represented as a 64-bit integer');
   if (typeof value === 'boolean') return value ? 1 : 0;
   if (value instanceof Date) return value.valueOf();
   if (value instanceof ArrayBuffer) return Buffer.from(value);
@@ -87,7 +104,12 @@ class Connection {
 
   private prepare(sql: string): Prepared {
     let prepared = this.cache.get(sql);
-    if (prepared) return prepared;
+    if (prepared) {
+      // most recently used last, so eviction takes the coldest
+      this.cache.delete(sql);
+      this.cache.set(sql, prepared);
+      return prepared;
+    }
     const statement = this.native.prepare(sql);
     const columns = statement.reader ? statement.columns().map((c) => c.name) : null;
     if (columns) statement.raw(true);
@@ -148,6 +170,21 @@ export function createLocalClient(path: string, options: LocalClientOptions = {}
   let closed = false;
 
   const closedError = () => Object.assign(new Error('The client is closed'), { code: 'CLIENT_CLOSED' });
+  /** Drops a connection that could not be cleaned; a caller waiting for one gets a fresh connection. */
+  const drop = (connection: Connection) => {
+    try {
+      connection.close();
+    } catch {
+      // unusable anyway
+    }
+    const waiter = closed ? undefined : waiters.shift();
+    if (!waiter) return;
+    try {
+      waiter.resolve(acquireNow());
+    } catch (error) {
+      waiter.reject(error);
+    }
+  };
   const open = () => new Connection(path, options.timeoutMs);
   const acquireNow = () => {
     if (closed) throw closedError();
@@ -165,10 +202,9 @@ export function createLocalClient(path: string, options: LocalClientOptions = {}
     try {
       connection.rollbackOpen();
     } catch {
-      connection.close();
-      return;
+      return drop(connection);
     }
-    if (closed) return connection.close();
+    if (closed) return drop(connection);
     const waiter = waiters.shift();
     if (waiter) {
       borrowed.add(connection);
@@ -179,6 +215,8 @@ export function createLocalClient(path: string, options: LocalClientOptions = {}
   const withConnection = async <T>(fn: (c: Connection) => T): Promise<T> => {
     const connection = await acquire();
     try {
+      // close() may have landed between the borrow and this call
+      if (closed) throw closedError();
       return fn(connection);
     } finally {
       release(connection);
@@ -227,10 +265,10 @@ export function createLocalClient(path: string, options: LocalClientOptions = {}
     reconnect: async () => undefined,
     close() {
       closed = true;
-      for (const c of [...idle, ...borrowed]) c.close();
+      for (const w of waiters.splice(0)) w.reject(closedError());
+      for (const c of [...idle, ...borrowed]) drop(c);
       idle.length = 0;
       borrowed.clear();
-      for (const w of waiters.splice(0)) w.reject(closedError());
     },
   } as Client;
   return client;

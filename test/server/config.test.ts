@@ -9,6 +9,8 @@ describe('loadConfig', () => {
   it('names each bad variable', () => {
     expect(() => loadConfig({ HERALD_PORT: '99999', HERALD_DB_URL: 'postgres://x' })).toThrow(/HERALD_DB_URL: must be file:PATH[\s\S]*HERALD_PORT/);
     expect(() => loadConfig({ HERALD_DB_URL: 'file:' })).toThrow(/HERALD_DB_URL/);
+    expect(() => loadConfig({ HERALD_DB_URL: 'file:data/herald.db?mode=ro' })).toThrow(/HERALD_DB_URL: .*query strings and fragments/);
+    expect(() => loadConfig({ HERALD_DB_URL: 'file://fileserver/herald.db' })).toThrow(/HERALD_DB_URL: .*no host but localhost/);
   });
 
   it('refuses a misspelt HERALD_ variable instead of ignoring it', () => {

@@ -43,6 +43,17 @@ describe('rows', () => {
     expect(JSON.stringify(row)).toBe('{"id":1}');
     client.close();
   });
+
+  it('keep positions and length over columns named like them, as @libsql/client does, and define __proto__', async () => {
+    const client = createLocalClient(':memory:');
+    const row = (await client.execute('SELECT 5 AS length, 6 AS "0", 7 AS __proto__, 8 AS "9"')).rows[0]!;
+    expect(row.length).toBe(4);
+    expect(Array.prototype.slice.call(row)).toEqual([5, 6, 7, 8]);
+    expect(Object.keys(row)).toEqual(['9', '__proto__']);
+    expect(Object.getPrototypeOf(Object.getPrototypeOf(row))).toBe(Object.prototype);
+    expect(Object.getOwnPropertyDescriptor(row, '__proto__')?.value).toBe(7);
+    client.close();
+  });
 });
 
 describe('statements and arguments', () => {
@@ -65,6 +76,7 @@ describe('statements and arguments', () => {
     const row = (await client.execute('SELECT ? AS yes, ? AS no, ? AS at', [true, false, new Date(1_700_000_000_123)])).rows[0]!;
     expect({ ...row }).toEqual({ yes: 1, no: 0, at: 1_700_000_000_123 });
     await expect(client.execute({ sql: 'SELECT ?', args: [undefined as unknown as InValue] })).rejects.toThrow(TypeError);
+    for (const bad of [Number.NaN, Infinity, 2n ** 63n]) await expect(client.execute({ sql: 'SELECT ?', args: [bad] })).rejects.toThrow(RangeError);
     client.close();
   });
 
@@ -118,6 +130,17 @@ describe('cached statements', () => {
     const after = await client.execute('SELECT * FROM u');
     expect(after.columns).toEqual(['b', 'a']);
     expect({ ...after.rows[0] }).toEqual({ b: 'B', a: 'A' });
+    client.close();
+  });
+
+  it('follow a table gaining a column in every spelling of a star select', async () => {
+    const client = createLocalClient(':memory:');
+    await client.executeMultiple("CREATE TABLE u (a TEXT); INSERT INTO u VALUES ('A');");
+    const spellings = ['SELECT "u".* FROM "u"', 'SELECT [u].* FROM u', 'SELECT * FROM u;', "UPDATE u SET a = 'A' RETURNING *"];
+    for (const sql of spellings) expect((await client.execute(sql)).columns).toEqual(['a']);
+    await client.execute("ALTER TABLE u ADD COLUMN extra TEXT DEFAULT 'x'");
+    for (const sql of spellings) expect((await client.execute(sql)).columns).toEqual(['a', 'extra']);
+    expect((await client.execute('SELECT count(*) AS n, 2 * 3 AS six FROM u')).rows[0]).toMatchObject({ n: 1, six: 6 });
     client.close();
   });
 
