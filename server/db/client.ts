@@ -37,11 +37,6 @@ function isBusy(error: unknown): boolean {
   return false;
 }
 
-/** Sets connection pragmas; a local connection runs them at once, before any statement queued after. */
-function pragmas(connection: Client, ...settings: string[]) {
-  for (const setting of settings) connection.execute(`PRAGMA ${setting}`).catch(() => undefined);
-}
-
 interface PendingWrite {
   fn: (tx: Tx) => Promise<unknown>;
   settle: (outcome: { ok: true; value: unknown } | { ok: false; error: unknown }) => void;
@@ -69,8 +64,10 @@ export function openDatabase(url: string, options: OpenOptions = {}): Database {
   if (file) mkdirSync(dirname(file), { recursive: true });
   const backgroundIo = Boolean(options.backgroundIo && file);
   // a file is served by Herald's own client (statements prepared once per connection); a server by @libsql/client
-  const open = (concurrency?: number) =>
-    path !== null ? createLocalClient(path, { timeoutMs: busyTimeoutMs, concurrency }) : createClient({ url, authToken, timeout: busyTimeoutMs, concurrency });
+  const open = (concurrency?: number, pragmas?: string[]) =>
+    path !== null
+      ? createLocalClient(path, { timeoutMs: busyTimeoutMs, concurrency, pragmas })
+      : createClient({ url, authToken, timeout: busyTimeoutMs, concurrency });
   const client = open();
   const db = drizzle(client, { schema });
   const wal = backgroundIo ? walSyncer(keptOpen(`${file}-wal`)) : null;
@@ -79,19 +76,17 @@ export function openDatabase(url: string, options: OpenOptions = {}): Database {
     ? startCheckpointer(url, () => {
         // the thread is gone: commits checkpoint as SQLite does by default rather than let the WAL grow
         checkpointer = null;
-        pragmas(writer, 'wal_autocheckpoint = 1000');
+        writer.execute('PRAGMA wal_autocheckpoint = 1000').catch(() => undefined);
       })
     : null;
-  const openWriter = () => {
-    // one connection, so the pragmas below hold for every transaction (a pooled client could open
-    // another connection, with SQLite's defaults, for the next write)
-    const connection = open(1);
-    // the WAL's fsync happens in durable(), before any caller hears of the commit
-    if (backgroundIo) pragmas(connection, 'journal_mode = WAL', 'synchronous = NORMAL');
-    // the checkpointer thread does this work; a commit on the event loop must not
-    if (checkpointer) pragmas(connection, 'wal_autocheckpoint = 0');
-    return connection;
-  };
+  // One connection (a transaction at a time, group-committed), set up as it opens:
+  const openWriter = () =>
+    open(1, [
+      // the WAL's fsync happens in durable(), before any caller hears of the commit
+      ...(backgroundIo ? ['journal_mode = WAL', 'synchronous = NORMAL'] : []),
+      // the checkpointer thread does this work; a commit on the event loop must not
+      ...(checkpointer ? ['wal_autocheckpoint = 0'] : []),
+    ]);
   let writer = openWriter();
   let writerDb = drizzle(writer, { schema });
   const queue: PendingWrite[] = [];

@@ -98,8 +98,9 @@ class Connection {
   readonly native: Native;
   private readonly cache = new Map<string, Prepared>();
 
-  constructor(path: string, timeoutMs: number | undefined) {
+  constructor(path: string, { timeoutMs, pragmas = [] }: LocalClientOptions) {
     this.native = new Libsql(path, { timeout: timeoutMs } as object);
+    for (const pragma of pragmas) this.native.exec(`PRAGMA ${pragma}`);
   }
 
   private prepare(sql: string): Prepared {
@@ -158,6 +159,8 @@ export interface LocalClientOptions {
   timeoutMs?: number;
   /** Connections: one serves every call (they are synchronous); more only while transactions hold them. */
   concurrency?: number;
+  /** Settings each connection runs as it opens (`synchronous = NORMAL`), so none serves a call without them. */
+  pragmas?: readonly string[];
 }
 
 /** Opens a file (or `:memory:`, one connection) database; `path` is what follows `file:`. */
@@ -185,7 +188,7 @@ export function createLocalClient(path: string, options: LocalClientOptions = {}
       waiter.reject(error);
     }
   };
-  const open = () => new Connection(path, options.timeoutMs);
+  const open = () => new Connection(path, options);
   const acquireNow = () => {
     if (closed) throw closedError();
     const connection = idle.pop() ?? open();
@@ -302,7 +305,7 @@ function localTransaction(connection: Connection, release: (c: Connection) => vo
     },
     async rollback() {
       try {
-        if (held?.native.open && held.native.inTransaction) held.execute('ROLLBACK');
+        if (isOpen()) held!.rollbackOpen();
       } finally {
         settle();
       }

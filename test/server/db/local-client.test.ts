@@ -234,6 +234,19 @@ describe('transactions', () => {
   });
 });
 
+describe('pragmas', () => {
+  it('run on every connection as it opens, including ones opened while others are held', async () => {
+    const { client } = await freshDatabase({ concurrency: 3, pragmas: ['synchronous = NORMAL', 'cache_size = -4096'] });
+    const held = await Promise.all([client.transaction('read'), client.transaction('read'), client.transaction('read')]);
+    for (const tx of held) {
+      expect((await tx.execute('PRAGMA synchronous')).rows[0]![0]).toBe(1);
+      expect((await tx.execute('PRAGMA cache_size')).rows[0]![0]).toBe(-4096);
+    }
+    for (const tx of held) await tx.commit();
+    client.close();
+  });
+});
+
 describe(':memory:', () => {
   it('serves every call from one connection, so a call waiting on a transaction sees the same database', async () => {
     const client = createLocalClient(':memory:', { concurrency: 5 });
