@@ -7,6 +7,7 @@ import { existsSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
+import { filePath } from '../../server/db/file-url';
 import { importDirectory } from '../helpers/directory';
 import { generateDirectory, importBatches, deviceId } from '../helpers/directory-fixture';
 import { apiClient } from '../helpers/herald';
@@ -15,7 +16,6 @@ import { diskSyncLatency } from './disk-sync';
 import { jsonPoster } from './http-load';
 import type { Bench } from './run';
 import { percentile } from './stats';
-
 
 /** Device sends at `perSecond` for `seconds`, the i-th to `device(i)` (one device takes only 10 sends an hour). */
 async function deviceSendLatency(post: ReturnType<typeof jsonPoster>['post'], perSecond: number, seconds: number, device: (i: number) => string) {
@@ -84,7 +84,7 @@ const bench: Bench = {
     try {
       const api = apiClient(server.url, token);
       const walMb = (file: string) => (existsSync(file) ? statSync(file).size / 1e6 : 0);
-      const dbFile = dbUrl.slice('file:'.length);
+      const dbFile = filePath(dbUrl);
       // Warm-up at the measured rate, reported but not counted: a fresh process runs its first thousand or so
       // requests unoptimised (V8 has not compiled the hot paths yet) on cold SQLite caches, and queues behind them.
       const warm = await deviceSendLatency(load.post, 200, 5, (i) => deviceId(150_000 + i));
