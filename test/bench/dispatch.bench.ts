@@ -16,7 +16,7 @@ import { importDirectory, phone, user } from '../helpers/directory';
 import { startTestHerald, type TestHerald } from '../helpers/herald';
 import { apnsToken } from '../helpers/push';
 import { expectStatus } from '../helpers/rbac';
-import { compare, line, rawApns, rawFcm, startFakes, type Figure } from './providers.bench';
+import { compare, line, rawApns, rawFcm, startFakes, type Fakes, type Figure } from './providers.bench';
 import type { Bench } from './run';
 import { percentile } from './stats';
 
@@ -50,9 +50,9 @@ async function queueDeliveries(herald: TestHerald, service: 'apns' | 'fcm', n: n
 }
 
 /** The raw limit and the dispatcher's throughput over `n` queued deliveries, their runs alternating. */
-async function throughput(herald: TestHerald, providers: Providers, service: 'apns' | 'fcm', n: number, raw: () => Promise<number>): Promise<[Figure, Figure]> {
+async function throughput(herald: TestHerald, services: Fakes, providers: Providers, service: 'apns' | 'fcm', n: number, raw: () => Promise<number>): Promise<[Figure, Figure]> {
   const requeue = await queueDeliveries(herald, service, n);
-  return compare(n, raw, async () => {
+  return compare(n, services, raw, async () => {
     await requeue();
     const t0 = performance.now();
     const worker = startWorker({ database: herald.database, providers, now: Date.now, log: silentLogger });
@@ -97,7 +97,8 @@ async function sendToPushLatency(): Promise<{ afterAccepted: number[]; afterRequ
 const bench: Bench = {
   name: 'dispatch',
   async run() {
-    const { fakes, stop } = await startFakes();
+    const services = await startFakes();
+    const { fakes } = services;
     const herald = await startTestHerald();
     const config = loadConfig({
       HERALD_APNS_KEY_FILE: fakes.apns.keyFile,
@@ -110,17 +111,17 @@ const bench: Bench = {
     });
     const providers = createProviders(config, silentLogger, { ca: fakes.ca });
     try {
-      const [rawA, apns] = await throughput(herald, providers, 'apns', APNS_DELIVERIES, () => rawApns(fakes, APNS_DELIVERIES));
+      const [rawA, apns] = await throughput(herald, services, providers, 'apns', APNS_DELIVERIES, () => rawApns(fakes, APNS_DELIVERIES));
       console.log(line(`APNs raw limit (one HTTP/2 session, no database, ${fmt(APNS_DELIVERIES)} pushes)`, rawA));
       console.log(line(`APNs dispatch (queued rows -> fake APNs -> rows sent, ${fmt(APNS_DELIVERIES)}; target >= 10,000/s and >= 50%)`, apns, rawA));
 
-      const [rawF, fcm] = await throughput(herald, providers, 'fcm', FCM_DELIVERIES, () => rawFcm(fakes, FCM_DELIVERIES));
+      const [rawF, fcm] = await throughput(herald, services, providers, 'fcm', FCM_DELIVERIES, () => rawFcm(fakes, FCM_DELIVERIES));
       console.log(line(`FCM raw limit (HTTP/1.1 kept-alive connections, no database, ${fmt(FCM_DELIVERIES)} messages)`, rawF));
       console.log(line(`FCM dispatch (queued rows -> firebase-admin sendEach -> fake FCM -> rows sent, ${fmt(FCM_DELIVERIES)})`, fcm, rawF));
     } finally {
       await providers.close();
       await herald.close();
-      stop();
+      services.stop();
     }
 
     const { afterAccepted, afterRequest } = await sendToPushLatency();

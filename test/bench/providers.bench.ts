@@ -13,6 +13,7 @@ import { readFileSync } from 'node:fs';
 import http2 from 'node:http2';
 import https from 'node:https';
 import { createSecureContext } from 'node:tls';
+import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { apnsTokenSource } from '../../server/dispatch/providers/apns-jwt';
 import { createApnsProvider } from '../../server/dispatch/providers/apns';
@@ -29,6 +30,7 @@ const FCM_MESSAGES = 10_000;
 const BATCH = 500;
 const BATCHES_IN_FLIGHT = 4;
 const FCM_SOCKETS = 64;
+const CORES = availableParallelism();
 
 const perSecond = (n: number, ms: number) => Math.round(n / (ms / 1000));
 const fmt = (n: number) => n.toLocaleString('en-US');
@@ -39,36 +41,51 @@ export interface Figure {
   runs: number[];
   /** Median CPU time this process spent per push (µs): the client's own cost, steady on a busy machine. */
   cpuUs: number;
+  /** Median CPU time the fake services' process spent per push (µs): the other half of what this machine does. */
+  fakeUs: number;
 }
 
-/** One run of `once` (which sends `n` and returns deliveries per second) and the CPU this process spent per push. */
-async function sample(n: number, once: () => Promise<number>): Promise<{ rate: number; cpuUs: number }> {
+interface Sample {
+  rate: number;
+  cpuUs: number;
+  fakeUs: number;
+}
+
+/** One run of `once` (which sends `n` and returns deliveries per second) and the CPU each process spent per push. */
+async function sample(n: number, once: () => Promise<number>, fakeCpu: () => Promise<number>): Promise<Sample> {
+  const fakeBefore = await fakeCpu();
   const before = process.cpuUsage();
   const rate = await once();
   const used = process.cpuUsage(before);
-  return { rate, cpuUs: (used.user + used.system) / n };
+  return { rate, cpuUs: (used.user + used.system) / n, fakeUs: ((await fakeCpu()) - fakeBefore) / n };
 }
 
-const figure = (samples: Array<{ rate: number; cpuUs: number }>): Figure => ({
+const figure = (samples: Sample[]): Figure => ({
   median: median(samples.map((x) => x.rate)),
   runs: samples.map((x) => x.rate),
   cpuUs: Math.round(median(samples.map((x) => x.cpuUs))),
+  fakeUs: Math.round(median(samples.map((x) => x.fakeUs))),
 });
 
 /** Runs each loop once to warm up, then RUNS times, alternating, so that a busy machine weighs on both alike. */
-export async function compare(n: number, raw: () => Promise<number>, provider: () => Promise<number>): Promise<[Figure, Figure]> {
+export async function compare(n: number, fakes: Fakes, raw: () => Promise<number>, provider: () => Promise<number>): Promise<[Figure, Figure]> {
   await raw();
   await provider();
-  const samples: [Array<{ rate: number; cpuUs: number }>, Array<{ rate: number; cpuUs: number }>] = [[], []];
+  const samples: [Sample[], Sample[]] = [[], []];
   for (let i = 0; i < RUNS; i++) {
-    samples[0].push(await sample(n, raw));
-    samples[1].push(await sample(n, provider));
+    samples[0].push(await sample(n, raw, fakes.cpu));
+    samples[1].push(await sample(n, provider, fakes.cpu));
   }
   return [figure(samples[0]), figure(samples[1])];
 }
 
+/**
+ * A figure's line. The ceiling is what this machine's cores could do at most if the client and the fake shared
+ * them perfectly, from the CPU both spent per push: the limit the hardware sets on the figure, not Herald.
+ */
 export const line = (label: string, f: Figure, raw?: Figure) =>
-  `${label}: ${fmt(f.median)}/s${raw ? ` = ${Math.round((f.median / raw.median) * 100)}% of raw` : ''}, ${f.cpuUs} µs CPU per push here  [runs ${f.runs.map(fmt).join(', ')}]`;
+  `${label}: ${fmt(f.median)}/s${raw ? ` = ${Math.round((f.median / raw.median) * 100)}% of raw` : ''}, CPU per push ${f.cpuUs} µs here + ${f.fakeUs} µs in the fake ` +
+  `(ceiling on ${CORES} cores ${fmt(Math.round((CORES * 1e6) / (f.cpuUs + f.fakeUs)))}/s)  [runs ${f.runs.map(fmt).join(', ')}]`;
 
 /** One HTTP/2 session, keeping as many streams in flight as the server allows, minimal work per push. */
 export async function rawApns(fakes: FakeServices, n: number): Promise<number> {
@@ -179,20 +196,33 @@ async function throughProvider(provider: PushProvider, messages: PushMessage[]):
   return rate;
 }
 
+export interface Fakes {
+  fakes: FakeServices;
+  /** The CPU time (µs) the fakes' process has used so far. */
+  cpu(): Promise<number>;
+  stop(): void;
+}
+
 /** The fake APNs and FCM in a child process; `stop` ends it. */
-export async function startFakes() {
+export async function startFakes(): Promise<Fakes> {
   const child = fork(fileURLToPath(new URL('./fake-services.ts', import.meta.url)), { execArgv: process.execArgv });
   const fakes = await new Promise<FakeServices>((resolve, reject) => {
     child.once('message', (m) => resolve(m as FakeServices));
     child.once('exit', (code) => reject(new Error(`fake services exited with ${code}`)));
   });
-  return { fakes, stop: () => child.disconnect() };
+  const cpu = () =>
+    new Promise<number>((resolve) => {
+      child.once('message', (m) => resolve((m as { cpuUs: number }).cpuUs));
+      child.send('cpu');
+    });
+  return { fakes, cpu, stop: () => child.disconnect() };
 }
 
 const bench: Bench = {
   name: 'providers',
   async run() {
-    const { fakes, stop } = await startFakes();
+    const services = await startFakes();
+    const { fakes } = services;
     try {
       const apns = createApnsProvider({
         key: createPrivateKey(readFileSync(fakes.apns.keyFile)),
@@ -203,19 +233,19 @@ const bench: Bench = {
         ca: fakes.ca,
       });
       const apnsMessages = Array.from({ length: APNS_PUSHES }, (_, i) => pushMessage(apnsToken(i)));
-      const [rawA, provA] = await compare(APNS_PUSHES, () => rawApns(fakes, APNS_PUSHES), () => throughProvider(apns, apnsMessages));
+      const [rawA, provA] = await compare(APNS_PUSHES, services, () => rawApns(fakes, APNS_PUSHES), () => throughProvider(apns, apnsMessages));
       await apns.close();
       console.log(line(`APNs raw limit (one HTTP/2 session, ${fmt(APNS_PUSHES)} pushes)`, rawA));
       console.log(line(`APNs provider (${BATCHES_IN_FLIGHT} batches of ${BATCH} in flight)`, provA, rawA));
 
       const fcm = createFcmProvider({ serviceAccountFile: fakes.fcm.serviceAccountFile, origin: fakes.fcm.origin, ca: fakes.ca, maxSockets: FCM_SOCKETS });
       const fcmMessages = Array.from({ length: FCM_MESSAGES }, (_, i) => pushMessage(`fcm-token-${i}`));
-      const [rawF, provF] = await compare(FCM_MESSAGES, () => rawFcm(fakes, FCM_MESSAGES), () => throughProvider(fcm, fcmMessages));
+      const [rawF, provF] = await compare(FCM_MESSAGES, services, () => rawFcm(fakes, FCM_MESSAGES), () => throughProvider(fcm, fcmMessages));
       await fcm.close();
       console.log(line(`FCM raw limit (HTTP/1.1, ${FCM_SOCKETS} kept-alive connections, ${fmt(FCM_MESSAGES)} messages)`, rawF));
       console.log(line(`FCM provider (firebase-admin sendEach, ${BATCHES_IN_FLIGHT} batches of ${BATCH} in flight)`, provF, rawF));
     } finally {
-      stop();
+      services.stop();
     }
   },
 };
