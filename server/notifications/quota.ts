@@ -14,12 +14,17 @@ export interface QuotaUse {
   retryAfter: number;
 }
 
-/** The rolling-hour window of one quota: group sends of a tenant, or device sends to one device. */
+/**
+ * The rolling-hour window of one quota: group sends of a tenant, or device sends to one device. Each kind
+ * has its partial index (see the schema). The kind is a literal, not a bound parameter: with a parameter
+ * SQLite still picks the partial index, but by re-planning the statement whenever that parameter is bound,
+ * which would undo the kept prepared statement on every send.
+ */
 export function quotaWindow(tenantId: string, target: { kind: 'groups' } | { kind: 'device'; deviceId: string }, now: number): SQL {
   const since = gt(notifications.createdAt, now - QUOTA_WINDOW_MS);
   return target.kind === 'groups'
-    ? and(eq(notifications.tenantId, tenantId), eq(notifications.kind, 'groups'), since)!
-    : and(eq(notifications.tenantId, tenantId), eq(notifications.deviceId, target.deviceId), eq(notifications.kind, 'device'), since)!;
+    ? and(eq(notifications.tenantId, tenantId), sql`${notifications.kind} = 'groups'`, since)!
+    : and(eq(notifications.tenantId, tenantId), eq(notifications.deviceId, target.deviceId), sql`${notifications.kind} = 'device'`, since)!;
 }
 
 /**

@@ -90,15 +90,18 @@ const bench: Bench = {
       const warm = await deviceSendLatency(load.post, 200, 5, (i) => deviceId(150_000 + i));
       console.log(`(warm-up: 5 s at 200/s: p50 ${warm.p50.toFixed(1)} ms, p99 ${warm.p99.toFixed(1)} ms; WAL ${walMb(`${dbFile}-wal`).toFixed(0)} MB)`);
       const cpuBefore = server.cpuMs();
+      const writtenBefore = server.writtenBytes();
       const ownBefore = process.cpuUsage();
       const device = await deviceSendLatency(load.post, 200, 30, (i) => deviceId(i * 7));
       const cpuPerSend = (server.cpuMs() - cpuBefore) / device.total;
+      const writtenPerSend = (server.writtenBytes() - writtenBefore) / device.total;
       const own = process.cpuUsage(ownBefore);
       console.log(`(load generator CPU ${((own.user + own.system) / 1000 / device.total).toFixed(2)} ms per send)`);
       const disk = await diskSyncLatency(dirname(dbFile));
       console.log(
         `device sends at 200/s for 30 s: p50 ${device.p50.toFixed(1)} ms, p99 ${device.p99.toFixed(1)} ms (target < 15 ms), max ${device.max.toFixed(1)} ms, ` +
-          `${device.achieved.toFixed(0)} req/s achieved, ${device.failures} unexpected statuses; server CPU ${cpuPerSend.toFixed(2)} ms per send`,
+          `${device.achieved.toFixed(0)} req/s achieved, ${device.failures} unexpected statuses; server CPU ${cpuPerSend.toFixed(2)} ms and ` +
+          `${(writtenPerSend / 1024).toFixed(0)} KB written (WAL and checkpoints) per send`,
       );
       console.log(
         `(this disk alone, right after: a 32 KB write + fdatasync 200 times a second for 5 s: p50 ${disk.p50.toFixed(1)} ms, ` +

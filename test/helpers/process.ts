@@ -18,6 +18,8 @@ export interface HeraldProcess {
   rssMb(): number;
   /** CPU time the server process has used so far (user + system, all threads), in ms, from /proc. */
   cpuMs(): number;
+  /** Bytes the server process has written towards the disk so far (all threads), from /proc. */
+  writtenBytes(): number;
   stop(signal?: NodeJS.Signals): Promise<void>;
   /** Deletes the temporary database this call created (none when `env` named one); the caller may reuse it until then. */
   removeDatabase(): void;
@@ -74,6 +76,9 @@ export async function spawnHerald(env: Record<string, string> = {}, args: string
     rssMb() {
       const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
       return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
+    },
+    writtenBytes() {
+      return Number(/write_bytes:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/io`, 'utf8'))?.[1] ?? 0);
     },
     removeDatabase,
     stop: (signal = 'SIGTERM') =>
