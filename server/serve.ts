@@ -1,4 +1,3 @@
-import { serve as serveNode, type ServerType } from '@hono/node-server';
 import { createApp } from './app';
 import type { Config } from './config';
 import { migrateDatabase, openDatabase, type Database } from './db/client';
@@ -7,6 +6,7 @@ import { loggerFor, type Deps } from './deps';
 import { startDispatcher } from './dispatch/dispatcher';
 import { eraseExpiredText } from './notifications/retention';
 import { describeFailure } from './http/errors';
+import { listen } from './http/listen';
 import { createTenant, type NewTenant } from './rbac/tenants';
 
 export interface RunningServer {
@@ -30,10 +30,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
   const bootstrap = anyTenant ? null : await createTenant(database, { name: 'Default', adminEmail: 'admin@localhost', now: deps.now() });
   const app = createApp(deps);
   const retention = every(60_000, () => eraseExpiredText(database, deps.now()), deps);
-  const server = await new Promise<ServerType>((resolve, reject) => {
-    const s = serveNode({ fetch: app.fetch, hostname: config.HERALD_HOST, port: config.HERALD_PORT }, () => resolve(s));
-    s.once('error', reject);
-  });
+  const server = await listen(app.fetch, config.HERALD_HOST, config.HERALD_PORT);
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.HERALD_PORT;
   return {

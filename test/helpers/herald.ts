@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { serve, type ServerType } from '@hono/node-server';
+import { listen } from '../../server/http/listen';
 import { createApp } from '../../server/app';
 import { migrateDatabase, openDatabase, type Database } from '../../server/db/client';
 import { silentLogger, type Deps } from '../../server/deps';
@@ -68,9 +68,7 @@ export async function startTestHerald(options: { deps?: Partial<Deps> } = {}): P
   await migrateDatabase(database);
   const clock = testClock();
   const app = createApp({ database, now: clock.now, log: silentLogger, ...options.deps });
-  const server = await new Promise<ServerType>((resolve) => {
-    const s = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 }, () => resolve(s));
-  });
+  const server = await listen(app.fetch, '127.0.0.1', 0);
   const address = server.address();
   const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
   const newTenant = async (name = 'Contoso') => {
