@@ -12,7 +12,9 @@ export interface PostResult {
 
 export function jsonPoster(baseUrl: string, token: string) {
   const url = new URL(baseUrl);
-  const agent = new Agent({ keepAlive: true, maxSockets: 256 });
+  // Idle sockets close after 4 s, well before the server's keep-alive timeout, as undici does from the server's
+  // Keep-Alive hint: a socket the server closes just as it is reused would end its request in ECONNRESET.
+  const agent = new Agent({ keepAlive: true, maxSockets: 256, timeout: 4_000 });
   const post = (path: string, body: unknown) =>
     new Promise<PostResult>((resolve, reject) => {
       const payload = JSON.stringify(body);
