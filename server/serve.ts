@@ -6,7 +6,7 @@ import { loggerFor, type Deps } from './deps';
 import { startDispatcher } from './dispatch/dispatcher';
 import { eraseExpiredText } from './notifications/retention';
 import { describeFailure } from './http/errors';
-import { listen } from './http/listen';
+import { closeServer, listen } from './http/listen';
 import { createTenant, type NewTenant } from './rbac/tenants';
 
 export interface RunningServer {
@@ -40,7 +40,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
     pushServices: dispatcher?.services ?? ['none in this process (HERALD_DISPATCHER=off): run `npm run herald -- worker` to push'],
     async close() {
       clearInterval(retention);
-      await Promise.all([new Promise<void>((resolve) => server.close(() => resolve())), dispatcher?.close()]);
+      await Promise.all([closeServer(server), dispatcher?.close()]);
       database.close();
     },
   };

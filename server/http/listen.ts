@@ -9,15 +9,38 @@ import { serve, type ServerType } from '@hono/node-server';
  */
 export const KEEP_ALIVE_TIMEOUT_MS = 65_000;
 
+/** How long `closeServer` lets requests in flight finish before it cuts their connections. */
+const CLOSE_GRACE_MS = 10_000;
+
 /** Serves `fetch` over HTTP/1.1 and resolves once it listens. */
 export function listen(fetch: (request: Request) => Response | Promise<Response>, hostname: string, port: number): Promise<ServerType> {
   return new Promise<ServerType>((resolve, reject) => {
-    const server = serve({ fetch, hostname, port }, () => resolve(server));
+    const server = serve({ fetch, hostname, port }, () => {
+      server.off('error', reject);
+      resolve(server);
+    });
     server.once('error', reject);
-    if ('keepAliveTimeout' in server) {
-      server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
-      // Node's advice: longer than keepAliveTimeout, so a request arriving at its end is not cut off by this one
-      server.headersTimeout = KEEP_ALIVE_TIMEOUT_MS + 1_000;
-    }
+    // (Node's headersTimeout counts from a request's first byte, not from the idle time before it: no change needed.)
+    if ('keepAliveTimeout' in server) server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
+  });
+}
+
+/**
+ * Stops accepting connections and resolves once every open one is closed: idle ones at once, each busy one as
+ * soon as its response is sent (it would otherwise stay open for the whole keep-alive time), and any still busy
+ * after the grace time cut off, so that a stop never waits on a client.
+ */
+export function closeServer(server: ServerType, graceMs = CLOSE_GRACE_MS): Promise<void> {
+  let sweep: NodeJS.Timeout | undefined;
+  let deadline: NodeJS.Timeout | undefined;
+  return new Promise<void>((resolve) => {
+    server.close(() => {
+      clearInterval(sweep);
+      clearTimeout(deadline);
+      resolve();
+    });
+    if (!('closeIdleConnections' in server)) return;
+    sweep = setInterval(() => server.closeIdleConnections(), 50);
+    deadline = setTimeout(() => server.closeAllConnections(), graceMs);
   });
 }

@@ -7,7 +7,7 @@ import type { DispatchMetrics } from '../dispatch/metrics';
  * share it; both queries read only queued rows, never the whole history), then what this process counted.
  */
 export async function renderMetrics(db: Db, now: number, counted?: DispatchMetrics): Promise<string> {
-  // Both read the deliveries_due index (status, next_attempt_at). A leased row's next_attempt_at is its lease's
+  // Both read the deliveries_due index (next_attempt_at of queued rows only). A leased row's next_attempt_at is its lease's
   // end, so a delivery being pushed is not "waiting" until a crashed worker's lease runs out.
   const [queue] = await db.all<{ depth: number; oldest: number | null }>(sql`
     SELECT (SELECT count(*) FROM deliveries WHERE status = 'queued') AS depth,

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { listen } from '../../server/http/listen';
+import { closeServer, listen } from '../../server/http/listen';
 import { createApp } from '../../server/app';
 import { migrateDatabase, openDatabase, type Database } from '../../server/db/client';
 import { silentLogger, type Deps } from '../../server/deps';
@@ -85,7 +85,7 @@ export async function startTestHerald(options: { deps?: Partial<Deps> } = {}): P
     newTenant,
     api: (token) => apiClient(url, token),
     close: async () => {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await closeServer(server);
       database.close();
       rmSync(dir, { recursive: true, force: true });
     },

@@ -1,0 +1,55 @@
+import { Agent, request } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { describe, expect, it } from 'vitest';
+import { closeServer, listen } from '../../server/http/listen';
+
+/** A server whose one route answers after `ms` (never, for Infinity). */
+async function slowServer(ms: number) {
+  const server = await listen(
+    () => new Promise<Response>((resolve) => ms !== Infinity && setTimeout(() => resolve(new Response('done')), ms)),
+    '127.0.0.1',
+    0,
+  );
+  return { server, port: (server.address() as AddressInfo).port };
+}
+
+/** A GET over a kept-alive connection: its status and body, or the client's error code. */
+function get(port: number, agent: Agent) {
+  return new Promise<string>((resolve) => {
+    const req = request({ host: '127.0.0.1', port, path: '/', agent }, (res) => {
+      let body = '';
+      res.on('data', (chunk: Buffer) => (body += chunk));
+      res.on('end', () => resolve(`${res.statusCode} ${body}`));
+    });
+    req.on('error', (error: NodeJS.ErrnoException) => resolve(error.code ?? error.message));
+    req.end();
+  });
+}
+
+describe('closeServer', () => {
+  it('lets a request in flight finish, then closes its kept-alive connection at once', async () => {
+    const { server, port } = await slowServer(300);
+    const agent = new Agent({ keepAlive: true });
+    const answer = get(port, agent);
+    await new Promise((resolve) => setTimeout(resolve, 50)); // the request is being handled
+    const started = performance.now();
+    await closeServer(server);
+    const took = performance.now() - started;
+    expect(await answer).toBe('200 done');
+    // not the 65 s keep-alive time the connection would otherwise sit idle for
+    expect(took).toBeLessThan(3_000);
+    agent.destroy();
+  });
+
+  it('cuts off a request still running after the grace time', async () => {
+    const { server, port } = await slowServer(Infinity);
+    const agent = new Agent({ keepAlive: true });
+    const answer = get(port, agent);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const started = performance.now();
+    await closeServer(server, 300);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(290);
+    expect(await answer).toBe('ECONNRESET');
+    agent.destroy();
+  });
+});
