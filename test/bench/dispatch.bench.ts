@@ -27,7 +27,7 @@ const LATENCY_SENDS = 200;
 const fmt = (n: number) => n.toLocaleString('en-US');
 
 /** `n` enrolled devices of one service, one notification to all of them, and a queued delivery each, written in SQL. */
-async function queueDeliveries(herald: TestHerald, service: 'apns' | 'fcm', n: number): Promise<() => Promise<void>> {
+async function queueDeliveries(herald: TestHerald, service: 'apns' | 'fcm', n: number) {
   const { tenantId, accountId } = herald.admin;
   const notificationId = crypto.randomUUID();
   const now = Date.now();
@@ -42,27 +42,28 @@ async function queueDeliveries(herald: TestHerald, service: 'apns' | 'fcm', n: n
     await tx.run(sql`INSERT INTO deliveries (tenant_id, notification_id, device_id, status, attempts, next_attempt_at, updated_at)
       SELECT ${tenantId}, ${notificationId}, ${service} || '-' || value, 'queued', 0, ${now}, ${now} FROM generate_series(1, ${n})`);
   });
-  return () =>
+  const requeue = () =>
     herald.database.write(async (tx) => {
       await tx.run(sql`UPDATE deliveries SET status = 'queued', attempts = 0, next_attempt_at = ${Date.now()}, lease_until = NULL, sent_at = NULL
         WHERE notification_id = ${notificationId}`);
     });
+  return { requeue, notificationId };
 }
 
 /** The raw limit and the dispatcher's throughput over `n` queued deliveries, their runs alternating. */
 async function throughput(herald: TestHerald, services: Fakes, providers: Providers, service: 'apns' | 'fcm', n: number, raw: () => Promise<number>): Promise<[Figure, Figure]> {
-  const requeue = await queueDeliveries(herald, service, n);
-  return compare(n, services, raw, async () => {
-    await requeue();
+  const { requeue, notificationId } = await queueDeliveries(herald, service, n);
+  const dispatch = async () => {
     const t0 = performance.now();
     const worker = startWorker({ database: herald.database, providers, now: Date.now, log: silentLogger });
     await worker.settled();
     const ms = performance.now() - t0;
     await worker.stop();
-    const [row] = await herald.database.db.all<{ n: number }>(sql`SELECT count(*) AS n FROM deliveries WHERE status = 'sent' AND device_id LIKE ${service + '-%'}`);
+    const [row] = await herald.database.db.all<{ n: number }>(sql`SELECT count(*) AS n FROM deliveries WHERE notification_id = ${notificationId} AND status = 'sent'`);
     if (row?.n !== n) throw new Error(`${service}: ${row?.n} of ${n} deliveries sent`);
     return Math.round(n / (ms / 1000));
-  });
+  };
+  return compare(n, services, raw, dispatch, requeue);
 }
 
 /**

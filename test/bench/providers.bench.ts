@@ -67,13 +67,24 @@ const figure = (samples: Sample[]): Figure => ({
   fakeUs: Math.round(median(samples.map((x) => x.fakeUs))),
 });
 
-/** Runs each loop once to warm up, then RUNS times, alternating, so that a busy machine weighs on both alike. */
-export async function compare(n: number, fakes: Fakes, raw: () => Promise<number>, provider: () => Promise<number>): Promise<[Figure, Figure]> {
+/**
+ * Runs each loop once to warm up, then RUNS times, alternating, so that a busy machine weighs on both alike.
+ * `prepare` (e.g. queueing the rows again) runs before each provider run, outside its time and CPU.
+ */
+export async function compare(
+  n: number,
+  fakes: Fakes,
+  raw: () => Promise<number>,
+  provider: () => Promise<number>,
+  prepare: () => Promise<void> = async () => {},
+): Promise<[Figure, Figure]> {
   await raw();
+  await prepare();
   await provider();
   const samples: [Sample[], Sample[]] = [[], []];
   for (let i = 0; i < RUNS; i++) {
     samples[0].push(await sample(n, raw, fakes.cpu));
+    await prepare();
     samples[1].push(await sample(n, provider, fakes.cpu));
   }
   return [figure(samples[0]), figure(samples[1])];
@@ -211,8 +222,13 @@ export async function startFakes(): Promise<Fakes> {
     child.once('exit', (code) => reject(new Error(`fake services exited with ${code}`)));
   });
   const cpu = () =>
-    new Promise<number>((resolve) => {
-      child.once('message', (m) => resolve((m as { cpuUs: number }).cpuUs));
+    new Promise<number>((resolve, reject) => {
+      const gone = () => reject(new Error('fake services exited'));
+      child.once('exit', gone);
+      child.once('message', (m) => {
+        child.off('exit', gone);
+        resolve((m as { cpuUs: number }).cpuUs);
+      });
       child.send('cpu');
     });
   return { fakes, cpu, stop: () => child.disconnect() };
