@@ -32,6 +32,17 @@ export interface Claim {
 }
 
 /**
+ * Deliveries waiting to be pushed: the rows the deliveries_due partial index holds. The status is a literal,
+ * so SQLite can use that index without re-planning the statement.
+ */
+export const QUEUED = sql`status = 'queued'`;
+
+/** Queued deliveries due by `now` (a leased one falls due when its lease ends). */
+export const dueBy = (now: number) => sql`${QUEUED} AND next_attempt_at <= ${now}`;
+
+const nothingClaimed = (leaseUntil: number): Claim => ({ leaseUntil, deliveries: [], closed: { skipped: 0, expired: 0 } });
+
+/**
  * Claims up to `limit` due deliveries (status `queued`, `next_attempt_at` reached; half the oldest, half the
  * newest) in one write: each gets a
  * lease by moving `next_attempt_at` to the lease's end, so a crashed worker's rows fall due again by themselves.
@@ -43,21 +54,22 @@ export async function claimDue(database: Database, now: number, limit: number, l
   const leaseUntil = now + leaseMs;
   // An idle worker polls: answer "nothing due" from a read, not a write transaction (the write lock, which
   // other processes wait for, and a WAL sync each time). What a concurrent claim takes first, the write re-checks.
-  const [anyDue] = await database.db.all(sql`SELECT 1 FROM deliveries WHERE status = 'queued' AND next_attempt_at <= ${now} LIMIT 1`);
-  if (!anyDue) return { leaseUntil, deliveries: [], closed: { skipped: 0, expired: 0 } };
+  const due = dueBy(now);
+  const [anyDue] = await database.db.all(sql`SELECT 1 FROM deliveries WHERE ${due} LIMIT 1`);
+  if (!anyDue) return nothingClaimed(leaseUntil);
   return database.write(async (tx) => {
     // Ids, pushes and counts come back as one JSON value each: the client's row objects cost more than the queries.
     // Half from each end of the due queue (both walk the deliveries_due index): the oldest, so nothing starves,
     // and the newest, so a device send queued behind a big group send's backlog goes out in the next claim
     // instead of after the whole backlog. Where fewer are due than `limit`, the halves overlap and all are taken.
     const newest = Math.floor(limit / 2);
-    const [due] = await tx.all<{ ids: string }>(sql`
+    const [picked] = await tx.all<{ ids: string }>(sql`
       SELECT json_group_array(id) AS ids FROM (
-        SELECT id FROM (SELECT id FROM deliveries WHERE status = 'queued' AND next_attempt_at <= ${now} ORDER BY next_attempt_at, id LIMIT ${limit - newest})
+        SELECT id FROM (SELECT id FROM deliveries WHERE ${due} ORDER BY next_attempt_at, id LIMIT ${limit - newest})
         UNION
-        SELECT id FROM (SELECT id FROM deliveries WHERE status = 'queued' AND next_attempt_at <= ${now} ORDER BY next_attempt_at DESC, id DESC LIMIT ${newest}))`);
-    const ids = due?.ids ?? '[]';
-    if (ids === '[]') return { leaseUntil, deliveries: [], closed: { skipped: 0, expired: 0 } };
+        SELECT id FROM (SELECT id FROM deliveries WHERE ${due} ORDER BY next_attempt_at DESC, id DESC LIMIT ${newest}))`);
+    const ids = picked?.ids ?? '[]';
+    if (ids === '[]') return nothingClaimed(leaseUntil);
     const pushable = sql`(c.skip IS NULL AND c.expires_at > ${now})`;
     await tx.run(sql`
       UPDATE deliveries SET
@@ -128,6 +140,6 @@ const claimed = ([id, tenantId, notificationId, deviceId, attempts, service, tok
 
 /** When the next queued delivery falls due (a retry or an expiring lease), or null when the queue is empty. */
 export async function nextDueAt(database: Database): Promise<number | null> {
-  const [row] = await database.db.all<{ at: number | null }>(sql`SELECT min(next_attempt_at) AS at FROM deliveries WHERE status = 'queued'`);
+  const [row] = await database.db.all<{ at: number | null }>(sql`SELECT min(next_attempt_at) AS at FROM deliveries WHERE ${QUEUED}`);
   return row?.at ?? null;
 }

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
+import { dueBy, QUEUED } from '../dispatch/claim';
 import type { DispatchMetrics } from '../dispatch/metrics';
 
 /**
@@ -10,8 +11,8 @@ export async function renderMetrics(db: Db, now: number, counted?: DispatchMetri
   // Both read the deliveries_due index (next_attempt_at of queued rows only). A leased row's next_attempt_at is its lease's
   // end, so a delivery being pushed is not "waiting" until a crashed worker's lease runs out.
   const [queue] = await db.all<{ depth: number; oldest: number | null }>(sql`
-    SELECT (SELECT count(*) FROM deliveries WHERE status = 'queued') AS depth,
-      (SELECT min(next_attempt_at) FROM deliveries WHERE status = 'queued' AND next_attempt_at <= ${now}) AS oldest`);
+    SELECT (SELECT count(*) FROM deliveries WHERE ${QUEUED}) AS depth,
+      (SELECT min(next_attempt_at) FROM deliveries WHERE ${dueBy(now)}) AS oldest`);
   const lines = [
     '# HELP herald_queue_depth Deliveries waiting to be pushed (first tries and retries, due or scheduled for later).',
     '# TYPE herald_queue_depth gauge',
