@@ -5,6 +5,7 @@
  */
 import { closeSync, fdatasyncSync, openSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
+import { atRate } from './pace';
 import { percentile } from './stats';
 
 export async function diskSyncLatency(dir: string, seconds = 5, perSecond = 200, bytes = 32 * 1024) {
@@ -14,17 +15,14 @@ export async function diskSyncLatency(dir: string, seconds = 5, perSecond = 200,
   const times: number[] = [];
   try {
     let offset = 0;
-    const start = performance.now();
-    for (let i = 0; i < seconds * perSecond; i++) {
-      const wait = start + (i * 1000) / perSecond - performance.now();
-      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    await atRate(perSecond, seconds * perSecond, () => {
       // cycle over 16 MB, as a WAL that restarts after each checkpoint reuses its file
       writeSync(fd, block, 0, bytes, offset);
       offset = (offset + bytes) % (16 << 20);
       const t0 = performance.now();
       fdatasyncSync(fd);
       times.push(performance.now() - t0);
-    }
+    });
   } finally {
     closeSync(fd);
     rmSync(file, { force: true });

@@ -18,13 +18,12 @@ import { apnsToken } from '../helpers/push';
 import { expectStatus } from '../helpers/rbac';
 import { compare, line, rawApns, rawFcm, startFakes, type Fakes, type Figure } from './providers.bench';
 import type { Bench } from './run';
-import { percentile } from './stats';
+import { fmt, percentile } from './stats';
 
 const APNS_DELIVERIES = 20_000;
 const FCM_DELIVERIES = 10_000;
 const LATENCY_SENDS = 200;
 
-const fmt = (n: number) => n.toLocaleString('en-US');
 
 /** `n` enrolled devices of one service, one notification to all of them, and a queued delivery each, written in SQL. */
 async function queueDeliveries(herald: TestHerald, service: 'apns' | 'fcm', n: number) {

@@ -22,7 +22,7 @@ import type { PushMessage, PushProvider } from '../../server/dispatch/providers/
 import { apnsToken, pushMessage } from '../helpers/push';
 import type { FakeServices } from './fake-services';
 import type { Bench } from './run';
-import { median } from './stats';
+import { fmt, median } from './stats';
 
 const RUNS = 5;
 const APNS_PUSHES = 20_000;
@@ -33,7 +33,6 @@ const FCM_SOCKETS = 64;
 const CORES = availableParallelism();
 
 const perSecond = (n: number, ms: number) => Math.round(n / (ms / 1000));
-const fmt = (n: number) => n.toLocaleString('en-US');
 
 export interface Figure {
   /** Median deliveries per second, and each run's. */

@@ -15,6 +15,7 @@ import { apiClient } from '../helpers/herald';
 import { spawnHerald } from '../helpers/process';
 import { diskSyncLatency } from './disk-sync';
 import { jsonPoster } from './http-load';
+import { atRate } from './pace';
 import type { Bench } from './run';
 import { median, percentile } from './stats';
 
@@ -27,10 +28,7 @@ async function deviceSendLatency(post: ReturnType<typeof jsonPoster>['post'], pe
   const note = (what: string) => unexpected.set(what, (unexpected.get(what) ?? 0) + 1);
   const start = performance.now();
   const inFlight: Promise<void>[] = [];
-  for (let i = 0; i < total; i++) {
-    const due = start + (i * 1000) / perSecond;
-    const wait = due - performance.now();
-    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+  await atRate(perSecond, total, (i) =>
     inFlight.push(
       (async () => {
         const t0 = performance.now();
@@ -41,8 +39,8 @@ async function deviceSendLatency(post: ReturnType<typeof jsonPoster>['post'], pe
         latencies.push(performance.now() - t0);
         if (res && res.status !== 202 && res.status !== 400) note(`${res.status} ${/"code":"(\w+)"/.exec(res.body)?.[1] ?? ''}`.trim());
       })(),
-    );
-  }
+    ),
+  );
   await Promise.all(inFlight);
   latencies.sort((a, b) => a - b);
   const failures = [...unexpected].map(([what, n]) => `${n} x ${what}`).join(', ') || '0';
