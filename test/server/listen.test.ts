@@ -1,7 +1,7 @@
 import { Agent, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { closeServer, listen } from '../../server/http/listen';
+import { closeServer, KEEP_ALIVE_TIMEOUT_MS, listen } from '../../server/http/listen';
 
 /** A server whose one route answers after `ms` (never, for Infinity). */
 async function slowServer(ms: number) {
@@ -13,18 +13,34 @@ async function slowServer(ms: number) {
   return { server, port: (server.address() as AddressInfo).port };
 }
 
-/** A GET over a kept-alive connection: its status and body, or the client's error code. */
+/** A GET over `agent`: its status and body (or the client's error code), its Keep-Alive header, and whether it reused a connection. */
 function get(port: number, agent: Agent) {
-  return new Promise<string>((resolve) => {
+  return new Promise<{ text: string; keepAlive?: string; reused?: boolean }>((resolve) => {
     const req = request({ host: '127.0.0.1', port, path: '/', agent }, (res) => {
       let body = '';
       res.on('data', (chunk: Buffer) => (body += chunk));
-      res.on('end', () => resolve(`${res.statusCode} ${body}`));
+      res.on('end', () => resolve({ text: `${res.statusCode} ${body}`, keepAlive: res.headers['keep-alive'] as string | undefined, reused: req.reusedSocket }));
     });
-    req.on('error', (error: NodeJS.ErrnoException) => resolve(error.code ?? error.message));
+    req.on('error', (error: NodeJS.ErrnoException) => resolve({ text: error.code ?? error.message }));
     req.end();
   });
 }
+
+describe('listen', () => {
+  it('keeps an idle kept-alive connection past 5 s and says for how long', { timeout: 20_000 }, async () => {
+    // Node's default would close it at 5 s, resetting a client (or a proxy's pool) that sends on it just then.
+    const { server, port } = await slowServer(0);
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    try {
+      expect(await get(port, agent)).toEqual({ text: '200 done', keepAlive: `timeout=${KEEP_ALIVE_TIMEOUT_MS / 1000}`, reused: false });
+      await new Promise((resolve) => setTimeout(resolve, 6_000));
+      expect(await get(port, agent)).toEqual({ text: '200 done', keepAlive: `timeout=${KEEP_ALIVE_TIMEOUT_MS / 1000}`, reused: true });
+    } finally {
+      agent.destroy();
+      await closeServer(server);
+    }
+  });
+});
 
 describe('closeServer', () => {
   it('lets a request in flight finish, then closes its kept-alive connection at once', async () => {
@@ -35,7 +51,7 @@ describe('closeServer', () => {
     const started = performance.now();
     await closeServer(server);
     const took = performance.now() - started;
-    expect(await answer).toBe('200 done');
+    expect((await answer).text).toBe('200 done');
     // not the 65 s keep-alive time the connection would otherwise sit idle for
     expect(took).toBeLessThan(3_000);
     agent.destroy();
@@ -49,7 +65,7 @@ describe('closeServer', () => {
     const started = performance.now();
     await closeServer(server, 300);
     expect(performance.now() - started).toBeGreaterThanOrEqual(290);
-    expect(await answer).toBe('ECONNRESET');
+    expect((await answer).text).toBe('ECONNRESET');
     agent.destroy();
   });
 });
