@@ -7,12 +7,14 @@ import { createAccount, getAccount, listAccounts } from './accounts';
 import { createAssignment, deleteAssignment, listAssignments } from './assignments';
 import { authenticate } from './authenticate';
 import { describeMe } from './me';
-import { requires, requiresWholeTenant } from './requires';
+import { requiresWholeTenant } from './requires';
 import { createRole, deleteRole, getRole, listRoles, updateRole } from './roles';
 import { createToken, listTokens, revokeToken } from './tokens';
 
 /** Changing roles, assignments, accounts or tokens can widen any scope, so it needs Roles.Update over the whole tenant. */
 const updatesRoles = requiresWholeTenant('an assignment scoped to groups is not enough', 'Roles.Update');
+/** Roles, assignments, accounts and tokens belong to no group: reading them needs Roles.Read over the whole tenant too. */
+const readsRoles = requiresWholeTenant('roles, assignments, accounts and tokens cover the whole tenant', 'Roles.Read');
 
 export const rbacRoutes = ({ database, now }: Deps) => {
   const auth = authenticate(database, now);
@@ -25,8 +27,8 @@ export const rbacRoutes = ({ database, now }: Deps) => {
     .use('/v1/tokens/*', auth)
     .get('/v1/me', async (c) => c.json(await describeMe(db, c.var.principal)))
 
-    .get('/v1/roles', requires('Roles.Read'), async (c) => c.json({ items: await listRoles(db, c.var.principal.tenantId) }))
-    .get('/v1/roles/:id', requires('Roles.Read'), async (c) => c.json(await getRole(db, c.var.principal.tenantId, c.req.param('id'))))
+    .get('/v1/roles', readsRoles, async (c) => c.json({ items: await listRoles(db, c.var.principal.tenantId) }))
+    .get('/v1/roles/:id', readsRoles, async (c) => c.json(await getRole(db, c.var.principal.tenantId, c.req.param('id'))))
     .post('/v1/roles', updatesRoles, jsonBody(roleCreateSchema), async (c) =>
       c.json(await createRole(database, c.var.principal, c.req.valid('json'), now()), 201),
     )
@@ -38,7 +40,7 @@ export const rbacRoutes = ({ database, now }: Deps) => {
       return c.body(null, 204);
     })
 
-    .get('/v1/roleAssignments', requires('Roles.Read'), async (c) => c.json({ items: await listAssignments(db, c.var.principal.tenantId) }))
+    .get('/v1/roleAssignments', readsRoles, async (c) => c.json({ items: await listAssignments(db, c.var.principal.tenantId) }))
     .post('/v1/roleAssignments', updatesRoles, jsonBody(roleAssignmentCreateSchema), async (c) =>
       c.json(await createAssignment(database, c.var.principal, c.req.valid('json'), now()), 201),
     )
@@ -47,12 +49,12 @@ export const rbacRoutes = ({ database, now }: Deps) => {
       return c.body(null, 204);
     })
 
-    .get('/v1/accounts', requires('Roles.Read'), async (c) => c.json({ items: await listAccounts(db, c.var.principal.tenantId) }))
-    .get('/v1/accounts/:id', requires('Roles.Read'), async (c) => c.json(await getAccount(db, c.var.principal.tenantId, c.req.param('id'))))
+    .get('/v1/accounts', readsRoles, async (c) => c.json({ items: await listAccounts(db, c.var.principal.tenantId) }))
+    .get('/v1/accounts/:id', readsRoles, async (c) => c.json(await getAccount(db, c.var.principal.tenantId, c.req.param('id'))))
     .post('/v1/accounts', updatesRoles, jsonBody(accountCreateSchema), async (c) =>
       c.json(await createAccount(database, c.var.principal, c.req.valid('json'), now()), 201),
     )
-    .get('/v1/accounts/:id/tokens', requires('Roles.Read'), async (c) =>
+    .get('/v1/accounts/:id/tokens', readsRoles, async (c) =>
       c.json({ items: await listTokens(db, c.var.principal.tenantId, c.req.param('id')) }),
     )
     .post('/v1/accounts/:id/tokens', updatesRoles, jsonBody(tokenCreateSchema), async (c) => {
