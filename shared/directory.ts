@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { objectId, pageLimit, platforms } from './schemas';
+import { objectId, pageLimit, platforms, searchText } from './schemas';
 
 /** Free text from the source directory (names, UPNs, versions). */
 const label = z.string().min(1).max(256);
@@ -64,7 +64,7 @@ export interface ImportCounts {
 /** `GET /v1/users|groups|devices`: contains-search (so also prefix) and keyset pagination. */
 export const directoryListQuerySchema = z
   .object({
-    search: z.string().trim().min(1).max(256).optional(),
+    search: searchText.optional(),
     limit: pageLimit,
     cursor: z.string().min(1).max(1024).optional(),
   })

@@ -38,8 +38,8 @@ export const assignmentScopeSchema = z.discriminatedUnion('type', [
 /** POST /v1/roleAssignments. */
 export const roleAssignmentCreateSchema = z
   .object({
-    roleId: z.string().min(1).max(128),
-    accountIds: z.array(z.string().min(1).max(128)).min(1, 'accountIds needs at least one account.').max(500).transform(unique),
+    roleId: objectId,
+    accountIds: z.array(objectId).min(1, 'accountIds needs at least one account.').max(500).transform(unique),
     scope: assignmentScopeSchema,
   })
   .strict();

@@ -5,8 +5,31 @@ import { checkText, normalizeText, type TextField } from './text';
 export const MAX_PAGE_SIZE = 200;
 export const pageLimit = z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).default(50);
 
-/** Directory ids: Entra/Intune GUIDs or any string up to 128 characters. */
-export const objectId = z.string().min(1).max(128);
+/** C0 controls, DEL and C1 controls. */
+const CONTROL_CHARACTER = /[\u0000-\u001f\u007f-\u009f]/;
+
+/**
+ * Refuses control characters: the database keeps an id with a NUL whole but hands it back cut at the NUL
+ * (so two ids would answer as one), and a search for a NUL matches every row.
+ */
+const withoutControlCharacters = (text: z.ZodString) =>
+  text.superRefine((value, ctx) => {
+    const found = CONTROL_CHARACTER.exec(value);
+    if (found)
+      ctx.addIssue({
+        code: 'custom',
+        message: `must not contain control characters; found U+${found[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')} at position ${found.index + 1}.`,
+      });
+  });
+
+/** Ids of every kind (directory objects, roles, assignments, accounts, tokens, notifications): Entra/Intune GUIDs or any string up to 128 characters. */
+export const objectId = withoutControlCharacters(z.string().min(1).max(128));
+
+/** `?search=` text: trimmed, 1-256 characters. */
+export const searchText = withoutControlCharacters(z.string().trim().min(1).max(256));
+
+/** A path whose one parameter is `{id}`. */
+export const idParam = z.object({ id: objectId });
 
 const messageText = (field: TextField) =>
   z

@@ -6,7 +6,7 @@ import type { Deps } from '../deps';
 import type { AppEnv } from '../http/env';
 import { query } from '../http/validate';
 import { authenticate } from '../rbac/authenticate';
-import { requires } from '../rbac/requires';
+import { requiresWholeTenant } from '../rbac/requires';
 import { listAudit } from './list';
 
 export const auditQuerySchema = z
@@ -21,6 +21,7 @@ export const auditQuerySchema = z
 export const auditRoutes = ({ database, now }: Deps) =>
   new Hono<AppEnv>()
     .use('/v1/audit/*', authenticate(database, now))
-    .get('/v1/audit', requires('Audit.Read'), query(auditQuerySchema), async (c) =>
+    // the log names every send's target and audience, every import and every role and token change: never filtered to a scope
+    .get('/v1/audit', requiresWholeTenant('the audit log covers every send, import, role and token change', 'Audit.Read'), query(auditQuerySchema), async (c) =>
       c.json(await listAudit(database.db, c.var.principal.tenantId, c.req.valid('query'))),
     );

@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import { checkinSchema, inboxQuerySchema, receiptSchema } from '../../shared/device';
 import type { Deps } from '../deps';
-import { jsonBody, query } from '../http/validate';
+import { jsonBody, query, validId } from '../http/validate';
 import { authenticate } from '../rbac/authenticate';
 import { authenticateDevice, type DeviceEnv } from './authenticate';
 import { checkin } from './checkin';
@@ -13,13 +13,13 @@ export const deviceRoutes = (deps: Deps) =>
   new Hono<DeviceEnv>()
     .use('/v1/devices/:id/credentials', authenticate(deps.database))
     .use('/v1/device/*', authenticateDevice(deps.database))
-    .post('/v1/devices/:id/credentials', async (c) =>
-      c.json(await issueDeviceCredential(deps.database, c.var.principal, c.req.param('id'), deps.now()), 201),
+    .post('/v1/devices/:id/credentials', validId, async (c) =>
+      c.json(await issueDeviceCredential(deps.database, c.var.principal, c.req.valid('param').id, deps.now()), 201),
     )
     .post('/v1/device/checkin', jsonBody(checkinSchema), async (c) =>
       c.json(await checkin(deps.database, c.var.device, c.req.valid('json'), deps.now())),
     )
     .get('/v1/device/notifications', query(inboxQuerySchema), async (c) => c.json(await listInbox(deps.database.db, c.var.device, c.req.valid('query'))))
-    .post('/v1/device/notifications/:id/receipt', jsonBody(receiptSchema), async (c) =>
-      c.json(await recordReceipt(deps.database, c.var.device, c.req.param('id'), c.req.valid('json'), deps.now(), deps.metrics)),
+    .post('/v1/device/notifications/:id/receipt', validId, jsonBody(receiptSchema), async (c) =>
+      c.json(await recordReceipt(deps.database, c.var.device, c.req.valid('param').id, c.req.valid('json'), deps.now(), deps.metrics)),
     );

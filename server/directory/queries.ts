@@ -1,4 +1,4 @@
-import { and, eq, gt, or, sql, type SQL } from 'drizzle-orm';
+import { and, count, eq, gt, inArray, or, sql, type SQL } from 'drizzle-orm';
 import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
 import type { DirectoryDevice, DirectoryGroup, DirectoryListQuery, DirectoryUser, MemberType, Page } from '../../shared/directory';
 import type { Permission } from '../../shared/permissions';
@@ -30,14 +30,29 @@ interface KindQueries<T> {
   searched: SQLiteColumn[];
   /** Objects within the transitive members of the scope groups. */
   inScope(tenantId: string, scope: string[]): SQL;
-  rows(db: Db, where: SQL | undefined, limit: number): Promise<T[]>;
+  /** Rows matching `where` (which already keeps to the tenant); `tenantId` for any further read. */
+  rows(db: Db, tenantId: string, where: SQL | undefined, limit: number): Promise<T[]>;
 }
 
 const closureOf = (tenantId: string, scope: string[], select: SQL) => sql`(${withGroupClosure(tenantId, scope)} ${select})`;
 
-const memberCount = (type: MemberType) =>
-  sql<number>`(SELECT count(*) FROM ${groupMembers} gm
-    WHERE gm.tenant_id = ${groups.tenantId} AND gm.group_id = ${groups.id} AND gm.member_type = ${type})`;
+/**
+ * Members of each of `groupIds` by type, counted in one grouped query over the members' primary key.
+ * Not a correlated subquery in the select list: drizzle writes the columns of a single-table select
+ * there unqualified, so an outer `groups.id` would silently bind to the inner table.
+ */
+async function memberCounts(db: Db, tenantId: string, groupIds: string[]): Promise<Map<string, DirectoryGroup['memberCounts']>> {
+  const counts = new Map(groupIds.map((id) => [id, { users: 0, devices: 0, groups: 0 }]));
+  if (!groupIds.length) return counts;
+  const rows = await db
+    .select({ groupId: groupMembers.groupId, type: groupMembers.memberType, n: count() })
+    .from(groupMembers)
+    .where(and(eq(groupMembers.tenantId, tenantId), inArray(groupMembers.groupId, groupIds)))
+    .groupBy(groupMembers.groupId, groupMembers.memberType);
+  const field = { user: 'users', device: 'devices', group: 'groups' } as const;
+  for (const r of rows) counts.get(r.groupId)![field[r.type]] = r.n;
+  return counts;
+}
 
 const kinds: { [K in DirectoryKind]: KindQueries<Items[K]> } = {
   users: {
@@ -47,7 +62,7 @@ const kinds: { [K in DirectoryKind]: KindQueries<Items[K]> } = {
     id: users.id,
     searched: [users.displayName, users.upn],
     inScope: (tenantId, scope) => sql`${users.id} IN ${closureOf(tenantId, scope, closureUserIds(tenantId))}`,
-    rows: (db, where, limit) =>
+    rows: (db, _tenantId, where, limit) =>
       db.select({ id: users.id, upn: users.upn, displayName: users.displayName }).from(users).where(where).orderBy(users.id).limit(limit),
   },
   groups: {
@@ -57,20 +72,10 @@ const kinds: { [K in DirectoryKind]: KindQueries<Items[K]> } = {
     id: groups.id,
     searched: [groups.displayName],
     inScope: (tenantId, scope) => sql`${groups.id} IN ${closureOf(tenantId, scope, sql`SELECT id FROM closure`)}`,
-    rows: async (db, where, limit) => {
-      const rows = await db
-        .select({
-          id: groups.id,
-          displayName: groups.displayName,
-          users: memberCount('user'),
-          devices: memberCount('device'),
-          groups: memberCount('group'),
-        })
-        .from(groups)
-        .where(where)
-        .orderBy(groups.id)
-        .limit(limit);
-      return rows.map((g) => ({ id: g.id, displayName: g.displayName, memberCounts: { users: g.users, devices: g.devices, groups: g.groups } }));
+    rows: async (db, tenantId, where, limit) => {
+      const rows = await db.select({ id: groups.id, displayName: groups.displayName }).from(groups).where(where).orderBy(groups.id).limit(limit);
+      const counts = await memberCounts(db, tenantId, rows.map((g) => g.id));
+      return rows.map((g) => ({ ...g, memberCounts: counts.get(g.id)! }));
     },
   },
   devices: {
@@ -83,7 +88,7 @@ const kinds: { [K in DirectoryKind]: KindQueries<Items[K]> } = {
     inScope: (tenantId, scope) =>
       sql`(${devices.id} IN ${closureOf(tenantId, scope, closureDeviceIds(tenantId))}
         OR ${devices.enrolledByUserId} IN ${closureOf(tenantId, scope, closureUserIds(tenantId))})`,
-    rows: async (db, where, limit) => {
+    rows: async (db, _tenantId, where, limit) => {
       const rows = await db
         .select({ device: devices, user: { id: users.id, upn: users.upn, displayName: users.displayName } })
         .from(devices)
@@ -132,7 +137,7 @@ export async function listDirectory<K extends DirectoryKind>(
     query.cursor === undefined ? undefined : gt(kind.id, decodeCursor(query.cursor, ['string'] as const)[0]),
     pattern === undefined ? undefined : or(...kind.searched.map((column) => sql`${column} LIKE ${pattern} ESCAPE '\\'`)),
   );
-  const rows = await kind.rows(db, where, query.limit + 1);
+  const rows = await kind.rows(db, tenantId, where, query.limit + 1);
   const page = pageOf(rows, query.limit, (last) => [last.id]);
   return { items: page.rows, nextCursor: page.nextCursor };
 }
@@ -140,7 +145,7 @@ export async function listDirectory<K extends DirectoryKind>(
 /** One object of `kind`; 404 when it is not in the tenant or not within `reach`. */
 export async function getDirectoryObject<K extends DirectoryKind>(db: Db, kindName: K, tenantId: string, reach: Reach, id: string): Promise<Items[K]> {
   const kind: KindQueries<Items[K]> = kinds[kindName];
-  const [row] = await kind.rows(db, and(visible(kind, tenantId, reach), eq(kind.id, id)), 1);
+  const [row] = await kind.rows(db, tenantId, and(visible(kind, tenantId, reach), eq(kind.id, id)), 1);
   if (!row) throw notFound(kind.label, id);
   return row;
 }

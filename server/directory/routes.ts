@@ -1,10 +1,9 @@
 import { Hono } from 'hono';
 import { directoryImportSchema, directoryListQuerySchema } from '../../shared/directory';
 import type { Permission } from '../../shared/permissions';
-import { objectId } from '../../shared/schemas';
 import type { Deps } from '../deps';
 import type { AppEnv } from '../http/env';
-import { jsonBody, parseOr400, query } from '../http/validate';
+import { jsonBody, query, validId } from '../http/validate';
 import { authenticate } from '../rbac/authenticate';
 import { requiresWholeTenant } from '../rbac/requires';
 import { requirePermission } from '../rbac/scope';
@@ -23,16 +22,16 @@ function kindRoutes({ database, now }: Deps, kind: DirectoryKind, read: Permissi
       const reach = requirePermission(principal, read);
       return c.json(await listDirectory(database.db, kind, principal.tenantId, reach, c.req.valid('query')));
     })
-    .get(`/v1/${kind}/:id`, async (c) => {
+    .get(`/v1/${kind}/:id`, validId, async (c) => {
       const principal = c.var.principal;
       const reach = requirePermission(principal, read);
-      const id = parseOr400(objectId, c.req.param('id'));
+      const { id } = c.req.valid('param');
       return c.json(await getDirectoryObject(database.db, kind, principal.tenantId, reach, id));
     })
-    .delete(`/v1/${kind}/:id`, async (c) => {
+    .delete(`/v1/${kind}/:id`, validId, async (c) => {
       const principal = c.var.principal;
       const reach = requirePermission(principal, update);
-      const id = parseOr400(objectId, c.req.param('id'));
+      const { id } = c.req.valid('param');
       await deleteDirectoryObject(database, kind, { tenantId: principal.tenantId, actorAccountId: principal.accountId, reach, permission: update, id, now: now() });
       return c.body(null, 204);
     });

@@ -1,6 +1,7 @@
 import type { Context } from 'hono';
 import { validator } from 'hono/validator';
 import type { z } from 'zod';
+import { idParam } from '../../shared/schemas';
 import { AppError, invalidRequest } from '../errors';
 
 /** zod issues as `details`, each naming its field. */
@@ -25,6 +26,9 @@ export const jsonBody = <S extends z.ZodType>(schema: S) =>
   });
 
 export const query = <S extends z.ZodType>(schema: S) => validator('query', (value) => parseOr400(schema, value));
+
+/** The `{id}` path parameter, validated as every id is (`c.req.valid('param').id`). */
+export const validId = validator('param', (value) => parseOr400(idParam, value));
 
 /** Hono's json validator reads a non-JSON body as `{}`; Herald answers 415 instead. */
 export function assertJsonContentType(contentType: string | undefined): void {

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { deliveryStatuses, objectId, pageLimit, previewSchema, sendSchema } from '../../shared/schemas';
 import type { Deps } from '../deps';
 import type { AppEnv } from '../http/env';
-import { jsonBody, parseOr400, query, readJson } from '../http/validate';
+import { jsonBody, parseOr400, query, readJson, validId } from '../http/validate';
 import { authenticate } from '../rbac/authenticate';
 import { requiresWholeTenant } from '../rbac/requires';
 import { requirePermission } from '../rbac/scope';
@@ -37,11 +37,11 @@ export const notificationRoutes = (deps: Deps) => {
     .get('/v1/notifications', readsHistory, query(notificationListQuery), async (c) =>
       c.json(await listNotifications(db, c.var.principal.tenantId, c.req.valid('query'))),
     )
-    .get('/v1/notifications/:id', readsHistory, async (c) =>
-      c.json(await getNotification(db, c.var.principal.tenantId, c.req.param('id'))),
+    .get('/v1/notifications/:id', readsHistory, validId, async (c) =>
+      c.json(await getNotification(db, c.var.principal.tenantId, c.req.valid('param').id)),
     )
-    .get('/v1/notifications/:id/deliveries', readsHistory, query(deliveryListQuery), async (c) =>
-      c.json(await listDeliveries(db, c.var.principal.tenantId, c.req.param('id'), c.req.valid('query'))),
+    .get('/v1/notifications/:id/deliveries', readsHistory, validId, query(deliveryListQuery), async (c) =>
+      c.json(await listDeliveries(db, c.var.principal.tenantId, c.req.valid('param').id, c.req.valid('query'))),
     )
     .get('/v1/quotas', query(quotaQuery), async (c) => {
       const reach = requirePermission(c.var.principal, 'Organization.Read');

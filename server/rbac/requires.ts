@@ -12,7 +12,8 @@ export const requires = (permission: Permission) =>
   });
 
 /**
- * Route middleware for what reaches across the whole tenant (an import, role changes, the send history):
+ * Route middleware for what reaches across the whole tenant (an import, tenant settings, roles, accounts and
+ * tokens, the audit log, the send history):
  * each permission must be held without a scope; `why` tells the caller why a scoped grant is not enough.
  */
 export const requiresWholeTenant = (why: string, ...permissions: Permission[]) =>

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { group, importDirectory } from '../../helpers/directory';
 import { startTestHerald, type TestHerald } from '../../helpers/herald';
 import { accountWith, customRole, expectStatus } from '../../helpers/rbac';
 
@@ -106,5 +107,28 @@ describe('audit log', () => {
       const res = await herald.admin.api('GET', `/v1/audit${query}`);
       expect(res.status, query).toBe(400);
     }
+  });
+});
+
+describe('who may read the audit log', () => {
+  it('refuses Audit.Read scoped to groups, naming the whole tenant, while /v1/me shows that scope', async () => {
+    await importDirectory(herald.admin.api, { groups: [group('g-auditors')] });
+    const roleId = await customRole(herald, ['Audit.Read']);
+    const scoped = await accountWith(herald, [{ roleId, scope: { type: 'groups', groupIds: ['g-auditors'] } }]);
+    const res = await scoped.api('GET', '/v1/audit');
+    expect(res.status).toBe(403);
+    expect(res.body.error).toEqual({
+      code: 'forbidden',
+      message: 'This needs the Audit.Read permission over the whole tenant (the audit log covers every send, import, role and token change).',
+    });
+    const me = expectStatus(await scoped.api('GET', '/v1/me'), 200);
+    expect(me.scopes).toEqual([{ roleId, roleName: expect.any(String), permissions: ['Audit.Read'], scope: { type: 'groups', groupIds: ['g-auditors'] } }]);
+  });
+
+  it('lets Audit.Read over the whole tenant read every entry', async () => {
+    const reader = await accountWith(herald, [{ roleId: await customRole(herald, ['Audit.Read']) }]);
+    const res = await reader.api('GET', '/v1/audit?action=tenant.create');
+    expect(res.status).toBe(200);
+    expect(res.body.items.length).toBeGreaterThan(0);
   });
 });

@@ -113,17 +113,30 @@ describe('permissions of the accounts, roles, tokens and audit routes', () => {
   });
 });
 
-describe('scoped role administration', () => {
-  it('lets a Roles.Read assignment scoped to groups read, but refuses changes to a scoped Roles.Update one', async () => {
-    await importDirectory(admin(), { groups: [group('g-scope')] });
-    const roleId = await customRole(herald, ['Roles.Read', 'Roles.Update']);
+describe('scoped grants and tenant-wide routes', () => {
+  beforeAll(() => importDirectory(admin(), { groups: [group('g-scope')] }));
+
+  it('refuses every roles, accounts, tokens and audit route to grants scoped to groups, saying the whole tenant is needed', async () => {
+    const roleId = await customRole(herald, ['Roles.Read', 'Roles.Update', 'Audit.Read']);
     const operator = await accountWith(herald, [{ roleId, scope: { type: 'groups', groupIds: ['g-scope'] } }]);
+    const why = {
+      'Roles.Read': 'roles, assignments, accounts and tokens cover the whole tenant',
+      'Roles.Update': 'an assignment scoped to groups is not enough',
+      'Audit.Read': 'the audit log covers every send, import, role and token change',
+    } as Partial<Record<Permission, string>>;
     for (const route of routes) {
-      if (route.permission === 'Roles.Read') await expectAllowed(operator.api, route);
-      if (route.permission !== 'Roles.Update') continue;
       const { label, res } = await call(operator.api, route);
       expect(res.status, label).toBe(403);
-      expect(res.body.error.message, label).toBe('This needs the Roles.Update permission over the whole tenant (an assignment scoped to groups is not enough).');
+      expect(res.body.error.message, label).toBe(`This needs the ${route.permission} permission over the whole tenant (${why[route.permission]}).`);
     }
+  });
+
+  it('allows them once the same role is also held over the whole tenant', async () => {
+    const roleId = await customRole(herald, ['Roles.Read', 'Roles.Update', 'Audit.Read']);
+    const operator = await accountWith(herald, [
+      { roleId, scope: { type: 'groups', groupIds: ['g-scope'] } },
+      { roleId, scope: { type: 'all' } },
+    ]);
+    for (const route of routes) await expectAllowed(operator.api, route);
   });
 });
