@@ -71,8 +71,8 @@ function forgeries(shape: Element[]): [string, string][] {
 const routes: { name: string; path: () => string; shape: Element[]; as: () => Api }[] = [
   { name: 'audit log', path: () => '/v1/audit', shape: ['number'], as: () => herald.admin.api },
   { name: 'notification history', path: () => '/v1/notifications', shape: ['number', 'string'], as: () => herald.admin.api },
-  { name: 'deliveries', path: () => `/v1/notifications/${notificationId}/deliveries`, shape: ['number'], as: () => herald.admin.api },
-  { name: 'device inbox', path: () => '/v1/device/notifications', shape: ['number'], as: () => device },
+  { name: 'deliveries', path: () => `/v1/notifications/${notificationId}/deliveries`, shape: ['string'], as: () => herald.admin.api },
+  { name: 'device inbox', path: () => '/v1/device/notifications', shape: ['string'], as: () => device },
   { name: 'users', path: () => '/v1/users', shape: ['string'], as: () => herald.admin.api },
   { name: 'groups', path: () => '/v1/groups', shape: ['string'], as: () => herald.admin.api },
   { name: 'devices', path: () => '/v1/devices', shape: ['string'], as: () => herald.admin.api },
