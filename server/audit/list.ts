@@ -12,12 +12,12 @@ export interface AuditQuery {
   limit: number;
 }
 
-/** A tenant's audit entries, newest first, a page at a time. */
+/** A tenant's audit entries, newest first, a page at a time; an entry's id is its number within the tenant. */
 export async function listAudit(db: Db, tenantId: string, query: AuditQuery): Promise<{ items: AuditItem[]; nextCursor: string | null }> {
   const before = query.cursor === undefined ? undefined : decodeCursor(query.cursor, ['number'] as const)[0];
   const rows = await db
     .select({
-      id: auditLog.id,
+      seq: auditLog.seq,
       at: auditLog.at,
       actorAccountId: auditLog.actorAccountId,
       email: accounts.email,
@@ -31,16 +31,16 @@ export async function listAudit(db: Db, tenantId: string, query: AuditQuery): Pr
     .where(
       and(
         eq(auditLog.tenantId, tenantId),
-        before === undefined ? undefined : lt(auditLog.id, before),
+        before === undefined ? undefined : lt(auditLog.seq, before),
         query.action === undefined ? undefined : eq(auditLog.action, query.action),
         query.outcome === undefined ? undefined : eq(auditLog.outcome, query.outcome),
       ),
     )
-    .orderBy(desc(auditLog.id))
+    .orderBy(desc(auditLog.seq))
     .limit(query.limit + 1);
-  const page = pageOf(rows, query.limit, (last) => [last.id]);
+  const page = pageOf(rows, query.limit, (last) => [last.seq]);
   const items = page.rows.map((r) => ({
-    id: String(r.id),
+    id: String(r.seq),
     at: new Date(r.at).toISOString(),
     actor: r.actorAccountId === null ? null : { accountId: r.actorAccountId, email: r.email },
     action: r.action,

@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import type { Database, Tx } from '../db/client';
 import { auditLog } from '../db/schema';
 
@@ -11,9 +12,13 @@ export interface AuditEntry {
   at: number;
 }
 
-/** Records an entry inside the caller's transaction, so it commits (or not) with the change it describes. */
+/**
+ * Records an entry inside the caller's transaction, so it commits (or not) with the change it describes. It is
+ * numbered after its tenant's last entry (one seek of audit_tenant_seq), never by a sequence shared with other tenants.
+ */
 export async function auditIn(tx: Tx, entry: AuditEntry): Promise<void> {
-  await tx.insert(auditLog).values({ ...entry, target: entry.target ?? null, details: entry.details ?? null });
+  const seq = sql<number>`(SELECT coalesce(max(${auditLog.seq}), 0) + 1 FROM ${auditLog} WHERE ${auditLog.tenantId} = ${entry.tenantId})`;
+  await tx.insert(auditLog).values({ ...entry, seq, target: entry.target ?? null, details: entry.details ?? null });
 }
 
 /** Records an entry on its own, for refusals that change nothing else. */

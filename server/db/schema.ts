@@ -219,8 +219,11 @@ export const deliveries = sqliteTable(
 export const auditLog = sqliteTable(
   'audit_log',
   {
+    /** Internal only: one sequence across every tenant, so never shown (it would count other tenants' activity). */
     id: integer('id').primaryKey({ autoIncrement: true }),
     tenantId: text('tenant_id').notNull(),
+    /** The entry's number within its tenant (1, 2, ...): its public id and the key the log is paged on. */
+    seq: integer('seq').notNull(),
     actorAccountId: text('actor_account_id'),
     action: text('action').notNull(),
     target: text('target'),
@@ -228,5 +231,5 @@ export const auditLog = sqliteTable(
     details: text('details', { mode: 'json' }).$type<Record<string, unknown>>(),
     at: ms('at').notNull(),
   },
-  (t) => [index('audit_tenant_id').on(t.tenantId, t.id)],
+  (t) => [uniqueIndex('audit_tenant_seq').on(t.tenantId, t.seq)],
 );

@@ -2,6 +2,7 @@ import { and, desc, eq, inArray, lt, notInArray, or, sql } from 'drizzle-orm';
 import type { Receipt } from '../../shared/device';
 import type { DeliveryStatus } from '../../shared/schemas';
 import type { Database, Db } from '../db/client';
+import { deliveryRowId } from '../dispatch/delivery-id';
 import type { DispatchMetrics } from '../dispatch/metrics';
 import { deliveries, notifications } from '../db/schema';
 import { notFound } from '../errors';
@@ -20,18 +21,21 @@ const inInbox = (device: DeviceIdentity) =>
     or(sql`${deliveries.status} <> 'skipped'`, notInArray(deliveries.reason, ['notEnrolled', 'unsupportedPlatform'])),
   );
 
-/** Newest first (by delivery), keyset-paginated; text is null once retention has erased it. */
+/**
+ * Newest first (by delivery), keyset-paginated; text is null once retention has erased it. The cursor is the last
+ * notification id of the page: the delivery row id behind the order is a sequence shared by every tenant.
+ */
 export async function listInbox(db: Db, device: DeviceIdentity, page: { limit: number; cursor?: string }) {
-  const after = page.cursor ? decodeCursor(page.cursor, ['number'] as const)[0] : null;
+  const after = page.cursor ? decodeCursor(page.cursor, ['string'] as const)[0] : null;
   const rows = await db
-    .select({ rowId: deliveries.id, id: notifications.id, title: notifications.title, body: notifications.body, sentAt: notifications.createdAt, state: deliveries.status })
+    .select({ id: notifications.id, title: notifications.title, body: notifications.body, sentAt: notifications.createdAt, state: deliveries.status })
     .from(deliveries)
     .innerJoin(notifications, eq(notifications.id, deliveries.notificationId))
-    .where(and(inInbox(device), after === null ? undefined : lt(deliveries.id, after)))
+    .where(and(inInbox(device), after === null ? undefined : lt(deliveries.id, deliveryRowId(device.tenantId, after, device.deviceId))))
     .orderBy(desc(deliveries.id))
     .limit(page.limit + 1);
-  const { rows: pageRows, nextCursor } = pageOf(rows, page.limit, (last) => [last.rowId]);
-  return { items: pageRows.map(({ rowId: _, sentAt, ...item }) => ({ ...item, sentAt: new Date(sentAt).toISOString() })), nextCursor };
+  const { rows: pageRows, nextCursor } = pageOf(rows, page.limit, (last) => [last.id]);
+  return { items: pageRows.map(({ sentAt, ...item }) => ({ ...item, sentAt: new Date(sentAt).toISOString() })), nextCursor };
 }
 
 /** The states a receipt may move a delivery out of: receipts only move forward, and a repeat changes nothing. */

@@ -20,7 +20,7 @@ export interface Composed {
  * message whose text retention has already erased), a generic title and the ids only.
  */
 export function compose(d: Claimed): Composed {
-  const ids = { deliveryId: deliveryUuid(d.notificationId, d.id), notificationId: d.notificationId, token: d.token, expiresAt: d.expiresAt };
+  const ids = { deliveryId: deliveryUuid(d.notificationId, d.deviceId), notificationId: d.notificationId, token: d.token, expiresAt: d.expiresAt };
   if (appUpdateRequired(d.platform, d.app, d.appVersion)) {
     const app = APP_NAMES[d.app!];
     return {

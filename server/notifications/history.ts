@@ -2,6 +2,7 @@ import { and, desc, eq, gt, inArray, lt, or, sql } from 'drizzle-orm';
 import { deliveryStatuses, type AudienceSummary, type DeliveryStatus, type Target } from '../../shared/schemas';
 import type { Db } from '../db/client';
 import { accounts, deliveries, notifications } from '../db/schema';
+import { deliveryRowId } from '../dispatch/delivery-id';
 import { notFound } from '../errors';
 import { decodeCursor, pageOf } from '../http/cursor';
 
@@ -89,14 +90,17 @@ export async function getNotification(db: Db, tenantId: string, id: string): Pro
   return present(row, (await countsFor(db, [id])).get(id)!);
 }
 
-/** One notification's deliveries in delivery-id order, optionally of one status. */
+/**
+ * One notification's deliveries in delivery order (the snapshot's), optionally of one status. The cursor is the
+ * last device id of the page, which the page shows anyway: the row id behind the order is a sequence shared by
+ * every tenant.
+ */
 export async function listDeliveries(db: Db, tenantId: string, id: string, page: { limit: number; cursor?: string; status?: DeliveryStatus }) {
   const [exists] = await db.select({ id: notifications.id }).from(notifications).where(and(eq(notifications.tenantId, tenantId), eq(notifications.id, id)));
   if (!exists) throw notFound('Notification', id);
-  const after = page.cursor ? decodeCursor(page.cursor, ['number'] as const)[0] : null;
+  const after = page.cursor ? decodeCursor(page.cursor, ['string'] as const)[0] : null;
   const rows = await db
     .select({
-      rowId: deliveries.id,
       deviceId: deliveries.deviceId,
       userId: deliveries.userId,
       status: deliveries.status,
@@ -107,9 +111,9 @@ export async function listDeliveries(db: Db, tenantId: string, id: string, page:
       updatedAt: deliveries.updatedAt,
     })
     .from(deliveries)
-    .where(and(eq(deliveries.notificationId, id), page.status ? eq(deliveries.status, page.status) : undefined, after === null ? undefined : gt(deliveries.id, after)))
+    .where(and(eq(deliveries.notificationId, id), page.status ? eq(deliveries.status, page.status) : undefined, after === null ? undefined : gt(deliveries.id, deliveryRowId(tenantId, id, after))))
     .orderBy(deliveries.id)
     .limit(page.limit + 1);
-  const { rows: pageRows, nextCursor } = pageOf(rows, page.limit, (last) => [last.rowId]);
-  return { items: pageRows.map(({ rowId: _, updatedAt, ...d }) => ({ ...d, updatedAt: iso(updatedAt)! })), nextCursor };
+  const { rows: pageRows, nextCursor } = pageOf(rows, page.limit, (last) => [last.deviceId]);
+  return { items: pageRows.map(({ updatedAt, ...d }) => ({ ...d, updatedAt: iso(updatedAt)! })), nextCursor };
 }

@@ -102,6 +102,34 @@ describe('audit log', () => {
     expect(paged).toEqual(all);
   });
 
+  it("numbers a tenant's entries by its own activity alone: another tenant's changes none of its ids or cursors", async () => {
+    const [quiet, busy, other] = [await herald.newTenant('Quiet'), await herald.newTenant('Busy'), await herald.newTenant('Other')];
+    let roles = 0;
+    const act = async (t: typeof quiet) => expectStatus(await t.api('POST', '/v1/roles', { displayName: `Auditors ${++roles}`, permissions: ['Audit.Read'] }), 201);
+    await act(quiet);
+    await act(quiet);
+    await act(busy);
+    for (let i = 0; i < 5; i++) await act(other);
+    await act(busy);
+    /** Every id and cursor the tenant is shown, a page of one entry at a time. */
+    const seen = async (t: typeof quiet) => {
+      const shown: (string | null)[] = [];
+      let cursor: string | null = null;
+      do {
+        const page: { items: { id: string }[]; nextCursor: string | null } = expectStatus(
+          await t.api('GET', `/v1/audit?limit=1${cursor ? `&cursor=${cursor}` : ''}`),
+          200,
+        );
+        shown.push(...page.items.map((e) => e.id), page.nextCursor);
+        cursor = page.nextCursor;
+      } while (cursor);
+      return shown;
+    };
+    const shown = await seen(quiet);
+    expect(shown.length).toBeGreaterThan(4);
+    expect(await seen(busy)).toEqual(shown);
+  });
+
   it('refuses a bad cursor, outcome or limit with 400', async () => {
     for (const query of ['?cursor=garbage', '?outcome=maybe', '?limit=0', '?limit=1000', '?colour=red']) {
       const res = await herald.admin.api('GET', `/v1/audit${query}`);

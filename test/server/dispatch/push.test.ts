@@ -83,9 +83,13 @@ describe('pushing a queued delivery', () => {
     expect(await onlyDelivery(api, notificationId)).toMatchObject({ status: 'sent', provider: 'fcm', attempts: 1 });
   });
 
-  it('derives the delivery UUID from the notification UUID and the delivery row, one function for every push', () => {
-    expect(deliveryUuid('0c8f5d8e-6a4b-4c1e-9f3d-2b7a1e9c4d50', 1)).toBe('0c8f5d8e-6a4b-4c1e-9f3d-000000000001');
-    expect(deliveryUuid('0c8f5d8e-6a4b-4c1e-9f3d-2b7a1e9c4d50', 0xabcdef)).toBe('0c8f5d8e-6a4b-4c1e-9f3d-000000abcdef');
+  it('derives the delivery UUID from the notification UUID and the device alone, one function for every push', () => {
+    const notification = '0c8f5d8e-6a4b-4c1e-9f3d-2b7a1e9c4d50';
+    const id = deliveryUuid(notification, 'device-1');
+    expect(id).toMatch(/^0c8f5d8e-6a4b-4c1e-9f3d-[0-9a-f]{12}$/);
+    expect(deliveryUuid(notification, 'device-1')).toBe(id);
+    expect(deliveryUuid(notification, 'device-2')).not.toBe(id);
+    expect(deliveryUuid('0c8f5d8e-6a4b-4c1e-9f3d-2b7a1e9c4d51', 'device-1')).not.toBe(id);
   });
 });
 
