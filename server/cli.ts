@@ -24,11 +24,12 @@ const usage = `Usage: npm run herald -- <command>
   token create --account EMAIL --tenant ID [--name NAME]   print a new API token for an account
   demo [--tenant ID]                      import a sample organisation to try Herald with (the Default tenant if omitted)`;
 
-async function serve() {
-  const config = loadConfig();
+async function serve(defaults: Record<string, string> = {}) {
+  const config = loadConfig({ ...defaults, ...process.env });
   const server = await startServer(config);
   // One write, so whoever watches stderr sees the token together with the listening line.
   const lines = [`Herald is listening on ${server.url} (database ${config.HERALD_DB_URL.split('?')[0]})`, 'Push services:', ...server.pushServices.map((s) => `  ${s}`)];
+  if (config.HERALD_DEVICE_SIMULATOR === 'on') lines.push(`Device simulator (a phone in a browser tab): ${server.url}/simulator`);
   if (server.bootstrap)
     lines.push(
       '',
@@ -178,7 +179,8 @@ const commands: Record<string, (args: string[]) => Promise<void>> = {
   serve: () => serve(),
   start: async () => {
     const extension = await buildExtension();
-    await serve();
+    // a newcomer's first run: the device simulator is on unless the environment says otherwise
+    await serve({ HERALD_DEVICE_SIMULATOR: 'on' });
     console.error(extension);
   },
   worker: () => worker(),
