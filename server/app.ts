@@ -16,6 +16,7 @@ import { opsRoutes } from './ops/routes';
 import { tenantRoutes } from './tenant/routes';
 import { rbacRoutes } from './rbac/routes';
 import { simulatorRoutes } from './simulator/routes';
+import { templateRoutes } from './templates/routes';
 
 const MB = 1024 * 1024;
 /** Routes that take large bodies, with their own limit. */
@@ -77,6 +78,7 @@ export function createApp(deps: Deps) {
     .route('/', notificationRoutes(deps))
     .route('/', graphRoutes(deps))
     .route('/', rbacRoutes(deps))
+    .route('/', templateRoutes(deps))
     .route('/', auditRoutes(deps));
 }
 
