@@ -15,6 +15,8 @@ import { openApiRoutes } from './openapi/routes';
 import { opsRoutes } from './ops/routes';
 import { tenantRoutes } from './tenant/routes';
 import { rbacRoutes } from './rbac/routes';
+import { simulatorRoutes } from './simulator/routes';
+import { templateRoutes } from './templates/routes';
 
 const MB = 1024 * 1024;
 /** Routes that take large bodies, with their own limit. */
@@ -66,6 +68,7 @@ export function createApp(deps: Deps) {
   );
   app.notFound(notFoundHandler);
 
+  if (deps.deviceSimulator) app.route('/', simulatorRoutes());
   return app
     .route('/', opsRoutes(deps))
     .route('/', openApiRoutes())
@@ -75,6 +78,7 @@ export function createApp(deps: Deps) {
     .route('/', notificationRoutes(deps))
     .route('/', graphRoutes(deps))
     .route('/', rbacRoutes(deps))
+    .route('/', templateRoutes(deps))
     .route('/', auditRoutes(deps));
 }
 

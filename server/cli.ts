@@ -6,11 +6,12 @@ import { accountEmail } from '../shared/rbac';
 import { loadConfig } from './config';
 import { startWorkerProcess } from './dispatch/dispatcher';
 import { migrateDatabase, openDatabase, type Database } from './db/client';
+import { demoHighlights, importDemo } from './directory/demo';
 import { importDirectory } from './directory/import';
 import { buildExtension } from './extension-build';
 import { parseOr400 } from './http/validate';
 import { findAccountByEmail } from './rbac/accounts';
-import { createTenant, findTenant } from './rbac/tenants';
+import { createTenant, findTenant, findTenantByName } from './rbac/tenants';
 import { createToken } from './rbac/tokens';
 import { startServer } from './serve';
 
@@ -20,13 +21,15 @@ const usage = `Usage: npm run herald -- <command>
   start                                   build the extension, then serve
   init --tenant NAME --admin EMAIL [--json]   create a tenant and its first admin; prints an API token
   import FILE --tenant ID                 import users, groups and devices from a JSON file
-  token create --account EMAIL --tenant ID [--name NAME]   print a new API token for an account`;
+  token create --account EMAIL --tenant ID [--name NAME]   print a new API token for an account
+  demo [--tenant ID]                      import a sample organisation to try Herald with (the Default tenant if omitted)`;
 
-async function serve() {
-  const config = loadConfig();
+async function serve(defaults: Record<string, string> = {}) {
+  const config = loadConfig({ ...defaults, ...process.env });
   const server = await startServer(config);
   // One write, so whoever watches stderr sees the token together with the listening line.
   const lines = [`Herald is listening on ${server.url} (database ${config.HERALD_DB_URL.split('?')[0]})`, 'Push services:', ...server.pushServices.map((s) => `  ${s}`)];
+  if (config.HERALD_DEVICE_SIMULATOR === 'on') lines.push(`Device simulator (a phone in a browser tab): ${server.url}/simulator`);
   if (server.bootstrap)
     lines.push(
       '',
@@ -35,6 +38,8 @@ async function serve() {
       `  ${server.bootstrap.token}`,
       '',
       `Use it as:  curl -H "Authorization: Bearer ${server.bootstrap.token}" ${server.url}/v1/me`,
+      '',
+      'No directory yet? Import a sample organisation to try sends with:  npm run -s herald -- demo',
       '',
     );
   console.error(lines.join('\n'));
@@ -142,17 +147,47 @@ async function importFile(args: string[]) {
   process.stdout.write(`Imported ${counts.users} users, ${counts.groups} groups and ${counts.devices} devices into tenant ${tenantId}.\n`);
 }
 
+async function demo(args: string[]) {
+  const { values } = options(args, { tenant: { type: 'string' } });
+  const { tenantId, counts } = await withDatabase(async (database) => {
+    let tenantId = values.tenant?.trim();
+    if (tenantId) await existingTenant(database, tenantId);
+    else {
+      tenantId = (await findTenantByName(database.db, 'Default'))?.id;
+      if (!tenantId) throw new Error('There is no tenant "Default" yet: run `npm start` once, or name a tenant with --tenant ID.');
+    }
+    return { tenantId, counts: await importDemo(database, tenantId, Date.now()) };
+  });
+  const { groups, device, special } = demoHighlights;
+  process.stdout.write(
+    [
+      `Imported the sample organisation into tenant ${tenantId}: ${counts.users} users, ${counts.groups} groups, ${counts.devices} devices (running it again changes nothing).`,
+      '',
+      'Groups to send to:',
+      ...groups.map((g) => `  ${g.id}  ${g.name}`),
+      '',
+      `A device to send to:  ${device.id}  ${device.name}`,
+      '',
+      'Devices that show what Herald does when a device cannot simply receive:',
+      ...special.map((d) => `  ${d.id}  ${d.name}: ${d.note}`),
+      '',
+    ].join('\n'),
+  );
+}
+
 const commands: Record<string, (args: string[]) => Promise<void>> = {
   serve: () => serve(),
   start: async () => {
     const extension = await buildExtension();
-    await serve();
+    // a newcomer's first run: the device simulator is on unless the environment says otherwise
+    await serve({ HERALD_DEVICE_SIMULATOR: 'on' });
     console.error(extension);
   },
   worker: () => worker(),
   init,
   token,
   import: importFile,
+  demo,
 };
 
 async function main(argv: string[]) {

@@ -31,6 +31,8 @@ export const configSchema = z.object({
   /** How long a dispatcher holds claimed deliveries; a crashed one's come back after this. Longer than any push takes. */
   /** `off` runs an API-only server: pushes are left to `herald worker` processes on the same database. */
   HERALD_DISPATCHER: z.enum(['on', 'off']).default('on'),
+  /** `on` serves the device simulator page at /simulator (npm start turns it on). */
+  HERALD_DEVICE_SIMULATOR: z.enum(['on', 'off']).default('off'),
   HERALD_DISPATCH_LEASE_MS: z.coerce.number().int().min(1_000).max(3_600_000).default(60_000),
 })
   // a misspelt HERALD_ variable is an error, not a setting silently ignored

@@ -13,6 +13,8 @@ export interface Deps {
   onQueued?: () => void;
   /** What this process's dispatcher measured, for GET /metrics. */
   metrics?: DispatchMetrics;
+  /** Serve the device simulator page at /simulator. */
+  deviceSimulator?: boolean;
 }
 
 export const jsonLogger: Logger = (entry) => process.stdout.write(JSON.stringify({ time: new Date().toISOString(), ...entry }) + '\n');

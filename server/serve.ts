@@ -25,7 +25,14 @@ export async function startServer(config: Config): Promise<RunningServer> {
   await migrateDatabase(database);
   const log = loggerFor(config.HERALD_LOG);
   const dispatcher = config.HERALD_DISPATCHER === 'on' ? startDispatcher(config, database, log) : null;
-  const deps: Deps = { database, now: Date.now, log, onQueued: dispatcher?.worker.wake, metrics: dispatcher?.metrics };
+  const deps: Deps = {
+    database,
+    now: Date.now,
+    log,
+    onQueued: dispatcher?.worker.wake,
+    metrics: dispatcher?.metrics,
+    deviceSimulator: config.HERALD_DEVICE_SIMULATOR === 'on',
+  };
   const [anyTenant] = await database.db.select({ id: tenants.id }).from(tenants).limit(1);
   const bootstrap = anyTenant ? null : await createTenant(database, { name: 'Default', adminEmail: 'admin@localhost', now: deps.now() });
   const app = createApp(deps);

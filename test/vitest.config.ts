@@ -3,6 +3,7 @@ import { WxtVitest } from 'wxt/testing';
 
 export default defineConfig({
   test: {
+    globalSetup: ['test/global-setup.ts'],
     // CI reads the JSON report for its `N passed, N failed` line.
     reporters: ['default', 'json'],
     outputFile: { json: 'test-results/vitest.json' },

@@ -233,3 +233,23 @@ export const auditLog = sqliteTable(
   },
   (t) => [uniqueIndex('audit_tenant_seq').on(t.tenantId, t.seq)],
 );
+
+/** Saved messages to send again (not erased by text retention: they are not messages sent). */
+export const templates = sqliteTable(
+  'templates',
+  {
+    id: text('id').primaryKey(),
+    tenantId: text('tenant_id').notNull(),
+    name: text('name').notNull(),
+    title: text('title').notNull(),
+    body: text('body').notNull(),
+    /** JSON object of BCP 47 tag -> { title, body }. */
+    translations: text('translations', { mode: 'json' }).$type<Record<string, { title: string; body: string }>>().notNull(),
+    urgency: text('urgency', { enum: ['low', 'normal', 'high'] }).notNull(),
+    requireAcknowledgement: integer('require_acknowledgement', { mode: 'boolean' }).notNull(),
+    createdAt: ms('created_at').notNull(),
+    updatedAt: ms('updated_at').notNull(),
+  },
+  // names are unique per tenant ignoring case; the list is ordered by name
+  (t) => [uniqueIndex('templates_tenant_name').on(t.tenantId, sql`lower(${t.name})`)],
+);

@@ -4,6 +4,7 @@ import type { DirectoryDevice, DirectoryGroup, DirectoryListQuery, DirectoryUser
 import type { Permission } from '../../shared/permissions';
 import { auditIn } from '../audit/log';
 import type { Database, Db } from '../db/client';
+import { contains } from '../db/like';
 import { devices, groupMembers, groups, users } from '../db/schema';
 import { missingPermission, notFound } from '../errors';
 import { decodeCursor, pageOf } from '../http/cursor';
@@ -119,8 +120,6 @@ function visible(kind: KindQueries<unknown>, tenantId: string, reach: Reach): SQ
   return reach === 'all' ? inTenant : and(inTenant, kind.inScope(tenantId, reach))!;
 }
 
-/** `LIKE` pattern matching `text` anywhere (so also as a prefix), with its wildcards taken literally. */
-const containsPattern = (text: string) => `%${text.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
 
 /** A page of `kind` in id order: `?search=` matches any searched column, case-insensitively for ASCII. */
 export async function listDirectory<K extends DirectoryKind>(
@@ -131,11 +130,11 @@ export async function listDirectory<K extends DirectoryKind>(
   query: DirectoryListQuery,
 ): Promise<Page<Items[K]>> {
   const kind: KindQueries<Items[K]> = kinds[kindName];
-  const pattern = query.search === undefined ? undefined : containsPattern(query.search);
+  const { search } = query;
   const where = and(
     visible(kind, tenantId, reach),
     query.cursor === undefined ? undefined : gt(kind.id, decodeCursor(query.cursor, ['string'] as const)[0]),
-    pattern === undefined ? undefined : or(...kind.searched.map((column) => sql`${column} LIKE ${pattern} ESCAPE '\\'`)),
+    search === undefined ? undefined : or(...kind.searched.map((column) => contains(column, search))),
   );
   const rows = await kind.rows(db, tenantId, where, query.limit + 1);
   const page = pageOf(rows, query.limit, (last) => [last.id]);

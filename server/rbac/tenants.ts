@@ -32,3 +32,9 @@ export async function findTenant(db: Db, id: string): Promise<{ id: string; name
   const [row] = await db.select({ id: tenants.id, name: tenants.name }).from(tenants).where(eq(tenants.id, id));
   return row ?? null;
 }
+
+/** The oldest tenant with this name, or null (names are not unique; `npm start` creates one "Default"). */
+export async function findTenantByName(db: Db, name: string): Promise<{ id: string; name: string } | null> {
+  const [row] = await db.select({ id: tenants.id, name: tenants.name }).from(tenants).where(eq(tenants.name, name)).orderBy(tenants.createdAt).limit(1);
+  return row ?? null;
+}

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { tempFile } from './files';
 
@@ -16,10 +16,21 @@ const NAMES = ['IP:127.0.0.1', 'DNS:localhost', 'DNS:api.push.apple.com', 'DNS:a
 
 let made: TestTls | undefined;
 
-/** A CA and a server certificate made once per process with the `openssl` CLI (in Debian's base image). */
+/**
+ * A CA and a server certificate made with the `openssl` CLI (in Debian's base image): once per test run when the
+ * global setup made them (it also hands the CA to every test process through NODE_EXTRA_CA_CERTS, as production
+ * trusts a proxy's CA), else once per process.
+ */
 export function testTls(): TestTls {
   if (made) return made;
-  const dir = dirname(tempFile('tls.cnf', `subjectAltName=${NAMES.join(',')}\nextendedKeyUsage=serverAuth\nbasicConstraints=critical,CA:FALSE\n`));
+  const shared = process.env.TEST_TLS_DIR;
+  if (shared && existsSync(join(shared, 'server.pem'))) return (made = readTls(shared));
+  return (made = makeTls(dirname(tempFile('tls.cnf', ''))));
+}
+
+/** Makes the CA and certificate in `dir`. */
+export function makeTls(dir: string): TestTls {
+  writeFileSync(join(dir, 'tls.cnf'), `subjectAltName=${NAMES.join(',')}\nextendedKeyUsage=serverAuth\nbasicConstraints=critical,CA:FALSE\n`);
   const at = (name: string) => join(dir, name);
   const openssl = (...args: string[]) => execFileSync('openssl', args, { stdio: ['ignore', 'ignore', 'pipe'] });
   const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
@@ -28,6 +39,10 @@ export function testTls(): TestTls {
   openssl('req', ...ec, '-keyout', at('server.key'), '-out', at('server.csr'), '-subj', '/CN=localhost');
   openssl('x509', '-req', '-in', at('server.csr'), '-CA', at('ca.pem'), '-CAkey', at('ca.key'), '-CAcreateserial',
     '-days', '3', '-extfile', at('tls.cnf'), '-out', at('server.pem'));
-  made = { ca: readFileSync(at('ca.pem'), 'utf8'), caFile: at('ca.pem'), cert: readFileSync(at('server.pem'), 'utf8'), key: readFileSync(at('server.key'), 'utf8') };
-  return made;
+  return readTls(dir);
+}
+
+function readTls(dir: string): TestTls {
+  const at = (name: string) => join(dir, name);
+  return { ca: readFileSync(at('ca.pem'), 'utf8'), caFile: at('ca.pem'), cert: readFileSync(at('server.pem'), 'utf8'), key: readFileSync(at('server.key'), 'utf8') };
 }

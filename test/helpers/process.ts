@@ -29,11 +29,13 @@ export interface HeraldProcess {
  * Runs `herald serve` as its own process (as `npm start` does), on port 0 and a temporary database
  * unless `env` says otherwise; resolves once it listens.
  */
-export async function spawnHerald(env: Record<string, string> = {}, args: string[] = ['serve']): Promise<HeraldProcess> {
+export async function spawnHerald(env: Record<string, string> = {}, args: string[] = ['serve'], options: { compiled?: boolean } = {}): Promise<HeraldProcess> {
   const dir = env.HERALD_DB_URL ? null : mkdtempSync(join(tmpdir(), 'herald-proc-'));
   const dbUrl = env.HERALD_DB_URL ?? `file:${join(dir!, 'herald.db')}`;
   const removeDatabase = () => dir && rmSync(dir, { recursive: true, force: true });
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/cli.ts', ...args], {
+  // compiled: the production build `npm run build` writes, run as `npm run herald:prod` does
+  const entry = options.compiled ? ['--enable-source-maps', 'dist/cli.js'] : ['--import', 'tsx', 'server/cli.ts'];
+  const child = spawn(process.execPath, [...entry, ...args], {
     cwd: root,
     env: { ...process.env, HERALD_PORT: '0', HERALD_LOG: 'silent', ...env, HERALD_DB_URL: dbUrl },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,0 +1,126 @@
+import { createRemoteJWKSet, decodeJwt, decodeProtectedHeader, errors, jwtVerify, type JWTPayload } from 'jose';
+
+/**
+ * Verification of Microsoft Entra ID access tokens, as a security reviewer expects: RS256 only, signed by a
+ * key of the token's tenant's JWKS, issued by that tenant at the configured authority host, for this API
+ * (`clientId` or `api://clientId`), within its lifetime (5 minutes of clock skew), and an access token for a
+ * user (a `scp` claim) rather than an ID token with the same audience.
+ */
+
+/** The Herald tenant an Entra tenant is connected to, with the app registration its tokens are issued for. */
+export interface EntraBinding {
+  tenantId: string;
+  entraTenantId: string;
+  clientId: string;
+}
+
+export interface EntraUser {
+  /** The user's object id: stable, unlike the username. */
+  oid: string;
+  tid: string;
+  username: string | null;
+  name: string | null;
+  /** App roles assigned to the user on the app registration. */
+  roles: string[];
+  scopes: string[];
+}
+
+/** Why a token was refused, in words that never include the token. */
+export class EntraTokenError extends Error {}
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+export const CLOCK_SKEW_SECONDS = 300;
+/** An unknown `kid` re-fetches the JWKS at most this often, so a key Entra rotated in works within it. */
+export const JWKS_REFETCH_MS = 30_000;
+
+export interface EntraVerifierOptions {
+  /** `https://login.microsoftonline.com` or a national cloud's (HERALD_ENTRA_AUTHORITY_HOST). */
+  authorityHost: string;
+  /** Finds the Herald tenant connected to an Entra tenant id; null when none is. */
+  bindingFor(entraTenantId: string): Promise<EntraBinding | null>;
+}
+
+type KeySet = ReturnType<typeof createRemoteJWKSet>;
+
+export function createEntraVerifier({ authorityHost, bindingFor }: EntraVerifierOptions) {
+  const host = authorityHost.replace(/\/+$/, '');
+  const keySets = new Map<string, KeySet>();
+  // Keys are kept until a token names one the set lacks (then re-fetched, at most every 30 s): an outage of
+  // Entra's JWKS endpoint leaves the cached keys working instead of refusing every token after a max age.
+  const keysOf = (tid: string) => {
+    let keys = keySets.get(tid);
+    if (!keys) {
+      keys = createRemoteJWKSet(new URL(`${host}/${tid}/discovery/v2.0/keys`), { cooldownDuration: JWKS_REFETCH_MS, cacheMaxAge: Infinity, timeoutDuration: 5_000 });
+      keySets.set(tid, keys);
+    }
+    return keys;
+  };
+
+  return {
+    /** Verifies `token` and answers its Herald tenant and user, or throws EntraTokenError saying what failed. */
+    async verify(token: string): Promise<{ binding: EntraBinding; user: EntraUser }> {
+      let alg: string | undefined;
+      let unverified: JWTPayload;
+      try {
+        alg = decodeProtectedHeader(token).alg;
+        unverified = decodeJwt(token);
+      } catch {
+        throw new EntraTokenError('The bearer token is neither a Herald API token nor a JSON Web Token.');
+      }
+      if (alg !== 'RS256') throw new EntraTokenError(`The token's algorithm ${JSON.stringify(alg ?? null)} is not accepted; Entra ID signs with RS256.`);
+      const tid = unverified.tid;
+      if (typeof tid !== 'string' || !GUID.test(tid)) throw new EntraTokenError('The token names no Entra tenant (tid).');
+      // chosen by the unverified tid; the signature and issuer checks below then bind the token to it
+      const binding = await bindingFor(tid.toLowerCase());
+      if (!binding) throw new EntraTokenError(`Entra tenant ${tid} is not connected to a Herald tenant.`);
+      let payload: JWTPayload;
+      try {
+        ({ payload } = await jwtVerify(token, keysOf(binding.entraTenantId), {
+          algorithms: ['RS256'],
+          issuer: `${host}/${binding.entraTenantId}/v2.0`,
+          audience: [binding.clientId, `api://${binding.clientId}`],
+          clockTolerance: CLOCK_SKEW_SECONDS,
+          requiredClaims: ['exp', 'nbf', 'oid', 'tid'],
+        }));
+      } catch (error) {
+        throw new EntraTokenError(describe(error));
+      }
+      const scopes = typeof payload.scp === 'string' ? payload.scp.split(' ').filter(Boolean) : [];
+      if (scopes.length === 0) throw new EntraTokenError('The token is not an access token for a user of this API (it has no scp claim).');
+      const str = (v: unknown) => (typeof v === 'string' && v ? v : null);
+      const oid = str(payload.oid);
+      if (!oid || !GUID.test(oid)) throw new EntraTokenError('The token names no user object id (oid).');
+      return {
+        binding,
+        user: {
+          oid: oid.toLowerCase(),
+          tid: binding.entraTenantId,
+          username: str(payload.preferred_username),
+          name: str(payload.name),
+          roles: Array.isArray(payload.roles) ? payload.roles.filter((r): r is string => typeof r === 'string') : [],
+          scopes,
+        },
+      };
+    },
+  };
+}
+
+/** A jose failure in words (never the token). */
+function describe(error: unknown): string {
+  if (error instanceof errors.JWTExpired) return 'The token has expired.';
+  if (error instanceof errors.JWTClaimValidationFailed) {
+    if (error.claim === 'nbf') return 'The token is not valid yet (nbf).';
+    if (error.claim === 'iss') return 'The token was not issued by this Entra tenant (iss).';
+    if (error.claim === 'aud') return "The token is not for Herald's app registration (aud).";
+    return `The token's ${error.claim} claim is missing or invalid.`;
+  }
+  if (error instanceof errors.JWSSignatureVerificationFailed) return 'The token signature does not verify.';
+  if (error instanceof errors.JWKSNoMatchingKey) return "The token is signed by a key that is not in the tenant's published keys.";
+  // a timeout, an answer other than 200 or a body that is no key set (jose says so only in its message)
+  if (error instanceof errors.JWKSTimeout || error instanceof errors.JWKSInvalid || (error instanceof errors.JOSEError && /JSON Web Key Set/.test(error.message)))
+    return "The tenant's signing keys could not be fetched from Entra ID.";
+  if (error instanceof errors.JOSEAlgNotAllowed) return 'The token algorithm is not accepted; Entra ID signs with RS256.';
+  if (error instanceof errors.JOSEError) return `The token is invalid (${error.code}).`;
+  // a network failure fetching the keys
+  return "The tenant's signing keys could not be fetched from Entra ID.";
+}

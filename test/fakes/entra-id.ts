@@ -1,0 +1,121 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type Server } from 'node:https';
+import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK } from 'jose';
+import { testTls } from './tls';
+
+/** A signing key of the fake tenant: published in its JWKS unless withdrawn. */
+interface SigningKey {
+  kid: string;
+  privateKey: CryptoKey;
+  publicJwk: JWK;
+  published: boolean;
+}
+
+export interface FakeEntra {
+  /** `https://127.0.0.1:<port>`: HERALD_ENTRA_AUTHORITY_HOST for Herald. */
+  origin: string;
+  /** The fake Entra tenant's id. */
+  tenantId: string;
+  /** The API's app registration (client) id its access tokens are issued for. */
+  clientId: string;
+  issuer: string;
+  /** An access token as Entra issues one for Herald's API, signed by the current key; `claims` override or add (undefined removes). */
+  sign(claims?: Record<string, unknown>, options?: { kid?: string; header?: Record<string, unknown> }): Promise<string>;
+  /** A new current signing key, published at once; the old ones stay published. Answers its kid. */
+  rotate(): Promise<string>;
+  /** A signing key made but not published (a key Entra has not rotated in); sign with it by its kid. */
+  unpublishedKey(): Promise<string>;
+  /** The JWKS endpoint answers 503 while true. */
+  jwksDown: boolean;
+  /** How often the JWKS was fetched. */
+  jwksFetches: number;
+  /** The current key's public JWK, for forging an HS256 token with it as the secret. */
+  publicJwk(): JWK;
+  close(): Promise<void>;
+}
+
+async function newKey(published: boolean): Promise<SigningKey> {
+  const { privateKey, publicKey } = await generateKeyPair('RS256', { extractable: true });
+  const kid = randomUUID();
+  return { kid, privateKey, publicJwk: { ...(await exportJWK(publicKey)), kid, use: 'sig', alg: 'RS256' }, published };
+}
+
+/** Microsoft Entra ID on loopback over HTTPS (the test CA): OIDC metadata and JWKS per tenant; it signs real RS256 tokens. */
+export async function startFakeEntra(): Promise<FakeEntra> {
+  const tls = testTls();
+  const tenantId = randomUUID();
+  const clientId = randomUUID();
+  const keys: SigningKey[] = [await newKey(true)];
+  // the newest published key signs unless a test names another
+  const current = () => keys.filter((k) => k.published).at(-1)!;
+  let origin = '';
+
+  const fake: FakeEntra = {
+    origin: '',
+    tenantId,
+    clientId,
+    issuer: '',
+    jwksDown: false,
+    jwksFetches: 0,
+    async sign(claims = {}, options = {}) {
+      const key = options.kid ? keys.find((k) => k.kid === options.kid)! : current();
+      const now = Math.floor(Date.now() / 1000);
+      const payload: Record<string, unknown> = {
+        aud: `api://${clientId}`,
+        iss: `${origin}/${tenantId}/v2.0`,
+        iat: now,
+        nbf: now - 1,
+        exp: now + 3600,
+        tid: tenantId,
+        oid: randomUUID(),
+        preferred_username: 'ann@contoso.example',
+        name: 'Ann Archer',
+        scp: 'Notifications.Send',
+        ver: '2.0',
+        ...claims,
+      };
+      for (const [name, value] of Object.entries(payload)) if (value === undefined) delete payload[name];
+      return new SignJWT(payload).setProtectedHeader({ alg: 'RS256', typ: 'JWT', kid: key.kid, ...options.header }).sign(key.privateKey);
+    },
+    async rotate() {
+      keys.push(await newKey(true));
+      return current().kid;
+    },
+    async unpublishedKey() {
+      const key = await newKey(false);
+      keys.push(key);
+      return key.kid;
+    },
+    publicJwk: () => current().publicJwk,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+
+  const server: Server = createServer({ cert: tls.cert, key: tls.key }, (req, res) => {
+    const url = new URL(req.url ?? '/', origin);
+    const json = (status: number, body: unknown) => {
+      res.writeHead(status, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(body));
+    };
+    if (url.pathname === `/${tenantId}/discovery/v2.0/keys`) {
+      fake.jwksFetches++;
+      if (fake.jwksDown) return json(503, { error: 'temporarily_unavailable' });
+      return json(200, { keys: keys.filter((k) => k.published).map((k) => k.publicJwk) });
+    }
+    if (url.pathname === `/${tenantId}/v2.0/.well-known/openid-configuration`) {
+      return json(200, {
+        issuer: fake.issuer,
+        jwks_uri: `${origin}/${tenantId}/discovery/v2.0/keys`,
+        authorization_endpoint: `${origin}/${tenantId}/oauth2/v2.0/authorize`,
+        token_endpoint: `${origin}/${tenantId}/oauth2/v2.0/token`,
+        id_token_signing_alg_values_supported: ['RS256'],
+      });
+    }
+    json(404, { error: 'not_found' });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  origin = `https://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+  fake.origin = origin;
+  fake.issuer = `${origin}/${tenantId}/v2.0`;
+  return fake;
+}

@@ -1,0 +1,128 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { apiClient, type Api } from '../../helpers/herald';
+import { spawnHerald, type HeraldProcess } from '../../helpers/process';
+
+// What a newcomer does first: the README's commands as written, and the sample organisation.
+
+const root = fileURLToPath(new URL('../../..', import.meta.url));
+const work = mkdtempSync(join(tmpdir(), 'herald-readme-'));
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+function run(command: string, args: string[], env: Record<string, string>, cwd = root): Promise<Run> {
+  return new Promise((resolve) => {
+    execFile(command, args, { env: { ...process.env, ...env }, cwd, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) =>
+      resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
+    );
+  });
+}
+
+/** The README's shell examples, in order; the quick start's install-and-run block is what the test suite itself is. */
+function readmeShellBlocks(): string[] {
+  const readme = readFileSync(join(root, 'README.md'), 'utf8');
+  return [...readme.matchAll(/```sh\n([\s\S]*?)```/g)].map((m) => m[1]!).filter((block) => !/\bnpm install\b/.test(block));
+}
+
+let herald: HeraldProcess;
+let api: Api;
+
+/** Waits until no delivery of the notification is queued, and answers the notification. */
+async function settled(id: string) {
+  for (let i = 0; i < 200; i++) {
+    const res = await api('GET', `/v1/notifications/${id}`);
+    expect(res.status).toBe(200);
+    if (res.body.counts.queued === 0) return res.body;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`notification ${id} still has queued deliveries`);
+}
+
+beforeAll(async () => {
+  herald = await spawnHerald();
+  api = apiClient(herald.url, herald.token!);
+});
+afterAll(async () => {
+  await herald?.stop();
+  herald?.removeDatabase();
+  rmSync(work, { recursive: true, force: true });
+});
+
+describe('the first five minutes', { timeout: 120_000 }, () => {
+  it('npm start on an empty database names the demo command', () => {
+    expect(herald.token).toMatch(/^hrld_/);
+    expect(herald.stderr()).toContain('npm run -s herald -- demo');
+  });
+
+  it("every shell example in the README runs as written against a fresh server, and its send reaches the device", async () => {
+    const blocks = readmeShellBlocks();
+    expect(blocks.some((b) => b.includes('/v1/directory/import'))).toBe(true);
+    const script = [
+      'set -euo pipefail',
+      // a refused request fails the script instead of printing an error body a reader might miss
+      'curl() { command curl --fail-with-body "$@"; echo; }',
+      `npm() { command npm --prefix ${JSON.stringify(root)} "$@"; }`,
+      ...blocks.map((b) => b.replaceAll('http://127.0.0.1:8787', herald.url)),
+      'echo "notification=$ID"',
+    ].join('\n');
+    const result = await run('bash', ['-c', script], { TOKEN: herald.token!, HERALD_DB_URL: herald.dbUrl, HERALD_LOG: 'silent' }, work);
+    expect(result.stderr + result.stdout).not.toMatch(/error/i);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('"tenant"');
+    const id = /notification=(\S+)/.exec(result.stdout)?.[1];
+    expect(id).toMatch(/^[0-9a-f-]{36}$/);
+    const sent = await settled(id!);
+    expect(sent.counts).toMatchObject({ sent: 1, failed: 0, skipped: 0 });
+  });
+
+  it('demo imports a sample organisation, twice without change, and a send to its groups fails nowhere', async () => {
+    const env = { HERALD_DB_URL: herald.dbUrl, HERALD_LOG: 'silent' };
+    const first = await run(process.execPath, ['--import', 'tsx', 'server/cli.ts', 'demo'], env);
+    expect(first.stderr).toBe('');
+    expect(first.code).toBe(0);
+    expect(first.stdout).toMatch(/20 users, 4 groups, 26 devices/);
+    const groupIds = [...first.stdout.matchAll(/^ {2}(demo-group-\S+)/gm)].map((m) => m[1]!);
+    expect(groupIds).toContain('demo-group-all');
+    const device = /A device to send to:\s+(\S+)/.exec(first.stdout)?.[1];
+
+    const before = await api('GET', '/v1/groups/demo-group-leeds');
+    const again = await run(process.execPath, ['--import', 'tsx', 'server/cli.ts', 'demo'], env);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toBe(first.stdout);
+    expect((await api('GET', '/v1/groups/demo-group-leeds')).body).toEqual(before.body);
+    expect((await api('GET', '/v1/users?search=demo.herald.example&limit=200')).body.items).toHaveLength(20);
+
+    const send = await api('POST', '/v1/notifications', { title: 'Welcome', body: 'Herald works.', groupIds: ['demo-group-all'] });
+    expect(send.status).toBe(202);
+    const done = await settled(send.body.id);
+    expect(done.counts.failed).toBe(0);
+    expect(done.counts.sent).toBeGreaterThanOrEqual(20);
+    // the sample has one device of each reason a device cannot simply receive
+    const skipped = await api('GET', `/v1/notifications/${send.body.id}/deliveries?status=skipped&limit=200`);
+    const reasons = new Set(skipped.body.items.map((d: { reason: string }) => d.reason));
+    for (const reason of ['unsupportedPlatform', 'notEnrolled', 'notificationsNotPermitted', 'noPushToken']) expect(reasons).toContain(reason);
+
+    const toDevice = await api('POST', '/v1/notifications', { title: 'Hello', body: 'Just you.', deviceId: device });
+    expect(toDevice.status).toBe(202);
+    expect((await settled(toDevice.body.id)).counts).toMatchObject({ sent: 1, failed: 0 });
+  });
+
+  it('demo without a Default tenant says what to do', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'herald-demo-'));
+    try {
+      const result = await run(process.execPath, ['--import', 'tsx', 'server/cli.ts', 'demo'], { HERALD_DB_URL: `file:${join(dir, 'empty.db')}`, HERALD_LOG: 'silent' });
+      expect(result.code).toBe(1);
+      expect(result.stderr).toContain('npm start');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

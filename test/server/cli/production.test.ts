@@ -1,0 +1,48 @@
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { apiClient } from '../../helpers/herald';
+import { spawnHerald, type HeraldProcess } from '../../helpers/process';
+
+const root = fileURLToPath(new URL('../../..', import.meta.url));
+let herald: HeraldProcess;
+
+beforeAll(async () => {
+  await promisify(execFile)('npm', ['run', '-s', 'build'], { cwd: root });
+  herald = await spawnHerald({}, ['serve'], { compiled: true });
+}, 120_000);
+afterAll(async () => {
+  await herald?.stop();
+  herald?.removeDatabase();
+});
+
+describe('the production build (npm run build, then npm run herald:prod)', { timeout: 60_000 }, () => {
+  it('is plain JavaScript with the migrations and the checkpointer thread beside it', () => {
+    for (const file of ['dist/cli.js', 'dist/checkpoint-worker.mjs', 'dist/migrations/meta/_journal.json']) expect(existsSync(join(root, file))).toBe(true);
+  });
+
+  it('serves on a database it migrated, with the first admin token, and accepts a send', async () => {
+    const api = apiClient(herald.url, herald.token!);
+    expect((await api('GET', '/readyz')).status).toBe(200);
+    expect((await api('GET', '/v1/me')).body.account.email).toBe('admin@localhost');
+    const imported = await api('POST', '/v1/directory/import', {
+      users: [{ id: 'u1', upn: 'ann@contoso.example', displayName: 'Ann' }],
+      devices: [{ id: 'd1', name: 'Ann iPhone', platform: 'ios', enrolledByUserId: 'u1', managementState: 'enrolled', push: { service: 'apns', token: 'ab'.repeat(32) } }],
+    });
+    expect(imported.status).toBe(200);
+    const send = await api('POST', '/v1/notifications', { title: 'Compiled', body: 'From dist/.', deviceId: 'd1' });
+    expect(send.status).toBe(202);
+  });
+
+  it('runs the same CLI commands as npm run herald', async () => {
+    const { stdout } = await promisify(execFile)(process.execPath, ['dist/cli.js', 'init', '--tenant', 'Prod', '--admin', 'ops@prod.example', '--json'], {
+      cwd: root,
+      env: { ...process.env, HERALD_DB_URL: herald.dbUrl, HERALD_LOG: 'silent' },
+    });
+    const created = JSON.parse(stdout);
+    expect((await apiClient(herald.url, created.token)('GET', '/v1/me')).body.tenant.name).toBe('Prod');
+  });
+});
