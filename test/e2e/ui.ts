@@ -1,6 +1,7 @@
 /**
- * What the page objects need from a browser driver: the part of Playwright's Page and Locator they use. Playwright's own
- * types fit it as they are (Chromium); test/e2e/puppeteer-ui.ts gives the same over puppeteer and WebDriver BiDi (Firefox).
+ * What the page objects need from a browser driver: the part of Playwright's Page and Locator that they and the e2e tests
+ * use. Playwright's own types fit it as they are (Chromium); test/e2e/puppeteer-ui.ts gives the same over puppeteer and
+ * WebDriver BiDi (Firefox).
  */
 export interface UiLocator {
   fill(value: string): Promise<void>;
