@@ -30,7 +30,7 @@ export default defineConfig({
         },
       },
       {
-        // The built extension in real Chromium against a real Herald server (needs `wxt build` first, as `npm test` does).
+        // The built extension in real Chromium and Firefox ESR against a real Herald server (needs both `wxt build`s first, as `npm test` does).
         test: {
           name: 'e2e',
           root: '.',

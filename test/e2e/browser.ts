@@ -1,13 +1,14 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { chromium, type BrowserContext, type Worker } from 'playwright-core';
+import { chromium, type BrowserContext, type Page, type Worker } from 'playwright-core';
+import type { ExtensionPages } from './ui';
 
 /** The built Chrome extension (npm test builds it first). */
 export const EXTENSION_DIR = resolve('.output/chrome-mv3');
 export const ARTIFACTS = resolve('test-results');
 
-export interface ExtensionBrowser {
+export interface ExtensionBrowser extends ExtensionPages<Page> {
   context: BrowserContext;
   serviceWorker: Worker;
   extensionId: string;
@@ -40,6 +41,13 @@ export async function launchWithExtension(): Promise<ExtensionBrowser> {
     serviceWorker,
     extensionId,
     url: (path) => `chrome-extension://${extensionId}/${path.replace(/^\//, '')}`,
+    openExtensionPage: async (path, size) => {
+      const page = await context.newPage();
+      if (size) await page.setViewportSize(size);
+      await page.goto(`chrome-extension://${extensionId}/${path}`);
+      return page;
+    },
+    nextPage: () => context.waitForEvent('page'),
     close: async () => {
       await context.close();
       rmSync(profile, { recursive: true, force: true });

@@ -1,31 +1,22 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../server/config';
-import { startServer, type RunningServer } from '../../server/serve';
-import { apiClient, type Api } from '../helpers/herald';
+import type { Api } from '../helpers/herald';
 import { ARTIFACTS, launchWithExtension, useConnection, type ExtensionBrowser, type WorkerGlobal } from './browser';
-import { directory, IDS } from './directory';
+import { IDS } from './directory';
+import { startHeraldWithDirectory, type E2eHerald } from './herald-server';
 import { ipv6Loopback } from './ipv6-loopback';
 import { ALL_DEVICES, ConsolePage, deviceOverview, routeFakeConsole, serveFakeConsole } from './pages/console-page';
 import { OptionsPage } from './pages/options-page';
 import { PopupPage } from './pages/popup-page';
 
-/** Herald as `npm start` runs it (with its dispatcher on the push simulator), on a temporary database. */
-let herald: RunningServer;
+let herald: E2eHerald;
 let token: string;
 let api: Api;
-let dataDir: string;
 let browser: ExtensionBrowser;
 
 beforeAll(async () => {
-  dataDir = mkdtempSync(join(tmpdir(), 'herald-e2e-'));
-  herald = await startServer(loadConfig({ HERALD_DB_URL: `file:${join(dataDir, 'herald.db')}`, HERALD_PORT: '0', HERALD_LOG: 'silent' }));
-  token = herald.bootstrap!.token;
-  api = apiClient(herald.url, token);
-  const imported = await api('POST', '/v1/directory/import', directory);
-  expect(imported.status, JSON.stringify(imported.body)).toBe(200);
+  herald = await startHeraldWithDirectory();
+  ({ token, api } = herald);
   browser = await launchWithExtension();
   // Each test starts connected; the first one also goes through the options page itself.
   await useConnection(browser, herald.url, token);
@@ -38,7 +29,6 @@ const registeredScripts = () =>
 afterAll(async () => {
   await browser?.close();
   await herald?.close();
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 });
 
 describe('the extension in Chromium against a real Herald', () => {
@@ -136,7 +126,7 @@ describe('the extension in Chromium against a real Herald', () => {
   });
 
   it('opens the composer for the device of an Intune link clicked with the right-click menu', async () => {
-    const opened = browser.context.waitForEvent('page');
+    const opened = browser.nextPage();
     await browser.serviceWorker.evaluate(
       ({ link }) => (self as unknown as WorkerGlobal).chrome.contextMenus.onClicked.dispatch({ menuItemId: 'herald-send-custom-notification', linkUrl: link, pageUrl: 'https://intune.microsoft.com/', editable: false }),
       { link: `https://intune.microsoft.com/#view/Microsoft_Intune_Devices/DeviceSettingsMenuBlade/~/overview/mdmDeviceId/${IDS.pixel}` },
@@ -156,7 +146,7 @@ describe('the extension in Chromium against a real Herald', () => {
       expect(await options.addConsoleRule('http://127.0.0.1/*', 'mdmDeviceId/([0-9a-f-]{36})')).toBe('Added: the Send Custom Notification button now shows on http://127.0.0.1/*.');
       await expect.poll(registeredScripts).toEqual([['http://127.0.0.1/*']]);
 
-      const adminCenter = new ConsolePage(await browser.context.newPage());
+      const adminCenter = new ConsolePage(await browser.context.newPage(), browser);
       await adminCenter.page.goto(`${fakeConsole.origin}/${ALL_DEVICES}`);
       await adminCenter.page.getByRole('heading', { name: 'All devices' }).waitFor();
       await adminCenter.showDevice(IDS.ipad);
@@ -183,7 +173,7 @@ describe('the extension in Chromium against a real Herald', () => {
   it('shows its built-in button on the Intune admin center itself, follows the device across blades, and opens the composer', async () => {
     // The real host, answered inside the browser: the content script runs by its manifest match, not by a custom rule.
     const intune = await routeFakeConsole(browser.context, 'https://intune.microsoft.com');
-    const adminCenter = new ConsolePage(await browser.context.newPage());
+    const adminCenter = new ConsolePage(await browser.context.newPage(), browser);
     try {
       await adminCenter.page.goto(`https://intune.microsoft.com/${deviceOverview(IDS.phone)}`);
       await adminCenter.sendButton.waitFor();

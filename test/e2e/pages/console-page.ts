@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
-import type { BrowserContext, Locator, Page, Route } from 'playwright-core';
+import type { BrowserContext, Page, Route } from 'playwright-core';
+import type { ExtensionPages, UiLocator, UiPage } from '../ui';
 import { PopupPage } from './popup-page';
 
 /**
@@ -7,7 +8,7 @@ import { PopupPage } from './popup-page';
  * (`div.ms-OverflowSet[role="menubar"]`) a moment after navigating, as the real one does. The device list has a command
  * bar too, so a button left behind by a previous device would show up there.
  */
-const html = `<!doctype html>
+export const FAKE_CONSOLE_HTML = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Microsoft Intune admin center</title>
 <style>body{font-family:'Segoe UI',sans-serif;margin:0}.ms-CommandBar{display:flex;align-items:center;border-bottom:1px solid #edebe9;padding:0 8px}
 .ms-OverflowSet{display:flex}.ms-Button{height:32px;padding:0 10px;border:none;background:none;font:inherit}
@@ -39,7 +40,7 @@ export const deviceOverview = (deviceId: string) => `#view/Microsoft_Intune_Devi
 export async function serveFakeConsole(): Promise<{ origin: string; close(): Promise<void> }> {
   const server: Server = createServer((_req, res) => {
     res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-    res.end(html);
+    res.end(FAKE_CONSOLE_HTML);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const address = server.address();
@@ -60,19 +61,21 @@ export async function serveFakeConsole(): Promise<{ origin: string; close(): Pro
  */
 export async function routeFakeConsole(context: BrowserContext, origin: string): Promise<{ close(): Promise<void> }> {
   const pattern = `${origin}/**`;
-  const handler = (route: Route) => route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body: html });
+  const handler = (route: Route) => route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body: FAKE_CONSOLE_HTML });
   await context.route(pattern, handler);
   return { close: () => context.unroute(pattern, handler) };
 }
 
-export class ConsolePage {
-  constructor(readonly page: Page) {}
+/** A console page (in Chromium by default); the browser is what opens the composer's window. */
+export class ConsolePage<P extends UiPage = Page> {
+  constructor(
+    readonly page: P,
+    private readonly browser: ExtensionPages<P>,
+  ) {}
 
   /** Single-page navigation: only the fragment changes. */
   async navigate(hash: string) {
-    await this.page.evaluate((h) => {
-      location.hash = h;
-    }, hash);
+    await this.page.evaluate(`void (location.hash = ${JSON.stringify(hash)})`);
   }
 
   async showDevice(deviceId: string) {
@@ -85,25 +88,27 @@ export class ConsolePage {
     await this.deviceActions.waitFor();
   }
 
-  get deviceActions(): Locator {
+  get deviceActions(): UiLocator {
     return this.page.locator('div.ms-OverflowSet[role="menubar"]');
   }
 
   /** Every copy of the extension's button on the page (there must never be more than one). */
-  get injected(): Locator {
+  get injected(): UiLocator {
     return this.page.locator('herald-send-notification');
   }
 
   /** Whether the button sits right after the device actions' command bar. */
   isBesideDeviceActions(): Promise<boolean> {
-    return this.page.evaluate(() => document.querySelector('herald-send-notification')?.previousElementSibling?.matches('div.ms-OverflowSet[role="menubar"]') ?? false);
+    return this.page.evaluate<boolean>(
+      `document.querySelector('herald-send-notification')?.previousElementSibling?.matches('div.ms-OverflowSet[role="menubar"]') ?? false`,
+    );
   }
 
   /** Clicks the button: the composer opens in its own window. */
-  async openComposer(): Promise<PopupPage> {
-    const opened = this.page.context().waitForEvent('page');
+  async openComposer(): Promise<PopupPage<P>> {
+    const opened = this.browser.nextPage();
     await this.sendButton.click();
-    return new PopupPage(await opened);
+    return new PopupPage<P>(await opened);
   }
 
   /** The device of each copy of the button on the page. */
@@ -111,8 +116,8 @@ export class ConsolePage {
     return this.injected.locator('button').evaluateAll((buttons) => buttons.map((b) => (b as HTMLElement).dataset.deviceId));
   }
 
-  /** The extension's button; Playwright's CSS engine pierces the open shadow root. */
-  get sendButton(): Locator {
-    return this.page.locator('herald-send-notification').getByRole('button', { name: 'Send Custom Notification' });
+  /** The extension's button, inside its open shadow root (role queries pierce it; `injected` counts the copies). */
+  get sendButton(): UiLocator {
+    return this.page.getByRole('button', { name: 'Send Custom Notification' });
   }
 }

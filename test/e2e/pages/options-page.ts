@@ -1,13 +1,12 @@
 import type { Page } from 'playwright-core';
-import type { ExtensionBrowser } from '../browser';
+import type { ExtensionPages, UiLocator, UiPage } from '../ui';
 
-/** The options page, driven by its labels as a person would. */
-export class OptionsPage {
-  private constructor(readonly page: Page) {}
+/** The options page, driven by its labels as a person would (in Chromium by default, or any browser of ExtensionPages). */
+export class OptionsPage<P extends UiPage = Page> {
+  private constructor(readonly page: P) {}
 
-  static async open(browser: ExtensionBrowser): Promise<OptionsPage> {
-    const page = await browser.context.newPage();
-    await page.goto(browser.url('options.html'));
+  static async open<P extends UiPage>(browser: ExtensionPages<P>): Promise<OptionsPage<P>> {
+    const page = await browser.openExtensionPage('options.html');
     await page.getByLabel('Server URL').waitFor();
     return new OptionsPage(page);
   }

@@ -1,16 +1,16 @@
-import type { Locator, Page } from 'playwright-core';
-import type { ExtensionBrowser } from '../browser';
+import type { Page } from 'playwright-core';
+import type { ExtensionPages, UiLocator, UiPage } from '../ui';
 
-/** The composer (toolbar popup, or its own window from the right-click menu and the console button). */
-export class PopupPage {
-  readonly title: Locator;
-  readonly body: Locator;
-  readonly titleCounter: Locator;
-  readonly bodyCounter: Locator;
-  readonly send: Locator;
-  readonly review: Locator;
+/** The composer (toolbar popup, or its own window from the right-click menu and the console button), in Chromium by default. */
+export class PopupPage<P extends UiPage = Page> {
+  readonly title: UiLocator;
+  readonly body: UiLocator;
+  readonly titleCounter: UiLocator;
+  readonly bodyCounter: UiLocator;
+  readonly send: UiLocator;
+  readonly review: UiLocator;
 
-  constructor(readonly page: Page) {
+  constructor(readonly page: P) {
     this.title = page.getByLabel('Title', { exact: true });
     this.body = page.getByLabel('Body', { exact: true });
     this.titleCounter = page.locator('#field-title-counter');
@@ -19,11 +19,9 @@ export class PopupPage {
     this.review = page.getByRole('button', { name: 'Review', exact: true });
   }
 
-  static async open(browser: ExtensionBrowser, query = ''): Promise<PopupPage> {
-    const page = await browser.context.newPage();
-    await page.setViewportSize({ width: 440, height: 760 });
-    await page.goto(browser.url(`popup.html${query}`));
-    const popup = new PopupPage(page);
+  static async open<P extends UiPage>(browser: ExtensionPages<P>, query = ''): Promise<PopupPage<P>> {
+    const page = await browser.openExtensionPage(`popup.html${query}`, { width: 440, height: 760 });
+    const popup = new PopupPage<P>(page);
     await popup.title.and(page.locator(':enabled')).waitFor();
     return popup;
   }
@@ -33,7 +31,7 @@ export class PopupPage {
   }
 
   /** Types into a type-ahead and picks the option with that text using the keyboard only. */
-  private async pick(box: Locator, search: string, option: string) {
+  private async pick(box: UiLocator, search: string, option: string) {
     await box.fill(search);
     const listbox = this.page.getByRole('listbox', { name: /results$/ });
     const options = listbox.getByRole('option');
@@ -46,7 +44,7 @@ export class PopupPage {
 
   async chooseGroup(search: string, name: string) {
     await this.pick(this.page.getByRole('combobox', { name: 'Add groups' }), search, name);
-    await this.page.locator('.chip', { hasText: name }).waitFor();
+    await this.page.locator('.chip').filter({ hasText: name }).waitFor();
   }
 
   private get deviceSearch() {
@@ -95,6 +93,6 @@ export class PopupPage {
   }
 
   countHistory(): Promise<string[]> {
-    return this.page.evaluate('window.heraldCounts');
+    return this.page.evaluate<string[]>('window.heraldCounts');
   }
 }
