@@ -6,6 +6,14 @@ import { renderPopup } from '../render';
 
 const routes = { 'GET /v1/quotas': () => ({ body: { groupSends: { limit: 25, used: 0, resetsAt: null }, deviceSends: { limitPerDevice: 10 }, device: { used: 0, resetsAt: null } } }) };
 
+/** The popup composing to one device. */
+async function popupToDevice() {
+  const popup = await renderPopup(routes);
+  popup.state.draft.mode.value = 'device';
+  popup.state.draft.device.value = device();
+  return popup;
+}
+
 describe('the title and body counters', () => {
   it('update synchronously on each input, before any re-render', async () => {
     const { byLabel, type, root } = await renderPopup(routes);
@@ -55,9 +63,7 @@ describe('the title and body counters', () => {
   });
 
   it('stay fast on a pasted megabyte of accents, counting no further than the limit and naming it too large', async () => {
-    const { byLabel, type, button, root, state } = await renderPopup(routes);
-    state.draft.mode.value = 'device';
-    state.draft.device.value = device();
+    const { byLabel, type, button, root } = await popupToDevice();
     type(byLabel('Title'), 'Hello');
     const start = performance.now();
     type(byLabel<HTMLTextAreaElement>('Body'), 'a' + '\u0301\u0316'.repeat(450_000));
@@ -71,9 +77,7 @@ describe('the title and body counters', () => {
   });
 
   it('show a message too large for a push on the body and beside Send, as the server would refuse it', async () => {
-    const { byLabel, type, button, root, state } = await renderPopup(routes);
-    state.draft.mode.value = 'device';
-    state.draft.device.value = device();
+    const { byLabel, type, button, root } = await popupToDevice();
     type(byLabel('Title'), 'Wide');
     type(byLabel<HTMLTextAreaElement>('Body'), '👩🏽‍💻'.repeat(BODY_MAX));
     expect(root.querySelector('#field-body-counter')?.textContent).toBe(`${BODY_MAX}/${BODY_MAX}`);
@@ -91,9 +95,7 @@ describe('the title and body counters', () => {
   });
 
   it('call a title of invisible characters empty, and keep Send disabled', async () => {
-    const { byLabel, type, button, root, state } = await renderPopup(routes);
-    state.draft.mode.value = 'device';
-    state.draft.device.value = device();
+    const { byLabel, type, button, root } = await popupToDevice();
     type(byLabel<HTMLTextAreaElement>('Body'), 'Please restart your phone.');
     type(byLabel('Title'), '\u3164\u2800\u200b');
     expect(root.querySelector('#field-title-problem')?.textContent).toBe('title is empty (it has no visible character); it needs 1 to 50 characters.');
