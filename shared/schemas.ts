@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { checkMessageSize } from './push-payload';
 import { checkText, normalizeText, type TextField } from './text';
 
 /** `?limit=` of every paginated list: 1 to 200 items, 50 unless asked. */
@@ -36,9 +37,23 @@ const messageText = (field: TextField) =>
     .string()
     .superRefine((value, ctx) => {
       const check = checkText(field, value);
-      if (check.problem) ctx.addIssue({ code: 'custom', message: check.problem, params: { count: check.count, limit: check.limit } });
+      if (check.problem)
+        ctx.addIssue({ code: 'custom', message: check.problem, params: { count: check.count, limit: check.limit, ...(check.tooLarge ? TOO_LARGE : {}) } });
     })
     .transform(normalizeText);
+
+/** The error code an issue asks the server to answer with (see parseOr400); other issues are `invalidRequest`. */
+const TOO_LARGE = { errorCode: 'messageTooLarge' } as const;
+
+/** Checks on the whole message run only once its fields passed theirs, so they measure normalised text of bounded size. */
+const fieldsPassed = { when: (payload: { issues: unknown[] }) => payload.issues.length === 0 };
+
+/** Refuses a title and body whose push would be larger than Apple and Google accept. */
+function fitsPush(text: { title?: string; body?: string }, ctx: z.RefinementCtx) {
+  if (text.title === undefined && text.body === undefined) return;
+  const size = checkMessageSize(text.title ?? '', text.body ?? '');
+  if (size.problem) ctx.addIssue({ code: 'custom', message: size.problem, path: ['body'], params: { bytes: size.bytes, limit: size.limit, ...TOO_LARGE } });
+}
 
 export const titleSchema = messageText('title');
 export const bodySchema = messageText('body');
@@ -61,13 +76,17 @@ function exactlyOneTarget(send: { groupIds?: string[]; deviceId?: string }, ctx:
 }
 
 /** A send: a title, a body and exactly one target, groups or one device. */
-export const sendSchema = z.object({ title: titleSchema, body: bodySchema, ...targets }).strict().superRefine(exactlyOneTarget);
+export const sendSchema = z.object({ title: titleSchema, body: bodySchema, ...targets }).strict().superRefine(exactlyOneTarget).superRefine(fitsPush, fieldsPassed);
 
 /** A preview takes the same body; the text may still be unfinished. */
 export const previewSchema = z
   .object({ title: titleSchema.optional(), body: bodySchema.optional(), ...targets })
   .strict()
-  .superRefine(exactlyOneTarget);
+  .superRefine(exactlyOneTarget)
+  .superRefine(fitsPush, fieldsPassed);
+
+/** The target of a send or preview, read without the text: its title and body are neither read nor checked. */
+export const sendTargetSchema = z.object(targets).superRefine(exactlyOneTarget);
 
 export type SendInput = z.input<typeof sendSchema>;
 export type Send = z.output<typeof sendSchema>;
@@ -118,8 +137,13 @@ export const tenantSettingsPatchSchema = tenantSettingsSchema.partial();
 /** Microsoft Graph's `sendCustomNotificationToCompanyPortal` bodies, mapped onto a Herald send. */
 export const graphGroupSendSchema = z
   .object({ notificationTitle: titleSchema, notificationBody: bodySchema, groupsToNotify: groupIds })
+  .superRefine((g, ctx) => fitsPush({ title: g.notificationTitle, body: g.notificationBody }, ctx), fieldsPassed)
   .transform((g) => ({ title: g.notificationTitle, body: g.notificationBody, groupIds: g.groupsToNotify }));
+
+/** The target of a Graph group send, read without the text. */
+export const graphGroupTargetSchema = z.object({ groupsToNotify: groupIds }).transform((g) => ({ groupIds: g.groupsToNotify }));
 
 export const graphDeviceSendSchema = z
   .object({ notificationTitle: titleSchema, notificationBody: bodySchema })
+  .superRefine((g, ctx) => fitsPush({ title: g.notificationTitle, body: g.notificationBody }, ctx), fieldsPassed)
   .transform((g) => ({ title: g.notificationTitle, body: g.notificationBody }));

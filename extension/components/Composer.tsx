@@ -25,7 +25,7 @@ export function Composer({ deviceSearch }: { deviceSearch?: string }) {
   return (
     <form class="composer" onSubmit={onSubmit} onKeyDown={noImplicitSubmit} aria-label="Compose a custom notification">
       <TextField label="Title" value={draft.title} check={state.titleCheck} disabled={!loaded.value} autoFocus />
-      <TextField label="Body" value={draft.body} check={state.bodyCheck} multiline disabled={!loaded.value} />
+      <TextField label="Body" value={draft.body} check={state.bodyFieldCheck} multiline disabled={!loaded.value} />
       <fieldset class="target">
         <legend>Send to</legend>
         {(['groups', 'device'] as const).map((m) => (

@@ -29,12 +29,13 @@ export function TextField({ label, value, check, multiline, disabled, autoFocus 
   useLayoutEffect(
     () =>
       effect(() => {
-        const { count, limit, problem } = check.value;
+        const { count, exact, limit, problem } = check.value;
         // An empty field only disables sending; anything else wrong is shown at once.
         const shown = count > 0 ? (problem ?? '') : '';
         if (control.current!.value !== value.value) control.current!.value = value.value;
-        counter.current!.textContent = `${count}/${limit}`;
-        counter.current!.setAttribute('aria-label', `${label}: ${count} of ${limit} characters`);
+        // past the limit the shared check stops counting: "51+/50" is "more than 50"
+        counter.current!.textContent = `${count}${exact ? '' : '+'}/${limit}`;
+        counter.current!.setAttribute('aria-label', `${label}: ${exact ? count : `more than ${limit}`} of ${limit} characters`);
         message.current!.textContent = shown;
         control.current!.setAttribute('aria-invalid', shown ? 'true' : 'false');
         wrapper.current!.classList.toggle('error', shown !== '');

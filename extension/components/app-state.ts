@@ -1,7 +1,8 @@
 import { batch, computed, effect, signal } from '@preact/signals';
 import { createContext } from 'preact';
 import { useContext } from 'preact/hooks';
-import { checkText } from '../../shared/text';
+import { checkMessageSize } from '../../shared/push-payload';
+import { checkText, normalizeText, type TextCheck } from '../../shared/text';
 import { MAX_TARGET_GROUPS, sendSchema, type SendInput } from '../../shared/schemas';
 import type { HeraldApi } from '../utils/api';
 import type { Accepted, Device } from '../utils/api-types';
@@ -36,6 +37,14 @@ export function createAppState(api: HeraldApi) {
 
   const titleCheck = computed(() => checkText('title', draft.title.value));
   const bodyCheck = computed(() => checkText('body', draft.body.value));
+  /** The push this message makes, measured as the server measures it, once each field passed its own check. */
+  const sizeCheck = computed(() =>
+    titleCheck.value.problem || bodyCheck.value.problem ? null : checkMessageSize(normalizeText(draft.title.value), normalizeText(draft.body.value)),
+  );
+  /** The body field shows a push too large for Apple and Google too: the body is nearly always what makes it so. */
+  const bodyFieldCheck = computed<TextCheck>(() =>
+    sizeCheck.value?.problem ? { ...bodyCheck.value, problem: sizeCheck.value.problem, tooLarge: true } : bodyCheck.value,
+  );
   const input = computed<SendInput>(() => {
     const text = { title: draft.title.value, body: draft.body.value };
     if (draft.mode.value === 'device') return { ...text, deviceId: draft.device.value?.id ?? '' };
@@ -45,6 +54,7 @@ export function createAppState(api: HeraldApi) {
   const blocker = computed(() => {
     if (titleCheck.value.problem) return titleCheck.value.count ? titleCheck.value.problem : 'Add a title.';
     if (bodyCheck.value.problem) return bodyCheck.value.count ? bodyCheck.value.problem : 'Add a body.';
+    if (sizeCheck.value?.problem) return sizeCheck.value.problem;
     if (draft.mode.value === 'device') {
       const device = draft.device.value;
       return device ? cannotReceive(device) : 'Choose a device.';
@@ -95,7 +105,7 @@ export function createAppState(api: HeraldApi) {
     }
   }
 
-  return { api, draft, loaded, view, sent, announcement, titleCheck, bodyCheck, input, blocker, sending, sendError, load, send };
+  return { api, draft, loaded, view, sent, announcement, titleCheck, bodyCheck, sizeCheck, bodyFieldCheck, input, blocker, sending, sendError, load, send };
 }
 
 export type AppState = ReturnType<typeof createAppState>;

@@ -1,10 +1,10 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { graphDeviceSendSchema, graphGroupSendSchema, objectId } from '../../shared/schemas';
+import { graphDeviceSendSchema, graphGroupSendSchema, graphGroupTargetSchema, objectId } from '../../shared/schemas';
 import type { Deps } from '../deps';
 import type { AppEnv } from '../http/env';
 import { parseOr400, readJson } from '../http/validate';
-import { sendNotification } from '../notifications/send';
+import { sendNotification, targetIn } from '../notifications/send';
 import { authenticate } from '../rbac/authenticate';
 
 /** The device id in the path, named in errors as Graph names it. */
@@ -21,14 +21,18 @@ export const graphRoutes = (deps: Deps) => {
     app
       .use(`${base}/*`, authenticate(deps.database, deps.now))
       .post(`${base}/sendCustomNotificationToCompanyPortal`, async (c) => {
-        await sendNotification(deps, c.var.principal, 'graph', async () => parseOr400(graphGroupSendSchema, await readJson(c)));
+        await sendNotification(deps, c.var.principal, 'graph', async () => {
+          const body = await readJson(c);
+          return { kind: 'groups', target: targetIn(graphGroupTargetSchema, body), parse: () => parseOr400(graphGroupSendSchema, body) };
+        });
         return c.body(null, 204);
       })
       .post(`${base}/managedDevices/:id/sendCustomNotificationToCompanyPortal`, async (c) => {
-        await sendNotification(deps, c.var.principal, 'graph', async () => ({
-          ...parseOr400(graphDeviceSendSchema, await readJson(c)),
-          deviceId: parseOr400(managedDeviceId, { managedDeviceId: c.req.param('id') }),
-        }));
+        await sendNotification(deps, c.var.principal, 'graph', async () => {
+          const body = await readJson(c);
+          const deviceId = parseOr400(managedDeviceId, { managedDeviceId: c.req.param('id') });
+          return { target: { type: 'device', deviceId }, parse: () => ({ ...parseOr400(graphDeviceSendSchema, body), deviceId }) };
+        });
         return c.body(null, 204);
       });
   }

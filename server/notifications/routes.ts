@@ -1,16 +1,16 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { deliveryStatuses, objectId, pageLimit, previewSchema, sendSchema } from '../../shared/schemas';
+import { deliveryStatuses, objectId, pageLimit, previewSchema, sendSchema, sendTargetSchema } from '../../shared/schemas';
 import type { Deps } from '../deps';
 import type { AppEnv } from '../http/env';
-import { jsonBody, parseOr400, query, readJson, validId } from '../http/validate';
+import { parseOr400, query, readJson, validId } from '../http/validate';
 import { authenticate } from '../rbac/authenticate';
 import { requiresWholeTenant } from '../rbac/requires';
 import { requirePermission } from '../rbac/scope';
 import { getNotification, listDeliveries, listNotifications } from './history';
 import { previewAudience } from './preview';
 import { quotaReport } from './quotas';
-import { sendNotification, targetOf } from './send';
+import { requireSendPermission, sendNotification, targetIn, targetOf } from './send';
 
 const page = { limit: pageLimit, cursor: z.string().min(1).max(512).optional() };
 export const notificationListQuery = z.object(page).strict();
@@ -27,11 +27,17 @@ export const notificationRoutes = (deps: Deps) => {
     .use('/v1/notifications/*', authenticate(deps.database, deps.now))
     .use('/v1/quotas', authenticate(deps.database, deps.now))
     .post('/v1/notifications', async (c) => {
-      const accepted = await sendNotification(deps, c.var.principal, 'api', async () => parseOr400(sendSchema, await readJson(c)));
+      const accepted = await sendNotification(deps, c.var.principal, 'api', async () => {
+        const body = await readJson(c);
+        return { target: targetIn(sendTargetSchema, body), parse: () => parseOr400(sendSchema, body) };
+      });
       return c.json(accepted, 202);
     })
-    .post('/v1/notifications/preview', jsonBody(previewSchema), async (c) => {
-      const target = targetOf(c.req.valid('json'));
+    .post('/v1/notifications/preview', async (c) => {
+      // the permission before the text, as for a send
+      const body = await readJson(c);
+      requireSendPermission(c.var.principal, targetIn(sendTargetSchema, body)?.type ?? null);
+      const target = targetOf(parseOr400(previewSchema, body));
       return c.json({ target, audience: await previewAudience(db, c.var.principal, target) });
     })
     .get('/v1/notifications', readsHistory, query(notificationListQuery), async (c) =>

@@ -1,5 +1,7 @@
 import { and, eq, getTableColumns, inArray, sql } from 'drizzle-orm';
+import type { z } from 'zod';
 import type { Accepted, AudienceSummary, Send, SkipReason, Target } from '../../shared/schemas';
+import type { Permission } from '../../shared/permissions';
 import { countCharacters } from '../../shared/text';
 import { auditIn, audit, markAudited } from '../audit/log';
 import type { Db, Tx } from '../db/client';
@@ -9,7 +11,7 @@ import type { Deps } from '../deps';
 import { audienceSelect, skipReasonSql } from '../directory/audience';
 import { closureUserIds, withGroupClosure } from '../directory/closure';
 import { AppError, invalidRequest, missingPermission, notFound } from '../errors';
-import type { Principal } from '../rbac/principal';
+import { reachOf, type Principal } from '../rbac/principal';
 import { groupsOutsideScope, requireOverDevice, requirePermission } from '../rbac/scope';
 import { readSettings } from '../tenant/settings';
 import { notificationId } from './notification-id';
@@ -27,11 +29,31 @@ const deviceQuery = preparedPer((db: Db) =>
     .prepare(),
 );
 
+/** What a send needs, by the kind of its target. */
+const SEND_PERMISSION = { groups: 'Organization.Update', device: 'RemoteTasks.SendCustomNotifications' } as const satisfies Record<Target['type'], Permission>;
+
+/**
+ * The permission check that needs no text, made before the title and body are checked (the costlier part of a
+ * send's validation): the permission of the target's kind, or, where the body names no clear target, some
+ * permission to send at all. authorizeTarget checks the scope later.
+ */
+export function requireSendPermission(principal: Principal, kind: Target['type'] | null): void {
+  if (kind) return void requirePermission(principal, SEND_PERMISSION[kind]);
+  if (reachOf(principal, SEND_PERMISSION.groups) === null && reachOf(principal, SEND_PERMISSION.device) === null)
+    throw missingPermission(`${SEND_PERMISSION.groups} or ${SEND_PERMISSION.device}`);
+}
+
+/** The target of a request body read by `schema` without its text, or null when it names none clearly. */
+export function targetIn(schema: z.ZodType<Pick<Send, 'groupIds' | 'deviceId'>>, body: unknown): Target | null {
+  const result = schema.safeParse(body);
+  return result.success ? targetOf(result.data) : null;
+}
+
 /** Checks the permission, existence and scope of a send's target; returns the device row for a device send. */
 export async function authorizeTarget(db: Db, principal: Principal, target: Target) {
   const { tenantId } = principal;
   if (target.type === 'groups') {
-    const reach = requirePermission(principal, 'Organization.Update');
+    const reach = requirePermission(principal, SEND_PERMISSION.groups);
     const found = await db.select({ id: groups.id }).from(groups).where(and(eq(groups.tenantId, tenantId), inArray(groups.id, target.groupIds)));
     const missing = target.groupIds.filter((id) => !found.some((g) => g.id === id));
     if (missing.length) throw invalidRequest(`Group '${missing[0]}' does not exist.`, missing.map((id) => ({ path: 'groupIds', message: `Group '${id}' does not exist.` })));
@@ -42,7 +64,7 @@ export async function authorizeTarget(db: Db, principal: Principal, target: Targ
     return null;
   }
   // the permission first (403 before 404), then the device, then whether it lies in scope
-  requirePermission(principal, 'RemoteTasks.SendCustomNotifications');
+  requirePermission(principal, SEND_PERMISSION.device);
   const [device] = await deviceQuery(db).all({ tenantId, deviceId: target.deviceId });
   if (!device) throw notFound('Device', target.deviceId);
   await requireOverDevice(db, principal, 'RemoteTasks.SendCustomNotifications', device.id);
@@ -144,11 +166,26 @@ async function accept(deps: Deps, principal: Principal, send: Send, via: 'api' |
 
 const describeTarget = (t: Target) => (t.type === 'groups' ? `groups:${t.groupIds.join(',')}` : `device:${t.deviceId}`);
 
-/** A send as a route sees it: parses, accepts, and records any refusal (never with the text) in the audit log. */
-export async function sendNotification(deps: Deps, principal: Principal, via: 'api' | 'graph', parse: () => Promise<Send>): Promise<Accepted> {
-  let send: Send | undefined;
+/** A send request as its route reads it: the target found without the text (null if unclear), and the full parse. */
+export interface SendRequest {
+  target: Target | null;
+  /** The kind of target the route itself implies (Graph's routes), else the target's. */
+  kind?: Target['type'];
+  parse: () => Send;
+}
+
+/**
+ * A send as a route sees it: checks the sending permission before the text, parses, accepts, and records any
+ * refusal (never with the text) in the audit log.
+ */
+export async function sendNotification(deps: Deps, principal: Principal, via: 'api' | 'graph', read: () => Promise<SendRequest>): Promise<Accepted> {
+  let target: Target | null = null;
   try {
-    send = await parse();
+    const request = await read();
+    target = request.target;
+    requireSendPermission(principal, request.kind ?? target?.type ?? null);
+    const send = request.parse();
+    target = targetOf(send);
     return await accept(deps, principal, send, via);
   } catch (error) {
     if (!(error instanceof AppError)) throw error;
@@ -156,7 +193,7 @@ export async function sendNotification(deps: Deps, principal: Principal, via: 'a
       tenantId: principal.tenantId,
       actorAccountId: principal.accountId,
       action: 'notification.send',
-      target: send ? describeTarget(targetOf(send)) : null,
+      target: target ? describeTarget(target) : null,
       outcome: error.status === 403 ? 'denied' : 'rejected',
       details: { via, status: error.status, code: error.code, message: error.message },
       at: deps.now(),

@@ -1,6 +1,7 @@
 import http2, { type ClientHttp2Session, type ClientHttp2Stream } from 'node:http2';
 import type { KeyObject } from 'node:crypto';
 import { rootCertificates } from 'node:tls';
+import { apnsPayload } from '../../../shared/push-payload';
 import type { Logger } from '../../deps';
 import { apnsTokenSource, type ApnsTokenSource } from './apns-jwt';
 import { CONNECTION_FAILED, OK, retryAfterMs } from './results';
@@ -135,17 +136,11 @@ function request(conn: Connection, message: PushMessage, tokens: ApnsTokenSource
       else resolve(stream.rstCode === http2.constants.NGHTTP2_REFUSED_STREAM ? NOT_PROCESSED : CONNECTION_FAILED);
     });
     conn.watch(stream);
-    stream.end(payload(message));
+    stream.end(apnsPayload(message));
   });
 }
 
 const ignore = () => {};
-
-const payload = (m: PushMessage) =>
-  JSON.stringify({
-    aps: { alert: { title: m.title, body: m.body }, sound: 'default' },
-    herald: { notificationId: m.notificationId, deliveryId: m.deliveryId },
-  });
 
 /** Apple's table: https://developer.apple.com/documentation/usernotifications/handling-notification-responses-from-apns */
 function classify(status: number, body: string, retryAfter: string | undefined, tokens: ApnsTokenSource): PushResult {

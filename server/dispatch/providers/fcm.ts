@@ -4,6 +4,7 @@ import type { Duplex } from 'node:stream';
 import { createSecureContext, rootCertificates } from 'node:tls';
 import { cert, deleteApp, initializeApp } from 'firebase-admin/app';
 import { getMessaging, type Message, type Messaging, type SendResponse } from 'firebase-admin/messaging';
+import { fcmPayload } from '../../../shared/push-payload';
 import type { Logger } from '../../deps';
 import { CONNECTION_FAILED, MALFORMED, OK } from './results';
 import { wellFormedToken } from './tokens';
@@ -99,8 +100,7 @@ export function createFcmProvider(options: FcmOptions): PushProvider {
 
 const toFcm = (m: PushMessage, at: number): Message => ({
   token: m.token,
-  notification: { title: m.title, body: m.body },
-  data: { notificationId: m.notificationId, deliveryId: m.deliveryId },
+  ...fcmPayload(m),
   // Whole seconds, as FCM counts them; a message already due gets 0 ("now or never").
   android: { priority: 'high', ttl: Math.max(0, Math.floor((m.expiresAt - at) / 1000) * 1000) },
 });

@@ -1,0 +1,69 @@
+/**
+ * The payloads Herald pushes, built here once: the APNs and FCM providers send exactly these, and the send
+ * check, the preview and the popup measure these, so what is refused before sending is what Apple or Google
+ * would refuse.
+ */
+
+/** Apple: at most 4096 bytes of payload (the request body). Google: at most 4096 bytes of message payload. */
+export const PUSH_PAYLOAD_MAX_BYTES = 4096;
+
+/** What a push carries: the text and the ids the app reports receipts with. */
+export interface PushContent {
+  title: string;
+  body: string;
+  notificationId: string;
+  deliveryId: string;
+}
+
+/** The APNs request body, exactly as sent. */
+export const apnsPayload = (m: PushContent): string =>
+  JSON.stringify({
+    aps: { alert: { title: m.title, body: m.body }, sound: 'default' },
+    herald: { notificationId: m.notificationId, deliveryId: m.deliveryId },
+  });
+
+/** The FCM message's payload (what reaches the device); the token and Android delivery options go beside it. */
+export const fcmPayload = (m: PushContent) => ({
+  notification: { title: m.title, body: m.body },
+  data: { notificationId: m.notificationId, deliveryId: m.deliveryId },
+});
+
+/** UTF-8 length of `text` without encoding it (the extension has no Buffer). */
+export function utf8Bytes(text: string): number {
+  let bytes = 0;
+  for (let i = 0; i < text.length; i++) {
+    const unit = text.charCodeAt(i);
+    if (unit < 0x80) bytes += 1;
+    else if (unit < 0x800) bytes += 2;
+    else if (unit >= 0xd800 && unit <= 0xdbff && i + 1 < text.length && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      bytes += 4;
+      i++;
+    } else bytes += 3;
+  }
+  return bytes;
+}
+
+export const apnsPayloadBytes = (m: PushContent) => utf8Bytes(apnsPayload(m));
+export const fcmPayloadBytes = (m: PushContent) => utf8Bytes(JSON.stringify(fcmPayload(m)));
+
+/** Ids as long as the real ones (UUIDs), for measuring a message before it has any. */
+const SAMPLE_ID = '00000000-0000-7000-8000-000000000000';
+
+export interface MessageSize {
+  /** The larger of the APNs and FCM payloads this text makes. */
+  bytes: number;
+  limit: number;
+  /** A sentence a person can read, or null when the message fits. */
+  problem: string | null;
+}
+
+/** The size of the push a title and body (as stored: normalised) make, against the push services' limit. */
+export function checkMessageSize(title: string, body: string): MessageSize {
+  const content = { title, body, notificationId: SAMPLE_ID, deliveryId: SAMPLE_ID };
+  const bytes = Math.max(apnsPayloadBytes(content), fcmPayloadBytes(content));
+  const limit = PUSH_PAYLOAD_MAX_BYTES;
+  return { bytes, limit, problem: bytes > limit ? tooLargeMessage(bytes) : null };
+}
+
+export const tooLargeMessage = (bytes: number, what = 'The message') =>
+  `${what} makes a ${bytes}-byte push; Apple and Google accept at most ${PUSH_PAYLOAD_MAX_BYTES} bytes. Shorten it.`;
