@@ -5,7 +5,7 @@ import { createClient } from '@libsql/client';
 import { afterAll, describe, expect, it } from 'vitest';
 import { migrateDatabase, openDatabase } from '../../../server/db/client';
 import { tenants } from '../../../server/db/schema';
-import { AppError } from '../../../server/errors';
+import { DatabaseUnavailableError } from '../../../server/db/errors';
 
 const dir = mkdtempSync(join(tmpdir(), 'herald-lock-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -37,7 +37,7 @@ describe('group commit', () => {
 });
 
 describe('write transactions while another connection holds the lock', () => {
-  it('answer 503 after the busy timeout, then every later write works again', async () => {
+  it('fail as busy after the busy timeout, then every later write works again', async () => {
     const url = `file:${join(dir, 'herald.db')}`;
     const database = openDatabase(url, { busyTimeoutMs: 200 });
     await migrateDatabase(database);
@@ -46,8 +46,8 @@ describe('write transactions while another connection holds the lock', () => {
     await held.execute("INSERT INTO tenants (id, name) VALUES ('other', 'Other')");
 
     const refused = await addTenant(database, 'blocked').catch((e: unknown) => e);
-    expect(refused).toBeInstanceOf(AppError);
-    expect(refused).toMatchObject({ status: 503, code: 'databaseBusy', headers: { 'Retry-After': '1' } });
+    expect(refused).toBeInstanceOf(DatabaseUnavailableError);
+    expect(refused).toMatchObject({ reason: 'busy' });
 
     await held.commit();
     other.close();
