@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -25,6 +26,7 @@ export interface Database {
    * group-committed; a write waits for another process's lock (off the event loop) up to the busy timeout,
    * then fails with DatabaseUnavailableError('busy'). A full or failing disk fails it with
    * DatabaseUnavailableError('storageFull' | 'storageUnavailable'), and nothing of it is committed.
+   * `fn` must not call `write` again (it would wait for itself forever): that call fails at once.
    */
   write<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
   close(): void;
@@ -34,6 +36,11 @@ export const migrationsFolder = fileURLToPath(new URL('./migrations', import.met
 
 /** A database failure as the DatabaseUnavailableError it means, if it means one. */
 const typed = (error: unknown) => databaseUnavailable(error) ?? error;
+
+const nestedWrite = () =>
+  new Error(
+    'database.write() was called inside a write, where it would wait for the outer write forever: use the transaction the outer write passed to its function (e.g. auditIn(tx, ...), not audit(database, ...)).',
+  );
 
 interface PendingWrite {
   fn: (tx: Tx) => Promise<unknown>;
@@ -93,6 +100,17 @@ export function openDatabase(url: string, options: OpenOptions = {}): Database {
   const writerDb = drizzle(writer, { schema });
   const queue: PendingWrite[] = [];
   let draining = false;
+  /** Set while a write's `fn` runs (and cleared after), so a `write` it makes, however deep, is refused. */
+  const insideWrite = new AsyncLocalStorage<{ running: boolean }>();
+  const run = async <T>(fn: (tx: Tx) => Promise<T>, tx: Tx): Promise<T> => {
+    const flag = { running: true };
+    try {
+      return await insideWrite.run(flag, () => fn(tx));
+    } finally {
+      // work `fn` started but left running (a timer, an unawaited promise) may write once it is over
+      flag.running = false;
+    }
+  };
 
   async function commitGroup(group: PendingWrite[]) {
     const outcomes: Parameters<PendingWrite['settle']>[0][] = [];
@@ -101,7 +119,7 @@ export function openDatabase(url: string, options: OpenOptions = {}): Database {
         if (group.length === 1) {
           // alone in the transaction, a write needs no savepoint: if it throws, rolling back everything undoes only it
           try {
-            outcomes.push({ ok: true, value: await group[0]!.fn(tx) });
+            outcomes.push({ ok: true, value: await run(group[0]!.fn, tx) });
           } catch (error) {
             outcomes.push({ ok: false, error });
             throw error;
@@ -110,7 +128,7 @@ export function openDatabase(url: string, options: OpenOptions = {}): Database {
         }
         for (const { fn } of group) {
           try {
-            outcomes.push({ ok: true, value: await tx.transaction(fn) });
+            outcomes.push({ ok: true, value: await tx.transaction((savepoint) => run(fn, savepoint)) });
           } catch (error) {
             // the database failed, not the write: the transaction may be gone, so the whole group fails
             if (databaseUnavailable(error)) throw error;
@@ -143,6 +161,7 @@ export function openDatabase(url: string, options: OpenOptions = {}): Database {
     db,
     client,
     write<T>(fn: (tx: Tx) => Promise<T>) {
+      if (insideWrite.getStore()?.running) return Promise.reject(nestedWrite());
       return new Promise<T>((resolve, reject) => {
         queue.push({ fn, settle: (o) => (o.ok ? resolve(o.value as T) : reject(o.error)) });
         if (!draining) void drain();

@@ -57,3 +57,32 @@ describe('write transactions while another connection holds the lock', () => {
     database.close();
   });
 });
+
+describe('a write inside a write', () => {
+  it('fails at once, saying to use the transaction given, instead of freezing every later write', async () => {
+    const database = openDatabase(`file:${join(dir, 'nested.db')}`);
+    await migrateDatabase(database);
+    const frozen = new Promise((_, reject) => setTimeout(() => reject(new Error('the nested write froze the writer')), 2_000));
+    const outer = database.write(async (tx) => {
+      await tx.insert(tenants).values({ id: 'outer', name: 'outer', createdAt: 0 });
+      await addTenant(database, 'inner'); // as audit(database, ...) where auditIn(tx, ...) was meant
+    });
+    await expect(Promise.race([outer, frozen])).rejects.toThrow(/inside a write.*use the transaction/);
+    await Promise.race([addTenant(database, 'later'), frozen]);
+    const stored = (await database.db.select({ id: tenants.id }).from(tenants)).map((t) => t.id);
+    expect(stored).toEqual(['later']); // the outer write, whose function failed, rolled back
+    database.close();
+  });
+
+  it('is refused only while the outer function runs: work it leaves behind may write afterwards', async () => {
+    const database = openDatabase(`file:${join(dir, 'afterwards.db')}`);
+    await migrateDatabase(database);
+    let later!: Promise<unknown>;
+    await database.write(async () => {
+      later = new Promise((resolve) => setTimeout(resolve, 10)).then(() => addTenant(database, 'afterwards'));
+    });
+    await later;
+    expect(await database.db.select({ id: tenants.id }).from(tenants)).toEqual([{ id: 'afterwards' }]);
+    database.close();
+  });
+});
