@@ -8,7 +8,8 @@ const dbUrl = z
   .superRefine((url, ctx) => {
     if (!url.startsWith('file:')) return;
     try {
-      filePath(url);
+      // each connection to :memory: is a database of its own: the writer's tables would be invisible to readers
+      if (filePath(url) === ':memory:') ctx.addIssue({ code: 'custom', message: 'an in-memory database (file::memory:) cannot be shared by Herald\'s connections; name a file, e.g. file:data/herald.db' });
     } catch (error) {
       ctx.addIssue({ code: 'custom', message: (error as Error).message });
     }

@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -5,8 +6,8 @@ import { createClient, type Client } from '@libsql/client';
 import { drizzle, type LibSQLDatabase } from 'drizzle-orm/libsql';
 import { migrate } from 'drizzle-orm/libsql/migrator';
 import { readMigrationFiles } from 'drizzle-orm/migrator';
-import { AppError } from '../errors';
 import { startCheckpointer, type Checkpointer } from './checkpointer';
+import { databaseUnavailable } from './errors';
 import { filePath } from './file-url';
 import { createLocalClient } from './local-client';
 import * as schema from './schema';
@@ -22,7 +23,10 @@ export interface Database {
    * Runs `fn` in a write transaction (BEGIN IMMEDIATE), durable when the promise resolves. Write
    * transactions are serialised within the process (concurrent libSQL write transactions on one
    * client collide and can leave a connection broken, which would silently break exact quotas) and
-   * group-committed; other processes on the same file wait on the busy timeout.
+   * group-committed; a write waits for another process's lock (off the event loop) up to the busy timeout,
+   * then fails with DatabaseUnavailableError('busy'). A full or failing disk fails it with
+   * DatabaseUnavailableError('storageFull' | 'storageUnavailable'), and nothing of it is committed.
+   * `fn` must not call `write` again (it would wait for itself forever): that call fails at once.
    */
   write<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
   close(): void;
@@ -30,12 +34,13 @@ export interface Database {
 
 export const migrationsFolder = fileURLToPath(new URL('./migrations', import.meta.url));
 
-/** SQLite's "another connection holds the write lock" (past the busy timeout), wherever drizzle wrapped it. */
-function isBusy(error: unknown): boolean {
-  // SQLITE_BUSY and its extended codes (SQLITE_BUSY_SNAPSHOT, _RECOVERY, _TIMEOUT)
-  for (let e = error; e instanceof Error; e = e.cause) if (/^SQLITE_BUSY/.test((e as { code?: string }).code ?? '') || /SQLITE_BUSY/.test(e.message)) return true;
-  return false;
-}
+/** A database failure as the DatabaseUnavailableError it means, if it means one. */
+const typed = (error: unknown) => databaseUnavailable(error) ?? error;
+
+const nestedWrite = () =>
+  new Error(
+    'database.write() was called inside a write, where it would wait for the outer write forever: use the transaction the outer write passed to its function (e.g. auditIn(tx, ...), not audit(database, ...)).',
+  );
 
 interface PendingWrite {
   fn: (tx: Tx) => Promise<unknown>;
@@ -53,9 +58,13 @@ const MAX_GROUP = 128;
  * every write still sees the ones before it (quotas stay exact), and the batch pays for one durable
  * commit instead of one each. Each caller's promise settles only after that commit.
  *
- * A write that waited out the busy timeout (another process held the lock, e.g. a CLI import) can leave
- * its connection unable to commit ever again (an open libsql-js bug), so the writer is then replaced and
- * the callers get a 503 to retry, instead of every later write in this process failing.
+ * A write that meets another process's lock (a CLI import, a second `herald serve` or `worker`) retries its
+ * BEGIN IMMEDIATE from a timer (local-client.ts), so requests that need no write lock are served meanwhile.
+ * The libsql-js bug that left a connection unable to commit after BUSY (STYLE.md: libsql-js leaves a
+ * statement that met BUSY running) is handled there too, so the writer needs no replacing here.
+ *
+ * A write that fails for a reason that is not its own (a full disk, an I/O error) fails its whole group:
+ * SQLite may have rolled the transaction back under it, so no write of the group is reported committed.
  */
 export function openDatabase(url: string, options: OpenOptions = {}): Database {
   const { authToken, busyTimeoutMs = 20_000 } = options;
@@ -87,10 +96,21 @@ export function openDatabase(url: string, options: OpenOptions = {}): Database {
       // the checkpointer thread does this work; a commit on the event loop must not
       ...(checkpointer ? ['wal_autocheckpoint = 0'] : []),
     ]);
-  let writer = openWriter();
-  let writerDb = drizzle(writer, { schema });
+  const writer = openWriter();
+  const writerDb = drizzle(writer, { schema });
   const queue: PendingWrite[] = [];
   let draining = false;
+  /** Set while a write's `fn` runs (and cleared after), so a `write` it makes, however deep, is refused. */
+  const insideWrite = new AsyncLocalStorage<{ running: boolean }>();
+  const run = async <T>(fn: (tx: Tx) => Promise<T>, tx: Tx): Promise<T> => {
+    const flag = { running: true };
+    try {
+      return await insideWrite.run(flag, () => fn(tx));
+    } finally {
+      // work `fn` started but left running (a timer, an unawaited promise) may write once it is over
+      flag.running = false;
+    }
+  };
 
   async function commitGroup(group: PendingWrite[]) {
     const outcomes: Parameters<PendingWrite['settle']>[0][] = [];
@@ -99,7 +119,7 @@ export function openDatabase(url: string, options: OpenOptions = {}): Database {
         if (group.length === 1) {
           // alone in the transaction, a write needs no savepoint: if it throws, rolling back everything undoes only it
           try {
-            outcomes.push({ ok: true, value: await group[0]!.fn(tx) });
+            outcomes.push({ ok: true, value: await run(group[0]!.fn, tx) });
           } catch (error) {
             outcomes.push({ ok: false, error });
             throw error;
@@ -108,23 +128,17 @@ export function openDatabase(url: string, options: OpenOptions = {}): Database {
         }
         for (const { fn } of group) {
           try {
-            outcomes.push({ ok: true, value: await tx.transaction(fn) });
+            outcomes.push({ ok: true, value: await tx.transaction((savepoint) => run(fn, savepoint)) });
           } catch (error) {
+            // the database failed, not the write: the transaction may be gone, so the whole group fails
+            if (databaseUnavailable(error)) throw error;
             outcomes.push({ ok: false, error });
           }
         }
       });
     } catch (error) {
-      // the lone write's own failure, now rolled back
-      if (group.length === 1 && outcomes[0]?.ok === false) return group[0]!.settle(outcomes[0]);
-      let failure = error;
-      if (isBusy(error)) {
-        writer.close();
-        writer = openWriter();
-        writerDb = drizzle(writer, { schema });
-        failure = new AppError(503, 'databaseBusy', 'The database is busy with another process; try again shortly.', undefined, { 'Retry-After': '1' });
-      }
-      // nothing of the group was committed
+      // nothing of the group was committed (the lone write's own failure included, now rolled back)
+      const failure = typed(group.length === 1 && outcomes[0]?.ok === false ? outcomes[0].error : error);
       for (const { settle } of group) settle({ ok: false, error: failure });
       return;
     }
@@ -133,7 +147,7 @@ export function openDatabase(url: string, options: OpenOptions = {}): Database {
     // nothing is reported accepted that might not survive a power loss.
     durable().then(
       () => group.forEach(({ settle }, i) => settle(outcomes[i]!)),
-      (error: unknown) => group.forEach(({ settle }) => settle({ ok: false, error })),
+      (error: unknown) => group.forEach(({ settle }) => settle({ ok: false, error: typed(error) })),
     );
   }
 
@@ -147,6 +161,7 @@ export function openDatabase(url: string, options: OpenOptions = {}): Database {
     db,
     client,
     write<T>(fn: (tx: Tx) => Promise<T>) {
+      if (insideWrite.getStore()?.running) return Promise.reject(nestedWrite());
       return new Promise<T>((resolve, reject) => {
         queue.push({ fn, settle: (o) => (o.ok ? resolve(o.value as T) : reject(o.error)) });
         if (!draining) void drain();

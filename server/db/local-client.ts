@@ -1,5 +1,12 @@
-import type { Client, InArgs, InStatement, ResultSet, Row, Transaction, TransactionMode } from '@libsql/client';
+import { LibsqlError, type Client, type InArgs, type InStatement, type ResultSet, type Row, type Transaction, type TransactionMode } from '@libsql/client';
 import Libsql from 'libsql';
+
+/*
+ * What would let this file be deleted: @libsql/client keeping each connection's prepared statements for
+ * `file:` URLs (and learning from the statement, not from an exception, that it returns no rows), measured
+ * as costing no more per request than this client (`npm run bench`), plus a way to wait for another
+ * process's write lock without its synchronous busy timeout, which holds the event loop while it waits.
+ */
 
 /**
  * A libSQL client for a database file (or `:memory:`), for what drizzle and Herald call: the same
@@ -10,6 +17,12 @@ import Libsql from 'libsql';
  *
  * A connection is closed only after rolling back any transaction it holds: a cached statement keeps
  * the native connection alive past `close()`, and with it any write lock it held.
+ *
+ * Nothing here waits synchronously for a lock: SQLite's own busy timeout would hold the event loop (every
+ * request of the process) while another process writes. Connections open with none, and a call that SQLite
+ * answers SQLITE_BUSY is tried again from a timer until `timeoutMs` has passed. Failures are LibsqlErrors
+ * with the codes @libsql/client gives: `code` the base (`SQLITE_CONSTRAINT`), `extendedCode` the detail
+ * (`SQLITE_CONSTRAINT_UNIQUE`), `rawCode` SQLite's number.
  */
 
 type Native = InstanceType<typeof Libsql>;
@@ -94,13 +107,67 @@ function resultSet(columns: string[], rows: Row[], rowsAffected: number, lastIns
   return { columns, columnTypes: columns.map(() => ''), rows, rowsAffected, lastInsertRowid, toJSON: () => ({ columns, rows, rowsAffected }) };
 }
 
+/** SQLite's primary result codes by number, as @libsql/client names them (an extended code's low byte is its primary). */
+const primaryCodes = ['SQLITE_OK', 'SQLITE_ERROR', 'SQLITE_INTERNAL', 'SQLITE_PERM', 'SQLITE_ABORT', 'SQLITE_BUSY', 'SQLITE_LOCKED', 'SQLITE_NOMEM',
+  'SQLITE_READONLY', 'SQLITE_INTERRUPT', 'SQLITE_IOERR', 'SQLITE_CORRUPT', 'SQLITE_NOTFOUND', 'SQLITE_FULL', 'SQLITE_CANTOPEN', 'SQLITE_PROTOCOL',
+  'SQLITE_EMPTY', 'SQLITE_SCHEMA', 'SQLITE_TOOBIG', 'SQLITE_CONSTRAINT', 'SQLITE_MISMATCH', 'SQLITE_MISUSE', 'SQLITE_NOLFS', 'SQLITE_AUTH',
+  'SQLITE_FORMAT', 'SQLITE_RANGE', 'SQLITE_NOTADB', 'SQLITE_NOTICE', 'SQLITE_WARNING'];
+
+/** libsql-js's SqliteError as the LibsqlError @libsql/client would throw for it; anything else as it is. */
+function asLibsqlError(error: unknown): unknown {
+  if (!(error instanceof Error) || error.name !== 'SqliteError') return error;
+  const { code, rawCode } = error as Error & { code: string; rawCode?: number };
+  const primary = rawCode === undefined ? 'SQLITE_UNKNOWN' : (primaryCodes[rawCode & 0xff] ?? `SQLITE_UNKNOWN_${rawCode & 0xff}`);
+  return new LibsqlError(error.message, primary, code, rawCode, error);
+}
+
+/** Runs a native call, throwing its failure as a LibsqlError. */
+function native<T>(call: () => T): T {
+  try {
+    return call();
+  } catch (error) {
+    throw asLibsqlError(error);
+  }
+}
+
+const isBusy = (error: unknown) => error instanceof LibsqlError && error.code === 'SQLITE_BUSY';
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Calls `attempt` until SQLite stops answering SQLITE_BUSY, waiting 1, 2, 4 ... 50 ms between tries on a
+ * timer (the event loop serves everything else meanwhile), for at most `timeoutMs`; then throws that BUSY.
+ * `attempt` must leave nothing behind when it fails: a statement outside a transaction, a BEGIN, a batch
+ * that rolls itself back.
+ */
+async function whileBusy<T>(timeoutMs: number, attempt: () => T | Promise<T>): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (let delay = 1; ; delay = Math.min(delay * 2, 50)) {
+    try {
+      return await attempt();
+    } catch (error) {
+      const left = deadline - Date.now();
+      if (!isBusy(error) || left <= 0) throw error;
+      await sleep(Math.min(delay, left));
+    }
+  }
+}
+
 class Connection {
   readonly native: Native;
   private readonly cache = new Map<string, Prepared>();
+  /**
+   * A prepared statement answered SQLITE_BUSY here. libsql-js does not reset a statement that failed, and
+   * SQLite counts one that met BUSY as still running: until it runs again, no COMMIT on this connection
+   * succeeds ("SQL statements in progress") and a transaction begun on it keeps the write lock. So the
+   * client drops such a connection instead of reusing it. (Transaction control goes through `exec`, which
+   * finalises its statement, so a BEGIN that met the lock leaves the connection sound.)
+   */
+  metBusy = false;
 
-  constructor(path: string, { timeoutMs, pragmas = [] }: LocalClientOptions) {
-    this.native = new Libsql(path, { timeout: timeoutMs } as object);
-    for (const pragma of pragmas) this.native.exec(`PRAGMA ${pragma}`);
+  constructor(path: string, { pragmas = [] }: LocalClientOptions) {
+    // no busy timeout: SQLite would wait for a lock inside the call, on the event loop (see whileBusy)
+    this.native = native(() => new Libsql(path, { timeout: 0 } as object));
+    for (const pragma of pragmas) native(() => this.native.exec(`PRAGMA ${pragma}`));
   }
 
   private prepare(sql: string): Prepared {
@@ -123,23 +190,34 @@ class Connection {
 
   execute(stmt: InStatement): ResultSet {
     const { sql, args } = typeof stmt === 'string' ? { sql: stmt, args: undefined } : stmt;
-    const { statement, columns, makeRow } = this.prepare(sql);
     const bound = toArgs(args);
-    if (columns) return resultSet(columns, (statement.all(bound) as unknown[][]).map(makeRow!), 0, undefined);
-    const info = statement.run(bound);
-    return resultSet([], [], info.changes, BigInt(info.lastInsertRowid));
+    try {
+      const { statement, columns, makeRow } = this.prepare(sql);
+      if (columns) return resultSet(columns, (statement.all(bound) as unknown[][]).map(makeRow!), 0, undefined);
+      const info = statement.run(bound);
+      return resultSet([], [], info.changes, BigInt(info.lastInsertRowid));
+    } catch (error) {
+      const failure = asLibsqlError(error);
+      if (isBusy(failure)) this.metBusy = true;
+      throw failure;
+    }
+  }
+
+  /** BEGIN, COMMIT: run and finalised, never cached (see `metBusy`). */
+  control(sql: string) {
+    native(() => this.native.exec(sql));
   }
 
   /** Many statements in one string (migrations, pragmas): not cached. */
   executeMultiple(sql: string) {
-    this.native.exec(sql);
+    native(() => this.native.exec(sql));
     // a schema change may leave cached statements describing columns that changed
     this.cache.clear();
   }
 
   /** Rolls back whatever this connection holds, so dropping it can never leave a lock behind. */
   rollbackOpen() {
-    if (this.native.open && this.native.inTransaction) this.native.exec('ROLLBACK');
+    if (this.native.open && this.native.inTransaction) native(() => this.native.exec('ROLLBACK'));
   }
 
   close() {
@@ -155,7 +233,7 @@ class Connection {
 const begin = (mode: TransactionMode) => (mode === 'write' ? 'BEGIN IMMEDIATE' : mode === 'read' ? 'BEGIN TRANSACTION READONLY' : 'BEGIN DEFERRED');
 
 export interface LocalClientOptions {
-  /** SQLite's busy timeout: how long a write waits for another connection's lock. */
+  /** How long a call waits for another connection's lock (SQLITE_BUSY), retrying off the event loop; none (fail at once) if not given, as @libsql/client. */
   timeoutMs?: number;
   /** Connections: one serves every call (they are synchronous); more only while transactions hold them. */
   concurrency?: number;
@@ -166,6 +244,7 @@ export interface LocalClientOptions {
 /** Opens a file (or `:memory:`, one connection) database; `path` is what follows `file:`. */
 export function createLocalClient(path: string, options: LocalClientOptions = {}): Client {
   const memory = path === ':memory:';
+  const timeoutMs = options.timeoutMs ?? 0;
   const max = memory ? 1 : Math.max(1, options.concurrency ?? 20);
   const idle: Connection[] = [];
   const borrowed = new Set<Connection>();
@@ -202,6 +281,7 @@ export function createLocalClient(path: string, options: LocalClientOptions = {}
   };
   const release = (connection: Connection) => {
     borrowed.delete(connection);
+    if (connection.metBusy) return drop(connection);
     try {
       connection.rollbackOpen();
     } catch {
@@ -214,21 +294,27 @@ export function createLocalClient(path: string, options: LocalClientOptions = {}
       waiter.resolve(connection);
     } else idle.push(connection);
   };
-  /** Runs `fn` on a connection borrowed for the call (synchronously: nothing else runs meanwhile). */
-  const withConnection = async <T>(fn: (c: Connection) => T): Promise<T> => {
-    const connection = await acquire();
-    try {
-      // close() may have landed between the borrow and this call
-      if (closed) throw closedError();
-      return fn(connection);
-    } finally {
-      release(connection);
-    }
-  };
+  /**
+   * Runs `fn` on a connection borrowed for the call (synchronously: nothing else runs meanwhile), again while
+   * another connection's lock answers it SQLITE_BUSY, for up to `retryMs`.
+   */
+  const withConnection = <T>(fn: (c: Connection) => T, retryMs = timeoutMs): Promise<T> =>
+    whileBusy(retryMs, async () => {
+      // each try on a connection of its own: one that met BUSY is dropped (see Connection.metBusy)
+      const connection = await acquire();
+      try {
+        // close() may have landed between the borrow and this call
+        if (closed) throw closedError();
+        return fn(connection);
+      } finally {
+        // rolls back a batch that failed half-way, so the next try starts clean
+        release(connection);
+      }
+    });
   const batchOn = (connection: Connection, stmts: InStatement[], mode: string) => {
-    connection.execute(mode);
+    connection.control(mode);
     const results = stmts.map((s) => connection.execute(s));
-    connection.execute('COMMIT');
+    connection.control('COMMIT');
     return results;
   };
 
@@ -253,15 +339,20 @@ export function createLocalClient(path: string, options: LocalClientOptions = {}
           c.execute('PRAGMA foreign_keys=on');
         }
       }),
-    executeMultiple: (sql) => withConnection((c) => c.executeMultiple(sql)),
+    // not tried again: the statements before the one that met a lock have run
+    executeMultiple: (sql) => withConnection((c) => c.executeMultiple(sql), 0),
     async transaction(mode: TransactionMode = 'write'): Promise<Transaction> {
-      const connection = await acquire();
-      try {
-        connection.execute(begin(mode));
-      } catch (error) {
-        release(connection);
-        throw error;
-      }
+      const connection = await whileBusy(timeoutMs, async () => {
+        const c = await acquire();
+        try {
+          if (closed) throw closedError();
+          c.control(begin(mode));
+          return c;
+        } catch (error) {
+          release(c);
+          throw error;
+        }
+      });
       return localTransaction(connection, release);
     },
     sync: () => Promise.reject(new Error('sync() is for embedded replicas; this is a local database file')),
@@ -298,7 +389,7 @@ function localTransaction(connection: Connection, release: (c: Connection) => vo
     executeMultiple: async (sql: string) => current().executeMultiple(sql),
     async commit() {
       try {
-        current().execute('COMMIT');
+        current().control('COMMIT');
       } finally {
         settle();
       }

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { closeServer, listen } from '../../server/http/listen';
 import { createApp } from '../../server/app';
-import { migrateDatabase, openDatabase, type Database } from '../../server/db/client';
+import { migrateDatabase, openDatabase, type Database, type OpenOptions } from '../../server/db/client';
 import { silentLogger, type Deps } from '../../server/deps';
 import { createTenant, type NewTenant } from '../../server/rbac/tenants';
 
@@ -61,10 +61,10 @@ export interface TestHerald {
 }
 
 /** The real app over real HTTP on a fresh libSQL file, migrated as production does. */
-export async function startTestHerald(options: { deps?: Partial<Deps> } = {}): Promise<TestHerald> {
+export async function startTestHerald(options: { deps?: Partial<Deps>; database?: OpenOptions } = {}): Promise<TestHerald> {
   const dir = mkdtempSync(join(tmpdir(), 'herald-test-'));
   const dbFile = join(dir, 'herald.db');
-  const database = openDatabase(`file:${dbFile}`, { backgroundIo: true });
+  const database = openDatabase(`file:${dbFile}`, { backgroundIo: true, ...options.database });
   await migrateDatabase(database);
   const clock = testClock();
   const app = createApp({ database, now: clock.now, log: silentLogger, ...options.deps });

@@ -13,6 +13,11 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ HERALD_DB_URL: 'file://fileserver/herald.db' })).toThrow(/HERALD_DB_URL: .*no host but localhost/);
   });
 
+  it('refuses an in-memory database, which the server and CLI cannot share between their connections', () => {
+    expect(() => loadConfig({ HERALD_DB_URL: 'file::memory:' })).toThrow(/HERALD_DB_URL: an in-memory database .*name a file/);
+    expect(() => loadConfig({ HERALD_DB_URL: 'file:%3Amemory%3A' })).toThrow(/HERALD_DB_URL: an in-memory database/);
+  });
+
   it('refuses a misspelt HERALD_ variable instead of ignoring it', () => {
     expect(() => loadConfig({ HERALD_PROT: '80' })).toThrow(/HERALD_PROT: not a Herald setting/);
   });

@@ -1,7 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Client, InValue } from '@libsql/client';
+import { createClient, LibsqlError, type Client, type InValue } from '@libsql/client';
+import Libsql from 'libsql';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createLocalClient } from '../../../server/db/local-client';
 
@@ -231,6 +232,79 @@ describe('transactions', () => {
     await expect(tx.commit()).rejects.toMatchObject({ code: 'TRANSACTION_CLOSED' });
     await tx.rollback();
     tx.close();
+  });
+});
+
+describe("another connection's write lock", () => {
+  /** A second native connection (as another process has) that holds the write lock until released. */
+  const holdLock = (path: string) => {
+    const other = new Libsql(path);
+    other.exec('BEGIN IMMEDIATE');
+    return {
+      release() {
+        other.exec('COMMIT');
+        other.close();
+      },
+    };
+  };
+
+  it('is waited for off the event loop: timers run meanwhile, and the transaction begins once it frees', async () => {
+    const { path, client } = await freshDatabase({ timeoutMs: 5_000 });
+    const lock = holdLock(path);
+    const began = client.transaction('write');
+    // SQLite's own busy timeout would wait inside the call: this timer could not fire, nor release the lock
+    const started = performance.now();
+    await new Promise((resolve) => setTimeout(resolve, 1));
+    expect(performance.now() - started).toBeLessThan(100);
+    expect(await names(client)).toEqual([]); // reads go on too
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    lock.release();
+    const tx = await began;
+    await tx.execute("INSERT INTO t (name) VALUES ('after the lock')");
+    await tx.commit();
+    expect(await names(client)).toEqual(['after the lock']);
+    client.close();
+  });
+
+  it('fails with SQLITE_BUSY once timeoutMs passes, and leaves no connection unable to commit', async () => {
+    // the libsql-js bug in STYLE.md: a connection whose BEGIN IMMEDIATE failed as busy could stay broken
+    const { path, client } = await freshDatabase({ timeoutMs: 100, concurrency: 1 });
+    for (let round = 0; round < 3; round++) {
+      const lock = holdLock(path);
+      const started = Date.now();
+      await expect(client.transaction('write')).rejects.toMatchObject({ code: 'SQLITE_BUSY' });
+      expect(Date.now() - started).toBeGreaterThanOrEqual(90);
+      await expect(client.execute("INSERT INTO t (name) VALUES ('refused')")).rejects.toMatchObject({ code: 'SQLITE_BUSY' });
+      lock.release();
+      const tx = await client.transaction('write');
+      await tx.execute({ sql: 'INSERT INTO t (name) VALUES (?)', args: [`round ${round}`] });
+      await tx.commit();
+    }
+    // committed for real, and the lock is free: a connection that does not wait at all can write
+    const other = new Libsql(path);
+    other.exec("BEGIN IMMEDIATE; INSERT INTO t (name) VALUES ('other'); COMMIT");
+    other.close();
+    expect(await names(client)).toEqual(['round 0', 'round 1', 'round 2', 'other']);
+    client.close();
+  });
+});
+
+describe('errors', () => {
+  it('are LibsqlErrors with the code, extendedCode, rawCode and message @libsql/client gives', async () => {
+    const { path, client } = await freshDatabase();
+    const reference = createClient({ url: `file:${path}` });
+    const failures = ["INSERT INTO t (id, name) VALUES (1, 'a'), (1, 'b')", 'SELECT nope FROM t', 'INSERT INTO missing VALUES (1)'];
+    for (const sql of failures) {
+      const mine = await client.execute(sql).catch((e: unknown) => e);
+      const theirs = await reference.execute(sql).catch((e: unknown) => e);
+      expect(mine).toBeInstanceOf(LibsqlError);
+      const shape = (e: any) => ({ name: e.name, code: e.code, extendedCode: e.extendedCode, rawCode: e.rawCode, message: e.message });
+      expect(shape(mine)).toEqual(shape(theirs));
+    }
+    const unique = (await client.execute("INSERT INTO t (id, name) VALUES (1, 'a'), (1, 'b')").catch((e: unknown) => e)) as LibsqlError;
+    expect(unique).toMatchObject({ code: 'SQLITE_CONSTRAINT', extendedCode: 'SQLITE_CONSTRAINT_PRIMARYKEY', rawCode: 1555 });
+    reference.close();
+    client.close();
   });
 });
 
