@@ -121,4 +121,11 @@ export async function failure(call: () => Promise<unknown>) {
   return { failed: true, kind, message: kind === 'Error' ? sqliteMessage(error) : undefined };
 }
 
+/** A write transaction holding the file's write lock (BEGIN IMMEDIATE, one insert pending) until it settles. */
+export async function holdWriteLock(client: Client) {
+  const held = await client.transaction('write');
+  await held.execute("INSERT INTO t (name) VALUES ('holder')");
+  return held;
+}
+
 export const names = async (client: Client) => (await client.execute('SELECT name FROM t ORDER BY id')).rows.map((r) => r.name);

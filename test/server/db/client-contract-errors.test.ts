@@ -1,6 +1,6 @@
 import { LibsqlBatchError, LibsqlError, type Client } from '@libsql/client';
 import { describe, expect } from 'vitest';
-import { casesThroughBoth, contract, settled } from '../../helpers/client-contract';
+import { casesThroughBoth, contract, holdWriteLock, settled } from '../../helpers/client-contract';
 
 /**
  * The errors of Herald's own file client against @libsql/client's, as client-contract.test.ts compares everything
@@ -66,8 +66,7 @@ describe('error codes', () => {
     contract(
       'a write lock held past the busy timeout: code SQLITE_BUSY',
       async (open, client) => {
-        const held = await client.transaction('write');
-        await held.execute("INSERT INTO t (name) VALUES ('holder')");
+        const held = await holdWriteLock(client);
         const other = open({ timeoutMs: 50 });
         const [busy] = await errorsOf(other, [() => other.transaction('write')]);
         await held.commit();

@@ -1,6 +1,6 @@
 import type { Client, InValue } from '@libsql/client';
 import { describe, expect, it } from 'vitest';
-import { casesThroughBoth, contract, failure, names, plain, resultShape, settled } from '../../helpers/client-contract';
+import { casesThroughBoth, contract, failure, holdWriteLock, names, plain, resultShape, settled } from '../../helpers/client-contract';
 
 /**
  * Herald's own file client against @libsql/client's, case by case: each scenario runs through both clients on a
@@ -248,8 +248,7 @@ describe('transactions', () => {
     contract(
       'make a second connection wait out the busy timeout for the write lock, then fail',
       async (open, client) => {
-        const held = await client.transaction('write');
-        await held.execute("INSERT INTO t (name) VALUES ('holder')");
+        const held = await holdWriteLock(client);
         const other = open({ timeoutMs: 100 });
         const started = performance.now();
         const failed = await failure(() => other.transaction('write'));
