@@ -77,7 +77,7 @@ function required(value: string | undefined, what: string): string {
 /** Opens HERALD_DB_URL, migrates it, runs `fn` and closes it. */
 async function withDatabase<T>(fn: (database: Database) => Promise<T>): Promise<T> {
   const config = loadConfig();
-  const database = openDatabase(config.HERALD_DB_URL, { authToken: config.HERALD_DB_AUTH_TOKEN });
+  const database = openDatabase(config.HERALD_DB_URL, { authToken: config.HERALD_DB_AUTH_TOKEN, client: config.HERALD_DB_CLIENT });
   try {
     await migrateDatabase(database);
     return await fn(database);

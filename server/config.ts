@@ -19,6 +19,8 @@ const optionalPath = z.string().min(1).optional();
 export const configSchema = z.object({
   HERALD_DB_URL: dbUrl.default('file:data/herald.db'),
   HERALD_DB_AUTH_TOKEN: z.string().min(1).optional(),
+  /** `libsql` opens a file through @libsql/client, as a libSQL server is reached (the tests' second run); `local`: Herald's own. */
+  HERALD_DB_CLIENT: z.enum(['local', 'libsql']).default('local'),
   HERALD_HOST: z.string().min(1).default('127.0.0.1'),
   HERALD_PORT: port.default(8787),
   HERALD_LOG: z.enum(['json', 'silent']).default('json'),

@@ -1,4 +1,4 @@
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 import { WxtVitest } from 'wxt/testing';
 
 export default defineConfig({
@@ -13,6 +13,34 @@ export default defineConfig({
           name: 'server',
           root: '.',
           include: ['test/server/**/*.test.ts', 'test/shared/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 30_000,
+          hookTimeout: 60_000,
+        },
+      },
+      {
+        // The server tests again, with every database (and every spawned `herald`) opened through @libsql/client:
+        // the code a libSQL server (`libsql://`) is reached with, which no test could reach otherwise (no sqld here).
+        test: {
+          name: 'server-libsql',
+          root: '.',
+          include: ['test/server/**/*.test.ts'],
+          exclude: [
+            ...configDefaults.exclude,
+            // Herald's own file client and the background I/O only it does: never used with @libsql/client
+            'test/server/db/local-client.test.ts',
+            'test/server/db/background-io.test.ts',
+            // runs each case through both clients already
+            'test/server/db/client-contract*.test.ts',
+            // open no database, so a second run would test nothing new
+            'test/server/config.test.ts',
+            'test/server/listen.test.ts',
+            'test/server/db/file-url.test.ts',
+            'test/server/notifications/notification-id.test.ts',
+            'test/server/dispatch/app-versions.test.ts',
+            'test/server/dispatch/providers/*.test.ts',
+          ],
+          env: { HERALD_DB_CLIENT: 'libsql' },
           environment: 'node',
           testTimeout: 30_000,
           hookTimeout: 60_000,

@@ -71,10 +71,12 @@ export function openDatabase(url: string, options: OpenOptions = {}): Database {
   const path = url.startsWith('file:') ? filePath(url) : null;
   const file = path && path !== ':memory:' ? path : null;
   if (file) mkdirSync(dirname(file), { recursive: true });
-  const backgroundIo = Boolean(options.backgroundIo && file);
-  // a file is served by Herald's own client (statements prepared once per connection); a server by @libsql/client
+  // a file is served by Herald's own client (statements prepared once per connection) unless `client: 'libsql'`
+  // asks for @libsql/client, which a server always gets: then it runs as on a server, without background I/O
+  const local = path !== null && options.client !== 'libsql';
+  const backgroundIo = Boolean(options.backgroundIo && file && local);
   const open = (concurrency?: number, pragmas?: string[]) =>
-    path !== null
+    local
       ? createLocalClient(path, { timeoutMs: busyTimeoutMs, concurrency, pragmas })
       : createClient({ url, authToken, timeout: busyTimeoutMs, concurrency });
   const client = open();
@@ -187,7 +189,12 @@ export interface OpenOptions {
    * automatic checkpoint threshold). Either would otherwise hold every request while the disk answers.
    */
   backgroundIo?: boolean;
+  /** `libsql` opens a file through @libsql/client, the client a libSQL server is reached with (`HERALD_DB_CLIENT`). */
+  client?: DbClient;
 }
+
+/** Herald's own client for a file (`local`, the default) or @libsql/client (`libsql`, always used for a server). */
+export type DbClient = 'local' | 'libsql';
 
 /** Applies the committed drizzle migrations; WAL lets readers proceed while one process writes. */
 export async function migrateDatabase(database: Database): Promise<void> {

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { Database } from '../db/client';
+import { jsonRowOut } from '../db/json-rows';
 import { skipReasonSql } from '../directory/audience';
 import type { DeviceApp, PushService } from '../../shared/directory';
 
@@ -90,8 +91,7 @@ export async function claimDue(database: Database, now: number, limit: number, l
       WHERE deliveries.id = c.id`);
     const [claim] = await tx.all<{ pushes: string; skipped: number; expired: number }>(sql`
       SELECT
-        json_group_array(json_array(dl.id, dl.tenant_id, dl.notification_id, dl.device_id, dl.attempts, d.push_service, d.push_token,
-          d.platform, d.app, d.app_version, n.title, n.body, n.expires_at, t.content_free_push)) FILTER (WHERE dl.status = 'queued') AS pushes,
+        json_group_array(${push.sql}) FILTER (WHERE dl.status = 'queued') AS pushes,
         count(*) FILTER (WHERE dl.status = 'skipped') AS skipped,
         count(*) FILTER (WHERE dl.status = 'expired') AS expired
       FROM deliveries dl
@@ -99,44 +99,33 @@ export async function claimDue(database: Database, now: number, limit: number, l
       LEFT JOIN notifications n ON n.id = dl.notification_id
       LEFT JOIN tenants t ON t.id = dl.tenant_id
       WHERE dl.id IN (SELECT value FROM json_each(${ids}))`);
-    const rows: Row[] = JSON.parse(claim?.pushes ?? '[]');
+    const rows: unknown[][] = JSON.parse(claim?.pushes ?? '[]');
     return { leaseUntil, deliveries: rows.map(claimed), closed: { skipped: claim?.skipped ?? 0, expired: claim?.expired ?? 0 } };
   });
 }
 
-type Row = [
-  id: number,
-  tenantId: string,
-  notificationId: string,
-  deviceId: string,
-  attempts: number,
-  service: PushService,
-  token: string,
-  platform: string,
-  app: Claimed['app'],
-  appVersion: string | null,
-  title: string | null,
-  body: string | null,
-  expiresAt: number,
-  contentFree: number,
-];
-
-const claimed = ([id, tenantId, notificationId, deviceId, attempts, service, token, platform, app, appVersion, title, body, expiresAt, contentFree]: Row): Claimed => ({
-  id,
-  tenantId,
-  notificationId,
-  deviceId,
-  attempts,
-  service,
-  token,
-  platform,
-  app,
-  appVersion,
-  title,
-  body,
-  expiresAt,
-  contentFree: contentFree === 1,
+/** What a push needs of each claimed delivery: built in SQL as one JSON array per row, decoded by the same list. */
+const push = jsonRowOut({
+  id: sql<number>`dl.id`,
+  tenantId: sql<string>`dl.tenant_id`,
+  notificationId: sql<string>`dl.notification_id`,
+  deviceId: sql<string>`dl.device_id`,
+  attempts: sql<number>`dl.attempts`,
+  service: sql<PushService>`d.push_service`,
+  token: sql<string>`d.push_token`,
+  platform: sql<string>`d.platform`,
+  app: sql<DeviceApp | null>`d.app`,
+  appVersion: sql<string | null>`d.app_version`,
+  title: sql<string | null>`n.title`,
+  body: sql<string | null>`n.body`,
+  expiresAt: sql<number>`n.expires_at`,
+  contentFree: sql<0 | 1>`t.content_free_push`,
 });
+
+const claimed = (values: unknown[]): Claimed => {
+  const row = push.decode(values);
+  return { ...row, contentFree: row.contentFree === 1 };
+};
 
 /** When the next queued delivery falls due (a retry or an expiring lease), or null when the queue is empty. */
 export async function nextDueAt(database: Database): Promise<number | null> {

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { DeliveryStatus } from '../../shared/schemas';
 import type { Database } from '../db/client';
+import { jsonRowIn } from '../db/json-rows';
 import { hashSecret } from '../secrets';
 import { retryDelayMs } from './backoff';
 import type { Claimed } from './claim';
@@ -14,7 +15,12 @@ export interface Attempt {
   result: PushResult;
 }
 
-type Closing = [id: number, status: DeliveryStatus, reason: string | null, provider: PushProvider['name'], fallback: string | null, nextAttemptAt: number | null];
+type Closing = { id: number; status: DeliveryStatus; reason: string | null; provider: PushProvider['name']; fallback: string | null; next: number | null };
+/** Each delivery's result, sent to SQL as one JSON array per row and unpacked by the same list. */
+const closing = jsonRowIn<Closing>('id', 'status', 'reason', 'provider', 'fallback', 'next');
+
+type InvalidToken = { tenant_id: string; id: string; token: string; sha256: string };
+const invalidToken = jsonRowIn<InvalidToken>('tenant_id', 'id', 'token', 'sha256');
 
 /**
  * Records a batch's results in one write. ok: `sent`. invalidToken: `failed`, and the device's token is cleared
@@ -27,17 +33,17 @@ type Closing = [id: number, status: DeliveryStatus, reason: string | null, provi
  */
 export async function recordAttempts(database: Database, now: number, leaseUntil: number, attempts: readonly Attempt[], random: () => number) {
   const rows: Closing[] = [];
-  const invalidTokens: [tenantId: string, deviceId: string, token: string, tokenSha256: string][] = [];
+  const invalidTokens: InvalidToken[] = [];
   for (const { delivery: d, composed, provider, result } of attempts) {
     const close = (status: DeliveryStatus, reason: string | null, next: number | null = null) =>
-      rows.push([d.id, status, reason, provider, composed.fallback, next]);
+      rows.push({ id: d.id, status, reason, provider, fallback: composed.fallback, next });
     switch (result.outcome) {
       case 'ok':
         close('sent', null);
         break;
       case 'invalidToken':
         close('failed', result.reason);
-        invalidTokens.push([d.tenantId, d.deviceId, d.token, hashSecret(d.token)]);
+        invalidTokens.push({ tenant_id: d.tenantId, id: d.deviceId, token: d.token, sha256: hashSecret(d.token) });
         break;
       case 'permanent':
         close('failed', result.reason);
@@ -56,14 +62,13 @@ export async function recordAttempts(database: Database, now: number, leaseUntil
       UPDATE deliveries SET status = r.status, reason = r.reason, provider = r.provider, fallback = r.fallback,
         next_attempt_at = r.next, lease_until = NULL, updated_at = ${now},
         sent_at = CASE WHEN r.status = 'sent' THEN ${now} ELSE deliveries.sent_at END
-      FROM (SELECT value->>0 AS id, value->>1 AS status, value->>2 AS reason, value->>3 AS provider, value->>4 AS fallback, value->>5 AS next
-            FROM json_each(${JSON.stringify(rows)})) r
+      FROM (SELECT ${closing.columns} FROM json_each(${JSON.stringify(rows.map(closing.encode))})) r
       WHERE deliveries.id = r.id AND +deliveries.status = 'queued' AND (r.status = 'sent' OR deliveries.lease_until = ${leaseUntil})`);
     if (invalidTokens.length)
       await tx.run(sql`
         UPDATE devices SET push_token = NULL, push_token_invalid_at = ${now}, push_token_rejected_sha256 = r.sha256
-        FROM (SELECT value->>0 AS tenant_id, value->>1 AS id, value->>2 AS token, value->>3 AS sha256 FROM json_each(${JSON.stringify(invalidTokens)})) r
+        FROM (SELECT ${invalidToken.columns} FROM json_each(${JSON.stringify(invalidTokens.map(invalidToken.encode))})) r
         WHERE devices.tenant_id = r.tenant_id AND devices.id = r.id AND devices.push_token = r.token`);
   });
-  return rows.map(([, status, , provider]) => ({ status, provider }));
+  return rows.map(({ status, provider }) => ({ status, provider }));
 }

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { closeServer, listen } from '../../server/http/listen';
 import { createApp } from '../../server/app';
-import { migrateDatabase, openDatabase, type Database, type OpenOptions } from '../../server/db/client';
+import { loadConfig } from '../../server/config';
+import { migrateDatabase, openDatabase, type Database, type DbClient, type OpenOptions } from '../../server/db/client';
 import { silentLogger, type Deps } from '../../server/deps';
 import { createTenant, type NewTenant } from '../../server/rbac/tenants';
 
@@ -35,6 +36,12 @@ export function apiClient(baseUrl: string, token?: string): Api {
   };
 }
 
+/**
+ * The client tests open their databases with, as `herald serve` would: Herald's own for a file, or @libsql/client
+ * (the code a libSQL server is reached with) when HERALD_DB_CLIENT=libsql, as the `server-libsql` project sets it.
+ */
+export const testDbClient: DbClient = loadConfig({ HERALD_DB_CLIENT: process.env.HERALD_DB_CLIENT }).HERALD_DB_CLIENT;
+
 /** A clock tests can move; it follows real time until `set` or `advance` is called. */
 export function testClock() {
   let offset = 0;
@@ -64,7 +71,7 @@ export interface TestHerald {
 export async function startTestHerald(options: { deps?: Partial<Deps>; database?: OpenOptions } = {}): Promise<TestHerald> {
   const dir = mkdtempSync(join(tmpdir(), 'herald-test-'));
   const dbFile = join(dir, 'herald.db');
-  const database = openDatabase(`file:${dbFile}`, { backgroundIo: true, ...options.database });
+  const database = openDatabase(`file:${dbFile}`, { backgroundIo: true, client: testDbClient, ...options.database });
   await migrateDatabase(database);
   const clock = testClock();
   const app = createApp({ database, now: clock.now, log: silentLogger, ...options.deps });

@@ -18,6 +18,12 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ HERALD_DB_URL: 'file:%3Amemory%3A' })).toThrow(/HERALD_DB_URL: an in-memory database/);
   });
 
+  it("takes HERALD_DB_CLIENT=libsql (a file through @libsql/client), defaults to Herald's own client and refuses others", () => {
+    expect(loadConfig({}).HERALD_DB_CLIENT).toBe('local');
+    expect(loadConfig({ HERALD_DB_CLIENT: 'libsql' }).HERALD_DB_CLIENT).toBe('libsql');
+    expect(() => loadConfig({ HERALD_DB_CLIENT: 'sqld' })).toThrow(/HERALD_DB_CLIENT/);
+  });
+
   it('refuses a misspelt HERALD_ variable instead of ignoring it', () => {
     expect(() => loadConfig({ HERALD_PROT: '80' })).toThrow(/HERALD_PROT: not a Herald setting/);
   });

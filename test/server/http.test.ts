@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { createApp } from '../../server/app';
 import { migrateDatabase, openDatabase } from '../../server/db/client';
 import { silentLogger } from '../../server/deps';
-import { startTestHerald, type TestHerald } from '../helpers/herald';
+import { startTestHerald, testDbClient, type TestHerald } from '../helpers/herald';
 
 let herald: TestHerald;
 beforeAll(async () => {
@@ -25,7 +25,7 @@ describe('HTTP basics', () => {
 
   it('answers /readyz with 503 on a database whose migrations are not applied', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'herald-unmigrated-'));
-    const database = openDatabase(`file:${join(dir, 'herald.db')}`);
+    const database = openDatabase(`file:${join(dir, 'herald.db')}`, { client: testDbClient });
     const app = createApp({ database, now: Date.now, log: silentLogger });
     const res = await app.request('/readyz');
     expect(res.status).toBe(503);

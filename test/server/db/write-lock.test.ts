@@ -6,6 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { migrateDatabase, openDatabase } from '../../../server/db/client';
 import { tenants } from '../../../server/db/schema';
 import { DatabaseUnavailableError } from '../../../server/db/errors';
+import { testDbClient } from '../../helpers/herald';
 
 const dir = mkdtempSync(join(tmpdir(), 'herald-lock-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -15,7 +16,7 @@ const addTenant = (database: ReturnType<typeof openDatabase>, id: string) =>
 
 describe('group commit', () => {
   it('commits writes queued together, each seeing the ones before it, and rolls back only the one that throws', async () => {
-    const database = openDatabase(`file:${join(dir, 'group.db')}`);
+    const database = openDatabase(`file:${join(dir, 'group.db')}`, { client: testDbClient });
     await migrateDatabase(database);
     const seen: number[] = [];
     const count = async (tx: Parameters<Parameters<typeof database.write>[0]>[0]) => (await tx.select({ id: tenants.id }).from(tenants)).length;
@@ -39,7 +40,7 @@ describe('group commit', () => {
 describe('write transactions while another connection holds the lock', () => {
   it('fail as busy after the busy timeout, then every later write works again', async () => {
     const url = `file:${join(dir, 'herald.db')}`;
-    const database = openDatabase(url, { busyTimeoutMs: 200 });
+    const database = openDatabase(url, { busyTimeoutMs: 200, client: testDbClient });
     await migrateDatabase(database);
     const other = createClient({ url });
     const held = await other.transaction('write');
