@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:https';
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK } from 'jose';
-import { testTls } from './tls';
+import { trustedTls } from './tls';
 
 /** A signing key of the fake tenant: published in its JWKS unless withdrawn. */
 interface SigningKey {
@@ -42,7 +42,7 @@ async function newKey(published: boolean): Promise<SigningKey> {
 
 /** Microsoft Entra ID on loopback over HTTPS (the test CA): OIDC metadata and JWKS per tenant; it signs real RS256 tokens. */
 export async function startFakeEntra(): Promise<FakeEntra> {
-  const tls = testTls();
+  const tls = trustedTls();
   const tenantId = randomUUID();
   const clientId = randomUUID();
   const keys: SigningKey[] = [await newKey(true)];

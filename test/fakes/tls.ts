@@ -17,18 +17,25 @@ const NAMES = ['IP:127.0.0.1', 'DNS:localhost', 'DNS:api.push.apple.com', 'DNS:a
 let made: TestTls | undefined;
 
 /**
- * A CA and a server certificate made with the `openssl` CLI (in Debian's base image): once per test run when the
- * global setup made them (it also hands the CA to every test process through NODE_EXTRA_CA_CERTS, as production
- * trusts a proxy's CA), else once per process.
+ * A CA and a server certificate made once per process with the `openssl` CLI (in Debian's base image). Nothing
+ * trusts this CA unless told to (ApnsOptions.ca, the FCM agent), so a test can also show that TLS stays verified.
  */
 export function testTls(): TestTls {
-  if (made) return made;
-  const shared = process.env.TEST_TLS_DIR;
-  if (shared && existsSync(join(shared, 'server.pem'))) return (made = readTls(shared));
-  return (made = makeTls(dirname(tempFile('tls.cnf', ''))));
+  return (made ??= makeTls(dirname(tempFile('tls.cnf', ''))));
 }
 
-/** Makes the CA and certificate in `dir`. */
+/**
+ * The run's CA that every test process trusts the production way, through NODE_EXTRA_CA_CERTS (set by
+ * test/global-setup.ts before vitest starts its workers): for fakes reached through code that takes no CA of
+ * its own (global fetch, MSAL, jose), such as Entra ID and Graph.
+ */
+export function trustedTls(): TestTls {
+  const dir = process.env.TEST_TLS_DIR;
+  if (!dir || !existsSync(join(dir, 'server.pem'))) throw new Error('No trusted test CA: run the tests through test/vitest.config.ts, whose global setup makes it.');
+  return readTls(dir);
+}
+
+/** Makes a CA and a server certificate in `dir`. */
 export function makeTls(dir: string): TestTls {
   writeFileSync(join(dir, 'tls.cnf'), `subjectAltName=${NAMES.join(',')}\nextendedKeyUsage=serverAuth\nbasicConstraints=critical,CA:FALSE\n`);
   const at = (name: string) => join(dir, name);
