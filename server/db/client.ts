@@ -7,7 +7,7 @@ import { drizzle, type LibSQLDatabase } from 'drizzle-orm/libsql';
 import { migrate } from 'drizzle-orm/libsql/migrator';
 import { readMigrationFiles } from 'drizzle-orm/migrator';
 import { startCheckpointer, type Checkpointer } from './checkpointer';
-import { databaseUnavailable } from './errors';
+import { DatabaseUnavailableError, databaseUnavailable } from './errors';
 import { filePath } from './file-url';
 import { createLocalClient } from './local-client';
 import * as schema from './schema';
@@ -61,7 +61,7 @@ const MAX_GROUP = 128;
  * A write that meets another process's lock (a CLI import, a second `herald serve` or `worker`) retries its
  * BEGIN IMMEDIATE from a timer (local-client.ts), so requests that need no write lock are served meanwhile.
  * The libsql-js bug that left a connection unable to commit after BUSY (STYLE.md: libsql-js leaves a
- * statement that met BUSY running) is handled there too, so the writer needs no replacing here.
+ * statement that met BUSY running) is handled there too; a writer through @libsql/client is replaced after BUSY.
  *
  * A write that fails for a reason that is not its own (a full disk, an I/O error) fails its whole group:
  * SQLite may have rolled the transaction back under it, so no write of the group is reported committed.
@@ -98,8 +98,8 @@ export function openDatabase(url: string, options: OpenOptions = {}): Database {
       // the checkpointer thread does this work; a commit on the event loop must not
       ...(checkpointer ? ['wal_autocheckpoint = 0'] : []),
     ]);
-  const writer = openWriter();
-  const writerDb = drizzle(writer, { schema });
+  let writer = openWriter();
+  let writerDb = drizzle(writer, { schema });
   const queue: PendingWrite[] = [];
   let draining = false;
   /** Set while a write's `fn` runs (and cleared after), so a `write` it makes, however deep, is refused. */
@@ -141,6 +141,13 @@ export function openDatabase(url: string, options: OpenOptions = {}): Database {
     } catch (error) {
       // nothing of the group was committed (the lone write's own failure included, now rolled back)
       const failure = typed(group.length === 1 && outcomes[0]?.ok === false ? outcomes[0].error : error);
+      // @libsql/client's connection can be left unable to commit after BUSY (the libsql-js bug handled inside
+      // the local client): replace it, so one busy moment does not fail every later write of the process
+      if (!local && failure instanceof DatabaseUnavailableError && failure.reason === 'busy') {
+        writer.close();
+        writer = openWriter();
+        writerDb = drizzle(writer, { schema });
+      }
       for (const { settle } of group) settle({ ok: false, error: failure });
       return;
     }
