@@ -3,6 +3,7 @@ import { directoryImportSchema, directoryListQuerySchema } from '../../shared/di
 import { checkinSchema, inboxQuerySchema, receiptSchema } from '../../shared/device';
 import { accountCreateSchema, roleAssignmentCreateSchema, roleCreateSchema, roleUpdateSchema, tokenCreateSchema } from '../../shared/rbac';
 import { previewSchema, sendSchema, tenantSettingsPatchSchema } from '../../shared/schemas';
+import { templateCreateSchema, templateListQuerySchema, templatePatchSchema } from '../../shared/templates';
 import { auditQuerySchema } from '../audit/routes';
 import { deliveryListQuery, notificationListQuery, quotaQuery } from '../notifications/routes';
 import type { Operation } from './document';
@@ -62,6 +63,11 @@ export const operations: Record<string, Operation> = {
   },
 
   'GET /v1/me': { summary: 'The calling account, its tenant, permissions and scopes', responses: { 200: '{ tenant, account, permissions, scopes }' } },
+  'GET /v1/templates': list('Saved messages by name; ?search= finds names containing it', 'Organization.Read', templateListQuerySchema),
+  'GET /v1/templates/:id': one('One template', 'Organization.Read'),
+  'POST /v1/templates': { summary: 'Save a message to send again (Organization.Update over the whole tenant)', permission: 'Organization.Update', body: templateCreateSchema, responses: { 201: 'The template' } },
+  'PATCH /v1/templates/:id': { summary: 'Change a template (Organization.Update over the whole tenant)', permission: 'Organization.Update', body: templatePatchSchema, responses: { 200: 'The template' } },
+  'DELETE /v1/templates/:id': remove('Delete a template; notifications sent with it keep their text', 'Organization.Update'),
   'GET /v1/roles': { summary: 'Built-in and custom roles', permission: 'Roles.Read', responses: { 200: '{ items }' } },
   'GET /v1/roles/:id': one('One role', 'Roles.Read'),
   'POST /v1/roles': { summary: 'Create a custom role', permission: 'Roles.Update', body: roleCreateSchema, responses: { 201: 'The role' } },

@@ -94,7 +94,8 @@ export async function startTestHerald(options: { deps?: Partial<Deps>; database?
     close: async () => {
       await closeServer(server);
       database.close();
-      rmSync(dir, { recursive: true, force: true });
+      // the checkpointer thread may still be letting go of the WAL's files
+      rmSync(dir, { recursive: true, force: true, maxRetries: 5 });
     },
   };
 }
