@@ -6,7 +6,7 @@ import { auditRoutes } from './audit/routes';
 import type { Deps } from './deps';
 import { directoryRoutes } from './directory/routes';
 import { deviceRoutes } from './device/routes';
-import { AppError } from './errors';
+import { AppError } from './core/errors';
 import type { AppEnv } from './http/env';
 import { errorHandler, notFoundHandler } from './http/errors';
 import { graphRoutes } from './graph/routes';

@@ -1,7 +1,6 @@
 import type { Database } from './db/client';
 import type { DispatchMetrics } from './dispatch/metrics';
-
-export type Logger = (entry: Record<string, unknown>) => void;
+import type { Logger } from './core/logger';
 
 /** Everything the app needs from the outside; `main` wires real ones, tests their own. */
 export interface Deps {
@@ -16,8 +15,3 @@ export interface Deps {
   /** Serve the device simulator page at /simulator. */
   deviceSimulator?: boolean;
 }
-
-export const jsonLogger: Logger = (entry) => process.stdout.write(JSON.stringify({ time: new Date().toISOString(), ...entry }) + '\n');
-export const silentLogger: Logger = () => {};
-/** The logger `HERALD_LOG` asks for. */
-export const loggerFor = (setting: 'json' | 'silent'): Logger => (setting === 'silent' ? silentLogger : jsonLogger);

@@ -2,10 +2,10 @@ import { createApp } from './app';
 import type { Config } from './config';
 import { migrateDatabase, openDatabase, type Database } from './db/client';
 import { tenants } from './db/schema';
-import { loggerFor, type Deps } from './deps';
+import { type Deps } from './deps';
 import { startDispatcher } from './dispatch/dispatcher';
 import { eraseExpiredText } from './notifications/retention';
-import { describeFailure } from './http/errors';
+import { describeFailure, loggerFor } from './core/logger';
 import { closeServer, listen } from './http/listen';
 import { createTenant, type NewTenant } from './rbac/tenants';
 

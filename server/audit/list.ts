@@ -2,7 +2,7 @@ import { and, desc, eq, lt } from 'drizzle-orm';
 import type { AuditItem, AuditOutcome } from '../../shared/audit';
 import type { Db } from '../db/client';
 import { accounts, auditLog } from '../db/schema';
-import { decodeCursor, pageOf } from '../http/cursor';
+import { decodeCursor, pageOf } from '../core/pagination';
 
 export interface AuditQuery {
   action?: string;

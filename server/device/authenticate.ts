@@ -3,15 +3,10 @@ import { createMiddleware } from 'hono/factory';
 import type { Database } from '../db/client';
 import { preparedPer } from '../db/prepared';
 import { devices } from '../db/schema';
-import { forbidden, unauthenticated } from '../errors';
+import { forbidden, unauthenticated } from '../core/errors';
+import type { DeviceIdentity } from '../core/principal';
 import type { AppEnv } from '../http/env';
-import { hashSecret } from '../secrets';
-
-/** A device signed in with its credential; its tenant is the one the credential was issued in. */
-export interface DeviceIdentity {
-  tenantId: string;
-  deviceId: string;
-}
+import { hashSecret } from '../core/secrets';
 
 export interface DeviceEnv {
   Variables: AppEnv['Variables'] & { device: DeviceIdentity };

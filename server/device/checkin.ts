@@ -4,8 +4,8 @@ import type { DirectoryDevice } from '../../shared/directory';
 import type { Database } from '../db/client';
 import { devices } from '../db/schema';
 import { pushView } from '../directory/audience';
-import { hashSecret } from '../secrets';
-import type { DeviceIdentity } from './authenticate';
+import { hashSecret } from '../core/secrets';
+import type { DeviceIdentity } from '../core/principal';
 
 /** What a device's check-in changed, as the device sees itself. */
 export type CheckedIn = Pick<DirectoryDevice, 'id' | 'push' | 'app' | 'appVersion' | 'notificationsPermitted'> & { lastCheckinAt: string };

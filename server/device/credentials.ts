@@ -2,10 +2,10 @@ import { and, eq } from 'drizzle-orm';
 import { auditIn } from '../audit/log';
 import type { Database } from '../db/client';
 import { devices } from '../db/schema';
-import { notFound } from '../errors';
-import type { Principal } from '../rbac/principal';
+import { notFound } from '../core/errors';
+import type { Principal } from '../core/principal';
 import { requireOverDevice, requirePermission } from '../rbac/scope';
-import { hashSecret, newSecret } from '../secrets';
+import { hashSecret, newSecret } from '../core/secrets';
 
 /**
  * Issues a device credential: the secret is returned once and only its hash is stored, so issuing a new one

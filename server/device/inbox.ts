@@ -5,9 +5,9 @@ import type { Database, Db } from '../db/client';
 import { deliveryRowId } from '../dispatch/delivery-id';
 import type { DispatchMetrics } from '../dispatch/metrics';
 import { deliveries, notifications } from '../db/schema';
-import { notFound } from '../errors';
-import { decodeCursor, pageOf } from '../http/cursor';
-import type { DeviceIdentity } from './authenticate';
+import { notFound } from '../core/errors';
+import { decodeCursor, pageOf } from '../core/pagination';
+import type { DeviceIdentity } from '../core/principal';
 
 /**
  * A device's inbox is every message addressed to it while it was enrolled, pushed or not yet (the app may read

@@ -4,8 +4,8 @@ import type { DirectoryImport, ImportCounts, MemberType } from '../../shared/dir
 import { auditIn } from '../audit/log';
 import { checkpoint, type Database, type Tx } from '../db/client';
 import { devices, groupMembers, groups, users } from '../db/schema';
-import { invalidRequest } from '../errors';
-import { hashSecret } from '../secrets';
+import { invalidRequest } from '../core/errors';
+import { hashSecret } from '../core/secrets';
 
 /** Rows per multi-row INSERT: enough to amortise each statement, few enough to keep its JSON parameter small. */
 const CHUNK = 500;

@@ -6,9 +6,9 @@ import { auditIn } from '../audit/log';
 import type { Database, Db } from '../db/client';
 import { contains } from '../db/like';
 import { devices, groupMembers, groups, users } from '../db/schema';
-import { missingPermission, notFound } from '../errors';
-import { decodeCursor, pageOf } from '../http/cursor';
-import type { Reach } from '../rbac/principal';
+import { missingPermission, notFound } from '../core/errors';
+import { decodeCursor, pageOf } from '../core/pagination';
+import type { Reach } from '../core/principal';
 import { pushView } from './audience';
 import { closureDeviceIds, closureUserIds, withGroupClosure } from './closure';
 

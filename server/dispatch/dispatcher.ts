@@ -1,6 +1,6 @@
 import type { Config } from '../config';
 import { migrateDatabase, openDatabase, type Database } from '../db/client';
-import { loggerFor, type Logger } from '../deps';
+import { loggerFor, type Logger } from '../core/logger';
 import { DispatchMetrics } from './metrics';
 import { createProviders } from './providers/registry';
 import { startWorker, type Worker } from './worker';

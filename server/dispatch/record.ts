@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import type { DeliveryStatus } from '../../shared/schemas';
 import type { Database } from '../db/client';
 import { jsonRowIn } from '../db/json-rows';
-import { hashSecret } from '../secrets';
+import { hashSecret } from '../core/secrets';
 import { retryDelayMs } from './backoff';
 import type { Claimed } from './claim';
 import type { Composed } from './compose';

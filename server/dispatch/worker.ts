@@ -1,6 +1,5 @@
 import type { Database } from '../db/client';
-import type { Logger } from '../deps';
-import { describeFailure } from '../http/errors';
+import { describeFailure, type Logger } from '../core/logger';
 import { claimDue, nextDueAt, type Claim } from './claim';
 import { compose } from './compose';
 import type { DispatchMetrics } from './metrics';

@@ -1,4 +1,4 @@
-import type { Principal } from '../rbac/principal';
+import type { Principal } from '../core/principal';
 
 /** Hono environment shared by every route: what middleware puts in `c.var`. */
 export interface AppEnv {

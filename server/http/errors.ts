@@ -1,11 +1,10 @@
 import type { ErrorHandler, NotFoundHandler } from 'hono';
-import { DrizzleQueryError } from 'drizzle-orm/errors';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { ApiError } from '../../shared/schemas';
 import { databaseUnavailable, type UnavailableReason } from '../db/errors';
-import { AppError } from '../errors';
-import type { Logger } from '../deps';
+import { AppError } from '../core/errors';
+import { describeFailure, type Logger } from '../core/logger';
 import type { AppEnv } from './env';
 
 const codeForStatus: Record<number, string> = {
@@ -65,12 +64,3 @@ export function errorHandler(onAppError: ErrorListener, log: Logger): ErrorHandl
 
 export const notFoundHandler: NotFoundHandler<AppEnv> = (c) =>
   c.json({ error: { code: 'notFound', message: `No route for ${c.req.method} ${c.req.path}.` } }, 404);
-
-/**
- * What a log may keep of an unexpected error: a failed query's SQL and cause, never its parameters,
- * which hold message text, push tokens and other secrets.
- */
-export function describeFailure(err: unknown): Record<string, string> {
-  if (err instanceof DrizzleQueryError) return { error: String(err.cause instanceof Error ? err.cause.stack : err.cause), query: err.query };
-  return { error: String(err instanceof Error ? err.stack : err) };
-}

@@ -2,7 +2,7 @@ import type { Context } from 'hono';
 import { validator } from 'hono/validator';
 import type { z } from 'zod';
 import { idParam } from '../../shared/schemas';
-import { AppError, invalidRequest } from '../errors';
+import { AppError, invalidRequest } from '../core/errors';
 
 /** zod issues as `details`, each naming its field. */
 export function zodDetails(error: z.ZodError) {

@@ -3,8 +3,8 @@ import { deliveryStatuses, type AudienceSummary, type DeliveryStatus, type Targe
 import type { Db } from '../db/client';
 import { accounts, deliveries, notifications } from '../db/schema';
 import { deliveryRowId } from '../dispatch/delivery-id';
-import { notFound } from '../errors';
-import { decodeCursor, pageOf } from '../http/cursor';
+import { notFound } from '../core/errors';
+import { decodeCursor, pageOf } from '../core/pagination';
 
 export type Counts = Record<DeliveryStatus, number>;
 

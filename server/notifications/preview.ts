@@ -1,7 +1,7 @@
 import type { AudienceSummary, Target } from '../../shared/schemas';
 import type { Db } from '../db/client';
 import { summarizeAudience } from '../directory/audience';
-import type { Principal } from '../rbac/principal';
+import type { Principal } from '../core/principal';
 import { authorizeTarget } from './send';
 
 /** The audience a send would have now, under the same checks, without sending or using quota. */

@@ -1,7 +1,7 @@
 import { and, eq, gt, sql, type SQL } from 'drizzle-orm';
 import type { Db, Tx } from '../db/client';
 import { notifications } from '../db/schema';
-import { quotaExceeded } from '../errors';
+import { quotaExceeded } from '../core/errors';
 
 export const QUOTA_WINDOW_MS = 60 * 60 * 1000;
 

@@ -1,6 +1,6 @@
 import type { Db } from '../db/client';
 import { requireVisible } from '../directory/queries';
-import type { Reach } from '../rbac/principal';
+import type { Reach } from '../core/principal';
 import { readSettings } from '../tenant/settings';
 import { quotaWindow, readQuota } from './quota';
 

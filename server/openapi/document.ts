@@ -1,18 +1,6 @@
 import { z } from 'zod';
-import type { Permission } from '../../shared/permissions';
 import { operations } from './operations';
 
-export interface Operation {
-  summary: string;
-  /** The permission the route checks; absent for routes any valid token may call. */
-  permission?: Permission | `${Permission} and ${Permission}`;
-  body?: z.ZodType;
-  query?: z.ZodType;
-  /** Status -> description of the success answer(s). */
-  responses: Record<number, string>;
-  /** Authentication other than a bearer API token. */
-  auth?: 'device';
-}
 
 const schema = (s: z.ZodType) => z.toJSONSchema(s, { io: 'input', unrepresentable: 'any' });
 

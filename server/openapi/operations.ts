@@ -6,7 +6,20 @@ import { previewSchema, sendSchema, tenantSettingsPatchSchema } from '../../shar
 import { templateCreateSchema, templateListQuerySchema, templatePatchSchema } from '../../shared/templates';
 import { auditQuerySchema } from '../audit/routes';
 import { deliveryListQuery, notificationListQuery, quotaQuery } from '../notifications/routes';
-import type { Operation } from './document';
+import type { Permission } from '../../shared/permissions';
+
+/** A route as the API description tells it. */
+export interface Operation {
+  summary: string;
+  /** The permission the route checks; absent for routes any valid token may call. */
+  permission?: Permission | `${Permission} and ${Permission}`;
+  body?: z.ZodType;
+  query?: z.ZodType;
+  /** Status -> description of the success answer(s). */
+  responses: Record<number, string>;
+  /** Authentication other than a bearer API token. */
+  auth?: 'device';
+}
 
 const list = (summary: string, permission: Operation['permission'], query: z.ZodType = directoryListQuerySchema): Operation => ({
   summary,

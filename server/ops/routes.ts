@@ -1,5 +1,5 @@
 import { pendingMigrations } from '../db/client';
-import { describeFailure } from '../http/errors';
+import { describeFailure } from '../core/logger';
 import { Hono } from 'hono';
 import type { Deps } from '../deps';
 import type { AppEnv } from '../http/env';

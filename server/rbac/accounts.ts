@@ -4,8 +4,8 @@ import type { Account, AccountCreate } from '../../shared/rbac';
 import { auditIn } from '../audit/log';
 import type { Database, Db, Tx } from '../db/client';
 import { accounts } from '../db/schema';
-import { conflict, notFound } from '../errors';
-import type { Principal } from './principal';
+import { conflict, notFound } from '../core/errors';
+import type { Principal } from '../core/principal';
 
 const columns = { id: accounts.id, email: accounts.email, displayName: accounts.displayName, createdAt: accounts.createdAt };
 const asAccount = (row: { id: string; email: string; displayName: string; createdAt: number }): Account => ({

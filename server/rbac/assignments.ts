@@ -4,8 +4,8 @@ import type { RoleAssignment, RoleAssignmentCreate } from '../../shared/rbac';
 import { auditIn } from '../audit/log';
 import type { Database, Db, Tx } from '../db/client';
 import { accounts, groups, roleAssignmentAccounts, roleAssignments } from '../db/schema';
-import { invalidRequest, notFound } from '../errors';
-import type { Principal } from './principal';
+import { invalidRequest, notFound } from '../core/errors';
+import type { Principal } from '../core/principal';
 import { assertRoleAdminRemains } from './lockout';
 import { findRole, roleNames } from './roles';
 

@@ -4,10 +4,10 @@ import { BUILT_IN_ROLES, type Permission } from '../../shared/permissions';
 import type { Database } from '../db/client';
 import { preparedPer } from '../db/prepared';
 import { accounts, apiTokens, roleAssignmentAccounts, roleAssignments, roles, tenants } from '../db/schema';
-import { unauthenticated } from '../errors';
+import { unauthenticated } from '../core/errors';
 import type { AppEnv } from '../http/env';
-import { hashSecret } from '../secrets';
-import type { Grant, Principal } from './principal';
+import { hashSecret } from '../core/secrets';
+import type { Grant, Principal } from '../core/principal';
 
 const builtIn = new Map(BUILT_IN_ROLES.map((r) => [r.id, r]));
 

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { Tx } from '../db/client';
-import { conflict } from '../errors';
+import { conflict } from '../core/errors';
 
 /**
  * Throws 409 unless some account still holds Roles.Update over the whole tenant: without one, nobody

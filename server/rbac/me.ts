@@ -1,6 +1,6 @@
 import type { Me } from '../../shared/rbac';
 import type { Db } from '../db/client';
-import { permissionsOf, type Principal } from './principal';
+import { permissionsOf, type Principal } from '../core/principal';
 import { roleNames } from './roles';
 
 /** The caller as a client shows it: tenant, account, every permission held and each grant with its scope. */

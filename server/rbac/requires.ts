@@ -1,6 +1,6 @@
 import { createMiddleware } from 'hono/factory';
 import type { Permission } from '../../shared/permissions';
-import { missingPermission } from '../errors';
+import { missingPermission } from '../core/errors';
 import type { AppEnv } from '../http/env';
 import { requirePermission } from './scope';
 

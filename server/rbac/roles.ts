@@ -5,9 +5,9 @@ import type { Role, RoleCreate, RoleUpdate } from '../../shared/rbac';
 import { auditIn } from '../audit/log';
 import type { Database, Db, Tx } from '../db/client';
 import { roleAssignments, roles } from '../db/schema';
-import { conflict, forbidden, notFound } from '../errors';
+import { conflict, forbidden, notFound } from '../core/errors';
 import { assertRoleAdminRemains } from './lockout';
-import type { Principal } from './principal';
+import type { Principal } from '../core/principal';
 
 const builtInRoles: Role[] = BUILT_IN_ROLES.map((r) => ({ id: r.id, displayName: r.displayName, permissions: [...r.permissions], builtIn: true }));
 const builtInById = new Map(builtInRoles.map((r) => [r.id, r]));

@@ -2,8 +2,8 @@ import { sql } from 'drizzle-orm';
 import type { Permission } from '../../shared/permissions';
 import type { Db } from '../db/client';
 import { closureDeviceIds, closureUserIds, withGroupClosure } from '../directory/closure';
-import { missingPermission } from '../errors';
-import { reachOf, type Principal, type Reach } from './principal';
+import { missingPermission } from '../core/errors';
+import { reachOf, type Principal, type Reach } from '../core/principal';
 
 /** Throws 403 naming the permission unless some grant holds it; returns where it reaches. */
 export function requirePermission(principal: Principal, permission: Permission): Reach {

@@ -4,8 +4,8 @@ import type { ApiToken } from '../../shared/rbac';
 import { auditIn } from '../audit/log';
 import type { Database, Db, Tx } from '../db/client';
 import { apiTokens } from '../db/schema';
-import { notFound } from '../errors';
-import { hashSecret, newSecret } from '../secrets';
+import { notFound } from '../core/errors';
+import { hashSecret, newSecret } from '../core/secrets';
 import { getAccount } from './accounts';
 
 /** Creates an API token; the secret is returned once and only its hash is stored. */

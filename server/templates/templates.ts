@@ -5,9 +5,9 @@ import { auditIn } from '../audit/log';
 import type { Database, Db, Tx } from '../db/client';
 import { contains } from '../db/like';
 import { templates } from '../db/schema';
-import { conflict, notFound } from '../errors';
-import { decodeCursor, pageOf } from '../http/cursor';
-import type { Principal } from '../rbac/principal';
+import { conflict, notFound } from '../core/errors';
+import { decodeCursor, pageOf } from '../core/pagination';
+import type { Principal } from '../core/principal';
 
 type Row = typeof templates.$inferSelect;
 

@@ -3,7 +3,7 @@ import type { TenantSettings } from '../../shared/schemas';
 import { auditIn } from '../audit/log';
 import type { Database, Db, Tx } from '../db/client';
 import { tenants } from '../db/schema';
-import type { Principal } from '../rbac/principal';
+import type { Principal } from '../core/principal';
 
 const columns = {
   groupSendsPerHour: tenants.groupSendsPerHour,

@@ -8,7 +8,7 @@
  */
 import { sql } from 'drizzle-orm';
 import { loadConfig } from '../../server/config';
-import { silentLogger } from '../../server/deps';
+import { silentLogger } from '../../server/core/logger';
 import { createProviders, type Providers } from '../../server/dispatch/providers/registry';
 import { startWorker } from '../../server/dispatch/worker';
 import { sendToDevice, startDispatchHerald } from '../helpers/dispatch';

@@ -1,5 +1,5 @@
 import { loadConfig } from '../../server/config';
-import { silentLogger } from '../../server/deps';
+import { silentLogger } from '../../server/core/logger';
 import { DispatchMetrics } from '../../server/dispatch/metrics';
 import { createProviders, type Providers } from '../../server/dispatch/providers/registry';
 import { startWorker, type Worker, type WorkerOptions } from '../../server/dispatch/worker';

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createApp } from '../../server/app';
 import { migrateDatabase, openDatabase } from '../../server/db/client';
-import { silentLogger } from '../../server/deps';
+import { silentLogger } from '../../server/core/logger';
 import { startTestHerald, testDbClient, type TestHerald } from '../helpers/herald';
 
 let herald: TestHerald;

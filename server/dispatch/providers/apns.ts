@@ -2,7 +2,7 @@ import http2, { type ClientHttp2Session, type ClientHttp2Stream } from 'node:htt
 import type { KeyObject } from 'node:crypto';
 import { rootCertificates } from 'node:tls';
 import { apnsPayload } from '../../../shared/push-payload';
-import type { Logger } from '../../deps';
+import type { Logger } from '../../core/logger';
 import { apnsTokenSource, type ApnsTokenSource } from './apns-jwt';
 import { CONNECTION_FAILED, OK, retryAfterMs } from './results';
 import type { PushMessage, PushProvider, PushResult } from './types';

@@ -5,7 +5,7 @@ import { createSecureContext, rootCertificates } from 'node:tls';
 import { cert, deleteApp, initializeApp } from 'firebase-admin/app';
 import { getMessaging, type Message, type Messaging, type SendResponse } from 'firebase-admin/messaging';
 import { fcmPayload } from '../../../shared/push-payload';
-import type { Logger } from '../../deps';
+import type { Logger } from '../../core/logger';
 import { CONNECTION_FAILED, MALFORMED, OK } from './results';
 import { wellFormedToken } from './tokens';
 import type { PushMessage, PushProvider, PushResult } from './types';

@@ -1,7 +1,7 @@
 import { createPrivateKey, type KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { Config } from '../../config';
-import type { Logger } from '../../deps';
+import type { Logger } from '../../core/logger';
 import { createApnsProvider } from './apns';
 import { createFcmProvider } from './fcm';
 import { createSimulator } from './simulator';

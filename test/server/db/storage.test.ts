@@ -9,7 +9,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { migrateDatabase, openDatabase, type Database } from '../../../server/db/client';
 import { DatabaseUnavailableError, databaseUnavailable } from '../../../server/db/errors';
 import { tenants } from '../../../server/db/schema';
-import { silentLogger } from '../../../server/deps';
+import { silentLogger } from '../../../server/core/logger';
 import { errorHandler } from '../../../server/http/errors';
 import type { AppEnv } from '../../../server/http/env';
 import { startTestHerald } from '../../helpers/herald';

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hashSecret } from '../../../server/secrets';
+import { hashSecret } from '../../../server/core/secrets';
 import { startTestHerald, type TestHerald } from '../../helpers/herald';
 import { accountWith, expectStatus } from '../../helpers/rbac';
 

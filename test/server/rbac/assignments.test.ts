@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { principalForToken } from '../../../server/rbac/authenticate';
-import { reachOf, type Principal } from '../../../server/rbac/principal';
+import { reachOf, type Principal } from '../../../server/core/principal';
 import { deviceInScope, requireOverDevice, userInScope } from '../../../server/rbac/scope';
 import { group, importDirectory, phone, user } from '../../helpers/directory';
 import { startTestHerald, type TestHerald } from '../../helpers/herald';

@@ -1,7 +1,7 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../../server/config';
-import { silentLogger } from '../../../../server/deps';
+import { silentLogger } from '../../../../server/core/logger';
 import { createProviders } from '../../../../server/dispatch/providers/registry';
 import { apnsTestKey, startFakeApns, type FakeApns } from '../../../fakes/apns';
 import { startFakeFcm, type FakeFcm } from '../../../fakes/fcm';

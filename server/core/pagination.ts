@@ -1,4 +1,4 @@
-import { invalidRequest } from '../errors';
+import { invalidRequest } from './errors';
 
 /** The longest cursor any list gives out, and the longest string a cursor element may hold (ids are at most 128). */
 const MAX_CURSOR_LENGTH = 1024;

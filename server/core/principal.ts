@@ -39,3 +39,9 @@ export function permissionsOf(principal: Principal): Permission[] {
   for (const grant of principal.grants) for (const p of grant.permissions) all.add(p);
   return [...all].sort();
 }
+
+/** A device signed in with its credential; its tenant is the one the credential was issued in. */
+export interface DeviceIdentity {
+  tenantId: string;
+  deviceId: string;
+}
