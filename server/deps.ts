@@ -1,4 +1,5 @@
 import type { Database } from './db/client';
+import type { DirectorySyncService } from './directory/graph/service';
 import type { DispatchMetrics } from './dispatch/metrics';
 
 export type Logger = (entry: Record<string, unknown>) => void;
@@ -13,6 +14,8 @@ export interface Deps {
   onQueued?: () => void;
   /** What this process's dispatcher measured, for GET /metrics. */
   metrics?: DispatchMetrics;
+  /** Directory sync from Microsoft Entra ID and Intune; shared with the process's automatic syncs. */
+  directorySync?: DirectorySyncService;
 }
 
 export const jsonLogger: Logger = (entry) => process.stdout.write(JSON.stringify({ time: new Date().toISOString(), ...entry }) + '\n');
