@@ -6,7 +6,10 @@ import { accountEmail } from '../shared/rbac';
 import { loadConfig } from './config';
 import { startWorkerProcess } from './dispatch/dispatcher';
 import { migrateDatabase, openDatabase, type Database } from './db/client';
+import type { SyncProgress } from './directory/graph/client';
+import { directorySyncFrom } from './directory/graph/service';
 import { importDirectory } from './directory/import';
+import { silentLogger } from './deps';
 import { buildExtension } from './extension-build';
 import { parseOr400 } from './http/validate';
 import { findAccountByEmail } from './rbac/accounts';
@@ -20,7 +23,8 @@ const usage = `Usage: npm run herald -- <command>
   start                                   build the extension, then serve
   init --tenant NAME --admin EMAIL [--json]   create a tenant and its first admin; prints an API token
   import FILE --tenant ID                 import users, groups and devices from a JSON file
-  token create --account EMAIL --tenant ID [--name NAME]   print a new API token for an account`;
+  token create --account EMAIL --tenant ID [--name NAME]   print a new API token for an account
+  sync --tenant ID [--full]               sync the tenant's directory from Microsoft Entra ID and Intune now; prints the sync`;
 
 async function serve() {
   const config = loadConfig();
@@ -142,6 +146,26 @@ async function importFile(args: string[]) {
   process.stdout.write(`Imported ${counts.users} users, ${counts.groups} groups and ${counts.devices} devices into tenant ${tenantId}.\n`);
 }
 
+async function sync(args: string[]) {
+  const { values } = options(args, { tenant: { type: 'string' }, full: { type: 'boolean', default: false } });
+  const tenantId = required(values.tenant, '--tenant ID');
+  const result = await withDatabase(async (database) => {
+    await existingTenant(database, tenantId);
+    const service = directorySyncFrom(loadConfig(), { database, now: Date.now, log: silentLogger });
+    const progress = (p: SyncProgress) =>
+      process.stderr.write(`\rRead ${p.objects} objects in ${p.pages} pages; throttled ${p.throttleWaits} times (${Math.round(p.waitedMs / 1000)} s waited)`);
+    const started = await service.start(tenantId, null, { full: values.full, onProgress: progress });
+    const done = await started.done;
+    process.stderr.write('\n');
+    return done;
+  });
+  process.stdout.write(JSON.stringify(result) + '\n');
+  if (result.status !== 'succeeded') {
+    console.error(`The sync failed: ${result.error?.message ?? 'unknown error'}`);
+    process.exitCode = 1;
+  }
+}
+
 const commands: Record<string, (args: string[]) => Promise<void>> = {
   serve: () => serve(),
   start: async () => {
@@ -153,6 +177,7 @@ const commands: Record<string, (args: string[]) => Promise<void>> = {
   init,
   token,
   import: importFile,
+  sync,
 };
 
 async function main(argv: string[]) {

@@ -3,6 +3,7 @@ import type { Config } from './config';
 import { migrateDatabase, openDatabase, type Database } from './db/client';
 import { tenants } from './db/schema';
 import { loggerFor, type Deps } from './deps';
+import { directorySyncFrom } from './directory/graph/service';
 import { startDispatcher } from './dispatch/dispatcher';
 import { eraseExpiredText } from './notifications/retention';
 import { describeFailure } from './http/errors';
@@ -25,11 +26,14 @@ export async function startServer(config: Config): Promise<RunningServer> {
   await migrateDatabase(database);
   const log = loggerFor(config.HERALD_LOG);
   const dispatcher = config.HERALD_DISPATCHER === 'on' ? startDispatcher(config, database, log) : null;
-  const deps: Deps = { database, now: Date.now, log, onQueued: dispatcher?.worker.wake, metrics: dispatcher?.metrics };
+  const directorySync = directorySyncFrom(config, { database, now: Date.now, log });
+  const deps: Deps = { database, now: Date.now, log, onQueued: dispatcher?.worker.wake, metrics: dispatcher?.metrics, directorySync };
   const [anyTenant] = await database.db.select({ id: tenants.id }).from(tenants).limit(1);
   const bootstrap = anyTenant ? null : await createTenant(database, { name: 'Default', adminEmail: 'admin@localhost', now: deps.now() });
   const app = createApp(deps);
   const retention = every(60_000, () => eraseExpiredText(database, deps.now()), deps);
+  // each connected tenant every `directorySyncMinutes`; across processes, the sync's lease lets one run it
+  const directorySyncs = every(60_000, () => directorySync.startDue(), deps);
   const server = await listen(app.fetch, config.HERALD_HOST, config.HERALD_PORT);
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.HERALD_PORT;
@@ -40,7 +44,8 @@ export async function startServer(config: Config): Promise<RunningServer> {
     pushServices: dispatcher?.services ?? ['none in this process (HERALD_DISPATCHER=off): run `npm run herald -- worker` to push'],
     async close() {
       clearInterval(retention);
-      await Promise.all([closeServer(server), dispatcher?.close()]);
+      clearInterval(directorySyncs);
+      await Promise.all([closeServer(server), dispatcher?.close(), directorySync.settled()]);
       database.close();
     },
   };

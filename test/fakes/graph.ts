@@ -72,7 +72,7 @@ export async function startFakeGraph(options: FakeGraphOptions = {}) {
   const issued = new Set<string>();
   /** Answers for the next Graph requests, used once each. */
   const interruptions: Array<{ status: number; retryAfter?: string; body?: Json }> = [];
-  let failing: { status: number; body: Json } | null = null;
+  let failing: { status: number; body: Json; path: string } | null = null;
   const state = { splitGroups: false, tokenRequests: 0, requests: [] as string[], throttled: 0 };
 
   const change = (kind: Change['kind'], id: string, member?: string) => log.push({ version: ++version, kind, id, member });
@@ -223,7 +223,7 @@ export async function startFakeGraph(options: FakeGraphOptions = {}) {
       if (interruption.status === 429 || interruption.status === 503) state.throttled++;
       return send(res, interruption.status, interruption.body ?? { error: { code: 'TooManyRequests', message: 'Throttled' } }, interruption.retryAfter !== undefined ? { 'retry-after': interruption.retryAfter } : {});
     }
-    if (failing) return send(res, failing.status, failing.body);
+    if (failing && url.pathname.startsWith(failing.path)) return send(res, failing.status, failing.body);
     const answer = graph(url);
     send(res, answer.status, answer.body, answer.headers);
   }
@@ -289,9 +289,9 @@ export async function startFakeGraph(options: FakeGraphOptions = {}) {
     interrupt(...answers: Array<{ status: number; retryAfter?: string; body?: Json }>) {
       interruptions.push(...answers);
     },
-    /** Every Graph request fails with `status` until called with null. */
-    fail(status: number | null) {
-      failing = status === null ? null : { status, body: { error: { code: 'serviceNotAvailable', message: 'Graph is down' } } };
+    /** Every Graph request (below `path`) fails with `status` until called with null. */
+    fail(status: number | null, path = '/') {
+      failing = status === null ? null : { status, path, body: { error: { code: 'serviceNotAvailable', message: 'Graph is down' } } };
     },
     rotateSecret(secret: string) {
       clientSecret = secret;

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { z } from 'zod';
 import type { DirectoryConnection, DirectorySync, directoryConnectionSchema, SyncKind } from '../../../shared/directory-sync';
+import type { Config } from '../../config';
 import type { Database } from '../../db/client';
 import type { Logger } from '../../deps';
 import { AppError } from '../../errors';
@@ -45,6 +46,8 @@ export function createDirectorySync(deps: { database: Database; now: () => numbe
   const leaseMs = options.leaseMs ?? 60_000;
   const key = secretKeySource(database, options.secretKey);
   const tokens = tokenSource({ authorityHost: options.authorityHost ?? 'https://login.microsoftonline.com', graphBaseUrl, ca: options.ca });
+  /** Syncs this process runs, so closing can wait for them. */
+  const inFlight = new Set<Promise<DirectorySync>>();
 
   async function run(sync: { id: string; tenantId: string; kind: SyncKind; actorAccountId: string | null }, onProgress?: (p: SyncProgress) => void): Promise<DirectorySync> {
     const lease = setInterval(() => {
@@ -105,7 +108,15 @@ export function createDirectorySync(deps: { database: Database; now: () => numbe
       if (!connection) throw notConnected();
       const kind: SyncKind = request.full || !connection.usersDeltaLink || !connection.groupsDeltaLink ? 'full' : 'incremental';
       const row = await database.write((tx) => claimSync(tx, tenantId, kind, now(), leaseMs));
-      return { sync: syncView(row), done: run({ id: row.id, tenantId, kind, actorAccountId }, request.onProgress) };
+      const done = run({ id: row.id, tenantId, kind, actorAccountId }, request.onProgress);
+      inFlight.add(done);
+      void done.finally(() => inFlight.delete(done));
+      return { sync: syncView(row), done };
+    },
+
+    /** Settles once the syncs this process started have finished. */
+    async settled(): Promise<void> {
+      await Promise.all(inFlight);
     },
 
     list: (tenantId: string, limit: number) => listSyncs(database.db, tenantId, limit),
@@ -133,5 +144,9 @@ export function createDirectorySync(deps: { database: Database; now: () => numbe
 }
 
 export type DirectorySyncService = ReturnType<typeof createDirectorySync>;
+
+/** The service as HERALD_ENTRA_AUTHORITY_HOST, HERALD_GRAPH_BASE_URL and HERALD_SECRET_KEY configure it. */
+export const directorySyncFrom = (config: Config, deps: { database: Database; now: () => number; log: Logger }) =>
+  createDirectorySync(deps, { authorityHost: config.HERALD_ENTRA_AUTHORITY_HOST, graphBaseUrl: config.HERALD_GRAPH_BASE_URL, secretKey: config.HERALD_SECRET_KEY });
 
 const notConnected = () => new AppError(404, 'notConnected', 'This tenant has no directory connection: PUT /v1/directory/connection first.');
