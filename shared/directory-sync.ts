@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { pageLimit } from './schemas';
 
 const guidOrName = z.string().trim().min(1).max(256);
 
@@ -31,6 +32,9 @@ export interface DirectoryConnection {
 
 /** `POST /v1/directory/sync`: the body is optional; `full` asks for a full round instead of the stored delta links. */
 export const directorySyncRequestSchema = z.object({ full: z.boolean().default(false) }).strict();
+
+/** `GET /v1/directory/syncs?limit=`: the newest syncs first. */
+export const directorySyncListQuerySchema = z.object({ limit: pageLimit }).strict();
 
 export const syncKinds = ['full', 'incremental'] as const;
 export const syncStatuses = ['running', 'succeeded', 'failed'] as const;

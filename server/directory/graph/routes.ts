@@ -1,7 +1,6 @@
 import { Hono } from 'hono';
-import { z } from 'zod';
-import { directoryConnectionSchema, directorySyncRequestSchema } from '../../../shared/directory-sync';
-import { objectId, pageLimit } from '../../../shared/schemas';
+import { directoryConnectionSchema, directorySyncListQuerySchema, directorySyncRequestSchema } from '../../../shared/directory-sync';
+import { objectId } from '../../../shared/schemas';
 import type { Deps } from '../../deps';
 import type { AppEnv } from '../../http/env';
 import { jsonBody, parseOr400, query, readJson } from '../../http/validate';
@@ -31,7 +30,7 @@ export function directorySyncRoutes(deps: Deps) {
       void started.done;
       return c.json({ id: started.sync.id, status: started.sync.status, kind: started.sync.kind }, 202);
     })
-    .get('/v1/directory/syncs', requires('Organization.Read'), query(z.object({ limit: pageLimit }).strict()), async (c) =>
+    .get('/v1/directory/syncs', requires('Organization.Read'), query(directorySyncListQuerySchema), async (c) =>
       c.json({ items: await service.list(c.var.principal.tenantId, c.req.valid('query').limit) }),
     )
     .get('/v1/directory/syncs/:id', requires('Organization.Read'), async (c) =>
