@@ -99,5 +99,11 @@ describe('a failing sync', () => {
     expect(list.items.map((i: any) => i.status)).toEqual(['succeeded', 'failed', 'succeeded']);
     const audit = expectStatus(await api('GET', '/v1/audit'), 200);
     expect(audit.items.filter((i: any) => i.action === 'directory.sync').map((i: any) => i.outcome)).toEqual(['success', 'failed', 'success']);
+
+    const metrics = await (await fetch(`${s.herald.url}/metrics`)).text();
+    expect(metrics).toMatch(/^herald_directory_sync_duration_seconds\{outcome="succeeded"\} [\d.]+$/m);
+    expect(metrics).toMatch(/^herald_directory_sync_duration_seconds\{outcome="failed"\} [\d.]+$/m);
+    const lastSuccess = Number(/^herald_directory_sync_last_success_timestamp_seconds ([\d.]+)$/m.exec(metrics)![1]);
+    expect(lastSuccess * 1000).toBe(Date.parse(next.finishedAt!));
   });
 });
