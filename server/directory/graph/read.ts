@@ -88,17 +88,24 @@ export function deviceRow(o: GraphObject): DeviceRow | null {
   };
 }
 
+/** Notes a delta entry's `@removed` (the last word on an object in a round wins); the id of an entry still present, else null. */
+function present(into: DeltaChanges<unknown>, o: GraphObject): string | null {
+  const id = str(o.id);
+  if (!id) return null;
+  if (isRemoved(o)) {
+    into.upserts.delete(id);
+    into.removed.add(id);
+    return null;
+  }
+  into.removed.delete(id);
+  return id;
+}
+
 /** Folds one page of users/delta into `into`: a later entry of a user updates the earlier one's properties. */
 function foldUsers(into: DeltaChanges<UserChange>, page: GraphObject[]) {
   for (const o of page) {
-    const id = str(o.id);
+    const id = present(into, o);
     if (!id) continue;
-    if (isRemoved(o)) {
-      into.upserts.delete(id);
-      into.removed.add(id);
-      continue;
-    }
-    into.removed.delete(id);
     const before = into.upserts.get(id);
     into.upserts.set(id, {
       id,
@@ -114,14 +121,8 @@ function foldUsers(into: DeltaChanges<UserChange>, page: GraphObject[]) {
  */
 function foldGroups(into: DeltaChanges<GroupChange>, page: GraphObject[]) {
   for (const o of page) {
-    const id = str(o.id);
+    const id = present(into, o);
     if (!id) continue;
-    if (isRemoved(o)) {
-      into.upserts.delete(id);
-      into.removed.add(id);
-      continue;
-    }
-    into.removed.delete(id);
     let group = into.upserts.get(id);
     if (!group) into.upserts.set(id, (group = { id, displayName: null, added: new Map(), removed: new Map() }));
     if ('displayName' in o) group.displayName = str(o.displayName);
