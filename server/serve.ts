@@ -3,6 +3,7 @@ import type { Config } from './config';
 import { migrateDatabase, openDatabase, type Database } from './db/client';
 import { tenants } from './db/schema';
 import { loggerFor, type Deps } from './deps';
+import { scheduleDirectorySyncs } from './directory/graph/schedule';
 import { directorySyncFrom } from './directory/graph/service';
 import { startDispatcher } from './dispatch/dispatcher';
 import { eraseExpiredText } from './notifications/retention';
@@ -32,8 +33,8 @@ export async function startServer(config: Config): Promise<RunningServer> {
   const bootstrap = anyTenant ? null : await createTenant(database, { name: 'Default', adminEmail: 'admin@localhost', now: deps.now() });
   const app = createApp(deps);
   const retention = every(60_000, () => eraseExpiredText(database, deps.now()), deps);
-  // each connected tenant every `directorySyncMinutes`; across processes, the sync's lease lets one run it
-  const directorySyncs = every(60_000, () => directorySync.startDue(), deps);
+  // with the dispatcher off, background work (pushes, automatic directory syncs) is left to `herald worker`
+  const directorySyncs = config.HERALD_DISPATCHER === 'on' ? scheduleDirectorySyncs(directorySync, log) : null;
   const server = await listen(app.fetch, config.HERALD_HOST, config.HERALD_PORT);
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.HERALD_PORT;
@@ -44,8 +45,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
     pushServices: dispatcher?.services ?? ['none in this process (HERALD_DISPATCHER=off): run `npm run herald -- worker` to push'],
     async close() {
       clearInterval(retention);
-      clearInterval(directorySyncs);
-      await Promise.all([closeServer(server), dispatcher?.close(), directorySync.settled()]);
+      await Promise.all([closeServer(server), dispatcher?.close(), directorySyncs?.stop(), directorySync.settled()]);
       database.close();
     },
   };

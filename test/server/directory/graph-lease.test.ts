@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { directorySyncs } from '../../../server/db/schema';
+import { scheduleDirectorySyncs } from '../../../server/directory/graph/schedule';
 import { startSyncedHerald, type SyncedHerald } from '../../helpers/graph';
 import { expectStatus } from '../../helpers/rbac';
 
@@ -40,6 +41,13 @@ describe('one sync at a time per tenant', () => {
 });
 
 describe('automatic syncs', () => {
+  it('are started by the schedule at once, and stopping it waits for them', async () => {
+    const schedule = scheduleDirectorySyncs(s.service, () => {});
+    await schedule.stop();
+    const syncs = expectStatus(await s.herald.admin.api('GET', '/v1/directory/syncs'), 200);
+    expect(syncs.items.map((i: any) => [i.kind, i.status])).toEqual([['full', 'succeeded']]);
+  });
+
   it('start every directorySyncMinutes for a connected tenant, and not at all at 0', async () => {
     const first = await s.service.startDue();
     expect(first).toHaveLength(1);
