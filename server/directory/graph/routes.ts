@@ -27,7 +27,6 @@ export function directorySyncRoutes(deps: Deps) {
       const hasBody = c.req.header('content-length') !== undefined ? c.req.header('content-length') !== '0' : c.req.header('transfer-encoding') !== undefined;
       const request = parseOr400(directorySyncRequestSchema, hasBody ? await readJson(c) : {});
       const started = await service.start(c.var.principal.tenantId, c.var.principal.accountId, request);
-      void started.done;
       return c.json({ id: started.sync.id, status: started.sync.status, kind: started.sync.kind }, 202);
     })
     .get('/v1/directory/syncs', requires('Organization.Read'), query(directorySyncListQuerySchema), async (c) =>

@@ -49,7 +49,7 @@ export function createDirectorySync(deps: { database: Database; now: () => numbe
   /** Syncs this process runs, so closing can wait for them. */
   const inFlight = new Set<Promise<DirectorySync>>();
 
-  async function run(sync: { id: string; tenantId: string; kind: SyncKind; actorAccountId: string | null }, onProgress?: (p: SyncProgress) => void): Promise<DirectorySync> {
+  async function run(sync: { id: string; tenantId: string; kind: SyncKind; actorAccountId: string | null; view: DirectorySync }, onProgress?: (p: SyncProgress) => void): Promise<DirectorySync> {
     const lease = setInterval(() => {
       database.write((tx) => renewLease(tx, sync.id, now() + leaseMs)).catch((error: unknown) => log({ level: 'error', msg: 'directory sync lease renewal failed', syncId: sync.id, ...describeFailure(error) }));
     }, leaseMs / 3);
@@ -76,15 +76,15 @@ export function createDirectorySync(deps: { database: Database; now: () => numbe
       try {
         return syncView(await database.write((tx) => finishSync(tx, sync, { error: reported }, now())));
       } catch {
-        // already finished elsewhere (its lease lapsed): report what the database holds
-        return getSync(database.db, sync.tenantId, sync.id);
+        // already finished elsewhere (its lease lapsed), or the database is gone: what it holds, else what this process knows
+        return getSync(database.db, sync.tenantId, sync.id).catch(() => ({ ...sync.view, status: 'failed' as const, error: reported }));
       }
     } finally {
       clearInterval(lease);
     }
   }
 
-  return {
+  const service = {
     async getConnection(tenantId: string): Promise<DirectoryConnection> {
       const row = await readConnection(database.db, tenantId);
       if (!row) throw notConnected();
@@ -108,7 +108,7 @@ export function createDirectorySync(deps: { database: Database; now: () => numbe
       if (!connection) throw notConnected();
       const kind: SyncKind = request.full || !connection.usersDeltaLink || !connection.groupsDeltaLink ? 'full' : 'incremental';
       const row = await database.write((tx) => claimSync(tx, tenantId, kind, now(), leaseMs));
-      const done = run({ id: row.id, tenantId, kind, actorAccountId }, request.onProgress);
+      const done = run({ id: row.id, tenantId, kind, actorAccountId, view: syncView(row) }, request.onProgress);
       inFlight.add(done);
       void done.finally(() => inFlight.delete(done));
       return { sync: syncView(row), done };
@@ -133,7 +133,7 @@ export function createDirectorySync(deps: { database: Database; now: () => numbe
       const started: StartedSync[] = [];
       for (const { tenantId } of due) {
         try {
-          started.push(await this.start(tenantId, null));
+          started.push(await service.start(tenantId, null));
         } catch (error) {
           if (!(error instanceof AppError && error.code === 'syncRunning')) throw error;
         }
@@ -141,6 +141,7 @@ export function createDirectorySync(deps: { database: Database; now: () => numbe
       return started;
     },
   };
+  return service;
 }
 
 export type DirectorySyncService = ReturnType<typeof createDirectorySync>;
