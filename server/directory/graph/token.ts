@@ -59,7 +59,7 @@ export function tokenSource(settings: TokenSettings) {
         if (!result?.accessToken) throw new Error('no access token in the answer');
         return result.accessToken;
       } catch (error) {
-        throw tokenFailure(error);
+        throw tokenFailure(error, `${settings.authorityHost}/${credential.entraTenantId}`);
       }
     },
     /** Forgets the tenant's application and its cached token (the connection changed or was removed). */
@@ -72,10 +72,13 @@ export function tokenSource(settings: TokenSettings) {
 export type TokenSource = ReturnType<typeof tokenSource>;
 
 /** A sync error naming what Entra ID said (its error code, e.g. invalid_client), never the credential. */
-function tokenFailure(error: unknown): AppError {
+function tokenFailure(error: unknown, authority: string): AppError {
   if (error instanceof AppError) return error;
   if (error instanceof AuthError) {
     const code = error.errorCode;
+    // MSAL keeps the cause to itself here: name what it could not read
+    if (code === 'endpoints_resolution_error')
+      return new AppError(502, 'tokenUnavailable', `No token from Microsoft Entra ID: ${authority}/v2.0/.well-known/openid-configuration could not be read (unreachable, its TLS certificate not trusted, or no such tenant).`);
     const refused = ['invalid_client', 'unauthorized_client', 'invalid_request', 'invalid_grant'].includes(code);
     return new AppError(
       502,

@@ -28,6 +28,17 @@ describe('a configured key', () => {
   let s: SyncedHerald;
   afterEach(() => s.close());
 
+  it('verifies TLS: without the double’s CA, no token is fetched and the sync fails, naming the cause', async () => {
+    s = await startSyncedHerald();
+    await s.connect();
+    const untrusting = createDirectorySync({ database: s.herald.database, now: Date.now, log: () => {} }, { authorityHost: s.fake.origin, graphBaseUrl: s.fake.origin });
+    const started = await untrusting.start(s.herald.admin.tenantId, null);
+    const done = await started.done;
+    expect(done).toMatchObject({ status: 'failed', error: { code: 'tokenUnavailable' } });
+    expect(done.error!.message).toContain(`${s.fake.origin}/${s.fake.entraTenantId}/v2.0/.well-known/openid-configuration could not be read`);
+    expect(s.fake.state.tokenRequests).toBe(0);
+  });
+
   it('encrypts the secret instead of a generated key file, and a different key cannot read it', async () => {
     s = await startSyncedHerald({ sync: { secretKey: randomBytes(32) } });
     s.fake.addUser({ id: 'u1', userPrincipalName: 'u1@contoso.example', displayName: 'U1' });
