@@ -108,7 +108,4 @@ function graphError(body: unknown): { code: string; message: string } {
 }
 
 /** A Graph URL without its query (delta tokens are long and say nothing to a reader). */
-const describe = (url: string) => {
-  const u = new URL(url);
-  return `${u.pathname}`;
-};
+const describe = (url: string) => new URL(url).pathname;
