@@ -13,7 +13,7 @@
  */
 const FEATURES = '(audit|directory|rbac|notifications|dispatch|tenant|device|templates|identity|simulator|graph|ops)';
 // a feature's HTTP face: its routes and the middleware that routes put before them
-const ROUTE_FILES = `^server/(${FEATURES.slice(1, -1)})/(routes|authenticate|requires)\\.ts$|^server/(app|serve|cli|extension-build)\\.ts$|^server/openapi/`;
+const ROUTE_FILES = `^server/(${FEATURES.slice(1, -1)})/(.+/)?(routes|authenticate|requires)\\.ts$|^server/(app|serve|cli|extension-build)\\.ts$|^server/openapi/`;
 
 module.exports = {
   forbidden: [

@@ -7,7 +7,10 @@ import { loadConfig } from './config';
 import { startWorkerProcess } from './dispatch/dispatcher';
 import { migrateDatabase, openDatabase, type Database } from './db/client';
 import { demoHighlights, importDemo } from './directory/demo';
+import type { SyncProgress } from './directory/graph/client';
+import { directorySyncFrom } from './directory/graph/service';
 import { importDirectory } from './directory/import';
+import { silentLogger } from './core/logger';
 import { buildExtension } from './extension-build';
 import { parseOr400 } from './http/validate';
 import { findAccountByEmail } from './rbac/accounts';
@@ -22,7 +25,8 @@ const usage = `Usage: npm run herald -- <command>
   init --tenant NAME --admin EMAIL [--json]   create a tenant and its first admin; prints an API token
   import FILE --tenant ID                 import users, groups and devices from a JSON file
   token create --account EMAIL --tenant ID [--name NAME]   print a new API token for an account
-  demo [--tenant ID]                      import a sample organisation to try Herald with (the Default tenant if omitted)`;
+  demo [--tenant ID]                      import a sample organisation to try Herald with (the Default tenant if omitted)
+  sync --tenant ID [--full]               sync the tenant's directory from Microsoft Entra ID and Intune now; prints the sync`;
 
 async function serve(defaults: Record<string, string> = {}) {
   const config = loadConfig({ ...defaults, ...process.env });
@@ -175,6 +179,26 @@ async function demo(args: string[]) {
   );
 }
 
+async function sync(args: string[]) {
+  const { values } = options(args, { tenant: { type: 'string' }, full: { type: 'boolean', default: false } });
+  const tenantId = required(values.tenant, '--tenant ID');
+  const result = await withDatabase(async (database) => {
+    await existingTenant(database, tenantId);
+    const service = directorySyncFrom(loadConfig(), { database, now: Date.now, log: silentLogger });
+    const progress = (p: SyncProgress) =>
+      process.stderr.write(`\rRead ${p.objects} objects in ${p.pages} pages; throttled ${p.throttleWaits} times (${Math.round(p.waitedMs / 1000)} s waited)`);
+    const started = await service.start(tenantId, null, { full: values.full, onProgress: progress });
+    const done = await started.done;
+    process.stderr.write('\n');
+    return done;
+  });
+  process.stdout.write(JSON.stringify(result) + '\n');
+  if (result.status !== 'succeeded') {
+    console.error(`The sync failed: ${result.error?.message ?? 'unknown error'}`);
+    process.exitCode = 1;
+  }
+}
+
 const commands: Record<string, (args: string[]) => Promise<void>> = {
   serve: () => serve(),
   start: async () => {
@@ -188,6 +212,7 @@ const commands: Record<string, (args: string[]) => Promise<void>> = {
   token,
   import: importFile,
   demo,
+  sync,
 };
 
 async function main(argv: string[]) {

@@ -15,6 +15,18 @@ const dbUrl = z
     }
   });
 const optionalPath = z.string().min(1).optional();
+/** 32 bytes, as 64 hex digits or base64: the AES-256-GCM key of the directory connection's secret. */
+const secretKey = z
+  .string()
+  .transform((value, ctx) => {
+    const bytes = /^[0-9a-fA-F]{64}$/.test(value) ? Buffer.from(value, 'hex') : /^[A-Za-z0-9+/_-]+={0,2}$/.test(value) ? Buffer.from(value, 'base64') : null;
+    if (bytes?.length === 32) return bytes;
+    ctx.addIssue({ code: 'custom', message: 'must be 32 bytes as 64 hex digits or base64 (e.g. `openssl rand -base64 32`)' });
+    return z.NEVER;
+  })
+  .optional();
+/** An https origin (no path): Microsoft's, a national cloud's, or a test double's. */
+const origin = z.url({ protocol: /^https$/ }).transform((url) => url.replace(/\/+$/, ''));
 
 export const configSchema = z.object({
   HERALD_DB_URL: dbUrl.default('file:data/herald.db'),
@@ -37,6 +49,10 @@ export const configSchema = z.object({
   /** `on` serves the device simulator page at /simulator (npm start turns it on). */
   HERALD_DEVICE_SIMULATOR: z.enum(['on', 'off']).default('off'),
   HERALD_DISPATCH_LEASE_MS: z.coerce.number().int().min(1_000).max(3_600_000).default(60_000),
+  /** Encrypts the directory connection's secret at rest; unset on a file database, a key file is made beside it. */
+  HERALD_SECRET_KEY: secretKey,
+  HERALD_ENTRA_AUTHORITY_HOST: origin.default('https://login.microsoftonline.com'),
+  HERALD_GRAPH_BASE_URL: origin.default('https://graph.microsoft.com'),
 })
   // a misspelt HERALD_ variable is an error, not a setting silently ignored
   .strict();

@@ -1,4 +1,5 @@
 import type { Database } from './db/client';
+import type { DirectorySyncService } from './directory/graph/service';
 import type { DispatchMetrics } from './dispatch/metrics';
 import type { Logger } from './core/logger';
 
@@ -14,4 +15,6 @@ export interface Deps {
   metrics?: DispatchMetrics;
   /** Serve the device simulator page at /simulator. */
   deviceSimulator?: boolean;
+  /** Directory sync from Microsoft Entra ID and Intune; shared with the process's automatic syncs. */
+  directorySync?: DirectorySyncService;
 }

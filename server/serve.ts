@@ -3,6 +3,8 @@ import type { Config } from './config';
 import { migrateDatabase, openDatabase, type Database } from './db/client';
 import { tenants } from './db/schema';
 import { type Deps } from './deps';
+import { scheduleDirectorySyncs } from './directory/graph/schedule';
+import { directorySyncFrom } from './directory/graph/service';
 import { startDispatcher } from './dispatch/dispatcher';
 import { eraseExpiredText } from './notifications/retention';
 import { describeFailure, loggerFor } from './core/logger';
@@ -25,6 +27,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
   await migrateDatabase(database);
   const log = loggerFor(config.HERALD_LOG);
   const dispatcher = config.HERALD_DISPATCHER === 'on' ? startDispatcher(config, database, log) : null;
+  const directorySync = directorySyncFrom(config, { database, now: Date.now, log });
   const deps: Deps = {
     database,
     now: Date.now,
@@ -32,11 +35,14 @@ export async function startServer(config: Config): Promise<RunningServer> {
     onQueued: dispatcher?.worker.wake,
     metrics: dispatcher?.metrics,
     deviceSimulator: config.HERALD_DEVICE_SIMULATOR === 'on',
+    directorySync,
   };
   const [anyTenant] = await database.db.select({ id: tenants.id }).from(tenants).limit(1);
   const bootstrap = anyTenant ? null : await createTenant(database, { name: 'Default', adminEmail: 'admin@localhost', now: deps.now() });
   const app = createApp(deps);
   const retention = every(60_000, () => eraseExpiredText(database, deps.now()), deps);
+  // with the dispatcher off, background work (pushes, automatic directory syncs) is left to `herald worker`
+  const directorySyncs = config.HERALD_DISPATCHER === 'on' ? scheduleDirectorySyncs(directorySync, log) : null;
   const server = await listen(app.fetch, config.HERALD_HOST, config.HERALD_PORT);
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.HERALD_PORT;
@@ -47,7 +53,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
     pushServices: dispatcher?.services ?? ['none in this process (HERALD_DISPATCHER=off): run `npm run herald -- worker` to push'],
     async close() {
       clearInterval(retention);
-      await Promise.all([closeServer(server), dispatcher?.close()]);
+      await Promise.all([closeServer(server), dispatcher?.close(), directorySyncs?.stop(), directorySync.settled()]);
       database.close();
     },
   };

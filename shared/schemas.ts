@@ -91,7 +91,10 @@ export const sendTargetSchema = z.object(targets).superRefine(exactlyOneTarget);
 export type SendInput = z.input<typeof sendSchema>;
 export type Send = z.output<typeof sendSchema>;
 
-export const platforms = ['ios', 'ipados', 'android', 'macos', 'windows'] as const;
+/** `other`: an Intune operating system Herald cannot push to (Linux, ChromeOS...), skipped as unsupportedPlatform. */
+export const platforms = ['ios', 'ipados', 'android', 'macos', 'windows', 'other'] as const;
+/** Platforms a custom notification cannot reach. */
+export const unsupportedPlatforms: readonly Platform[] = ['macos', 'windows', 'other'];
 export type Platform = (typeof platforms)[number];
 export const skipReasons = ['unsupportedPlatform', 'notEnrolled', 'notificationsNotPermitted', 'noPushToken'] as const;
 export type SkipReason = (typeof skipReasons)[number];
@@ -128,6 +131,8 @@ export const tenantSettingsSchema = z
     retainMessageTextDays: z.number().int().min(1).max(3650),
     pushTtlHours: z.number().int().min(1).max(24 * 28),
     contentFreePush: z.boolean(),
+    /** Minutes between automatic syncs from Microsoft Entra ID and Intune; 0 turns them off. */
+    directorySyncMinutes: z.number().int().min(0).max(7 * 24 * 60),
   })
   .strict();
 

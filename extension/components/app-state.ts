@@ -16,6 +16,7 @@ export type View = 'compose' | 'review' | 'sent' | 'history';
 /** Only these can receive a custom notification, and only while enrolled (as in Intune). */
 export function cannotReceive(device: Device): string | null {
   if (device.platform === 'macos' || device.platform === 'windows') return `${device.platform === 'macos' ? 'macOS' : 'Windows'} devices cannot receive custom notifications.`;
+  if (device.platform === 'other') return 'Only iOS, iPadOS and Android devices can receive custom notifications.';
   if (device.managementState !== 'enrolled') return 'This device is not enrolled, so it cannot receive notifications.';
   return null;
 }

@@ -1,10 +1,12 @@
 import { sql } from 'drizzle-orm';
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
-import { deliveryStatuses } from '../../shared/schemas';
+import { deliveryStatuses, platforms } from '../../shared/schemas';
 
 /** Epoch milliseconds; every timestamp in Herald is stored this way. */
 const ms = (name: string) => integer(name, { mode: 'number' });
 const now = sql`(cast(unixepoch('subsec') * 1000 as integer))`;
+/** Where a directory object came from (issue 12): a sync removes only the objects it created. */
+const source = () => text('source', { enum: ['import', 'graph'] }).notNull().default('import');
 
 export const tenants = sqliteTable('tenants', {
   id: text('id').primaryKey(),
@@ -14,6 +16,8 @@ export const tenants = sqliteTable('tenants', {
   retainMessageTextDays: integer('retain_message_text_days').notNull().default(30),
   pushTtlHours: integer('push_ttl_hours').notNull().default(24),
   contentFreePush: integer('content_free_push', { mode: 'boolean' }).notNull().default(false),
+  /** Minutes between automatic directory syncs of a connected tenant (issue 12); 0 turns them off. */
+  directorySyncMinutes: integer('directory_sync_minutes').notNull().default(60),
   createdAt: ms('created_at').notNull().default(now),
 });
 
@@ -82,6 +86,7 @@ export const users = sqliteTable(
     id: text('id').notNull(),
     upn: text('upn').notNull(),
     displayName: text('display_name').notNull(),
+    source: source(),
   },
   (t) => [primaryKey({ columns: [t.tenantId, t.id] }), index('users_upn').on(t.tenantId, t.upn)],
 );
@@ -92,6 +97,7 @@ export const groups = sqliteTable(
     tenantId: text('tenant_id').notNull(),
     id: text('id').notNull(),
     displayName: text('display_name').notNull(),
+    source: source(),
   },
   (t) => [primaryKey({ columns: [t.tenantId, t.id] }), index('groups_name').on(t.tenantId, t.displayName)],
 );
@@ -116,7 +122,7 @@ export const devices = sqliteTable(
     tenantId: text('tenant_id').notNull(),
     id: text('id').notNull(),
     name: text('name').notNull(),
-    platform: text('platform', { enum: ['ios', 'ipados', 'android', 'macos', 'windows'] }).notNull(),
+    platform: text('platform', { enum: platforms }).notNull(),
     enrolledByUserId: text('enrolled_by_user_id'),
     managementState: text('management_state', { enum: ['enrolled', 'unenrolled'] }).notNull(),
     app: text('app', { enum: ['companyPortal', 'intuneApp'] }),
@@ -132,6 +138,7 @@ export const devices = sqliteTable(
     /** sha256 of the device credential secret. */
     credentialHash: text('credential_hash'),
     lastCheckinAt: ms('last_checkin_at'),
+    source: source(),
   },
   (t) => [
     primaryKey({ columns: [t.tenantId, t.id] }),
@@ -252,4 +259,42 @@ export const templates = sqliteTable(
   },
   // names are unique per tenant ignoring case; the list is ordered by name
   (t) => [uniqueIndex('templates_tenant_name').on(t.tenantId, sql`lower(${t.name})`)],
+);
+
+/** A tenant's Microsoft Entra app registration (issue 12); its secret or certificate key is encrypted at rest. */
+export const directoryConnections = sqliteTable('directory_connections', {
+  tenantId: text('tenant_id').primaryKey(),
+  entraTenantId: text('entra_tenant_id').notNull(),
+  clientId: text('client_id').notNull(),
+  credentialKind: text('credential_kind', { enum: ['secret', 'certificate'] }).notNull(),
+  /** AES-256-GCM (see server/directory/graph/crypto.ts); never returned. */
+  credentialCipher: text('credential_cipher').notNull(),
+  /** SHA-256 thumbprint (hex) of a certificate credential: public, shown to tell certificates apart. */
+  certificateThumbprint: text('certificate_thumbprint'),
+  credentialSetAt: ms('credential_set_at').notNull(),
+  updatedAt: ms('updated_at').notNull(),
+  usersDeltaLink: text('users_delta_link'),
+  groupsDeltaLink: text('groups_delta_link'),
+});
+
+/** Every directory sync; a `running` row whose lease has not expired is the tenant's one running sync. */
+export const directorySyncs = sqliteTable(
+  'directory_syncs',
+  {
+    id: text('id').primaryKey(),
+    tenantId: text('tenant_id').notNull(),
+    kind: text('kind', { enum: ['full', 'incremental'] }).notNull(),
+    status: text('status', { enum: ['running', 'succeeded', 'failed'] }).notNull(),
+    startedAt: ms('started_at').notNull(),
+    finishedAt: ms('finished_at'),
+    /** While running: the process's claim, renewed; a crashed process's sync is failed once it lapses. */
+    leaseUntil: ms('lease_until'),
+    counts: text('counts', { mode: 'json' }).$type<Record<'users' | 'groups' | 'devices', { added: number; updated: number; removed: number }>>(),
+    error: text('error', { mode: 'json' }).$type<{ code: string; message: string }>(),
+  },
+  (t) => [
+    index('directory_syncs_tenant').on(t.tenantId, t.startedAt),
+    // one running sync per tenant, whichever process started it
+    uniqueIndex('directory_syncs_running').on(t.tenantId).where(sql`status = 'running'`),
+  ],
 );

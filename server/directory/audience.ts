@@ -1,6 +1,6 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { DirectoryDevice, PushService } from '../../shared/directory';
-import { type AudienceSummary, type SkipReason } from '../../shared/schemas';
+import { type AudienceSummary, type SkipReason, unsupportedPlatforms } from '../../shared/schemas';
 import type { Db } from '../db/client';
 import { closureUserIds, withGroupClosure } from './closure';
 
@@ -21,11 +21,13 @@ export function pushView(row: { pushService: PushService | null; pushToken: stri
  * so they are set together. Reading only columns of the `devices_audience` index keeps the audience
  * expansion off the table itself.
  */
+const unsupportedList = sql.raw(unsupportedPlatforms.map((p) => `'${p}'`).join(', '));
+
 export function skipReasonSql(alias: string): SQL {
   if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(alias)) throw new Error(`Not an SQL alias: ${alias}`);
   const d = sql.raw(alias);
   return sql`CASE
-    WHEN ${d}.platform IN ('macos', 'windows') THEN 'unsupportedPlatform'
+    WHEN ${d}.platform IN (${unsupportedList}) THEN 'unsupportedPlatform'
     WHEN ${d}.management_state <> 'enrolled' THEN 'notEnrolled'
     WHEN NOT ${d}.notifications_permitted THEN 'notificationsNotPermitted'
     WHEN ${d}.push_service IS NULL OR ${d}.push_token_invalid_at IS NOT NULL THEN 'noPushToken'

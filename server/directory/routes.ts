@@ -7,6 +7,7 @@ import { jsonBody, query, validId } from '../http/validate';
 import { authenticate } from '../rbac/authenticate';
 import { requiresWholeTenant } from '../rbac/requires';
 import { requirePermission } from '../rbac/scope';
+import { directorySyncRoutes } from './graph/routes';
 import { importDirectory } from './import';
 import { deleteDirectoryObject, getDirectoryObject, listDirectory, type DirectoryKind } from './queries';
 
@@ -50,6 +51,7 @@ export const directoryRoutes = (deps: Deps) =>
       });
       return c.json(counts);
     })
+    .route('/', directorySyncRoutes(deps))
     .route('/', kindRoutes(deps, 'users', 'Organization.Read', 'Organization.Update'))
     .route('/', kindRoutes(deps, 'groups', 'Organization.Read', 'Organization.Update'))
     .route('/', kindRoutes(deps, 'devices', 'ManagedDevices.Read', 'ManagedDevices.Update'));

@@ -1,6 +1,7 @@
 import type { Config } from '../config';
 import { migrateDatabase, openDatabase, type Database } from '../db/client';
 import { loggerFor, type Logger } from '../core/logger';
+import { scheduleFromConfig } from '../directory/graph/schedule';
 import { DispatchMetrics } from './metrics';
 import { createProviders } from './providers/registry';
 import { startWorker, type Worker } from './worker';
@@ -30,15 +31,16 @@ export function startDispatcher(config: Config, database: Database, log: Logger)
   };
 }
 
-/** `herald worker`: a dispatcher alone, one more process against the server's database. */
+/** `herald worker`: a dispatcher and the automatic directory syncs, one more process against the server's database. */
 export async function startWorkerProcess(config: Config): Promise<Pick<Dispatcher, 'services' | 'close'>> {
   const database = openDatabase(config.HERALD_DB_URL, { authToken: config.HERALD_DB_AUTH_TOKEN, client: config.HERALD_DB_CLIENT, backgroundIo: true });
   await migrateDatabase(database);
   const dispatcher = startDispatcher(config, database, loggerFor(config.HERALD_LOG));
+  const directorySyncs = scheduleFromConfig(config, database, loggerFor(config.HERALD_LOG));
   return {
     services: dispatcher.services,
     async close() {
-      await dispatcher.close();
+      await Promise.all([dispatcher.close(), directorySyncs.stop()]);
       database.close();
     },
   };

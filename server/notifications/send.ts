@@ -1,6 +1,6 @@
 import { and, eq, getTableColumns, inArray, sql } from 'drizzle-orm';
 import type { z } from 'zod';
-import type { Accepted, AudienceSummary, Send, SkipReason, Target } from '../../shared/schemas';
+import { unsupportedPlatforms, type Accepted, type AudienceSummary, type Send, type SkipReason, type Target } from '../../shared/schemas';
 import type { Permission } from '../../shared/permissions';
 import { countCharacters } from '../../shared/text';
 import { auditIn, audit, markAudited } from '../audit/log';
@@ -68,7 +68,7 @@ export async function authorizeTarget(db: Db, principal: Principal, target: Targ
   const [device] = await deviceQuery(db).all({ tenantId, deviceId: target.deviceId });
   if (!device) throw notFound('Device', target.deviceId);
   await requireOverDevice(db, principal, 'RemoteTasks.SendCustomNotifications', device.id);
-  if (device.platform === 'macos' || device.platform === 'windows')
+  if (unsupportedPlatforms.includes(device.platform))
     throw new AppError(400, 'unsupportedPlatform', `Device '${device.id}' runs ${device.platform}; custom notifications reach only iOS, iPadOS and Android.`);
   if (device.managementState !== 'enrolled') throw new AppError(400, 'notEnrolled', `Device '${device.id}' is not enrolled.`);
   return device;

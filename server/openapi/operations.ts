@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { directoryImportSchema, directoryListQuerySchema } from '../../shared/directory';
+import { directoryConnectionSchema, directorySyncListQuerySchema, directorySyncRequestSchema } from '../../shared/directory-sync';
 import { checkinSchema, inboxQuerySchema, receiptSchema } from '../../shared/device';
 import { accountCreateSchema, roleAssignmentCreateSchema, roleCreateSchema, roleUpdateSchema, tokenCreateSchema } from '../../shared/rbac';
 import { previewSchema, sendSchema, tenantSettingsPatchSchema } from '../../shared/schemas';
@@ -60,6 +61,22 @@ export const operations: Record<string, Operation> = {
     body: directoryImportSchema,
     responses: { 200: '{ users, groups, devices }' },
   },
+  'PUT /v1/directory/connection': {
+    summary: 'Connect the Microsoft Entra app registration (client secret or certificate, stored encrypted) that directory syncs read Graph with; needs Organization.Update over the whole tenant',
+    permission: 'Organization.Update',
+    body: directoryConnectionSchema,
+    responses: { 200: '{ entraTenantId, clientId, credential: { type, setAt, thumbprintSha256 }, updatedAt } (never the secret or key)' },
+  },
+  'GET /v1/directory/connection': one('The directory connection, without its secret or key', 'Organization.Read'),
+  'DELETE /v1/directory/connection': remove('Remove the directory connection and stop syncing (the directory stays)', 'Organization.Update'),
+  'POST /v1/directory/sync': {
+    summary: 'Start a sync from Microsoft Entra ID and Intune (incremental once delta links are stored; { "full": true } for a full round)',
+    permission: 'Organization.Update',
+    body: directorySyncRequestSchema,
+    responses: { 202: '{ id, status: "running", kind }', 409: 'syncRunning: one runs already' },
+  },
+  'GET /v1/directory/syncs': { summary: 'Directory syncs, newest first', permission: 'Organization.Read', query: directorySyncListQuerySchema, responses: { 200: '{ items }' } },
+  'GET /v1/directory/syncs/:id': one('One directory sync: { id, kind, status, startedAt, finishedAt, counts, error }', 'Organization.Read'),
   'GET /v1/users': list('Users, searchable by name or UPN', 'Organization.Read'),
   'GET /v1/users/:id': one('One user', 'Organization.Read'),
   'DELETE /v1/users/:id': remove('Delete a user', 'Organization.Update'),

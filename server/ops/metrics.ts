@@ -20,7 +20,23 @@ export async function renderMetrics(db: Db, now: number, counted?: DispatchMetri
     '# HELP herald_queue_oldest_age_seconds How long the longest-waiting due delivery (queued, next attempt time reached) has been due; retries scheduled for later do not count.',
     '# TYPE herald_queue_oldest_age_seconds gauge',
     `herald_queue_oldest_age_seconds ${queue?.oldest == null ? 0 : (now - queue.oldest) / 1000}`,
+    ...(await directorySyncMetrics(db)),
     ...(counted?.render() ?? []),
   ];
   return lines.join('\n') + '\n';
+}
+
+/** The latest finished directory sync of each outcome, across tenants (SQLite's max() picks the row its bare columns come from). */
+async function directorySyncMetrics(db: Db): Promise<string[]> {
+  const rows = await db.all<{ status: string; finished: number; ms: number }>(sql`
+    SELECT status, max(finished_at) AS finished, finished_at - started_at AS ms FROM directory_syncs WHERE status <> 'running' GROUP BY status`);
+  const success = rows.find((r) => r.status === 'succeeded');
+  return [
+    '# HELP herald_directory_sync_duration_seconds How long the latest directory sync from Microsoft Entra ID and Intune of each outcome took.',
+    '# TYPE herald_directory_sync_duration_seconds gauge',
+    ...rows.map((r) => `herald_directory_sync_duration_seconds{outcome="${r.status}"} ${r.ms / 1000}`),
+    '# HELP herald_directory_sync_last_success_timestamp_seconds When the latest successful directory sync finished (Unix time).',
+    '# TYPE herald_directory_sync_last_success_timestamp_seconds gauge',
+    ...(success ? [`herald_directory_sync_last_success_timestamp_seconds ${success.finished / 1000}`] : []),
+  ];
 }

@@ -11,6 +11,7 @@ const columns = {
   retainMessageTextDays: tenants.retainMessageTextDays,
   pushTtlHours: tenants.pushTtlHours,
   contentFreePush: tenants.contentFreePush,
+  directorySyncMinutes: tenants.directorySyncMinutes,
 };
 
 export async function readSettings(db: Db | Tx, tenantId: string): Promise<TenantSettings> {

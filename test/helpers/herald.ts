@@ -69,13 +69,14 @@ export interface TestHerald {
 }
 
 /** The real app over real HTTP on a fresh libSQL file, migrated as production does. */
-export async function startTestHerald(options: { deps?: Partial<Deps>; database?: OpenOptions } = {}): Promise<TestHerald> {
+export async function startTestHerald(options: { deps?: Partial<Deps> | ((base: Deps) => Partial<Deps>); database?: OpenOptions } = {}): Promise<TestHerald> {
   const dir = mkdtempSync(join(tmpdir(), 'herald-test-'));
   const dbFile = join(dir, 'herald.db');
   const database = openDatabase(`file:${dbFile}`, { backgroundIo: true, client: testDbClient, ...options.database });
   await migrateDatabase(database);
   const clock = testClock();
-  const app = createApp({ database, now: clock.now, log: silentLogger, ...options.deps });
+  const base: Deps = { database, now: clock.now, log: silentLogger };
+  const app = createApp({ ...base, ...(typeof options.deps === 'function' ? options.deps(base) : options.deps) });
   const server = await listen(app.fetch, '127.0.0.1', 0);
   const address = server.address();
   const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;

@@ -1,0 +1,111 @@
+import { AppError } from '../../core/errors';
+import { httpsRequest } from './https';
+
+/** What a sync reports as it reads (the CLI's progress line). */
+export interface SyncProgress {
+  objects: number;
+  pages: number;
+  throttleWaits: number;
+  waitedMs: number;
+}
+
+export interface GraphClientOptions {
+  graphBaseUrl: string;
+  token: () => Promise<string>;
+  ca?: string;
+  /** All the waiting for 429/503 a sync may do before it fails (60 s). */
+  throttleBudgetMs?: number;
+  sleep?: (ms: number) => Promise<void>;
+  onProgress?: (progress: SyncProgress) => void;
+}
+
+export interface GraphPage {
+  value: Record<string, unknown>[];
+  nextLink: string | null;
+  deltaLink: string | null;
+}
+
+/** Graph answered that a stored delta link is no longer valid (410 syncStateNotFound and its kin). */
+export class DeltaExpired extends Error {}
+
+const THROTTLED = new Set([429, 503]);
+const FIRST_BACKOFF_MS = 1_000;
+
+const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** Reads pages of Microsoft Graph, honouring Retry-After on 429 and 503 within one budget of waiting per sync. */
+export function graphClient(options: GraphClientOptions) {
+  const budget = options.throttleBudgetMs ?? 60_000;
+  const sleep = options.sleep ?? defaultSleep;
+  const progress: SyncProgress = { objects: 0, pages: 0, throttleWaits: 0, waitedMs: 0 };
+
+  async function get(url: string): Promise<GraphPage> {
+    for (let attempt = 0; ; attempt++) {
+      const res = await httpsRequest(url, { headers: { authorization: `Bearer ${await options.token()}`, accept: 'application/json' }, ca: options.ca });
+      if (res.status === 200) return page(res.body, url);
+      if (THROTTLED.has(res.status)) {
+        const wait = retryAfterMs(res.headers['retry-after']) ?? backoff(attempt);
+        if (progress.waitedMs + wait > budget)
+          throw new AppError(503, 'graphThrottled', `Microsoft Graph kept answering ${res.status} past the ${budget / 1000} s this sync may wait; nothing was changed.`);
+        progress.throttleWaits++;
+        progress.waitedMs += wait;
+        options.onProgress?.({ ...progress });
+        await sleep(wait);
+        continue;
+      }
+      const error = graphError(res.body);
+      if (res.status === 410 || error.code === 'syncStateNotFound' || error.code === 'resyncRequired') throw new DeltaExpired(error.code);
+      throw new AppError(502, res.status === 401 || res.status === 403 ? 'graphForbidden' : 'graphFailed', `Microsoft Graph answered ${res.status} to ${describe(url)}${error.code ? ` (${error.code}: ${error.message})` : ''}.`);
+    }
+  }
+
+  function page(body: unknown, url: string): GraphPage {
+    const b = body as { value?: unknown; '@odata.nextLink'?: unknown; '@odata.deltaLink'?: unknown } | null;
+    if (!b || !Array.isArray(b.value)) throw new AppError(502, 'graphFailed', `Microsoft Graph answered ${describe(url)} without a value list.`);
+    progress.pages++;
+    progress.objects += b.value.length;
+    options.onProgress?.({ ...progress });
+    return {
+      value: b.value as Record<string, unknown>[],
+      nextLink: typeof b['@odata.nextLink'] === 'string' ? b['@odata.nextLink'] : null,
+      deltaLink: typeof b['@odata.deltaLink'] === 'string' ? b['@odata.deltaLink'] : null,
+    };
+  }
+
+  return {
+    progress,
+    /** Every page from `url` on, following `@odata.nextLink`; returns the final `@odata.deltaLink` (null for a plain list). */
+    async readAll(path: string, onPage: (items: Record<string, unknown>[]) => void, startAt?: string): Promise<string | null> {
+      let url: string | null = startAt ?? `${options.graphBaseUrl}${path}`;
+      while (url) {
+        const p = await get(url);
+        onPage(p.value);
+        if (p.deltaLink) return p.deltaLink;
+        url = p.nextLink;
+      }
+      return null;
+    },
+  };
+}
+
+function retryAfterMs(header: string | undefined): number | null {
+  if (!header) return null;
+  const seconds = Number(header);
+  if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
+  const date = Date.parse(header);
+  return Number.isNaN(date) ? null : Math.max(0, date - Date.now());
+}
+
+/** 1 s, 2 s, 4 s... with full jitter on the upper half. */
+const backoff = (attempt: number) => {
+  const base = FIRST_BACKOFF_MS * 2 ** Math.min(attempt, 5);
+  return Math.round(base / 2 + Math.random() * (base / 2));
+};
+
+function graphError(body: unknown): { code: string; message: string } {
+  const e = (body as { error?: { code?: unknown; message?: unknown } } | null)?.error;
+  return { code: typeof e?.code === 'string' ? e.code : '', message: typeof e?.message === 'string' ? e.message.slice(0, 300) : '' };
+}
+
+/** A Graph URL without its query (delta tokens are long and say nothing to a reader). */
+const describe = (url: string) => new URL(url).pathname;

@@ -1,0 +1,53 @@
+import { request } from 'node:https';
+import type { INetworkModule, NetworkRequestOptions, NetworkResponse } from '@azure/msal-node';
+
+export interface HttpsResponse {
+  status: number;
+  headers: Record<string, string>;
+  /** Parsed JSON, or the raw text when the body is not JSON. */
+  body: unknown;
+}
+
+/**
+ * One HTTPS request with a JSON (or text) answer. TLS is always verified: against Node's roots (and
+ * NODE_EXTRA_CA_CERTS), or only against `ca` when a test passes its own.
+ */
+export function httpsRequest(
+  url: string,
+  options: { method?: 'GET' | 'POST'; headers?: Record<string, string>; body?: string; ca?: string; timeoutMs?: number } = {},
+): Promise<HttpsResponse> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method: options.method ?? 'GET', headers: options.headers, ca: options.ca, timeout: options.timeoutMs ?? 60_000 }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('error', reject);
+      res.on('end', () => {
+        const text = Buffer.concat(chunks).toString('utf8');
+        let body: unknown = text;
+        try {
+          body = text ? JSON.parse(text) : null;
+        } catch {
+          /* not JSON: keep the text */
+        }
+        const headers: Record<string, string> = {};
+        for (const [name, value] of Object.entries(res.headers)) if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;
+        resolve({ status: res.statusCode ?? 0, headers, body });
+      });
+    });
+    req.on('timeout', () => req.destroy(new Error(`No answer from ${new URL(url).origin} within ${options.timeoutMs ?? 60_000} ms`)));
+    req.on('error', reject);
+    req.end(options.body);
+  });
+}
+
+/** MSAL's HTTP client over `httpsRequest`, so MSAL trusts the same `ca` as the Graph reads (a test double's). */
+export function msalNetworkClient(ca: string): INetworkModule {
+  const send = async <T>(method: 'GET' | 'POST', url: string, options?: NetworkRequestOptions): Promise<NetworkResponse<T>> => {
+    const res = await httpsRequest(url, { method, headers: options?.headers, body: options?.body, ca });
+    return { status: res.status, headers: res.headers, body: res.body as T };
+  };
+  return {
+    sendGetRequestAsync: (url, options) => send('GET', url, options),
+    sendPostRequestAsync: (url, options) => send('POST', url, options),
+  };
+}

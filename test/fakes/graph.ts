@@ -1,0 +1,306 @@
+import { createPublicKey, randomUUID, verify, X509Certificate, constants } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createServer } from 'node:https';
+import type { AddressInfo, Socket } from 'node:net';
+import { testTls } from './tls';
+
+/**
+ * A fake Microsoft Entra ID token endpoint and Microsoft Graph (v1.0 users/groups delta, managed devices)
+ * over HTTPS, on one origin. The directory is state the test changes; delta links are versions of it, so
+ * an incremental round answers exactly what changed since, the way Graph does (changed objects whole,
+ * `@removed` objects and members, `members@delta` with only the member changes).
+ */
+
+export interface FakeUser {
+  id: string;
+  userPrincipalName: string;
+  displayName: string;
+}
+
+export interface FakeMember {
+  type: 'user' | 'group' | 'device';
+  id: string;
+}
+
+export interface FakeDevice {
+  id: string;
+  deviceName: string;
+  operatingSystem: string;
+  userId: string | null;
+  managementState: string;
+  serialNumber: string | null;
+}
+
+export interface FakeGraphOptions {
+  entraTenantId?: string;
+  clientId?: string;
+  clientSecret?: string;
+  /** A certificate PEM: its key's client assertion is accepted instead of the secret. */
+  certificatePem?: string;
+  /** Entries per page of a delta round or a device list (Graph's are 100-999). */
+  pageSize?: number;
+}
+
+type Json = Record<string, unknown>;
+
+interface Change {
+  version: number;
+  kind: 'user' | 'group' | 'member';
+  id: string;
+  /** for `member`: the member's type:id */
+  member?: string;
+}
+
+const odataType = (type: FakeMember['type']) => `#microsoft.graph.${type}`;
+const key = (m: FakeMember) => `${m.type}:${m.id}`;
+
+export async function startFakeGraph(options: FakeGraphOptions = {}) {
+  const entraTenantId = options.entraTenantId ?? '11111111-2222-3333-4444-555555555555';
+  const clientId = options.clientId ?? 'aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee';
+  let clientSecret = options.clientSecret ?? 'correct-horse-battery-staple~1';
+  const pageSize = options.pageSize ?? 100;
+  const tls = testTls();
+
+  const users = new Map<string, FakeUser>();
+  const groups = new Map<string, { id: string; displayName: string; members: Map<string, FakeMember> }>();
+  const devices = new Map<string, FakeDevice>();
+  const log: Change[] = [];
+  let version = 0;
+  /** Delta links older than this answer 410 syncStateNotFound. */
+  let oldestValid = 0;
+  const pages = new Map<string, { rest: Json[]; deltaLink: string | null }>();
+  const issued = new Set<string>();
+  /** Answers for the next Graph requests, used once each. */
+  const interruptions: Array<{ status: number; retryAfter?: string; body?: Json }> = [];
+  let failing: { status: number; body: Json; path: string } | null = null;
+  const state = { splitGroups: false, tokenRequests: 0, requests: [] as string[], throttled: 0 };
+
+  const change = (kind: Change['kind'], id: string, member?: string) => log.push({ version: ++version, kind, id, member });
+
+  // ---- Entra ID ----
+  function openIdConfiguration(origin: string, tenant: string): Json {
+    return {
+      token_endpoint: `${origin}/${tenant}/oauth2/v2.0/token`,
+      authorization_endpoint: `${origin}/${tenant}/oauth2/v2.0/authorize`,
+      issuer: `${origin}/${tenant}/v2.0`,
+      jwks_uri: `${origin}/${tenant}/discovery/v2.0/keys`,
+      end_session_endpoint: `${origin}/${tenant}/oauth2/v2.0/logout`,
+      response_types_supported: ['code', 'id_token', 'token'],
+      subject_types_supported: ['pairwise'],
+      id_token_signing_alg_values_supported: ['RS256'],
+      scopes_supported: ['openid'],
+    };
+  }
+
+  function assertionValid(assertion: string): boolean {
+    if (!options.certificatePem) return false;
+    const [header, payload, signature] = assertion.split('.');
+    if (!header || !payload || !signature) return false;
+    const { alg } = JSON.parse(Buffer.from(header, 'base64url').toString()) as { alg: string };
+    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString()) as { iss?: string; sub?: string };
+    if (claims.iss !== clientId || claims.sub !== clientId) return false;
+    const key = createPublicKey(new X509Certificate(options.certificatePem).publicKey.export({ type: 'spki', format: 'pem' }));
+    const padding = alg === 'PS256' ? { padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: 32 } : {};
+    return verify('sha256', Buffer.from(`${header}.${payload}`), { key, ...padding }, Buffer.from(signature, 'base64url'));
+  }
+
+  function token(form: URLSearchParams): { status: number; body: Json } {
+    state.tokenRequests++;
+    const assertion = form.get('client_assertion');
+    const ok = form.get('client_id') === clientId && (assertion ? assertionValid(assertion) : form.get('client_secret') === clientSecret);
+    if (!ok) return { status: 401, body: { error: 'invalid_client', error_description: 'AADSTS7000215: Invalid client secret provided.', error_codes: [7000215] } };
+    if (form.get('grant_type') !== 'client_credentials' || form.get('scope') !== `${origin}/.default`)
+      return { status: 400, body: { error: 'invalid_scope', error_description: `AADSTS70011: unexpected scope ${form.get('scope')}` } };
+    const accessToken = `fake-graph-token-${randomUUID()}`;
+    issued.add(accessToken);
+    return { status: 200, body: { token_type: 'Bearer', expires_in: 3599, ext_expires_in: 3599, access_token: accessToken } };
+  }
+
+  // ---- Graph ----
+  const userJson = (u: FakeUser): Json => ({ id: u.id, userPrincipalName: u.userPrincipalName, displayName: u.displayName, mail: null, accountEnabled: true, preferredLanguage: null });
+  const memberJson = (m: FakeMember, removed = false): Json => ({ '@odata.type': odataType(m.type), id: m.id, ...(removed ? { '@removed': { reason: 'deleted' } } : {}) });
+
+  function usersRound(since: number | null): Json[] {
+    if (since === null) return [...users.values()].map(userJson);
+    const ids = new Set(log.filter((c) => c.version > since && c.kind === 'user').map((c) => c.id));
+    return [...ids].map((id) => (users.has(id) ? userJson(users.get(id)!) : { id, '@removed': { reason: 'changed' } }));
+  }
+
+  function groupsRound(since: number | null): Json[] {
+    if (since === null) {
+      const first: Json[] = [];
+      const later: Json[] = [];
+      for (const g of groups.values()) {
+        const members = [...g.members.values()].map((m) => memberJson(m));
+        if (state.splitGroups && members.length > 1) {
+          // Graph's way: the same group again later in the round, with the rest of its members
+          const half = Math.ceil(members.length / 2);
+          first.push({ id: g.id, displayName: g.displayName, 'members@delta': members.slice(0, half) });
+          later.push({ id: g.id, 'members@delta': members.slice(half) });
+        } else first.push({ id: g.id, displayName: g.displayName, ...(members.length ? { 'members@delta': members } : {}) });
+      }
+      return [...first, ...later];
+    }
+    const changed = log.filter((c) => c.version > since && (c.kind === 'group' || c.kind === 'member'));
+    const entries = new Map<string, Json>();
+    for (const c of changed) {
+      const g = groups.get(c.id);
+      if (!g) {
+        entries.set(c.id, { id: c.id, '@removed': { reason: 'deleted' } });
+        continue;
+      }
+      const entry = entries.get(c.id) ?? { id: g.id, displayName: g.displayName };
+      entries.set(c.id, entry);
+      if (c.kind === 'member') {
+        const [type, id] = c.member!.split(/:(.*)/s) as [FakeMember['type'], string];
+        const list = ((entry['members@delta'] as Json[] | undefined) ?? []).filter((m) => !(m.id === id && m['@odata.type'] === odataType(type)));
+        list.push(memberJson({ type, id }, !g.members.has(c.member!)));
+        entry['members@delta'] = list;
+      }
+    }
+    return [...entries.values()];
+  }
+
+  /** First page of `entries`; the rest wait behind `$skiptoken`s, and the last page carries `deltaLink`. */
+  function paged(path: string, entries: Json[], deltaLink: string | null): Json {
+    const skip = randomUUID();
+    pages.set(skip, { rest: entries, deltaLink });
+    return nextPage(path, skip);
+  }
+
+  function nextPage(path: string, skip: string): Json {
+    const stored = pages.get(skip)!;
+    pages.delete(skip);
+    const value = stored.rest.slice(0, pageSize);
+    const rest = stored.rest.slice(pageSize);
+    if (rest.length) {
+      const next = randomUUID();
+      pages.set(next, { rest, deltaLink: stored.deltaLink });
+      return { value, '@odata.nextLink': `${origin}${path}?$skiptoken=${next}` };
+    }
+    return { value, ...(stored.deltaLink ? { '@odata.deltaLink': stored.deltaLink } : {}) };
+  }
+
+  function graph(url: URL): { status: number; body: Json; headers?: Record<string, string> } {
+    const path = url.pathname;
+    const skip = url.searchParams.get('$skiptoken');
+    if (skip) {
+      if (!pages.has(skip)) return { status: 400, body: { error: { code: 'badRequest', message: 'unknown skiptoken' } } };
+      return { status: 200, body: nextPage(path, skip) };
+    }
+    const deltaToken = url.searchParams.get('$deltatoken');
+    const since = deltaToken === null ? null : Number(deltaToken);
+    if (since !== null && since < oldestValid)
+      return { status: 410, body: { error: { code: 'syncStateNotFound', message: 'The delta token has expired; resync.' } } };
+    const link = `${origin}${path}?$deltatoken=${version}`;
+    if (path === '/v1.0/users/delta') return { status: 200, body: paged(path, usersRound(since), link) };
+    if (path === '/v1.0/groups/delta') return { status: 200, body: paged(path, groupsRound(since), link) };
+    if (path === '/v1.0/deviceManagement/managedDevices') return { status: 200, body: paged(path, [...devices.values()].map((d) => ({ ...d, osVersion: '1.0', azureADDeviceId: null, lastSyncDateTime: new Date().toISOString() })), null) };
+    return { status: 404, body: { error: { code: 'Request_ResourceNotFound', message: `no ${path}` } } };
+  }
+
+  function send(res: ServerResponse, status: number, body: Json, headers: Record<string, string> = {}) {
+    res.writeHead(status, { 'content-type': 'application/json', ...headers });
+    res.end(JSON.stringify(body));
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse) {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const url = new URL(req.url ?? '/', origin);
+    const tenantPath = url.pathname.match(/^\/([^/]+)\/(v2\.0\/\.well-known\/openid-configuration|oauth2\/v2\.0\/token)$/);
+    if (tenantPath) {
+      if (tenantPath[1] !== entraTenantId) return send(res, 400, { error: 'invalid_tenant', error_description: `AADSTS90002: Tenant '${tenantPath[1]}' not found.` });
+      if (tenantPath[2]!.startsWith('v2.0')) return send(res, 200, openIdConfiguration(origin, entraTenantId));
+      const answer = token(new URLSearchParams(Buffer.concat(chunks).toString()));
+      return send(res, answer.status, answer.body);
+    }
+    state.requests.push(url.pathname + url.search);
+    const bearer = req.headers.authorization?.replace(/^Bearer /, '');
+    if (!bearer || !issued.has(bearer)) return send(res, 401, { error: { code: 'InvalidAuthenticationToken', message: 'Access token is empty or invalid.' } });
+    const interruption = interruptions.shift();
+    if (interruption) {
+      if (interruption.status === 429 || interruption.status === 503) state.throttled++;
+      return send(res, interruption.status, interruption.body ?? { error: { code: 'TooManyRequests', message: 'Throttled' } }, interruption.retryAfter !== undefined ? { 'retry-after': interruption.retryAfter } : {});
+    }
+    if (failing && url.pathname.startsWith(failing.path)) return send(res, failing.status, failing.body);
+    const answer = graph(url);
+    send(res, answer.status, answer.body, answer.headers);
+  }
+
+  const sockets = new Set<Socket>();
+  const server = createServer({ cert: tls.cert, key: tls.key }, (req, res) => {
+    handle(req, res).catch((error: unknown) => send(res, 500, { error: { code: 'fakeFailed', message: String(error) } }));
+  });
+  server.on('secureConnection', (socket: Socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const origin = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  return {
+    /** HERALD_ENTRA_AUTHORITY_HOST and HERALD_GRAPH_BASE_URL both. */
+    origin,
+    ca: tls.ca,
+    caFile: tls.caFile,
+    entraTenantId,
+    clientId,
+    get clientSecret() {
+      return clientSecret;
+    },
+    state,
+    addUser(user: FakeUser) {
+      users.set(user.id, user);
+      change('user', user.id);
+    },
+    removeUser(id: string) {
+      users.delete(id);
+      change('user', id);
+    },
+    addGroup(id: string, displayName: string, members: FakeMember[] = []) {
+      groups.set(id, { id, displayName, members: new Map(members.map((m) => [key(m), m])) });
+      change('group', id);
+    },
+    removeGroup(id: string) {
+      groups.delete(id);
+      change('group', id);
+    },
+    addMember(groupId: string, member: FakeMember) {
+      groups.get(groupId)!.members.set(key(member), member);
+      change('member', groupId, key(member));
+    },
+    removeMember(groupId: string, member: FakeMember) {
+      groups.get(groupId)!.members.delete(key(member));
+      change('member', groupId, key(member));
+    },
+    setDevice(device: FakeDevice) {
+      devices.set(device.id, device);
+    },
+    removeDevice(id: string) {
+      devices.delete(id);
+    },
+    /** Every delta link given so far answers 410 syncStateNotFound. */
+    expireDeltaLinks() {
+      oldestValid = version + 1;
+      version++;
+    },
+    /** The next Graph requests answer these statuses (e.g. 429 with Retry-After), one each. */
+    interrupt(...answers: Array<{ status: number; retryAfter?: string; body?: Json }>) {
+      interruptions.push(...answers);
+    },
+    /** Every Graph request (below `path`) fails with `status` until called with null. */
+    fail(status: number | null, path = '/') {
+      failing = status === null ? null : { status, path, body: { error: { code: 'serviceNotAvailable', message: 'Graph is down' } } };
+    },
+    rotateSecret(secret: string) {
+      clientSecret = secret;
+    },
+    close() {
+      for (const socket of sockets) socket.destroy();
+      return new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+export type FakeGraph = Awaited<ReturnType<typeof startFakeGraph>>;
