@@ -1,4 +1,4 @@
-import { LibsqlError, type Client, type InArgs, type InStatement, type ResultSet, type Row, type Transaction, type TransactionMode } from '@libsql/client';
+import { LibsqlBatchError, LibsqlError, type Client, type InArgs, type InStatement, type ResultSet, type Row, type Transaction, type TransactionMode } from '@libsql/client';
 import Libsql from 'libsql';
 
 /*
@@ -87,7 +87,7 @@ const MAX_INTEGER = 2n ** 63n - 1n;
  */
 function toSqlValue(value: unknown): unknown {
   if (typeof value === 'number' && !Number.isFinite(value)) throw new RangeError('Only finite numbers (not Infinity or NaN) can be passed as arguments');
-  if (typeof value === 'bigint' && (value < MIN_INTEGER || value > MAX_INTEGER)) throw new RangeError('bigint is too large to be represented as a 64-bit integer');
+  if (typeof value === 'bigint' && (value < MIN_INTEGER || value > MAX_INTEGER)) throw new RangeError('bigint is too large to be represented as a 64-bit integer and passed as argument');
   if (typeof value === 'boolean') return value ? 1 : 0;
   if (value instanceof Date) return value.valueOf();
   if (value instanceof ArrayBuffer) return Buffer.from(value);
@@ -251,7 +251,7 @@ export function createLocalClient(path: string, options: LocalClientOptions = {}
   const waiters: { resolve: (c: Connection) => void; reject: (e: unknown) => void }[] = [];
   let closed = false;
 
-  const closedError = () => Object.assign(new Error('The client is closed'), { code: 'CLIENT_CLOSED' });
+  const closedError = () => new LibsqlError('The client is closed', 'CLIENT_CLOSED');
   /** Drops a connection that could not be cleaned; a caller waiting for one gets a fresh connection. */
   const drop = (connection: Connection) => {
     try {
@@ -313,7 +313,11 @@ export function createLocalClient(path: string, options: LocalClientOptions = {}
     });
   const batchOn = (connection: Connection, stmts: InStatement[], mode: string) => {
     connection.control(mode);
-    const results = stmts.map((s) => connection.execute(s));
+    const results = inBatch(stmts, (s, i) => {
+      // as @libsql/client: a statement that rolled the transaction back (ROLLBACK, ON CONFLICT ROLLBACK) ends the batch
+      if (!connection.native.inTransaction) throw new LibsqlBatchError('The transaction has been rolled back', i, 'TRANSACTION_CLOSED');
+      return connection.execute(s);
+    });
     connection.control('COMMIT');
     return results;
   };
@@ -368,6 +372,21 @@ export function createLocalClient(path: string, options: LocalClientOptions = {}
   return client;
 }
 
+/** Runs a batch's statements in order; a LibsqlError becomes @libsql/client's LibsqlBatchError naming the statement. */
+function inBatch(stmts: InStatement[], execute: (stmt: InStatement, index: number) => ResultSet): ResultSet[] {
+  const results: ResultSet[] = [];
+  for (let i = 0; i < stmts.length; i++) {
+    try {
+      results.push(execute(stmts[i]!, i));
+    } catch (error) {
+      if (!(error instanceof LibsqlError) || error instanceof LibsqlBatchError) throw error;
+      // the message already starts with the code; @libsql/client prefixes it once more, and so does this
+      throw new LibsqlBatchError(error.message, i, error.code, error.extendedCode, error.rawCode, error.cause instanceof Error ? error.cause : undefined);
+    }
+  }
+  return results;
+}
+
 const normalise = (s: InStatement | [string, InArgs?]): InStatement => (Array.isArray(s) ? { sql: s[0], args: s[1] ?? [] } : s);
 
 /** A transaction owns its connection until commit, rollback or close hands it back. */
@@ -380,12 +399,12 @@ function localTransaction(connection: Connection, release: (c: Connection) => vo
   // `open` first: reading `inTransaction` of a closed native connection aborts the process
   const isOpen = () => held !== null && held.native.open && held.native.inTransaction;
   const current = () => {
-    if (!isOpen()) throw Object.assign(new Error('The transaction is closed'), { code: 'TRANSACTION_CLOSED' });
+    if (!isOpen()) throw new LibsqlError('The transaction is closed', 'TRANSACTION_CLOSED');
     return held!;
   };
   return {
     execute: async (stmt: InStatement) => current().execute(stmt),
-    batch: async (stmts: InStatement[]) => stmts.map((s) => current().execute(s)),
+    batch: async (stmts: InStatement[]) => inBatch(stmts.map(normalise), (s) => current().execute(s)),
     executeMultiple: async (sql: string) => current().executeMultiple(sql),
     async commit() {
       try {

@@ -1,4 +1,4 @@
-import type { Client, InValue } from '@libsql/client';
+import { LibsqlBatchError, type Client, type InValue } from '@libsql/client';
 import { describe, expect, it } from 'vitest';
 import { casesThroughBoth, contract, failure, holdWriteLock, names, plain, resultShape, settled } from '../../helpers/client-contract';
 
@@ -164,6 +164,19 @@ describe('batch', () => {
       'let a read batch write to a file',
       async (_, client) => ({ failed: await failure(() => client.batch(["INSERT INTO t (name) VALUES ('written')"], 'read')), after: await names(client) }),
       (r) => expect(r).toEqual({ failed: { failed: false }, after: ['written'] }),
+    ),
+    contract(
+      'stop a batch at the statement after one that rolled its transaction back, running nothing outside it',
+      async (_, client) => {
+        const outcome = await settled(() => client.batch(["INSERT INTO t (name) VALUES ('before')", 'ROLLBACK', "INSERT INTO t (name) VALUES ('after')"], 'write'));
+        const error = 'error' in outcome ? (outcome.error as LibsqlBatchError) : null;
+        return { error: error && { batchError: error instanceof LibsqlBatchError, statementIndex: error.statementIndex, message: error.message }, after: await names(client) };
+      },
+      (r) =>
+        expect(r).toEqual({
+          error: { batchError: true, statementIndex: 2, message: 'TRANSACTION_CLOSED: The transaction has been rolled back' },
+          after: [],
+        }),
     ),
   ]);
 });
