@@ -113,6 +113,14 @@ describe('arguments', () => {
       (r) => expect(r.rows.map((row) => row.byPosition)).toEqual([['blob', '0102FF', 3], ['blob', '030004', 3], ['blob', '0506', 2]]),
     ),
     contract(
+      "write a blob in a result set's toJSON() in base64",
+      async (_, client) => {
+        await client.execute({ sql: 'INSERT INTO t (id, name, data) VALUES (?, ?, ?)', args: [1, 'b', new Uint8Array([1, 2, 255])] });
+        return (await client.execute('SELECT data, name FROM t')).toJSON();
+      },
+      (r) => expect(r).toMatchObject({ rows: [['AQL/', 'b']] }),
+    ),
+    contract(
       'bind named arguments given with their :, @ or $ prefix, or without it',
       async (_, client) => {
         const sql = 'SELECT :a AS a, @b AS b, $c AS c';
