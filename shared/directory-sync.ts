@@ -59,3 +59,14 @@ export interface DirectorySync {
   counts: SyncCounts | null;
   error: { code: string; message: string } | null;
 }
+
+/** `GET /v1/directory/status`: where the directory comes from, how fresh it is, and how large. */
+export interface DirectoryStatus {
+  /** `entra` once a connection to Microsoft Entra ID is set, else `import` (hand imports only). */
+  source: 'entra' | 'import';
+  /** The newest sync, whatever its outcome; null before the first. */
+  lastSync: DirectorySync | null;
+  /** When the newest successful sync finished; null before the first. */
+  lastSuccessAt: string | null;
+  totals: { users: number; groups: number; devices: number };
+}

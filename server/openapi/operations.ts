@@ -75,6 +75,7 @@ export const operations: Record<string, Operation> = {
     body: directorySyncRequestSchema,
     responses: { 202: '{ id, status: "running", kind }', 409: 'syncRunning: one runs already' },
   },
+  'GET /v1/directory/status': one("Where the tenant's directory comes from (Entra ID sync or hand import), its newest sync and its size", 'Organization.Read'),
   'GET /v1/directory/syncs': { summary: 'Directory syncs, newest first', permission: 'Organization.Read', query: directorySyncListQuerySchema, responses: { 200: '{ items }' } },
   'GET /v1/directory/syncs/:id': one('One directory sync: { id, kind, status, startedAt, finishedAt, counts, error }', 'Organization.Read'),
   'GET /v1/users': list('Users, searchable by name or UPN', 'Organization.Read'),
