@@ -1,3 +1,4 @@
+import type { DirectoryStatus, DirectorySync } from '../../shared/directory-sync';
 import type { SendInput } from '../../shared/schemas';
 import type { Accepted, Device, Group, Me, NotificationItem, Page, Preview, Quotas } from './api-types';
 
@@ -57,6 +58,9 @@ export function createApi({ serverUrl, token }: Connection, fetchFn: typeof fetc
     quotas: (deviceId?: string) => request<Quotas>('GET', `/v1/quotas${deviceId ? `?deviceId=${encodeURIComponent(deviceId)}` : ''}`),
     notifications: () => request<Page<NotificationItem>>('GET', '/v1/notifications?limit=20'),
     notification: (id: string) => request<NotificationItem>('GET', `/v1/notifications/${encodeURIComponent(id)}`),
+    directoryStatus: () => request<DirectoryStatus>('GET', '/v1/directory/status'),
+    startSync: () => request<Pick<DirectorySync, 'id' | 'status' | 'kind'>>('POST', '/v1/directory/sync'),
+    sync: (id: string) => request<DirectorySync>('GET', `/v1/directory/syncs/${encodeURIComponent(id)}`),
   };
 }
 
