@@ -1,7 +1,8 @@
 import { and, desc, eq, gt, inArray, lt, or, sql } from 'drizzle-orm';
+import { explainedStatuses, type DeliveryReasons } from '../../shared/reasons';
 import { deliveryStatuses, type AudienceSummary, type DeliveryStatus, type Target } from '../../shared/schemas';
 import type { Db } from '../db/client';
-import { accounts, deliveries, notifications } from '../db/schema';
+import { accounts, deliveries, devices, notifications } from '../db/schema';
 import { deliveryRowId } from '../dispatch/delivery-id';
 import { notFound } from '../errors';
 import { decodeCursor, pageOf } from '../http/cursor';
@@ -29,21 +30,40 @@ const columns = {
   senderEmail: accounts.email,
 };
 
-/** Deliveries by status for each notification, counted in SQL. */
-async function countsFor(db: Db, ids: string[]): Promise<Map<string, Counts>> {
+interface Tally {
+  counts: Counts;
+  /** Deliveries per status per recorded reason (statuses without a reason are left out). */
+  reasons: DeliveryReasons;
+}
+
+/**
+ * The reason of a delivery that did not (yet) arrive. Only those rows are read from the table: the rest are counted
+ * from the notification's index alone (SQLite seeks the row only when a column outside the index is evaluated).
+ */
+const explainedReason = sql<string | null>`CASE WHEN ${deliveries.status} IN (${sql.join(
+  explainedStatuses.map((s) => sql`${s}`),
+  sql`, `,
+)}) THEN ${deliveries.reason} END`;
+
+/** Deliveries by status, and by status and reason, for each notification: one grouped query. */
+async function countsFor(db: Db, ids: string[]): Promise<Map<string, Tally>> {
   const rows = ids.length
     ? await db
-        .select({ id: deliveries.notificationId, status: deliveries.status, n: sql<number>`count(*)` })
+        .select({ id: deliveries.notificationId, status: deliveries.status, reason: explainedReason, n: sql<number>`count(*)` })
         .from(deliveries)
         .where(inArray(deliveries.notificationId, ids))
-        .groupBy(deliveries.notificationId, deliveries.status)
+        .groupBy(deliveries.notificationId, deliveries.status, explainedReason)
     : [];
-  const byId = new Map(ids.map((id) => [id, Object.fromEntries(deliveryStatuses.map((s) => [s, 0])) as Counts]));
-  for (const r of rows) byId.get(r.id)![r.status] = r.n;
+  const byId = new Map(ids.map((id): [string, Tally] => [id, { counts: Object.fromEntries(deliveryStatuses.map((s) => [s, 0])) as Counts, reasons: {} }]));
+  for (const r of rows) {
+    const { counts, reasons } = byId.get(r.id)!;
+    counts[r.status] += r.n;
+    if (r.reason !== null) (reasons[r.status] ??= {})[r.reason] = r.n;
+  }
   return byId;
 }
 
-function present(row: Row, counts: Counts) {
+function present(row: Row, { counts, reasons }: Tally) {
   const target: Target = row.kind === 'groups' ? { type: 'groups', groupIds: row.groupIds ?? [] } : { type: 'device', deviceId: row.deviceId! };
   const audience: AudienceSummary = { users: row.audienceUsers, devices: row.audienceDevices, skipped: row.skipped };
   return {
@@ -59,6 +79,7 @@ function present(row: Row, counts: Counts) {
     textErasedAt: iso(row.textErasedAt),
     audience,
     counts,
+    reasons,
   };
 }
 
@@ -102,6 +123,8 @@ export async function listDeliveries(db: Db, tenantId: string, id: string, page:
   const rows = await db
     .select({
       deviceId: deliveries.deviceId,
+      /** Null once the device left the directory. */
+      deviceName: devices.name,
       userId: deliveries.userId,
       status: deliveries.status,
       reason: deliveries.reason,
@@ -111,6 +134,7 @@ export async function listDeliveries(db: Db, tenantId: string, id: string, page:
       updatedAt: deliveries.updatedAt,
     })
     .from(deliveries)
+    .leftJoin(devices, and(eq(devices.tenantId, deliveries.tenantId), eq(devices.id, deliveries.deviceId)))
     .where(and(eq(deliveries.notificationId, id), page.status ? eq(deliveries.status, page.status) : undefined, after === null ? undefined : gt(deliveries.id, deliveryRowId(tenantId, id, after))))
     .orderBy(deliveries.id)
     .limit(page.limit + 1);
