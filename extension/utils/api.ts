@@ -1,5 +1,5 @@
-import type { SendInput } from '../../shared/schemas';
-import type { Accepted, Device, Group, Me, NotificationItem, Page, Preview, Quotas } from './api-types';
+import type { DeliveryStatus, SendInput } from '../../shared/schemas';
+import type { Accepted, Delivery, Device, Group, Me, NotificationItem, Page, Preview, Quotas } from './api-types';
 
 export interface Connection {
   serverUrl: string;
@@ -57,6 +57,8 @@ export function createApi({ serverUrl, token }: Connection, fetchFn: typeof fetc
     quotas: (deviceId?: string) => request<Quotas>('GET', `/v1/quotas${deviceId ? `?deviceId=${encodeURIComponent(deviceId)}` : ''}`),
     notifications: () => request<Page<NotificationItem>>('GET', '/v1/notifications?limit=20'),
     notification: (id: string) => request<NotificationItem>('GET', `/v1/notifications/${encodeURIComponent(id)}`),
+    deliveries: (id: string, status: DeliveryStatus) =>
+      request<Page<Delivery>>('GET', `/v1/notifications/${encodeURIComponent(id)}/deliveries?${new URLSearchParams({ status, limit: '50' }).toString()}`),
   };
 }
 
