@@ -1,4 +1,4 @@
-import { and, desc, eq, gt, inArray, lt, or, sql } from 'drizzle-orm';
+import { and, desc, eq, gt, inArray, isNotNull, lt, or, sql } from 'drizzle-orm';
 import { explainedStatuses, type DeliveryReasons } from '../../shared/reasons';
 import { deliveryStatuses, type AudienceSummary, type DeliveryStatus, type Target } from '../../shared/schemas';
 import type { Db } from '../db/client';
@@ -37,28 +37,33 @@ interface Tally {
 }
 
 /**
- * The reason of a delivery that did not (yet) arrive. Only those rows are read from the table: the rest are counted
- * from the notification's index alone (SQLite seeks the row only when a column outside the index is evaluated).
+ * Deliveries by status, and by status and reason, for each notification: one compound query. The counts come from
+ * the notification's index alone; only the deliveries that did not (yet) arrive are read from the table for their
+ * reason (grouping every row by reason reads the whole notification's rows: ten times slower on a 200k send).
  */
-const explainedReason = sql<string | null>`CASE WHEN ${deliveries.status} IN (${sql.join(
-  explainedStatuses.map((s) => sql`${s}`),
-  sql`, `,
-)}) THEN ${deliveries.reason} END`;
-
-/** Deliveries by status, and by status and reason, for each notification: one grouped query. */
-async function countsFor(db: Db, ids: string[]): Promise<Map<string, Tally>> {
-  const rows = ids.length
-    ? await db
-        .select({ id: deliveries.notificationId, status: deliveries.status, reason: explainedReason, n: sql<number>`count(*)` })
+export function tallyQuery(db: Db, ids: string[]) {
+  const n = sql<number>`count(*)`;
+  return db
+    .select({ id: deliveries.notificationId, status: deliveries.status, reason: sql<string | null>`NULL`, n })
+    .from(deliveries)
+    .where(inArray(deliveries.notificationId, ids))
+    .groupBy(deliveries.notificationId, deliveries.status)
+    .unionAll(
+      db
+        .select({ id: deliveries.notificationId, status: deliveries.status, reason: deliveries.reason, n })
         .from(deliveries)
-        .where(inArray(deliveries.notificationId, ids))
-        .groupBy(deliveries.notificationId, deliveries.status, explainedReason)
-    : [];
+        .where(and(inArray(deliveries.notificationId, ids), inArray(deliveries.status, [...explainedStatuses]), isNotNull(deliveries.reason)))
+        .groupBy(deliveries.notificationId, deliveries.status, deliveries.reason),
+    );
+}
+
+async function countsFor(db: Db, ids: string[]): Promise<Map<string, Tally>> {
+  const rows = ids.length ? await tallyQuery(db, ids) : [];
   const byId = new Map(ids.map((id): [string, Tally] => [id, { counts: Object.fromEntries(deliveryStatuses.map((s) => [s, 0])) as Counts, reasons: {} }]));
   for (const r of rows) {
     const { counts, reasons } = byId.get(r.id)!;
-    counts[r.status] += r.n;
-    if (r.reason !== null) (reasons[r.status] ??= {})[r.reason] = r.n;
+    if (r.reason === null) counts[r.status] = r.n;
+    else (reasons[r.status] ??= {})[r.reason] = r.n;
   }
   return byId;
 }

@@ -1,8 +1,10 @@
+import type { InArgs } from '@libsql/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../server/config';
 import { silentLogger } from '../../../server/deps';
 import { createProviders } from '../../../server/dispatch/providers/registry';
 import { startWorker } from '../../../server/dispatch/worker';
+import { tallyQuery } from '../../../server/notifications/history';
 import { group, importDirectory, phone, user } from '../../helpers/directory';
 import { startTestHerald, type Api, type TestHerald } from '../../helpers/herald';
 import { expectStatus } from '../../helpers/rbac';
@@ -55,5 +57,15 @@ describe('why deliveries failed or were skipped', () => {
       ['bad-1', 'Ann’s iPad', 'malformedToken'],
       ['bad-2', 'bad-2 phone', 'malformedToken'],
     ]);
+  });
+});
+
+describe('the cost of the reasons', () => {
+  it('counts from the notification index alone and reads rows only for the statuses that have reasons', async () => {
+    const { sql: text, params } = tallyQuery(herald.database.db, [id]).toSQL();
+    const plan = await herald.database.client.execute({ sql: `EXPLAIN QUERY PLAN ${text}`, args: params as InArgs });
+    const details = plan.rows.map((row) => String(row.detail));
+    expect(details).toContain('SEARCH deliveries USING COVERING INDEX deliveries_notification (notification_id=?)');
+    expect(details).toContainEqual(expect.stringMatching(/^SEARCH deliveries USING INDEX deliveries_notification \(notification_id=\? AND status=\?\)$/));
   });
 });
