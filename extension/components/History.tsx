@@ -3,6 +3,7 @@ import type { NotificationItem } from '../utils/api-types';
 import { describeProblem } from '../utils/problem';
 import { useAppState } from './app-state';
 import { reachText } from './audience';
+import { DeliveryReasons } from './DeliveryReasons';
 import { FunnelChart } from './FunnelChart';
 
 const when = (iso: string) => new Date(iso).toLocaleString([], { dateStyle: 'short', timeStyle: 'short' });
@@ -35,6 +36,7 @@ export function History() {
               {reachText(n.audience)}
             </p>
             <FunnelChart counts={n.counts} label={`Delivery of “${n.title ?? n.id}”`} />
+            <DeliveryReasons notificationId={n.id} reasons={n.reasons} />
           </li>
         ))}
       </ol>

@@ -1,9 +1,10 @@
 import { useSignal, useSignalEffect } from '@preact/signals';
 import type { AudienceSummary } from '../../shared/schemas';
-import type { Counts } from '../utils/api-types';
+import type { Counts, DeliveryReasons as Reasons } from '../utils/api-types';
 import { describeProblem } from '../utils/problem';
 import { useAppState } from './app-state';
 import { reachText, skippedText } from './audience';
+import { DeliveryReasons } from './DeliveryReasons';
 import { FocusedHeading } from './FocusedHeading';
 import { FunnelChart } from './FunnelChart';
 
@@ -27,11 +28,13 @@ const acceptedCounts = ({ devices, skipped }: AudienceSummary): Counts => ({
 export function SentStatus() {
   const { api, sent, view } = useAppState();
   const counts = useSignal<Counts | null>(null);
+  const reasons = useSignal<Reasons | undefined>(undefined);
   const problem = useSignal('');
   useSignalEffect(() => {
     const accepted = sent.value;
     if (!accepted) return;
     counts.value = acceptedCounts(accepted.audience);
+    reasons.value = undefined;
     let timer: ReturnType<typeof setTimeout> | undefined;
     let stopped = false;
     const poll = () =>
@@ -39,6 +42,7 @@ export function SentStatus() {
         (item) => {
           if (stopped) return;
           counts.value = item.counts;
+          reasons.value = item.reasons;
           problem.value = '';
           if (!settled(item.counts)) timer = setTimeout(poll, POLL_MS);
         },
@@ -67,6 +71,7 @@ export function SentStatus() {
         {counts.value ? (
           <>
             <FunnelChart counts={counts.value} label="Delivery progress" />
+            <DeliveryReasons notificationId={accepted.id} reasons={reasons.value} />
             <p class="hint">{settled(counts.value) ? 'Delivery settled.' : 'Updating live…'}</p>
           </>
         ) : (

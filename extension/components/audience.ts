@@ -1,12 +1,6 @@
+import { skipReasonLabels } from '../../shared/reasons';
 import type { AudienceSummary, SkipReason } from '../../shared/schemas';
 import { plural } from '../utils/format';
-
-const REASONS: Record<SkipReason, string> = {
-  unsupportedPlatform: 'macOS or Windows',
-  notEnrolled: 'not enrolled',
-  notificationsNotPermitted: 'notifications turned off',
-  noPushToken: 'no push token yet',
-};
 
 /** "12 users on 15 devices" */
 export const reachText = (a: AudienceSummary) => `${plural(a.users, 'user')} on ${plural(a.devices, 'device')}`;
@@ -15,6 +9,6 @@ export const reachText = (a: AudienceSummary) => `${plural(a.users, 'user')} on 
 export function skippedText(a: AudienceSummary): string {
   const parts = Object.entries(a.skipped)
     .filter(([, n]) => n)
-    .map(([reason, n]) => `${n} ${REASONS[reason as SkipReason] ?? reason}`);
+    .map(([reason, n]) => `${n} ${skipReasonLabels[reason as SkipReason] ?? reason}`);
   return parts.length ? `Skipped: ${parts.join(', ')}.` : '';
 }

@@ -1,6 +1,6 @@
 import type { DirectoryStatus, DirectorySync } from '../../shared/directory-sync';
-import type { SendInput } from '../../shared/schemas';
-import type { Accepted, Device, Group, Me, NotificationItem, Page, Preview, Quotas } from './api-types';
+import type { DeliveryStatus, SendInput } from '../../shared/schemas';
+import type { Accepted, Delivery, Device, Group, Me, NotificationItem, Page, Preview, Quotas } from './api-types';
 
 export interface Connection {
   serverUrl: string;
@@ -61,6 +61,8 @@ export function createApi({ serverUrl, token }: Connection, fetchFn: typeof fetc
     directoryStatus: () => request<DirectoryStatus>('GET', '/v1/directory/status'),
     startSync: () => request<Pick<DirectorySync, 'id' | 'status' | 'kind'>>('POST', '/v1/directory/sync'),
     sync: (id: string) => request<DirectorySync>('GET', `/v1/directory/syncs/${encodeURIComponent(id)}`),
+    deliveries: (id: string, status: DeliveryStatus) =>
+      request<Page<Delivery>>('GET', `/v1/notifications/${encodeURIComponent(id)}/deliveries?${new URLSearchParams({ status, limit: '50' }).toString()}`),
   };
 }
 

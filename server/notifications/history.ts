@@ -1,7 +1,8 @@
-import { and, desc, eq, gt, inArray, lt, or, sql } from 'drizzle-orm';
+import { and, desc, eq, gt, inArray, isNotNull, lt, or, sql } from 'drizzle-orm';
+import { explainedStatuses, type DeliveryReasons } from '../../shared/reasons';
 import { deliveryStatuses, type AudienceSummary, type DeliveryStatus, type Target } from '../../shared/schemas';
 import type { Db } from '../db/client';
-import { accounts, deliveries, notifications } from '../db/schema';
+import { accounts, deliveries, devices, notifications } from '../db/schema';
 import { deliveryRowId } from '../dispatch/delivery-id';
 import { notFound } from '../core/errors';
 import { decodeCursor, pageOf } from '../core/pagination';
@@ -29,21 +30,45 @@ const columns = {
   senderEmail: accounts.email,
 };
 
-/** Deliveries by status for each notification, counted in SQL. */
-async function countsFor(db: Db, ids: string[]): Promise<Map<string, Counts>> {
-  const rows = ids.length
-    ? await db
-        .select({ id: deliveries.notificationId, status: deliveries.status, n: sql<number>`count(*)` })
+interface Tally {
+  counts: Counts;
+  /** Deliveries per status per recorded reason (statuses without a reason are left out). */
+  reasons: DeliveryReasons;
+}
+
+/**
+ * Deliveries by status, and by status and reason, for each notification: one compound query. The counts come from
+ * the notification's index alone; only the deliveries that did not (yet) arrive are read from the table for their
+ * reason (grouping every row by reason reads the whole notification's rows: ten times slower on a 200k send).
+ */
+export function tallyQuery(db: Db, ids: string[]) {
+  const n = sql<number>`count(*)`;
+  return db
+    .select({ id: deliveries.notificationId, status: deliveries.status, reason: sql<string | null>`NULL`, n })
+    .from(deliveries)
+    .where(inArray(deliveries.notificationId, ids))
+    .groupBy(deliveries.notificationId, deliveries.status)
+    .unionAll(
+      db
+        .select({ id: deliveries.notificationId, status: deliveries.status, reason: deliveries.reason, n })
         .from(deliveries)
-        .where(inArray(deliveries.notificationId, ids))
-        .groupBy(deliveries.notificationId, deliveries.status)
-    : [];
-  const byId = new Map(ids.map((id) => [id, Object.fromEntries(deliveryStatuses.map((s) => [s, 0])) as Counts]));
-  for (const r of rows) byId.get(r.id)![r.status] = r.n;
+        .where(and(inArray(deliveries.notificationId, ids), inArray(deliveries.status, [...explainedStatuses]), isNotNull(deliveries.reason)))
+        .groupBy(deliveries.notificationId, deliveries.status, deliveries.reason),
+    );
+}
+
+async function countsFor(db: Db, ids: string[]): Promise<Map<string, Tally>> {
+  const rows = ids.length ? await tallyQuery(db, ids) : [];
+  const byId = new Map(ids.map((id): [string, Tally] => [id, { counts: Object.fromEntries(deliveryStatuses.map((s) => [s, 0])) as Counts, reasons: {} }]));
+  for (const r of rows) {
+    const { counts, reasons } = byId.get(r.id)!;
+    if (r.reason === null) counts[r.status] = r.n;
+    else (reasons[r.status] ??= {})[r.reason] = r.n;
+  }
   return byId;
 }
 
-function present(row: Row, counts: Counts) {
+function present(row: Row, { counts, reasons }: Tally) {
   const target: Target = row.kind === 'groups' ? { type: 'groups', groupIds: row.groupIds ?? [] } : { type: 'device', deviceId: row.deviceId! };
   const audience: AudienceSummary = { users: row.audienceUsers, devices: row.audienceDevices, skipped: row.skipped };
   return {
@@ -59,6 +84,7 @@ function present(row: Row, counts: Counts) {
     textErasedAt: iso(row.textErasedAt),
     audience,
     counts,
+    reasons,
   };
 }
 
@@ -102,6 +128,8 @@ export async function listDeliveries(db: Db, tenantId: string, id: string, page:
   const rows = await db
     .select({
       deviceId: deliveries.deviceId,
+      /** Null once the device left the directory. */
+      deviceName: devices.name,
       userId: deliveries.userId,
       status: deliveries.status,
       reason: deliveries.reason,
@@ -111,6 +139,7 @@ export async function listDeliveries(db: Db, tenantId: string, id: string, page:
       updatedAt: deliveries.updatedAt,
     })
     .from(deliveries)
+    .leftJoin(devices, and(eq(devices.tenantId, deliveries.tenantId), eq(devices.id, deliveries.deviceId)))
     .where(and(eq(deliveries.notificationId, id), page.status ? eq(deliveries.status, page.status) : undefined, after === null ? undefined : gt(deliveries.id, deliveryRowId(tenantId, id, after))))
     .orderBy(deliveries.id)
     .limit(page.limit + 1);

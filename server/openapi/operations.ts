@@ -43,9 +43,19 @@ export const operations: Record<string, Operation> = {
     body: previewSchema,
     responses: { 200: '{ target, audience }' },
   },
-  'GET /v1/notifications': list('Sent notifications, newest first', 'Organization.Read', notificationListQuery),
-  'GET /v1/notifications/:id': one('One notification with its delivery counts', 'Organization.Read'),
-  'GET /v1/notifications/:id/deliveries': list("A notification's deliveries, optionally of one status", 'Organization.Read', deliveryListQuery),
+  'GET /v1/notifications': {
+    ...list('Sent notifications, newest first, each with its delivery counts and reasons', 'Organization.Read', notificationListQuery),
+    responses: { 200: '{ items: [{ id, createdAt, sender, via, target, title, body, audience, counts, reasons }], nextCursor }' },
+  },
+  'GET /v1/notifications/:id': {
+    summary: 'One notification with its delivery counts, and why deliveries failed, expired, were skipped or wait to retry',
+    permission: 'Organization.Read',
+    responses: { 200: '{ ..., counts: { queued, sent, delivered, opened, failed, skipped, expired }, reasons: { failed: { malformedToken: 2 }, skipped: { notificationsNotPermitted: 1 } } }' },
+  },
+  'GET /v1/notifications/:id/deliveries': {
+    ...list("A notification's deliveries, optionally of one status", 'Organization.Read', deliveryListQuery),
+    responses: { 200: '{ items: [{ deviceId, deviceName, userId, status, reason, attempts, provider, fallback, updatedAt }], nextCursor }' },
+  },
   'GET /v1/quotas': {
     summary: "The tenant's group-send quota, and one device's with ?deviceId=",
     permission: 'Organization.Read',

@@ -125,6 +125,49 @@ describe('the extension in Chromium against a real Herald', () => {
     await popup.page.close();
   });
 
+  it('says in the sent view and in history why a delivery failed and one was skipped, and names those devices', async () => {
+    const night = { group: 'c3d4e5f6-a7b8-4c9d-8e0f-1a2b3c4d5e6f', bad: '4b5c6d7e-8f90-4a1b-9c2d-3e4f5a6b7c8d', quiet: '5c6d7e8f-9a0b-4c1d-8e2f-3a4b5c6d7e8f' };
+    const dan = (id: string, name: string, over: object) => ({ id, name, platform: 'ios', enrolledByUserId: 'u-dan', managementState: 'enrolled', app: 'companyPortal', appVersion: '5.0.6000.0', ...over });
+    const imported = await api('POST', '/v1/directory/import', {
+      users: [{ id: 'u-dan', upn: 'dan@contoso.example', displayName: 'Dan Vu' }],
+      devices: [
+        dan(night.bad, 'Work iPhone of Dan', { push: { service: 'apns', token: 'not-a-token' } }),
+        dan(night.quiet, 'iPad of Dan', { push: { service: 'apns', token: 'c'.repeat(64) }, notificationsPermitted: false }),
+      ],
+      groups: [{ id: night.group, displayName: 'Night shift', members: [{ type: 'user', id: 'u-dan' }] }],
+    });
+    expect(imported.status).toBe(200);
+
+    const popup = await PopupPage.open(browser);
+    await popup.target('Groups');
+    await popup.title.fill('Night shift briefing');
+    await popup.body.fill('The briefing moves to 22:00.');
+    const kept = popup.page.getByRole('button', { name: /^Remove group / }); // the draft keeps the last send's groups
+    while (await kept.count()) await kept.first().click();
+    await popup.chooseGroup('night', 'Night shift');
+    await expect.poll(() => popup.reach.textContent()).toBe('Reaches 1 user on 1 device. Skipped: 1 notifications turned off.');
+    await popup.review.click();
+    await popup.page.getByRole('heading', { name: 'Review' }).waitFor();
+    await popup.send.click();
+    await popup.page.getByText('Delivery settled.').waitFor();
+    const words = ['1 failed: the device token is malformed, so no push service would take it', '1 skipped: notifications turned off on the device'];
+    await expect.poll(() => popup.page.getByTestId('delivery-reasons').locator('li').allTextContents()).toEqual(words);
+
+    await popup.page.getByRole('button', { name: 'Show these devices' }).click();
+    await expect.poll(() => popup.page.locator('.reason-devices li').allTextContents()).toEqual([
+      'Work iPhone of Dan — failed: the device token is malformed, so no push service would take it',
+      'iPad of Dan — skipped: notifications turned off on the device',
+    ]);
+    expect(await popup.page.getByRole('link', { name: 'Work iPhone of Dan' }).getAttribute('href')).toMatch(new RegExp(`/mdmDeviceId/${night.bad}$`));
+    await popup.page.screenshot({ path: join(ARTIFACTS, 'extension-popup-reasons.png') });
+
+    await popup.page.getByRole('button', { name: 'History' }).click();
+    const newest = popup.page.getByTestId('history-item').first();
+    await expect.poll(() => newest.locator('h3').textContent()).toBe('Night shift briefing');
+    expect(await newest.getByTestId('delivery-reasons').locator('li').allTextContents()).toEqual(words);
+    await popup.page.close();
+  });
+
   it('opens the composer for the device of an Intune link clicked with the right-click menu', async () => {
     const opened = browser.nextPage();
     await browser.serviceWorker.evaluate(
