@@ -1,7 +1,7 @@
 import type { InArgs } from '@libsql/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../server/config';
-import { silentLogger } from '../../../server/deps';
+import { silentLogger } from '../../../server/core/logger';
 import { createProviders } from '../../../server/dispatch/providers/registry';
 import { startWorker } from '../../../server/dispatch/worker';
 import { tallyQuery } from '../../../server/notifications/history';
