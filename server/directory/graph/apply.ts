@@ -17,6 +17,13 @@ export async function applyChanges(tx: Tx, tenantId: string, changes: DirectoryC
   return { users: userCounts, groups: groupCounts, devices: deviceCounts };
 }
 
+/**
+ * For `UPDATE t ... FROM (rows) AS j`: keeps the rows a materialised subquery, so SQLite reads them once and finds
+ * each in `t` by its primary key. Flattened, the rows' json_each is scanned again for every row of the tenant's
+ * table (measured: 22 s for 500 rows against 100,000 devices, against 1 ms).
+ */
+const materialized = sql.raw('LIMIT -1');
+
 /** Each chunk of `rows` as one JSON parameter of row arrays; returns the ids the statement RETURNed. */
 async function returningIds(tx: Tx, rows: unknown[][], statement: (json: string) => SQL): Promise<string[]> {
   const ids: string[] = [];
@@ -39,7 +46,7 @@ async function applyUsers(tx: Tx, tenantId: string, changes: DeltaChanges<UserCh
   // a property Graph left out keeps its stored value
   const updated = await returningIds(tx, list.map((u) => [u.id, u.upn, u.displayName]), (json) => sql`UPDATE ${users} AS t
     SET upn = coalesce(j.upn, t.upn), display_name = coalesce(j.dn, t.display_name)
-    FROM (SELECT value->>0 AS id, value->>1 AS upn, value->>2 AS dn FROM json_each(${json})) AS j
+    FROM (SELECT value->>0 AS id, value->>1 AS upn, value->>2 AS dn FROM json_each(${json}) ${materialized}) AS j
     WHERE t.tenant_id = ${tenantId} AND t.id = j.id AND (coalesce(j.upn, t.upn) IS NOT t.upn OR coalesce(j.dn, t.display_name) IS NOT t.display_name)
     RETURNING id`);
   const added = await insertRows(tx, users, tenantId, ['id', 'upn', 'display_name', 'source'],
@@ -59,7 +66,7 @@ async function applyGroups(tx: Tx, tenantId: string, changes: DeltaChanges<Group
   const list = [...changes.upserts.values()];
   const changed = new Set(await returningIds(tx, list.map((g) => [g.id, g.displayName]), (json) => sql`UPDATE ${groups} AS t
     SET display_name = coalesce(j.dn, t.display_name)
-    FROM (SELECT value->>0 AS id, value->>1 AS dn FROM json_each(${json})) AS j
+    FROM (SELECT value->>0 AS id, value->>1 AS dn FROM json_each(${json}) ${materialized}) AS j
     WHERE t.tenant_id = ${tenantId} AND t.id = j.id AND coalesce(j.dn, t.display_name) IS NOT t.display_name
     RETURNING id`));
   const added = new Set(await returningIds(tx, list.map((g) => [g.id, g.displayName ?? g.id]), (json) => sql`INSERT INTO ${groups} (tenant_id, id, display_name, source)
@@ -106,7 +113,7 @@ async function applyDevices(tx: Tx, tenantId: string, changes: DirectoryChanges)
   // a user id Herald does not have is kept as null (the subquery above)
   const updated = await returningIds(tx, rows, (json) => sql`UPDATE ${devices} AS t
     SET name = j.name, platform = j.platform, enrolled_by_user_id = j.user_id, management_state = j.management_state, serial_number = j.serial_number
-    FROM (${columns} FROM json_each(${json})) AS j
+    FROM (${columns} FROM json_each(${json}) ${materialized}) AS j
     WHERE t.tenant_id = ${tenantId} AND t.id = j.id AND (t.name IS NOT j.name OR t.platform IS NOT j.platform
       OR t.enrolled_by_user_id IS NOT j.user_id OR t.management_state IS NOT j.management_state OR t.serial_number IS NOT j.serial_number)
     RETURNING id`);
