@@ -1,29 +1,20 @@
-import type { AudienceSummary, DeliveryStatus, Target } from '../../shared/schemas';
+import type { z } from 'zod';
+import type { directoryDeviceViewSchema, directoryGroupViewSchema } from '../../shared/directory';
+import type { meSchema } from '../../shared/rbac';
+import type { acceptedSchema, deliveryCountsSchema, notificationViewSchema, previewResultSchema, quotasSchema, targetSchema } from '../../shared/schemas';
 
-/** The shapes of Herald's HTTP API that the extension reads; those the server declares in shared/ come from there. */
-export type { DirectoryDevice as Device, DirectoryGroup as Group, Page } from '../../shared/directory';
-export type { Me } from '../../shared/rbac';
-export type { Accepted, Target } from '../../shared/schemas';
-
-export interface Preview {
-  target: Target;
-  audience: AudienceSummary;
-}
-
-export interface Quotas {
-  groupSends: { limit: number; used: number; resetsAt: string | null };
-  deviceSends: { limitPerDevice: number };
-  device?: { used: number; resetsAt: string | null };
-}
-
-export type Counts = Record<DeliveryStatus, number>;
-
-export interface NotificationItem {
-  id: string;
-  createdAt: string;
-  sender: { accountId: string; email: string };
-  target: Target;
-  title: string | null;
-  audience: AudienceSummary;
-  counts: Counts;
-}
+/**
+ * The shapes of Herald's HTTP API that the extension reads, from the zod schemas the server's API description
+ * declares its answers with (and its tests check every answer against), so they cannot drift apart.
+ */
+export type Device = z.output<typeof directoryDeviceViewSchema>;
+export type Group = z.output<typeof directoryGroupViewSchema>;
+export type Me = z.output<typeof meSchema>;
+export type Accepted = z.output<typeof acceptedSchema>;
+export type Target = z.output<typeof targetSchema>;
+export type Preview = z.output<typeof previewResultSchema>;
+export type Quotas = z.output<typeof quotasSchema>;
+export type Counts = z.output<typeof deliveryCountsSchema>;
+export type NotificationItem = z.output<typeof notificationViewSchema>;
+/** A page of a keyset-paginated list (what `pageOf(item)` answers). */
+export type { Page } from '../../shared/directory';
