@@ -1,7 +1,7 @@
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../server/app';
-import { openApiPath } from '../../server/openapi/document';
+import { openApiPath, operations } from '../../server/openapi/document';
 import { startTestHerald, type TestHerald } from '../helpers/herald';
 import { checkResponse } from '../helpers/response-contract';
 
@@ -57,6 +57,17 @@ describe('GET /openapi.json', () => {
       'notificationTitle',
     ]);
     expect(doc.paths['/v1/roles'].get.description).toBe('Needs Roles.Read.');
+  });
+});
+
+describe('the operations each feature declares', () => {
+  it('give every route one success answer, with a schema unless it is 204', () => {
+    for (const [key, op] of Object.entries(operations)) {
+      const successes = Object.entries(op.responses).filter(([status]) => Number(status) < 300);
+      expect(successes, key).toHaveLength(1);
+      const [status, answer] = successes[0]!;
+      expect(answer.schema === undefined, `${key} ${status}`).toBe(status === '204');
+    }
   });
 });
 
