@@ -62,3 +62,15 @@ export type DirectorySync = z.output<typeof directorySyncViewSchema>;
 
 /** The 202 answer of `POST /v1/directory/sync`. */
 export const directorySyncStartedSchema = directorySyncViewSchema.pick({ id: true, status: true, kind: true });
+
+/** `GET /v1/directory/status`: where the directory comes from, how fresh it is, and how large. */
+export const directoryStatusSchema = z.strictObject({
+  /** `entra` once a connection to Microsoft Entra ID is set, else `import` (hand imports only). */
+  source: z.enum(['entra', 'import']),
+  /** The newest sync, whatever its outcome; null before the first. */
+  lastSync: directorySyncViewSchema.nullable(),
+  /** When the newest successful sync finished; null before the first. */
+  lastSuccessAt: timestamp.nullable(),
+  totals: z.strictObject({ users: z.number().int(), groups: z.number().int(), devices: z.number().int() }),
+});
+export type DirectoryStatus = z.output<typeof directoryStatusSchema>;

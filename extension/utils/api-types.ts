@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { directoryDeviceViewSchema, directoryGroupViewSchema } from '../../shared/directory';
+import type { directoryStatusSchema, directorySyncStartedSchema, directorySyncViewSchema } from '../../shared/directory-sync';
 import type { meSchema } from '../../shared/rbac';
 import type { acceptedSchema, deliveryCountsSchema, notificationViewSchema, previewResultSchema, quotasSchema, targetSchema } from '../../shared/schemas';
 
@@ -16,5 +17,8 @@ export type Preview = z.output<typeof previewResultSchema>;
 export type Quotas = z.output<typeof quotasSchema>;
 export type Counts = z.output<typeof deliveryCountsSchema>;
 export type NotificationItem = z.output<typeof notificationViewSchema>;
+export type DirectoryStatus = z.output<typeof directoryStatusSchema>;
+export type DirectorySync = z.output<typeof directorySyncViewSchema>;
+export type SyncStarted = z.output<typeof directorySyncStartedSchema>;
 /** A page of a keyset-paginated list (what `pageOf(item)` answers). */
 export type { Page } from '../../shared/directory';

@@ -1,4 +1,4 @@
-import { LibsqlError, type Client, type InArgs, type InStatement, type ResultSet, type Row, type Transaction, type TransactionMode } from '@libsql/client';
+import { LibsqlBatchError, LibsqlError, type Client, type InArgs, type InStatement, type ResultSet, type Row, type Transaction, type TransactionMode } from '@libsql/client';
 import Libsql from 'libsql';
 
 /*
@@ -32,6 +32,8 @@ interface Prepared {
   statement: NativeStatement;
   /** Column names for a statement that returns rows; null for one that does not. */
   columns: string[] | null;
+  /** Each column's declared type ('' for an expression), as @libsql/client's `columnTypes`. */
+  columnTypes: string[];
   makeRow: ((values: unknown[]) => Row) | null;
 }
 
@@ -47,8 +49,8 @@ const starColumns = /(^|[\s,.])\*\s*(,|from\b|;|$)/i;
 
 /**
  * A row as @libsql/client shapes it: the columns by name (enumerable; the first of two equal names wins)
- * and by position (`row[0]`, `row.length`, not enumerable). Positions come from a prototype built once per
- * statement, so a row costs one small object instead of a property definition per value.
+ * and by position (`row[0]`, `row.length`, not enumerable), a blob as an ArrayBuffer. Positions come from a
+ * prototype built once per statement, so a row costs one small object instead of a property definition per value.
  */
 function rowMaker(columns: string[]): (values: unknown[]) => Row {
   const positions = Symbol('values');
@@ -69,6 +71,8 @@ function rowMaker(columns: string[]): (values: unknown[]) => Row {
     const row = Object.create(proto) as Record<string | symbol, unknown>;
     Object.defineProperty(row, positions, { value: values });
     for (let i = 0; i < names.length; i++) {
+      // null and a blob's Buffer are the only objects libsql-js reads
+      if (typeof values[i] === 'object' && values[i] !== null) values[i] = arrayBufferOf(values[i] as Buffer);
       const name = names[i];
       if (name == null) continue;
       if (defined[i]) Object.defineProperty(row, name, { value: values[i], enumerable: true, writable: true, configurable: true });
@@ -77,6 +81,12 @@ function rowMaker(columns: string[]): (values: unknown[]) => Row {
     return row as unknown as Row;
   };
 }
+
+/** A blob as @libsql/client gives it: the Buffer's own ArrayBuffer (a copy only if the Buffer is a view into a larger one). */
+const arrayBufferOf = (blob: Buffer): ArrayBuffer =>
+  blob.byteOffset === 0 && blob.byteLength === blob.buffer.byteLength
+    ? (blob.buffer as ArrayBuffer)
+    : (blob.buffer.slice(blob.byteOffset, blob.byteOffset + blob.byteLength) as ArrayBuffer);
 
 const MIN_INTEGER = -(2n ** 63n);
 const MAX_INTEGER = 2n ** 63n - 1n;
@@ -87,7 +97,7 @@ const MAX_INTEGER = 2n ** 63n - 1n;
  */
 function toSqlValue(value: unknown): unknown {
   if (typeof value === 'number' && !Number.isFinite(value)) throw new RangeError('Only finite numbers (not Infinity or NaN) can be passed as arguments');
-  if (typeof value === 'bigint' && (value < MIN_INTEGER || value > MAX_INTEGER)) throw new RangeError('bigint is too large to be represented as a 64-bit integer');
+  if (typeof value === 'bigint' && (value < MIN_INTEGER || value > MAX_INTEGER)) throw new RangeError('bigint is too large to be represented as a 64-bit integer and passed as argument');
   if (typeof value === 'boolean') return value ? 1 : 0;
   if (value instanceof Date) return value.valueOf();
   if (value instanceof ArrayBuffer) return Buffer.from(value);
@@ -103,8 +113,29 @@ function toArgs(args: InArgs | undefined): unknown[] | Record<string, unknown> {
   return named;
 }
 
-function resultSet(columns: string[], rows: Row[], rowsAffected: number, lastInsertRowid: bigint | undefined): ResultSet {
-  return { columns, columnTypes: columns.map(() => ''), rows, rowsAffected, lastInsertRowid, toJSON: () => ({ columns, rows, rowsAffected }) };
+/** A value as @libsql/client's `toJSON()` writes it: a bigint as a string, a blob in base64. */
+const jsonValue = (value: unknown) =>
+  typeof value === 'bigint' ? String(value) : value instanceof ArrayBuffer ? Buffer.from(value).toString('base64') : value;
+
+/** A statement's result as @libsql/client's ResultSetImpl: the same fields and the same `toJSON()`, which lives on the prototype. */
+class LocalResultSet implements ResultSet {
+  constructor(
+    readonly columns: string[],
+    readonly columnTypes: string[],
+    readonly rows: Row[],
+    readonly rowsAffected: number,
+    readonly lastInsertRowid: bigint | undefined,
+  ) {}
+
+  toJSON() {
+    return {
+      columns: this.columns,
+      columnTypes: this.columnTypes,
+      rows: this.rows.map((row) => Array.prototype.map.call(row, jsonValue)),
+      rowsAffected: this.rowsAffected,
+      lastInsertRowid: this.lastInsertRowid === undefined ? null : String(this.lastInsertRowid),
+    };
+  }
 }
 
 /** SQLite's primary result codes by number, as @libsql/client names them (an extended code's low byte is its primary). */
@@ -179,9 +210,11 @@ class Connection {
       return prepared;
     }
     const statement = this.native.prepare(sql);
-    const columns = statement.reader ? statement.columns().map((c) => c.name) : null;
+    const described = statement.reader ? statement.columns() : null;
+    const columns = described && described.map((c) => c.name);
     if (columns) statement.raw(true);
-    prepared = { statement, columns, makeRow: columns && rowMaker(columns) };
+    const columnTypes = described ? described.map((c) => c.type ?? '') : [];
+    prepared = { statement, columns, columnTypes, makeRow: columns && rowMaker(columns) };
     if (starColumns.test(sql)) return prepared;
     if (this.cache.size >= CACHE_SIZE) this.cache.delete(this.cache.keys().next().value!);
     this.cache.set(sql, prepared);
@@ -192,10 +225,10 @@ class Connection {
     const { sql, args } = typeof stmt === 'string' ? { sql: stmt, args: undefined } : stmt;
     const bound = toArgs(args);
     try {
-      const { statement, columns, makeRow } = this.prepare(sql);
-      if (columns) return resultSet(columns, (statement.all(bound) as unknown[][]).map(makeRow!), 0, undefined);
+      const { statement, columns, columnTypes, makeRow } = this.prepare(sql);
+      if (columns) return new LocalResultSet(columns, columnTypes, (statement.all(bound) as unknown[][]).map(makeRow!), 0, undefined);
       const info = statement.run(bound);
-      return resultSet([], [], info.changes, BigInt(info.lastInsertRowid));
+      return new LocalResultSet([], [], [], info.changes, BigInt(info.lastInsertRowid));
     } catch (error) {
       const failure = asLibsqlError(error);
       if (isBusy(failure)) this.metBusy = true;
@@ -251,7 +284,7 @@ export function createLocalClient(path: string, options: LocalClientOptions = {}
   const waiters: { resolve: (c: Connection) => void; reject: (e: unknown) => void }[] = [];
   let closed = false;
 
-  const closedError = () => Object.assign(new Error('The client is closed'), { code: 'CLIENT_CLOSED' });
+  const closedError = () => new LibsqlError('The client is closed', 'CLIENT_CLOSED');
   /** Drops a connection that could not be cleaned; a caller waiting for one gets a fresh connection. */
   const drop = (connection: Connection) => {
     try {
@@ -313,7 +346,11 @@ export function createLocalClient(path: string, options: LocalClientOptions = {}
     });
   const batchOn = (connection: Connection, stmts: InStatement[], mode: string) => {
     connection.control(mode);
-    const results = stmts.map((s) => connection.execute(s));
+    const results = inBatch(stmts, (s, i) => {
+      // as @libsql/client: a statement that rolled the transaction back (ROLLBACK, ON CONFLICT ROLLBACK) ends the batch
+      if (!connection.native.inTransaction) throw new LibsqlBatchError('The transaction has been rolled back', i, 'TRANSACTION_CLOSED');
+      return connection.execute(s);
+    });
     connection.control('COMMIT');
     return results;
   };
@@ -368,6 +405,21 @@ export function createLocalClient(path: string, options: LocalClientOptions = {}
   return client;
 }
 
+/** Runs a batch's statements in order; a LibsqlError becomes @libsql/client's LibsqlBatchError naming the statement. */
+function inBatch(stmts: InStatement[], execute: (stmt: InStatement, index: number) => ResultSet): ResultSet[] {
+  const results: ResultSet[] = [];
+  for (let i = 0; i < stmts.length; i++) {
+    try {
+      results.push(execute(stmts[i]!, i));
+    } catch (error) {
+      if (!(error instanceof LibsqlError) || error instanceof LibsqlBatchError) throw error;
+      // the message already starts with the code; @libsql/client prefixes it once more, and so does this
+      throw new LibsqlBatchError(error.message, i, error.code, error.extendedCode, error.rawCode, error.cause instanceof Error ? error.cause : undefined);
+    }
+  }
+  return results;
+}
+
 const normalise = (s: InStatement | [string, InArgs?]): InStatement => (Array.isArray(s) ? { sql: s[0], args: s[1] ?? [] } : s);
 
 /** A transaction owns its connection until commit, rollback or close hands it back. */
@@ -380,12 +432,12 @@ function localTransaction(connection: Connection, release: (c: Connection) => vo
   // `open` first: reading `inTransaction` of a closed native connection aborts the process
   const isOpen = () => held !== null && held.native.open && held.native.inTransaction;
   const current = () => {
-    if (!isOpen()) throw Object.assign(new Error('The transaction is closed'), { code: 'TRANSACTION_CLOSED' });
+    if (!isOpen()) throw new LibsqlError('The transaction is closed', 'TRANSACTION_CLOSED');
     return held!;
   };
   return {
     execute: async (stmt: InStatement) => current().execute(stmt),
-    batch: async (stmts: InStatement[]) => stmts.map((s) => current().execute(s)),
+    batch: async (stmts: InStatement[]) => inBatch(stmts.map(normalise), (s) => current().execute(s)),
     executeMultiple: async (sql: string) => current().executeMultiple(sql),
     async commit() {
       try {

@@ -2,6 +2,7 @@ import { render } from 'preact';
 import { createAppState } from '../../extension/components/app-state';
 import { ConnectionForm } from '../../extension/components/ConnectionForm';
 import { ConsoleRules } from '../../extension/components/ConsoleRules';
+import { DirectorySource } from '../../extension/components/DirectorySource';
 import { App } from '../../extension/entrypoints/popup/App';
 import { draftItem } from '../../extension/utils/storage';
 import { fakeApi, settle, type Routes } from './fake-herald';
@@ -24,6 +25,7 @@ export async function renderOptions() {
   render(
     <>
       <ConnectionForm />
+      <DirectorySource />
       <ConsoleRules />
     </>,
     root,

@@ -2,11 +2,13 @@ import { render } from 'preact';
 import '../../components/style.css';
 import { ConnectionForm } from '../../components/ConnectionForm';
 import { ConsoleRules } from '../../components/ConsoleRules';
+import { DirectorySource } from '../../components/DirectorySource';
 
 render(
   <main class="options">
     <h1>Herald options</h1>
     <ConnectionForm />
+    <DirectorySource />
     <ConsoleRules />
   </main>,
   document.getElementById('app')!,

@@ -4,6 +4,7 @@ import {
   directorySyncListQuerySchema,
   directorySyncRequestSchema,
   directorySyncStartedSchema,
+  directoryStatusSchema,
   directorySyncViewSchema,
 } from '../../../shared/directory-sync';
 import { listOf } from '../../../shared/schemas';
@@ -34,6 +35,11 @@ export const directorySyncOperations: Operations = {
     permission: 'Organization.Update',
     body: directorySyncRequestSchema,
     responses: { 202: answer('Started', directorySyncStartedSchema), 409: failure('syncRunning: one runs already') },
+  },
+  'GET /v1/directory/status': {
+    summary: "Where the tenant's directory comes from (Entra ID sync or hand import), its newest sync and its size",
+    permission: 'Organization.Read',
+    responses: { 200: answer('The status', directoryStatusSchema) },
   },
   'GET /v1/directory/syncs': {
     summary: 'Directory syncs, newest first',

@@ -6,6 +6,7 @@ import type { AppEnv } from '../../http/env';
 import { jsonBody, parseOr400, query, readJson } from '../../http/validate';
 import { requires, requiresWholeTenant } from '../../rbac/requires';
 import { createDirectorySync } from './service';
+import { directoryStatus } from './status';
 
 const WHY = 'the directory connection and its syncs cover the whole tenant';
 
@@ -29,6 +30,7 @@ export function directorySyncRoutes(deps: Deps) {
       const started = await service.start(c.var.principal.tenantId, c.var.principal.accountId, request);
       return c.json({ id: started.sync.id, status: started.sync.status, kind: started.sync.kind }, 202);
     })
+    .get('/v1/directory/status', requires('Organization.Read'), async (c) => c.json(await directoryStatus(deps.database.db, c.var.principal.tenantId)))
     .get('/v1/directory/syncs', requires('Organization.Read'), query(directorySyncListQuerySchema), async (c) =>
       c.json({ items: await service.list(c.var.principal.tenantId, c.req.valid('query').limit) }),
     )

@@ -1,4 +1,4 @@
-import type { Client, InValue } from '@libsql/client';
+import { LibsqlBatchError, type Client, type InValue } from '@libsql/client';
 import { describe, expect, it } from 'vitest';
 import { casesThroughBoth, contract, failure, holdWriteLock, names, plain, resultShape, settled } from '../../helpers/client-contract';
 
@@ -113,6 +113,14 @@ describe('arguments', () => {
       (r) => expect(r.rows.map((row) => row.byPosition)).toEqual([['blob', '0102FF', 3], ['blob', '030004', 3], ['blob', '0506', 2]]),
     ),
     contract(
+      "write a blob in a result set's toJSON() in base64",
+      async (_, client) => {
+        await client.execute({ sql: 'INSERT INTO t (id, name, data) VALUES (?, ?, ?)', args: [1, 'b', new Uint8Array([1, 2, 255])] });
+        return (await client.execute('SELECT data, name FROM t')).toJSON();
+      },
+      (r) => expect(r).toMatchObject({ rows: [['AQL/', 'b']] }),
+    ),
+    contract(
       'bind named arguments given with their :, @ or $ prefix, or without it',
       async (_, client) => {
         const sql = 'SELECT :a AS a, @b AS b, $c AS c';
@@ -164,6 +172,19 @@ describe('batch', () => {
       'let a read batch write to a file',
       async (_, client) => ({ failed: await failure(() => client.batch(["INSERT INTO t (name) VALUES ('written')"], 'read')), after: await names(client) }),
       (r) => expect(r).toEqual({ failed: { failed: false }, after: ['written'] }),
+    ),
+    contract(
+      'stop a batch at the statement after one that rolled its transaction back, running nothing outside it',
+      async (_, client) => {
+        const outcome = await settled(() => client.batch(["INSERT INTO t (name) VALUES ('before')", 'ROLLBACK', "INSERT INTO t (name) VALUES ('after')"], 'write'));
+        const error = 'error' in outcome ? (outcome.error as LibsqlBatchError) : null;
+        return { error: error && { batchError: error instanceof LibsqlBatchError, statementIndex: error.statementIndex, message: error.message }, after: await names(client) };
+      },
+      (r) =>
+        expect(r).toEqual({
+          error: { batchError: true, statementIndex: 2, message: 'TRANSACTION_CLOSED: The transaction has been rolled back' },
+          after: [],
+        }),
     ),
   ]);
 });
