@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { directoryDeviceSchema } from './directory';
-import { pageLimit } from './schemas';
+import { directoryDeviceSchema, directoryDeviceViewSchema } from './directory';
+import { deliveryStatuses, pageLimit, timestamp } from './schemas';
 
 const device = directoryDeviceSchema.shape;
 
@@ -28,3 +28,18 @@ export type Receipt = z.output<typeof receiptSchema>;
 export const inboxQuerySchema = z
   .object({ limit: pageLimit, cursor: z.string().min(1).max(512).optional() })
   .strict();
+
+/** The answer of `POST /v1/device/checkin`: the device as it sees itself after the check-in. */
+export const checkedInSchema = directoryDeviceViewSchema
+  .pick({ id: true, push: true, app: true, appVersion: true, notificationsPermitted: true })
+  .extend({ lastCheckinAt: timestamp });
+export type CheckedIn = z.output<typeof checkedInSchema>;
+
+/** One message of `GET /v1/device/notifications`; title and body are null once retention erased them. */
+export const inboxItemSchema = z.strictObject({ id: z.string(), title: z.string().nullable(), body: z.string().nullable(), sentAt: timestamp, state: z.enum(deliveryStatuses) });
+
+/** The answer of a receipt: the delivery's state afterwards. */
+export const receiptResultSchema = z.strictObject({ id: z.string(), state: z.enum(deliveryStatuses) });
+
+/** The 201 answer of `POST /v1/devices/{id}/credentials`: the secret, shown this once. */
+export const deviceCredentialSchema = z.strictObject({ secret: z.string() });

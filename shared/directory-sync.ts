@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { pageLimit } from './schemas';
+import { pageLimit, timestamp } from './schemas';
 
 const guidOrName = z.string().trim().min(1).max(256);
 
@@ -23,12 +23,13 @@ export const directoryConnectionSchema = z
 export type DirectoryConnectionInput = z.input<typeof directoryConnectionSchema>;
 
 /** `GET /v1/directory/connection`: never the secret or the key, only what kind is set and when. */
-export interface DirectoryConnection {
-  entraTenantId: string;
-  clientId: string;
-  credential: { type: 'secret' | 'certificate'; setAt: string; thumbprintSha256: string | null };
-  updatedAt: string;
-}
+export const directoryConnectionViewSchema = z.strictObject({
+  entraTenantId: z.string(),
+  clientId: z.string(),
+  credential: z.strictObject({ type: z.enum(['secret', 'certificate']), setAt: timestamp, thumbprintSha256: z.string().nullable() }),
+  updatedAt: timestamp,
+});
+export type DirectoryConnection = z.output<typeof directoryConnectionViewSchema>;
 
 /** `POST /v1/directory/sync`: the body is optional; `full` asks for a full round instead of the stored delta links. */
 export const directorySyncRequestSchema = z.object({ full: z.boolean().default(false) }).strict();
@@ -41,32 +42,35 @@ export const syncStatuses = ['running', 'succeeded', 'failed'] as const;
 export type SyncKind = (typeof syncKinds)[number];
 export type SyncStatus = (typeof syncStatuses)[number];
 
-export interface SyncChangeCounts {
-  added: number;
-  updated: number;
-  removed: number;
-}
+const changeCounts = z.strictObject({ added: z.number().int(), updated: z.number().int(), removed: z.number().int() });
+export type SyncChangeCounts = z.output<typeof changeCounts>;
 
-export type SyncCounts = Record<'users' | 'groups' | 'devices', SyncChangeCounts>;
+const syncCounts = z.strictObject({ users: changeCounts, groups: changeCounts, devices: changeCounts });
+export type SyncCounts = z.output<typeof syncCounts>;
 
 /** One sync as `GET /v1/directory/syncs[/{id}]` shows it. */
-export interface DirectorySync {
-  id: string;
-  kind: SyncKind;
-  status: SyncStatus;
-  startedAt: string;
-  finishedAt: string | null;
-  counts: SyncCounts | null;
-  error: { code: string; message: string } | null;
-}
+export const directorySyncViewSchema = z.strictObject({
+  id: z.string(),
+  kind: z.enum(syncKinds),
+  status: z.enum(syncStatuses),
+  startedAt: timestamp,
+  finishedAt: timestamp.nullable(),
+  counts: syncCounts.nullable(),
+  error: z.strictObject({ code: z.string(), message: z.string() }).nullable(),
+});
+export type DirectorySync = z.output<typeof directorySyncViewSchema>;
+
+/** The 202 answer of `POST /v1/directory/sync`. */
+export const directorySyncStartedSchema = directorySyncViewSchema.pick({ id: true, status: true, kind: true });
 
 /** `GET /v1/directory/status`: where the directory comes from, how fresh it is, and how large. */
-export interface DirectoryStatus {
+export const directoryStatusSchema = z.strictObject({
   /** `entra` once a connection to Microsoft Entra ID is set, else `import` (hand imports only). */
-  source: 'entra' | 'import';
+  source: z.enum(['entra', 'import']),
   /** The newest sync, whatever its outcome; null before the first. */
-  lastSync: DirectorySync | null;
+  lastSync: directorySyncViewSchema.nullable(),
   /** When the newest successful sync finished; null before the first. */
-  lastSuccessAt: string | null;
-  totals: { users: number; groups: number; devices: number };
-}
+  lastSuccessAt: timestamp.nullable(),
+  totals: z.strictObject({ users: z.number().int(), groups: z.number().int(), devices: z.number().int() }),
+});
+export type DirectoryStatus = z.output<typeof directoryStatusSchema>;

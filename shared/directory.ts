@@ -54,12 +54,9 @@ export type DirectoryImportInput = z.input<typeof directoryImportSchema>;
 export type DirectoryImport = z.output<typeof directoryImportSchema>;
 export type DirectoryDeviceInput = z.input<typeof directoryDeviceSchema>;
 
-export interface ImportCounts {
-  users: number;
-  groups: number;
-  devices: number;
-}
-
+/** The answer of `POST /v1/directory/import`: how many of each were upserted. */
+export const importCountsSchema = z.strictObject({ users: z.number().int(), groups: z.number().int(), devices: z.number().int() });
+export type ImportCounts = z.output<typeof importCountsSchema>;
 
 /** `GET /v1/users|groups|devices`: contains-search (so also prefix) and keyset pagination. */
 export const directoryListQuerySchema = z
@@ -73,32 +70,31 @@ export const directoryListQuerySchema = z
 export type DirectoryListQuery = z.output<typeof directoryListQuerySchema>;
 
 /** Items as the API returns them. */
-export interface DirectoryUser {
-  id: string;
-  upn: string;
-  displayName: string;
-}
+export const directoryUserViewSchema = z.strictObject({ id: z.string(), upn: z.string(), displayName: z.string() });
+export type DirectoryUser = z.output<typeof directoryUserViewSchema>;
 
-export interface DirectoryGroup {
-  id: string;
-  displayName: string;
-  memberCounts: { users: number; devices: number; groups: number };
-}
+export const directoryGroupViewSchema = z.strictObject({
+  id: z.string(),
+  displayName: z.string(),
+  memberCounts: z.strictObject({ users: z.number().int(), devices: z.number().int(), groups: z.number().int() }),
+});
+export type DirectoryGroup = z.output<typeof directoryGroupViewSchema>;
 
-export interface DirectoryDevice {
-  id: string;
-  name: string;
-  platform: (typeof platforms)[number];
-  enrolledByUserId: string | null;
-  user: DirectoryUser | null;
-  managementState: (typeof managementStates)[number];
-  app: DeviceApp | null;
-  appVersion: string | null;
+export const directoryDeviceViewSchema = z.strictObject({
+  id: z.string(),
+  name: z.string(),
+  platform: z.enum(platforms),
+  enrolledByUserId: z.string().nullable(),
+  user: directoryUserViewSchema.nullable(),
+  managementState: z.enum(managementStates),
+  app: z.enum(deviceApps).nullable(),
+  appVersion: z.string().nullable(),
   /** `hasToken` is false when there is no token or a provider reported it invalid; the token is never returned. */
-  push: { service: PushService; hasToken: boolean } | null;
-  notificationsPermitted: boolean;
-  serialNumber: string | null;
-}
+  push: z.strictObject({ service: z.enum(pushServices), hasToken: z.boolean() }).nullable(),
+  notificationsPermitted: z.boolean(),
+  serialNumber: z.string().nullable(),
+});
+export type DirectoryDevice = z.output<typeof directoryDeviceViewSchema>;
 
 export interface Page<T> {
   items: T[];

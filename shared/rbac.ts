@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { PERMISSIONS, type Permission } from './permissions';
-import { objectId } from './schemas';
+import { objectId, timestamp } from './schemas';
 
 const unique = <T>(items: T[]) => [...new Set(items)];
 
@@ -61,43 +61,49 @@ export type RoleUpdate = z.output<typeof roleUpdateSchema>;
 export type RoleAssignmentCreate = z.output<typeof roleAssignmentCreateSchema>;
 export type AccountCreate = z.output<typeof accountCreateSchema>;
 
-export interface Role {
-  id: string;
-  displayName: string;
-  permissions: Permission[];
-  builtIn: boolean;
-}
+const permissionList = z.array(z.enum(PERMISSIONS));
 
-export interface RoleAssignment {
-  id: string;
-  roleId: string;
-  roleName: string;
-  accountIds: string[];
-  scope: AssignmentScope;
-  createdAt: string;
-}
+export const roleSchema = z.strictObject({ id: z.string(), displayName: z.string(), permissions: permissionList, builtIn: z.boolean() });
+export type Role = z.output<typeof roleSchema>;
 
-export interface Account {
-  id: string;
-  email: string;
-  displayName: string;
-  createdAt: string;
-}
+/** A scope as answered (the create schema's output). */
+const scopeView = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('all') }),
+  z.strictObject({ type: z.literal('groups'), groupIds: z.array(z.string()) }),
+]);
+
+export const roleAssignmentSchema = z.strictObject({
+  id: z.string(),
+  roleId: z.string(),
+  roleName: z.string(),
+  accountIds: z.array(z.string()),
+  scope: scopeView,
+  createdAt: timestamp,
+});
+export type RoleAssignment = z.output<typeof roleAssignmentSchema>;
+
+export const accountSchema = z.strictObject({ id: z.string(), email: z.string(), displayName: z.string(), createdAt: timestamp });
+export type Account = z.output<typeof accountSchema>;
 
 /** A token as listed: never the secret. */
-export interface ApiToken {
-  id: string;
-  accountId: string;
-  name: string;
-  createdAt: string;
-  lastUsedAt: string | null;
-  revokedAt: string | null;
-}
+export const apiTokenSchema = z.strictObject({
+  id: z.string(),
+  accountId: z.string(),
+  name: z.string(),
+  createdAt: timestamp,
+  lastUsedAt: timestamp.nullable(),
+  revokedAt: timestamp.nullable(),
+});
+export type ApiToken = z.output<typeof apiTokenSchema>;
+
+/** The 201 answer of `POST /v1/accounts/{id}/tokens`: the token with its secret, shown this once. */
+export const createdTokenSchema = apiTokenSchema.extend({ token: z.string() });
 
 /** GET /v1/me: what a client shows after connecting. */
-export interface Me {
-  tenant: { id: string; name: string };
-  account: { id: string; email: string };
-  permissions: Permission[];
-  scopes: { roleId: string; roleName: string; permissions: Permission[]; scope: AssignmentScope }[];
-}
+export const meSchema = z.strictObject({
+  tenant: z.strictObject({ id: z.string(), name: z.string() }),
+  account: z.strictObject({ id: z.string(), email: z.string() }),
+  permissions: permissionList,
+  scopes: z.array(z.strictObject({ roleId: z.string(), roleName: z.string(), permissions: permissionList, scope: scopeView })),
+});
+export type Me = z.output<typeof meSchema>;

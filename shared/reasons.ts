@@ -1,10 +1,11 @@
-import type { DeliveryStatus, SkipReason } from './schemas';
+import type { z } from 'zod';
+import type { DeliveryStatus, SkipReason, deliveryReasonsSchema } from './schemas';
 
 /**
  * Deliveries per status per recorded reason, e.g. `{ failed: { malformedToken: 2 }, skipped: { notificationsNotPermitted: 1 } }`:
  * the `reasons` of `GET /v1/notifications` items and `GET /v1/notifications/{id}`. Only statuses with a reason appear.
  */
-export type DeliveryReasons = Partial<Record<DeliveryStatus, Record<string, number>>>;
+export type DeliveryReasons = z.output<typeof deliveryReasonsSchema>;
 
 /** Why the snapshot or the dispatcher skipped a device, in short ("Skipped: 1 macOS or Windows"). */
 export const skipReasonLabels: Record<SkipReason, string> = {

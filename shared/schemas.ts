@@ -102,26 +102,93 @@ export const deliveryStatuses = ['queued', 'sent', 'delivered', 'opened', 'faile
 export type DeliveryStatus = (typeof deliveryStatuses)[number];
 
 /** The audience summary of a send or a preview. */
-export interface AudienceSummary {
-  users: number;
-  devices: number;
-  skipped: Partial<Record<SkipReason, number>>;
-}
+export const audienceSummarySchema = z.strictObject({
+  users: z.number().int(),
+  devices: z.number().int(),
+  skipped: z.partialRecord(z.enum(skipReasons), z.number().int()),
+});
+export type AudienceSummary = z.output<typeof audienceSummarySchema>;
 
 /** Where a send goes. */
-export type Target = { type: 'groups'; groupIds: string[] } | { type: 'device'; deviceId: string };
+export const targetSchema = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('groups'), groupIds: z.array(z.string()) }),
+  z.strictObject({ type: z.literal('device'), deviceId: z.string() }),
+]);
+export type Target = z.output<typeof targetSchema>;
 
 /** The 202 answer of `POST /v1/notifications`. */
-export interface Accepted {
-  id: string;
-  status: 'queued';
-  target: Target;
-  audience: AudienceSummary;
-}
+export const acceptedSchema = z.strictObject({ id: z.string(), status: z.literal('queued'), target: targetSchema, audience: audienceSummarySchema });
+export type Accepted = z.output<typeof acceptedSchema>;
 
-export interface ApiError {
-  error: { code: string; message: string; details?: unknown };
-}
+/** The answer of `POST /v1/notifications/preview`. */
+export const previewResultSchema = z.strictObject({ target: targetSchema, audience: audienceSummarySchema });
+
+/** Every error answer: `{"error":{"code","message","details"?}}`. */
+export const errorSchema = z.strictObject({ error: z.strictObject({ code: z.string().min(1), message: z.string().min(1), details: z.unknown().optional() }) });
+export type ApiError = z.output<typeof errorSchema>;
+
+/** One page of a keyset-paginated list; `nextCursor` is null on the last page. */
+export const pageOf = <T extends z.ZodType>(item: T) => z.strictObject({ items: z.array(item), nextCursor: z.string().nullable() });
+/** A whole list, unpaginated. */
+export const listOf = <T extends z.ZodType>(item: T) => z.strictObject({ items: z.array(item) });
+
+/** Timestamps in answers: ISO 8601 in UTC. */
+export const timestamp = z.iso.datetime();
+
+export const deliveryCountsSchema = z.strictObject(Object.fromEntries(deliveryStatuses.map((s) => [s, z.number().int()])) as Record<DeliveryStatus, z.ZodNumber>);
+export type Counts = z.output<typeof deliveryCountsSchema>;
+
+/** A sent notification as `GET /v1/notifications[/{id}]` shows it; title and body are null once retention erased them. */
+/** Why deliveries failed, expired, were skipped or wait to retry, per status and reason: `{ failed: { malformedToken: 2 } }`. */
+export const deliveryReasonsSchema = z.partialRecord(z.enum(deliveryStatuses), z.record(z.string(), z.number().int()));
+
+export const notificationViewSchema = z.strictObject({
+  id: z.string(),
+  createdAt: timestamp,
+  /** The email is null once the sending account is gone. */
+  sender: z.strictObject({ accountId: z.string(), email: z.string().nullable() }),
+  via: z.enum(['api', 'graph']),
+  target: targetSchema,
+  title: z.string().nullable(),
+  body: z.string().nullable(),
+  titleLength: z.number().int(),
+  bodyLength: z.number().int(),
+  textErasedAt: timestamp.nullable(),
+  audience: audienceSummarySchema,
+  counts: deliveryCountsSchema,
+  reasons: deliveryReasonsSchema,
+});
+export type NotificationView = z.output<typeof notificationViewSchema>;
+
+/** One delivery of `GET /v1/notifications/{id}/deliveries`. */
+export const deliveryViewSchema = z.strictObject({
+  deviceId: z.string(),
+  /** Null once the device has left the directory. */
+  deviceName: z.string().nullable(),
+  userId: z.string().nullable(),
+  status: z.enum(deliveryStatuses),
+  reason: z.string().nullable(),
+  attempts: z.number().int(),
+  provider: z.string().nullable(),
+  fallback: z.string().nullable(),
+  updatedAt: timestamp,
+});
+
+/** `GET /v1/quotas`. */
+export const quotasSchema = z.strictObject({
+  groupSends: z.strictObject({ limit: z.number().int(), used: z.number().int(), resetsAt: timestamp.nullable() }),
+  deviceSends: z.strictObject({ limitPerDevice: z.number().int() }),
+  device: z.strictObject({ used: z.number().int(), resetsAt: timestamp.nullable() }).optional(),
+});
+export type Quotas = z.output<typeof quotasSchema>;
+
+const page = { limit: pageLimit, cursor: z.string().min(1).max(512).optional() };
+/** `GET /v1/notifications` query. */
+export const notificationListQuery = z.object(page).strict();
+/** `GET /v1/notifications/{id}/deliveries` query. */
+export const deliveryListQuery = z.object({ ...page, status: z.enum(deliveryStatuses).optional() }).strict();
+/** `GET /v1/quotas` query. */
+export const quotaQuery = z.object({ deviceId: objectId.optional() }).strict();
 
 /** Tenant settings an admin may change (PATCH /v1/tenant/settings). */
 export const tenantSettingsSchema = z
@@ -137,6 +204,8 @@ export const tenantSettingsSchema = z
   .strict();
 
 export type TenantSettings = z.output<typeof tenantSettingsSchema>;
+/** The settings as answered: all of them. */
+export const tenantSettingsViewSchema = tenantSettingsSchema;
 export const tenantSettingsPatchSchema = tenantSettingsSchema.partial();
 
 /** Microsoft Graph's `sendCustomNotificationToCompanyPortal` bodies, mapped onto a Herald send. */

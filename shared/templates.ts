@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { translationsSchema, urgencySchema, type Translations, type Urgency } from './message';
-import { bodySchema, pageLimit, titleSchema } from './schemas';
+import { translationsSchema, urgencySchema } from './message';
+import { bodySchema, pageLimit, timestamp, titleSchema } from './schemas';
 
 const templateName = z.string().trim().min(1, 'name is empty.').max(100, 'name is longer than 100 characters.');
 
@@ -37,14 +37,15 @@ export type TemplateCreate = z.output<typeof templateCreateSchema>;
 export type TemplatePatch = z.output<typeof templatePatchSchema>;
 
 /** A template as the API returns it. */
-export interface Template {
-  id: string;
-  name: string;
-  title: string;
-  body: string;
-  translations: Translations;
-  urgency: Urgency;
-  requireAcknowledgement: boolean;
-  createdAt: string;
-  updatedAt: string;
-}
+export const templateSchema = z.strictObject({
+  id: z.string(),
+  name: z.string(),
+  title: z.string(),
+  body: z.string(),
+  translations: z.record(z.string(), z.strictObject({ title: z.string(), body: z.string() })),
+  urgency: urgencySchema,
+  requireAcknowledgement: z.boolean(),
+  createdAt: timestamp,
+  updatedAt: timestamp,
+});
+export type Template = z.output<typeof templateSchema>;

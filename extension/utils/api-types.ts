@@ -1,42 +1,27 @@
-import type { DeliveryReasons } from '../../shared/reasons';
-import type { AudienceSummary, DeliveryStatus, Target } from '../../shared/schemas';
+import type { z } from 'zod';
+import type { directoryDeviceViewSchema, directoryGroupViewSchema } from '../../shared/directory';
+import type { directoryStatusSchema, directorySyncStartedSchema, directorySyncViewSchema } from '../../shared/directory-sync';
+import type { meSchema } from '../../shared/rbac';
+import type { acceptedSchema, deliveryCountsSchema, deliveryViewSchema, notificationViewSchema, previewResultSchema, quotasSchema, targetSchema } from '../../shared/schemas';
 
-/** The shapes of Herald's HTTP API that the extension reads; those the server declares in shared/ come from there. */
-export type { DirectoryDevice as Device, DirectoryGroup as Group, Page } from '../../shared/directory';
-export type { Me } from '../../shared/rbac';
-export type { DeliveryReasons } from '../../shared/reasons';
-export type { Accepted, Target } from '../../shared/schemas';
-
-export interface Preview {
-  target: Target;
-  audience: AudienceSummary;
-}
-
-export interface Quotas {
-  groupSends: { limit: number; used: number; resetsAt: string | null };
-  deviceSends: { limitPerDevice: number };
-  device?: { used: number; resetsAt: string | null };
-}
-
-export type Counts = Record<DeliveryStatus, number>;
-
-export interface NotificationItem {
-  id: string;
-  createdAt: string;
-  sender: { accountId: string; email: string };
-  target: Target;
-  title: string | null;
-  audience: AudienceSummary;
-  counts: Counts;
-  /** Why deliveries failed, expired, were skipped or wait to retry; absent from a server older than the field. */
-  reasons?: DeliveryReasons;
-}
-
+/**
+ * The shapes of Herald's HTTP API that the extension reads, from the zod schemas the server's API description
+ * declares its answers with (and its tests check every answer against), so they cannot drift apart.
+ */
+export type Device = z.output<typeof directoryDeviceViewSchema>;
+export type Group = z.output<typeof directoryGroupViewSchema>;
+export type Me = z.output<typeof meSchema>;
+export type Accepted = z.output<typeof acceptedSchema>;
+export type Target = z.output<typeof targetSchema>;
+export type Preview = z.output<typeof previewResultSchema>;
+export type Quotas = z.output<typeof quotasSchema>;
+export type Counts = z.output<typeof deliveryCountsSchema>;
+export type NotificationItem = z.output<typeof notificationViewSchema>;
 /** One row of `GET /v1/notifications/{id}/deliveries`. */
-export interface Delivery {
-  deviceId: string;
-  /** Null once the device left the directory. */
-  deviceName: string | null;
-  status: DeliveryStatus;
-  reason: string | null;
-}
+export type Delivery = z.output<typeof deliveryViewSchema>;
+export type { DeliveryReasons } from '../../shared/reasons';
+export type DirectoryStatus = z.output<typeof directoryStatusSchema>;
+export type DirectorySync = z.output<typeof directorySyncViewSchema>;
+export type SyncStarted = z.output<typeof directorySyncStartedSchema>;
+/** A page of a keyset-paginated list (what `pageOf(item)` answers). */
+export type { Page } from '../../shared/directory';

@@ -1,6 +1,5 @@
-import type { DirectoryStatus, DirectorySync } from '../../shared/directory-sync';
 import type { DeliveryStatus, SendInput } from '../../shared/schemas';
-import type { Accepted, Delivery, Device, Group, Me, NotificationItem, Page, Preview, Quotas } from './api-types';
+import type { Accepted, Delivery, Device, DirectoryStatus, DirectorySync, Group, Me, NotificationItem, Page, Preview, Quotas, SyncStarted } from './api-types';
 
 export interface Connection {
   serverUrl: string;
@@ -59,7 +58,7 @@ export function createApi({ serverUrl, token }: Connection, fetchFn: typeof fetc
     notifications: () => request<Page<NotificationItem>>('GET', '/v1/notifications?limit=20'),
     notification: (id: string) => request<NotificationItem>('GET', `/v1/notifications/${encodeURIComponent(id)}`),
     directoryStatus: () => request<DirectoryStatus>('GET', '/v1/directory/status'),
-    startSync: () => request<Pick<DirectorySync, 'id' | 'status' | 'kind'>>('POST', '/v1/directory/sync'),
+    startSync: () => request<SyncStarted>('POST', '/v1/directory/sync'),
     sync: (id: string) => request<DirectorySync>('GET', `/v1/directory/syncs/${encodeURIComponent(id)}`),
     deliveries: (id: string, status: DeliveryStatus) =>
       request<Page<Delivery>>('GET', `/v1/notifications/${encodeURIComponent(id)}/deliveries?${new URLSearchParams({ status, limit: '50' }).toString()}`),

@@ -1,4 +1,4 @@
-import type { DirectoryStatus } from '../../shared/directory-sync';
+import type { DirectoryStatus } from './api-types';
 import type { Me } from './api-types';
 
 /** "4 min ago", "just now", "3 h ago", "2 days ago". */

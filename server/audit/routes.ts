@@ -1,22 +1,11 @@
 import { Hono } from 'hono';
-import { z } from 'zod';
-import { auditOutcomes } from '../../shared/audit';
-import { pageLimit } from '../../shared/schemas';
+import { auditQuerySchema } from '../../shared/audit';
 import type { Deps } from '../deps';
 import type { AppEnv } from '../http/env';
 import { query } from '../http/validate';
 import { authenticate } from '../rbac/authenticate';
 import { requiresWholeTenant } from '../rbac/requires';
 import { listAudit } from './list';
-
-export const auditQuerySchema = z
-  .object({
-    action: z.string().min(1).max(200).optional(),
-    outcome: z.enum(auditOutcomes).optional(),
-    cursor: z.string().max(200).optional(),
-    limit: pageLimit,
-  })
-  .strict();
 
 export const auditRoutes = ({ database, now }: Deps) =>
   new Hono<AppEnv>()

@@ -1,14 +1,10 @@
 import { and, eq, sql } from 'drizzle-orm';
-import type { Checkin } from '../../shared/device';
-import type { DirectoryDevice } from '../../shared/directory';
+import type { CheckedIn, Checkin } from '../../shared/device';
 import type { Database } from '../db/client';
 import { devices } from '../db/schema';
 import { pushView } from '../directory/audience';
 import { hashSecret } from '../core/secrets';
 import type { DeviceIdentity } from '../core/principal';
-
-/** What a device's check-in changed, as the device sees itself. */
-export type CheckedIn = Pick<DirectoryDevice, 'id' | 'push' | 'app' | 'appVersion' | 'notificationsPermitted'> & { lastCheckinAt: string };
 
 /**
  * Updates the device's own record from its report. Reporting a token clears an earlier "token invalid" mark

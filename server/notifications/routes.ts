@@ -1,6 +1,5 @@
 import { Hono } from 'hono';
-import { z } from 'zod';
-import { deliveryStatuses, objectId, pageLimit, previewSchema, sendSchema, sendTargetSchema } from '../../shared/schemas';
+import { deliveryListQuery, notificationListQuery, previewSchema, quotaQuery, sendSchema, sendTargetSchema } from '../../shared/schemas';
 import type { Deps } from '../deps';
 import type { AppEnv } from '../http/env';
 import { parseOr400, query, readJson, validId } from '../http/validate';
@@ -11,11 +10,6 @@ import { getNotification, listDeliveries, listNotifications } from './history';
 import { previewAudience } from './preview';
 import { quotaReport } from './quotas';
 import { requireSendPermission, sendNotification, targetIn, targetOf } from './send';
-
-const page = { limit: pageLimit, cursor: z.string().min(1).max(512).optional() };
-export const notificationListQuery = z.object(page).strict();
-export const deliveryListQuery = z.object({ ...page, status: z.enum(deliveryStatuses).optional() }).strict();
-export const quotaQuery = z.object({ deviceId: objectId.optional() }).strict();
 
 /** The history names every target, device and user of every send, so a reader scoped to groups may not see it. */
 const readsHistory = requiresWholeTenant('the send history covers every group and device', 'Organization.Read');

@@ -8,6 +8,7 @@ import { migrateDatabase, openDatabase, type Database, type DbClient, type OpenO
 import { type Deps } from '../../server/deps';
 import { silentLogger } from '../../server/core/logger';
 import { createTenant, type NewTenant } from '../../server/rbac/tenants';
+import { checkResponse } from './response-contract';
 
 export interface ApiResponse<T = any> {
   status: number;
@@ -17,7 +18,10 @@ export interface ApiResponse<T = any> {
 
 export type Api = <T = any>(method: string, path: string, body?: unknown, headers?: Record<string, string>) => Promise<ApiResponse<T>>;
 
-/** An HTTP client for one bearer token (or none); bodies that are strings are sent as they are. */
+/**
+ * An HTTP client for one bearer token (or none); bodies that are strings are sent as they are. Every answer must
+ * match the schema its route declares for its status (see response-contract.ts), or the request throws.
+ */
 export function apiClient(baseUrl: string, token?: string): Api {
   return async (method, path, body, headers = {}) => {
     const init: RequestInit = { method, headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers } };
@@ -33,6 +37,7 @@ export function apiClient(baseUrl: string, token?: string): Api {
     } catch {
       /* keep text */
     }
+    checkResponse(method, path, res.status, parsed);
     return { status: res.status, headers: res.headers, body: parsed as any };
   };
 }

@@ -29,6 +29,13 @@ describe('history', () => {
     expect(ui.button('History').getAttribute('aria-current')).toBe('page');
   });
 
+  it('names a sender whose account is gone (the server answers its email as null)', async () => {
+    const gone = { ...item('n3', 'Drill', {}), sender: { accountId: 'a9', email: null } };
+    const ui = await renderPopup({ 'GET /v1/notifications': () => ({ body: { items: [gone], nextCursor: null } }) });
+    ui.button('History').click();
+    await vi.waitFor(() => expect(ui.root.querySelector('[data-testid="history-item"] .hint')?.textContent).toContain(' · a removed account · '));
+  });
+
   it('says in words why history cannot load', async () => {
     const ui = await renderPopup({ 'GET /v1/notifications': () => ({ status: 403, body: { error: { code: 'forbidden', message: 'Missing permission Organization.Read.' } } }) });
     ui.button('History').click();

@@ -1,0 +1,51 @@
+import {
+  acceptedSchema,
+  deliveryListQuery,
+  deliveryViewSchema,
+  notificationListQuery,
+  notificationViewSchema,
+  pageOf,
+  previewResultSchema,
+  previewSchema,
+  quotaQuery,
+  quotasSchema,
+  sendSchema,
+} from '../../shared/schemas';
+import { answer, failure, type Operations } from '../core/operation';
+
+/** The routes of ./routes.ts, as `/openapi.json` describes them. */
+export const notificationOperations: Operations = {
+  'POST /v1/notifications': {
+    summary: 'Send a custom notification to up to 25 groups (Organization.Update) or to one device (RemoteTasks.SendCustomNotifications)',
+    body: sendSchema,
+    responses: { 202: answer('Accepted and durable', acceptedSchema), 429: failure('A quota is used up (with Retry-After)') },
+  },
+  'POST /v1/notifications/preview': {
+    summary: 'The audience a send would have now, without sending or using quota',
+    body: previewSchema,
+    responses: { 200: answer('The target and its audience', previewResultSchema) },
+  },
+  'GET /v1/notifications': {
+    summary: 'Sent notifications, newest first',
+    permission: 'Organization.Read',
+    query: notificationListQuery,
+    responses: { 200: answer('A page of notifications', pageOf(notificationViewSchema)) },
+  },
+  'GET /v1/notifications/:id': {
+    summary: 'One notification with its delivery counts',
+    permission: 'Organization.Read',
+    responses: { 200: answer('The notification', notificationViewSchema) },
+  },
+  'GET /v1/notifications/:id/deliveries': {
+    summary: "A notification's deliveries, optionally of one status",
+    permission: 'Organization.Read',
+    query: deliveryListQuery,
+    responses: { 200: answer('A page of deliveries', pageOf(deliveryViewSchema)) },
+  },
+  'GET /v1/quotas': {
+    summary: "The tenant's group-send quota, and one device's with ?deviceId=",
+    permission: 'Organization.Read',
+    query: quotaQuery,
+    responses: { 200: answer('The quotas', quotasSchema) },
+  },
+};
