@@ -110,7 +110,7 @@ async function init(args: string[]) {
   const summary = `Created tenant "${name}" (id ${created.tenantId}) with admin ${adminEmail} (account id ${created.accountId}).`;
   if (values.json) {
     console.error(summary);
-    process.stdout.write(JSON.stringify({ tenantId: created.tenantId, accountId: created.accountId, token: created.token }) + '\n');
+    process.stdout.write(`${JSON.stringify({ tenantId: created.tenantId, accountId: created.accountId, token: created.token })}\n`);
   } else {
     process.stdout.write(`${summary}\nIts API token, shown only this once:\n\n  ${created.token}\n`);
   }
@@ -130,7 +130,7 @@ async function token(args: string[]) {
     if (!account) throw new Error(`Tenant '${tenantId}' has no account '${email}'.`);
     return createToken(database, { tenantId, actorAccountId: null, accountId: account.id, name, now: Date.now() });
   });
-  process.stdout.write(created.token + '\n');
+  process.stdout.write(`${created.token}\n`);
 }
 
 async function importFile(args: string[]) {
@@ -192,7 +192,7 @@ async function sync(args: string[]) {
     process.stderr.write('\n');
     return done;
   });
-  process.stdout.write(JSON.stringify(result) + '\n');
+  process.stdout.write(`${JSON.stringify(result)}\n`);
   if (result.status !== 'succeeded') {
     console.error(`The sync failed: ${result.error?.message ?? 'unknown error'}`);
     process.exitCode = 1;

@@ -2,7 +2,7 @@ import { createApp } from './app';
 import type { Config } from './config';
 import { migrateDatabase, openDatabase, type Database } from './db/client';
 import { tenants } from './db/schema';
-import { type Deps } from './deps';
+import type { Deps } from './deps';
 import { scheduleDirectorySyncs } from './directory/graph/schedule';
 import { directorySyncFrom } from './directory/graph/service';
 import { startDispatcher } from './dispatch/dispatcher';

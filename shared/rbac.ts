@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { PERMISSIONS, type Permission } from './permissions';
+import { PERMISSIONS, } from './permissions';
 import { objectId, timestamp } from './schemas';
 
 const unique = <T>(items: T[]) => [...new Set(items)];

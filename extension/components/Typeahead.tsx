@@ -104,11 +104,15 @@ export function Typeahead<T>({ id, label, placeholder, initialQuery = '', search
         }}
         onKeyDown={onKeyDown}
       />
+      {/* biome-ignore lint/a11y/noNoninteractiveElementToInteractiveRole: the ARIA combobox pattern's listbox; the input keeps the focus and moves aria-activedescendant */}
       <ul id={listId} role="listbox" aria-label={`${label} results`} hidden={!shown}>
         {items.value.map((item, index) => (
+          // biome-ignore lint/a11y/useKeyWithClickEvents: options are chosen with the keyboard on the input (aria-activedescendant), as the combobox pattern has it
+          // biome-ignore lint/a11y/useFocusableInteractive: likewise, the focus stays on the input
           <li
             key={keyOf(item)}
             id={`${listId}-${index}`}
+            // biome-ignore lint/a11y/noNoninteractiveElementToInteractiveRole: an option of the combobox's listbox
             role="option"
             aria-selected={index === active.value}
             class={index === active.value ? 'active' : undefined}

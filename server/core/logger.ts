@@ -3,7 +3,7 @@ import { DrizzleQueryError } from 'drizzle-orm/errors';
 /** One structured log entry per call; never given secrets, message text or query parameters. */
 export type Logger = (entry: Record<string, unknown>) => void;
 
-export const jsonLogger: Logger = (entry) => process.stdout.write(JSON.stringify({ time: new Date().toISOString(), ...entry }) + '\n');
+export const jsonLogger: Logger = (entry) => process.stdout.write(`${JSON.stringify({ time: new Date().toISOString(), ...entry })}\n`);
 export const silentLogger: Logger = () => {};
 /** The logger `HERALD_LOG` asks for. */
 export const loggerFor = (setting: 'json' | 'silent'): Logger => (setting === 'silent' ? silentLogger : jsonLogger);

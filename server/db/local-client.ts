@@ -211,6 +211,7 @@ class Connection {
     }
     const statement = this.native.prepare(sql);
     const described = statement.reader ? statement.columns() : null;
+    // biome-ignore lint/complexity/useOptionalChain: null, not undefined, is what Prepared holds for a statement without rows
     const columns = described && described.map((c) => c.name);
     if (columns) statement.raw(true);
     const columnTypes = described ? described.map((c) => c.type ?? '') : [];
@@ -430,6 +431,7 @@ function localTransaction(connection: Connection, release: (c: Connection) => vo
     held = null;
   };
   // `open` first: reading `inTransaction` of a closed native connection aborts the process
+  // biome-ignore lint/complexity/useOptionalChain: a boolean, read in this order on purpose (see above)
   const isOpen = () => held !== null && held.native.open && held.native.inTransaction;
   const current = () => {
     if (!isOpen()) throw new LibsqlError('The transaction is closed', 'TRANSACTION_CLOSED');

@@ -50,7 +50,7 @@ export function startWorker(options: WorkerOptions): Worker {
   const pollMs = options.pollMs ?? 1_000;
   const random = options.random ?? Math.random;
   const inFlight = new Set<Promise<void>>();
-  let settledWaiters: Array<() => void> = [];
+  const settledWaiters: Array<() => void> = [];
   let woken = false;
   let interrupt: (() => void) | undefined;
   let stopped = false;

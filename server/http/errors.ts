@@ -47,7 +47,7 @@ export function errorHandler(onAppError: ErrorListener, log: Logger): ErrorHandl
       error = new AppError(status, codeForStatus[status] ?? 'invalidRequest', message || 'Invalid request.');
     } else {
       log({ level: 'error', requestId: c.get('requestId'), msg: 'unhandled error', ...describeFailure(err) });
-      error = new AppError(500, 'internalError', 'Something went wrong on the server; the request id is ' + c.get('requestId'));
+      error = new AppError(500, 'internalError', `Something went wrong on the server; the request id is ${c.get('requestId')}`);
     }
     try {
       await onAppError(error, c);

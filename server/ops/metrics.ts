@@ -23,7 +23,7 @@ export async function renderMetrics(db: Db, now: number, counted?: DispatchMetri
     ...(await directorySyncMetrics(db)),
     ...(counted?.render() ?? []),
   ];
-  return lines.join('\n') + '\n';
+  return `${lines.join('\n')}\n`;
 }
 
 /** The latest finished directory sync of each outcome, across tenants (SQLite's max() picks the row its bare columns come from). */

@@ -5,7 +5,7 @@ import { closeServer, listen } from '../../server/http/listen';
 import { createApp } from '../../server/app';
 import { loadConfig } from '../../server/config';
 import { migrateDatabase, openDatabase, type Database, type DbClient, type OpenOptions } from '../../server/db/client';
-import { type Deps } from '../../server/deps';
+import type { Deps } from '../../server/deps';
 import { silentLogger } from '../../server/core/logger';
 import { createTenant, type NewTenant } from '../../server/rbac/tenants';
 import { checkResponse } from './response-contract';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import type { z } from 'zod';
 import { errorSchema } from '../../shared/schemas';
 import type { Operation } from '../../server/core/operation';
 import { operations } from '../../server/openapi/document';
@@ -45,7 +45,10 @@ export function checkResponse(method: string, path: string, status: number, body
   }
   if (!route) return;
   const declared = route.operation.responses[status];
-  if (!declared) return fail(`status ${status} is not declared (declared: ${Object.keys(route.operation.responses).join(', ')})`);
+  if (!declared) {
+    fail(`status ${status} is not declared (declared: ${Object.keys(route.operation.responses).join(', ')})`);
+    return;
+  }
   if (!declared.schema) {
     if (body !== null) fail('declared without a body, but has one');
     return;

@@ -66,7 +66,7 @@ describe('checkText', () => {
 
 describe('checkText on hostile input', () => {
   const hostile = {
-    'combining marks': 'a' + '\u0301\u0316'.repeat(450_000),
+    'combining marks': `a${'\u0301\u0316'.repeat(450_000)}`,
     'accented letters': '\u00e9'.repeat(900_000),
     'Hangul jamo': '\u1100\u1161\u11a8'.repeat(300_000),
   };
@@ -91,7 +91,7 @@ describe('checkText on hostile input', () => {
     const decomposed = 'U\u0308\u0304'.repeat(MAX_TEXT_CODE_UNITS / 3);
     expect(checkText('body', decomposed)).toMatchObject({ tooLarge: false, count: 501, exact: false });
     expect(utf8Bytes(normalizeText(decomposed))).toBe(PUSH_PAYLOAD_MAX_BYTES);
-    expect(checkText('body', decomposed + '\u00e9').tooLarge).toBe(true);
+    expect(checkText('body', `${decomposed}\u00e9`).tooLarge).toBe(true);
   });
 
   it('counts a long ASCII text exactly (that is cheap), leaving its size to the message check', () => {
@@ -144,7 +144,7 @@ describe('checkMessageSize', () => {
     const body = '\u4e00'.repeat(Math.floor(fill / 3) - 1) + 'x'.repeat(fill - 3 * (Math.floor(fill / 3) - 1));
     expect(composed(title, body).apns).toBe(PUSH_PAYLOAD_MAX_BYTES);
     expect(checkMessageSize(title, body)).toEqual({ bytes: PUSH_PAYLOAD_MAX_BYTES, limit: PUSH_PAYLOAD_MAX_BYTES, problem: null });
-    expect(checkMessageSize(title, body + 'x').problem).toBe(
+    expect(checkMessageSize(title, `${body}x`).problem).toBe(
       `The message makes a ${PUSH_PAYLOAD_MAX_BYTES + 1}-byte push; Apple and Google accept at most ${PUSH_PAYLOAD_MAX_BYTES} bytes. Shorten it.`,
     );
   });

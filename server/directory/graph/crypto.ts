@@ -62,7 +62,7 @@ async function keyFromFile(database: Database): Promise<Buffer> {
     const handle = await open(path, 'wx', 0o600);
     const fresh = randomBytes(32);
     try {
-      await handle.writeFile(fresh.toString('base64') + '\n');
+      await handle.writeFile(`${fresh.toString('base64')}\n`);
       await handle.sync();
     } finally {
       await handle.close();

@@ -1,5 +1,5 @@
 import type { Page } from 'playwright-core';
-import type { ExtensionPages, UiLocator, UiPage } from '../ui';
+import type { ExtensionPages, UiPage } from '../ui';
 
 /** The options page, driven by its labels as a person would (in Chromium by default, or any browser of ExtensionPages). */
 export class OptionsPage<P extends UiPage = Page> {

@@ -9,7 +9,7 @@ import { casesThroughBoth, contract, holdWriteLock, settled } from '../../helper
  */
 
 /** How each statement failed, as a caller inspecting the error sees it. */
-const errorsOf = async (client: Client, calls: (() => Promise<unknown>)[]) => {
+const errorsOf = async (_client: Client, calls: (() => Promise<unknown>)[]) => {
   const seen = [];
   for (const call of calls) {
     const outcome = await settled(call);

@@ -199,7 +199,10 @@ describe('transactions', () => {
     const { client } = await freshDatabase({ concurrency: 1 });
     const order: string[] = [];
     const first = await client.transaction('write');
-    const second = client.transaction('write').then((tx) => (order.push('second began'), tx));
+    const second = client.transaction('write').then((tx) => {
+      order.push('second began');
+      return tx;
+    });
     await first.execute("INSERT INTO t (name) VALUES ('first')");
     await new Promise((resolve) => setTimeout(resolve, 20));
     order.push('first commits');

@@ -89,7 +89,7 @@ describe('the directory connection', () => {
   });
 
   it('keeps the secret out of every response, log line, audit entry and the raw database file', async () => {
-    const secret = 'Sup3r-S3cret-Value-that-must-not-leak~' + 'x'.repeat(12);
+    const secret = `Sup3r-S3cret-Value-that-must-not-leak~${'x'.repeat(12)}`;
     s.fake.rotateSecret(secret);
     const responses = [
       await s.herald.admin.api('PUT', '/v1/directory/connection', { entraTenantId: s.fake.entraTenantId, clientId: s.fake.clientId, clientSecret: secret }),

@@ -44,7 +44,10 @@ const subjects: Record<string, () => Promise<Subject>> = {
       bigBatch: 50,
       limitHeld: () => fake.maxConcurrent > 1 && fake.maxConcurrent <= 8,
       remote: {
-        throttle: (t) => (fake.script(t, apnsAnswers.tooManyRequests(7)), 7000),
+        throttle: (t) => {
+          fake.script(t, apnsAnswers.tooManyRequests(7));
+          return 7000;
+        },
         outage: (t) => fake.script(t, apnsAnswers.serviceUnavailable()),
         rejectPayload: (t) => fake.script(t, apnsAnswers.payloadTooLarge),
         delay: (t, ms) => fake.script(t, { ...apnsAnswers.ok, delayMs: ms }),
@@ -69,7 +72,10 @@ const subjects: Record<string, () => Promise<Subject>> = {
       bigBatch: 1201,
       limitHeld: () => fake.count >= 1201,
       remote: {
-        throttle: (t) => (fake.script(t, { error: 'QUOTA_EXCEEDED' }), 60_000),
+        throttle: (t) => {
+          fake.script(t, { error: 'QUOTA_EXCEEDED' });
+          return 60_000;
+        },
         outage: (t) => fake.script(t, { error: 'UNAVAILABLE' }),
         rejectPayload: (t) => fake.script(t, { error: 'INVALID_ARGUMENT' }),
         delay: (t, ms) => fake.script(t, { ok: true, delayMs: ms }),

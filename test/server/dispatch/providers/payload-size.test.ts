@@ -53,7 +53,7 @@ describe('the simulator', () => {
     const fits = pushMessage(apnsToken(1), { title: 'T', body: '' });
     fits.body = 'x'.repeat(PUSH_PAYLOAD_MAX_BYTES - apnsPayloadBytes(fits));
     expect(apnsPayloadBytes(fits)).toBe(PUSH_PAYLOAD_MAX_BYTES);
-    const over = { ...fits, body: fits.body + 'x' };
+    const over = { ...fits, body: `${fits.body}x` };
     expect(await createSimulator('apns').send([fits, over])).toEqual([{ outcome: 'ok' }, { outcome: 'permanent', reason: 'PayloadTooLarge' }]);
 
     const wide = pushMessage('fcm-token', { body: '👨‍👩‍👧‍👦'.repeat(200) });
