@@ -23,12 +23,23 @@ const ROUTE_FILES = [
 
 module.exports = {
   forbidden: [
-    { name: 'no-circular', severity: 'error', comment: 'Modules that import each other cannot be understood or changed one at a time.', from: {}, to: { circular: true } },
+    {
+      name: 'no-circular',
+      severity: 'error',
+      comment: 'Modules that import each other cannot be understood or changed one at a time.',
+      from: {},
+      to: { circular: true },
+    },
     { name: 'shared-stands-alone', severity: 'error', from: { path: '^shared/' }, to: { path: '^(server|extension|test)/' } },
     { name: 'extension-uses-only-shared', severity: 'error', from: { path: '^extension/' }, to: { path: '^(server|test)/' } },
     { name: 'server-never-imports-extension-or-tests', severity: 'error', from: { path: '^server/' }, to: { path: '^(extension|test)/' } },
     { name: 'core-is-the-bottom', severity: 'error', from: { path: '^server/core/' }, to: { path: '^server/', pathNot: '^server/core/' } },
-    { name: 'db-below-features', severity: 'error', from: { path: '^server/db/' }, to: { path: '^server/', pathNot: '^server/(core|db)/' } },
+    {
+      name: 'db-below-features',
+      severity: 'error',
+      from: { path: '^server/db/' },
+      to: { path: '^server/', pathNot: '^server/(core|db)/' },
+    },
     {
       name: 'features-below-http',
       severity: 'error',
@@ -43,6 +54,10 @@ module.exports = {
     exclude: { path: '^(node_modules|\\.output|\\.wxt|dist)/' },
     tsPreCompilationDeps: true,
     tsConfig: { fileName: 'tsconfig.json' },
-    enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default'], extensions: ['.ts', '.tsx', '.js', '.mjs'] },
+    enhancedResolveOptions: {
+      exportsFields: ['exports'],
+      conditionNames: ['import', 'require', 'node', 'default'],
+      extensions: ['.ts', '.tsx', '.js', '.mjs'],
+    },
   },
 };

@@ -21,7 +21,9 @@ export default defineConfig({
       ...(manifestVersion === 3 ? { optional_host_permissions: optionalHosts } : { optional_permissions: optionalHosts }),
       ...(browser === 'firefox' && {
         // Herald talks only to the admin's own server: nothing goes to the extension's authors.
-        browser_specific_settings: { gecko: { id: 'herald@herald.local', strict_min_version: '109.0', data_collection_permissions: { required: ['none'] } } },
+        browser_specific_settings: {
+          gecko: { id: 'herald@herald.local', strict_min_version: '109.0', data_collection_permissions: { required: ['none'] } },
+        },
       }),
     };
   },

@@ -32,7 +32,11 @@ async function serve(defaults: Record<string, string> = {}) {
   const config = loadConfig({ ...defaults, ...process.env });
   const server = await startServer(config);
   // One write, so whoever watches stderr sees the token together with the listening line.
-  const lines = [`Herald is listening on ${server.url} (database ${config.HERALD_DB_URL.split('?')[0]})`, 'Push services:', ...server.pushServices.map((s) => `  ${s}`)];
+  const lines = [
+    `Herald is listening on ${server.url} (database ${config.HERALD_DB_URL.split('?')[0]})`,
+    'Push services:',
+    ...server.pushServices.map((s) => `  ${s}`),
+  ];
   if (config.HERALD_DEVICE_SIMULATOR === 'on') lines.push(`Device simulator (a phone in a browser tab): ${server.url}/simulator`);
   if (server.bootstrap)
     lines.push(
@@ -119,7 +123,11 @@ async function init(args: string[]) {
 async function token(args: string[]) {
   const [action, ...rest] = args;
   if (action !== 'create') throw new UsageError(action ? `Unknown token command '${action}'.` : 'Missing token command: create.');
-  const { values } = options(rest, { account: { type: 'string' }, tenant: { type: 'string' }, name: { type: 'string', default: 'cli token' } });
+  const { values } = options(rest, {
+    account: { type: 'string' },
+    tenant: { type: 'string' },
+    name: { type: 'string', default: 'cli token' },
+  });
   // looked up, not validated: the first admin `npm start` creates is admin@localhost
   const email = required(values.account, '--account EMAIL').toLowerCase();
   const tenantId = required(values.tenant, '--tenant ID');
@@ -186,7 +194,9 @@ async function sync(args: string[]) {
     await existingTenant(database, tenantId);
     const service = directorySyncFrom(loadConfig(), { database, now: Date.now, log: silentLogger });
     const progress = (p: SyncProgress) =>
-      process.stderr.write(`\rRead ${p.objects} objects in ${p.pages} pages; throttled ${p.throttleWaits} times (${Math.round(p.waitedMs / 1000)} s waited)`);
+      process.stderr.write(
+        `\rRead ${p.objects} objects in ${p.pages} pages; throttled ${p.throttleWaits} times (${Math.round(p.waitedMs / 1000)} s waited)`,
+      );
     const started = await service.start(tenantId, null, { full: values.full, onProgress: progress });
     const done = await started.done;
     process.stderr.write('\n');
@@ -231,4 +241,3 @@ main(process.argv.slice(2)).catch((error: unknown) => {
   if (error instanceof UsageError) console.error(usage);
   process.exit(error instanceof UsageError ? 2 : 1);
 });
-

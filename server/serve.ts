@@ -23,7 +23,11 @@ export interface RunningServer {
 
 /** Opens and migrates the database, creates the first tenant on an empty one, and listens. */
 export async function startServer(config: Config): Promise<RunningServer> {
-  const database = openDatabase(config.HERALD_DB_URL, { authToken: config.HERALD_DB_AUTH_TOKEN, client: config.HERALD_DB_CLIENT, backgroundIo: true });
+  const database = openDatabase(config.HERALD_DB_URL, {
+    authToken: config.HERALD_DB_AUTH_TOKEN,
+    client: config.HERALD_DB_CLIENT,
+    backgroundIo: true,
+  });
   await migrateDatabase(database);
   const log = loggerFor(config.HERALD_LOG);
   const dispatcher = config.HERALD_DISPATCHER === 'on' ? startDispatcher(config, database, log) : null;

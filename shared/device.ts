@@ -25,9 +25,7 @@ export const receiptSchema = z.object({ state: z.enum(['delivered', 'opened']) }
 export type Receipt = z.output<typeof receiptSchema>;
 
 /** `GET /v1/device/notifications` query. */
-export const inboxQuerySchema = z
-  .object({ limit: pageLimit, cursor: z.string().min(1).max(512).optional() })
-  .strict();
+export const inboxQuerySchema = z.object({ limit: pageLimit, cursor: z.string().min(1).max(512).optional() }).strict();
 
 /** The answer of `POST /v1/device/checkin`: the device as it sees itself after the check-in. */
 export const checkedInSchema = directoryDeviceViewSchema
@@ -36,7 +34,13 @@ export const checkedInSchema = directoryDeviceViewSchema
 export type CheckedIn = z.output<typeof checkedInSchema>;
 
 /** One message of `GET /v1/device/notifications`; title and body are null once retention erased them. */
-export const inboxItemSchema = z.strictObject({ id: z.string(), title: z.string().nullable(), body: z.string().nullable(), sentAt: timestamp, state: z.enum(deliveryStatuses) });
+export const inboxItemSchema = z.strictObject({
+  id: z.string(),
+  title: z.string().nullable(),
+  body: z.string().nullable(),
+  sentAt: timestamp,
+  state: z.enum(deliveryStatuses),
+});
 
 /** The answer of a receipt: the delivery's state afterwards. */
 export const receiptResultSchema = z.strictObject({ id: z.string(), state: z.enum(deliveryStatuses) });

@@ -12,7 +12,15 @@ export const directoryConnectionSchema = z
     entraTenantId: guidOrName.regex(/^[A-Za-z0-9.-]+$/, 'must be a tenant id (GUID) or domain'),
     clientId: guidOrName,
     clientSecret: z.string().min(1).max(1024).optional(),
-    clientCertificate: z.object({ pem: z.string().min(1).max(64 * 1024) }).strict().optional(),
+    clientCertificate: z
+      .object({
+        pem: z
+          .string()
+          .min(1)
+          .max(64 * 1024),
+      })
+      .strict()
+      .optional(),
   })
   .strict()
   .refine((c) => (c.clientSecret === undefined) !== (c.clientCertificate === undefined), {

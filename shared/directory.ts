@@ -12,9 +12,7 @@ export type MemberType = (typeof memberTypes)[number];
 export const groupMemberSchema = z.object({ type: z.enum(memberTypes), id: objectId }).strict();
 
 /** A group; given `members` (even empty) replace the stored list, omitted ones leave it as it is. */
-export const directoryGroupSchema = z
-  .object({ id: objectId, displayName: label, members: z.array(groupMemberSchema).optional() })
-  .strict();
+export const directoryGroupSchema = z.object({ id: objectId, displayName: label, members: z.array(groupMemberSchema).optional() }).strict();
 
 export const pushServices = ['apns', 'fcm'] as const;
 export const managementStates = ['enrolled', 'unenrolled'] as const;

@@ -32,7 +32,8 @@ export const translationsSchema = z
   .record(z.string(), translationSchema)
   .superRefine((translations, ctx) => {
     const tags = Object.keys(translations);
-    if (tags.length > MAX_TRANSLATIONS) ctx.addIssue({ code: 'custom', message: `has ${tags.length} languages; the limit is ${MAX_TRANSLATIONS}.` });
+    if (tags.length > MAX_TRANSLATIONS)
+      ctx.addIssue({ code: 'custom', message: `has ${tags.length} languages; the limit is ${MAX_TRANSLATIONS}.` });
     const seen = new Map<string, string>();
     for (const tag of tags) {
       const parsed = languageTag.safeParse(tag);
@@ -45,6 +46,8 @@ export const translationsSchema = z
       seen.set(parsed.data, tag);
     }
   })
-  .transform((translations) => Object.fromEntries(Object.entries(translations).map(([tag, text]) => [Intl.getCanonicalLocales(tag)[0]!, text])));
+  .transform((translations) =>
+    Object.fromEntries(Object.entries(translations).map(([tag, text]) => [Intl.getCanonicalLocales(tag)[0]!, text])),
+  );
 
 export type Translations = z.output<typeof translationsSchema>;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { PERMISSIONS, } from './permissions';
+import { PERMISSIONS } from './permissions';
 import { objectId, timestamp } from './schemas';
 
 const unique = <T>(items: T[]) => [...new Set(items)];
@@ -45,7 +45,10 @@ export const roleAssignmentCreateSchema = z
   .strict();
 
 /** Account emails are compared and stored in lower case. */
-export const accountEmail = z.email().max(254).transform((email) => email.toLowerCase());
+export const accountEmail = z
+  .email()
+  .max(254)
+  .transform((email) => email.toLowerCase());
 
 /** POST /v1/accounts. */
 export const accountCreateSchema = z

@@ -75,7 +75,8 @@ function byShape(reason: string): string | undefined {
     if (code >= 500) return unavailable;
     return `the push service answered HTTP ${code}`;
   }
-  if (reason.startsWith('INVALID_ARGUMENT')) return /too big/i.test(reason) ? tooLarge : `the push service refused the message as invalid (${reason})`;
+  if (reason.startsWith('INVALID_ARGUMENT'))
+    return /too big/i.test(reason) ? tooLarge : `the push service refused the message as invalid (${reason})`;
   const code = /^([A-Za-z_-]+): /.exec(reason)?.[1];
   return code ? pushed[code] : undefined;
 }
@@ -97,7 +98,12 @@ export function describeReason(status: DeliveryStatus, reason: string): string {
 /** The statuses whose reasons say why a delivery did not (yet) arrive, in the order they are told. */
 export const explainedStatuses = ['failed', 'expired', 'skipped', 'queued'] as const satisfies readonly DeliveryStatus[];
 
-const statusWords: Record<(typeof explainedStatuses)[number], string> = { failed: 'failed', expired: 'expired', skipped: 'skipped', queued: 'waiting' };
+const statusWords: Record<(typeof explainedStatuses)[number], string> = {
+  failed: 'failed',
+  expired: 'expired',
+  skipped: 'skipped',
+  queued: 'waiting',
+};
 
 /** One line per status and reason, most frequent first: "2 failed: the device token is malformed, so no push service would take it". */
 export function reasonLines(reasons: DeliveryReasons | undefined): string[] {

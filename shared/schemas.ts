@@ -38,7 +38,11 @@ const messageText = (field: TextField) =>
     .superRefine((value, ctx) => {
       const check = checkText(field, value);
       if (check.problem)
-        ctx.addIssue({ code: 'custom', message: check.problem, params: { count: check.count, limit: check.limit, ...(check.tooLarge ? TOO_LARGE : {}) } });
+        ctx.addIssue({
+          code: 'custom',
+          message: check.problem,
+          params: { count: check.count, limit: check.limit, ...(check.tooLarge ? TOO_LARGE : {}) },
+        });
     })
     .transform(normalizeText);
 
@@ -52,7 +56,8 @@ const fieldsPassed = { when: (payload: { issues: unknown[] }) => payload.issues.
 function fitsPush(text: { title?: string; body?: string }, ctx: z.RefinementCtx) {
   if (text.title === undefined && text.body === undefined) return;
   const size = checkMessageSize(text.title ?? '', text.body ?? '');
-  if (size.problem) ctx.addIssue({ code: 'custom', message: size.problem, path: ['body'], params: { bytes: size.bytes, limit: size.limit, ...TOO_LARGE } });
+  if (size.problem)
+    ctx.addIssue({ code: 'custom', message: size.problem, path: ['body'], params: { bytes: size.bytes, limit: size.limit, ...TOO_LARGE } });
 }
 
 export const titleSchema = messageText('title');
@@ -76,7 +81,11 @@ function exactlyOneTarget(send: { groupIds?: string[]; deviceId?: string }, ctx:
 }
 
 /** A send: a title, a body and exactly one target, groups or one device. */
-export const sendSchema = z.object({ title: titleSchema, body: bodySchema, ...targets }).strict().superRefine(exactlyOneTarget).superRefine(fitsPush, fieldsPassed);
+export const sendSchema = z
+  .object({ title: titleSchema, body: bodySchema, ...targets })
+  .strict()
+  .superRefine(exactlyOneTarget)
+  .superRefine(fitsPush, fieldsPassed);
 
 /** A preview takes the same body; the text may still be unfinished. */
 export const previewSchema = z
@@ -117,14 +126,21 @@ export const targetSchema = z.discriminatedUnion('type', [
 export type Target = z.output<typeof targetSchema>;
 
 /** The 202 answer of `POST /v1/notifications`. */
-export const acceptedSchema = z.strictObject({ id: z.string(), status: z.literal('queued'), target: targetSchema, audience: audienceSummarySchema });
+export const acceptedSchema = z.strictObject({
+  id: z.string(),
+  status: z.literal('queued'),
+  target: targetSchema,
+  audience: audienceSummarySchema,
+});
 export type Accepted = z.output<typeof acceptedSchema>;
 
 /** The answer of `POST /v1/notifications/preview`. */
 export const previewResultSchema = z.strictObject({ target: targetSchema, audience: audienceSummarySchema });
 
 /** Every error answer: `{"error":{"code","message","details"?}}`. */
-export const errorSchema = z.strictObject({ error: z.strictObject({ code: z.string().min(1), message: z.string().min(1), details: z.unknown().optional() }) });
+export const errorSchema = z.strictObject({
+  error: z.strictObject({ code: z.string().min(1), message: z.string().min(1), details: z.unknown().optional() }),
+});
 export type ApiError = z.output<typeof errorSchema>;
 
 /** One page of a keyset-paginated list; `nextCursor` is null on the last page. */
@@ -135,7 +151,9 @@ export const listOf = <T extends z.ZodType>(item: T) => z.strictObject({ items: 
 /** Timestamps in answers: ISO 8601 in UTC. */
 export const timestamp = z.iso.datetime();
 
-export const deliveryCountsSchema = z.strictObject(Object.fromEntries(deliveryStatuses.map((s) => [s, z.number().int()])) as Record<DeliveryStatus, z.ZodNumber>);
+export const deliveryCountsSchema = z.strictObject(
+  Object.fromEntries(deliveryStatuses.map((s) => [s, z.number().int()])) as Record<DeliveryStatus, z.ZodNumber>,
+);
 export type Counts = z.output<typeof deliveryCountsSchema>;
 
 /** A sent notification as `GET /v1/notifications[/{id}]` shows it; title and body are null once retention erased them. */
@@ -196,10 +214,18 @@ export const tenantSettingsSchema = z
     groupSendsPerHour: z.number().int().min(1).max(10_000),
     deviceSendsPerHour: z.number().int().min(1).max(10_000),
     retainMessageTextDays: z.number().int().min(1).max(3650),
-    pushTtlHours: z.number().int().min(1).max(24 * 28),
+    pushTtlHours: z
+      .number()
+      .int()
+      .min(1)
+      .max(24 * 28),
     contentFreePush: z.boolean(),
     /** Minutes between automatic syncs from Microsoft Entra ID and Intune; 0 turns them off. */
-    directorySyncMinutes: z.number().int().min(0).max(7 * 24 * 60),
+    directorySyncMinutes: z
+      .number()
+      .int()
+      .min(0)
+      .max(7 * 24 * 60),
   })
   .strict();
 

@@ -16,7 +16,10 @@ export async function createMenus(): Promise<void> {
 }
 
 /** The device a right-click is about: a device URL in the link, a selected id, a selected name, or the page's URL. */
-export function menuTarget(info: Pick<Menus.OnClickData, 'linkUrl' | 'selectionText' | 'pageUrl'>, rules: Parameters<typeof deviceIdFromUrl>[1]): ComposerTarget | null {
+export function menuTarget(
+  info: Pick<Menus.OnClickData, 'linkUrl' | 'selectionText' | 'pageUrl'>,
+  rules: Parameters<typeof deviceIdFromUrl>[1],
+): ComposerTarget | null {
   const fromLink = info.linkUrl ? deviceIdFromUrl(info.linkUrl, rules) : null;
   if (fromLink) return { deviceId: fromLink };
   const selection = info.selectionText?.trim();

@@ -31,6 +31,9 @@ async function confirmSent(accepted: Accepted): Promise<void> {
  */
 export async function sendNotification(input: SendInput): Promise<Accepted> {
   const accepted = await (await savedApi()).send(input);
-  await Promise.all([clearSentDraft(input).catch(logFailure('draft clean-up after a send')), confirmSent(accepted).catch(logFailure('sent confirmation'))]);
+  await Promise.all([
+    clearSentDraft(input).catch(logFailure('draft clean-up after a send')),
+    confirmSent(accepted).catch(logFailure('sent confirmation')),
+  ]);
   return accepted;
 }

@@ -27,7 +27,10 @@ export function ConnectionForm() {
     if (problem) return void (result.value = { tone: 'problem', text: problem });
     // Asked first, while the click still counts as the user's gesture.
     if (!isLocalServer(url()) && !(await browser.permissions.request({ origins: [originPattern(url())] })))
-      return void (result.value = { tone: 'problem', text: `Not saved: Herald needs permission to reach ${new URL(url()).origin}, and it was not granted.` });
+      return void (result.value = {
+        tone: 'problem',
+        text: `Not saved: Herald needs permission to reach ${new URL(url()).origin}, and it was not granted.`,
+      });
     await Promise.all([serverUrlItem.setValue(url()), tokenItem.setValue(token.value.trim())]);
     result.value = { tone: 'ok', text: 'Saved. The token is kept in this browser only (never synced).' };
   };
@@ -35,7 +38,10 @@ export function ConnectionForm() {
     const problem = serverUrlProblem(url());
     if (problem) return void (result.value = { tone: 'problem', text: problem });
     if (!isLocalServer(url()) && !(await browser.permissions.contains({ origins: [originPattern(url())] })))
-      return void (result.value = { tone: 'problem', text: `No permission to reach ${new URL(url()).origin} yet: press Save to grant it.` });
+      return void (result.value = {
+        tone: 'problem',
+        text: `No permission to reach ${new URL(url()).origin} yet: press Save to grant it.`,
+      });
     result.value = { tone: 'busy', text: 'Testing the connection…' };
     try {
       const report = connectionReport(await createApi({ serverUrl: url(), token: token.value.trim() }).me());

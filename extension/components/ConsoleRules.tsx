@@ -44,8 +44,8 @@ export function ConsoleRules() {
     <section aria-labelledby="rules-heading">
       <h2 id="rules-heading">Custom console rules</h2>
       <p class="hint">
-        The Intune admin center is built in. Add other consoles (or a self-hosted directory): pages matching the pattern get the button
-        when the regular expression's first group captures a device id from the URL.
+        The Intune admin center is built in. Add other consoles (or a self-hosted directory): pages matching the pattern get the button when
+        the regular expression's first group captures a device id from the URL.
       </p>
       <ul class="rules" aria-label="Console rules">
         {rules.value.map((rule) => (
@@ -60,11 +60,23 @@ export function ConsoleRules() {
       <form onSubmit={add} aria-label="Add a console rule">
         <div class="field">
           <label for="rule-pattern">URL match pattern</label>
-          <input id="rule-pattern" type="text" placeholder="https://console.example.com/*" value={pattern} onInput={(e) => (pattern.value = e.currentTarget.value)} />
+          <input
+            id="rule-pattern"
+            type="text"
+            placeholder="https://console.example.com/*"
+            value={pattern}
+            onInput={(e) => (pattern.value = e.currentTarget.value)}
+          />
         </div>
         <div class="field">
           <label for="rule-regex">Device id regular expression</label>
-          <input id="rule-regex" type="text" placeholder="devices/([0-9a-f-]{36})" value={regex} onInput={(e) => (regex.value = e.currentTarget.value)} />
+          <input
+            id="rule-regex"
+            type="text"
+            placeholder="devices/([0-9a-f-]{36})"
+            value={regex}
+            onInput={(e) => (regex.value = e.currentTarget.value)}
+          />
         </div>
         <button type="submit">Add rule</button>
       </form>

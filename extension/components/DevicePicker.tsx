@@ -3,7 +3,14 @@ import type { Device } from '../utils/api-types';
 import { cannotReceive, useAppState } from './app-state';
 import { Typeahead } from './Typeahead';
 
-const PLATFORMS: Record<Platform, string> = { ios: 'iOS', ipados: 'iPadOS', android: 'Android', macos: 'macOS', windows: 'Windows', other: 'another OS' };
+const PLATFORMS: Record<Platform, string> = {
+  ios: 'iOS',
+  ipados: 'iPadOS',
+  android: 'Android',
+  macos: 'macOS',
+  windows: 'Windows',
+  other: 'another OS',
+};
 
 const owner = (d: Device) => (d.user ? `${d.user.displayName} (${d.user.upn})` : 'no owner');
 

@@ -31,7 +31,11 @@ export function GroupPicker() {
       />
       <div class="chips-head">
         <span>Chosen groups</span>
-        <span class={count > MAX_TARGET_GROUPS ? 'counter over' : 'counter'} role="status" aria-label={`${count} of ${MAX_TARGET_GROUPS} groups chosen`}>
+        <span
+          class={count > MAX_TARGET_GROUPS ? 'counter over' : 'counter'}
+          role="status"
+          aria-label={`${count} of ${MAX_TARGET_GROUPS} groups chosen`}
+        >
           {count}/{MAX_TARGET_GROUPS}
         </span>
       </div>

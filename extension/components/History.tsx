@@ -32,8 +32,8 @@ export function History() {
           <li key={n.id} data-testid="history-item">
             <h3>{n.title ?? '(text erased after retention)'}</h3>
             <p class="hint">
-              {when(n.createdAt)} · {n.sender.email ?? 'a removed account'} · {n.target.type === 'device' ? 'one device' : `${n.target.groupIds.length} group(s)`} ·{' '}
-              {reachText(n.audience)}
+              {when(n.createdAt)} · {n.sender.email ?? 'a removed account'} ·{' '}
+              {n.target.type === 'device' ? 'one device' : `${n.target.groupIds.length} group(s)`} · {reachText(n.audience)}
             </p>
             <FunnelChart counts={n.counts} label={`Delivery of “${n.title ?? n.id}”`} />
             <DeliveryReasons notificationId={n.id} reasons={n.reasons} />

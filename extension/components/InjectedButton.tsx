@@ -10,7 +10,12 @@ svg { width: 16px; height: 16px; fill: #4f46e5; }
 /** The admin console's quick action: opens Herald's composer for the device on screen. */
 export function InjectedButton({ deviceId, onOpen }: { deviceId: string; onOpen: (deviceId: string) => void }) {
   return (
-    <button type="button" data-device-id={deviceId} title="Send a custom notification to this device with Herald" onClick={() => onOpen(deviceId)}>
+    <button
+      type="button"
+      data-device-id={deviceId}
+      title="Send a custom notification to this device with Herald"
+      onClick={() => onOpen(deviceId)}
+    >
       <svg viewBox="0 0 16 16" aria-hidden="true">
         <path d="M8 1a4 4 0 0 0-4 4v3L2.5 11h11L12 8V5a4 4 0 0 0-4-4zm-1.7 11a1.7 1.7 0 0 0 3.4 0z" />
       </svg>

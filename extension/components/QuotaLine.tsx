@@ -4,8 +4,7 @@ import { clock } from '../utils/format';
 import { describeProblem } from '../utils/problem';
 import { useAppState } from './app-state';
 
-const at = (iso: string | null | undefined) =>
-  iso ? ` Next one frees at ${clock(new Date(iso))}.` : '';
+const at = (iso: string | null | undefined) => (iso ? ` Next one frees at ${clock(new Date(iso))}.` : '');
 
 /** What is left before sending: group sends this hour for the tenant, or sends to this device, with the reset time. */
 export function quotaText(quotas: Quotas, mode: 'groups' | 'device'): { text: string; exhausted: boolean } {

@@ -51,7 +51,9 @@ export function ReasonDevices({ notificationId, statuses }: { notificationId: st
           );
         })}
       </ul>
-      {more.value ? <p class="hint">More devices than shown: the API lists them all (GET /v1/notifications/{notificationId}/deliveries).</p> : null}
+      {more.value ? (
+        <p class="hint">More devices than shown: the API lists them all (GET /v1/notifications/{notificationId}/deliveries).</p>
+      ) : null}
     </div>
   );
 }

@@ -65,7 +65,8 @@ export function SentStatus() {
     <section class="sent" aria-labelledby="sent-heading">
       <FocusedHeading id="sent-heading">Sent</FocusedHeading>
       <p>
-        Notification <code data-testid="sent-id">{accepted.id}</code> to {target}: {reachText(accepted.audience)}. {skippedText(accepted.audience)}
+        Notification <code data-testid="sent-id">{accepted.id}</code> to {target}: {reachText(accepted.audience)}.{' '}
+        {skippedText(accepted.audience)}
       </p>
       <div aria-live="polite" data-testid="sent-counts" data-settled={counts.value ? String(settled(counts.value)) : 'false'}>
         {counts.value ? (

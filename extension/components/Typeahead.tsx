@@ -34,25 +34,28 @@ export function Typeahead<T>({ id, label, placeholder, initialQuery = '', search
       return;
     }
     const controller = new AbortController();
-    const timer = setTimeout(() => {
-      status.value = 'Searching…';
-      search(text, controller.signal).then(
-        (found) => {
-          items.value = found;
-          active.value = 0;
-          open.value = !initial;
-          status.value = found.length ? `${found.length} result${found.length === 1 ? '' : 's'}` : `Nothing matches “${text}”.`;
-          if (initial) {
-            first.value = false;
-            onInitialResults?.(found);
-            if (found.length !== 1) open.value = true;
-          }
-        },
-        (error: unknown) => {
-          if (!controller.signal.aborted) status.value = describeProblem(error);
-        },
-      );
-    }, initial ? 0 : 150);
+    const timer = setTimeout(
+      () => {
+        status.value = 'Searching…';
+        search(text, controller.signal).then(
+          (found) => {
+            items.value = found;
+            active.value = 0;
+            open.value = !initial;
+            status.value = found.length ? `${found.length} result${found.length === 1 ? '' : 's'}` : `Nothing matches “${text}”.`;
+            if (initial) {
+              first.value = false;
+              onInitialResults?.(found);
+              if (found.length !== 1) open.value = true;
+            }
+          },
+          (error: unknown) => {
+            if (!controller.signal.aborted) status.value = describeProblem(error);
+          },
+        );
+      },
+      initial ? 0 : 150,
+    );
     return () => {
       clearTimeout(timer);
       controller.abort();

@@ -15,7 +15,8 @@ export type View = 'compose' | 'review' | 'sent' | 'history';
 
 /** Only these can receive a custom notification, and only while enrolled (as in Intune). */
 export function cannotReceive(device: Device): string | null {
-  if (device.platform === 'macos' || device.platform === 'windows') return `${device.platform === 'macos' ? 'macOS' : 'Windows'} devices cannot receive custom notifications.`;
+  if (device.platform === 'macos' || device.platform === 'windows')
+    return `${device.platform === 'macos' ? 'macOS' : 'Windows'} devices cannot receive custom notifications.`;
   if (device.platform === 'other') return 'Only iOS, iPadOS and Android devices can receive custom notifications.';
   if (device.managementState !== 'enrolled') return 'This device is not enrolled, so it cannot receive notifications.';
   return null;
@@ -40,7 +41,9 @@ export function createAppState(api: HeraldApi) {
   const bodyCheck = computed(() => checkText('body', draft.body.value));
   /** The push this message makes, measured as the server measures it, once each field passed its own check. */
   const sizeCheck = computed(() =>
-    titleCheck.value.problem || bodyCheck.value.problem ? null : checkMessageSize(normalizeText(draft.title.value), normalizeText(draft.body.value)),
+    titleCheck.value.problem || bodyCheck.value.problem
+      ? null
+      : checkMessageSize(normalizeText(draft.title.value), normalizeText(draft.body.value)),
   );
   /** The body field shows a push too large for Apple and Google too: the body is nearly always what makes it so. */
   const bodyFieldCheck = computed<TextCheck>(() =>
@@ -76,7 +79,13 @@ export function createAppState(api: HeraldApi) {
       loaded.value = true;
     });
     effect(() => {
-      const value: Draft = { title: draft.title.value, body: draft.body.value, mode: draft.mode.value, groups: draft.groups.value, device: draft.device.value };
+      const value: Draft = {
+        title: draft.title.value,
+        body: draft.body.value,
+        mode: draft.mode.value,
+        groups: draft.groups.value,
+        device: draft.device.value,
+      };
       void draftItem.setValue(value);
     });
   }
@@ -106,7 +115,24 @@ export function createAppState(api: HeraldApi) {
     }
   }
 
-  return { api, draft, loaded, view, sent, announcement, titleCheck, bodyCheck, sizeCheck, bodyFieldCheck, input, blocker, sending, sendError, load, send };
+  return {
+    api,
+    draft,
+    loaded,
+    view,
+    sent,
+    announcement,
+    titleCheck,
+    bodyCheck,
+    sizeCheck,
+    bodyFieldCheck,
+    input,
+    blocker,
+    sending,
+    sendError,
+    load,
+    send,
+  };
 }
 
 export type AppState = ReturnType<typeof createAppState>;

@@ -2,7 +2,15 @@ import type { z } from 'zod';
 import type { directoryDeviceViewSchema, directoryGroupViewSchema } from '../../shared/directory';
 import type { directoryStatusSchema, directorySyncStartedSchema, directorySyncViewSchema } from '../../shared/directory-sync';
 import type { meSchema } from '../../shared/rbac';
-import type { acceptedSchema, deliveryCountsSchema, deliveryViewSchema, notificationViewSchema, previewResultSchema, quotasSchema, targetSchema } from '../../shared/schemas';
+import type {
+  acceptedSchema,
+  deliveryCountsSchema,
+  deliveryViewSchema,
+  notificationViewSchema,
+  previewResultSchema,
+  quotasSchema,
+  targetSchema,
+} from '../../shared/schemas';
 
 /**
  * The shapes of Herald's HTTP API that the extension reads, from the zod schemas the server's API description

@@ -1,5 +1,18 @@
 import type { DeliveryStatus, SendInput } from '../../shared/schemas';
-import type { Accepted, Delivery, Device, DirectoryStatus, DirectorySync, Group, Me, NotificationItem, Page, Preview, Quotas, SyncStarted } from './api-types';
+import type {
+  Accepted,
+  Delivery,
+  Device,
+  DirectoryStatus,
+  DirectorySync,
+  Group,
+  Me,
+  NotificationItem,
+  Page,
+  Preview,
+  Quotas,
+  SyncStarted,
+} from './api-types';
 
 export interface Connection {
   serverUrl: string;
@@ -19,8 +32,7 @@ export class HeraldError extends Error {
   }
 }
 
-const searchPath = (kind: 'groups' | 'devices', search: string) =>
-  `/v1/${kind}?${new URLSearchParams({ search, limit: '8' }).toString()}`;
+const searchPath = (kind: 'groups' | 'devices', search: string) => `/v1/${kind}?${new URLSearchParams({ search, limit: '8' }).toString()}`;
 
 /** The Herald API for one server and token. */
 export function createApi({ serverUrl, token }: Connection, fetchFn: typeof fetch = (...args) => fetch(...args)) {
@@ -61,7 +73,10 @@ export function createApi({ serverUrl, token }: Connection, fetchFn: typeof fetc
     startSync: () => request<SyncStarted>('POST', '/v1/directory/sync'),
     sync: (id: string) => request<DirectorySync>('GET', `/v1/directory/syncs/${encodeURIComponent(id)}`),
     deliveries: (id: string, status: DeliveryStatus) =>
-      request<Page<Delivery>>('GET', `/v1/notifications/${encodeURIComponent(id)}/deliveries?${new URLSearchParams({ status, limit: '50' }).toString()}`),
+      request<Page<Delivery>>(
+        'GET',
+        `/v1/notifications/${encodeURIComponent(id)}/deliveries?${new URLSearchParams({ status, limit: '50' }).toString()}`,
+      ),
   };
 }
 

@@ -59,4 +59,6 @@ export function ruleProblem(pattern: string, regex: string): string | null {
 
 /** The Intune admin center's overview of a device, for a device id that is an Intune GUID; null for any other id. */
 export const intuneDeviceUrl = (id: string): string | null =>
-  isDeviceId(id) ? `https://intune.microsoft.com/#view/Microsoft_Intune_Devices/DeviceSettingsMenuBlade/~/overview/mdmDeviceId/${id.trim()}` : null;
+  isDeviceId(id)
+    ? `https://intune.microsoft.com/#view/Microsoft_Intune_Devices/DeviceSettingsMenuBlade/~/overview/mdmDeviceId/${id.trim()}`
+    : null;

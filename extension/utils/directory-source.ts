@@ -25,7 +25,9 @@ export function describeSource(status: DirectoryStatus, now: number): { text: st
         ? `Synced from Microsoft Entra ID ${ago(lastSuccessAt, now)}: ${size}.`
         : `Connected to Microsoft Entra ID, not synced yet: ${size}.`;
   const problem =
-    lastSync?.status === 'failed' ? `The last sync, ${ago(lastSync.finishedAt ?? lastSync.startedAt, now)}, failed: ${lastSync.error?.message ?? 'no reason was given'}` : null;
+    lastSync?.status === 'failed'
+      ? `The last sync, ${ago(lastSync.finishedAt ?? lastSync.startedAt, now)}, failed: ${lastSync.error?.message ?? 'no reason was given'}`
+      : null;
   return { text, problem };
 }
 

@@ -17,7 +17,9 @@ export interface Protocol {
 
 export type MessageType = keyof Protocol;
 export type Message = { [K in MessageType]: { type: K } & Protocol[K]['request'] }[MessageType];
-export type Handlers = { [K in MessageType]: (request: Protocol[K]['request'], sender: Runtime.MessageSender) => Promise<Protocol[K]['response']> };
+export type Handlers = {
+  [K in MessageType]: (request: Protocol[K]['request'], sender: Runtime.MessageSender) => Promise<Protocol[K]['response']>;
+};
 
 interface WireError {
   status: number;

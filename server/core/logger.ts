@@ -13,6 +13,7 @@ export const loggerFor = (setting: 'json' | 'silent'): Logger => (setting === 's
  * which hold message text, push tokens and other secrets.
  */
 export function describeFailure(err: unknown): Record<string, string> {
-  if (err instanceof DrizzleQueryError) return { error: String(err.cause instanceof Error ? err.cause.stack : err.cause), query: err.query };
+  if (err instanceof DrizzleQueryError)
+    return { error: String(err.cause instanceof Error ? err.cause.stack : err.cause), query: err.query };
   return { error: String(err instanceof Error ? err.stack : err) };
 }

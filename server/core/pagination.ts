@@ -24,7 +24,10 @@ export function encodeCursor(key: readonly (string | number)[]): string {
  * Decodes a cursor made by `encodeCursor` with the same key shape, or throws 400. Only the exact text
  * `encodeCursor` would give for a valid key passes: no padding, stray characters, spacing, `1e999`, `-0` or `1.0`.
  */
-export function decodeCursor<K extends readonly Element[]>(cursor: string, shape: K): { [I in keyof K]: K[I] extends 'string' ? string : number } {
+export function decodeCursor<K extends readonly Element[]>(
+  cursor: string,
+  shape: K,
+): { [I in keyof K]: K[I] extends 'string' ? string : number } {
   if (cursor.length <= MAX_CURSOR_LENGTH) {
     try {
       const key: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString());
@@ -41,7 +44,11 @@ export function decodeCursor<K extends readonly Element[]>(cursor: string, shape
  * Cuts a page from rows fetched with `LIMIT limit + 1`: the first `limit` rows, and a cursor made from
  * the last of them when the extra row shows that more follow.
  */
-export function pageOf<T>(rows: T[], limit: number, keyOf: (last: T) => readonly (string | number)[]): { rows: T[]; nextCursor: string | null } {
+export function pageOf<T>(
+  rows: T[],
+  limit: number,
+  keyOf: (last: T) => readonly (string | number)[],
+): { rows: T[]; nextCursor: string | null } {
   const page = rows.slice(0, limit);
   const last = page.at(-1);
   return { rows: page, nextCursor: rows.length > limit && last !== undefined ? encodeCursor(keyOf(last)) : null };

@@ -5,7 +5,8 @@
  */
 export function filePath(url: string): string {
   let rest = url.slice('file:'.length);
-  if (/[?#]/.test(rest)) throw new Error(`Unsupported database URL '${url}': query strings and fragments are not supported in a file: URL.`);
+  if (/[?#]/.test(rest))
+    throw new Error(`Unsupported database URL '${url}': query strings and fragments are not supported in a file: URL.`);
   if (rest.startsWith('//')) {
     const slash = rest.indexOf('/', 2);
     const host = rest.slice(2, slash === -1 ? undefined : slash);

@@ -1,4 +1,14 @@
-import { LibsqlBatchError, LibsqlError, type Client, type InArgs, type InStatement, type ResultSet, type Row, type Transaction, type TransactionMode } from '@libsql/client';
+import {
+  LibsqlBatchError,
+  LibsqlError,
+  type Client,
+  type InArgs,
+  type InStatement,
+  type ResultSet,
+  type Row,
+  type Transaction,
+  type TransactionMode,
+} from '@libsql/client';
 import Libsql from 'libsql';
 
 /*
@@ -96,8 +106,10 @@ const MAX_INTEGER = 2n ** 63n - 1n;
  * the nearest double instead of a RangeError; Herald stores none.)
  */
 function toSqlValue(value: unknown): unknown {
-  if (typeof value === 'number' && !Number.isFinite(value)) throw new RangeError('Only finite numbers (not Infinity or NaN) can be passed as arguments');
-  if (typeof value === 'bigint' && (value < MIN_INTEGER || value > MAX_INTEGER)) throw new RangeError('bigint is too large to be represented as a 64-bit integer and passed as argument');
+  if (typeof value === 'number' && !Number.isFinite(value))
+    throw new RangeError('Only finite numbers (not Infinity or NaN) can be passed as arguments');
+  if (typeof value === 'bigint' && (value < MIN_INTEGER || value > MAX_INTEGER))
+    throw new RangeError('bigint is too large to be represented as a 64-bit integer and passed as argument');
   if (typeof value === 'boolean') return value ? 1 : 0;
   if (value instanceof Date) return value.valueOf();
   if (value instanceof ArrayBuffer) return Buffer.from(value);
@@ -139,10 +151,37 @@ class LocalResultSet implements ResultSet {
 }
 
 /** SQLite's primary result codes by number, as @libsql/client names them (an extended code's low byte is its primary). */
-const primaryCodes = ['SQLITE_OK', 'SQLITE_ERROR', 'SQLITE_INTERNAL', 'SQLITE_PERM', 'SQLITE_ABORT', 'SQLITE_BUSY', 'SQLITE_LOCKED', 'SQLITE_NOMEM',
-  'SQLITE_READONLY', 'SQLITE_INTERRUPT', 'SQLITE_IOERR', 'SQLITE_CORRUPT', 'SQLITE_NOTFOUND', 'SQLITE_FULL', 'SQLITE_CANTOPEN', 'SQLITE_PROTOCOL',
-  'SQLITE_EMPTY', 'SQLITE_SCHEMA', 'SQLITE_TOOBIG', 'SQLITE_CONSTRAINT', 'SQLITE_MISMATCH', 'SQLITE_MISUSE', 'SQLITE_NOLFS', 'SQLITE_AUTH',
-  'SQLITE_FORMAT', 'SQLITE_RANGE', 'SQLITE_NOTADB', 'SQLITE_NOTICE', 'SQLITE_WARNING'];
+const primaryCodes = [
+  'SQLITE_OK',
+  'SQLITE_ERROR',
+  'SQLITE_INTERNAL',
+  'SQLITE_PERM',
+  'SQLITE_ABORT',
+  'SQLITE_BUSY',
+  'SQLITE_LOCKED',
+  'SQLITE_NOMEM',
+  'SQLITE_READONLY',
+  'SQLITE_INTERRUPT',
+  'SQLITE_IOERR',
+  'SQLITE_CORRUPT',
+  'SQLITE_NOTFOUND',
+  'SQLITE_FULL',
+  'SQLITE_CANTOPEN',
+  'SQLITE_PROTOCOL',
+  'SQLITE_EMPTY',
+  'SQLITE_SCHEMA',
+  'SQLITE_TOOBIG',
+  'SQLITE_CONSTRAINT',
+  'SQLITE_MISMATCH',
+  'SQLITE_MISUSE',
+  'SQLITE_NOLFS',
+  'SQLITE_AUTH',
+  'SQLITE_FORMAT',
+  'SQLITE_RANGE',
+  'SQLITE_NOTADB',
+  'SQLITE_NOTICE',
+  'SQLITE_WARNING',
+];
 
 /** libsql-js's SqliteError as the LibsqlError @libsql/client would throw for it; anything else as it is. */
 function asLibsqlError(error: unknown): unknown {
@@ -264,7 +303,8 @@ class Connection {
   }
 }
 
-const begin = (mode: TransactionMode) => (mode === 'write' ? 'BEGIN IMMEDIATE' : mode === 'read' ? 'BEGIN TRANSACTION READONLY' : 'BEGIN DEFERRED');
+const begin = (mode: TransactionMode) =>
+  mode === 'write' ? 'BEGIN IMMEDIATE' : mode === 'read' ? 'BEGIN TRANSACTION READONLY' : 'BEGIN DEFERRED';
 
 export interface LocalClientOptions {
   /** How long a call waits for another connection's lock (SQLITE_BUSY), retrying off the event loop; none (fail at once) if not given, as @libsql/client. */
@@ -365,7 +405,9 @@ export function createLocalClient(path: string, options: LocalClientOptions = {}
       return closed;
     },
     execute: ((stmtOrSql: InStatement, args?: InArgs) =>
-      withConnection((c) => c.execute(typeof stmtOrSql === 'string' ? { sql: stmtOrSql, args: args ?? [] } : stmtOrSql))) as Client['execute'],
+      withConnection((c) =>
+        c.execute(typeof stmtOrSql === 'string' ? { sql: stmtOrSql, args: args ?? [] } : stmtOrSql),
+      )) as Client['execute'],
     batch: (stmts, mode = 'deferred') => withConnection((c) => batchOn(c, stmts.map(normalise), begin(mode))),
     migrate: (stmts) =>
       withConnection((c) => {
@@ -415,7 +457,14 @@ function inBatch(stmts: InStatement[], execute: (stmt: InStatement, index: numbe
     } catch (error) {
       if (!(error instanceof LibsqlError) || error instanceof LibsqlBatchError) throw error;
       // the message already starts with the code; @libsql/client prefixes it once more, and so does this
-      throw new LibsqlBatchError(error.message, i, error.code, error.extendedCode, error.rawCode, error.cause instanceof Error ? error.cause : undefined);
+      throw new LibsqlBatchError(
+        error.message,
+        i,
+        error.code,
+        error.extendedCode,
+        error.rawCode,
+        error.cause instanceof Error ? error.cause : undefined,
+      );
     }
   }
   return results;

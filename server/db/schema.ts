@@ -6,7 +6,10 @@ import { deliveryStatuses, platforms } from '../../shared/schemas';
 const ms = (name: string) => integer(name, { mode: 'number' });
 const now = sql`(cast(unixepoch('subsec') * 1000 as integer))`;
 /** Where a directory object came from (issue 12): a sync removes only the objects it created. */
-const source = () => text('source', { enum: ['import', 'graph'] }).notNull().default('import');
+const source = () =>
+  text('source', { enum: ['import', 'graph'] })
+    .notNull()
+    .default('import');
 
 export const tenants = sqliteTable('tenants', {
   id: text('id').primaryKey(),
@@ -25,7 +28,9 @@ export const accounts = sqliteTable(
   'accounts',
   {
     id: text('id').primaryKey(),
-    tenantId: text('tenant_id').notNull().references(() => tenants.id),
+    tenantId: text('tenant_id')
+      .notNull()
+      .references(() => tenants.id),
     email: text('email').notNull(),
     displayName: text('display_name').notNull(),
     createdAt: ms('created_at').notNull().default(now),
@@ -38,7 +43,9 @@ export const apiTokens = sqliteTable(
   {
     id: text('id').primaryKey(),
     tenantId: text('tenant_id').notNull(),
-    accountId: text('account_id').notNull().references(() => accounts.id),
+    accountId: text('account_id')
+      .notNull()
+      .references(() => accounts.id),
     name: text('name').notNull(),
     /** sha256 of the secret; the secret itself is never stored. */
     hash: text('hash').notNull(),
@@ -64,17 +71,19 @@ export const roleAssignments = sqliteTable('role_assignments', {
   tenantId: text('tenant_id').notNull(),
   roleId: text('role_id').notNull(),
   /** JSON `{type:'all'}` or `{type:'groups', groupIds}`. */
-  scope: text('scope', { mode: 'json' })
-    .$type<{ type: 'all' } | { type: 'groups'; groupIds: string[] }>()
-    .notNull(),
+  scope: text('scope', { mode: 'json' }).$type<{ type: 'all' } | { type: 'groups'; groupIds: string[] }>().notNull(),
   createdAt: ms('created_at').notNull().default(now),
 });
 
 export const roleAssignmentAccounts = sqliteTable(
   'role_assignment_accounts',
   {
-    assignmentId: text('assignment_id').notNull().references(() => roleAssignments.id, { onDelete: 'cascade' }),
-    accountId: text('account_id').notNull().references(() => accounts.id, { onDelete: 'cascade' }),
+    assignmentId: text('assignment_id')
+      .notNull()
+      .references(() => roleAssignments.id, { onDelete: 'cascade' }),
+    accountId: text('account_id')
+      .notNull()
+      .references(() => accounts.id, { onDelete: 'cascade' }),
   },
   (t) => [primaryKey({ columns: [t.assignmentId, t.accountId] }), index('raa_account').on(t.accountId)],
 );
@@ -193,7 +202,6 @@ export const notifications = sqliteTable(
   ],
 );
 
-
 export const deliveries = sqliteTable(
   'deliveries',
   {
@@ -289,7 +297,9 @@ export const directorySyncs = sqliteTable(
     finishedAt: ms('finished_at'),
     /** While running: the process's claim, renewed; a crashed process's sync is failed once it lapses. */
     leaseUntil: ms('lease_until'),
-    counts: text('counts', { mode: 'json' }).$type<Record<'users' | 'groups' | 'devices', { added: number; updated: number; removed: number }>>(),
+    counts: text('counts', { mode: 'json' }).$type<
+      Record<'users' | 'groups' | 'devices', { added: number; updated: number; removed: number }>
+    >(),
     error: text('error', { mode: 'json' }).$type<{ code: string; message: string }>(),
   },
   (t) => [

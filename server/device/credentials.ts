@@ -11,16 +11,34 @@ import { hashSecret, newSecret } from '../core/secrets';
  * Issues a device credential: the secret is returned once and only its hash is stored, so issuing a new one
  * revokes the old. Needs ManagedDevices.Update over the device.
  */
-export async function issueDeviceCredential(database: Database, principal: Principal, deviceId: string, now: number): Promise<{ secret: string }> {
+export async function issueDeviceCredential(
+  database: Database,
+  principal: Principal,
+  deviceId: string,
+  now: number,
+): Promise<{ secret: string }> {
   const { tenantId } = principal;
   requirePermission(principal, 'ManagedDevices.Update');
-  const [device] = await database.db.select({ id: devices.id }).from(devices).where(and(eq(devices.tenantId, tenantId), eq(devices.id, deviceId)));
+  const [device] = await database.db
+    .select({ id: devices.id })
+    .from(devices)
+    .where(and(eq(devices.tenantId, tenantId), eq(devices.id, deviceId)));
   if (!device) throw notFound('Device', deviceId);
   await requireOverDevice(database.db, principal, 'ManagedDevices.Update', deviceId);
   const secret = newSecret('hrdv_');
   await database.write(async (tx) => {
-    await tx.update(devices).set({ credentialHash: hashSecret(secret) }).where(and(eq(devices.tenantId, tenantId), eq(devices.id, deviceId)));
-    await auditIn(tx, { tenantId, actorAccountId: principal.accountId, action: 'device.credential.issue', target: `device:${deviceId}`, outcome: 'success', at: now });
+    await tx
+      .update(devices)
+      .set({ credentialHash: hashSecret(secret) })
+      .where(and(eq(devices.tenantId, tenantId), eq(devices.id, deviceId)));
+    await auditIn(tx, {
+      tenantId,
+      actorAccountId: principal.accountId,
+      action: 'device.credential.issue',
+      target: `device:${deviceId}`,
+      outcome: 'success',
+      at: now,
+    });
   });
   return { secret };
 }

@@ -28,7 +28,13 @@ const inInbox = (device: DeviceIdentity) =>
 export async function listInbox(db: Db, device: DeviceIdentity, page: { limit: number; cursor?: string }) {
   const after = page.cursor ? decodeCursor(page.cursor, ['string'] as const)[0] : null;
   const rows = await db
-    .select({ id: notifications.id, title: notifications.title, body: notifications.body, sentAt: notifications.createdAt, state: deliveries.status })
+    .select({
+      id: notifications.id,
+      title: notifications.title,
+      body: notifications.body,
+      sentAt: notifications.createdAt,
+      state: deliveries.status,
+    })
     .from(deliveries)
     .innerJoin(notifications, eq(notifications.id, deliveries.notificationId))
     .where(and(inInbox(device), after === null ? undefined : lt(deliveries.id, deliveryRowId(device.tenantId, after, device.deviceId))))
@@ -45,7 +51,14 @@ const before: Record<Receipt['state'], DeliveryStatus[]> = {
 };
 
 /** Applies a device's receipt for one message of its inbox (counted in `metrics` when it moved); answers the delivery's state afterwards. */
-export async function recordReceipt(database: Database, device: DeviceIdentity, notificationId: string, receipt: Receipt, now: number, metrics?: DispatchMetrics) {
+export async function recordReceipt(
+  database: Database,
+  device: DeviceIdentity,
+  notificationId: string,
+  receipt: Receipt,
+  now: number,
+  metrics?: DispatchMetrics,
+) {
   const mine = and(inInbox(device), eq(deliveries.notificationId, notificationId));
   const answer = await database.write(async (tx) => {
     const [moved] = await tx

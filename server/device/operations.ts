@@ -1,4 +1,12 @@
-import { checkedInSchema, checkinSchema, deviceCredentialSchema, inboxItemSchema, inboxQuerySchema, receiptResultSchema, receiptSchema } from '../../shared/device';
+import {
+  checkedInSchema,
+  checkinSchema,
+  deviceCredentialSchema,
+  inboxItemSchema,
+  inboxQuerySchema,
+  receiptResultSchema,
+  receiptSchema,
+} from '../../shared/device';
 import { pageOf } from '../../shared/schemas';
 import { answer, type Operations } from '../core/operation';
 

@@ -19,7 +19,9 @@ export const deviceRoutes = (deps: Deps) =>
     .post('/v1/device/checkin', jsonBody(checkinSchema), async (c) =>
       c.json(await checkin(deps.database, c.var.device, c.req.valid('json'), deps.now())),
     )
-    .get('/v1/device/notifications', query(inboxQuerySchema), async (c) => c.json(await listInbox(deps.database.db, c.var.device, c.req.valid('query'))))
+    .get('/v1/device/notifications', query(inboxQuerySchema), async (c) =>
+      c.json(await listInbox(deps.database.db, c.var.device, c.req.valid('query'))),
+    )
     .post('/v1/device/notifications/:id/receipt', validId, jsonBody(receiptSchema), async (c) =>
       c.json(await recordReceipt(deps.database, c.var.device, c.req.valid('param').id, c.req.valid('json'), deps.now(), deps.metrics)),
     );

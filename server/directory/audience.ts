@@ -8,7 +8,11 @@ import { closureUserIds, withGroupClosure } from './closure';
  * A device's push registration as the API shows it (the token itself never leaves the server): `hasToken`
  * is false once a provider has rejected the token, as `skipReasonSql` then says noPushToken.
  */
-export function pushView(row: { pushService: PushService | null; pushToken: string | null; pushTokenInvalidAt: number | null }): DirectoryDevice['push'] {
+export function pushView(row: {
+  pushService: PushService | null;
+  pushToken: string | null;
+  pushTokenInvalidAt: number | null;
+}): DirectoryDevice['push'] {
   return row.pushService ? { service: row.pushService, hasToken: row.pushToken !== null && row.pushTokenInvalidAt === null } : null;
 }
 

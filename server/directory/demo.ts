@@ -11,10 +11,26 @@ import { importDirectory } from './import';
  */
 
 const people = [
-  ['ann', 'Ann Archer'], ['ben', 'Ben Baker'], ['chloe', 'Chloé Dubois'], ['dev', 'Dev Patel'], ['emma', 'Emma Evans'],
-  ['farid', 'Farid Haddad'], ['grace', 'Grace Green'], ['hugo', 'Hugo Müller'], ['isla', 'Isla Irving'], ['jon', 'Jon James'],
-  ['kai', 'Kai Kowalski'], ['lea', 'Léa Martin'], ['mo', 'Mo Mahmoud'], ['nina', 'Nina Novak'], ['omar', 'Omar Ortiz'],
-  ['priya', 'Priya Pillai'], ['quinn', 'Quinn Quayle'], ['rosa', 'Rosa Rossi'], ['sam', 'Sam Smith'], ['tom', 'Tom Turner'],
+  ['ann', 'Ann Archer'],
+  ['ben', 'Ben Baker'],
+  ['chloe', 'Chloé Dubois'],
+  ['dev', 'Dev Patel'],
+  ['emma', 'Emma Evans'],
+  ['farid', 'Farid Haddad'],
+  ['grace', 'Grace Green'],
+  ['hugo', 'Hugo Müller'],
+  ['isla', 'Isla Irving'],
+  ['jon', 'Jon James'],
+  ['kai', 'Kai Kowalski'],
+  ['lea', 'Léa Martin'],
+  ['mo', 'Mo Mahmoud'],
+  ['nina', 'Nina Novak'],
+  ['omar', 'Omar Ortiz'],
+  ['priya', 'Priya Pillai'],
+  ['quinn', 'Quinn Quayle'],
+  ['rosa', 'Rosa Rossi'],
+  ['sam', 'Sam Smith'],
+  ['tom', 'Tom Turner'],
 ] as const;
 
 const userId = (handle: string) => `demo-user-${handle}`;
@@ -47,10 +63,38 @@ const DEVICES: DemoDevice[] = [
   }),
   { id: 'demo-device-ann-mac', name: "Ann's MacBook", platform: 'macos', owner: 'ann', note: 'macOS: skipped as unsupportedPlatform' },
   { id: 'demo-device-ben-pc', name: "Ben's Surface", platform: 'windows', owner: 'ben', note: 'Windows: skipped as unsupportedPlatform' },
-  { id: 'demo-device-dev-old', name: "Dev's old iPhone", platform: 'ios', owner: 'dev', unenrolled: true, note: 'retired: skipped as notEnrolled' },
-  { id: 'demo-device-emma-quiet', name: "Emma's work iPhone", platform: 'ios', owner: 'emma', notificationsOff: true, note: 'notifications turned off: skipped as notificationsNotPermitted' },
-  { id: 'demo-device-farid-new', name: "Farid's new Pixel", platform: 'android', owner: 'farid', noToken: true, note: 'app not opened yet: skipped as noPushToken' },
-  { id: 'demo-device-hugo-legacy', name: "Hugo's Galaxy", platform: 'android', owner: 'hugo', appVersion: '5.0.5000.0', note: 'Company Portal too old: asked to update, the message waits in its inbox' },
+  {
+    id: 'demo-device-dev-old',
+    name: "Dev's old iPhone",
+    platform: 'ios',
+    owner: 'dev',
+    unenrolled: true,
+    note: 'retired: skipped as notEnrolled',
+  },
+  {
+    id: 'demo-device-emma-quiet',
+    name: "Emma's work iPhone",
+    platform: 'ios',
+    owner: 'emma',
+    notificationsOff: true,
+    note: 'notifications turned off: skipped as notificationsNotPermitted',
+  },
+  {
+    id: 'demo-device-farid-new',
+    name: "Farid's new Pixel",
+    platform: 'android',
+    owner: 'farid',
+    noToken: true,
+    note: 'app not opened yet: skipped as noPushToken',
+  },
+  {
+    id: 'demo-device-hugo-legacy',
+    name: "Hugo's Galaxy",
+    platform: 'android',
+    owner: 'hugo',
+    appVersion: '5.0.5000.0',
+    note: 'Company Portal too old: asked to update, the message waits in its inbox',
+  },
 ];
 
 const GROUPS: { slug: string; name: string; users: string[]; groups: string[] }[] = [
@@ -58,7 +102,12 @@ const GROUPS: { slug: string; name: string; users: string[]; groups: string[] }[
   { slug: 'leeds', name: 'Leeds office (demo)', users: ['ann', 'ben', 'chloe', 'dev', 'emma', 'farid', 'grace'], groups: ['leeds-it'] },
   // Leeds IT and Leeds office contain each other: expansion reaches each user once
   { slug: 'leeds-it', name: 'Leeds IT (demo)', users: ['hugo', 'isla'], groups: ['leeds'] },
-  { slug: 'london', name: 'London office (demo)', users: ['jon', 'kai', 'lea', 'mo', 'nina', 'omar', 'priya', 'quinn', 'rosa', 'sam', 'tom'], groups: [] },
+  {
+    slug: 'london',
+    name: 'London office (demo)',
+    users: ['jon', 'kai', 'lea', 'mo', 'nina', 'omar', 'priya', 'quinn', 'rosa', 'sam', 'tom'],
+    groups: [],
+  },
 ];
 
 /** The sample organisation as the body of `POST /v1/directory/import`. */
@@ -83,7 +132,10 @@ export function demoDirectory(): DirectoryImportInput {
     groups: GROUPS.map((g) => ({
       id: groupId(g.slug),
       displayName: g.name,
-      members: [...g.users.map((u) => ({ type: 'user' as const, id: userId(u) })), ...g.groups.map((s) => ({ type: 'group' as const, id: groupId(s) }))],
+      members: [
+        ...g.users.map((u) => ({ type: 'user' as const, id: userId(u) })),
+        ...g.groups.map((s) => ({ type: 'group' as const, id: groupId(s) })),
+      ],
     })),
   };
 }

@@ -79,7 +79,8 @@ async function missingReferences(
   const note = (type: MemberType, id: string, referencedBy: () => string) => {
     if (!imported[type].has(id) && !outside[type].has(id)) outside[type].set(id, referencedBy());
   };
-  for (const d of input.devices) if (d.enrolledByUserId !== null) note('user', d.enrolledByUserId, () => `Device '${d.id}' (enrolledByUserId)`);
+  for (const d of input.devices)
+    if (d.enrolledByUserId !== null) note('user', d.enrolledByUserId, () => `Device '${d.id}' (enrolledByUserId)`);
   for (const g of input.groups) for (const m of g.members ?? []) note(m.type, m.id, () => `Group '${g.id}'`);
 
   const tables = { user: users, device: devices, group: groups };
@@ -117,13 +118,24 @@ export function* chunks<T>(list: readonly T[]): Generator<T[]> {
  * one JSON parameter of row arrays (values in the order of `columns`) that SQLite unpacks with json_each:
  * half the CPU of binding every value through drizzle, a fifth less than JSON objects. Returns the rows written.
  */
-export async function insertRows(tx: Tx, table: SQLiteTable, tenantId: string, columns: string[], rows: unknown[][], onConflict: SQL): Promise<number> {
+export async function insertRows(
+  tx: Tx,
+  table: SQLiteTable,
+  tenantId: string,
+  columns: string[],
+  rows: unknown[][],
+  onConflict: SQL,
+): Promise<number> {
   const names = sql.raw(['tenant_id', ...columns].join(', '));
   const values = sql.raw(columns.map((_, i) => `value->>${i}`).join(', '));
   let written = 0;
   for (const chunk of chunks(rows)) {
     // `WHERE true` tells SQLite's parser that ON CONFLICT starts the upsert clause, not a join constraint.
-    written += (await tx.run(sql`INSERT INTO ${table} (${names}) SELECT ${tenantId}, ${values} FROM json_each(${JSON.stringify(chunk)}) WHERE true ${onConflict}`)).rowsAffected;
+    written += (
+      await tx.run(
+        sql`INSERT INTO ${table} (${names}) SELECT ${tenantId}, ${values} FROM json_each(${JSON.stringify(chunk)}) WHERE true ${onConflict}`,
+      )
+    ).rowsAffected;
   }
   return written;
 }
@@ -152,7 +164,19 @@ async function upsert(tx: Tx, tenantId: string, input: DirectoryImport): Promise
     tx,
     devices,
     tenantId,
-    ['id', 'name', 'platform', 'enrolled_by_user_id', 'management_state', 'app', 'app_version', 'push_service', 'push_token', 'notifications_permitted', 'serial_number'],
+    [
+      'id',
+      'name',
+      'platform',
+      'enrolled_by_user_id',
+      'management_state',
+      'app',
+      'app_version',
+      'push_service',
+      'push_token',
+      'notifications_permitted',
+      'serial_number',
+    ],
     input.devices.map((d) => [
       d.id,
       d.name,

@@ -74,8 +74,17 @@ const kinds: { [K in DirectoryKind]: KindQueries<Items[K]> } = {
     searched: [groups.displayName],
     inScope: (tenantId, scope) => sql`${groups.id} IN ${closureOf(tenantId, scope, sql`SELECT id FROM closure`)}`,
     rows: async (db, tenantId, where, limit) => {
-      const rows = await db.select({ id: groups.id, displayName: groups.displayName }).from(groups).where(where).orderBy(groups.id).limit(limit);
-      const counts = await memberCounts(db, tenantId, rows.map((g) => g.id));
+      const rows = await db
+        .select({ id: groups.id, displayName: groups.displayName })
+        .from(groups)
+        .where(where)
+        .orderBy(groups.id)
+        .limit(limit);
+      const counts = await memberCounts(
+        db,
+        tenantId,
+        rows.map((g) => g.id),
+      );
       return rows.map((g) => ({ ...g, memberCounts: counts.get(g.id)! }));
     },
   },
@@ -120,7 +129,6 @@ function visible(kind: KindQueries<unknown>, tenantId: string, reach: Reach): SQ
   return reach === 'all' ? inTenant : and(inTenant, kind.inScope(tenantId, reach))!;
 }
 
-
 /** A page of `kind` in id order: `?search=` matches any searched column, case-insensitively for ASCII. */
 export async function listDirectory<K extends DirectoryKind>(
   db: Db,
@@ -142,7 +150,13 @@ export async function listDirectory<K extends DirectoryKind>(
 }
 
 /** One object of `kind`; 404 when it is not in the tenant or not within `reach`. */
-export async function getDirectoryObject<K extends DirectoryKind>(db: Db, kindName: K, tenantId: string, reach: Reach, id: string): Promise<Items[K]> {
+export async function getDirectoryObject<K extends DirectoryKind>(
+  db: Db,
+  kindName: K,
+  tenantId: string,
+  reach: Reach,
+  id: string,
+): Promise<Items[K]> {
   const kind: KindQueries<Items[K]> = kinds[kindName];
   const [row] = await kind.rows(db, tenantId, and(visible(kind, tenantId, reach), eq(kind.id, id)), 1);
   if (!row) throw notFound(kind.label, id);
@@ -157,7 +171,9 @@ export async function requireVisible(db: Db, kindName: DirectoryKind, tenantId: 
 
 /** Whether an object of `kind` exists in the tenant within `reach`. */
 async function exists(db: Db, kind: KindQueries<unknown>, tenantId: string, reach: Reach, id: string): Promise<boolean> {
-  const [row] = await db.all<{ ok: number }>(sql`SELECT 1 AS ok FROM ${kind.tenantId.table} WHERE ${and(visible(kind, tenantId, reach), eq(kind.id, id))}`);
+  const [row] = await db.all<{ ok: number }>(
+    sql`SELECT 1 AS ok FROM ${kind.tenantId.table} WHERE ${and(visible(kind, tenantId, reach), eq(kind.id, id))}`,
+  );
   return row !== undefined;
 }
 
@@ -191,7 +207,10 @@ export async function deleteDirectoryObject(
         ),
       );
     if (kindName === 'users')
-      await tx.update(devices).set({ enrolledByUserId: null }).where(and(eq(devices.tenantId, tenantId), eq(devices.enrolledByUserId, id)));
+      await tx
+        .update(devices)
+        .set({ enrolledByUserId: null })
+        .where(and(eq(devices.tenantId, tenantId), eq(devices.enrolledByUserId, id)));
     await auditIn(tx, { tenantId, actorAccountId, action: `directory.${kind.memberType}.delete`, target: id, outcome: 'success', at: now });
   });
 }

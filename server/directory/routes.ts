@@ -33,7 +33,14 @@ function kindRoutes({ database, now }: Deps, kind: DirectoryKind, read: Permissi
       const principal = c.var.principal;
       const reach = requirePermission(principal, update);
       const { id } = c.req.valid('param');
-      await deleteDirectoryObject(database, kind, { tenantId: principal.tenantId, actorAccountId: principal.accountId, reach, permission: update, id, now: now() });
+      await deleteDirectoryObject(database, kind, {
+        tenantId: principal.tenantId,
+        actorAccountId: principal.accountId,
+        reach,
+        permission: update,
+        id,
+        now: now(),
+      });
       return c.body(null, 204);
     });
 }
@@ -41,16 +48,21 @@ function kindRoutes({ database, now }: Deps, kind: DirectoryKind, read: Permissi
 export const directoryRoutes = (deps: Deps) =>
   new Hono<AppEnv>()
     .use('/v1/directory/*', authenticate(deps.database, deps.now))
-    .post('/v1/directory/import', requiresWholeTenant('a role assignment scoped to groups does not cover an import', 'Organization.Update', 'ManagedDevices.Update'), jsonBody(directoryImportSchema), async (c) => {
-      const principal = c.var.principal;
-      const counts = await importDirectory(deps.database, {
-        tenantId: principal.tenantId,
-        actorAccountId: principal.accountId,
-        input: c.req.valid('json'),
-        now: deps.now(),
-      });
-      return c.json(counts);
-    })
+    .post(
+      '/v1/directory/import',
+      requiresWholeTenant('a role assignment scoped to groups does not cover an import', 'Organization.Update', 'ManagedDevices.Update'),
+      jsonBody(directoryImportSchema),
+      async (c) => {
+        const principal = c.var.principal;
+        const counts = await importDirectory(deps.database, {
+          tenantId: principal.tenantId,
+          actorAccountId: principal.accountId,
+          input: c.req.valid('json'),
+          now: deps.now(),
+        });
+        return c.json(counts);
+      },
+    )
     .route('/', directorySyncRoutes(deps))
     .route('/', kindRoutes(deps, 'users', 'Organization.Read', 'Organization.Update'))
     .route('/', kindRoutes(deps, 'groups', 'Organization.Read', 'Organization.Update'))

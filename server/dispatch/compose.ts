@@ -20,14 +20,24 @@ export interface Composed {
  * message whose text retention has already erased), a generic title and the ids only.
  */
 export function compose(d: Claimed): Composed {
-  const ids = { deliveryId: deliveryUuid(d.notificationId, d.deviceId), notificationId: d.notificationId, token: d.token, expiresAt: d.expiresAt };
+  const ids = {
+    deliveryId: deliveryUuid(d.notificationId, d.deviceId),
+    notificationId: d.notificationId,
+    token: d.token,
+    expiresAt: d.expiresAt,
+  };
   if (appUpdateRequired(d.platform, d.app, d.appVersion)) {
     const app = APP_NAMES[d.app!];
     return {
-      message: { ...ids, title: `Update ${app} to read a message`, body: `Your organization sent you a message. Update the ${app} app to read it.` },
+      message: {
+        ...ids,
+        title: `Update ${app} to read a message`,
+        body: `Your organization sent you a message. Update the ${app} app to read it.`,
+      },
       fallback: 'appUpdateRequired',
     };
   }
-  if (d.contentFree || d.title === null || d.body === null) return { message: { ...ids, title: CONTENT_FREE_TITLE, body: '' }, fallback: null };
+  if (d.contentFree || d.title === null || d.body === null)
+    return { message: { ...ids, title: CONTENT_FREE_TITLE, body: '' }, fallback: null };
   return { message: { ...ids, title: d.title, body: d.body }, fallback: null };
 }

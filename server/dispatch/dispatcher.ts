@@ -33,7 +33,11 @@ export function startDispatcher(config: Config, database: Database, log: Logger)
 
 /** `herald worker`: a dispatcher and the automatic directory syncs, one more process against the server's database. */
 export async function startWorkerProcess(config: Config): Promise<Pick<Dispatcher, 'services' | 'close'>> {
-  const database = openDatabase(config.HERALD_DB_URL, { authToken: config.HERALD_DB_AUTH_TOKEN, client: config.HERALD_DB_CLIENT, backgroundIo: true });
+  const database = openDatabase(config.HERALD_DB_URL, {
+    authToken: config.HERALD_DB_AUTH_TOKEN,
+    client: config.HERALD_DB_CLIENT,
+    backgroundIo: true,
+  });
   await migrateDatabase(database);
   const dispatcher = startDispatcher(config, database, loggerFor(config.HERALD_LOG));
   const directorySyncs = scheduleFromConfig(config, database, loggerFor(config.HERALD_LOG));

@@ -15,7 +15,14 @@ export interface Attempt {
   result: PushResult;
 }
 
-type Closing = { id: number; status: DeliveryStatus; reason: string | null; provider: PushProvider['name']; fallback: string | null; next: number | null };
+type Closing = {
+  id: number;
+  status: DeliveryStatus;
+  reason: string | null;
+  provider: PushProvider['name'];
+  fallback: string | null;
+  next: number | null;
+};
 /** Each delivery's result, sent to SQL as one JSON array per row and unpacked by the same list. */
 const closing = jsonRowIn<Closing>('id', 'status', 'reason', 'provider', 'fallback', 'next');
 
@@ -31,7 +38,13 @@ const invalidToken = jsonRowIn<InvalidToken>('tenant_id', 'id', 'token', 'sha256
  * failure is recorded only under this claim's lease (after it expired, another worker owns the row), while a
  * success is recorded whoever holds the row. Returns each delivery's new status and provider.
  */
-export async function recordAttempts(database: Database, now: number, leaseUntil: number, attempts: readonly Attempt[], random: () => number) {
+export async function recordAttempts(
+  database: Database,
+  now: number,
+  leaseUntil: number,
+  attempts: readonly Attempt[],
+  random: () => number,
+) {
   const rows: Closing[] = [];
   const invalidTokens: InvalidToken[] = [];
   for (const { delivery: d, composed, provider, result } of attempts) {

@@ -89,7 +89,12 @@ export function startWorker(options: WorkerOptions): Worker {
           results = [];
         }
         metrics?.observe(provider.name, (performance.now() - started) / 1000, results);
-        return batch.map((delivery, i) => ({ delivery, composed: composed[i]!, provider: provider.name, result: results[i] ?? PROVIDER_FAILED }));
+        return batch.map((delivery, i) => ({
+          delivery,
+          composed: composed[i]!,
+          provider: provider.name,
+          result: results[i] ?? PROVIDER_FAILED,
+        }));
       }),
     );
     for (const { status, provider } of await recordAttempts(database, now(), leaseUntil, attempts.flat(), random)) {

@@ -21,11 +21,21 @@ const unavailable: Record<UnavailableReason, () => AppError> = {
   busy: () =>
     new AppError(503, 'databaseBusy', 'The database is busy with another process; try again shortly.', undefined, { 'Retry-After': '1' }),
   storageFull: () =>
-    new AppError(507, 'storageFull', "The server's storage is full, so this request could not be completed; try again once space is freed."),
+    new AppError(
+      507,
+      'storageFull',
+      "The server's storage is full, so this request could not be completed; try again once space is freed.",
+    ),
   storageUnavailable: () =>
-    new AppError(503, 'storageUnavailable', "The server's storage failed, so this request may not have been saved; try again shortly.", undefined, {
-      'Retry-After': '5',
-    }),
+    new AppError(
+      503,
+      'storageUnavailable',
+      "The server's storage failed, so this request may not have been saved; try again shortly.",
+      undefined,
+      {
+        'Retry-After': '5',
+      },
+    ),
 };
 
 export type ErrorListener = (err: AppError, c: Parameters<ErrorHandler<AppEnv>>[1]) => Promise<void> | void;
@@ -38,10 +48,10 @@ export function errorHandler(onAppError: ErrorListener, log: Logger): ErrorHandl
     if (err instanceof AppError) error = err;
     else if (database) {
       // a full or failing disk needs an operator; a lock held by another process passes on its own
-      if (database.reason !== 'busy') log({ level: 'error', requestId: c.get('requestId'), msg: 'database unavailable', ...describeFailure(err) });
+      if (database.reason !== 'busy')
+        log({ level: 'error', requestId: c.get('requestId'), msg: 'database unavailable', ...describeFailure(err) });
       error = unavailable[database.reason]();
-    }
-    else if (err instanceof HTTPException && err.status < 500) {
+    } else if (err instanceof HTTPException && err.status < 500) {
       const status = err.status as ContentfulStatusCode;
       const message = /malformed json/i.test(err.message) ? 'The request body is not valid JSON.' : err.message;
       error = new AppError(status, codeForStatus[status] ?? 'invalidRequest', message || 'Invalid request.');

@@ -50,7 +50,11 @@ export function createEntraVerifier({ authorityHost, bindingFor }: EntraVerifier
   const keysOf = (tid: string) => {
     let keys = keySets.get(tid);
     if (!keys) {
-      keys = createRemoteJWKSet(new URL(`${host}/${tid}/discovery/v2.0/keys`), { cooldownDuration: JWKS_REFETCH_MS, cacheMaxAge: Infinity, timeoutDuration: 5_000 });
+      keys = createRemoteJWKSet(new URL(`${host}/${tid}/discovery/v2.0/keys`), {
+        cooldownDuration: JWKS_REFETCH_MS,
+        cacheMaxAge: Infinity,
+        timeoutDuration: 5_000,
+      });
       keySets.set(tid, keys);
     }
     return keys;
@@ -67,7 +71,8 @@ export function createEntraVerifier({ authorityHost, bindingFor }: EntraVerifier
       } catch {
         throw new EntraTokenError('The bearer token is neither a Herald API token nor a JSON Web Token.');
       }
-      if (alg !== 'RS256') throw new EntraTokenError(`The token's algorithm ${JSON.stringify(alg ?? null)} is not accepted; Entra ID signs with RS256.`);
+      if (alg !== 'RS256')
+        throw new EntraTokenError(`The token's algorithm ${JSON.stringify(alg ?? null)} is not accepted; Entra ID signs with RS256.`);
       const tid = unverified.tid;
       if (typeof tid !== 'string' || !GUID.test(tid)) throw new EntraTokenError('The token names no Entra tenant (tid).');
       // chosen by the unverified tid; the signature and issuer checks below then bind the token to it
@@ -117,7 +122,11 @@ function describe(error: unknown): string {
   if (error instanceof errors.JWSSignatureVerificationFailed) return 'The token signature does not verify.';
   if (error instanceof errors.JWKSNoMatchingKey) return "The token is signed by a key that is not in the tenant's published keys.";
   // a timeout, an answer other than 200 or a body that is no key set (jose says so only in its message)
-  if (error instanceof errors.JWKSTimeout || error instanceof errors.JWKSInvalid || (error instanceof errors.JOSEError && /JSON Web Key Set/.test(error.message)))
+  if (
+    error instanceof errors.JWKSTimeout ||
+    error instanceof errors.JWKSInvalid ||
+    (error instanceof errors.JOSEError && /JSON Web Key Set/.test(error.message))
+  )
     return "The tenant's signing keys could not be fetched from Entra ID.";
   if (error instanceof errors.JOSEAlgNotAllowed) return 'The token algorithm is not accepted; Entra ID signs with RS256.';
   if (error instanceof errors.JOSEError) return `The token is invalid (${error.code}).`;

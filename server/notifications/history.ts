@@ -52,14 +52,18 @@ export function tallyQuery(db: Db, ids: string[]) {
       db
         .select({ id: deliveries.notificationId, status: deliveries.status, reason: deliveries.reason, n })
         .from(deliveries)
-        .where(and(inArray(deliveries.notificationId, ids), inArray(deliveries.status, [...explainedStatuses]), isNotNull(deliveries.reason)))
+        .where(
+          and(inArray(deliveries.notificationId, ids), inArray(deliveries.status, [...explainedStatuses]), isNotNull(deliveries.reason)),
+        )
         .groupBy(deliveries.notificationId, deliveries.status, deliveries.reason),
     );
 }
 
 async function countsFor(db: Db, ids: string[]): Promise<Map<string, Tally>> {
   const rows = ids.length ? await tallyQuery(db, ids) : [];
-  const byId = new Map(ids.map((id): [string, Tally] => [id, { counts: Object.fromEntries(deliveryStatuses.map((s) => [s, 0])) as Counts, reasons: {} }]));
+  const byId = new Map(
+    ids.map((id): [string, Tally] => [id, { counts: Object.fromEntries(deliveryStatuses.map((s) => [s, 0])) as Counts, reasons: {} }]),
+  );
   for (const r of rows) {
     const { counts, reasons } = byId.get(r.id)!;
     if (r.reason === null) counts[r.status] = r.n;
@@ -69,7 +73,8 @@ async function countsFor(db: Db, ids: string[]): Promise<Map<string, Tally>> {
 }
 
 function present(row: Row, { counts, reasons }: Tally) {
-  const target: Target = row.kind === 'groups' ? { type: 'groups', groupIds: row.groupIds ?? [] } : { type: 'device', deviceId: row.deviceId! };
+  const target: Target =
+    row.kind === 'groups' ? { type: 'groups', groupIds: row.groupIds ?? [] } : { type: 'device', deviceId: row.deviceId! };
   const audience: AudienceSummary = { users: row.audienceUsers, devices: row.audienceDevices, skipped: row.skipped };
   return {
     id: row.id,
@@ -100,13 +105,18 @@ export async function listNotifications(db: Db, tenantId: string, page: { limit:
     .where(
       and(
         eq(notifications.tenantId, tenantId),
-        after ? or(lt(notifications.createdAt, after[0]), and(eq(notifications.createdAt, after[0]), lt(notifications.id, after[1]))) : undefined,
+        after
+          ? or(lt(notifications.createdAt, after[0]), and(eq(notifications.createdAt, after[0]), lt(notifications.id, after[1])))
+          : undefined,
       ),
     )
     .orderBy(desc(notifications.createdAt), desc(notifications.id))
     .limit(page.limit + 1);
   const { rows: pageRows, nextCursor } = pageOf(rows, page.limit, (last) => [last.createdAt, last.id]);
-  const counts = await countsFor(db, pageRows.map((r) => r.id));
+  const counts = await countsFor(
+    db,
+    pageRows.map((r) => r.id),
+  );
   return { items: pageRows.map((r) => present(r, counts.get(r.id)!)), nextCursor };
 }
 
@@ -121,8 +131,16 @@ export async function getNotification(db: Db, tenantId: string, id: string): Pro
  * last device id of the page, which the page shows anyway: the row id behind the order is a sequence shared by
  * every tenant.
  */
-export async function listDeliveries(db: Db, tenantId: string, id: string, page: { limit: number; cursor?: string; status?: DeliveryStatus }) {
-  const [exists] = await db.select({ id: notifications.id }).from(notifications).where(and(eq(notifications.tenantId, tenantId), eq(notifications.id, id)));
+export async function listDeliveries(
+  db: Db,
+  tenantId: string,
+  id: string,
+  page: { limit: number; cursor?: string; status?: DeliveryStatus },
+) {
+  const [exists] = await db
+    .select({ id: notifications.id })
+    .from(notifications)
+    .where(and(eq(notifications.tenantId, tenantId), eq(notifications.id, id)));
   if (!exists) throw notFound('Notification', id);
   const after = page.cursor ? decodeCursor(page.cursor, ['string'] as const)[0] : null;
   const rows = await db
@@ -140,7 +158,13 @@ export async function listDeliveries(db: Db, tenantId: string, id: string, page:
     })
     .from(deliveries)
     .leftJoin(devices, and(eq(devices.tenantId, deliveries.tenantId), eq(devices.id, deliveries.deviceId)))
-    .where(and(eq(deliveries.notificationId, id), page.status ? eq(deliveries.status, page.status) : undefined, after === null ? undefined : gt(deliveries.id, deliveryRowId(tenantId, id, after))))
+    .where(
+      and(
+        eq(deliveries.notificationId, id),
+        page.status ? eq(deliveries.status, page.status) : undefined,
+        after === null ? undefined : gt(deliveries.id, deliveryRowId(tenantId, id, after)),
+      ),
+    )
     .orderBy(deliveries.id)
     .limit(page.limit + 1);
   const { rows: pageRows, nextCursor } = pageOf(rows, page.limit, (last) => [last.deviceId]);

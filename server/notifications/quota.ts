@@ -56,4 +56,3 @@ export function assertQuota(use: QuotaUse, name: string): void {
     use.retryAfter,
   );
 }
-

@@ -16,35 +16,37 @@ const readsHistory = requiresWholeTenant('the send history covers every group an
 
 export const notificationRoutes = (deps: Deps) => {
   const { db } = deps.database;
-  return new Hono<AppEnv>()
-    // '/v1/notifications/*' also matches '/v1/notifications' itself
-    .use('/v1/notifications/*', authenticate(deps.database, deps.now))
-    .use('/v1/quotas', authenticate(deps.database, deps.now))
-    .post('/v1/notifications', async (c) => {
-      const accepted = await sendNotification(deps, c.var.principal, 'api', async () => {
+  return (
+    new Hono<AppEnv>()
+      // '/v1/notifications/*' also matches '/v1/notifications' itself
+      .use('/v1/notifications/*', authenticate(deps.database, deps.now))
+      .use('/v1/quotas', authenticate(deps.database, deps.now))
+      .post('/v1/notifications', async (c) => {
+        const accepted = await sendNotification(deps, c.var.principal, 'api', async () => {
+          const body = await readJson(c);
+          return { target: targetIn(sendTargetSchema, body), parse: () => parseOr400(sendSchema, body) };
+        });
+        return c.json(accepted, 202);
+      })
+      .post('/v1/notifications/preview', async (c) => {
+        // the permission before the text, as for a send
         const body = await readJson(c);
-        return { target: targetIn(sendTargetSchema, body), parse: () => parseOr400(sendSchema, body) };
-      });
-      return c.json(accepted, 202);
-    })
-    .post('/v1/notifications/preview', async (c) => {
-      // the permission before the text, as for a send
-      const body = await readJson(c);
-      requireSendPermission(c.var.principal, targetIn(sendTargetSchema, body)?.type ?? null);
-      const target = targetOf(parseOr400(previewSchema, body));
-      return c.json({ target, audience: await previewAudience(db, c.var.principal, target) });
-    })
-    .get('/v1/notifications', readsHistory, query(notificationListQuery), async (c) =>
-      c.json(await listNotifications(db, c.var.principal.tenantId, c.req.valid('query'))),
-    )
-    .get('/v1/notifications/:id', readsHistory, validId, async (c) =>
-      c.json(await getNotification(db, c.var.principal.tenantId, c.req.valid('param').id)),
-    )
-    .get('/v1/notifications/:id/deliveries', readsHistory, validId, query(deliveryListQuery), async (c) =>
-      c.json(await listDeliveries(db, c.var.principal.tenantId, c.req.valid('param').id, c.req.valid('query'))),
-    )
-    .get('/v1/quotas', query(quotaQuery), async (c) => {
-      const reach = requirePermission(c.var.principal, 'Organization.Read');
-      return c.json(await quotaReport(db, c.var.principal.tenantId, reach, deps.now(), c.req.valid('query').deviceId));
-    });
+        requireSendPermission(c.var.principal, targetIn(sendTargetSchema, body)?.type ?? null);
+        const target = targetOf(parseOr400(previewSchema, body));
+        return c.json({ target, audience: await previewAudience(db, c.var.principal, target) });
+      })
+      .get('/v1/notifications', readsHistory, query(notificationListQuery), async (c) =>
+        c.json(await listNotifications(db, c.var.principal.tenantId, c.req.valid('query'))),
+      )
+      .get('/v1/notifications/:id', readsHistory, validId, async (c) =>
+        c.json(await getNotification(db, c.var.principal.tenantId, c.req.valid('param').id)),
+      )
+      .get('/v1/notifications/:id/deliveries', readsHistory, validId, query(deliveryListQuery), async (c) =>
+        c.json(await listDeliveries(db, c.var.principal.tenantId, c.req.valid('param').id, c.req.valid('query'))),
+      )
+      .get('/v1/quotas', query(quotaQuery), async (c) => {
+        const reach = requirePermission(c.var.principal, 'Organization.Read');
+        return c.json(await quotaReport(db, c.var.principal.tenantId, reach, deps.now(), c.req.valid('query').deviceId));
+      })
+  );
 };

@@ -30,7 +30,10 @@ const deviceQuery = preparedPer((db: Db) =>
 );
 
 /** What a send needs, by the kind of its target. */
-const SEND_PERMISSION = { groups: 'Organization.Update', device: 'RemoteTasks.SendCustomNotifications' } as const satisfies Record<Target['type'], Permission>;
+const SEND_PERMISSION = { groups: 'Organization.Update', device: 'RemoteTasks.SendCustomNotifications' } as const satisfies Record<
+  Target['type'],
+  Permission
+>;
 
 /**
  * The permission check that needs no text, made before the title and body are checked (the costlier part of a
@@ -54,9 +57,16 @@ export async function authorizeTarget(db: Db, principal: Principal, target: Targ
   const { tenantId } = principal;
   if (target.type === 'groups') {
     const reach = requirePermission(principal, SEND_PERMISSION.groups);
-    const found = await db.select({ id: groups.id }).from(groups).where(and(eq(groups.tenantId, tenantId), inArray(groups.id, target.groupIds)));
+    const found = await db
+      .select({ id: groups.id })
+      .from(groups)
+      .where(and(eq(groups.tenantId, tenantId), inArray(groups.id, target.groupIds)));
     const missing = target.groupIds.filter((id) => !found.some((g) => g.id === id));
-    if (missing.length) throw invalidRequest(`Group '${missing[0]}' does not exist.`, missing.map((id) => ({ path: 'groupIds', message: `Group '${id}' does not exist.` })));
+    if (missing.length)
+      throw invalidRequest(
+        `Group '${missing[0]}' does not exist.`,
+        missing.map((id) => ({ path: 'groupIds', message: `Group '${id}' does not exist.` })),
+      );
     if (reach !== 'all') {
       const outside = await groupsOutsideScope(db, tenantId, reach, target.groupIds);
       if (outside.length) throw missingPermission('Organization.Update', `group '${outside[0]}' (it is outside your scope groups)`);
@@ -69,7 +79,11 @@ export async function authorizeTarget(db: Db, principal: Principal, target: Targ
   if (!device) throw notFound('Device', target.deviceId);
   await requireOverDevice(db, principal, 'RemoteTasks.SendCustomNotifications', device.id);
   if (unsupportedPlatforms.includes(device.platform))
-    throw new AppError(400, 'unsupportedPlatform', `Device '${device.id}' runs ${device.platform}; custom notifications reach only iOS, iPadOS and Android.`);
+    throw new AppError(
+      400,
+      'unsupportedPlatform',
+      `Device '${device.id}' runs ${device.platform}; custom notifications reach only iOS, iPadOS and Android.`,
+    );
   if (device.managementState !== 'enrolled') throw new AppError(400, 'notEnrolled', `Device '${device.id}' is not enrolled.`);
   return device;
 }
@@ -123,12 +137,20 @@ async function accept(deps: Deps, principal: Principal, send: Send, via: 'api' |
     let audience: AudienceSummary;
     if (target.type === 'groups') {
       await tx.run(snapshot);
-      const users = (await tx.all<{ n: number }>(sql`${withGroupClosure(tenantId, target.groupIds)} SELECT count(*) AS n FROM (${closureUserIds(tenantId)})`))[0]?.n ?? 0;
+      const users =
+        (
+          await tx.all<{ n: number }>(
+            sql`${withGroupClosure(tenantId, target.groupIds)} SELECT count(*) AS n FROM (${closureUserIds(tenantId)})`,
+          )
+        )[0]?.n ?? 0;
       audience = await snapshotSummary(tx, id, users);
     } else {
       // a single row: the one just written is the summary, with no second pass over deliveries
       const written = await tx.all<{ status: string; reason: SkipReason | null }>(sql`${snapshot} RETURNING status, reason`);
-      audience = summarise(written.map((r) => ({ ...r, n: 1 })), device?.enrolledByUserId ? 1 : 0);
+      audience = summarise(
+        written.map((r) => ({ ...r, n: 1 })),
+        device?.enrolledByUserId ? 1 : 0,
+      );
     }
     // written once, with its audience: the delivery rows need no notification row before them
     await tx.insert(notifications).values({
@@ -178,7 +200,12 @@ export interface SendRequest {
  * A send as a route sees it: checks the sending permission before the text, parses, accepts, and records any
  * refusal (never with the text) in the audit log.
  */
-export async function sendNotification(deps: Deps, principal: Principal, via: 'api' | 'graph', read: () => Promise<SendRequest>): Promise<Accepted> {
+export async function sendNotification(
+  deps: Deps,
+  principal: Principal,
+  via: 'api' | 'graph',
+  read: () => Promise<SendRequest>,
+): Promise<Accepted> {
   let target: Target | null = null;
   try {
     const request = await read();

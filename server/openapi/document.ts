@@ -39,7 +39,12 @@ export const openApiPath = (honoPath: string) => honoPath.replace(/:([A-Za-z]+)/
 /** Parameters of one place (`path` or `query`) from the zod object that validates them. */
 function parametersOf(schema: z.ZodType, place: 'path' | 'query') {
   const s = jsonSchema(schema, 'input');
-  return Object.entries(s.properties ?? {}).map(([name, p]) => ({ name, in: place, required: place === 'path' || (s.required?.includes(name) ?? false), schema: p }));
+  return Object.entries(s.properties ?? {}).map(([name, p]) => ({
+    name,
+    in: place,
+    required: place === 'path' || (s.required?.includes(name) ?? false),
+    schema: p,
+  }));
 }
 
 /** The OpenAPI 3.1 description of every `/v1` and Graph-compatible route, built from the zod schemas the routes validate and answer with. */
@@ -49,7 +54,10 @@ export function openApiDocument() {
     const [method, honoPath] = key.split(' ') as [string, string];
     const path = openApiPath(honoPath);
     const hasParams = /\{\w+\}/.test(path);
-    const parameters = [...(hasParams ? parametersOf(op.params ?? idParam, 'path') : []), ...(op.query ? parametersOf(op.query, 'query') : [])];
+    const parameters = [
+      ...(hasParams ? parametersOf(op.params ?? idParam, 'path') : []),
+      ...(op.query ? parametersOf(op.query, 'query') : []),
+    ];
     paths[path] ??= {};
     paths[path][method.toLowerCase()] = {
       summary: op.summary,
@@ -61,7 +69,10 @@ export function openApiDocument() {
         ...Object.fromEntries(
           Object.entries(op.responses).map(([status, r]) => [
             status,
-            { description: r.description, content: r.schema ? json(r.schema === errorSchema ? ERROR : jsonSchema(r.schema, 'output')) : undefined },
+            {
+              description: r.description,
+              content: r.schema ? json(r.schema === errorSchema ? ERROR : jsonSchema(r.schema, 'output')) : undefined,
+            },
           ]),
         ),
         default: { description: 'An error', content: json(ERROR) },

@@ -8,7 +8,9 @@ import { renderMetrics } from './metrics';
 export const opsRoutes = ({ database, now, metrics, log }: Deps) =>
   new Hono<AppEnv>()
     .get('/healthz', (c) => c.json({ status: 'ok' }))
-    .get('/metrics', async (c) => c.text(await renderMetrics(database.db, now(), metrics), 200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' }))
+    .get('/metrics', async (c) =>
+      c.text(await renderMetrics(database.db, now(), metrics), 200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' }),
+    )
     .get('/readyz', async (c) => {
       let pending: number;
       try {
@@ -17,6 +19,7 @@ export const opsRoutes = ({ database, now, metrics, log }: Deps) =>
         log({ level: 'error', msg: 'readiness check failed', ...describeFailure(error) });
         return c.json({ error: { code: 'notReady', message: 'The database is unreachable.' } }, 503);
       }
-      if (pending > 0) return c.json({ error: { code: 'notReady', message: `${pending} database migration(s) are not applied yet.` } }, 503);
+      if (pending > 0)
+        return c.json({ error: { code: 'notReady', message: `${pending} database migration(s) are not applied yet.` } }, 503);
       return c.json({ status: 'ready' });
     });

@@ -19,14 +19,20 @@ export async function listAccounts(db: Db, tenantId: string): Promise<Account[]>
 }
 
 export async function getAccount(db: Db | Tx, tenantId: string, id: string): Promise<Account> {
-  const [row] = await db.select(columns).from(accounts).where(and(eq(accounts.tenantId, tenantId), eq(accounts.id, id)));
+  const [row] = await db
+    .select(columns)
+    .from(accounts)
+    .where(and(eq(accounts.tenantId, tenantId), eq(accounts.id, id)));
   if (!row) throw notFound('Account', id);
   return asAccount(row);
 }
 
 /** The tenant's account with this email (emails are stored in lower case), or null. */
 export async function findAccountByEmail(db: Db, tenantId: string, email: string): Promise<Account | null> {
-  const [row] = await db.select(columns).from(accounts).where(and(eq(accounts.tenantId, tenantId), eq(accounts.email, email.toLowerCase())));
+  const [row] = await db
+    .select(columns)
+    .from(accounts)
+    .where(and(eq(accounts.tenantId, tenantId), eq(accounts.email, email.toLowerCase())));
   return row ? asAccount(row) : null;
 }
 
@@ -34,11 +40,22 @@ export async function findAccountByEmail(db: Db, tenantId: string, email: string
 export function createAccount(database: Database, principal: Principal, input: AccountCreate, now: number): Promise<Account> {
   const { tenantId } = principal;
   return database.write(async (tx) => {
-    const [taken] = await tx.select({ id: accounts.id }).from(accounts).where(and(eq(accounts.tenantId, tenantId), eq(accounts.email, input.email)));
+    const [taken] = await tx
+      .select({ id: accounts.id })
+      .from(accounts)
+      .where(and(eq(accounts.tenantId, tenantId), eq(accounts.email, input.email)));
     if (taken) throw conflict(`An account with the email '${input.email}' already exists.`);
     const id = randomUUID();
     await tx.insert(accounts).values({ id, tenantId, email: input.email, displayName: input.displayName, createdAt: now });
-    await auditIn(tx, { tenantId, actorAccountId: principal.accountId, action: 'account.create', target: id, outcome: 'success', details: input, at: now });
+    await auditIn(tx, {
+      tenantId,
+      actorAccountId: principal.accountId,
+      action: 'account.create',
+      target: id,
+      outcome: 'success',
+      details: input,
+      at: now,
+    });
     return asAccount({ id, ...input, createdAt: now });
   });
 }

@@ -19,14 +19,21 @@ async function absentIds(tx: Tx, table: typeof accounts | typeof groups, tenantI
 }
 
 const named = (field: string, what: string, ids: string[]) =>
-  invalidRequest(`${field}: ${what} ${ids.map((id) => `'${id}'`).join(', ')} ${ids.length === 1 ? 'does' : 'do'} not exist in this tenant.`);
+  invalidRequest(
+    `${field}: ${what} ${ids.map((id) => `'${id}'`).join(', ')} ${ids.length === 1 ? 'does' : 'do'} not exist in this tenant.`,
+  );
 
 async function withAccounts(db: Db | Tx, rows: Row[]): Promise<Omit<RoleAssignment, 'roleName'>[]> {
   if (!rows.length) return [];
   const members = await db
     .select({ assignmentId: roleAssignmentAccounts.assignmentId, accountId: roleAssignmentAccounts.accountId })
     .from(roleAssignmentAccounts)
-    .where(inArray(roleAssignmentAccounts.assignmentId, rows.map((r) => r.id)))
+    .where(
+      inArray(
+        roleAssignmentAccounts.assignmentId,
+        rows.map((r) => r.id),
+      ),
+    )
     .orderBy(asc(roleAssignmentAccounts.accountId));
   return rows.map((r) => ({
     id: r.id,
@@ -37,16 +44,30 @@ async function withAccounts(db: Db | Tx, rows: Row[]): Promise<Omit<RoleAssignme
   }));
 }
 
-const columns = { id: roleAssignments.id, roleId: roleAssignments.roleId, scope: roleAssignments.scope, createdAt: roleAssignments.createdAt };
+const columns = {
+  id: roleAssignments.id,
+  roleId: roleAssignments.roleId,
+  scope: roleAssignments.scope,
+  createdAt: roleAssignments.createdAt,
+};
 
 export async function listAssignments(db: Db, tenantId: string): Promise<RoleAssignment[]> {
-  const rows = await db.select(columns).from(roleAssignments).where(eq(roleAssignments.tenantId, tenantId)).orderBy(asc(roleAssignments.createdAt), asc(roleAssignments.id));
+  const rows = await db
+    .select(columns)
+    .from(roleAssignments)
+    .where(eq(roleAssignments.tenantId, tenantId))
+    .orderBy(asc(roleAssignments.createdAt), asc(roleAssignments.id));
   const names = await roleNames(db, tenantId, [...new Set(rows.map((r) => r.roleId))]);
   return (await withAccounts(db, rows)).map((a) => ({ ...a, roleName: names.get(a.roleId) ?? a.roleId }));
 }
 
 /** Grants a role to accounts over a scope; the role, every account and every scope group must exist in the tenant. */
-export function createAssignment(database: Database, principal: Principal, input: RoleAssignmentCreate, now: number): Promise<RoleAssignment> {
+export function createAssignment(
+  database: Database,
+  principal: Principal,
+  input: RoleAssignmentCreate,
+  now: number,
+): Promise<RoleAssignment> {
   const { tenantId } = principal;
   return database.write(async (tx) => {
     const role = await findRole(tx, tenantId, input.roleId);
@@ -60,20 +81,46 @@ export function createAssignment(database: Database, principal: Principal, input
     const id = randomUUID();
     await tx.insert(roleAssignments).values({ id, tenantId, roleId: role.id, scope: input.scope, createdAt: now });
     await tx.insert(roleAssignmentAccounts).values(input.accountIds.map((accountId) => ({ assignmentId: id, accountId })));
-    await auditIn(tx, { tenantId, actorAccountId: principal.accountId, action: 'roleAssignment.create', target: id, outcome: 'success', details: { ...input, roleName: role.displayName }, at: now });
-    return { id, roleId: role.id, roleName: role.displayName, accountIds: [...input.accountIds].sort(), scope: input.scope, createdAt: new Date(now).toISOString() };
+    await auditIn(tx, {
+      tenantId,
+      actorAccountId: principal.accountId,
+      action: 'roleAssignment.create',
+      target: id,
+      outcome: 'success',
+      details: { ...input, roleName: role.displayName },
+      at: now,
+    });
+    return {
+      id,
+      roleId: role.id,
+      roleName: role.displayName,
+      accountIds: [...input.accountIds].sort(),
+      scope: input.scope,
+      createdAt: new Date(now).toISOString(),
+    };
   });
 }
 
 export function deleteAssignment(database: Database, principal: Principal, id: string, now: number): Promise<void> {
   const { tenantId } = principal;
   return database.write(async (tx) => {
-    const rows = await tx.select(columns).from(roleAssignments).where(and(eq(roleAssignments.tenantId, tenantId), eq(roleAssignments.id, id)));
+    const rows = await tx
+      .select(columns)
+      .from(roleAssignments)
+      .where(and(eq(roleAssignments.tenantId, tenantId), eq(roleAssignments.id, id)));
     const [before] = await withAccounts(tx, rows);
     if (!before) throw notFound('Role assignment', id);
     await tx.delete(roleAssignmentAccounts).where(eq(roleAssignmentAccounts.assignmentId, id));
     await tx.delete(roleAssignments).where(and(eq(roleAssignments.tenantId, tenantId), eq(roleAssignments.id, id)));
     await assertRoleAdminRemains(tx, tenantId, 'Deleting this role assignment');
-    await auditIn(tx, { tenantId, actorAccountId: principal.accountId, action: 'roleAssignment.delete', target: id, outcome: 'success', details: { roleId: before.roleId, accountIds: before.accountIds, scope: before.scope }, at: now });
+    await auditIn(tx, {
+      tenantId,
+      actorAccountId: principal.accountId,
+      action: 'roleAssignment.delete',
+      target: id,
+      outcome: 'success',
+      details: { roleId: before.roleId, accountIds: before.accountIds, scope: before.scope },
+      at: now,
+    });
   });
 }

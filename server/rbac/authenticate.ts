@@ -32,7 +32,10 @@ const tokenQuery = preparedPer(({ db }: Database) =>
     .innerJoin(accounts, eq(accounts.id, apiTokens.accountId))
     .innerJoin(tenants, eq(tenants.id, apiTokens.tenantId))
     .leftJoin(roleAssignmentAccounts, eq(roleAssignmentAccounts.accountId, accounts.id))
-    .leftJoin(roleAssignments, and(eq(roleAssignments.id, roleAssignmentAccounts.assignmentId), eq(roleAssignments.tenantId, apiTokens.tenantId)))
+    .leftJoin(
+      roleAssignments,
+      and(eq(roleAssignments.id, roleAssignmentAccounts.assignmentId), eq(roleAssignments.tenantId, apiTokens.tenantId)),
+    )
     .leftJoin(roles, and(eq(roles.id, roleAssignments.roleId), eq(roles.tenantId, roleAssignments.tenantId)))
     .where(and(eq(apiTokens.hash, sql.placeholder('hash')), isNull(apiTokens.revokedAt)))
     .prepare(),
@@ -49,7 +52,15 @@ export async function principalForToken(database: Database, token: string, now =
   if (lastUsedAt === null || now - lastUsedAt >= LAST_USED_PRECISION_MS)
     void database.write((tx) => tx.update(apiTokens).set({ lastUsedAt: now }).where(eq(apiTokens.id, tokenId))).catch(() => undefined);
   const grants: Grant[] = rows.flatMap((a) =>
-    a.roleId === null ? [] : [{ roleId: a.roleId, permissions: new Set((builtIn.get(a.roleId)?.permissions ?? a.custom ?? []) as Permission[]), scope: a.scope! }],
+    a.roleId === null
+      ? []
+      : [
+          {
+            roleId: a.roleId,
+            permissions: new Set((builtIn.get(a.roleId)?.permissions ?? a.custom ?? []) as Permission[]),
+            scope: a.scope!,
+          },
+        ],
   );
   return { ...row, grants };
 }

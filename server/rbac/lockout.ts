@@ -14,5 +14,6 @@ export async function assertRoleAdminRemains(tx: Tx, tenantId: string, change: s
     WHERE ra.tenant_id = ${tenantId} AND json_extract(ra.scope, '$.type') = 'all'
       AND (ra.role_id = 'administrator' OR EXISTS (SELECT 1 FROM json_each(r.permissions) WHERE value = 'Roles.Update'))
     LIMIT 1`);
-  if (!rows.length) throw conflict(`${change} would leave no account with Roles.Update over the whole tenant, so nobody could manage roles again.`);
+  if (!rows.length)
+    throw conflict(`${change} would leave no account with Roles.Update over the whole tenant, so nobody could manage roles again.`);
 }

@@ -9,11 +9,20 @@ import { conflict, forbidden, notFound } from '../core/errors';
 import { assertRoleAdminRemains } from './lockout';
 import type { Principal } from '../core/principal';
 
-const builtInRoles: Role[] = BUILT_IN_ROLES.map((r) => ({ id: r.id, displayName: r.displayName, permissions: [...r.permissions], builtIn: true }));
+const builtInRoles: Role[] = BUILT_IN_ROLES.map((r) => ({
+  id: r.id,
+  displayName: r.displayName,
+  permissions: [...r.permissions],
+  builtIn: true,
+}));
 const builtInById = new Map(builtInRoles.map((r) => [r.id, r]));
 
 const customColumns = { id: roles.id, displayName: roles.displayName, permissions: roles.permissions };
-const asRole = (row: { id: string; displayName: string; permissions: string[] }): Role => ({ ...row, permissions: row.permissions as Role['permissions'], builtIn: false });
+const asRole = (row: { id: string; displayName: string; permissions: string[] }): Role => ({
+  ...row,
+  permissions: row.permissions as Role['permissions'],
+  builtIn: false,
+});
 
 /** Built-in roles first, then the tenant's custom roles by name. */
 export async function listRoles(db: Db, tenantId: string): Promise<Role[]> {
@@ -25,7 +34,10 @@ export async function listRoles(db: Db, tenantId: string): Promise<Role[]> {
 export async function findRole(db: Db | Tx, tenantId: string, id: string): Promise<Role | null> {
   const builtIn = builtInById.get(id);
   if (builtIn) return builtIn;
-  const [row] = await db.select(customColumns).from(roles).where(and(eq(roles.tenantId, tenantId), eq(roles.id, id)));
+  const [row] = await db
+    .select(customColumns)
+    .from(roles)
+    .where(and(eq(roles.tenantId, tenantId), eq(roles.id, id)));
   return row ? asRole(row) : null;
 }
 
@@ -39,7 +51,10 @@ export async function roleNames(db: Db, tenantId: string, ids: string[]): Promis
     else custom.push(id);
   }
   if (custom.length) {
-    const rows = await db.select({ id: roles.id, displayName: roles.displayName }).from(roles).where(and(eq(roles.tenantId, tenantId), inArray(roles.id, custom)));
+    const rows = await db
+      .select({ id: roles.id, displayName: roles.displayName })
+      .from(roles)
+      .where(and(eq(roles.tenantId, tenantId), inArray(roles.id, custom)));
     for (const row of rows) names.set(row.id, row.displayName);
   }
   return names;
@@ -60,7 +75,9 @@ async function assertNameFree(tx: Tx, tenantId: string, displayName: string, exc
       await tx
         .select({ id: roles.id })
         .from(roles)
-        .where(and(eq(roles.tenantId, tenantId), sql`lower(${roles.displayName}) = ${lower}`, exceptId ? ne(roles.id, exceptId) : undefined))
+        .where(
+          and(eq(roles.tenantId, tenantId), sql`lower(${roles.displayName}) = ${lower}`, exceptId ? ne(roles.id, exceptId) : undefined),
+        )
     ).length > 0;
   if (clash) throw conflict(`A role named '${displayName}' already exists.`);
 }
@@ -76,8 +93,18 @@ export function createRole(database: Database, principal: Principal, input: Role
   return database.write(async (tx) => {
     await assertNameFree(tx, principal.tenantId, input.displayName);
     const id = randomUUID();
-    await tx.insert(roles).values({ id, tenantId: principal.tenantId, displayName: input.displayName, permissions: input.permissions, createdAt: now });
-    await auditIn(tx, { tenantId: principal.tenantId, actorAccountId: principal.accountId, action: 'role.create', target: id, outcome: 'success', details: input, at: now });
+    await tx
+      .insert(roles)
+      .values({ id, tenantId: principal.tenantId, displayName: input.displayName, permissions: input.permissions, createdAt: now });
+    await auditIn(tx, {
+      tenantId: principal.tenantId,
+      actorAccountId: principal.accountId,
+      action: 'role.create',
+      target: id,
+      outcome: 'success',
+      details: input,
+      at: now,
+    });
     return asRole({ id, ...input });
   });
 }
@@ -93,7 +120,15 @@ export function updateRole(database: Database, principal: Principal, id: string,
       .where(and(eq(roles.tenantId, principal.tenantId), eq(roles.id, id)));
     if (patch.permissions) await assertRoleAdminRemains(tx, principal.tenantId, `Changing the permissions of '${before.displayName}'`);
     const details = { before: { displayName: before.displayName, permissions: before.permissions }, after: patch };
-    await auditIn(tx, { tenantId: principal.tenantId, actorAccountId: principal.accountId, action: 'role.update', target: id, outcome: 'success', details, at: now });
+    await auditIn(tx, {
+      tenantId: principal.tenantId,
+      actorAccountId: principal.accountId,
+      action: 'role.update',
+      target: id,
+      outcome: 'success',
+      details,
+      at: now,
+    });
     return after;
   });
 }
@@ -109,6 +144,14 @@ export function deleteRole(database: Database, principal: Principal, id: string,
     if (used && used.n > 0)
       throw conflict(`The role '${role.displayName}' is used by ${used.n} role assignment${used.n === 1 ? '' : 's'}; delete them first.`);
     await tx.delete(roles).where(and(eq(roles.tenantId, principal.tenantId), eq(roles.id, id)));
-    await auditIn(tx, { tenantId: principal.tenantId, actorAccountId: principal.accountId, action: 'role.delete', target: id, outcome: 'success', details: { displayName: role.displayName }, at: now });
+    await auditIn(tx, {
+      tenantId: principal.tenantId,
+      actorAccountId: principal.accountId,
+      action: 'role.delete',
+      target: id,
+      outcome: 'success',
+      details: { displayName: role.displayName },
+      at: now,
+    });
   });
 }

@@ -50,7 +50,9 @@ export const rbacRoutes = ({ database, now }: Deps) => {
     })
 
     .get('/v1/accounts', readsRoles, async (c) => c.json({ items: await listAccounts(db, c.var.principal.tenantId) }))
-    .get('/v1/accounts/:id', readsRoles, validId, async (c) => c.json(await getAccount(db, c.var.principal.tenantId, c.req.valid('param').id)))
+    .get('/v1/accounts/:id', readsRoles, validId, async (c) =>
+      c.json(await getAccount(db, c.var.principal.tenantId, c.req.valid('param').id)),
+    )
     .post('/v1/accounts', updatesRoles, jsonBody(accountCreateSchema), async (c) =>
       c.json(await createAccount(database, c.var.principal, c.req.valid('json'), now()), 201),
     )
@@ -59,7 +61,13 @@ export const rbacRoutes = ({ database, now }: Deps) => {
     )
     .post('/v1/accounts/:id/tokens', updatesRoles, validId, jsonBody(tokenCreateSchema), async (c) => {
       const { tenantId, accountId } = c.var.principal;
-      const token = await createToken(database, { tenantId, actorAccountId: accountId, accountId: c.req.valid('param').id, name: c.req.valid('json').name, now: now() });
+      const token = await createToken(database, {
+        tenantId,
+        actorAccountId: accountId,
+        accountId: c.req.valid('param').id,
+        name: c.req.valid('json').name,
+        now: now(),
+      });
       return c.json(token, 201);
     })
     .delete('/v1/tokens/:id', updatesRoles, validId, async (c) => {

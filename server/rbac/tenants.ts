@@ -18,11 +18,23 @@ export function createTenant(database: Database, input: { name: string; adminEma
     const accountId = randomUUID();
     const assignmentId = randomUUID();
     await tx.insert(tenants).values({ id: tenantId, name: input.name, createdAt: input.now });
-    await tx.insert(accounts).values({ id: accountId, tenantId, email: input.adminEmail, displayName: input.adminEmail, createdAt: input.now });
-    await tx.insert(roleAssignments).values({ id: assignmentId, tenantId, roleId: 'administrator', scope: { type: 'all' }, createdAt: input.now });
+    await tx
+      .insert(accounts)
+      .values({ id: accountId, tenantId, email: input.adminEmail, displayName: input.adminEmail, createdAt: input.now });
+    await tx
+      .insert(roleAssignments)
+      .values({ id: assignmentId, tenantId, roleId: 'administrator', scope: { type: 'all' }, createdAt: input.now });
     await tx.insert(roleAssignmentAccounts).values({ assignmentId, accountId });
     const { id: tokenId, token } = await issueToken(tx, { tenantId, accountId, name: 'initial admin token', now: input.now });
-    await auditIn(tx, { tenantId, actorAccountId: null, action: 'tenant.create', target: tenantId, outcome: 'success', details: { adminEmail: input.adminEmail, tokenId }, at: input.now });
+    await auditIn(tx, {
+      tenantId,
+      actorAccountId: null,
+      action: 'tenant.create',
+      target: tenantId,
+      outcome: 'success',
+      details: { adminEmail: input.adminEmail, tokenId },
+      at: input.now,
+    });
     return { tenantId, accountId, token };
   });
 }
@@ -35,6 +47,11 @@ export async function findTenant(db: Db, id: string): Promise<{ id: string; name
 
 /** The oldest tenant with this name, or null (names are not unique; `npm start` creates one "Default"). */
 export async function findTenantByName(db: Db, name: string): Promise<{ id: string; name: string } | null> {
-  const [row] = await db.select({ id: tenants.id, name: tenants.name }).from(tenants).where(eq(tenants.name, name)).orderBy(tenants.createdAt).limit(1);
+  const [row] = await db
+    .select({ id: tenants.id, name: tenants.name })
+    .from(tenants)
+    .where(eq(tenants.name, name))
+    .orderBy(tenants.createdAt)
+    .limit(1);
   return row ?? null;
 }

@@ -12,7 +12,9 @@ import { getAccount } from './accounts';
 export async function issueToken(tx: Tx, input: { tenantId: string; accountId: string; name: string; now: number }) {
   const token = newSecret('hrld_');
   const id = randomUUID();
-  await tx.insert(apiTokens).values({ id, tenantId: input.tenantId, accountId: input.accountId, name: input.name, hash: hashSecret(token), createdAt: input.now });
+  await tx
+    .insert(apiTokens)
+    .values({ id, tenantId: input.tenantId, accountId: input.accountId, name: input.name, hash: hashSecret(token), createdAt: input.now });
   return { id, token };
 }
 
@@ -25,7 +27,14 @@ const columns = {
   revokedAt: apiTokens.revokedAt,
 };
 const isoOrNull = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
-const asToken = (row: { id: string; accountId: string; name: string; createdAt: number; lastUsedAt: number | null; revokedAt: number | null }): ApiToken => ({
+const asToken = (row: {
+  id: string;
+  accountId: string;
+  name: string;
+  createdAt: number;
+  lastUsedAt: number | null;
+  revokedAt: number | null;
+}): ApiToken => ({
   ...row,
   createdAt: new Date(row.createdAt).toISOString(),
   lastUsedAt: isoOrNull(row.lastUsedAt),
@@ -46,8 +55,19 @@ export function createToken(database: Database, input: TokenRequest): Promise<Ap
   return database.write(async (tx) => {
     await getAccount(tx, input.tenantId, input.accountId);
     const { id, token } = await issueToken(tx, input);
-    await auditIn(tx, { tenantId: input.tenantId, actorAccountId: input.actorAccountId, action: 'token.create', target: id, outcome: 'success', details: { accountId: input.accountId, name: input.name }, at: input.now });
-    return { ...asToken({ id, accountId: input.accountId, name: input.name, createdAt: input.now, lastUsedAt: null, revokedAt: null }), token };
+    await auditIn(tx, {
+      tenantId: input.tenantId,
+      actorAccountId: input.actorAccountId,
+      action: 'token.create',
+      target: id,
+      outcome: 'success',
+      details: { accountId: input.accountId, name: input.name },
+      at: input.now,
+    });
+    return {
+      ...asToken({ id, accountId: input.accountId, name: input.name, createdAt: input.now, lastUsedAt: null, revokedAt: null }),
+      token,
+    };
   });
 }
 
@@ -63,13 +83,27 @@ export async function listTokens(db: Db, tenantId: string, accountId: string): P
 }
 
 /** Revokes a token of the tenant at once; revoking it again changes nothing. */
-export function revokeToken(database: Database, input: { tenantId: string; actorAccountId: string; tokenId: string; now: number }): Promise<void> {
+export function revokeToken(
+  database: Database,
+  input: { tenantId: string; actorAccountId: string; tokenId: string; now: number },
+): Promise<void> {
   const { tenantId, tokenId, now } = input;
   return database.write(async (tx) => {
-    const [row] = await tx.select(columns).from(apiTokens).where(and(eq(apiTokens.tenantId, tenantId), eq(apiTokens.id, tokenId)));
+    const [row] = await tx
+      .select(columns)
+      .from(apiTokens)
+      .where(and(eq(apiTokens.tenantId, tenantId), eq(apiTokens.id, tokenId)));
     if (!row) throw notFound('Token', tokenId);
     if (row.revokedAt !== null) return;
     await tx.update(apiTokens).set({ revokedAt: now }).where(eq(apiTokens.id, tokenId));
-    await auditIn(tx, { tenantId, actorAccountId: input.actorAccountId, action: 'token.revoke', target: tokenId, outcome: 'success', details: { accountId: row.accountId, name: row.name }, at: now });
+    await auditIn(tx, {
+      tenantId,
+      actorAccountId: input.actorAccountId,
+      action: 'token.revoke',
+      target: tokenId,
+      outcome: 'success',
+      details: { accountId: row.accountId, name: row.name },
+      at: now,
+    });
   });
 }

@@ -17,7 +17,8 @@ export function simulatorRoutes() {
   const headers = {
     'cache-control': 'no-store',
     // its own script and the API of this origin, nothing else
-    'content-security-policy': "default-src 'none'; script-src 'self'; style-src 'unsafe-inline'; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+    'content-security-policy':
+      "default-src 'none'; script-src 'self'; style-src 'unsafe-inline'; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
   };
   return new Hono<AppEnv>()
     .get('/simulator', (c) => c.html(page, 200, headers))

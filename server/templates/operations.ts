@@ -10,7 +10,11 @@ export const templateOperations: Operations = {
     query: templateListQuerySchema,
     responses: { 200: answer('A page of templates', pageOf(templateSchema)) },
   },
-  'GET /v1/templates/:id': { summary: 'One template', permission: 'Organization.Read', responses: { 200: answer('The template', templateSchema) } },
+  'GET /v1/templates/:id': {
+    summary: 'One template',
+    permission: 'Organization.Read',
+    responses: { 200: answer('The template', templateSchema) },
+  },
   'POST /v1/templates': {
     summary: 'Save a message to send again (Organization.Update over the whole tenant)',
     permission: 'Organization.Update',
@@ -23,5 +27,9 @@ export const templateOperations: Operations = {
     body: templatePatchSchema,
     responses: { 200: answer('The template', templateSchema) },
   },
-  'DELETE /v1/templates/:id': { summary: 'Delete a template; notifications sent with it keep their text', permission: 'Organization.Update', responses: { 204: noContent('Deleted') } },
+  'DELETE /v1/templates/:id': {
+    summary: 'Delete a template; notifications sent with it keep their text',
+    permission: 'Organization.Update',
+    responses: { 204: noContent('Deleted') },
+  },
 };

@@ -16,7 +16,9 @@ export const templateRoutes = ({ database, now }: Deps) =>
     .get('/v1/templates', requires('Organization.Read'), query(templateListQuerySchema), async (c) =>
       c.json(await listTemplates(database.db, c.var.principal.tenantId, c.req.valid('query'))),
     )
-    .get('/v1/templates/:id', requires('Organization.Read'), async (c) => c.json(await getTemplate(database.db, c.var.principal.tenantId, c.req.param('id'))))
+    .get('/v1/templates/:id', requires('Organization.Read'), async (c) =>
+      c.json(await getTemplate(database.db, c.var.principal.tenantId, c.req.param('id'))),
+    )
     .post('/v1/templates', managesTemplates, jsonBody(templateCreateSchema), async (c) =>
       c.json(await createTemplate(database, c.var.principal, c.req.valid('json'), now()), 201),
     )

@@ -12,7 +12,11 @@ import type { Principal } from '../core/principal';
 type Row = typeof templates.$inferSelect;
 
 const iso = (ms: number) => new Date(ms).toISOString();
-const present = ({ tenantId: _, createdAt, updatedAt, ...row }: Row): Template => ({ ...row, createdAt: iso(createdAt), updatedAt: iso(updatedAt) });
+const present = ({ tenantId: _, createdAt, updatedAt, ...row }: Row): Template => ({
+  ...row,
+  createdAt: iso(createdAt),
+  updatedAt: iso(updatedAt),
+});
 const nameKey = sql`lower(${templates.name})`;
 const mine = (tenantId: string, id: string) => and(eq(templates.tenantId, tenantId), eq(templates.id, id));
 
@@ -64,7 +68,15 @@ export function createTemplate(database: Database, principal: Principal, input: 
     await assertNameFree(tx, principal.tenantId, input.name);
     const row: Row = { id: randomUUID(), tenantId: principal.tenantId, ...input, createdAt: now, updatedAt: now };
     await tx.insert(templates).values(row);
-    await auditIn(tx, { tenantId: principal.tenantId, actorAccountId: principal.accountId, action: 'template.create', target: row.id, outcome: 'success', details: auditDetails(row), at: now });
+    await auditIn(tx, {
+      tenantId: principal.tenantId,
+      actorAccountId: principal.accountId,
+      action: 'template.create',
+      target: row.id,
+      outcome: 'success',
+      details: auditDetails(row),
+      at: now,
+    });
     return present(row);
   });
 }
@@ -75,7 +87,15 @@ export function updateTemplate(database: Database, principal: Principal, id: str
     if (patch.name !== undefined) await assertNameFree(tx, principal.tenantId, patch.name, id);
     const after: Row = { ...before, ...patch, updatedAt: now };
     await tx.update(templates).set(after).where(mine(principal.tenantId, id));
-    await auditIn(tx, { tenantId: principal.tenantId, actorAccountId: principal.accountId, action: 'template.update', target: id, outcome: 'success', details: auditDetails(after), at: now });
+    await auditIn(tx, {
+      tenantId: principal.tenantId,
+      actorAccountId: principal.accountId,
+      action: 'template.update',
+      target: id,
+      outcome: 'success',
+      details: auditDetails(after),
+      at: now,
+    });
     return present(after);
   });
 }
@@ -85,6 +105,14 @@ export function deleteTemplate(database: Database, principal: Principal, id: str
   return database.write(async (tx) => {
     const row = await find(tx, principal.tenantId, id);
     await tx.delete(templates).where(mine(principal.tenantId, id));
-    await auditIn(tx, { tenantId: principal.tenantId, actorAccountId: principal.accountId, action: 'template.delete', target: id, outcome: 'success', details: { name: row.name }, at: now });
+    await auditIn(tx, {
+      tenantId: principal.tenantId,
+      actorAccountId: principal.accountId,
+      action: 'template.delete',
+      target: id,
+      outcome: 'success',
+      details: { name: row.name },
+      at: now,
+    });
   });
 }

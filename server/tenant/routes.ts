@@ -14,6 +14,11 @@ export const tenantRoutes = (deps: Deps) =>
       return c.json(await readSettings(deps.database.db, c.var.principal.tenantId));
     })
     // quotas, content-free push and text retention apply to every group and device, so a scoped grant may not change them
-    .patch('/v1/tenant/settings', requiresWholeTenant('tenant settings apply to every group and device', 'Organization.Update'), jsonBody(tenantSettingsPatchSchema), async (c) => {
-      return c.json(await updateSettings(deps.database, c.var.principal, c.req.valid('json'), deps.now()));
-    });
+    .patch(
+      '/v1/tenant/settings',
+      requiresWholeTenant('tenant settings apply to every group and device', 'Organization.Update'),
+      jsonBody(tenantSettingsPatchSchema),
+      async (c) => {
+        return c.json(await updateSettings(deps.database, c.var.principal, c.req.valid('json'), deps.now()));
+      },
+    );

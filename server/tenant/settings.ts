@@ -24,7 +24,15 @@ export function updateSettings(database: Database, principal: Principal, patch: 
   return database.write(async (tx) => {
     if (Object.keys(patch).length === 0) return readSettings(tx, principal.tenantId);
     await tx.update(tenants).set(patch).where(eq(tenants.id, principal.tenantId));
-    await auditIn(tx, { tenantId: principal.tenantId, actorAccountId: principal.accountId, action: 'tenant.settings.update', target: principal.tenantId, outcome: 'success', details: patch, at: now });
+    await auditIn(tx, {
+      tenantId: principal.tenantId,
+      actorAccountId: principal.accountId,
+      action: 'tenant.settings.update',
+      target: principal.tenantId,
+      outcome: 'success',
+      details: patch,
+      at: now,
+    });
     return readSettings(tx, principal.tenantId);
   });
 }

@@ -29,13 +29,23 @@ const deviceId = (i: number) => `20000000-0000-4000-8000-${String(i).padStart(12
 function populate(fake: FakeGraph) {
   for (let i = 0; i < USERS; i++) fake.addUser({ id: userId(i), userPrincipalName: `user${i}@contoso.example`, displayName: `User ${i}` });
   for (let g = 0; g < GROUPS; g++) {
-    const members = Array.from({ length: USERS_PER_GROUP }, (_, k) => ({ type: 'user' as const, id: userId((g * USERS_PER_GROUP + k) % USERS) }));
+    const members = Array.from({ length: USERS_PER_GROUP }, (_, k) => ({
+      type: 'user' as const,
+      id: userId((g * USERS_PER_GROUP + k) % USERS),
+    }));
     // chains of six: each group holds the next, so expansion goes 6 deep
     if (g % 6 !== 5 && g + 1 < GROUPS) members.push({ type: 'group', id: groupId(g + 1) } as never);
     fake.addGroup(groupId(g), `Group ${g}`, members);
   }
   for (let i = 0; i < DEVICES; i++)
-    fake.setDevice({ id: deviceId(i), deviceName: `Device ${i}`, operatingSystem: i % 2 ? 'Android' : 'iOS', userId: userId(i % USERS), managementState: 'managed', serialNumber: `SN${i}` });
+    fake.setDevice({
+      id: deviceId(i),
+      deviceName: `Device ${i}`,
+      operatingSystem: i % 2 ? 'Android' : 'iOS',
+      userId: userId(i % USERS),
+      managementState: 'managed',
+      serialNumber: `SN${i}`,
+    });
 }
 
 const bench: Bench = {
@@ -43,15 +53,34 @@ const bench: Bench = {
   async run() {
     const fake = await startFakeGraph({ pageSize: 999 });
     populate(fake);
-    const server = await spawnHerald({ HERALD_ENTRA_AUTHORITY_HOST: fake.origin, HERALD_GRAPH_BASE_URL: fake.origin, NODE_EXTRA_CA_CERTS: fake.caFile });
+    const server = await spawnHerald({
+      HERALD_ENTRA_AUTHORITY_HOST: fake.origin,
+      HERALD_GRAPH_BASE_URL: fake.origin,
+      NODE_EXTRA_CA_CERTS: fake.caFile,
+    });
     try {
       const api = apiClient(server.url, server.token!);
-      expectStatus(await api('PUT', '/v1/directory/connection', { entraTenantId: fake.entraTenantId, clientId: fake.clientId, clientSecret: fake.clientSecret }), 200);
+      expectStatus(
+        await api('PUT', '/v1/directory/connection', {
+          entraTenantId: fake.entraTenantId,
+          clientId: fake.clientId,
+          clientSecret: fake.clientSecret,
+        }),
+        200,
+      );
       // a hand-imported device to send to meanwhile (a sync never removes what it did not create), without quota in the way
       expectStatus(await api('PATCH', '/v1/tenant/settings', { deviceSendsPerHour: 10_000 }), 200);
       expectStatus(
         await api('POST', '/v1/directory/import', {
-          devices: [{ id: 'bench-phone', name: 'Bench phone', platform: 'ios', managementState: 'enrolled', push: { service: 'apns', token: 'ab'.repeat(32) } }],
+          devices: [
+            {
+              id: 'bench-phone',
+              name: 'Bench phone',
+              platform: 'ios',
+              managementState: 'enrolled',
+              push: { service: 'apns', token: 'ab'.repeat(32) },
+            },
+          ],
         }),
         200,
       );
@@ -63,18 +92,23 @@ const bench: Bench = {
         const problems = new Map<string, number>();
         const pending: Promise<void>[] = [];
         // at most 10 minutes of sends: the sync's own limit is far below that
-        await atRate(20, 20 * 600, () => {
-          const t0 = performance.now();
-          pending.push(
-            post('/v1/notifications', { title: 'During sync', body: 'Still answered.', deviceId: 'bench-phone' }).then(
-              (r) => {
-                latencies.push(performance.now() - t0);
-                if (r.status !== 202) problems.set(String(r.status), (problems.get(String(r.status)) ?? 0) + 1);
-              },
-              (e: Error) => void problems.set(e.message, (problems.get(e.message) ?? 0) + 1),
-            ),
-          );
-        }, done);
+        await atRate(
+          20,
+          20 * 600,
+          () => {
+            const t0 = performance.now();
+            pending.push(
+              post('/v1/notifications', { title: 'During sync', body: 'Still answered.', deviceId: 'bench-phone' }).then(
+                (r) => {
+                  latencies.push(performance.now() - t0);
+                  if (r.status !== 202) problems.set(String(r.status), (problems.get(String(r.status)) ?? 0) + 1);
+                },
+                (e: Error) => void problems.set(e.message, (problems.get(e.message) ?? 0) + 1),
+              ),
+            );
+          },
+          done,
+        );
         await Promise.all(pending);
         close();
         return { latencies: latencies.sort((a, b) => a - b), problems };
@@ -112,11 +146,14 @@ const bench: Bench = {
       );
 
       // 100 changes: 60 renamed users, 20 membership changes, 20 removed users
-      for (let i = 0; i < 60; i++) fake.addUser({ id: userId(i), userPrincipalName: `user${i}@contoso.example`, displayName: `Renamed ${i}` });
+      for (let i = 0; i < 60; i++)
+        fake.addUser({ id: userId(i), userPrincipalName: `user${i}@contoso.example`, displayName: `Renamed ${i}` });
       for (let g = 0; g < 20; g++) fake.addMember(groupId(g), { type: 'user', id: userId(USERS - 1 - g) });
       for (let i = 0; i < 20; i++) fake.removeUser(userId(1000 + i));
       const incremental = await syncOnce();
-      console.log(`incremental sync of 100 changes: ${incremental.seconds.toFixed(2)} s (target < 2 s); counts ${JSON.stringify(incremental.sync.counts)}`);
+      console.log(
+        `incremental sync of 100 changes: ${incremental.seconds.toFixed(2)} s (target < 2 s); counts ${JSON.stringify(incremental.sync.counts)}`,
+      );
     } finally {
       await server.stop();
       server.removeDatabase();

@@ -16,7 +16,11 @@ const RUNS = 15;
 
 async function postImport(url: string, token: string, body: string): Promise<number> {
   const t0 = performance.now();
-  const res = await fetch(`${url}/v1/directory/import`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body });
+  const res = await fetch(`${url}/v1/directory/import`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body,
+  });
   const text = await res.text();
   if (res.status !== 200) throw new Error(`import: ${res.status} ${text.slice(0, 500)}`);
   return performance.now() - t0;
@@ -54,7 +58,9 @@ const bench: Bench = {
       const batches = importBatches(big.input, 50_000);
       let bigMs = 0;
       for (const batch of batches) bigMs += await postImport(server.url, token, JSON.stringify(batch));
-      console.log(`import of 100,000 users, 200,000 devices, 2,000 groups over it in ${batches.length} calls: ${(bigMs / 1000).toFixed(2)} s`);
+      console.log(
+        `import of 100,000 users, 200,000 devices, 2,000 groups over it in ${batches.length} calls: ${(bigMs / 1000).toFixed(2)} s`,
+      );
 
       const database = openDatabase(server.dbUrl);
       try {
@@ -66,8 +72,12 @@ const bench: Bench = {
           `audience expansion of 25 groups nested 6 deep over 100,000 users / 200,000 devices (summary): median ${summaryMs.toFixed(0)} ms of ${RUNS} (target < 300 ms); ` +
             `${summary.users} users, ${summary.devices} reachable devices, skipped ${JSON.stringify(summary.skipped)}`,
         );
-        const orderedMs = await medianMs(RUNS, () => database.db.all(sql`SELECT count(*) AS n FROM (${audienceSelect(tenantId, big.targetGroupIds)})`));
-        console.log(`audienceSelect (every device row with its skip reason, ORDER BY device_id), counted in SQL: median ${orderedMs.toFixed(0)} ms of ${RUNS}`);
+        const orderedMs = await medianMs(RUNS, () =>
+          database.db.all(sql`SELECT count(*) AS n FROM (${audienceSelect(tenantId, big.targetGroupIds)})`),
+        );
+        console.log(
+          `audienceSelect (every device row with its skip reason, ORDER BY device_id), counted in SQL: median ${orderedMs.toFixed(0)} ms of ${RUNS}`,
+        );
       } finally {
         database.close();
       }

@@ -24,7 +24,6 @@ const APNS_DELIVERIES = 20_000;
 const FCM_DELIVERIES = 10_000;
 const LATENCY_SENDS = 200;
 
-
 /** `n` enrolled devices of one service, one notification to all of them, and a queued delivery each, written in SQL. */
 async function queueDeliveries(herald: TestHerald, service: 'apns' | 'fcm', n: number) {
   const { tenantId, accountId } = herald.admin;
@@ -50,7 +49,14 @@ async function queueDeliveries(herald: TestHerald, service: 'apns' | 'fcm', n: n
 }
 
 /** The raw limit and the dispatcher's throughput over `n` queued deliveries, their runs alternating. */
-async function throughput(herald: TestHerald, services: Fakes, providers: Providers, service: 'apns' | 'fcm', n: number, raw: () => Promise<number>): Promise<[Figure, Figure]> {
+async function throughput(
+  herald: TestHerald,
+  services: Fakes,
+  providers: Providers,
+  service: 'apns' | 'fcm',
+  n: number,
+  raw: () => Promise<number>,
+): Promise<[Figure, Figure]> {
   const { requeue, notificationId } = await queueDeliveries(herald, service, n);
   const dispatch = async () => {
     const t0 = performance.now();
@@ -58,7 +64,9 @@ async function throughput(herald: TestHerald, services: Fakes, providers: Provid
     await worker.settled();
     const ms = performance.now() - t0;
     await worker.stop();
-    const [row] = await herald.database.db.all<{ n: number }>(sql`SELECT count(*) AS n FROM deliveries WHERE notification_id = ${notificationId} AND status = 'sent'`);
+    const [row] = await herald.database.db.all<{ n: number }>(
+      sql`SELECT count(*) AS n FROM deliveries WHERE notification_id = ${notificationId} AND status = 'sent'`,
+    );
     if (row?.n !== n) throw new Error(`${service}: ${row?.n} of ${n} deliveries sent`);
     return Math.round(n / (ms / 1000));
   };
@@ -74,7 +82,10 @@ async function sendToPushLatency(): Promise<{ afterAccepted: number[]; afterRequ
   try {
     const api = herald.admin.api;
     expectStatus(await api('PATCH', '/v1/tenant/settings', { deviceSendsPerHour: 10_000 }), 200);
-    await importDirectory(api, { users: [user('u1')], devices: [phone('phone', 'u1', { push: { service: 'apns', token: apnsToken(1) } })] });
+    await importDirectory(api, {
+      users: [user('u1')],
+      devices: [phone('phone', 'u1', { push: { service: 'apns', token: apnsToken(1) } })],
+    });
     herald.live();
     const afterAccepted: number[] = [];
     const afterRequest: number[] = [];
@@ -113,11 +124,15 @@ const bench: Bench = {
     try {
       const [rawA, apns] = await throughput(herald, services, providers, 'apns', APNS_DELIVERIES, () => rawApns(fakes, APNS_DELIVERIES));
       console.log(line(`APNs raw limit (one HTTP/2 session, no database, ${fmt(APNS_DELIVERIES)} pushes)`, rawA));
-      console.log(line(`APNs dispatch (queued rows -> fake APNs -> rows sent, ${fmt(APNS_DELIVERIES)}; target >= 10,000/s and >= 50%)`, apns, rawA));
+      console.log(
+        line(`APNs dispatch (queued rows -> fake APNs -> rows sent, ${fmt(APNS_DELIVERIES)}; target >= 10,000/s and >= 50%)`, apns, rawA),
+      );
 
       const [rawF, fcm] = await throughput(herald, services, providers, 'fcm', FCM_DELIVERIES, () => rawFcm(fakes, FCM_DELIVERIES));
       console.log(line(`FCM raw limit (HTTP/1.1 kept-alive connections, no database, ${fmt(FCM_DELIVERIES)} messages)`, rawF));
-      console.log(line(`FCM dispatch (queued rows -> firebase-admin sendEach -> fake FCM -> rows sent, ${fmt(FCM_DELIVERIES)})`, fcm, rawF));
+      console.log(
+        line(`FCM dispatch (queued rows -> firebase-admin sendEach -> fake FCM -> rows sent, ${fmt(FCM_DELIVERIES)})`, fcm, rawF),
+      );
     } finally {
       await providers.close();
       await herald.close();

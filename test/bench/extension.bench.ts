@@ -19,13 +19,16 @@ declare global {
 }
 
 async function run() {
-  if (!existsSync(join(EXTENSION_DIR, 'manifest.json'))) throw new Error(`No built extension in ${EXTENSION_DIR}: run npx wxt build first.`);
+  if (!existsSync(join(EXTENSION_DIR, 'manifest.json')))
+    throw new Error(`No built extension in ${EXTENSION_DIR}: run npx wxt build first.`);
   const files = jsFiles(EXTENSION_DIR).sort((a, b) => b.bytes - a.bytes);
   const total = files.reduce((sum, f) => sum + f.bytes, 0);
-  console.log(`built JavaScript: ${(total / 1024).toFixed(1)} KB in ${files.length} files (budget 300 KB); largest ${files
-    .slice(0, 3)
-    .map((f) => `${f.path} ${(f.bytes / 1024).toFixed(1)} KB`)
-    .join(', ')}`);
+  console.log(
+    `built JavaScript: ${(total / 1024).toFixed(1)} KB in ${files.length} files (budget 300 KB); largest ${files
+      .slice(0, 3)
+      .map((f) => `${f.path} ${(f.bytes / 1024).toFixed(1)} KB`)
+      .join(', ')}`,
+  );
 
   const herald = await startTestHerald();
   const browser = await launchWithExtension();

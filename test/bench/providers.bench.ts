@@ -100,12 +100,20 @@ export const line = (label: string, f: Figure, raw?: Figure) =>
 /** One HTTP/2 session, keeping as many streams in flight as the server allows, minimal work per push. */
 export async function rawApns(fakes: FakeServices, n: number): Promise<number> {
   const { apns } = fakes;
-  const authorization = apnsTokenSource({ key: createPrivateKey(readFileSync(apns.keyFile)), keyId: apns.keyId, teamId: apns.teamId, now: Date.now }).authorization();
+  const authorization = apnsTokenSource({
+    key: createPrivateKey(readFileSync(apns.keyFile)),
+    keyId: apns.keyId,
+    teamId: apns.teamId,
+    now: Date.now,
+  }).authorization();
   const session = http2.connect(apns.origin, { ca: fakes.ca });
   await new Promise((resolve) => session.once('remoteSettings', resolve));
   const window = session.remoteSettings.maxConcurrentStreams ?? 100;
   const message = pushMessage(apnsToken(0));
-  const body = JSON.stringify({ aps: { alert: { title: message.title, body: message.body }, sound: 'default' }, herald: { notificationId: message.notificationId, deliveryId: message.deliveryId } });
+  const body = JSON.stringify({
+    aps: { alert: { title: message.title, body: message.body }, sound: 'default' },
+    herald: { notificationId: message.notificationId, deliveryId: message.deliveryId },
+  });
   const headers = {
     ':method': 'POST',
     ':path': `/3/device/${message.token}`,
@@ -156,7 +164,11 @@ export async function rawFcm(fakes: FakeServices, n: number): Promise<number> {
       android: { priority: 'high', ttl: '86400s' },
     },
   });
-  const headers = { authorization: `Bearer ${fcm.accessToken}`, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) };
+  const headers = {
+    authorization: `Bearer ${fcm.accessToken}`,
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(body),
+  };
   let failed = 0;
   const one = () =>
     new Promise<void>((resolve) => {
@@ -248,14 +260,29 @@ const bench: Bench = {
         ca: fakes.ca,
       });
       const apnsMessages = Array.from({ length: APNS_PUSHES }, (_, i) => pushMessage(apnsToken(i)));
-      const [rawA, provA] = await compare(APNS_PUSHES, services, () => rawApns(fakes, APNS_PUSHES), () => throughProvider(apns, apnsMessages));
+      const [rawA, provA] = await compare(
+        APNS_PUSHES,
+        services,
+        () => rawApns(fakes, APNS_PUSHES),
+        () => throughProvider(apns, apnsMessages),
+      );
       await apns.close();
       console.log(line(`APNs raw limit (one HTTP/2 session, ${fmt(APNS_PUSHES)} pushes)`, rawA));
       console.log(line(`APNs provider (${BATCHES_IN_FLIGHT} batches of ${BATCH} in flight)`, provA, rawA));
 
-      const fcm = createFcmProvider({ serviceAccountFile: fakes.fcm.serviceAccountFile, origin: fakes.fcm.origin, ca: fakes.ca, maxSockets: FCM_SOCKETS });
+      const fcm = createFcmProvider({
+        serviceAccountFile: fakes.fcm.serviceAccountFile,
+        origin: fakes.fcm.origin,
+        ca: fakes.ca,
+        maxSockets: FCM_SOCKETS,
+      });
       const fcmMessages = Array.from({ length: FCM_MESSAGES }, (_, i) => pushMessage(`fcm-token-${i}`));
-      const [rawF, provF] = await compare(FCM_MESSAGES, services, () => rawFcm(fakes, FCM_MESSAGES), () => throughProvider(fcm, fcmMessages));
+      const [rawF, provF] = await compare(
+        FCM_MESSAGES,
+        services,
+        () => rawFcm(fakes, FCM_MESSAGES),
+        () => throughProvider(fcm, fcmMessages),
+      );
       await fcm.close();
       console.log(line(`FCM raw limit (HTTP/1.1, ${FCM_SOCKETS} kept-alive connections, ${fmt(FCM_MESSAGES)} messages)`, rawF));
       console.log(line(`FCM provider (firebase-admin sendEach, ${BATCHES_IN_FLIGHT} batches of ${BATCH} in flight)`, provF, rawF));

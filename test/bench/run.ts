@@ -12,7 +12,9 @@ export interface Bench {
 
 const dir = fileURLToPath(new URL('.', import.meta.url));
 const wanted = process.argv.slice(2);
-const files = readdirSync(dir).filter((f) => f.endsWith('.bench.ts')).sort();
+const files = readdirSync(dir)
+  .filter((f) => f.endsWith('.bench.ts'))
+  .sort();
 
 for (const file of files) {
   const bench = ((await import(`./${file}`)) as { default: Bench }).default;

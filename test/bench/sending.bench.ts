@@ -20,7 +20,12 @@ import type { Bench } from './run';
 import { median, percentile } from './stats';
 
 /** Device sends at `perSecond` for `seconds`, the i-th to `device(i)` (one device takes only 10 sends an hour). */
-async function deviceSendLatency(post: ReturnType<typeof jsonPoster>['post'], perSecond: number, seconds: number, device: (i: number) => string) {
+async function deviceSendLatency(
+  post: ReturnType<typeof jsonPoster>['post'],
+  perSecond: number,
+  seconds: number,
+  device: (i: number) => string,
+) {
   const total = perSecond * seconds;
   const latencies: number[] = [];
   /** What each unexpected answer was (status and error code, or the client's error), and how many times. */
@@ -32,10 +37,12 @@ async function deviceSendLatency(post: ReturnType<typeof jsonPoster>['post'], pe
     inFlight.push(
       (async () => {
         const t0 = performance.now();
-        const res = await post('/v1/notifications', { title: 'Bench', body: `Device send ${i}`, deviceId: device(i) }).catch((error: unknown) => {
-          note(`client ${error instanceof Error ? ((error as { code?: string }).code ?? error.message) : String(error)}`);
-          return null;
-        });
+        const res = await post('/v1/notifications', { title: 'Bench', body: `Device send ${i}`, deviceId: device(i) }).catch(
+          (error: unknown) => {
+            note(`client ${error instanceof Error ? ((error as { code?: string }).code ?? error.message) : String(error)}`);
+            return null;
+          },
+        );
         latencies.push(performance.now() - t0);
         if (res && res.status !== 202 && res.status !== 400) note(`${res.status} ${/"code":"(\w+)"/.exec(res.body)?.[1] ?? ''}`.trim());
       })(),
@@ -44,7 +51,14 @@ async function deviceSendLatency(post: ReturnType<typeof jsonPoster>['post'], pe
   await Promise.all(inFlight);
   latencies.sort((a, b) => a - b);
   const failures = [...unexpected].map(([what, n]) => `${n} x ${what}`).join(', ') || '0';
-  return { total, failures, p50: percentile(latencies, 50), p99: percentile(latencies, 99), max: latencies.at(-1)!, achieved: total / ((performance.now() - start) / 1000) };
+  return {
+    total,
+    failures,
+    p50: percentile(latencies, 50),
+    p99: percentile(latencies, 99),
+    max: latencies.at(-1)!,
+    achieved: total / ((performance.now() - start) / 1000),
+  };
 }
 
 /** Timed 30-second runs of device sends. */
@@ -96,7 +110,9 @@ const bench: Bench = {
       // Warm-up at the measured rate, reported but not counted: a fresh process runs its first thousand or so
       // requests unoptimised (V8 has not compiled the hot paths yet) on cold SQLite caches, and queues behind them.
       const warm = await deviceSendLatency(load.post, 200, 5, (i) => deviceId(150_000 + i));
-      console.log(`(warm-up: 5 s at 200/s: p50 ${warm.p50.toFixed(1)} ms, p99 ${warm.p99.toFixed(1)} ms; unexpected answers: ${warm.failures}; WAL ${walMb(`${dbFile}-wal`).toFixed(0)} MB)`);
+      console.log(
+        `(warm-up: 5 s at 200/s: p50 ${warm.p50.toFixed(1)} ms, p99 ${warm.p99.toFixed(1)} ms; unexpected answers: ${warm.failures}; WAL ${walMb(`${dbFile}-wal`).toFixed(0)} MB)`,
+      );
       // Several 30-second runs, each on devices of its own (a device takes 10 sends an hour), each followed by
       // the disk's own sync latency: the figure is the median run's p99, as the other benches report medians.
       const cpuBefore = server.cpuMs();

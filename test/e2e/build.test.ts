@@ -14,7 +14,15 @@ describe('the built extension', () => {
     expect(firefox.background.scripts).toEqual(['background.js']);
     expect(firefox.browser_action.default_popup).toBe('popup.html');
     expect(firefox.options_ui.page).toBe('options.html');
-    expect(firefox.permissions).toEqual(['storage', 'contextMenus', 'notifications', 'scripting', 'http://127.0.0.1/*', 'http://localhost/*', 'http://[::1]/*']);
+    expect(firefox.permissions).toEqual([
+      'storage',
+      'contextMenus',
+      'notifications',
+      'scripting',
+      'http://127.0.0.1/*',
+      'http://localhost/*',
+      'http://[::1]/*',
+    ]);
     expect(firefox.optional_permissions).toEqual(['https://*/*', 'http://*/*']);
     expect(firefox.content_scripts[0].matches.sort()).toEqual(['https://endpoint.microsoft.com/*', 'https://intune.microsoft.com/*']);
     for (const file of ['background.js', 'popup.html', 'options.html', 'content-scripts/console.js', 'icon/128.png'])

@@ -15,7 +15,14 @@ beforeAll(async () => {
   s = await startSyncedHerald();
   s.fake.addUser({ id: 'f0a1c2d3-0000-4000-8000-00000000aaaa', userPrincipalName: 'nora@contoso.example', displayName: 'Nora Quist' });
   s.fake.addGroup('e5d4c3b2-0000-4000-8000-00000000bbbb', 'Leeds office', [{ type: 'user', id: 'f0a1c2d3-0000-4000-8000-00000000aaaa' }]);
-  s.fake.setDevice({ id: MANAGED_DEVICE_ID, deviceName: 'Nora iPhone', operatingSystem: 'iOS', userId: 'f0a1c2d3-0000-4000-8000-00000000aaaa', managementState: 'managed', serialNumber: 'F2NORA' });
+  s.fake.setDevice({
+    id: MANAGED_DEVICE_ID,
+    deviceName: 'Nora iPhone',
+    operatingSystem: 'iOS',
+    userId: 'f0a1c2d3-0000-4000-8000-00000000aaaa',
+    managementState: 'managed',
+    serialNumber: 'F2NORA',
+  });
   await s.connect();
   browser = await launchWithExtension();
   await useConnection(browser, s.herald.url, s.herald.admin.token);
@@ -32,7 +39,9 @@ describe('a tenant synced from Microsoft Entra ID, with the extension in Chromiu
     const source = options.page.getByTestId('directory-source');
     await expect.poll(() => source.textContent()).toBe('Connected to Microsoft Entra ID, not synced yet: 0 users, 0 groups, 0 devices.');
     await options.page.getByRole('button', { name: 'Sync now' }).click();
-    await expect.poll(() => source.textContent(), { timeout: 20_000 }).toBe('Synced from Microsoft Entra ID just now: 1 user, 1 group, 1 device.');
+    await expect
+      .poll(() => source.textContent(), { timeout: 20_000 })
+      .toBe('Synced from Microsoft Entra ID just now: 1 user, 1 group, 1 device.');
     await options.page.screenshot({ path: join(ARTIFACTS, 'extension-options-directory.png') });
     await options.page.close();
   });

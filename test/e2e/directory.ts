@@ -8,7 +8,14 @@ export const IDS = {
   field: 'f0e1d2c3-b4a5-4968-8776-655443322110',
 };
 
-const device = (id: string, name: string, platform: string, user: string, serialNumber: string, push: { service: string; token: string } | null) => ({
+const device = (
+  id: string,
+  name: string,
+  platform: string,
+  user: string,
+  serialNumber: string,
+  push: { service: string; token: string } | null,
+) => ({
   id,
   name,
   platform,
@@ -34,7 +41,14 @@ export const directory = {
     device(IDS.mac, 'MacBook of Ana', 'macos', 'u-ana', 'C02ZK1', null),
   ],
   groups: [
-    { id: IDS.sales, displayName: 'Sales', members: [{ type: 'user', id: 'u-ana' }, { type: 'user', id: 'u-ben' }] },
+    {
+      id: IDS.sales,
+      displayName: 'Sales',
+      members: [
+        { type: 'user', id: 'u-ana' },
+        { type: 'user', id: 'u-ben' },
+      ],
+    },
     { id: IDS.field, displayName: 'Field staff', members: [{ type: 'user', id: 'u-cleo' }] },
   ],
 };

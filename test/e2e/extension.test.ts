@@ -24,7 +24,9 @@ beforeAll(async () => {
 
 /** The match patterns of the content scripts the background registered for custom console rules. */
 const registeredScripts = () =>
-  browser.serviceWorker.evaluate(async () => (await (self as unknown as WorkerGlobal).chrome.scripting.getRegisteredContentScripts()).map((s) => s.matches));
+  browser.serviceWorker.evaluate(async () =>
+    (await (self as unknown as WorkerGlobal).chrome.scripting.getRegisteredContentScripts()).map((s) => s.matches),
+  );
 
 afterAll(async () => {
   await browser?.close();
@@ -126,8 +128,21 @@ describe('the extension in Chromium against a real Herald', () => {
   });
 
   it('says in the sent view and in history why a delivery failed and one was skipped, and names those devices', async () => {
-    const night = { group: 'c3d4e5f6-a7b8-4c9d-8e0f-1a2b3c4d5e6f', bad: '4b5c6d7e-8f90-4a1b-9c2d-3e4f5a6b7c8d', quiet: '5c6d7e8f-9a0b-4c1d-8e2f-3a4b5c6d7e8f' };
-    const dan = (id: string, name: string, over: object) => ({ id, name, platform: 'ios', enrolledByUserId: 'u-dan', managementState: 'enrolled', app: 'companyPortal', appVersion: '5.0.6000.0', ...over });
+    const night = {
+      group: 'c3d4e5f6-a7b8-4c9d-8e0f-1a2b3c4d5e6f',
+      bad: '4b5c6d7e-8f90-4a1b-9c2d-3e4f5a6b7c8d',
+      quiet: '5c6d7e8f-9a0b-4c1d-8e2f-3a4b5c6d7e8f',
+    };
+    const dan = (id: string, name: string, over: object) => ({
+      id,
+      name,
+      platform: 'ios',
+      enrolledByUserId: 'u-dan',
+      managementState: 'enrolled',
+      app: 'companyPortal',
+      appVersion: '5.0.6000.0',
+      ...over,
+    });
     const imported = await api('POST', '/v1/directory/import', {
       users: [{ id: 'u-dan', upn: 'dan@contoso.example', displayName: 'Dan Vu' }],
       devices: [
@@ -150,15 +165,22 @@ describe('the extension in Chromium against a real Herald', () => {
     await popup.page.getByRole('heading', { name: 'Review' }).waitFor();
     await popup.send.click();
     await popup.page.getByText('Delivery settled.').waitFor();
-    const words = ['1 failed: the device token is malformed, so no push service would take it', '1 skipped: notifications turned off on the device'];
+    const words = [
+      '1 failed: the device token is malformed, so no push service would take it',
+      '1 skipped: notifications turned off on the device',
+    ];
     await expect.poll(() => popup.page.getByTestId('delivery-reasons').locator('li').allTextContents()).toEqual(words);
 
     await popup.page.getByRole('button', { name: 'Show these devices' }).click();
-    await expect.poll(() => popup.page.locator('.reason-devices li').allTextContents()).toEqual([
-      'Work iPhone of Dan — failed: the device token is malformed, so no push service would take it',
-      'iPad of Dan — skipped: notifications turned off on the device',
-    ]);
-    expect(await popup.page.getByRole('link', { name: 'Work iPhone of Dan' }).getAttribute('href')).toMatch(new RegExp(`/mdmDeviceId/${night.bad}$`));
+    await expect
+      .poll(() => popup.page.locator('.reason-devices li').allTextContents())
+      .toEqual([
+        'Work iPhone of Dan — failed: the device token is malformed, so no push service would take it',
+        'iPad of Dan — skipped: notifications turned off on the device',
+      ]);
+    expect(await popup.page.getByRole('link', { name: 'Work iPhone of Dan' }).getAttribute('href')).toMatch(
+      new RegExp(`/mdmDeviceId/${night.bad}$`),
+    );
     await popup.page.screenshot({ path: join(ARTIFACTS, 'extension-popup-reasons.png') });
 
     await popup.page.getByRole('button', { name: 'History' }).click();
@@ -171,7 +193,13 @@ describe('the extension in Chromium against a real Herald', () => {
   it('opens the composer for the device of an Intune link clicked with the right-click menu', async () => {
     const opened = browser.nextPage();
     await browser.serviceWorker.evaluate(
-      ({ link }) => (self as unknown as WorkerGlobal).chrome.contextMenus.onClicked.dispatch({ menuItemId: 'herald-send-custom-notification', linkUrl: link, pageUrl: 'https://intune.microsoft.com/', editable: false }),
+      ({ link }) =>
+        (self as unknown as WorkerGlobal).chrome.contextMenus.onClicked.dispatch({
+          menuItemId: 'herald-send-custom-notification',
+          linkUrl: link,
+          pageUrl: 'https://intune.microsoft.com/',
+          editable: false,
+        }),
       { link: `https://intune.microsoft.com/#view/Microsoft_Intune_Devices/DeviceSettingsMenuBlade/~/overview/mdmDeviceId/${IDS.pixel}` },
     );
     const composer = new PopupPage(await opened);
@@ -186,7 +214,9 @@ describe('the extension in Chromium against a real Herald', () => {
     const fakeConsole = await serveFakeConsole();
     try {
       const options = await OptionsPage.open(browser);
-      expect(await options.addConsoleRule('http://127.0.0.1/*', 'mdmDeviceId/([0-9a-f-]{36})')).toBe('Added: the Send Custom Notification button now shows on http://127.0.0.1/*.');
+      expect(await options.addConsoleRule('http://127.0.0.1/*', 'mdmDeviceId/([0-9a-f-]{36})')).toBe(
+        'Added: the Send Custom Notification button now shows on http://127.0.0.1/*.',
+      );
       await expect.poll(registeredScripts).toEqual([['http://127.0.0.1/*']]);
 
       const adminCenter = new ConsolePage(await browser.context.newPage(), browser);
@@ -256,7 +286,11 @@ describe('the extension in Chromium against a real Herald', () => {
     await popup.send.click();
     await popup.page.close();
     await expect
-      .poll(async () => Object.keys(await browser.serviceWorker.evaluate(() => (self as unknown as WorkerGlobal).chrome.notifications.getAll())).filter((k) => !before.includes(k)))
+      .poll(async () =>
+        Object.keys(await browser.serviceWorker.evaluate(() => (self as unknown as WorkerGlobal).chrome.notifications.getAll())).filter(
+          (k) => !before.includes(k),
+        ),
+      )
       .toHaveLength(1);
     const newest = (await api('GET', '/v1/notifications')).body.items[0];
     expect(newest.target).toEqual({ type: 'device', deviceId: IDS.pixel });
@@ -290,7 +324,8 @@ describe('the extension in Chromium against a real Herald', () => {
   it('sends with the keyboard alone, from the focused Title to Send', async () => {
     const popup = await PopupPage.open(browser);
     const keyboard = popup.page.keyboard;
-    const focused = () => popup.page.evaluate(() => document.activeElement?.getAttribute('aria-label') ?? document.activeElement?.textContent?.trim() ?? '');
+    const focused = () =>
+      popup.page.evaluate(() => document.activeElement?.getAttribute('aria-label') ?? document.activeElement?.textContent?.trim() ?? '');
     expect(await popup.page.evaluate(() => document.activeElement?.id)).toBe('field-title');
     await keyboard.press('ControlOrMeta+A');
     await keyboard.type('Wi-Fi maintenance');
@@ -298,7 +333,8 @@ describe('the extension in Chromium against a real Herald', () => {
     await keyboard.press('ControlOrMeta+A');
     await keyboard.type('The office Wi-Fi is down from 6 to 7 pm.');
     await keyboard.press('Tab'); // the Groups / Device radio group
-    if ((await popup.page.evaluate(() => (document.activeElement as HTMLInputElement).value)) === 'groups') await keyboard.press('ArrowRight');
+    if ((await popup.page.evaluate(() => (document.activeElement as HTMLInputElement).value)) === 'groups')
+      await keyboard.press('ArrowRight');
     expect(await popup.page.getByRole('radio', { name: 'Device' }).isChecked()).toBe(true);
     await keyboard.press('Tab');
     await keyboard.type('cleo');

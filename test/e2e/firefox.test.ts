@@ -26,7 +26,9 @@ describe('the extension in Firefox against a real Herald', () => {
   it('saves the connection in Options, and Test connection names the tenant and permissions', async () => {
     const options = await OptionsPage.open(firefox);
     expect(await options.connect(herald.url, herald.token)).toMatch(/^Saved\. The token is kept in this browser only/);
-    expect(await options.testConnection()).toMatch(/^Connected to tenant “Default” as admin@localhost\. Permissions: .*RemoteTasks\.SendCustomNotifications/);
+    expect(await options.testConnection()).toMatch(
+      /^Connected to tenant “Default” as admin@localhost\. Permissions: .*RemoteTasks\.SendCustomNotifications/,
+    );
     await options.page.close();
   });
 
@@ -53,7 +55,11 @@ describe('the extension in Firefox against a real Herald', () => {
     expect(seen.at(-1)).toBe('queued 0, sent 1');
     const sent = await herald.api('GET', `/v1/notifications/${id}`);
     expect(sent.status).toBe(200);
-    expect(sent.body).toMatchObject({ title: 'Please restart your iPhone 📱', target: { type: 'device', deviceId: IDS.phone }, counts: { sent: 1 } });
+    expect(sent.body).toMatchObject({
+      title: 'Please restart your iPhone 📱',
+      target: { type: 'device', deviceId: IDS.phone },
+      counts: { sent: 1 },
+    });
     await popup.page.close();
   });
 

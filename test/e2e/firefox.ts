@@ -77,20 +77,27 @@ export async function launchFirefoxWithExtension(): Promise<FirefoxWithExtension
     },
     setStorage: async (items) => {
       const page = await openExtensionPage('options.html');
-      await page.raw.evaluate((i) => (globalThis as unknown as { browser: { storage: { local: { set(i: object): Promise<void> } } } }).browser.storage.local.set(i), items);
+      await page.raw.evaluate(
+        (i) =>
+          (globalThis as unknown as { browser: { storage: { local: { set(i: object): Promise<void> } } } }).browser.storage.local.set(i),
+        items,
+      );
       await page.close();
     },
     route: async (page, origin, html) => {
       await page.raw.setRequestInterception(true);
       page.raw.on('request', (request) => {
         if (request.isInterceptResolutionHandled()) return;
-        if (new URL(request.url()).origin === origin) void request.respond({ status: 200, contentType: 'text/html; charset=utf-8', body: html });
+        if (new URL(request.url()).origin === origin)
+          void request.respond({ status: 200, contentType: 'text/html; charset=utf-8', body: html });
         else void request.continue();
       });
     },
     contextMenu: async (page, selector, item) => {
       await (await page.raw.waitForSelector(selector))!.click({ button: 'right' });
-      const tree = (await send('browsingContext.getTree', { 'moz:scope': 'chrome', maxDepth: 0 })).result as { contexts: { context: string }[] };
+      const tree = (await send('browsingContext.getTree', { 'moz:scope': 'chrome', maxDepth: 0 })).result as {
+        contexts: { context: string }[];
+      };
       const { result } = await send('script.evaluate', {
         target: { context: tree.contexts[0]!.context },
         awaitPromise: true,

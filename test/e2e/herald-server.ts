@@ -17,7 +17,9 @@ export interface E2eHerald {
 /** Herald as `npm start` runs it (with its dispatcher on the push simulator), on a temporary database holding the e2e directory. */
 export async function startHeraldWithDirectory(): Promise<E2eHerald> {
   const dataDir = mkdtempSync(join(tmpdir(), 'herald-e2e-'));
-  const server = await startServer(loadConfig({ HERALD_DB_URL: `file:${join(dataDir, 'herald.db')}`, HERALD_PORT: '0', HERALD_LOG: 'silent' }));
+  const server = await startServer(
+    loadConfig({ HERALD_DB_URL: `file:${join(dataDir, 'herald.db')}`, HERALD_PORT: '0', HERALD_LOG: 'silent' }),
+  );
   const close = async () => {
     await server.close();
     rmSync(dataDir, { recursive: true, force: true });

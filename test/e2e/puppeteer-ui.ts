@@ -40,7 +40,11 @@ function query(steps: Step[]): Element[] {
         ? value === expected
         : value.toLowerCase().includes(expected.toLowerCase())
       : new RegExp(expected.source, expected.flags).test(value);
-  const byIds = (el: Element, ids: string) => ids.split(/\s+/).map((id) => squash((el.getRootNode() as Document).getElementById?.(id)?.textContent)).join(' ');
+  const byIds = (el: Element, ids: string) =>
+    ids
+      .split(/\s+/)
+      .map((id) => squash((el.getRootNode() as Document).getElementById?.(id)?.textContent))
+      .join(' ');
   const label = (el: Element): string => {
     const labelledBy = el.getAttribute('aria-labelledby');
     if (labelledBy) return squash(byIds(el, labelledBy));
@@ -55,14 +59,16 @@ function query(steps: Step[]): Element[] {
     const tag = el.tagName.toLowerCase();
     const type = (el.getAttribute('type') ?? 'text').toLowerCase();
     if (tag === 'button' || (tag === 'input' && ['button', 'submit', 'reset'].includes(type))) return 'button';
-    if (tag === 'input') return type === 'radio' ? 'radio' : type === 'checkbox' ? 'checkbox' : el.hasAttribute('list') ? 'combobox' : 'textbox';
+    if (tag === 'input')
+      return type === 'radio' ? 'radio' : type === 'checkbox' ? 'checkbox' : el.hasAttribute('list') ? 'combobox' : 'textbox';
     if (tag === 'textarea') return 'textbox';
     if (/^h[1-6]$/.test(tag)) return 'heading';
     if (tag === 'a' && el.hasAttribute('href')) return 'link';
     return { select: 'combobox', option: 'option', ul: 'list', ol: 'list', li: 'listitem', dialog: 'dialog' }[tag] ?? '';
   };
   const nameFromContent = ['button', 'link', 'heading', 'option', 'radio', 'checkbox', 'tab', 'menuitem', 'listitem'];
-  const name = (el: Element) => label(el) || (nameFromContent.includes(role(el)) ? squash(el.textContent) : '') || squash(el.getAttribute('title'));
+  const name = (el: Element) =>
+    label(el) || (nameFromContent.includes(role(el)) ? squash(el.textContent) : '') || squash(el.getAttribute('title'));
   const shown = (el: Element) => !el.closest('[aria-hidden="true"]') && el.checkVisibility();
   const run = (chain: Step[]): Element[] => {
     let scope: (Document | Element)[] = [document];
@@ -70,7 +76,10 @@ function query(steps: Step[]): Element[] {
     for (const step of chain) {
       const below = () => [...new Set(scope.flatMap(all))];
       if ('css' in step) current = below().filter((el) => el.matches(step.css));
-      else if ('role' in step) current = below().filter((el) => role(el) === step.role && shown(el) && (step.name === undefined || matches(name(el), step.name, step.exact)));
+      else if ('role' in step)
+        current = below().filter(
+          (el) => role(el) === step.role && shown(el) && (step.name === undefined || matches(name(el), step.name, step.exact)),
+        );
       else if ('label' in step) current = below().filter((el) => label(el) !== '' && matches(label(el), step.label, step.exact));
       else if ('hasText' in step) current = current.filter((el) => matches(squash(el.textContent), step.hasText));
       else if ('nth' in step) current = current.slice(step.nth, step.nth + 1);
@@ -112,7 +121,10 @@ class PuppeteerLocator implements UiLocator {
   }
 
   async waitFor(): Promise<void> {
-    await this.page.waitForFunction(`(${query.toString()})(${JSON.stringify(this.steps)}).length > 0`, { polling: POLL_MS, timeout: TIMEOUT_MS });
+    await this.page.waitForFunction(`(${query.toString()})(${JSON.stringify(this.steps)}).length > 0`, {
+      polling: POLL_MS,
+      timeout: TIMEOUT_MS,
+    });
   }
 
   async fill(value: string) {

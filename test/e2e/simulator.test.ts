@@ -18,7 +18,12 @@ let browser: ExtensionBrowser;
 beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'herald-e2e-sim-'));
   herald = await startServer(
-    loadConfig({ HERALD_DB_URL: `file:${join(dataDir, 'herald.db')}`, HERALD_PORT: '0', HERALD_LOG: 'silent', HERALD_DEVICE_SIMULATOR: 'on' }),
+    loadConfig({
+      HERALD_DB_URL: `file:${join(dataDir, 'herald.db')}`,
+      HERALD_PORT: '0',
+      HERALD_LOG: 'silent',
+      HERALD_DEVICE_SIMULATOR: 'on',
+    }),
   );
   token = herald.bootstrap!.token;
   await importDemo(herald.database, herald.bootstrap!.tenantId, Date.now());

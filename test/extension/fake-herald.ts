@@ -24,8 +24,16 @@ export function fakeFetch(routes: Routes) {
     const url = new URL(String(input));
     const method = init.method ?? 'GET';
     const route = routes[`${method} ${url.pathname}`];
-    const req = { method, path: url.pathname, query: url.searchParams, body: init.body ? JSON.parse(String(init.body)) : undefined, headers: new Headers(init.headers) };
-    const answer = route ? await route(req) : { status: 404, body: { error: { code: 'notFound', message: `No route ${method} ${url.pathname}` } } };
+    const req = {
+      method,
+      path: url.pathname,
+      query: url.searchParams,
+      body: init.body ? JSON.parse(String(init.body)) : undefined,
+      headers: new Headers(init.headers),
+    };
+    const answer = route
+      ? await route(req)
+      : { status: 404, body: { error: { code: 'notFound', message: `No route ${method} ${url.pathname}` } } };
     return new Response(answer.body === undefined ? null : JSON.stringify(answer.body), {
       status: answer.status ?? 200,
       headers: { 'content-type': 'application/json', ...answer.headers },

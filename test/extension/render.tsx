@@ -37,7 +37,9 @@ export async function renderOptions() {
 export function queries(root: HTMLElement) {
   const byLabel = <T extends HTMLElement = HTMLInputElement>(label: string) => {
     const found = [...root.querySelectorAll('label')].filter((l) => l.textContent?.trim() === label);
-    const control = found.map((l) => (l.htmlFor ? root.querySelector<T>(`#${l.htmlFor}`) : l.querySelector<T>('input, textarea'))).find((c) => c);
+    const control = found
+      .map((l) => (l.htmlFor ? root.querySelector<T>(`#${l.htmlFor}`) : l.querySelector<T>('input, textarea')))
+      .find((c) => c);
     if (!control) throw new Error(`No control labelled ${label}`);
     return control;
   };

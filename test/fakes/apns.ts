@@ -107,7 +107,11 @@ export async function startFakeApns(options: FakeApnsOptions = {}): Promise<Fake
   const received: ApnsReceived[] = [];
   const providerTokens: string[] = [];
 
-  const server = http2.createSecureServer({ key: tls.key, cert: tls.cert, settings: { maxConcurrentStreams: options.maxConcurrentStreams ?? 1000 } });
+  const server = http2.createSecureServer({
+    key: tls.key,
+    cert: tls.cert,
+    settings: { maxConcurrentStreams: options.maxConcurrentStreams ?? 1000 },
+  });
   server.on('session', (session) => {
     sessions.add(session);
     connections++;
@@ -164,7 +168,12 @@ export async function startFakeApns(options: FakeApnsOptions = {}): Promise<Fake
         h.kid === key.keyId &&
         c?.iss === key.teamId &&
         typeof c.iat === 'number' &&
-        verify('sha256', Buffer.from(`${head}.${claims}`), { key: key.publicKey, dsaEncoding: 'ieee-p1363' }, Buffer.from(signature ?? '', 'base64url'));
+        verify(
+          'sha256',
+          Buffer.from(`${head}.${claims}`),
+          { key: key.publicKey, dsaEncoding: 'ieee-p1363' },
+          Buffer.from(signature ?? '', 'base64url'),
+        );
       if (!valid) return { status: 403, reason: 'InvalidProviderToken' };
       iat = c.iat! * 1000;
       verified.set(jwt, iat);

@@ -5,10 +5,19 @@ import { tempFile } from './files';
 import { scriptedAnswers } from './scripted';
 import { testTls } from './tls';
 
-export type FcmErrorCode = 'UNREGISTERED' | 'INVALID_ARGUMENT' | 'QUOTA_EXCEEDED' | 'UNAVAILABLE' | 'INTERNAL' | 'SENDER_ID_MISMATCH' | 'THIRD_PARTY_AUTH_ERROR';
+export type FcmErrorCode =
+  | 'UNREGISTERED'
+  | 'INVALID_ARGUMENT'
+  | 'QUOTA_EXCEEDED'
+  | 'UNAVAILABLE'
+  | 'INTERNAL'
+  | 'SENDER_ID_MISMATCH'
+  | 'THIRD_PARTY_AUTH_ERROR';
 
 /** What the fake answers to one message: success, one of FCM's errors (with an optional Retry-After), or a raw (non-JSON) reply such as a proxy's. */
-export type FcmAnswer = ({ ok: true } | { error: FcmErrorCode; retryAfter?: number | string } | { status: number; text: string }) & { delayMs?: number };
+export type FcmAnswer = ({ ok: true } | { error: FcmErrorCode; retryAfter?: number | string } | { status: number; text: string }) & {
+  delayMs?: number;
+};
 
 const ERRORS: Record<FcmErrorCode, { status: number; grpc: string }> = {
   UNREGISTERED: { status: 404, grpc: 'NOT_FOUND' },
@@ -123,7 +132,8 @@ export async function startFakeFcm(options: FakeFcmOptions = {}): Promise<FakeFc
   function messagesSend(project: string, req: Http2ServerRequest, body: string, res: Http2ServerResponse) {
     answers.arrived();
     const auth = req.headers.authorization;
-    if (!auth?.startsWith('Bearer ') || !accessTokens.has(auth.slice(7))) return replyError(res, { error: 'THIRD_PARTY_AUTH_ERROR' }, 'Request had invalid authentication credentials.', 'UNAUTHENTICATED');
+    if (!auth?.startsWith('Bearer ') || !accessTokens.has(auth.slice(7)))
+      return replyError(res, { error: 'THIRD_PARTY_AUTH_ERROR' }, 'Request had invalid authentication credentials.', 'UNAUTHENTICATED');
     if (project !== account.projectId) return replyError(res, { error: 'SENDER_ID_MISMATCH' }, 'SenderId mismatch');
     let message: Record<string, unknown> | undefined;
     try {
@@ -132,7 +142,8 @@ export async function startFakeFcm(options: FakeFcmOptions = {}): Promise<FakeFc
       /* answered below */
     }
     const token = typeof message?.token === 'string' ? message.token : '';
-    if (!message || !token) return replyError(res, { error: 'INVALID_ARGUMENT' }, 'The registration token is not a valid FCM registration token');
+    if (!message || !token)
+      return replyError(res, { error: 'INVALID_ARGUMENT' }, 'The registration token is not a valid FCM registration token');
     if (record) received.push({ token, message, at: Date.now() });
     const answer = answers.answerFor(token);
     const respond = () => {
@@ -170,7 +181,12 @@ export async function startFakeFcm(options: FakeFcmOptions = {}): Promise<FakeFc
   };
 }
 
-function replyError(res: Http2ServerResponse, answer: { error: FcmErrorCode; retryAfter?: number | string }, message: string, grpc?: string) {
+function replyError(
+  res: Http2ServerResponse,
+  answer: { error: FcmErrorCode; retryAfter?: number | string },
+  message: string,
+  grpc?: string,
+) {
   const { status, grpc: defaultGrpc } = ERRORS[answer.error];
   const headers: Record<string, string> = answer.retryAfter === undefined ? {} : { 'retry-after': String(answer.retryAfter) };
   const details = [{ '@type': 'type.googleapis.com/google.firebase.fcm.v1.FcmError', errorCode: answer.error }];

@@ -108,7 +108,11 @@ export async function startFakeGraph(options: FakeGraphOptions = {}) {
     state.tokenRequests++;
     const assertion = form.get('client_assertion');
     const ok = form.get('client_id') === clientId && (assertion ? assertionValid(assertion) : form.get('client_secret') === clientSecret);
-    if (!ok) return { status: 401, body: { error: 'invalid_client', error_description: 'AADSTS7000215: Invalid client secret provided.', error_codes: [7000215] } };
+    if (!ok)
+      return {
+        status: 401,
+        body: { error: 'invalid_client', error_description: 'AADSTS7000215: Invalid client secret provided.', error_codes: [7000215] },
+      };
     if (form.get('grant_type') !== 'client_credentials' || form.get('scope') !== `${origin}/.default`)
       return { status: 400, body: { error: 'invalid_scope', error_description: `AADSTS70011: unexpected scope ${form.get('scope')}` } };
     const accessToken = `fake-graph-token-${randomUUID()}`;
@@ -117,8 +121,19 @@ export async function startFakeGraph(options: FakeGraphOptions = {}) {
   }
 
   // ---- Graph ----
-  const userJson = (u: FakeUser): Json => ({ id: u.id, userPrincipalName: u.userPrincipalName, displayName: u.displayName, mail: null, accountEnabled: true, preferredLanguage: null });
-  const memberJson = (m: FakeMember, removed = false): Json => ({ '@odata.type': odataType(m.type), id: m.id, ...(removed ? { '@removed': { reason: 'deleted' } } : {}) });
+  const userJson = (u: FakeUser): Json => ({
+    id: u.id,
+    userPrincipalName: u.userPrincipalName,
+    displayName: u.displayName,
+    mail: null,
+    accountEnabled: true,
+    preferredLanguage: null,
+  });
+  const memberJson = (m: FakeMember, removed = false): Json => ({
+    '@odata.type': odataType(m.type),
+    id: m.id,
+    ...(removed ? { '@removed': { reason: 'deleted' } } : {}),
+  });
 
   function usersRound(since: number | null): Json[] {
     if (since === null) return [...users.values()].map(userJson);
@@ -153,7 +168,9 @@ export async function startFakeGraph(options: FakeGraphOptions = {}) {
       entries.set(c.id, entry);
       if (c.kind === 'member') {
         const [type, id] = c.member!.split(/:(.*)/s) as [FakeMember['type'], string];
-        const list = ((entry['members@delta'] as Json[] | undefined) ?? []).filter((m) => !(m.id === id && m['@odata.type'] === odataType(type)));
+        const list = ((entry['members@delta'] as Json[] | undefined) ?? []).filter(
+          (m) => !(m.id === id && m['@odata.type'] === odataType(type)),
+        );
         list.push(memberJson({ type, id }, !g.members.has(c.member!)));
         entry['members@delta'] = list;
       }
@@ -195,7 +212,15 @@ export async function startFakeGraph(options: FakeGraphOptions = {}) {
     const link = `${origin}${path}?$deltatoken=${version}`;
     if (path === '/v1.0/users/delta') return { status: 200, body: paged(path, usersRound(since), link) };
     if (path === '/v1.0/groups/delta') return { status: 200, body: paged(path, groupsRound(since), link) };
-    if (path === '/v1.0/deviceManagement/managedDevices') return { status: 200, body: paged(path, [...devices.values()].map((d) => ({ ...d, osVersion: '1.0', azureADDeviceId: null, lastSyncDateTime: new Date().toISOString() })), null) };
+    if (path === '/v1.0/deviceManagement/managedDevices')
+      return {
+        status: 200,
+        body: paged(
+          path,
+          [...devices.values()].map((d) => ({ ...d, osVersion: '1.0', azureADDeviceId: null, lastSyncDateTime: new Date().toISOString() })),
+          null,
+        ),
+      };
     return { status: 404, body: { error: { code: 'Request_ResourceNotFound', message: `no ${path}` } } };
   }
 
@@ -210,18 +235,25 @@ export async function startFakeGraph(options: FakeGraphOptions = {}) {
     const url = new URL(req.url ?? '/', origin);
     const tenantPath = url.pathname.match(/^\/([^/]+)\/(v2\.0\/\.well-known\/openid-configuration|oauth2\/v2\.0\/token)$/);
     if (tenantPath) {
-      if (tenantPath[1] !== entraTenantId) return send(res, 400, { error: 'invalid_tenant', error_description: `AADSTS90002: Tenant '${tenantPath[1]}' not found.` });
+      if (tenantPath[1] !== entraTenantId)
+        return send(res, 400, { error: 'invalid_tenant', error_description: `AADSTS90002: Tenant '${tenantPath[1]}' not found.` });
       if (tenantPath[2]!.startsWith('v2.0')) return send(res, 200, openIdConfiguration(origin, entraTenantId));
       const answer = token(new URLSearchParams(Buffer.concat(chunks).toString()));
       return send(res, answer.status, answer.body);
     }
     state.requests.push(url.pathname + url.search);
     const bearer = req.headers.authorization?.replace(/^Bearer /, '');
-    if (!bearer || !issued.has(bearer)) return send(res, 401, { error: { code: 'InvalidAuthenticationToken', message: 'Access token is empty or invalid.' } });
+    if (!bearer || !issued.has(bearer))
+      return send(res, 401, { error: { code: 'InvalidAuthenticationToken', message: 'Access token is empty or invalid.' } });
     const interruption = interruptions.shift();
     if (interruption) {
       if (interruption.status === 429 || interruption.status === 503) state.throttled++;
-      return send(res, interruption.status, interruption.body ?? { error: { code: 'TooManyRequests', message: 'Throttled' } }, interruption.retryAfter !== undefined ? { 'retry-after': interruption.retryAfter } : {});
+      return send(
+        res,
+        interruption.status,
+        interruption.body ?? { error: { code: 'TooManyRequests', message: 'Throttled' } },
+        interruption.retryAfter !== undefined ? { 'retry-after': interruption.retryAfter } : {},
+      );
     }
     if (failing && url.pathname.startsWith(failing.path)) return send(res, failing.status, failing.body);
     const answer = graph(url);

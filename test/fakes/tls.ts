@@ -12,7 +12,14 @@ export interface TestTls {
   key: string;
 }
 
-const NAMES = ['IP:127.0.0.1', 'DNS:localhost', 'DNS:api.push.apple.com', 'DNS:api.sandbox.push.apple.com', 'DNS:fcm.googleapis.com', 'DNS:oauth2.googleapis.com'];
+const NAMES = [
+  'IP:127.0.0.1',
+  'DNS:localhost',
+  'DNS:api.push.apple.com',
+  'DNS:api.sandbox.push.apple.com',
+  'DNS:fcm.googleapis.com',
+  'DNS:oauth2.googleapis.com',
+];
 
 let made: TestTls | undefined;
 
@@ -31,25 +38,64 @@ export function testTls(): TestTls {
  */
 export function trustedTls(): TestTls {
   const dir = process.env.TEST_TLS_DIR;
-  if (!dir || !existsSync(join(dir, 'server.pem'))) throw new Error('No trusted test CA: run the tests through test/vitest.config.ts, whose global setup makes it.');
+  if (!dir || !existsSync(join(dir, 'server.pem')))
+    throw new Error('No trusted test CA: run the tests through test/vitest.config.ts, whose global setup makes it.');
   return readTls(dir);
 }
 
 /** Makes a CA and a server certificate in `dir`. */
 export function makeTls(dir: string): TestTls {
-  writeFileSync(join(dir, 'tls.cnf'), `subjectAltName=${NAMES.join(',')}\nextendedKeyUsage=serverAuth\nbasicConstraints=critical,CA:FALSE\n`);
+  writeFileSync(
+    join(dir, 'tls.cnf'),
+    `subjectAltName=${NAMES.join(',')}\nextendedKeyUsage=serverAuth\nbasicConstraints=critical,CA:FALSE\n`,
+  );
   const at = (name: string) => join(dir, name);
   const openssl = (...args: string[]) => execFileSync('openssl', args, { stdio: ['ignore', 'ignore', 'pipe'] });
   const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
-  openssl('req', '-x509', ...ec, '-keyout', at('ca.key'), '-out', at('ca.pem'), '-days', '3', '-subj', '/CN=Herald test CA',
-    '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign');
+  openssl(
+    'req',
+    '-x509',
+    ...ec,
+    '-keyout',
+    at('ca.key'),
+    '-out',
+    at('ca.pem'),
+    '-days',
+    '3',
+    '-subj',
+    '/CN=Herald test CA',
+    '-addext',
+    'basicConstraints=critical,CA:TRUE',
+    '-addext',
+    'keyUsage=critical,keyCertSign,cRLSign',
+  );
   openssl('req', ...ec, '-keyout', at('server.key'), '-out', at('server.csr'), '-subj', '/CN=localhost');
-  openssl('x509', '-req', '-in', at('server.csr'), '-CA', at('ca.pem'), '-CAkey', at('ca.key'), '-CAcreateserial',
-    '-days', '3', '-extfile', at('tls.cnf'), '-out', at('server.pem'));
+  openssl(
+    'x509',
+    '-req',
+    '-in',
+    at('server.csr'),
+    '-CA',
+    at('ca.pem'),
+    '-CAkey',
+    at('ca.key'),
+    '-CAcreateserial',
+    '-days',
+    '3',
+    '-extfile',
+    at('tls.cnf'),
+    '-out',
+    at('server.pem'),
+  );
   return readTls(dir);
 }
 
 function readTls(dir: string): TestTls {
   const at = (name: string) => join(dir, name);
-  return { ca: readFileSync(at('ca.pem'), 'utf8'), caFile: at('ca.pem'), cert: readFileSync(at('server.pem'), 'utf8'), key: readFileSync(at('server.key'), 'utf8') };
+  return {
+    ca: readFileSync(at('ca.pem'), 'utf8'),
+    caFile: at('ca.pem'),
+    cert: readFileSync(at('server.pem'), 'utf8'),
+    key: readFileSync(at('server.key'), 'utf8'),
+  };
 }

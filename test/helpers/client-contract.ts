@@ -117,7 +117,8 @@ export async function failure(call: () => Promise<unknown>) {
   const outcome = await settled(call);
   if ('value' in outcome) return { failed: false };
   const { error } = outcome;
-  const kind = error instanceof TypeError ? 'TypeError' : error instanceof RangeError ? 'RangeError' : error instanceof Error ? 'Error' : typeof error;
+  const kind =
+    error instanceof TypeError ? 'TypeError' : error instanceof RangeError ? 'RangeError' : error instanceof Error ? 'Error' : typeof error;
   return { failed: true, kind, message: kind === 'Error' ? sqliteMessage(error) : undefined };
 }
 

@@ -94,7 +94,8 @@ export function generateDirectory(size: DirectorySize): GeneratedDirectory {
   const width = groupCount >= targetGroups * (1 + nestingDepth * 2) * 2 ? 2 : 1;
   const perTree = 1 + nestingDepth * width;
   const treeCount = targetGroups * perTree;
-  if (groupCount < treeCount) throw new Error(`generateDirectory needs at least ${treeCount} groups for ${targetGroups} targets ${nestingDepth} deep.`);
+  if (groupCount < treeCount)
+    throw new Error(`generateDirectory needs at least ${treeCount} groups for ${targetGroups} targets ${nestingDepth} deep.`);
   /** Group number of tree `t`, level `level` (0 is the root), position `j`. */
   const treeGroup = (t: number, level: number, j = 0) => t * perTree + (level === 0 ? 0 : 1 + (level - 1) * width + j);
 
@@ -136,6 +137,11 @@ function dedupe<T extends { type: string; id: string }>(list: T[]): T[] {
  * whose references always resolve: users, then devices, then every group in the last body.
  */
 export function importBatches(input: DirectoryImport, maxObjects: number): Partial<DirectoryImport>[] {
-  const chunks = <T>(list: T[]) => Array.from({ length: Math.ceil(list.length / maxObjects) }, (_, i) => list.slice(i * maxObjects, (i + 1) * maxObjects));
-  return [...chunks(input.users).map((users) => ({ users })), ...chunks(input.devices).map((devices) => ({ devices })), { groups: input.groups }];
+  const chunks = <T>(list: T[]) =>
+    Array.from({ length: Math.ceil(list.length / maxObjects) }, (_, i) => list.slice(i * maxObjects, (i + 1) * maxObjects));
+  return [
+    ...chunks(input.users).map((users) => ({ users })),
+    ...chunks(input.devices).map((devices) => ({ devices })),
+    { groups: input.groups },
+  ];
 }

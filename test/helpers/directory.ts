@@ -21,7 +21,11 @@ export function phone(id: string, userId: string | null, overrides: Partial<Dire
 
 export const user = (id: string) => ({ id, upn: `${id}@contoso.example`, displayName: `User ${id}` });
 
-export const group = (id: string, members: { type: 'user' | 'device' | 'group'; id: string }[] = []) => ({ id, displayName: `Group ${id}`, members });
+export const group = (id: string, members: { type: 'user' | 'device' | 'group'; id: string }[] = []) => ({
+  id,
+  displayName: `Group ${id}`,
+  members,
+});
 
 /** Imports through the HTTP API and fails loudly if the server refuses. */
 export async function importDirectory(api: Api, input: DirectoryImportInput) {

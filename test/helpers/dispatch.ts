@@ -63,7 +63,11 @@ export async function startDispatchHerald(): Promise<DispatchHerald> {
 }
 
 /** A device send through the API; returns the notification id. */
-export async function sendToDevice(api: Api, deviceId: string, text = { title: 'Fire drill', body: 'Leave by the east stairs at 11:00.' }): Promise<string> {
+export async function sendToDevice(
+  api: Api,
+  deviceId: string,
+  text = { title: 'Fire drill', body: 'Leave by the east stairs at 11:00.' },
+): Promise<string> {
   return expectStatus(await api('POST', '/v1/notifications', { ...text, deviceId }), 202).id;
 }
 

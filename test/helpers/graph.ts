@@ -27,7 +27,10 @@ export async function startSyncedHerald(options: { fake?: FakeGraphOptions; sync
   let service!: DirectorySyncService;
   const herald = await startTestHerald({
     deps: (base) => {
-      const inner = createDirectorySync({ ...base, log }, { authorityHost: fake.origin, graphBaseUrl: fake.origin, ca: fake.ca, ...options.sync });
+      const inner = createDirectorySync(
+        { ...base, log },
+        { authorityHost: fake.origin, graphBaseUrl: fake.origin, ca: fake.ca, ...options.sync },
+      );
       // the syncs the API starts, so a test can await their end instead of polling
       service = {
         ...inner,
@@ -47,7 +50,10 @@ export async function startSyncedHerald(options: { fake?: FakeGraphOptions; sync
     service,
     logs,
     connect: async (secret = fake.clientSecret) =>
-      expectStatus(await api('PUT', '/v1/directory/connection', { entraTenantId: fake.entraTenantId, clientId: fake.clientId, clientSecret: secret }), 200),
+      expectStatus(
+        await api('PUT', '/v1/directory/connection', { entraTenantId: fake.entraTenantId, clientId: fake.clientId, clientSecret: secret }),
+        200,
+      ),
     async sync(body) {
       const accepted = expectStatus(await api('POST', '/v1/directory/sync', body), 202);
       return finished.get(accepted.id)!;

@@ -74,7 +74,9 @@ export interface TestHerald {
 }
 
 /** The real app over real HTTP on a fresh libSQL file, migrated as production does. */
-export async function startTestHerald(options: { deps?: Partial<Deps> | ((base: Deps) => Partial<Deps>); database?: OpenOptions } = {}): Promise<TestHerald> {
+export async function startTestHerald(
+  options: { deps?: Partial<Deps> | ((base: Deps) => Partial<Deps>); database?: OpenOptions } = {},
+): Promise<TestHerald> {
   const dir = mkdtempSync(join(tmpdir(), 'herald-test-'));
   const dbFile = join(dir, 'herald.db');
   const database = openDatabase(`file:${dbFile}`, { backgroundIo: true, client: testDbClient, ...options.database });

@@ -29,7 +29,11 @@ export interface HeraldProcess {
  * Runs `herald serve` as its own process (as `npm start` does), on port 0 and a temporary database
  * unless `env` says otherwise; resolves once it listens.
  */
-export async function spawnHerald(env: Record<string, string> = {}, args: string[] = ['serve'], options: { compiled?: boolean } = {}): Promise<HeraldProcess> {
+export async function spawnHerald(
+  env: Record<string, string> = {},
+  args: string[] = ['serve'],
+  options: { compiled?: boolean } = {},
+): Promise<HeraldProcess> {
   const dir = env.HERALD_DB_URL ? null : mkdtempSync(join(tmpdir(), 'herald-proc-'));
   const dbUrl = env.HERALD_DB_URL ?? `file:${join(dir!, 'herald.db')}`;
   const removeDatabase = () => dir && rmSync(dir, { recursive: true, force: true });

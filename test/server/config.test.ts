@@ -3,11 +3,18 @@ import { loadConfig } from '../../server/config';
 
 describe('loadConfig', () => {
   it('gives the documented defaults', () => {
-    expect(loadConfig({})).toMatchObject({ HERALD_DB_URL: 'file:data/herald.db', HERALD_HOST: '127.0.0.1', HERALD_PORT: 8787, HERALD_LOG: 'json' });
+    expect(loadConfig({})).toMatchObject({
+      HERALD_DB_URL: 'file:data/herald.db',
+      HERALD_HOST: '127.0.0.1',
+      HERALD_PORT: 8787,
+      HERALD_LOG: 'json',
+    });
   });
 
   it('names each bad variable', () => {
-    expect(() => loadConfig({ HERALD_PORT: '99999', HERALD_DB_URL: 'postgres://x' })).toThrow(/HERALD_DB_URL: must be file:PATH[\s\S]*HERALD_PORT/);
+    expect(() => loadConfig({ HERALD_PORT: '99999', HERALD_DB_URL: 'postgres://x' })).toThrow(
+      /HERALD_DB_URL: must be file:PATH[\s\S]*HERALD_PORT/,
+    );
     expect(() => loadConfig({ HERALD_DB_URL: 'file:' })).toThrow(/HERALD_DB_URL/);
     expect(() => loadConfig({ HERALD_DB_URL: 'file:data/herald.db?mode=ro' })).toThrow(/HERALD_DB_URL: .*query strings and fragments/);
     expect(() => loadConfig({ HERALD_DB_URL: 'file://fileserver/herald.db' })).toThrow(/HERALD_DB_URL: .*no host but localhost/);

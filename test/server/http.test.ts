@@ -41,7 +41,11 @@ describe('HTTP basics', () => {
     const big = await api('POST', '/v1/notifications', { title: 'x', body: 'y'.repeat(1024 * 1024), deviceId: 'd' });
     expect(big.status).toBe(413);
     expect(big.body.error.code).toBe('payloadTooLarge');
-    const users = Array.from({ length: 30_000 }, (_, i) => ({ id: `user-${i}`, upn: `user-${i}@contoso.example`, displayName: `User number ${i}` }));
+    const users = Array.from({ length: 30_000 }, (_, i) => ({
+      id: `user-${i}`,
+      upn: `user-${i}@contoso.example`,
+      displayName: `User number ${i}`,
+    }));
     const body = JSON.stringify({ users });
     expect(body.length).toBeGreaterThan(2 * 1024 * 1024);
     const imported = await api('POST', '/v1/directory/import', body);
@@ -54,7 +58,13 @@ describe('HTTP basics', () => {
       new Promise<{ status: number; body: any }>((resolve, reject) => {
         const url = new URL(herald.url);
         const req = request(
-          { host: url.hostname, port: url.port, method: 'POST', path: '/v1/notifications/preview', headers: { authorization: `Bearer ${herald.admin.token}`, 'content-type': 'application/json' } },
+          {
+            host: url.hostname,
+            port: url.port,
+            method: 'POST',
+            path: '/v1/notifications/preview',
+            headers: { authorization: `Bearer ${herald.admin.token}`, 'content-type': 'application/json' },
+          },
           (res) => {
             let text = '';
             res.on('data', (c) => (text += c));
@@ -79,5 +89,4 @@ describe('HTTP basics', () => {
     expect(res.status).toBe(404);
     expect(res.body.error.code).toBe('notFound');
   });
-
 });

@@ -19,7 +19,13 @@ function get(port: number, agent: Agent) {
     const req = request({ host: '127.0.0.1', port, path: '/', agent }, (res) => {
       let body = '';
       res.on('data', (chunk: Buffer) => (body += chunk));
-      res.on('end', () => resolve({ text: `${res.statusCode} ${body}`, keepAlive: res.headers['keep-alive'] as string | undefined, reused: req.reusedSocket }));
+      res.on('end', () =>
+        resolve({
+          text: `${res.statusCode} ${body}`,
+          keepAlive: res.headers['keep-alive'] as string | undefined,
+          reused: req.reusedSocket,
+        }),
+      );
     });
     req.on('error', (error: NodeJS.ErrnoException) => resolve({ text: error.code ?? error.message }));
     req.end();

@@ -39,23 +39,33 @@ describe('GET /openapi.json', () => {
   it('derives request bodies, parameters and answers from the shared zod schemas', async () => {
     const doc = (await herald.api()('GET', '/openapi.json')).body;
     const send = doc.paths['/v1/notifications'].post;
-    expect(Object.keys(send.requestBody.content['application/json'].schema.properties).sort()).toEqual(['body', 'deviceId', 'groupIds', 'title']);
+    expect(Object.keys(send.requestBody.content['application/json'].schema.properties).sort()).toEqual([
+      'body',
+      'deviceId',
+      'groupIds',
+      'title',
+    ]);
     const accepted = send.responses['202'].content['application/json'].schema;
     expect(accepted.required.sort()).toEqual(['audience', 'id', 'status', 'target']);
     expect(send.responses.default.content['application/json'].schema).toEqual({ $ref: '#/components/schemas/Error' });
     expect(doc.components.schemas.Error.properties.error.required.sort()).toEqual(['code', 'message']);
     const list = doc.paths['/v1/notifications'].get.responses['200'].content['application/json'].schema;
     expect(list.properties.items.items.properties.sender.properties.email).toEqual({ type: ['string', 'null'] });
-    expect(doc.paths['/v1/notifications/{id}'].get.parameters[0]).toMatchObject({ name: 'id', in: 'path', required: true, schema: { type: 'string', maxLength: 128 } });
+    expect(doc.paths['/v1/notifications/{id}'].get.parameters[0]).toMatchObject({
+      name: 'id',
+      in: 'path',
+      required: true,
+      schema: { type: 'string', maxLength: 128 },
+    });
     expect(doc.paths['/v1/devices'].get.parameters.map((p: { name: string }) => p.name)).toContain('search');
     expect(doc.paths['/v1/devices/{id}'].delete.responses['204'].content).toBeUndefined();
     expect(doc.paths['/v1/device/checkin'].post.security).toEqual([{ device: [] }]);
     expect(doc.paths['/v1/directory/sync'].post.requestBody.required).toBe(false);
-    expect(doc.paths['/v1.0/deviceManagement/sendCustomNotificationToCompanyPortal'].post.requestBody.content['application/json'].schema.required.sort()).toEqual([
-      'groupsToNotify',
-      'notificationBody',
-      'notificationTitle',
-    ]);
+    expect(
+      doc.paths['/v1.0/deviceManagement/sendCustomNotificationToCompanyPortal'].post.requestBody.content[
+        'application/json'
+      ].schema.required.sort(),
+    ).toEqual(['groupsToNotify', 'notificationBody', 'notificationTitle']);
     expect(doc.paths['/v1/roles'].get.description).toBe('Needs Roles.Read.');
   });
 });
@@ -73,13 +83,20 @@ describe('the operations each feature declares', () => {
 
 describe('the test client checks every answer against its declared schema', () => {
   it('passes answers that match, and an unknown route answering the error schema', () => {
-    expect(() => checkResponse('GET', '/v1/quotas?deviceId=x', 200, { groupSends: { limit: 1, used: 0, resetsAt: null }, deviceSends: { limitPerDevice: 3 } })).not.toThrow();
+    expect(() =>
+      checkResponse('GET', '/v1/quotas?deviceId=x', 200, {
+        groupSends: { limit: 1, used: 0, resetsAt: null },
+        deviceSends: { limitPerDevice: 3 },
+      }),
+    ).not.toThrow();
     expect(() => checkResponse('DELETE', '/v1/devices/d1', 204, null)).not.toThrow();
     expect(() => checkResponse('GET', '/v1/nowhere', 404, { error: { code: 'notFound', message: 'No route.' } })).not.toThrow();
   });
 
   it('throws naming the route, the status and the issue when an answer breaks its schema', () => {
-    expect(() => checkResponse('GET', '/v1/notifications/n1', 200, { id: 'n1' })).toThrow(/GET \/v1\/notifications\/:id \(200\).*createdAt/);
+    expect(() => checkResponse('GET', '/v1/notifications/n1', 200, { id: 'n1' })).toThrow(
+      /GET \/v1\/notifications\/:id \(200\).*createdAt/,
+    );
     expect(() => checkResponse('GET', '/v1/quotas', 201, {})).toThrow(/status 201 is not declared/);
     expect(() => checkResponse('DELETE', '/v1/devices/d1', 204, { gone: true })).toThrow(/without a body/);
     expect(() => checkResponse('GET', '/v1/nowhere', 404, { message: 'lost' })).toThrow(/GET \/v1\/nowhere \(404\).*error schema/);

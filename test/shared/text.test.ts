@@ -77,12 +77,21 @@ describe('checkText on hostile input', () => {
       const check = checkText('body', text);
       // the old counter took 1.5 s for 64k accented letters and minutes for this
       expect(performance.now() - start).toBeLessThan(500);
-      expect(check).toMatchObject({ tooLarge: true, exact: false, count: 501, problem: expect.stringMatching(/^body is \d+ bytes; a push holds at most 4096 bytes\.$/) });
+      expect(check).toMatchObject({
+        tooLarge: true,
+        exact: false,
+        count: 501,
+        problem: expect.stringMatching(/^body is \d+ bytes; a push holds at most 4096 bytes\.$/),
+      });
     });
 
   it('counts non-ASCII text only to one past the limit, saying "over" when there is more', () => {
     expect(checkText('title', '👍'.repeat(51))).toMatchObject({ count: 51, exact: true });
-    expect(checkText('title', '👍'.repeat(80))).toMatchObject({ count: 51, exact: false, problem: 'title is over 50 characters; the limit is 50.' });
+    expect(checkText('title', '👍'.repeat(80))).toMatchObject({
+      count: 51,
+      exact: false,
+      problem: 'title is over 50 characters; the limit is 50.',
+    });
     expect(checkText('body', '\u00e9'.repeat(3000))).toMatchObject({ count: 501, exact: false, tooLarge: false });
   });
 
@@ -100,12 +109,29 @@ describe('checkText on hostile input', () => {
 });
 
 describe('invisible text and direction controls', () => {
-  const invisible = ['\u200b', '\u2800', '\u115f', '\u1160', '\u3164', '\uffa0', '\u00ad', '\u2060', '\ufeff', '\u200d', '\u0301', '\u3000', '\u180e'];
+  const invisible = [
+    '\u200b',
+    '\u2800',
+    '\u115f',
+    '\u1160',
+    '\u3164',
+    '\uffa0',
+    '\u00ad',
+    '\u2060',
+    '\ufeff',
+    '\u200d',
+    '\u0301',
+    '\u3000',
+    '\u180e',
+  ];
 
   it('calls a title or body empty when nothing in it is visible', () => {
     for (const field of ['title', 'body'] as const) {
-      for (const c of invisible) expect(checkText(field, `${c}${c}`).problem, `U+${c.codePointAt(0)!.toString(16)}`).toMatch(new RegExp(`^${field} is empty`));
-      expect(checkText(field, invisible.join('')).problem).toBe(`${field} is empty (it has no visible character); it needs 1 to ${field === 'title' ? 50 : 500} characters.`);
+      for (const c of invisible)
+        expect(checkText(field, `${c}${c}`).problem, `U+${c.codePointAt(0)!.toString(16)}`).toMatch(new RegExp(`^${field} is empty`));
+      expect(checkText(field, invisible.join('')).problem).toBe(
+        `${field} is empty (it has no visible character); it needs 1 to ${field === 'title' ? 50 : 500} characters.`,
+      );
     }
   });
 
@@ -117,7 +143,9 @@ describe('invisible text and direction controls', () => {
   it('refuses every embedding, override and isolate, and allows the direction marks right-to-left text needs', () => {
     for (const c of ['\u202a', '\u202b', '\u202c', '\u202d', '\u202e', '\u2066', '\u2067', '\u2068', '\u2069'])
       for (const field of ['title', 'body'] as const)
-        expect(checkText(field, `a${c}b`).problem, `U+${c.codePointAt(0)!.toString(16)}`).toBe(`${field} contains a text-direction override, embedding or isolate character.`);
+        expect(checkText(field, `a${c}b`).problem, `U+${c.codePointAt(0)!.toString(16)}`).toBe(
+          `${field} contains a text-direction override, embedding or isolate character.`,
+        );
     for (const mark of ['\u200e', '\u200f', '\u061c']) expect(checkText('title', `\u05e9\u05dc\u05d5\u05dd ${mark}123`).problem).toBeNull();
   });
 });
@@ -130,7 +158,11 @@ describe('checkMessageSize', () => {
   });
 
   it('measures the larger of the APNs and FCM payloads the providers send', () => {
-    for (const [title, body] of [['Hi', 'there'], ['"quoted"\\', 'line\nbreak'], ['👩🏽‍💻', '\u00e9'.repeat(500)]]) {
+    for (const [title, body] of [
+      ['Hi', 'there'],
+      ['"quoted"\\', 'line\nbreak'],
+      ['👩🏽‍💻', '\u00e9'.repeat(500)],
+    ]) {
       const { apns, fcm } = composed(title!, body!);
       expect(checkMessageSize(title!, body!).bytes).toBe(Math.max(apns, fcm));
     }
@@ -151,7 +183,10 @@ describe('checkMessageSize', () => {
 
   it('is checked by the send schema as messageTooLarge', () => {
     const result = sendSchema.safeParse({ title: 'Wide', body: '👩🏽‍💻'.repeat(500), deviceId: 'd' });
-    expect(result.error?.issues[0]).toMatchObject({ path: ['body'], params: { errorCode: 'messageTooLarge', limit: PUSH_PAYLOAD_MAX_BYTES } });
+    expect(result.error?.issues[0]).toMatchObject({
+      path: ['body'],
+      params: { errorCode: 'messageTooLarge', limit: PUSH_PAYLOAD_MAX_BYTES },
+    });
   });
 
   it('counts UTF-8 bytes as Buffer does, lone surrogates included', () => {

@@ -32,30 +32,55 @@ async function returningIds(tx: Tx, rows: unknown[][], statement: (json: string)
 }
 
 /** Deletes the tenant's synced objects of `table` that the round removed (or, after a full round, did not list); returns their ids. */
-async function removeSynced(tx: Tx, table: typeof users | typeof groups, tenantId: string, changes: DeltaChanges<unknown>): Promise<string[]> {
+async function removeSynced(
+  tx: Tx,
+  table: typeof users | typeof groups,
+  tenantId: string,
+  changes: DeltaChanges<unknown>,
+): Promise<string[]> {
   if (changes.full) {
-    return (await tx.all<{ id: string }>(sql`DELETE FROM ${table} WHERE tenant_id = ${tenantId} AND source = 'graph'
-      AND id NOT IN (SELECT value FROM json_each(${JSON.stringify([...changes.upserts.keys()])})) RETURNING id`)).map((r) => r.id);
+    return (
+      await tx.all<{ id: string }>(sql`DELETE FROM ${table} WHERE tenant_id = ${tenantId} AND source = 'graph'
+      AND id NOT IN (SELECT value FROM json_each(${JSON.stringify([...changes.upserts.keys()])})) RETURNING id`)
+    ).map((r) => r.id);
   }
-  return returningIds(tx, [...changes.removed].map((id) => [id]), (json) => sql`DELETE FROM ${table} WHERE tenant_id = ${tenantId} AND source = 'graph'
-    AND id IN (SELECT value->>0 FROM json_each(${json})) RETURNING id`);
+  return returningIds(
+    tx,
+    [...changes.removed].map((id) => [id]),
+    (json) => sql`DELETE FROM ${table} WHERE tenant_id = ${tenantId} AND source = 'graph'
+    AND id IN (SELECT value->>0 FROM json_each(${json})) RETURNING id`,
+  );
 }
 
 async function applyUsers(tx: Tx, tenantId: string, changes: DeltaChanges<UserChange>): Promise<SyncChangeCounts> {
   const list = [...changes.upserts.values()];
   // a property Graph left out keeps its stored value
-  const updated = await returningIds(tx, list.map((u) => [u.id, u.upn, u.displayName]), (json) => sql`UPDATE ${users} AS t
+  const updated = await returningIds(
+    tx,
+    list.map((u) => [u.id, u.upn, u.displayName]),
+    (json) => sql`UPDATE ${users} AS t
     SET upn = coalesce(j.upn, t.upn), display_name = coalesce(j.dn, t.display_name)
     FROM (SELECT value->>0 AS id, value->>1 AS upn, value->>2 AS dn FROM json_each(${json}) ${materialized}) AS j
     WHERE t.tenant_id = ${tenantId} AND t.id = j.id AND (coalesce(j.upn, t.upn) IS NOT t.upn OR coalesce(j.dn, t.display_name) IS NOT t.display_name)
-    RETURNING id`);
-  const added = await insertRows(tx, users, tenantId, ['id', 'upn', 'display_name', 'source'],
-    list.map((u) => [u.id, u.upn ?? u.displayName ?? u.id, u.displayName ?? u.upn ?? u.id, 'graph']), sql`ON CONFLICT DO NOTHING`);
+    RETURNING id`,
+  );
+  const added = await insertRows(
+    tx,
+    users,
+    tenantId,
+    ['id', 'upn', 'display_name', 'source'],
+    list.map((u) => [u.id, u.upn ?? u.displayName ?? u.id, u.displayName ?? u.upn ?? u.id, 'graph']),
+    sql`ON CONFLICT DO NOTHING`,
+  );
   const removed = await removeSynced(tx, users, tenantId, changes);
   for (const chunk of chunks(removed)) {
     const json = JSON.stringify(chunk);
-    await tx.run(sql`DELETE FROM ${groupMembers} WHERE tenant_id = ${tenantId} AND member_type = 'user' AND member_id IN (SELECT value FROM json_each(${json}))`);
-    await tx.run(sql`UPDATE ${devices} SET enrolled_by_user_id = NULL WHERE tenant_id = ${tenantId} AND enrolled_by_user_id IN (SELECT value FROM json_each(${json}))`);
+    await tx.run(
+      sql`DELETE FROM ${groupMembers} WHERE tenant_id = ${tenantId} AND member_type = 'user' AND member_id IN (SELECT value FROM json_each(${json}))`,
+    );
+    await tx.run(
+      sql`UPDATE ${devices} SET enrolled_by_user_id = NULL WHERE tenant_id = ${tenantId} AND enrolled_by_user_id IN (SELECT value FROM json_each(${json}))`,
+    );
   }
   return { added, updated: updated.length, removed: removed.length };
 }
@@ -64,13 +89,25 @@ const memberRows = (groupId: string, members: Map<string, Member>) => [...member
 
 async function applyGroups(tx: Tx, tenantId: string, changes: DeltaChanges<GroupChange>): Promise<SyncChangeCounts> {
   const list = [...changes.upserts.values()];
-  const changed = new Set(await returningIds(tx, list.map((g) => [g.id, g.displayName]), (json) => sql`UPDATE ${groups} AS t
+  const changed = new Set(
+    await returningIds(
+      tx,
+      list.map((g) => [g.id, g.displayName]),
+      (json) => sql`UPDATE ${groups} AS t
     SET display_name = coalesce(j.dn, t.display_name)
     FROM (SELECT value->>0 AS id, value->>1 AS dn FROM json_each(${json}) ${materialized}) AS j
     WHERE t.tenant_id = ${tenantId} AND t.id = j.id AND coalesce(j.dn, t.display_name) IS NOT t.display_name
-    RETURNING id`));
-  const added = new Set(await returningIds(tx, list.map((g) => [g.id, g.displayName ?? g.id]), (json) => sql`INSERT INTO ${groups} (tenant_id, id, display_name, source)
-    SELECT ${tenantId}, value->>0, value->>1, 'graph' FROM json_each(${json}) WHERE true ON CONFLICT DO NOTHING RETURNING id`));
+    RETURNING id`,
+    ),
+  );
+  const added = new Set(
+    await returningIds(
+      tx,
+      list.map((g) => [g.id, g.displayName ?? g.id]),
+      (json) => sql`INSERT INTO ${groups} (tenant_id, id, display_name, source)
+    SELECT ${tenantId}, value->>0, value->>1, 'graph' FROM json_each(${json}) WHERE true ON CONFLICT DO NOTHING RETURNING id`,
+    ),
+  );
 
   const adds = list.flatMap((g) => memberRows(g.id, g.added));
   if (changes.full) {
@@ -85,13 +122,21 @@ async function applyGroups(tx: Tx, tenantId: string, changes: DeltaChanges<Group
     }
   } else {
     const removals = list.flatMap((g) => memberRows(g.id, g.removed));
-    for (const id of await returningIds(tx, removals, (json) => sql`DELETE FROM ${groupMembers} WHERE tenant_id = ${tenantId}
+    for (const id of await returningIds(
+      tx,
+      removals,
+      (json) => sql`DELETE FROM ${groupMembers} WHERE tenant_id = ${tenantId}
       AND (group_id, member_type, member_id) IN (SELECT value->>0, value->>1, value->>2 FROM json_each(${json}))
-      RETURNING group_id AS id`))
+      RETURNING group_id AS id`,
+    ))
       changed.add(id);
   }
-  for (const id of await returningIds(tx, adds, (json) => sql`INSERT INTO ${groupMembers} (tenant_id, group_id, member_type, member_id)
-    SELECT ${tenantId}, value->>0, value->>1, value->>2 FROM json_each(${json}) WHERE true ON CONFLICT DO NOTHING RETURNING group_id AS id`))
+  for (const id of await returningIds(
+    tx,
+    adds,
+    (json) => sql`INSERT INTO ${groupMembers} (tenant_id, group_id, member_type, member_id)
+    SELECT ${tenantId}, value->>0, value->>1, value->>2 FROM json_each(${json}) WHERE true ON CONFLICT DO NOTHING RETURNING group_id AS id`,
+  ))
     changed.add(id);
 
   const removed = await removeSynced(tx, groups, tenantId, changes);
@@ -111,16 +156,24 @@ async function applyDevices(tx: Tx, tenantId: string, changes: DirectoryChanges)
       (SELECT u.id FROM ${users} u WHERE u.tenant_id = ${tenantId} AND u.id = value->>3) AS user_id,
       value->>4 AS management_state, value->>5 AS serial_number`;
   // a user id Herald does not have is kept as null (the subquery above)
-  const updated = await returningIds(tx, rows, (json) => sql`UPDATE ${devices} AS t
+  const updated = await returningIds(
+    tx,
+    rows,
+    (json) => sql`UPDATE ${devices} AS t
     SET name = j.name, platform = j.platform, enrolled_by_user_id = j.user_id, management_state = j.management_state, serial_number = j.serial_number
     FROM (${columns} FROM json_each(${json}) ${materialized}) AS j
     WHERE t.tenant_id = ${tenantId} AND t.id = j.id AND (t.name IS NOT j.name OR t.platform IS NOT j.platform
       OR t.enrolled_by_user_id IS NOT j.user_id OR t.management_state IS NOT j.management_state OR t.serial_number IS NOT j.serial_number)
-    RETURNING id`);
+    RETURNING id`,
+  );
   // new devices have no push registration and notifications permitted until their app checks in (the column defaults)
-  const added = await returningIds(tx, rows, (json) => sql`INSERT INTO ${devices} (tenant_id, id, name, platform, enrolled_by_user_id, management_state, serial_number, source)
+  const added = await returningIds(
+    tx,
+    rows,
+    (json) => sql`INSERT INTO ${devices} (tenant_id, id, name, platform, enrolled_by_user_id, management_state, serial_number, source)
     SELECT ${tenantId}, id, name, platform, user_id, management_state, serial_number, 'graph' FROM (${columns} FROM json_each(${json})) WHERE true
-    ON CONFLICT DO NOTHING RETURNING id`);
+    ON CONFLICT DO NOTHING RETURNING id`,
+  );
   const removed = await tx.all<{ id: string }>(sql`DELETE FROM ${devices} WHERE tenant_id = ${tenantId} AND source = 'graph'
     AND id NOT IN (SELECT value FROM json_each(${JSON.stringify(changes.devices.map((d) => d.id))})) RETURNING id`);
   return { added: added.length, updated: updated.length, removed: removed.length };

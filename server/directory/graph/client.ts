@@ -41,12 +41,19 @@ export function graphClient(options: GraphClientOptions) {
 
   async function get(url: string): Promise<GraphPage> {
     for (let attempt = 0; ; attempt++) {
-      const res = await httpsRequest(url, { headers: { authorization: `Bearer ${await options.token()}`, accept: 'application/json' }, ca: options.ca });
+      const res = await httpsRequest(url, {
+        headers: { authorization: `Bearer ${await options.token()}`, accept: 'application/json' },
+        ca: options.ca,
+      });
       if (res.status === 200) return page(res.body, url);
       if (THROTTLED.has(res.status)) {
         const wait = retryAfterMs(res.headers['retry-after']) ?? backoff(attempt);
         if (progress.waitedMs + wait > budget)
-          throw new AppError(503, 'graphThrottled', `Microsoft Graph kept answering ${res.status} past the ${budget / 1000} s this sync may wait; nothing was changed.`);
+          throw new AppError(
+            503,
+            'graphThrottled',
+            `Microsoft Graph kept answering ${res.status} past the ${budget / 1000} s this sync may wait; nothing was changed.`,
+          );
         progress.throttleWaits++;
         progress.waitedMs += wait;
         options.onProgress?.({ ...progress });
@@ -55,13 +62,18 @@ export function graphClient(options: GraphClientOptions) {
       }
       const error = graphError(res.body);
       if (res.status === 410 || error.code === 'syncStateNotFound' || error.code === 'resyncRequired') throw new DeltaExpired(error.code);
-      throw new AppError(502, res.status === 401 || res.status === 403 ? 'graphForbidden' : 'graphFailed', `Microsoft Graph answered ${res.status} to ${describe(url)}${error.code ? ` (${error.code}: ${error.message})` : ''}.`);
+      throw new AppError(
+        502,
+        res.status === 401 || res.status === 403 ? 'graphForbidden' : 'graphFailed',
+        `Microsoft Graph answered ${res.status} to ${describe(url)}${error.code ? ` (${error.code}: ${error.message})` : ''}.`,
+      );
     }
   }
 
   function page(body: unknown, url: string): GraphPage {
     const b = body as { value?: unknown; '@odata.nextLink'?: unknown; '@odata.deltaLink'?: unknown } | null;
-    if (!b || !Array.isArray(b.value)) throw new AppError(502, 'graphFailed', `Microsoft Graph answered ${describe(url)} without a value list.`);
+    if (!b || !Array.isArray(b.value))
+      throw new AppError(502, 'graphFailed', `Microsoft Graph answered ${describe(url)} without a value list.`);
     progress.pages++;
     progress.objects += b.value.length;
     options.onProgress?.({ ...progress });

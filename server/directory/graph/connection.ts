@@ -16,7 +16,11 @@ export function connectionView(row: ConnectionRow): DirectoryConnection {
   return {
     entraTenantId: row.entraTenantId,
     clientId: row.clientId,
-    credential: { type: row.credentialKind, setAt: new Date(row.credentialSetAt).toISOString(), thumbprintSha256: row.certificateThumbprint },
+    credential: {
+      type: row.credentialKind,
+      setAt: new Date(row.credentialSetAt).toISOString(),
+      thumbprintSha256: row.certificateThumbprint,
+    },
     updatedAt: new Date(row.updatedAt).toISOString(),
   };
 }
@@ -48,7 +52,12 @@ export interface ConnectionChange {
  * Stores the connection, its secret or certificate encrypted. Whether Entra ID accepts it is found at the
  * first sync. Another Entra tenant or app forgets the delta links, so the next sync is a full round.
  */
-export async function putConnection(database: Database, key: Buffer, change: ConnectionChange, input: z.output<typeof directoryConnectionSchema>): Promise<DirectoryConnection> {
+export async function putConnection(
+  database: Database,
+  key: Buffer,
+  change: ConnectionChange,
+  input: z.output<typeof directoryConnectionSchema>,
+): Promise<DirectoryConnection> {
   const { tenantId, actorAccountId, now } = change;
   const certificate = input.clientCertificate ? readCertificatePem(input.clientCertificate.pem) : null;
   const secret = input.clientCertificate?.pem ?? input.clientSecret!;
@@ -77,7 +86,12 @@ export async function putConnection(database: Database, key: Buffer, change: Con
       action: 'directory.connection.update',
       target: values.entraTenantId,
       outcome: 'success',
-      details: { entraTenantId: values.entraTenantId, clientId: values.clientId, credential: values.credentialKind, ...(certificate ? { thumbprintSha256: certificate.thumbprintSha256 } : {}) },
+      details: {
+        entraTenantId: values.entraTenantId,
+        clientId: values.clientId,
+        credential: values.credentialKind,
+        ...(certificate ? { thumbprintSha256: certificate.thumbprintSha256 } : {}),
+      },
       at: now,
     });
     return connectionView((await readConnection(tx, tenantId))!);
@@ -88,8 +102,18 @@ export async function putConnection(database: Database, key: Buffer, change: Con
 export async function deleteConnection(database: Database, change: ConnectionChange): Promise<void> {
   const { tenantId, actorAccountId, now } = change;
   await database.write(async (tx) => {
-    const deleted = await tx.delete(directoryConnections).where(eq(directoryConnections.tenantId, tenantId)).returning({ entraTenantId: directoryConnections.entraTenantId });
+    const deleted = await tx
+      .delete(directoryConnections)
+      .where(eq(directoryConnections.tenantId, tenantId))
+      .returning({ entraTenantId: directoryConnections.entraTenantId });
     if (!deleted.length) throw notFound('Directory connection of tenant', tenantId);
-    await auditIn(tx, { tenantId, actorAccountId, action: 'directory.connection.delete', target: deleted[0]!.entraTenantId, outcome: 'success', at: now });
+    await auditIn(tx, {
+      tenantId,
+      actorAccountId,
+      action: 'directory.connection.delete',
+      target: deleted[0]!.entraTenantId,
+      outcome: 'success',
+      at: now,
+    });
   });
 }

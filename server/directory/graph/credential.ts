@@ -25,7 +25,7 @@ export function readCertificatePem(pem: string): CertificateCredential {
   } catch {
     throw invalidRequest('clientCertificate.pem: holds no unencrypted private key (-----BEGIN PRIVATE KEY-----).');
   }
-  if (!certificate.checkPrivateKey(key)) throw invalidRequest("clientCertificate.pem: the private key does not belong to the certificate.");
+  if (!certificate.checkPrivateKey(key)) throw invalidRequest('clientCertificate.pem: the private key does not belong to the certificate.');
   return {
     thumbprintSha256: certificate.fingerprint256.replaceAll(':', '').toLowerCase(),
     privateKey: key.export({ type: 'pkcs8', format: 'pem' }).toString(),

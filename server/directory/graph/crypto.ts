@@ -33,7 +33,11 @@ export function decryptSecret(key: Buffer, tenantId: string, stored: string): st
 }
 
 const secretUnreadable = () =>
-  new AppError(500, 'secretUnreadable', 'The stored directory credential cannot be decrypted with this key (was HERALD_SECRET_KEY or the key file changed?); set the connection again.');
+  new AppError(
+    500,
+    'secretUnreadable',
+    'The stored directory credential cannot be decrypted with this key (was HERALD_SECRET_KEY or the key file changed?); set the connection again.',
+  );
 
 /** The name of the key file made beside a database file when HERALD_SECRET_KEY is unset. */
 export const keyFileFor = (databaseFile: string) => `${databaseFile}.secret-key`;
@@ -54,9 +58,16 @@ export function secretKeySource(database: Database, configured?: Buffer): () => 
 }
 
 async function keyFromFile(database: Database): Promise<Buffer> {
-  const [main] = database.client.protocol === 'file' ? await database.db.all<{ file: string }>(sql`SELECT file FROM pragma_database_list WHERE name = 'main'`) : [];
+  const [main] =
+    database.client.protocol === 'file'
+      ? await database.db.all<{ file: string }>(sql`SELECT file FROM pragma_database_list WHERE name = 'main'`)
+      : [];
   if (!main?.file)
-    throw new AppError(500, 'secretKeyMissing', 'Set HERALD_SECRET_KEY (32 bytes, base64 or hex) to store directory credentials on a database server.');
+    throw new AppError(
+      500,
+      'secretKeyMissing',
+      'Set HERALD_SECRET_KEY (32 bytes, base64 or hex) to store directory credentials on a database server.',
+    );
   const path = keyFileFor(main.file);
   try {
     const handle = await open(path, 'wx', 0o600);

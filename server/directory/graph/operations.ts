@@ -47,5 +47,9 @@ export const directorySyncOperations: Operations = {
     query: directorySyncListQuerySchema,
     responses: { 200: answer('The syncs', listOf(directorySyncViewSchema)) },
   },
-  'GET /v1/directory/syncs/:id': { summary: 'One directory sync', permission: 'Organization.Read', responses: { 200: answer('The sync', directorySyncViewSchema) } },
+  'GET /v1/directory/syncs/:id': {
+    summary: 'One directory sync',
+    permission: 'Organization.Read',
+    responses: { 200: answer('The sync', directorySyncViewSchema) },
+  },
 };

@@ -148,7 +148,12 @@ function foldGroups(into: DeltaChanges<GroupChange>, page: GraphObject[]) {
 type Client = ReturnType<typeof graphClient>;
 
 /** A delta round from `deltaLink` (or a full one without it); an expired link falls back to a full round. */
-async function readDelta<T>(client: Client, path: string, deltaLink: string | null, fold: (into: DeltaChanges<T>, page: GraphObject[]) => void): Promise<DeltaChanges<T>> {
+async function readDelta<T>(
+  client: Client,
+  path: string,
+  deltaLink: string | null,
+  fold: (into: DeltaChanges<T>, page: GraphObject[]) => void,
+): Promise<DeltaChanges<T>> {
   const round = async (startAt: string | null): Promise<DeltaChanges<T>> => {
     const into: DeltaChanges<T> = { full: startAt === null, upserts: new Map(), removed: new Set(), deltaLink: '' };
     const link = await client.readAll(path, (page) => fold(into, page), startAt ?? undefined);

@@ -15,7 +15,9 @@ const CHECK_EVERY_MS = 60_000;
 export function scheduleDirectorySyncs(service: DirectorySyncService, log: Logger): { stop(): Promise<void> } {
   let checking: Promise<unknown> = Promise.resolve();
   const check = () => {
-    checking = service.startDue().catch((error: unknown) => log({ level: 'error', msg: 'starting due directory syncs failed', ...describeFailure(error) }));
+    checking = service
+      .startDue()
+      .catch((error: unknown) => log({ level: 'error', msg: 'starting due directory syncs failed', ...describeFailure(error) }));
   };
   check();
   const timer = setInterval(check, CHECK_EVERY_MS).unref();

@@ -49,30 +49,68 @@ export function createDirectorySync(deps: { database: Database; now: () => numbe
   /** Syncs this process runs, so closing can wait for them. */
   const inFlight = new Set<Promise<DirectorySync>>();
 
-  async function run(sync: { id: string; tenantId: string; kind: SyncKind; actorAccountId: string | null; view: DirectorySync }, onProgress?: (p: SyncProgress) => void): Promise<DirectorySync> {
+  async function run(
+    sync: { id: string; tenantId: string; kind: SyncKind; actorAccountId: string | null; view: DirectorySync },
+    onProgress?: (p: SyncProgress) => void,
+  ): Promise<DirectorySync> {
     const lease = setInterval(() => {
-      database.write((tx) => renewLease(tx, sync.id, now() + leaseMs)).catch((error: unknown) => log({ level: 'error', msg: 'directory sync lease renewal failed', syncId: sync.id, ...describeFailure(error) }));
+      database
+        .write((tx) => renewLease(tx, sync.id, now() + leaseMs))
+        .catch((error: unknown) =>
+          log({ level: 'error', msg: 'directory sync lease renewal failed', syncId: sync.id, ...describeFailure(error) }),
+        );
     }, leaseMs / 3);
     lease.unref();
     try {
       const connection = await readConnection(database.db, sync.tenantId);
       if (!connection) throw notConnected();
       const credential = credentialOf(connection, await key());
-      const client = graphClient({ graphBaseUrl, token: () => tokens.token(credential), ca: options.ca, throttleBudgetMs: options.throttleBudgetMs, sleep: options.sleep, onProgress });
+      const client = graphClient({
+        graphBaseUrl,
+        token: () => tokens.token(credential),
+        ca: options.ca,
+        throttleBudgetMs: options.throttleBudgetMs,
+        sleep: options.sleep,
+        onProgress,
+      });
       const full = sync.kind === 'full';
-      const changes = await readDirectory(client, { users: full ? null : connection.usersDeltaLink, groups: full ? null : connection.groupsDeltaLink });
+      const changes = await readDirectory(client, {
+        users: full ? null : connection.usersDeltaLink,
+        groups: full ? null : connection.groupsDeltaLink,
+      });
       const row = await database.write(async (tx) => {
         const current = await readConnection(tx, sync.tenantId);
         if (current?.updatedAt !== connection.updatedAt)
-          throw new AppError(409, 'connectionChanged', 'The directory connection was changed or removed during the sync; nothing was changed.');
+          throw new AppError(
+            409,
+            'connectionChanged',
+            'The directory connection was changed or removed during the sync; nothing was changed.',
+          );
         const counts = await applyChanges(tx, sync.tenantId, changes);
         return finishSync(tx, sync, { counts, links: { users: changes.users.deltaLink, groups: changes.groups.deltaLink } }, now());
       });
-      log({ level: 'info', msg: 'directory sync succeeded', tenantId: sync.tenantId, syncId: sync.id, kind: sync.kind, counts: row.counts });
+      log({
+        level: 'info',
+        msg: 'directory sync succeeded',
+        tenantId: sync.tenantId,
+        syncId: sync.id,
+        kind: sync.kind,
+        counts: row.counts,
+      });
       return syncView(row);
     } catch (error) {
-      const reported = error instanceof AppError ? { code: error.code, message: error.message } : { code: 'syncFailed', message: 'The sync failed on an unexpected error (see the server log); nothing was changed.' };
-      log({ level: 'warn', msg: 'directory sync failed', tenantId: sync.tenantId, syncId: sync.id, code: reported.code, ...(error instanceof AppError ? { message: error.message } : describeFailure(error)) });
+      const reported =
+        error instanceof AppError
+          ? { code: error.code, message: error.message }
+          : { code: 'syncFailed', message: 'The sync failed on an unexpected error (see the server log); nothing was changed.' };
+      log({
+        level: 'warn',
+        msg: 'directory sync failed',
+        tenantId: sync.tenantId,
+        syncId: sync.id,
+        code: reported.code,
+        ...(error instanceof AppError ? { message: error.message } : describeFailure(error)),
+      });
       try {
         return syncView(await database.write((tx) => finishSync(tx, sync, { error: reported }, now())));
       } catch {
@@ -103,7 +141,11 @@ export function createDirectorySync(deps: { database: Database; now: () => numbe
     },
 
     /** Claims the tenant's sync slot (409 syncRunning when taken) and runs the sync in the background. */
-    async start(tenantId: string, actorAccountId: string | null, request: { full?: boolean; onProgress?: (p: SyncProgress) => void } = {}): Promise<StartedSync> {
+    async start(
+      tenantId: string,
+      actorAccountId: string | null,
+      request: { full?: boolean; onProgress?: (p: SyncProgress) => void } = {},
+    ): Promise<StartedSync> {
       const connection = await readConnection(database.db, tenantId);
       if (!connection) throw notConnected();
       const kind: SyncKind = request.full || !connection.usersDeltaLink || !connection.groupsDeltaLink ? 'full' : 'incremental';
@@ -127,7 +169,9 @@ export function createDirectorySync(deps: { database: Database; now: () => numbe
      * passed since their last sync started. Another process may start the same one: the claim lets one win.
      */
     async startDue(): Promise<StartedSync[]> {
-      const due = await database.db.all<{ tenantId: string }>(sql`SELECT c.tenant_id AS tenantId FROM directory_connections c JOIN tenants t ON t.id = c.tenant_id
+      const due = await database.db.all<{
+        tenantId: string;
+      }>(sql`SELECT c.tenant_id AS tenantId FROM directory_connections c JOIN tenants t ON t.id = c.tenant_id
         WHERE t.directory_sync_minutes > 0 AND NOT EXISTS (SELECT 1 FROM directory_syncs s WHERE s.tenant_id = c.tenant_id
           AND (s.status = 'running' OR s.started_at > ${now()} - t.directory_sync_minutes * 60000))`);
       const started: StartedSync[] = [];
@@ -148,6 +192,11 @@ export type DirectorySyncService = ReturnType<typeof createDirectorySync>;
 
 /** The service as HERALD_ENTRA_AUTHORITY_HOST, HERALD_GRAPH_BASE_URL and HERALD_SECRET_KEY configure it. */
 export const directorySyncFrom = (config: Config, deps: { database: Database; now: () => number; log: Logger }) =>
-  createDirectorySync(deps, { authorityHost: config.HERALD_ENTRA_AUTHORITY_HOST, graphBaseUrl: config.HERALD_GRAPH_BASE_URL, secretKey: config.HERALD_SECRET_KEY });
+  createDirectorySync(deps, {
+    authorityHost: config.HERALD_ENTRA_AUTHORITY_HOST,
+    graphBaseUrl: config.HERALD_GRAPH_BASE_URL,
+    secretKey: config.HERALD_SECRET_KEY,
+  });
 
-const notConnected = () => new AppError(404, 'notConnected', 'This tenant has no directory connection: PUT /v1/directory/connection first.');
+const notConnected = () =>
+  new AppError(404, 'notConnected', 'This tenant has no directory connection: PUT /v1/directory/connection first.');

@@ -19,7 +19,9 @@ export async function directoryStatus(db: Db, tenantId: string): Promise<Directo
       .where(and(eq(directorySyncs.tenantId, tenantId), eq(directorySyncs.status, 'succeeded')))
       .orderBy(desc(directorySyncs.startedAt))
       .limit(1),
-    db.all<DirectoryStatus['totals']>(sql`SELECT ${count(users, tenantId)} AS users, ${count(groups, tenantId)} AS groups, ${count(devices, tenantId)} AS devices`),
+    db.all<DirectoryStatus['totals']>(
+      sql`SELECT ${count(users, tenantId)} AS users, ${count(groups, tenantId)} AS groups, ${count(devices, tenantId)} AS devices`,
+    ),
   ]);
   return {
     source: connection ? 'entra' : 'import',

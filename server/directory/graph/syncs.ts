@@ -20,7 +20,8 @@ export function syncView(row: SyncRow): DirectorySync {
   };
 }
 
-export const syncRunning = () => new AppError(409, 'syncRunning', 'A directory sync of this tenant is already running; wait for it to finish.');
+export const syncRunning = () =>
+  new AppError(409, 'syncRunning', 'A directory sync of this tenant is already running; wait for it to finish.');
 
 /**
  * Claims the tenant's one sync slot inside the caller's write transaction: a running sync whose lease
@@ -30,18 +31,40 @@ export const syncRunning = () => new AppError(409, 'syncRunning', 'A directory s
 export async function claimSync(tx: Tx, tenantId: string, kind: SyncKind, now: number, leaseMs: number): Promise<SyncRow> {
   await tx
     .update(directorySyncs)
-    .set({ status: 'failed', finishedAt: now, leaseUntil: null, error: { code: 'syncAbandoned', message: 'The process running this sync stopped before it finished; nothing was changed.' } })
+    .set({
+      status: 'failed',
+      finishedAt: now,
+      leaseUntil: null,
+      error: { code: 'syncAbandoned', message: 'The process running this sync stopped before it finished; nothing was changed.' },
+    })
     .where(and(eq(directorySyncs.tenantId, tenantId), eq(directorySyncs.status, 'running'), lt(directorySyncs.leaseUntil, now)));
-  const [running] = await tx.select({ id: directorySyncs.id }).from(directorySyncs).where(and(eq(directorySyncs.tenantId, tenantId), eq(directorySyncs.status, 'running')));
+  const [running] = await tx
+    .select({ id: directorySyncs.id })
+    .from(directorySyncs)
+    .where(and(eq(directorySyncs.tenantId, tenantId), eq(directorySyncs.status, 'running')));
   if (running) throw syncRunning();
-  const row: SyncRow = { id: randomUUID(), tenantId, kind, status: 'running', startedAt: now, finishedAt: null, leaseUntil: now + leaseMs, counts: null, error: null };
+  const row: SyncRow = {
+    id: randomUUID(),
+    tenantId,
+    kind,
+    status: 'running',
+    startedAt: now,
+    finishedAt: null,
+    leaseUntil: now + leaseMs,
+    counts: null,
+    error: null,
+  };
   await tx.insert(directorySyncs).values(row);
   return row;
 }
 
 /** Extends a running sync's lease; false when it is no longer this process's (lapsed and taken over). */
 export async function renewLease(tx: Tx, id: string, until: number): Promise<boolean> {
-  const renewed = await tx.update(directorySyncs).set({ leaseUntil: until }).where(and(eq(directorySyncs.id, id), eq(directorySyncs.status, 'running'))).returning({ id: directorySyncs.id });
+  const renewed = await tx
+    .update(directorySyncs)
+    .set({ leaseUntil: until })
+    .where(and(eq(directorySyncs.id, id), eq(directorySyncs.status, 'running')))
+    .returning({ id: directorySyncs.id });
   return renewed.length === 1;
 }
 
@@ -55,7 +78,13 @@ export async function finishSync(
   const succeeded = 'counts' in outcome;
   const [row] = await tx
     .update(directorySyncs)
-    .set({ status: succeeded ? 'succeeded' : 'failed', finishedAt: now, leaseUntil: null, counts: succeeded ? outcome.counts : null, error: succeeded ? null : outcome.error })
+    .set({
+      status: succeeded ? 'succeeded' : 'failed',
+      finishedAt: now,
+      leaseUntil: null,
+      counts: succeeded ? outcome.counts : null,
+      error: succeeded ? null : outcome.error,
+    })
     .where(and(eq(directorySyncs.id, sync.id), eq(directorySyncs.status, 'running')))
     .returning();
   if (!row) throw new AppError(409, 'syncLeaseLost', 'This sync ran past its lease and was taken over; nothing was changed.');
@@ -77,12 +106,20 @@ export async function finishSync(
 }
 
 export async function listSyncs(db: Db, tenantId: string, limit: number): Promise<DirectorySync[]> {
-  const rows = await db.select().from(directorySyncs).where(eq(directorySyncs.tenantId, tenantId)).orderBy(desc(directorySyncs.startedAt), desc(sql`rowid`)).limit(limit);
+  const rows = await db
+    .select()
+    .from(directorySyncs)
+    .where(eq(directorySyncs.tenantId, tenantId))
+    .orderBy(desc(directorySyncs.startedAt), desc(sql`rowid`))
+    .limit(limit);
   return rows.map(syncView);
 }
 
 export async function getSync(db: Db, tenantId: string, id: string): Promise<DirectorySync> {
-  const [row] = await db.select().from(directorySyncs).where(and(eq(directorySyncs.tenantId, tenantId), eq(directorySyncs.id, id)));
+  const [row] = await db
+    .select()
+    .from(directorySyncs)
+    .where(and(eq(directorySyncs.tenantId, tenantId), eq(directorySyncs.id, id)));
   if (!row) throw notFound('Directory sync', id);
   return syncView(row);
 }

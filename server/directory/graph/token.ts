@@ -43,7 +43,9 @@ export function tokenSource(settings: TokenSettings) {
         authority: `${settings.authorityHost}/${credential.entraTenantId}`,
         // another host (a national cloud, a test double) is declared known instead of discovered through Microsoft
         ...(host === DEFAULT_HOST ? {} : { knownAuthorities: [host] }),
-        ...(credential.kind === 'secret' ? { clientSecret: credential.secret } : { clientCertificate: readCertificatePem(credential.secret) }),
+        ...(credential.kind === 'secret'
+          ? { clientSecret: credential.secret }
+          : { clientCertificate: readCertificatePem(credential.secret) }),
       },
       system: settings.ca ? { networkClient: msalNetworkClient(settings.ca) } : {},
     };
@@ -78,7 +80,11 @@ function tokenFailure(error: unknown, authority: string): AppError {
     const code = error.errorCode;
     // MSAL keeps the cause to itself here: name what it could not read
     if (code === 'endpoints_resolution_error')
-      return new AppError(502, 'tokenUnavailable', `No token from Microsoft Entra ID: ${authority}/v2.0/.well-known/openid-configuration could not be read (unreachable, its TLS certificate not trusted, or no such tenant).`);
+      return new AppError(
+        502,
+        'tokenUnavailable',
+        `No token from Microsoft Entra ID: ${authority}/v2.0/.well-known/openid-configuration could not be read (unreachable, its TLS certificate not trusted, or no such tenant).`,
+      );
     const refused = ['invalid_client', 'unauthorized_client', 'invalid_request', 'invalid_grant'].includes(code);
     return new AppError(
       502,
@@ -88,7 +94,11 @@ function tokenFailure(error: unknown, authority: string): AppError {
         : `No token from Microsoft Entra ID (${code}): ${firstLine(error.errorMessage)}`,
     );
   }
-  return new AppError(502, 'tokenUnavailable', `No token from Microsoft Entra ID: ${firstLine(error instanceof Error ? error.message : String(error))}`);
+  return new AppError(
+    502,
+    'tokenUnavailable',
+    `No token from Microsoft Entra ID: ${firstLine(error instanceof Error ? error.message : String(error))}`,
+  );
 }
 
 const firstLine = (text: string) => text.split('\n')[0]!.slice(0, 300);

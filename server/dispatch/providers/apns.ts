@@ -200,7 +200,10 @@ class Connection {
     const sweeper = setInterval(() => this.sweep(), Math.min(1000, timeouts.requestTimeoutMs)).unref();
     this.session.once('close', () => clearInterval(sweeper));
     this.ready = new Promise((resolve, reject) => {
-      const timer = setTimeout(() => this.session.destroy(new Error(`no answer from ${origin} in ${connectTimeoutMs} ms`)), connectTimeoutMs);
+      const timer = setTimeout(
+        () => this.session.destroy(new Error(`no answer from ${origin} in ${connectTimeoutMs} ms`)),
+        connectTimeoutMs,
+      );
       this.session.once('remoteSettings', () => {
         clearTimeout(timer);
         this.connected = true;

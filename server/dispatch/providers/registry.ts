@@ -45,7 +45,9 @@ function apnsProvider(config: Config, log: Logger, options: ProvidersOptions) {
     return { provider: createSimulator('apns'), description: `simulated (set ${APNS_VARS.join(', ')} for real pushes)` };
   }
   if (missing.length > 0) {
-    throw new Error(`Incomplete APNs configuration: ${missing.join(', ')} ${missing.length > 1 ? 'are' : 'is'} missing (set all four APNs variables, or none to use the simulator).`);
+    throw new Error(
+      `Incomplete APNs configuration: ${missing.join(', ')} ${missing.length > 1 ? 'are' : 'is'} missing (set all four APNs variables, or none to use the simulator).`,
+    );
   }
   const { HERALD_APNS_KEY_ID: keyId, HERALD_APNS_TEAM_ID: teamId, HERALD_APNS_TOPIC: topic, HERALD_APNS_ORIGIN: origin } = config;
   const provider = createApnsProvider({
@@ -77,7 +79,10 @@ function apnsKey(file: string): KeyObject {
 function fcmProvider(config: Config, log: Logger, options: ProvidersOptions) {
   const file = config.HERALD_FCM_SERVICE_ACCOUNT_FILE;
   if (!file) {
-    if (config.HERALD_FCM_ORIGIN) throw new Error('HERALD_FCM_ORIGIN is set but HERALD_FCM_SERVICE_ACCOUNT_FILE is not: set both for real pushes, or neither for the simulator.');
+    if (config.HERALD_FCM_ORIGIN)
+      throw new Error(
+        'HERALD_FCM_ORIGIN is set but HERALD_FCM_SERVICE_ACCOUNT_FILE is not: set both for real pushes, or neither for the simulator.',
+      );
     return { provider: createSimulator('fcm'), description: 'simulated (set HERALD_FCM_SERVICE_ACCOUNT_FILE for real pushes)' };
   }
   const projectId = serviceAccountProject(file);

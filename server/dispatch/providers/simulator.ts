@@ -21,7 +21,9 @@ export function createSimulator(service: PushService): PushProvider {
     name: 'simulator',
     service,
     send: async (messages) =>
-      messages.map((m) => (!wellFormedToken(service, m.token) ? MALFORMED : payloadBytes(service, m) > PUSH_PAYLOAD_MAX_BYTES ? TOO_LARGE[service] : OK)),
+      messages.map((m) =>
+        !wellFormedToken(service, m.token) ? MALFORMED : payloadBytes(service, m) > PUSH_PAYLOAD_MAX_BYTES ? TOO_LARGE[service] : OK,
+      ),
     close: async () => {},
   };
 }

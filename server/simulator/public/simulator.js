@@ -29,7 +29,9 @@ $('load').addEventListener('click', async () => {
   try {
     const { items } = await call('GET', '/v1/devices?limit=200', admin());
     const select = $('device');
-    select.replaceChildren(...items.map((d) => new Option(`${d.name} (${d.platform})`, JSON.stringify({ id: d.id, platform: d.platform }))));
+    select.replaceChildren(
+      ...items.map((d) => new Option(`${d.name} (${d.platform})`, JSON.stringify({ id: d.id, platform: d.platform }))),
+    );
     select.disabled = $('enrol').disabled = items.length === 0;
     say(items.length ? `${items.length} devices found. Pick one to be.` : 'This tenant has no devices: run `npm run -s herald -- demo`.');
   } catch (error) {
@@ -49,7 +51,10 @@ $('enrol').addEventListener('click', async () => {
     const chosen = JSON.parse($('device').value);
     const { secret } = await call('POST', `/v1/devices/${encodeURIComponent(chosen.id)}/credentials`, admin());
     device = { ...chosen, authorization: `Device ${chosen.id}:${secret}` };
-    await call('POST', '/v1/device/checkin', device.authorization, { push: simulatedPushToken(chosen.platform), notificationsPermitted: true });
+    await call('POST', '/v1/device/checkin', device.authorization, {
+      push: simulatedPushToken(chosen.platform),
+      notificationsPermitted: true,
+    });
     say(`Enrolled as ${chosen.id}. Send it a notification from the extension or the API.`);
     clearInterval(timer);
     timer = setInterval(refresh, 1000);
@@ -80,13 +85,16 @@ async function refresh() {
 
 // 4. Receipts move a delivery forward only: delivered, then opened.
 async function receipt(item, state) {
-  const { state: now } = await call('POST', `/v1/device/notifications/${encodeURIComponent(item.id)}/receipt`, device.authorization, { state });
+  const { state: now } = await call('POST', `/v1/device/notifications/${encodeURIComponent(item.id)}/receipt`, device.authorization, {
+    state,
+  });
   item.state = now;
 }
 
 function render(items) {
   const inbox = $('inbox');
-  if (!items.length) return inbox.replaceChildren(Object.assign(document.createElement('p'), { className: 'meta', textContent: 'No notifications yet.' }));
+  if (!items.length)
+    return inbox.replaceChildren(Object.assign(document.createElement('p'), { className: 'meta', textContent: 'No notifications yet.' }));
   inbox.replaceChildren(
     ...items.map((item) => {
       const card = document.createElement('article');
@@ -94,7 +102,10 @@ function render(items) {
       card.dataset.id = item.id;
       const title = Object.assign(document.createElement('h3'), { textContent: item.title ?? '(text erased by retention)' });
       const body = Object.assign(document.createElement('p'), { textContent: item.body ?? '' });
-      const meta = Object.assign(document.createElement('div'), { className: 'meta', textContent: `${new Date(item.sentAt).toLocaleString()} · ${item.state}` });
+      const meta = Object.assign(document.createElement('div'), {
+        className: 'meta',
+        textContent: `${new Date(item.sentAt).toLocaleString()} · ${item.state}`,
+      });
       card.append(title, body, meta);
       if (item.state !== 'opened') {
         const open = Object.assign(document.createElement('button'), { textContent: 'Open' });

@@ -34,7 +34,8 @@ route();
 
 /** The admin center's fragment routes: the device list, and a device's overview. */
 export const ALL_DEVICES = '#view/Microsoft_Intune_DeviceSettings/DevicesMenu/~/allDevices';
-export const deviceOverview = (deviceId: string) => `#view/Microsoft_Intune_Devices/DeviceSettingsMenuBlade/~/overview/mdmDeviceId/${deviceId}`;
+export const deviceOverview = (deviceId: string) =>
+  `#view/Microsoft_Intune_Devices/DeviceSettingsMenuBlade/~/overview/mdmDeviceId/${deviceId}`;
 
 /** Serves the fake admin center on 127.0.0.1 (an origin the extension may read) on a free port. */
 export async function serveFakeConsole(): Promise<{ origin: string; close(): Promise<void> }> {

@@ -7,7 +7,8 @@ import { fakeMenus } from '../fake-menus';
 
 const ID = '6f1c2b1e-8d4a-4c3e-9a57-0b1f2c3d4e5f';
 const intuneUrl = `https://intune.microsoft.com/#view/Microsoft_Intune_Devices/DeviceSettingsMenuBlade/~/overview/mdmDeviceId/${ID}`;
-const click = (info: Partial<Parameters<typeof handleMenuClick>[0]>) => handleMenuClick({ menuItemId: MENU_ID, editable: false, ...info } as Parameters<typeof handleMenuClick>[0]);
+const click = (info: Partial<Parameters<typeof handleMenuClick>[0]>) =>
+  handleMenuClick({ menuItemId: MENU_ID, editable: false, ...info } as Parameters<typeof handleMenuClick>[0]);
 const composerWindows = async () => (await fakeBrowser.windows.getAll()).filter((w) => w.type === 'popup');
 
 describe('the right-click menu', () => {
@@ -25,7 +26,9 @@ describe('the right-click menu', () => {
   });
 
   it('takes the device from an Intune link before the selection and the page', () => {
-    expect(menuTarget({ linkUrl: intuneUrl, selectionText: 'Ana', pageUrl: 'https://intune.microsoft.com/' }, [])).toEqual({ deviceId: ID });
+    expect(menuTarget({ linkUrl: intuneUrl, selectionText: 'Ana', pageUrl: 'https://intune.microsoft.com/' }, [])).toEqual({
+      deviceId: ID,
+    });
   });
 
   it('takes a selected device id as the device, and other selected text as a name to search', () => {
@@ -43,7 +46,9 @@ describe('the right-click menu', () => {
   it('opens the composer in its own window with that device chosen', async () => {
     const create = vi.spyOn(browser.windows, 'create');
     await click({ linkUrl: intuneUrl, pageUrl: 'https://intune.microsoft.com/' });
-    expect(create).toHaveBeenCalledWith(expect.objectContaining({ type: 'popup', url: `chrome-extension://test-extension-id/popup.html?deviceId=${ID}` }));
+    expect(create).toHaveBeenCalledWith(
+      expect.objectContaining({ type: 'popup', url: `chrome-extension://test-extension-id/popup.html?deviceId=${ID}` }),
+    );
     expect(await composerWindows()).toHaveLength(1);
   });
 

@@ -6,7 +6,12 @@ import { messageListener, sendMessage } from '../../../extension/utils/messages'
 import { consoleRulesItem, draftItem, serverUrlItem, tokenItem } from '../../../extension/utils/storage';
 import { fakeFetch } from '../fake-herald';
 
-const accepted = { id: 'n-1', status: 'queued', target: { type: 'device', deviceId: 'd1' }, audience: { users: 1, devices: 1, skipped: {} } };
+const accepted = {
+  id: 'n-1',
+  status: 'queued',
+  target: { type: 'device', deviceId: 'd1' },
+  audience: { users: 1, devices: 1, skipped: {} },
+};
 const input = { title: 'Building closed', body: 'Work from home today.', deviceId: 'd1' };
 
 const POPUP = { url: 'chrome-extension://test-extension-id/popup.html' };
@@ -68,9 +73,16 @@ describe('sending through the background', () => {
   });
 
   it('hands a refusal back to the popup as the same error, and shows no confirmation', async () => {
-    vi.stubGlobal('fetch', fakeFetch({
-      'POST /v1/notifications': () => ({ status: 429, headers: { 'retry-after': '30' }, body: { error: { code: 'quotaExceeded', message: 'Device quota used.' } } }),
-    }));
+    vi.stubGlobal(
+      'fetch',
+      fakeFetch({
+        'POST /v1/notifications': () => ({
+          status: 429,
+          headers: { 'retry-after': '30' },
+          body: { error: { code: 'quotaExceeded', message: 'Device quota used.' } },
+        }),
+      }),
+    );
     listen();
     const error = await sendMessage('send', { input }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(HeraldError);

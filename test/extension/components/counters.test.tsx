@@ -4,7 +4,11 @@ import { BODY_MAX, checkText, TITLE_MAX } from '../../../shared/text';
 import { device, settle } from '../fake-herald';
 import { renderPopup } from '../render';
 
-const routes = { 'GET /v1/quotas': () => ({ body: { groupSends: { limit: 25, used: 0, resetsAt: null }, deviceSends: { limitPerDevice: 10 }, device: { used: 0, resetsAt: null } } }) };
+const routes = {
+  'GET /v1/quotas': () => ({
+    body: { groupSends: { limit: 25, used: 0, resetsAt: null }, deviceSends: { limitPerDevice: 10 }, device: { used: 0, resetsAt: null } },
+  }),
+};
 
 /** The popup composing to one device. */
 async function popupToDevice() {
@@ -70,8 +74,12 @@ describe('the title and body counters', () => {
     // the old counter took minutes on this, on every keystroke
     expect(performance.now() - start).toBeLessThan(1000);
     expect(root.querySelector('#field-body-counter')?.textContent).toBe(`${BODY_MAX + 1}+/${BODY_MAX}`);
-    expect(root.querySelector('#field-body-counter')?.getAttribute('aria-label')).toBe(`Body: more than ${BODY_MAX} of ${BODY_MAX} characters`);
-    expect(root.querySelector('#field-body-problem')?.textContent).toBe(`body is 1800001 bytes; a push holds at most ${PUSH_PAYLOAD_MAX_BYTES} bytes.`);
+    expect(root.querySelector('#field-body-counter')?.getAttribute('aria-label')).toBe(
+      `Body: more than ${BODY_MAX} of ${BODY_MAX} characters`,
+    );
+    expect(root.querySelector('#field-body-problem')?.textContent).toBe(
+      `body is 1800001 bytes; a push holds at most ${PUSH_PAYLOAD_MAX_BYTES} bytes.`,
+    );
     await settle();
     expect(button('Send').disabled).toBe(true);
   });
@@ -82,7 +90,9 @@ describe('the title and body counters', () => {
     type(byLabel<HTMLTextAreaElement>('Body'), '👩🏽‍💻'.repeat(BODY_MAX));
     expect(root.querySelector('#field-body-counter')?.textContent).toBe(`${BODY_MAX}/${BODY_MAX}`);
     const problem = root.querySelector('#field-body-problem')?.textContent;
-    expect(problem).toMatch(new RegExp(`^The message makes a 7\\d{3}-byte push; Apple and Google accept at most ${PUSH_PAYLOAD_MAX_BYTES} bytes`));
+    expect(problem).toMatch(
+      new RegExp(`^The message makes a 7\\d{3}-byte push; Apple and Google accept at most ${PUSH_PAYLOAD_MAX_BYTES} bytes`),
+    );
     expect(root.querySelector('#field-body')?.getAttribute('aria-invalid')).toBe('true');
     await settle();
     expect(root.querySelector('#blocker')?.textContent).toBe(problem);
@@ -98,7 +108,9 @@ describe('the title and body counters', () => {
     const { byLabel, type, button, root } = await popupToDevice();
     type(byLabel<HTMLTextAreaElement>('Body'), 'Please restart your phone.');
     type(byLabel('Title'), '\u3164\u2800\u200b');
-    expect(root.querySelector('#field-title-problem')?.textContent).toBe('title is empty (it has no visible character); it needs 1 to 50 characters.');
+    expect(root.querySelector('#field-title-problem')?.textContent).toBe(
+      'title is empty (it has no visible character); it needs 1 to 50 characters.',
+    );
     await settle();
     expect(button('Send').disabled).toBe(true);
   });

@@ -9,11 +9,25 @@ const phone = device();
 const mac = device({ id: 'mac-1', name: 'MacBook of Ana', platform: 'macos' });
 const gone = device({ id: 'old-1', name: 'Old Pixel', platform: 'android', managementState: 'unenrolled' });
 const routes = {
-  'GET /v1/devices': (req: FakeRequest) => ({ body: { items: [phone, mac, gone].filter((d) => d.name.toLowerCase().includes(req.query.get('search')!.toLowerCase())), nextCursor: null } }),
-  'GET /v1/quotas': (req: FakeRequest) => ({ body: { groupSends: { limit: 25, used: 0, resetsAt: null }, deviceSends: { limitPerDevice: 10 }, device: { used: req.query.get('deviceId') === phone.id ? 10 : 2, resetsAt: '2030-01-01T14:05:00.000Z' } } }),
+  'GET /v1/devices': (req: FakeRequest) => ({
+    body: {
+      items: [phone, mac, gone].filter((d) => d.name.toLowerCase().includes(req.query.get('search')!.toLowerCase())),
+      nextCursor: null,
+    },
+  }),
+  'GET /v1/quotas': (req: FakeRequest) => ({
+    body: {
+      groupSends: { limit: 25, used: 0, resetsAt: null },
+      deviceSends: { limitPerDevice: 10 },
+      device: { used: req.query.get('deviceId') === phone.id ? 10 : 2, resetsAt: '2030-01-01T14:05:00.000Z' },
+    },
+  }),
 };
 
-const withDevice = (ui: Awaited<ReturnType<typeof renderPopup>>) => ({ ...ui, device: () => ui.root.querySelector<HTMLInputElement>('#device-search')! });
+const withDevice = (ui: Awaited<ReturnType<typeof renderPopup>>) => ({
+  ...ui,
+  device: () => ui.root.querySelector<HTMLInputElement>('#device-search')!,
+});
 
 async function deviceMode(ui: Awaited<ReturnType<typeof renderPopup>>) {
   const radio = ui.byLabel('Device');
@@ -29,7 +43,9 @@ describe('sending to a device', () => {
     await deviceMode(ui);
     ui.type(ui.device(), 'iphone');
     await vi.waitFor(() => expect(ui.root.querySelectorAll('#device-search-list li')).toHaveLength(1));
-    expect(ui.root.querySelector('#device-search-list li')?.textContent).toBe('iPhone of Ana · iOS · Ana Lima (ana@contoso.example) · F2LXK0ABC');
+    expect(ui.root.querySelector('#device-search-list li')?.textContent).toBe(
+      'iPhone of Ana · iOS · Ana Lima (ana@contoso.example) · F2LXK0ABC',
+    );
     ui.key(ui.device(), 'Enter');
     await vi.waitFor(() => expect(ui.text('chosen-device')).toContain('iPhone of Ana'));
     expect(ui.text('announcer')).toBe('Chose device iPhone of Ana. It can receive notifications.');
@@ -75,7 +91,9 @@ describe('sending to a device', () => {
     ui.type(ui.byLabel<HTMLTextAreaElement>('Body'), 'Please restart your phone.');
     await vi.waitFor(() => expect(ui.button('Send').disabled).toBe(false));
     ui.button('Send').click();
-    await vi.waitFor(() => expect(ui.text('send-problem')).toBe('Not allowed: Missing permission RemoteTasks.SendCustomNotifications over this device.'));
+    await vi.waitFor(() =>
+      expect(ui.text('send-problem')).toBe('Not allowed: Missing permission RemoteTasks.SendCustomNotifications over this device.'),
+    );
   });
 
   it('chooses the only match of a name handed over by the right-click menu', async () => {

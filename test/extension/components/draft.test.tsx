@@ -12,7 +12,13 @@ describe('drafts', () => {
     await settle();
     first.root.remove();
 
-    expect(await draftItem.getValue()).toEqual({ title: 'Fire drill', body: 'At 3 pm, leave by the stairs.', mode: 'groups', groups: [{ id: 'g1', displayName: 'Everyone' }], device: null });
+    expect(await draftItem.getValue()).toEqual({
+      title: 'Fire drill',
+      body: 'At 3 pm, leave by the stairs.',
+      mode: 'groups',
+      groups: [{ id: 'g1', displayName: 'Everyone' }],
+      device: null,
+    });
     const second = await renderPopup({});
     expect(second.byLabel('Title').value).toBe('Fire drill');
     expect(second.byLabel<HTMLTextAreaElement>('Body').value).toBe('At 3 pm, leave by the stairs.');

@@ -8,14 +8,23 @@ import { renderPopup } from '../render';
 const groups = [group('g-sales', 'Sales'), group('g-sales-eu', 'Sales Europe'), group('g-field', 'Field staff')];
 const previewed: FakeRequest[] = [];
 const routes = {
-  'GET /v1/groups': (req: FakeRequest) => ({ body: { items: groups.filter((g) => g.displayName.toLowerCase().includes(req.query.get('search')!.toLowerCase())), nextCursor: null } }),
+  'GET /v1/groups': (req: FakeRequest) => ({
+    body: { items: groups.filter((g) => g.displayName.toLowerCase().includes(req.query.get('search')!.toLowerCase())), nextCursor: null },
+  }),
   'POST /v1/notifications/preview': (req: FakeRequest) => {
     previewed.push(req);
     const n = req.body.groupIds.length;
-    return { body: { target: { type: 'groups', groupIds: req.body.groupIds }, audience: { users: 10 * n, devices: 12 * n, skipped: { unsupportedPlatform: n } } } };
+    return {
+      body: {
+        target: { type: 'groups', groupIds: req.body.groupIds },
+        audience: { users: 10 * n, devices: 12 * n, skipped: { unsupportedPlatform: n } },
+      },
+    };
   },
   'GET /v1/quotas': () => ({ body: { groupSends: { limit: 25, used: 3, resetsAt: null }, deviceSends: { limitPerDevice: 10 } } }),
-  'GET /v1/notifications/n-9': () => ({ body: { id: 'n-9', counts: { queued: 24, sent: 0, delivered: 0, opened: 0, failed: 0, skipped: 2, expired: 0 } } }),
+  'GET /v1/notifications/n-9': () => ({
+    body: { id: 'n-9', counts: { queued: 24, sent: 0, delivered: 0, opened: 0, failed: 0, skipped: 2, expired: 0 } },
+  }),
 };
 
 async function chooseGroup(ui: Awaited<ReturnType<typeof renderPopup>>, search: string, downs = 0) {
@@ -56,11 +65,19 @@ describe('sending to groups', () => {
     expect(ui.root.querySelector('.review')?.textContent).toContain('Sales');
     await vi.waitFor(() => expect(ui.text('reach')).toMatch(/^Reaches 10 users/));
 
-    const sent = vi.fn(async () => ({ id: 'n-9', status: 'queued' as const, target: { type: 'groups' as const, groupIds: ['g-sales'] }, audience: { users: 10, devices: 24, skipped: {} } }));
+    const sent = vi.fn(async () => ({
+      id: 'n-9',
+      status: 'queued' as const,
+      target: { type: 'groups' as const, groupIds: ['g-sales'] },
+      audience: { users: 10, devices: 24, skipped: {} },
+    }));
     fakeBrowser.runtime.onMessage.addListener(messageListener({ send: sent, openComposer: vi.fn(), deviceIdForUrl: vi.fn() }));
     ui.button('Send').click();
     await vi.waitFor(() => expect(ui.text('sent-id')).toBe('n-9'));
-    expect(sent).toHaveBeenCalledWith({ input: { title: 'Office closed', body: 'The building is closed today.', groupIds: ['g-sales'] } }, expect.anything());
+    expect(sent).toHaveBeenCalledWith(
+      { input: { title: 'Office closed', body: 'The building is closed today.', groupIds: ['g-sales'] } },
+      expect.anything(),
+    );
     await vi.waitFor(() => expect(ui.root.querySelector('[data-stage="queued"] .stage-count')?.textContent).toBe('24'));
     expect(ui.text('announcer')).toBe('Sent: notification n-9, queued for 10 users on 24 devices.');
     expect(ui.state.draft.title.value).toBe('');
@@ -83,6 +100,8 @@ describe('sending to groups', () => {
     );
     await vi.waitFor(() => ui.button('Send'));
     ui.button('Send').click();
-    await vi.waitFor(() => expect(ui.text('send-problem')).toMatch(/^Quota reached: 25 group sends per hour used\. You can send again in 2 minutes \(at /));
+    await vi.waitFor(() =>
+      expect(ui.text('send-problem')).toMatch(/^Quota reached: 25 group sends per hour used\. You can send again in 2 minutes \(at /),
+    );
   });
 });

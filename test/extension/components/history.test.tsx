@@ -16,15 +16,30 @@ const item = (id: string, title: string | null, counts: Partial<Record<string, n
 describe('history', () => {
   it('lists recent notifications with their delivery funnel as bars', async () => {
     const ui = await renderPopup({
-      'GET /v1/notifications': () => ({ body: { items: [item('n2', 'Fire drill', { sent: 1, delivered: 2, opened: 1 }), item('n1', null, { failed: 4 })], nextCursor: null } }),
+      'GET /v1/notifications': () => ({
+        body: {
+          items: [item('n2', 'Fire drill', { sent: 1, delivered: 2, opened: 1 }), item('n1', null, { failed: 4 })],
+          nextCursor: null,
+        },
+      }),
     });
     ui.button('History').click();
     await vi.waitFor(() => expect(ui.root.querySelectorAll('[data-testid="history-item"]')).toHaveLength(2));
     const [first, second] = [...ui.root.querySelectorAll('[data-testid="history-item"]')];
     expect(first?.querySelector('h3')?.textContent).toBe('Fire drill');
     expect(first?.querySelector('.funnel')?.getAttribute('aria-label')).toBe('Delivery of “Fire drill”');
-    const bars = [...first!.querySelectorAll<HTMLElement>('.stage')].map((s) => [s.dataset.stage, s.querySelector('.stage-count')?.textContent, s.querySelector<HTMLElement>('.bar span')?.style.width]);
-    expect(bars).toEqual([['queued', '0', '0%'], ['sent', '1', '50%'], ['delivered', '2', '100%'], ['opened', '1', '50%'], ['failed', '0', '0%']]);
+    const bars = [...first!.querySelectorAll<HTMLElement>('.stage')].map((s) => [
+      s.dataset.stage,
+      s.querySelector('.stage-count')?.textContent,
+      s.querySelector<HTMLElement>('.bar span')?.style.width,
+    ]);
+    expect(bars).toEqual([
+      ['queued', '0', '0%'],
+      ['sent', '1', '50%'],
+      ['delivered', '2', '100%'],
+      ['opened', '1', '50%'],
+      ['failed', '0', '0%'],
+    ]);
     expect(second?.querySelector('h3')?.textContent).toBe('(text erased after retention)');
     expect(ui.button('History').getAttribute('aria-current')).toBe('page');
   });
@@ -33,13 +48,22 @@ describe('history', () => {
     const gone = { ...item('n3', 'Drill', {}), sender: { accountId: 'a9', email: null } };
     const ui = await renderPopup({ 'GET /v1/notifications': () => ({ body: { items: [gone], nextCursor: null } }) });
     ui.button('History').click();
-    await vi.waitFor(() => expect(ui.root.querySelector('[data-testid="history-item"] .hint')?.textContent).toContain(' · a removed account · '));
+    await vi.waitFor(() =>
+      expect(ui.root.querySelector('[data-testid="history-item"] .hint')?.textContent).toContain(' · a removed account · '),
+    );
   });
 
   it('says in words why history cannot load', async () => {
-    const ui = await renderPopup({ 'GET /v1/notifications': () => ({ status: 403, body: { error: { code: 'forbidden', message: 'Missing permission Organization.Read.' } } }) });
+    const ui = await renderPopup({
+      'GET /v1/notifications': () => ({
+        status: 403,
+        body: { error: { code: 'forbidden', message: 'Missing permission Organization.Read.' } },
+      }),
+    });
     ui.button('History').click();
-    await vi.waitFor(() => expect(ui.root.querySelector('.history .problem')?.textContent).toBe('Not allowed: Missing permission Organization.Read.'));
+    await vi.waitFor(() =>
+      expect(ui.root.querySelector('.history .problem')?.textContent).toBe('Not allowed: Missing permission Organization.Read.'),
+    );
   });
 });
 

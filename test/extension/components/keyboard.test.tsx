@@ -5,12 +5,27 @@ import { consoleRulesItem } from '../../../extension/utils/storage';
 import { device, group, settle, type FakeRequest } from '../fake-herald';
 import { renderOptions, renderPopup } from '../render';
 
-const accepted = { id: 'n-1', status: 'queued', target: { type: 'device', deviceId: device().id }, audience: { users: 1, devices: 1, skipped: {} } } as const;
+const accepted = {
+  id: 'n-1',
+  status: 'queued',
+  target: { type: 'device', deviceId: device().id },
+  audience: { users: 1, devices: 1, skipped: {} },
+} as const;
 const counts = { queued: 0, sent: 1, delivered: 0, opened: 0, failed: 0, skipped: 0, expired: 0 };
-const item = { id: 'n-1', createdAt: '2030-01-01T10:00:00.000Z', sender: { accountId: 'a1', email: 'admin@contoso.example' }, target: accepted.target, title: 'Restart', audience: accepted.audience, counts };
+const item = {
+  id: 'n-1',
+  createdAt: '2030-01-01T10:00:00.000Z',
+  sender: { accountId: 'a1', email: 'admin@contoso.example' },
+  target: accepted.target,
+  title: 'Restart',
+  audience: accepted.audience,
+  counts,
+};
 const routes = {
   'GET /v1/devices': (_req: FakeRequest) => ({ body: { items: [device()], nextCursor: null } }),
-  'POST /v1/notifications/preview': () => ({ body: { target: { type: 'groups', groupIds: ['g1'] }, audience: { users: 2, devices: 2, skipped: {} } } }),
+  'POST /v1/notifications/preview': () => ({
+    body: { target: { type: 'groups', groupIds: ['g1'] }, audience: { users: 2, devices: 2, skipped: {} } },
+  }),
   'GET /v1/notifications': () => ({ body: { items: [item], nextCursor: null } }),
   'GET /v1/notifications/n-1': () => ({ body: { ...item, titleLength: 7, bodyLength: 15, body: 'Please restart.' } }),
 };
@@ -36,7 +51,11 @@ function accessibleName(control: HTMLElement): string {
     .join(' ');
   const label = control.id ? control.ownerDocument.querySelector(`label[for="${control.id}"]`) : null;
   const text = control instanceof HTMLButtonElement || control instanceof HTMLAnchorElement ? control.textContent : '';
-  return [byIds, control.getAttribute('aria-label'), label?.textContent, control.closest('label')?.textContent, text].find((name) => name?.trim())?.trim() ?? '';
+  return (
+    [byIds, control.getAttribute('aria-label'), label?.textContent, control.closest('label')?.textContent, text]
+      .find((name) => name?.trim())
+      ?.trim() ?? ''
+  );
 }
 
 /** Every control in a view has an accessible name (and the view has controls to check). */
@@ -64,7 +83,10 @@ describe('keyboard use', () => {
 
     pressEnter(ui.button('Send'));
     await vi.waitFor(() => expect(send).toHaveBeenCalledTimes(1));
-    expect(send.mock.calls[0]).toEqual([{ input: { title: 'Restart', body: 'Please restart.', deviceId: device().id } }, expect.anything()]);
+    expect(send.mock.calls[0]).toEqual([
+      { input: { title: 'Restart', body: 'Please restart.', deviceId: device().id } },
+      expect.anything(),
+    ]);
   });
 });
 

@@ -4,7 +4,12 @@ import { consoleRulesItem, serverUrlItem, tokenItem } from '../../../extension/u
 import { fakeFetch } from '../fake-herald';
 import { renderOptions } from '../render';
 
-const me = { tenant: { id: 't1', name: 'Contoso' }, account: { id: 'a1', email: 'admin@contoso.example' }, permissions: ['Organization.Read', 'ManagedDevices.Read'], scopes: [] };
+const me = {
+  tenant: { id: 't1', name: 'Contoso' },
+  account: { id: 'a1', email: 'admin@contoso.example' },
+  permissions: ['Organization.Read', 'ManagedDevices.Read'],
+  scopes: [],
+};
 
 describe('options: connection', () => {
   it('starts with the default server URL and saves the token to local storage only', async () => {
@@ -25,7 +30,11 @@ describe('options: connection', () => {
     const request = vi.spyOn(browser.permissions, 'request').mockResolvedValue(false);
     ui.type(ui.byLabel('Server URL'), 'https://herald.contoso.example/');
     ui.button('Save').click();
-    await vi.waitFor(() => expect(ui.text('connection-result')).toBe('Not saved: Herald needs permission to reach https://herald.contoso.example, and it was not granted.'));
+    await vi.waitFor(() =>
+      expect(ui.text('connection-result')).toBe(
+        'Not saved: Herald needs permission to reach https://herald.contoso.example, and it was not granted.',
+      ),
+    );
     expect(request).toHaveBeenCalledWith({ origins: ['https://herald.contoso.example/*'] });
     expect(await serverUrlItem.getValue()).toBe('http://127.0.0.1:8787');
 
@@ -36,11 +45,23 @@ describe('options: connection', () => {
   });
 
   it('tests the connection: names tenant and permissions, and what is missing', async () => {
-    vi.stubGlobal('fetch', fakeFetch({ 'GET /v1/me': (req) => (req.headers.get('authorization') === 'Bearer good' ? { body: me } : { status: 401, body: { error: { code: 'unauthenticated', message: 'Bad token.' } } }) }));
+    vi.stubGlobal(
+      'fetch',
+      fakeFetch({
+        'GET /v1/me': (req) =>
+          req.headers.get('authorization') === 'Bearer good'
+            ? { body: me }
+            : { status: 401, body: { error: { code: 'unauthenticated', message: 'Bad token.' } } },
+      }),
+    );
     const ui = await renderOptions();
     ui.type(ui.byLabel('API token'), 'good');
     ui.button('Test connection').click();
-    await vi.waitFor(() => expect(ui.text('connection-result')).toMatch(/^Connected to tenant “Contoso” as admin@contoso\.example\. Permissions: Organization\.Read, ManagedDevices\.Read\. Missing permission: Organization\.Update/));
+    await vi.waitFor(() =>
+      expect(ui.text('connection-result')).toMatch(
+        /^Connected to tenant “Contoso” as admin@contoso\.example\. Permissions: Organization\.Read, ManagedDevices\.Read\. Missing permission: Organization\.Update/,
+      ),
+    );
     expect(ui.root.querySelector('[data-testid="connection-result"]')?.className).toBe('problem');
 
     ui.type(ui.byLabel('API token'), 'bad');
@@ -54,7 +75,11 @@ describe('options: connection', () => {
     });
     const ui = await renderOptions();
     ui.button('Test connection').click();
-    await vi.waitFor(() => expect(ui.text('connection-result')).toMatch(/^Herald is unreachable at http:\/\/127\.0\.0\.1:8787\. Check that the server is running/));
+    await vi.waitFor(() =>
+      expect(ui.text('connection-result')).toMatch(
+        /^Herald is unreachable at http:\/\/127\.0\.0\.1:8787\. Check that the server is running/,
+      ),
+    );
   });
 });
 
@@ -66,9 +91,13 @@ describe('options: custom console rules', () => {
     ui.type(ui.byLabel('URL match pattern'), 'https://mdm.example.com/*');
     ui.type(ui.byLabel('Device id regular expression'), 'device=(\\w+)');
     ui.button('Add rule').click();
-    await vi.waitFor(() => expect(ui.text('rules-result')).toBe('Added: the Send Custom Notification button now shows on https://mdm.example.com/*.'));
+    await vi.waitFor(() =>
+      expect(ui.text('rules-result')).toBe('Added: the Send Custom Notification button now shows on https://mdm.example.com/*.'),
+    );
     expect(request).toHaveBeenCalledWith({ origins: ['https://mdm.example.com/*'] });
-    expect(await consoleRulesItem.getValue()).toEqual([{ id: expect.any(String), pattern: 'https://mdm.example.com/*', regex: 'device=(\\w+)' }]);
+    expect(await consoleRulesItem.getValue()).toEqual([
+      { id: expect.any(String), pattern: 'https://mdm.example.com/*', regex: 'device=(\\w+)' },
+    ]);
 
     ui.button('Remove rule for https://mdm.example.com/*').click();
     await vi.waitFor(() => expect(ui.text('rules-result')).toBe('Removed the rule for https://mdm.example.com/*.'));

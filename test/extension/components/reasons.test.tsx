@@ -4,7 +4,12 @@ import type { FakeRequest } from '../fake-herald';
 import { renderPopup } from '../render';
 
 const GUID = '0f6c2a8e-3b1d-4c5e-9a7f-2d4e6b8c0a1f';
-const accepted: Accepted = { id: 'n-1', status: 'queued', target: { type: 'groups', groupIds: ['g1'] }, audience: { users: 3, devices: 3, skipped: { notificationsNotPermitted: 1 } } };
+const accepted: Accepted = {
+  id: 'n-1',
+  status: 'queued',
+  target: { type: 'groups', groupIds: ['g1'] },
+  audience: { users: 3, devices: 3, skipped: { notificationsNotPermitted: 1 } },
+};
 const counts = { queued: 0, sent: 1, delivered: 0, opened: 0, failed: 2, skipped: 1, expired: 0 };
 const reasons = { failed: { malformedToken: 2 }, skipped: { notificationsNotPermitted: 1 } };
 const item = (id: string, over: object = {}) => ({
@@ -32,7 +37,9 @@ const routes = {
     asked.push(req.query.toString());
     return { body: { items: deliveries[req.query.get('status') ?? ''] ?? [], nextCursor: null } };
   },
-  'GET /v1/notifications': () => ({ body: { items: [item('n-1'), item('n-2', { counts: { ...counts, failed: 0, skipped: 0 }, reasons: {} })], nextCursor: null } }),
+  'GET /v1/notifications': () => ({
+    body: { items: [item('n-1'), item('n-2', { counts: { ...counts, failed: 0, skipped: 0 }, reasons: {} })], nextCursor: null },
+  }),
 };
 const lines = (root: Element) => [...root.querySelectorAll('[data-testid="delivery-reasons"] li')].map((li) => li.textContent);
 
@@ -41,7 +48,12 @@ describe('why deliveries failed or were skipped', () => {
     const ui = await renderPopup(routes);
     ui.state.sent.value = accepted;
     ui.state.view.value = 'sent';
-    await vi.waitFor(() => expect(lines(ui.root)).toEqual(['2 failed: the device token is malformed, so no push service would take it', '1 skipped: notifications turned off on the device']));
+    await vi.waitFor(() =>
+      expect(lines(ui.root)).toEqual([
+        '2 failed: the device token is malformed, so no push service would take it',
+        '1 skipped: notifications turned off on the device',
+      ]),
+    );
     expect(ui.root.querySelector('[data-testid="sent-counts"] .funnel + [data-testid="delivery-reasons"]')).not.toBeNull();
   });
 
@@ -71,12 +83,18 @@ describe('why deliveries failed or were skipped', () => {
     ui.button('History').click();
     await vi.waitFor(() => expect(ui.root.querySelectorAll('[data-testid="history-item"]')).toHaveLength(2));
     const [first, second] = [...ui.root.querySelectorAll('[data-testid="history-item"]')];
-    expect(lines(first!)).toEqual(['2 failed: the device token is malformed, so no push service would take it', '1 skipped: notifications turned off on the device']);
+    expect(lines(first!)).toEqual([
+      '2 failed: the device token is malformed, so no push service would take it',
+      '1 skipped: notifications turned off on the device',
+    ]);
     expect(second!.querySelector('[data-testid="delivery-reasons"]')).toBeNull();
   });
 
   it('quotes a reason the extension does not know', async () => {
-    const ui = await renderPopup({ ...routes, 'GET /v1/notifications/n-1': () => ({ body: item('n-1', { reasons: { failed: { BrandNewCode: 1 } } }) }) });
+    const ui = await renderPopup({
+      ...routes,
+      'GET /v1/notifications/n-1': () => ({ body: item('n-1', { reasons: { failed: { BrandNewCode: 1 } } }) }),
+    });
     ui.state.sent.value = accepted;
     ui.state.view.value = 'sent';
     await vi.waitFor(() => expect(lines(ui.root)).toEqual(['1 failed: the push service answered “BrandNewCode”']));

@@ -5,8 +5,10 @@ import { settle } from '../fake-herald';
 
 const A = '6f1c2b1e-8d4a-4c3e-9a57-0b1f2c3d4e5f';
 const B = '0b9e7c52-3f1a-4d6b-8e2c-5a4f3b2c1d0e';
-const overview = (id: string) => `https://intune.microsoft.com/#view/Microsoft_Intune_Devices/DeviceSettingsMenuBlade/~/overview/mdmDeviceId/${id}`;
-const hardware = (id: string) => `https://intune.microsoft.com/#view/Microsoft_Intune_Devices/DeviceSettingsMenuBlade/~/hardware/mdmDeviceId/${id}`;
+const overview = (id: string) =>
+  `https://intune.microsoft.com/#view/Microsoft_Intune_Devices/DeviceSettingsMenuBlade/~/overview/mdmDeviceId/${id}`;
+const hardware = (id: string) =>
+  `https://intune.microsoft.com/#view/Microsoft_Intune_Devices/DeviceSettingsMenuBlade/~/hardware/mdmDeviceId/${id}`;
 const allDevices = 'https://intune.microsoft.com/#view/Microsoft_Intune_DeviceSettings/DevicesMenu/~/allDevices';
 
 /** A page whose buttons are created only when the test says so, as a slow shadow root would be. */
@@ -39,7 +41,10 @@ function slowPage() {
 
 describe("the console button follows the page's device", () => {
   it('navigating from A to B while A’s button is being created leaves only B’s button, in either finishing order', async () => {
-    for (const order of [[A, B], [B, A]]) {
+    for (const order of [
+      [A, B],
+      [B, A],
+    ]) {
       const page = slowPage();
       const toA = await page.go(overview(A));
       const toB = await page.go(overview(B));

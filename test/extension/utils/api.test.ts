@@ -6,7 +6,9 @@ describe('createApi', () => {
   it('sends the bearer token and a JSON body, and searches with ?search=', async () => {
     const fetch = fakeFetch({
       'GET /v1/devices': (req) => ({ body: { items: [], nextCursor: null, echo: req.query.get('search') } }),
-      'POST /v1/notifications/preview': (req) => ({ body: { target: { type: 'groups', groupIds: req.body.groupIds }, audience: { users: 1, devices: 2, skipped: {} } } }),
+      'POST /v1/notifications/preview': (req) => ({
+        body: { target: { type: 'groups', groupIds: req.body.groupIds }, audience: { users: 1, devices: 2, skipped: {} } },
+      }),
     });
     const api = createApi({ serverUrl: `${SERVER}/`, token: 'hrd_abc' }, fetch as typeof globalThis.fetch);
     await api.devices('ana & co');
@@ -18,9 +20,16 @@ describe('createApi', () => {
   });
 
   it("turns an error answer into a HeraldError with the server's code, message and Retry-After", async () => {
-    const api = createApi({ serverUrl: SERVER, token: 't' }, fakeFetch({
-      'POST /v1/notifications': () => ({ status: 429, headers: { 'retry-after': '120' }, body: { error: { code: 'quotaExceeded', message: 'Quota used.' } } }),
-    }) as typeof fetch);
+    const api = createApi(
+      { serverUrl: SERVER, token: 't' },
+      fakeFetch({
+        'POST /v1/notifications': () => ({
+          status: 429,
+          headers: { 'retry-after': '120' },
+          body: { error: { code: 'quotaExceeded', message: 'Quota used.' } },
+        }),
+      }) as typeof fetch,
+    );
     const error = await api.send({ title: 't', body: 'b', deviceId: 'd' }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(HeraldError);
     expect(error).toMatchObject({ status: 429, code: 'quotaExceeded', message: 'Quota used.', retryAfter: 120 });
@@ -30,6 +39,10 @@ describe('createApi', () => {
     const api = createApi({ serverUrl: 'http://127.0.0.1:1', token: 't' }, (async () => {
       throw new TypeError('Failed to fetch');
     }) as typeof fetch);
-    await expect(api.me()).rejects.toMatchObject({ status: 0, code: 'unreachable', message: 'Herald is unreachable at http://127.0.0.1:1.' });
+    await expect(api.me()).rejects.toMatchObject({
+      status: 0,
+      code: 'unreachable',
+      message: 'Herald is unreachable at http://127.0.0.1:1.',
+    });
   });
 });

@@ -3,11 +3,18 @@ import type { Permission } from '../../../shared/permissions';
 import type { Me } from '../../../extension/utils/api-types';
 import { connectionReport, isLocalServer, originPattern, serverUrlProblem } from '../../../extension/utils/connection-check';
 
-const me = (permissions: Permission[]): Me => ({ tenant: { id: 't1', name: 'Contoso' }, account: { id: 'a1', email: 'helpdesk@contoso.example' }, permissions, scopes: [] });
+const me = (permissions: Permission[]): Me => ({
+  tenant: { id: 't1', name: 'Contoso' },
+  account: { id: 'a1', email: 'helpdesk@contoso.example' },
+  permissions,
+  scopes: [],
+});
 
 describe('connectionReport', () => {
   it('names the tenant, the account and its permissions', () => {
-    const report = connectionReport(me(['Organization.Read', 'Organization.Update', 'ManagedDevices.Read', 'RemoteTasks.SendCustomNotifications']));
+    const report = connectionReport(
+      me(['Organization.Read', 'Organization.Update', 'ManagedDevices.Read', 'RemoteTasks.SendCustomNotifications']),
+    );
     expect(report.ok).toBe(true);
     expect(report.summary).toBe(
       'Connected to tenant “Contoso” as helpdesk@contoso.example. Permissions: Organization.Read, Organization.Update, ManagedDevices.Read, RemoteTasks.SendCustomNotifications.',

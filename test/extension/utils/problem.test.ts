@@ -23,7 +23,9 @@ describe('describeProblem', () => {
 
   it('tells when the quota frees from Retry-After', () => {
     const text = describeProblem(new HeraldError(429, 'quotaExceeded', 'Group sends: 25 per hour used.', 600), now);
-    expect(text).toBe(`Quota reached: Group sends: 25 per hour used. You can send again in 10 minutes (at ${new Date(now + 600_000).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })}).`);
+    expect(text).toBe(
+      `Quota reached: Group sends: 25 per hour used. You can send again in 10 minutes (at ${new Date(now + 600_000).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })}).`,
+    );
   });
 });
 

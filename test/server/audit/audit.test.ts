@@ -21,16 +21,33 @@ describe('audit log', () => {
   it('starts with the creation of the tenant, by no account', async () => {
     const { items } = await audit('?action=tenant.create');
     expect(items).toEqual([
-      { id: expect.any(String), at: expect.stringMatching(iso), actor: null, action: 'tenant.create', target: herald.admin.tenantId, outcome: 'success', details: expect.any(Object) },
+      {
+        id: expect.any(String),
+        at: expect.stringMatching(iso),
+        actor: null,
+        action: 'tenant.create',
+        target: herald.admin.tenantId,
+        outcome: 'success',
+        details: expect.any(Object),
+      },
     ]);
   });
 
   it('records every role change with its actor, target and details', async () => {
-    const created = expectStatus(await herald.admin.api('POST', '/v1/roles', { displayName: 'Auditors', permissions: ['Audit.Read'] }), 201);
+    const created = expectStatus(
+      await herald.admin.api('POST', '/v1/roles', { displayName: 'Auditors', permissions: ['Audit.Read'] }),
+      201,
+    );
     expectStatus(await herald.admin.api('PATCH', `/v1/roles/${created.id}`, { permissions: ['Audit.Read', 'Roles.Read'] }), 200);
     expectStatus(await herald.admin.api('DELETE', `/v1/roles/${created.id}`), 204);
     const [deleted, updated, create] = (await audit()).items;
-    expect(create).toMatchObject({ action: 'role.create', target: created.id, outcome: 'success', actor: adminActor(), details: { displayName: 'Auditors', permissions: ['Audit.Read'] } });
+    expect(create).toMatchObject({
+      action: 'role.create',
+      target: created.id,
+      outcome: 'success',
+      actor: adminActor(),
+      details: { displayName: 'Auditors', permissions: ['Audit.Read'] },
+    });
     expect(updated).toMatchObject({
       action: 'role.update',
       target: created.id,
@@ -41,7 +58,9 @@ describe('audit log', () => {
 
   it('records account creation, assignment changes, token creation and revocation', async () => {
     const operator = await accountWith(herald, [{ roleId: 'readOnlyOperator' }]);
-    const assignment = (await herald.admin.api('GET', '/v1/roleAssignments')).body.items.find((a: { accountIds: string[] }) => a.accountIds.includes(operator.id));
+    const assignment = (await herald.admin.api('GET', '/v1/roleAssignments')).body.items.find((a: { accountIds: string[] }) =>
+      a.accountIds.includes(operator.id),
+    );
     expectStatus(await herald.admin.api('DELETE', `/v1/roleAssignments/${assignment.id}`), 204);
     expectStatus(await herald.admin.api('DELETE', `/v1/tokens/${operator.tokenId}`), 204);
     const items = (await audit('?limit=5')).items.map((e) => [e.action, e.target, e.outcome]);
@@ -94,7 +113,9 @@ describe('audit log', () => {
     const paged: number[] = [];
     let cursor: string | null = null;
     do {
-      const page: { items: any[]; nextCursor: string | null } = await audit(`?limit=3${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+      const page: { items: any[]; nextCursor: string | null } = await audit(
+        `?limit=3${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+      );
       expect(page.items.length).toBeLessThanOrEqual(3);
       paged.push(...page.items.map((e) => Number(e.id)));
       cursor = page.nextCursor;
@@ -105,7 +126,8 @@ describe('audit log', () => {
   it("numbers a tenant's entries by its own activity alone: another tenant's changes none of its ids or cursors", async () => {
     const [quiet, busy, other] = [await herald.newTenant('Quiet'), await herald.newTenant('Busy'), await herald.newTenant('Other')];
     let roles = 0;
-    const act = async (t: typeof quiet) => expectStatus(await t.api('POST', '/v1/roles', { displayName: `Auditors ${++roles}`, permissions: ['Audit.Read'] }), 201);
+    const act = async (t: typeof quiet) =>
+      expectStatus(await t.api('POST', '/v1/roles', { displayName: `Auditors ${++roles}`, permissions: ['Audit.Read'] }), 201);
     await act(quiet);
     await act(quiet);
     await act(busy);
@@ -147,10 +169,13 @@ describe('who may read the audit log', () => {
     expect(res.status).toBe(403);
     expect(res.body.error).toEqual({
       code: 'forbidden',
-      message: 'This needs the Audit.Read permission over the whole tenant (the audit log covers every send, import, role and token change).',
+      message:
+        'This needs the Audit.Read permission over the whole tenant (the audit log covers every send, import, role and token change).',
     });
     const me = expectStatus(await scoped.api('GET', '/v1/me'), 200);
-    expect(me.scopes).toEqual([{ roleId, roleName: expect.any(String), permissions: ['Audit.Read'], scope: { type: 'groups', groupIds: ['g-auditors'] } }]);
+    expect(me.scopes).toEqual([
+      { roleId, roleName: expect.any(String), permissions: ['Audit.Read'], scope: { type: 'groups', groupIds: ['g-auditors'] } },
+    ]);
   });
 
   it('lets Audit.Read over the whole tenant read every entry', async () => {

@@ -84,13 +84,28 @@ describe('herald init', { timeout: 60_000 }, () => {
   });
 
   it('through npm run -s herald prints only the JSON object on stdout', async () => {
-    const init = await run('npm', ['run', '-s', 'herald', '--', 'init', '--tenant', 'Woodgrove', '--admin', 'admin@woodgrove.example', '--json']);
+    const init = await run('npm', [
+      'run',
+      '-s',
+      'herald',
+      '--',
+      'init',
+      '--tenant',
+      'Woodgrove',
+      '--admin',
+      'admin@woodgrove.example',
+      '--json',
+    ]);
     expect(init.code).toBe(0);
     expect(Object.keys(JSON.parse(init.stdout))).toEqual(['tenantId', 'accountId', 'token']);
   });
 
   it('stops with exit code 2, the problem and the usage on stderr when an option is missing or unknown', async () => {
-    const calls = [['init', '--tenant', 'X'], ['init', '--tenant', 'X', '--admin', 'a@x.example', '--colour', 'red'], ['init', '--tenant', 'X', '--admin', 'not-an-email']];
+    const calls = [
+      ['init', '--tenant', 'X'],
+      ['init', '--tenant', 'X', '--admin', 'a@x.example', '--colour', 'red'],
+      ['init', '--tenant', 'X', '--admin', 'not-an-email'],
+    ];
     const results = await Promise.all(calls.map((args) => herald(...args)));
     for (const [i, res] of results.entries()) {
       expect(res.code, calls[i]!.join(' ')).toBe(2);
@@ -138,7 +153,12 @@ describe('herald import', { timeout: 60_000 }, () => {
     const path = file('directory.json', {
       users: [user('u1'), user('u2')],
       devices: [phone('d1', 'u1')],
-      groups: [group('g1', [{ type: 'user', id: 'u1' }, { type: 'user', id: 'u2' }])],
+      groups: [
+        group('g1', [
+          { type: 'user', id: 'u1' },
+          { type: 'user', id: 'u2' },
+        ]),
+      ],
     });
     const res = await herald('import', path, '--tenant', first.tenantId);
     expect(res.code, res.stderr).toBe(0);

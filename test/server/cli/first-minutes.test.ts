@@ -52,7 +52,11 @@ async function settled(id: string) {
 beforeAll(async () => {
   graph = await startFakeGraph();
   graph.addUser({ id: 'entra-user-1', userPrincipalName: 'maya@contoso.example', displayName: 'Maya' });
-  herald = await spawnHerald({ HERALD_ENTRA_AUTHORITY_HOST: graph.origin, HERALD_GRAPH_BASE_URL: graph.origin, NODE_EXTRA_CA_CERTS: graph.caFile });
+  herald = await spawnHerald({
+    HERALD_ENTRA_AUTHORITY_HOST: graph.origin,
+    HERALD_GRAPH_BASE_URL: graph.origin,
+    NODE_EXTRA_CA_CERTS: graph.caFile,
+  });
   api = apiClient(herald.url, herald.token!);
 });
 afterAll(async () => {
@@ -68,7 +72,7 @@ describe('the first five minutes', { timeout: 120_000 }, () => {
     expect(herald.stderr()).toContain('npm run -s herald -- demo');
   });
 
-  it("every shell example in the README runs as written against a fresh server, and its send reaches the device", async () => {
+  it('every shell example in the README runs as written against a fresh server, and its send reaches the device', async () => {
     const blocks = readmeShellBlocks();
     expect(blocks.some((b) => b.includes('/v1/directory/import'))).toBe(true);
     const script = [
@@ -126,7 +130,8 @@ describe('the first five minutes', { timeout: 120_000 }, () => {
     // the sample has one device of each reason a device cannot simply receive
     const skipped = await api('GET', `/v1/notifications/${send.body.id}/deliveries?status=skipped&limit=200`);
     const reasons = new Set(skipped.body.items.map((d: { reason: string }) => d.reason));
-    for (const reason of ['unsupportedPlatform', 'notEnrolled', 'notificationsNotPermitted', 'noPushToken']) expect(reasons).toContain(reason);
+    for (const reason of ['unsupportedPlatform', 'notEnrolled', 'notificationsNotPermitted', 'noPushToken'])
+      expect(reasons).toContain(reason);
 
     const toDevice = await api('POST', '/v1/notifications', { title: 'Hello', body: 'Just you.', deviceId: device });
     expect(toDevice.status).toBe(202);
@@ -136,7 +141,10 @@ describe('the first five minutes', { timeout: 120_000 }, () => {
   it('demo without a Default tenant says what to do', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'herald-demo-'));
     try {
-      const result = await run(process.execPath, ['--import', 'tsx', 'server/cli.ts', 'demo'], { HERALD_DB_URL: `file:${join(dir, 'empty.db')}`, HERALD_LOG: 'silent' });
+      const result = await run(process.execPath, ['--import', 'tsx', 'server/cli.ts', 'demo'], {
+        HERALD_DB_URL: `file:${join(dir, 'empty.db')}`,
+        HERALD_LOG: 'silent',
+      });
       expect(result.code).toBe(1);
       expect(result.stderr).toContain('npm start');
     } finally {

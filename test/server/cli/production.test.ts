@@ -21,7 +21,8 @@ afterAll(async () => {
 
 describe('the production build (npm run build, then npm run herald:prod)', { timeout: 60_000 }, () => {
   it('is plain JavaScript with the migrations and the checkpointer thread beside it', () => {
-    for (const file of ['dist/cli.js', 'dist/checkpoint-worker.mjs', 'dist/migrations/meta/_journal.json']) expect(existsSync(join(root, file))).toBe(true);
+    for (const file of ['dist/cli.js', 'dist/checkpoint-worker.mjs', 'dist/migrations/meta/_journal.json'])
+      expect(existsSync(join(root, file))).toBe(true);
   });
 
   it('serves on a database it migrated, with the first admin token, and accepts a send', async () => {
@@ -30,7 +31,16 @@ describe('the production build (npm run build, then npm run herald:prod)', { tim
     expect((await api('GET', '/v1/me')).body.account.email).toBe('admin@localhost');
     const imported = await api('POST', '/v1/directory/import', {
       users: [{ id: 'u1', upn: 'ann@contoso.example', displayName: 'Ann' }],
-      devices: [{ id: 'd1', name: 'Ann iPhone', platform: 'ios', enrolledByUserId: 'u1', managementState: 'enrolled', push: { service: 'apns', token: 'ab'.repeat(32) } }],
+      devices: [
+        {
+          id: 'd1',
+          name: 'Ann iPhone',
+          platform: 'ios',
+          enrolledByUserId: 'u1',
+          managementState: 'enrolled',
+          push: { service: 'apns', token: 'ab'.repeat(32) },
+        },
+      ],
     });
     expect(imported.status).toBe(200);
     const send = await api('POST', '/v1/notifications', { title: 'Compiled', body: 'From dist/.', deviceId: 'd1' });
@@ -38,10 +48,14 @@ describe('the production build (npm run build, then npm run herald:prod)', { tim
   });
 
   it('runs the same CLI commands as npm run herald', async () => {
-    const { stdout } = await promisify(execFile)(process.execPath, ['dist/cli.js', 'init', '--tenant', 'Prod', '--admin', 'ops@prod.example', '--json'], {
-      cwd: root,
-      env: { ...process.env, HERALD_DB_URL: herald.dbUrl, HERALD_LOG: 'silent' },
-    });
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      ['dist/cli.js', 'init', '--tenant', 'Prod', '--admin', 'ops@prod.example', '--json'],
+      {
+        cwd: root,
+        env: { ...process.env, HERALD_DB_URL: herald.dbUrl, HERALD_LOG: 'silent' },
+      },
+    );
     const created = JSON.parse(stdout);
     expect((await apiClient(herald.url, created.token)('GET', '/v1/me')).body.tenant.name).toBe('Prod');
   });

@@ -28,15 +28,34 @@ it("an existing database's audit entries are numbered within each tenant, in the
   const old = openDatabase(url);
   await migrate(old.db, { migrationsFolder: migrationsBefore('0006_audit_tenant_seq') });
   // interleaved, as tenants' activity is: a global sequence 1..7
-  for (const [tenant, action] of <[string, string][]>[['a', 'a1'], ['b', 'b1'], ['a', 'a2'], ['b', 'b2'], ['b', 'b3'], ['a', 'a3'], ['c', 'c1']])
-    await old.client.execute({ sql: `INSERT INTO audit_log (tenant_id, action, outcome, at) VALUES (?, ?, 'success', 1)`, args: [tenant, action] });
+  for (const [tenant, action] of <[string, string][]>[
+    ['a', 'a1'],
+    ['b', 'b1'],
+    ['a', 'a2'],
+    ['b', 'b2'],
+    ['b', 'b3'],
+    ['a', 'a3'],
+    ['c', 'c1'],
+  ])
+    await old.client.execute({
+      sql: `INSERT INTO audit_log (tenant_id, action, outcome, at) VALUES (?, ?, 'success', 1)`,
+      args: [tenant, action],
+    });
   old.close();
 
   const database = openDatabase(url);
   await migrateDatabase(database);
   const entries = async (tenant: string) => (await listAudit(database.db, tenant, { limit: 50 })).items.map((e) => [e.id, e.action]);
-  expect(await entries('a')).toEqual([['3', 'a3'], ['2', 'a2'], ['1', 'a1']]);
-  expect(await entries('b')).toEqual([['3', 'b3'], ['2', 'b2'], ['1', 'b1']]);
+  expect(await entries('a')).toEqual([
+    ['3', 'a3'],
+    ['2', 'a2'],
+    ['1', 'a1'],
+  ]);
+  expect(await entries('b')).toEqual([
+    ['3', 'b3'],
+    ['2', 'b2'],
+    ['1', 'b1'],
+  ]);
   expect(await entries('c')).toEqual([['1', 'c1']]);
   await database.write((tx) => auditIn(tx, { tenantId: 'b', actorAccountId: null, action: 'b4', outcome: 'success', at: 2 }));
   await database.write((tx) => auditIn(tx, { tenantId: 'd', actorAccountId: null, action: 'd1', outcome: 'success', at: 2 }));

@@ -74,7 +74,11 @@ describe('openDatabase({ backgroundIo })', () => {
         autocheckpoint: (await tx.all<{ wal_autocheckpoint: number }>(sql`PRAGMA wal_autocheckpoint`))[0]?.wal_autocheckpoint,
       }));
     // concurrent writes: a pooled client would hand some of them a fresh connection with SQLite's defaults
-    const seen = await Promise.all([pragmas(), ...Array.from({ length: 30 }, (_, i) => database.write((tx) => tx.insert(tenants).values(marker(`p${i}`)))), pragmas()]);
+    const seen = await Promise.all([
+      pragmas(),
+      ...Array.from({ length: 30 }, (_, i) => database.write((tx) => tx.insert(tenants).values(marker(`p${i}`)))),
+      pragmas(),
+    ]);
     expect(seen[0]).toEqual({ synchronous: 1, autocheckpoint: 0 });
     expect(seen.at(-1)).toEqual({ synchronous: 1, autocheckpoint: 0 });
     database.close();

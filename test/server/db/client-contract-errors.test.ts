@@ -97,9 +97,15 @@ describe('error classes and messages', () => {
     contract(
       'a failing batch statement is a LibsqlBatchError naming its index',
       async (_, client) => {
-        const outcome = await settled(() => client.batch(["INSERT INTO t (id, name) VALUES (1, 'one')", "INSERT INTO t (id, name) VALUES (1, 'again')"], 'write'));
+        const outcome = await settled(() =>
+          client.batch(["INSERT INTO t (id, name) VALUES (1, 'one')", "INSERT INTO t (id, name) VALUES (1, 'again')"], 'write'),
+        );
         const error = 'error' in outcome ? outcome.error : null;
-        return { batchError: error instanceof LibsqlBatchError, statementIndex: (error as LibsqlBatchError | null)?.statementIndex, code: (error as LibsqlError | null)?.code };
+        return {
+          batchError: error instanceof LibsqlBatchError,
+          statementIndex: (error as LibsqlBatchError | null)?.statementIndex,
+          code: (error as LibsqlError | null)?.code,
+        };
       },
       (r) => expect(r).toEqual({ batchError: true, statementIndex: 1, code: 'SQLITE_CONSTRAINT' }),
     ),
@@ -111,7 +117,9 @@ describe('error classes and messages', () => {
         const refusals = [await settled(() => tx.execute('SELECT 1'))];
         client.close();
         refusals.push(await settled(() => client.execute('SELECT 1')));
-        return refusals.map((o) => ('error' in o ? { libsqlError: o.error instanceof LibsqlError, message: (o.error as Error).message } : null));
+        return refusals.map((o) =>
+          'error' in o ? { libsqlError: o.error instanceof LibsqlError, message: (o.error as Error).message } : null,
+        );
       },
       (r) =>
         expect(r).toEqual([

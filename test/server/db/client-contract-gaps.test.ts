@@ -23,7 +23,11 @@ describe('results', () => {
         const returning = await client.execute("INSERT INTO t (name) VALUES ('r') RETURNING id, name");
         return [select.columnTypes, returning.columnTypes];
       },
-      (r) => expect(r).toEqual([['INTEGER', 'TEXT', 'BLOB', 'REAL', ''], ['INTEGER', 'TEXT']]),
+      (r) =>
+        expect(r).toEqual([
+          ['INTEGER', 'TEXT', 'BLOB', 'REAL', ''],
+          ['INTEGER', 'TEXT'],
+        ]),
     ),
     contract(
       'serialise a result set with toJSON() as @libsql/client does: rows as arrays, columnTypes and lastInsertRowid included',

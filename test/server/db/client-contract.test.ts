@@ -23,7 +23,8 @@ describe('rows', () => {
   casesThroughBoth([
     contract(
       'name columns in order and give each row its values by name (enumerable), by position, a length and a JSON form',
-      async (_, client) => resultShape(await client.execute("SELECT 1 AS id, 'a' AS name, NULL AS note, 1.5 AS score, -7 AS neg, 9007199254740991 AS safe")),
+      async (_, client) =>
+        resultShape(await client.execute("SELECT 1 AS id, 'a' AS name, NULL AS note, 1.5 AS score, -7 AS neg, 9007199254740991 AS safe")),
       (r) => {
         expect(r.columns).toEqual(['id', 'name', 'note', 'score', 'neg', 'safe']);
         expect(r.rows[0]!.byPosition).toEqual([1, 'a', null, 1.5, -7, 9007199254740991]);
@@ -39,7 +40,12 @@ describe('rows', () => {
       async (_, client) => {
         const { rows } = await client.execute('SELECT 5 AS length, 6 AS "0", 7 AS __proto__, 8 AS "9"');
         const row = rows[0]!;
-        return { keys: Object.keys(row), length: row.length, positions: Array.prototype.slice.call(row), proto: Object.getOwnPropertyDescriptor(row, '__proto__')?.value };
+        return {
+          keys: Object.keys(row),
+          length: row.length,
+          positions: Array.prototype.slice.call(row),
+          proto: Object.getOwnPropertyDescriptor(row, '__proto__')?.value,
+        };
       },
       (r) => expect(r).toMatchObject({ length: 4, positions: [5, 6, 7, 8], proto: 7 }),
     ),
@@ -54,7 +60,12 @@ describe('rows', () => {
         await insertRows(client);
         return resultShape(await client.execute('SELECT id, name, score, data FROM t ORDER BY id'));
       },
-      (r) => expect(r.rows.map((row) => row.byPosition)).toEqual([[1, 'one', 1.5, null], [2, 'two', null, null], [3, 'three', -2, null]]),
+      (r) =>
+        expect(r.rows.map((row) => row.byPosition)).toEqual([
+          [1, 'one', 1.5, null],
+          [2, 'two', null, null],
+          [3, 'three', -2, null],
+        ]),
     ),
   ]);
 });
@@ -67,7 +78,7 @@ describe('statements', () => {
         [
           await client.execute({ sql: 'INSERT INTO t (id, name) VALUES (?, ?)', args: [7, 'seven'] }),
           await client.execute("INSERT INTO t (name) VALUES ('eight')"),
-          await client.execute("UPDATE t SET name = upper(name) WHERE id IN (7, 8)"),
+          await client.execute('UPDATE t SET name = upper(name) WHERE id IN (7, 8)'),
           await client.execute('DELETE FROM t WHERE id = 7'),
           await client.execute('SELECT count(*) AS n FROM t'),
         ].map(resultShape),
@@ -83,7 +94,11 @@ describe('statements', () => {
     ),
     contract(
       'bind execute(sql, args) as execute({ sql, args })',
-      async (_, client) => [await client.execute('SELECT ? AS a, ? AS b', [1, 'x']), await client.execute({ sql: 'SELECT ? AS a, ? AS b', args: [1, 'x'] })].map(resultShape),
+      async (_, client) =>
+        [
+          await client.execute('SELECT ? AS a, ? AS b', [1, 'x']),
+          await client.execute({ sql: 'SELECT ? AS a, ? AS b', args: [1, 'x'] }),
+        ].map(resultShape),
       (r) => expect(r[0]!.rows[0]!.byName).toEqual({ a: 1, b: 'x' }),
     ),
   ]);
@@ -101,16 +116,34 @@ describe('arguments', () => {
       },
       // libsql-js binds every JS number as a REAL (a boolean as 1.0, a Date as its milliseconds), a bigint as an INTEGER
       (r) =>
-        expect(r.rows[0]!.byName).toMatchObject({ t0: 'integer', q0: '10', q1: String(minInteger), t3: 'real', q3: '1.0', q4: '0.0', q5: '1700000000123.0', t6: 'null', t10: 'text' }),
+        expect(r.rows[0]!.byName).toMatchObject({
+          t0: 'integer',
+          q0: '10',
+          q1: String(minInteger),
+          t3: 'real',
+          q3: '1.0',
+          q4: '0.0',
+          q5: '1700000000123.0',
+          t6: 'null',
+          t10: 'text',
+        }),
     ),
     contract(
       'bind an ArrayBuffer, a Uint8Array and a Buffer as blobs, stored and read back by their bytes',
       async (_, client) => {
         const blobs = [new Uint8Array([1, 2, 255]).buffer, new Uint8Array([3, 0, 4]), Buffer.from([5, 6])];
-        for (const [i, data] of blobs.entries()) await client.execute({ sql: 'INSERT INTO t (id, name, data) VALUES (?, ?, ?)', args: [i + 1, `b${i}`, data] });
-        return resultShape(await client.execute('SELECT typeof(data) AS type, hex(data) AS bytes, length(data) AS size FROM t ORDER BY id'));
+        for (const [i, data] of blobs.entries())
+          await client.execute({ sql: 'INSERT INTO t (id, name, data) VALUES (?, ?, ?)', args: [i + 1, `b${i}`, data] });
+        return resultShape(
+          await client.execute('SELECT typeof(data) AS type, hex(data) AS bytes, length(data) AS size FROM t ORDER BY id'),
+        );
       },
-      (r) => expect(r.rows.map((row) => row.byPosition)).toEqual([['blob', '0102FF', 3], ['blob', '030004', 3], ['blob', '0506', 2]]),
+      (r) =>
+        expect(r.rows.map((row) => row.byPosition)).toEqual([
+          ['blob', '0102FF', 3],
+          ['blob', '030004', 3],
+          ['blob', '0506', 2],
+        ]),
     ),
     contract(
       "write a blob in a result set's toJSON() in base64",
@@ -124,9 +157,16 @@ describe('arguments', () => {
       'bind named arguments given with their :, @ or $ prefix, or without it',
       async (_, client) => {
         const sql = 'SELECT :a AS a, @b AS b, $c AS c';
-        return [await client.execute({ sql, args: { ':a': 1, '@b': 2, $c: 3 } }), await client.execute({ sql, args: { a: 4, b: 5, c: 6 } })].map(resultShape);
+        return [
+          await client.execute({ sql, args: { ':a': 1, '@b': 2, $c: 3 } }),
+          await client.execute({ sql, args: { a: 4, b: 5, c: 6 } }),
+        ].map(resultShape);
       },
-      (r) => expect(r.map((x) => x.rows[0]!.byName)).toEqual([{ a: 1, b: 2, c: 3 }, { a: 4, b: 5, c: 6 }]),
+      (r) =>
+        expect(r.map((x) => x.rows[0]!.byName)).toEqual([
+          { a: 1, b: 2, c: 3 },
+          { a: 4, b: 5, c: 6 },
+        ]),
     ),
     contract(
       'refuse undefined with a TypeError, and NaN, Infinity and bigints beyond 64 bits with a RangeError',
@@ -145,7 +185,14 @@ describe('batch', () => {
       'return one result per statement, statements given as objects or [sql, args], in each transaction mode',
       async (_, client) => {
         const results = [
-          await client.batch([{ sql: 'INSERT INTO t (name) VALUES (?)', args: ['w'] }, ['INSERT INTO t (name) VALUES (?)', ['tuple']], 'SELECT count(*) AS n FROM t'], 'write'),
+          await client.batch(
+            [
+              { sql: 'INSERT INTO t (name) VALUES (?)', args: ['w'] },
+              ['INSERT INTO t (name) VALUES (?)', ['tuple']],
+              'SELECT count(*) AS n FROM t',
+            ],
+            'write',
+          ),
           await client.batch(["INSERT INTO t (name) VALUES ('deferred')"]),
           await client.batch(['SELECT name FROM t ORDER BY id'], 'read'),
         ];
@@ -160,25 +207,40 @@ describe('batch', () => {
       'apply nothing of a batch whose statement fails, and leave the client usable',
       async (_, client) => {
         await client.batch(["INSERT INTO t (id, name) VALUES (1, 'one')"], 'write');
-        const failed = await failure(() => client.batch(["INSERT INTO t (id, name) VALUES (2, 'two')", "INSERT INTO t (id, name) VALUES (1, 'again')"], 'write'));
+        const failed = await failure(() =>
+          client.batch(["INSERT INTO t (id, name) VALUES (2, 'two')", "INSERT INTO t (id, name) VALUES (1, 'again')"], 'write'),
+        );
         const afterFailure = await names(client);
         await client.batch([{ sql: 'INSERT INTO t (id, name) VALUES (?, ?)', args: [3, 'three'] }], 'write');
         return { failed, afterFailure, after: await names(client) };
       },
-      (r) => expect(r).toEqual({ failed: { failed: true, kind: 'Error', message: 'UNIQUE constraint failed: t.id' }, afterFailure: ['one'], after: ['one', 'three'] }),
+      (r) =>
+        expect(r).toEqual({
+          failed: { failed: true, kind: 'Error', message: 'UNIQUE constraint failed: t.id' },
+          afterFailure: ['one'],
+          after: ['one', 'three'],
+        }),
     ),
     contract(
       // BEGIN TRANSACTION READONLY is a libSQL server's: on a file, "read" guards nothing
       'let a read batch write to a file',
-      async (_, client) => ({ failed: await failure(() => client.batch(["INSERT INTO t (name) VALUES ('written')"], 'read')), after: await names(client) }),
+      async (_, client) => ({
+        failed: await failure(() => client.batch(["INSERT INTO t (name) VALUES ('written')"], 'read')),
+        after: await names(client),
+      }),
       (r) => expect(r).toEqual({ failed: { failed: false }, after: ['written'] }),
     ),
     contract(
       'stop a batch at the statement after one that rolled its transaction back, running nothing outside it',
       async (_, client) => {
-        const outcome = await settled(() => client.batch(["INSERT INTO t (name) VALUES ('before')", 'ROLLBACK', "INSERT INTO t (name) VALUES ('after')"], 'write'));
+        const outcome = await settled(() =>
+          client.batch(["INSERT INTO t (name) VALUES ('before')", 'ROLLBACK', "INSERT INTO t (name) VALUES ('after')"], 'write'),
+        );
         const error = 'error' in outcome ? (outcome.error as LibsqlBatchError) : null;
-        return { error: error && { batchError: error instanceof LibsqlBatchError, statementIndex: error.statementIndex, message: error.message }, after: await names(client) };
+        return {
+          error: error && { batchError: error instanceof LibsqlBatchError, statementIndex: error.statementIndex, message: error.message },
+          after: await names(client),
+        };
       },
       (r) =>
         expect(r).toEqual({
@@ -195,7 +257,11 @@ describe('transactions', () => {
       'keep what commit ends, drop what rollback or close ends, and report closed after each',
       async (_, client) => {
         const closedAfter: boolean[] = [];
-        for (const [name, end] of [['committed', 'commit'], ['rolled back', 'rollback'], ['closed', 'close']] as const) {
+        for (const [name, end] of [
+          ['committed', 'commit'],
+          ['rolled back', 'rollback'],
+          ['closed', 'close'],
+        ] as const) {
           const tx = await client.transaction('write');
           await tx.execute({ sql: 'INSERT INTO t (name) VALUES (?)', args: [name] });
           const open = tx.closed;
@@ -211,7 +277,11 @@ describe('transactions', () => {
       async (_, client) => {
         const tx = await client.transaction('write');
         await tx.commit();
-        const refused = await Promise.all([tx.execute('SELECT 1'), tx.batch(['SELECT 1']), tx.executeMultiple('SELECT 1'), tx.commit()].map((p) => settled<unknown>(() => p)));
+        const refused = await Promise.all(
+          [tx.execute('SELECT 1'), tx.batch(['SELECT 1']), tx.executeMultiple('SELECT 1'), tx.commit()].map((p) =>
+            settled<unknown>(() => p),
+          ),
+        );
         const again = await settled(() => tx.rollback());
         tx.close();
         return { codes: refused.map((o) => ('error' in o ? (o.error as { code?: string }).code : 'resolved')), again: 'value' in again };
@@ -235,7 +305,9 @@ describe('transactions', () => {
       "run a transaction's batch and executeMultiple inside it, undone by its rollback",
       async (_, client) => {
         const tx = await client.transaction('write');
-        const batch = (await tx.batch([{ sql: 'INSERT INTO t (name) VALUES (?)', args: ['b'] }, 'SELECT count(*) AS n FROM t'])).map(resultShape);
+        const batch = (await tx.batch([{ sql: 'INSERT INTO t (name) VALUES (?)', args: ['b'] }, 'SELECT count(*) AS n FROM t'])).map(
+          resultShape,
+        );
         const multiple = await tx.executeMultiple("INSERT INTO t (name) VALUES ('m1'); INSERT INTO t (name) VALUES ('m2');");
         const inside = (await tx.execute('SELECT name FROM t ORDER BY id')).rows.map((r) => r.name);
         await tx.rollback();
@@ -281,7 +353,12 @@ describe('transactions', () => {
         await tx.commit();
         return { failed, waited, after: await names(client) };
       },
-      (r) => expect(r).toEqual({ failed: { failed: true, kind: 'Error', message: 'database is locked' }, waited: true, after: ['holder', 'next'] }),
+      (r) =>
+        expect(r).toEqual({
+          failed: { failed: true, kind: 'Error', message: 'database is locked' },
+          waited: true,
+          after: ['holder', 'next'],
+        }),
     ),
   ]);
 });
@@ -290,19 +367,27 @@ describe('executeMultiple and migrate', () => {
   casesThroughBoth([
     contract(
       'run every statement of executeMultiple and return nothing',
-      async (_, client) => ({ returned: await client.executeMultiple("INSERT INTO t (name) VALUES ('a'); INSERT INTO t (name) VALUES ('b');"), after: await names(client) }),
+      async (_, client) => ({
+        returned: await client.executeMultiple("INSERT INTO t (name) VALUES ('a'); INSERT INTO t (name) VALUES ('b');"),
+        after: await names(client),
+      }),
       (r) => expect(r).toEqual({ returned: undefined, after: ['a', 'b'] }),
     ),
     contract(
       'stop executeMultiple at a failing statement, keeping the ones before it',
-      async (_, client) => ({ failed: await failure(() => client.executeMultiple("INSERT INTO t (name) VALUES ('a'); SELEC 1; INSERT INTO t (name) VALUES ('c');")), after: await names(client) }),
+      async (_, client) => ({
+        failed: await failure(() =>
+          client.executeMultiple("INSERT INTO t (name) VALUES ('a'); SELEC 1; INSERT INTO t (name) VALUES ('c');"),
+        ),
+        after: await names(client),
+      }),
       (r) => expect(r).toEqual({ failed: { failed: true, kind: 'Error', message: 'near "SELEC": syntax error' }, after: ['a'] }),
     ),
     contract(
       'run migrate() statements in one transaction with foreign keys off, and turn them back on',
       async (_, client) => {
         await client.execute('PRAGMA foreign_keys = ON');
-        const results = (await client.migrate(["INSERT INTO u (x, t_id) VALUES (1, 99)", 'SELECT count(*) AS n FROM u'])).map(resultShape);
+        const results = (await client.migrate(['INSERT INTO u (x, t_id) VALUES (1, 99)', 'SELECT count(*) AS n FROM u'])).map(resultShape);
         const foreignKeys = (await client.execute('PRAGMA foreign_keys')).rows[0]![0];
         return { results, foreignKeys };
       },
@@ -353,9 +438,18 @@ describe('the client', () => {
       async (_, client) => {
         const protocol = client.protocol;
         client.close();
-        const calls: (() => Promise<unknown>)[] = [() => client.execute('SELECT 1'), () => client.batch(['SELECT 1']), () => client.executeMultiple('SELECT 1'), () => client.transaction('write')];
+        const calls: (() => Promise<unknown>)[] = [
+          () => client.execute('SELECT 1'),
+          () => client.batch(['SELECT 1']),
+          () => client.executeMultiple('SELECT 1'),
+          () => client.transaction('write'),
+        ];
         const outcomes = await Promise.all(calls.map((call) => settled<unknown>(call)));
-        return { protocol, closed: client.closed, codes: outcomes.map((o) => ('error' in o ? (o.error as { code?: string }).code : 'resolved')) };
+        return {
+          protocol,
+          closed: client.closed,
+          codes: outcomes.map((o) => ('error' in o ? (o.error as { code?: string }).code : 'resolved')),
+        };
       },
       (r) => expect(r).toEqual({ protocol: 'file', closed: true, codes: Array(4).fill('CLIENT_CLOSED') }),
     ),

@@ -24,7 +24,9 @@ const reversed = <F extends Record<string, SQL>>(fields: F) => Object.fromEntrie
 describe('jsonRowOut', () => {
   const fields = { id: sql<number>`m.id`, title: sql<string>`m.title`, body: sql<string>`m.body`, sentAt: sql<number | null>`m.sent_at` };
   const read = async (out: ReturnType<typeof jsonRowOut<typeof fields>>) => {
-    const [row] = await database.db.all<{ rows: string }>(sql`SELECT json_group_array(${out.sql}) AS rows FROM (SELECT * FROM messages ORDER BY id) m`);
+    const [row] = await database.db.all<{ rows: string }>(
+      sql`SELECT json_group_array(${out.sql}) AS rows FROM (SELECT * FROM messages ORDER BY id) m`,
+    );
     return (JSON.parse(row!.rows) as unknown[][]).map(out.decode);
   };
   const expected = [

@@ -63,7 +63,7 @@ describe('statements and arguments', () => {
     const inserted = await client.execute({ sql: 'INSERT INTO t (id, name) VALUES (?, ?)', args: [7, 'seven'] });
     expect(inserted).toMatchObject({ columns: [], rows: [], rowsAffected: 1, lastInsertRowid: 7n });
     await client.execute("INSERT INTO t (id, name) VALUES (8, 'eight')");
-    const updated = await client.execute("UPDATE t SET name = upper(name) WHERE id IN (7, 8)");
+    const updated = await client.execute('UPDATE t SET name = upper(name) WHERE id IN (7, 8)');
     expect(updated.rowsAffected).toBe(2);
     const returned = await client.execute("INSERT INTO t (name) VALUES ('nine') RETURNING id, name");
     expect(returned.columns).toEqual(['id', 'name']);
@@ -77,7 +77,8 @@ describe('statements and arguments', () => {
     const row = (await client.execute('SELECT ? AS yes, ? AS no, ? AS at', [true, false, new Date(1_700_000_000_123)])).rows[0]!;
     expect({ ...row }).toEqual({ yes: 1, no: 0, at: 1_700_000_000_123 });
     await expect(client.execute({ sql: 'SELECT ?', args: [undefined as unknown as InValue] })).rejects.toThrow(TypeError);
-    for (const bad of [Number.NaN, Infinity, 2n ** 63n]) await expect(client.execute({ sql: 'SELECT ?', args: [bad] })).rejects.toThrow(RangeError);
+    for (const bad of [Number.NaN, Infinity, 2n ** 63n])
+      await expect(client.execute({ sql: 'SELECT ?', args: [bad] })).rejects.toThrow(RangeError);
     client.close();
   });
 
@@ -86,7 +87,10 @@ describe('statements and arguments', () => {
     const sql = 'SELECT :a AS a, @b AS b, $c AS c';
     const prefixed = (await client.execute({ sql, args: { ':a': 1, '@b': 2, $c: 3 } })).rows[0]!;
     const bare = (await client.execute({ sql, args: { a: 4, b: 5, c: 6 } })).rows[0]!;
-    expect([{ ...prefixed }, { ...bare }]).toEqual([{ a: 1, b: 2, c: 3 }, { a: 4, b: 5, c: 6 }]);
+    expect([{ ...prefixed }, { ...bare }]).toEqual([
+      { a: 1, b: 2, c: 3 },
+      { a: 4, b: 5, c: 6 },
+    ]);
     client.close();
   });
 });
@@ -186,7 +190,10 @@ describe('transactions', () => {
   it('make a batch atomic: a failing statement leaves nothing of the batch', async () => {
     const { client } = await freshDatabase();
     await client.batch(["INSERT INTO t (id, name) VALUES (1, 'one')"], 'write');
-    const failed = client.batch(["INSERT INTO t (id, name) VALUES (2, 'two')", "INSERT INTO t (id, name) VALUES (1, 'duplicate')"], 'write');
+    const failed = client.batch(
+      ["INSERT INTO t (id, name) VALUES (2, 'two')", "INSERT INTO t (id, name) VALUES (1, 'duplicate')"],
+      'write',
+    );
     await expect(failed).rejects.toThrow(/UNIQUE/);
     expect(await names(client)).toEqual(['one']);
     // and the connection is usable again afterwards (no transaction left open on it)

@@ -24,7 +24,9 @@ setTimeout(() => { db.exec('COMMIT'); db.close(); }, Number(process.argv[2]));`;
   return { released: exited.then(() => undefined) };
 }
 
-const users = (prefix: string) => ({ users: [1, 2, 3].map((i) => ({ id: `${prefix}-${i}`, upn: `${prefix}-${i}@contoso.example`, displayName: `${prefix} ${i}` })) });
+const users = (prefix: string) => ({
+  users: [1, 2, 3].map((i) => ({ id: `${prefix}-${i}`, upn: `${prefix}-${i}@contoso.example`, displayName: `${prefix} ${i}` })),
+});
 
 const probes = ['/healthz', '/v1/users?limit=10'];
 

@@ -29,7 +29,11 @@ const fill = (database: Database) =>
 const unfill = (database: Database) => database.write((tx) => tx.run(sql`PRAGMA max_page_count = 1073741823`));
 
 const someUsers = (prefix: string, n: number) =>
-  Array.from({ length: n }, (_, i) => ({ id: `${prefix}-${i}`, upn: `${prefix}-${i}@contoso.example`, displayName: `${prefix} user number ${i}` }));
+  Array.from({ length: n }, (_, i) => ({
+    id: `${prefix}-${i}`,
+    upn: `${prefix}-${i}@contoso.example`,
+    displayName: `${prefix} user number ${i}`,
+  }));
 
 describe('a full disk', () => {
   it('answers a write 507 storageFull in the error shape, keeps what was accepted before, and recovers once there is room', async () => {
@@ -109,7 +113,11 @@ describe('databaseUnavailable', () => {
     });
     const answer = async (reason: string) => {
       const res = await app.request(`/${reason}`);
-      return { status: res.status, retryAfter: res.headers.get('retry-after'), code: ((await res.json()) as { error: { code: string } }).error.code };
+      return {
+        status: res.status,
+        retryAfter: res.headers.get('retry-after'),
+        code: ((await res.json()) as { error: { code: string } }).error.code,
+      };
     };
     expect(await answer('busy')).toEqual({ status: 503, retryAfter: '1', code: 'databaseBusy' });
     expect(await answer('storageUnavailable')).toEqual({ status: 503, retryAfter: '5', code: 'storageUnavailable' });

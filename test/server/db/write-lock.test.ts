@@ -19,7 +19,8 @@ describe('group commit', () => {
     const database = openDatabase(`file:${join(dir, 'group.db')}`, { client: testDbClient });
     await migrateDatabase(database);
     const seen: number[] = [];
-    const count = async (tx: Parameters<Parameters<typeof database.write>[0]>[0]) => (await tx.select({ id: tenants.id }).from(tenants)).length;
+    const count = async (tx: Parameters<Parameters<typeof database.write>[0]>[0]) =>
+      (await tx.select({ id: tenants.id }).from(tenants)).length;
     const writes = ['a', 'b', 'bad', 'c'].map((id) =>
       database.write(async (tx) => {
         seen.push(await count(tx));

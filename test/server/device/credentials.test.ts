@@ -84,7 +84,9 @@ describe('device authentication', () => {
     const anonymous = herald.api();
     expect((await anonymous('GET', '/v1/device/notifications')).status).toBe(401);
     expect((await anonymous('GET', '/v1/device/notifications', undefined, { authorization: `Device ${secret}` })).status).toBe(401);
-    expect((await anonymous('GET', '/v1/device/notifications', undefined, { authorization: `Bearer ${herald.admin.token}` })).status).toBe(401);
+    expect((await anonymous('GET', '/v1/device/notifications', undefined, { authorization: `Bearer ${herald.admin.token}` })).status).toBe(
+      401,
+    );
     expect((await deviceApi(herald, 'd2', 'hrdv_wrong')('GET', '/v1/device/notifications')).status).toBe(401);
     expect((await deviceApi(herald, 'd1', secret)('GET', '/v1/device/notifications')).status).toBe(401);
   });
@@ -123,11 +125,22 @@ describe('POST /v1/device/checkin', () => {
       notificationsPermitted: false,
     });
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ id: 'd2', push: { service: 'fcm', hasToken: true }, app: 'intuneApp', appVersion: '2024.01.02', notificationsPermitted: false });
+    expect(res.body).toMatchObject({
+      id: 'd2',
+      push: { service: 'fcm', hasToken: true },
+      app: 'intuneApp',
+      appVersion: '2024.01.02',
+      notificationsPermitted: false,
+    });
     expect(JSON.stringify(res.body)).not.toContain('fresh-token');
 
     const again = await device('POST', '/v1/device/checkin', { notificationsPermitted: true });
-    expect(again.body).toMatchObject({ push: { service: 'fcm', hasToken: true }, app: 'intuneApp', appVersion: '2024.01.02', notificationsPermitted: true });
+    expect(again.body).toMatchObject({
+      push: { service: 'fcm', hasToken: true },
+      app: 'intuneApp',
+      appVersion: '2024.01.02',
+      notificationsPermitted: true,
+    });
     const preview = expectStatus(await api('POST', '/v1/notifications/preview', { deviceId: 'd2' }), 200);
     expect(preview.audience).toMatchObject({ devices: 1, skipped: {} });
 

@@ -14,8 +14,19 @@ beforeAll(async () => {
   api = herald.admin.api;
   await importDirectory(api, {
     users: [user('u1'), user('u2'), user('u3')],
-    devices: [phone('inbox', 'u1'), phone('receipts', 'u1'), phone('early', 'u1', { push: { service: 'apns', token: apnsToken(42) } }), phone('other', 'u2'), phone('back', 'u3', { managementState: 'unenrolled' })],
-    groups: [group('others', [{ type: 'user', id: 'u2' }, { type: 'user', id: 'u3' }])],
+    devices: [
+      phone('inbox', 'u1'),
+      phone('receipts', 'u1'),
+      phone('early', 'u1', { push: { service: 'apns', token: apnsToken(42) } }),
+      phone('other', 'u2'),
+      phone('back', 'u3', { managementState: 'unenrolled' }),
+    ],
+    groups: [
+      group('others', [
+        { type: 'user', id: 'u2' },
+        { type: 'user', id: 'u3' },
+      ]),
+    ],
   });
 });
 afterAll(() => herald.close());

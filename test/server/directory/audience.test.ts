@@ -94,7 +94,11 @@ describe('audience expansion', () => {
 
   it('counts the users of groups whose users have no device, and nothing for unknown groups', async () => {
     expect(await summarizeAudience(herald.database.db, herald.admin.tenantId, ['empty'])).toEqual({ users: 1, devices: 0, skipped: {} });
-    expect(await summarizeAudience(herald.database.db, herald.admin.tenantId, ['no-such-group'])).toEqual({ users: 0, devices: 0, skipped: {} });
+    expect(await summarizeAudience(herald.database.db, herald.admin.tenantId, ['no-such-group'])).toEqual({
+      users: 0,
+      devices: 0,
+      skipped: {},
+    });
   });
 
   it('never crosses tenants that share ids', async () => {
@@ -104,7 +108,9 @@ describe('audience expansion', () => {
 
   it('works as the subquery of an INSERT ... SELECT, as the delivery snapshot uses it', async () => {
     const copied = await herald.database.write(async (tx) => {
-      await tx.run(sql`CREATE TEMP TABLE snapshot (id INTEGER PRIMARY KEY, device_id TEXT NOT NULL, user_id TEXT, status TEXT NOT NULL, reason TEXT)`);
+      await tx.run(
+        sql`CREATE TEMP TABLE snapshot (id INTEGER PRIMARY KEY, device_id TEXT NOT NULL, user_id TEXT, status TEXT NOT NULL, reason TEXT)`,
+      );
       await tx.run(sql`INSERT INTO snapshot (device_id, user_id, status, reason)
         SELECT a.device_id, a.user_id, CASE WHEN a.skip_reason IS NULL THEN 'queued' ELSE 'skipped' END, a.skip_reason
         FROM (${audienceSelect(herald.admin.tenantId, ['top'])}) a`);

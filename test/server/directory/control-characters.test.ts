@@ -27,7 +27,11 @@ const controls = [
 function expectRefused(res: ApiResponse, field: string, code: string, label: string) {
   expect(res.status, `${label}: ${JSON.stringify(res.body)}`).toBe(400);
   expect(res.body.error.code, label).toBe('invalidRequest');
-  expect(res.body.error.message, label).toMatch(new RegExp(`^${field.replace(/\./g, '\\.')}: must not contain control characters; found ${code.replace('+', '\\+')} at position \\d+\\.$`));
+  expect(res.body.error.message, label).toMatch(
+    new RegExp(
+      `^${field.replace(/\./g, '\\.')}: must not contain control characters; found ${code.replace('+', '\\+')} at position \\d+\\.$`,
+    ),
+  );
 }
 
 describe('control characters in ids and search text', () => {
@@ -55,7 +59,8 @@ describe('control characters in ids and search text', () => {
   it('refuses them in path ids of users, groups and devices, reading and deleting', async () => {
     for (const encoded of ['%00', '%1F', '%7F', '%C2%85']) {
       for (const kind of ['users', 'groups', 'devices'])
-        for (const method of ['GET', 'DELETE']) expectRefused(await api()(method, `/v1/${kind}/u1${encoded}`), 'id', codeOf(encoded), `${method} ${kind}`);
+        for (const method of ['GET', 'DELETE'])
+          expectRefused(await api()(method, `/v1/${kind}/u1${encoded}`), 'id', codeOf(encoded), `${method} ${kind}`);
       expectRefused(await api()('POST', `/v1/devices/d1${encoded}/credentials`), 'id', codeOf(encoded), 'credentials');
       expectRefused(await api()('GET', `/v1/notifications/n${encoded}`), 'id', codeOf(encoded), 'notification');
       expectRefused(await api()('GET', `/v1/notifications/n${encoded}/deliveries`), 'id', codeOf(encoded), 'deliveries');
@@ -71,11 +76,20 @@ describe('control characters in ids and search text', () => {
 
   it('refuses them in the group and device ids of a send, a preview, a Graph send and the quota query', async () => {
     for (const { char, code } of controls) {
-      expectRefused(await api()('POST', '/v1/notifications', { ...text, groupIds: ['g1', `g1${char}`] }), 'groupIds.1', code, 'send groups');
+      expectRefused(
+        await api()('POST', '/v1/notifications', { ...text, groupIds: ['g1', `g1${char}`] }),
+        'groupIds.1',
+        code,
+        'send groups',
+      );
       expectRefused(await api()('POST', '/v1/notifications', { ...text, deviceId: `d1${char}` }), 'deviceId', code, 'send device');
       expectRefused(await api()('POST', '/v1/notifications/preview', { ...text, groupIds: [`g1${char}`] }), 'groupIds.0', code, 'preview');
       expectRefused(
-        await api()('POST', '/beta/deviceManagement/sendCustomNotificationToCompanyPortal', { notificationTitle: 'T', notificationBody: 'B', groupsToNotify: [`${char}g1`] }),
+        await api()('POST', '/beta/deviceManagement/sendCustomNotificationToCompanyPortal', {
+          notificationTitle: 'T',
+          notificationBody: 'B',
+          groupsToNotify: [`${char}g1`],
+        }),
         'groupsToNotify.0',
         code,
         'graph groups',
@@ -83,7 +97,10 @@ describe('control characters in ids and search text', () => {
       expectRefused(await api()('GET', `/v1/quotas?deviceId=${encodeURIComponent(`d1${char}`)}`), 'deviceId', code, 'quota');
     }
     expectRefused(
-      await api()('POST', '/v1.0/deviceManagement/managedDevices/d1%00/sendCustomNotificationToCompanyPortal', { notificationTitle: 'T', notificationBody: 'B' }),
+      await api()('POST', '/v1.0/deviceManagement/managedDevices/d1%00/sendCustomNotificationToCompanyPortal', {
+        notificationTitle: 'T',
+        notificationBody: 'B',
+      }),
       'managedDeviceId',
       'U+0000',
       'graph device',
@@ -102,7 +119,9 @@ describe('control characters in ids and search text', () => {
     const ids = ['a b', 'no\u00a0break', 'café', 'x~y'];
     await importDirectory(api(), { users: ids.map(user) });
     for (const id of ids) expect(expectStatus(await api()('GET', `/v1/users/${encodeURIComponent(id)}`), 200).id).toBe(id);
-    expect(expectStatus(await api()('GET', `/v1/users?search=${encodeURIComponent('café')}`), 200).items.map((u: { id: string }) => u.id)).toEqual(['café']);
+    expect(
+      expectStatus(await api()('GET', `/v1/users?search=${encodeURIComponent('café')}`), 200).items.map((u: { id: string }) => u.id),
+    ).toEqual(['café']);
   });
 });
 

@@ -27,8 +27,11 @@ function sync(...args: string[]): Promise<Run> {
     NODE_EXTRA_CA_CERTS: s.fake.caFile,
   };
   return new Promise((resolve) => {
-    execFile(process.execPath, ['--import', 'tsx', 'server/cli.ts', 'sync', '--tenant', s.herald.admin.tenantId, ...args], { env, cwd: root }, (error, stdout, stderr) =>
-      resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
+    execFile(
+      process.execPath,
+      ['--import', 'tsx', 'server/cli.ts', 'sync', '--tenant', s.herald.admin.tenantId, ...args],
+      { env, cwd: root },
+      (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
     );
   });
 }

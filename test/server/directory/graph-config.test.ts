@@ -31,11 +31,16 @@ describe('a configured key', () => {
   it('verifies TLS: without the double’s CA, no token is fetched and the sync fails, naming the cause', async () => {
     s = await startSyncedHerald();
     await s.connect();
-    const untrusting = createDirectorySync({ database: s.herald.database, now: Date.now, log: () => {} }, { authorityHost: s.fake.origin, graphBaseUrl: s.fake.origin });
+    const untrusting = createDirectorySync(
+      { database: s.herald.database, now: Date.now, log: () => {} },
+      { authorityHost: s.fake.origin, graphBaseUrl: s.fake.origin },
+    );
     const started = await untrusting.start(s.herald.admin.tenantId, null);
     const done = await started.done;
     expect(done).toMatchObject({ status: 'failed', error: { code: 'tokenUnavailable' } });
-    expect(done.error!.message).toContain(`${s.fake.origin}/${s.fake.entraTenantId}/v2.0/.well-known/openid-configuration could not be read`);
+    expect(done.error!.message).toContain(
+      `${s.fake.origin}/${s.fake.entraTenantId}/v2.0/.well-known/openid-configuration could not be read`,
+    );
     expect(s.fake.state.tokenRequests).toBe(0);
   });
 
@@ -46,7 +51,10 @@ describe('a configured key', () => {
     expect((await s.sync()).status).toBe('succeeded');
     expect(existsSync(keyFileFor(s.herald.dbFile))).toBe(false);
 
-    const wrongKey = createDirectorySync({ database: s.herald.database, now: Date.now, log: () => {} }, { authorityHost: s.fake.origin, graphBaseUrl: s.fake.origin, ca: s.fake.ca, secretKey: randomBytes(32) });
+    const wrongKey = createDirectorySync(
+      { database: s.herald.database, now: Date.now, log: () => {} },
+      { authorityHost: s.fake.origin, graphBaseUrl: s.fake.origin, ca: s.fake.ca, secretKey: randomBytes(32) },
+    );
     const started = await wrongKey.start(s.herald.admin.tenantId, null);
     expect(await started.done).toMatchObject({ status: 'failed', error: { code: 'secretUnreadable' } });
   });

@@ -33,7 +33,11 @@ describe('the directory connection', () => {
     const neither = await s.herald.admin.api('PUT', '/v1/directory/connection', base);
     expect(neither.status).toBe(400);
     expect(neither.body.error.message).toContain('exactly one credential');
-    const both = await s.herald.admin.api('PUT', '/v1/directory/connection', { ...base, clientSecret: 'x', clientCertificate: { pem: 'y' } });
+    const both = await s.herald.admin.api('PUT', '/v1/directory/connection', {
+      ...base,
+      clientSecret: 'x',
+      clientCertificate: { pem: 'y' },
+    });
     expect(both.status).toBe(400);
   });
 
@@ -66,7 +70,14 @@ describe('the directory connection', () => {
   });
 
   it('a wrong secret is found at the first sync: the sync fails with authenticationFailed; a corrected secret syncs at once', async () => {
-    expectStatus(await s.herald.admin.api('PUT', '/v1/directory/connection', { entraTenantId: s.fake.entraTenantId, clientId: s.fake.clientId, clientSecret: 'wrong-secret-value' }), 200);
+    expectStatus(
+      await s.herald.admin.api('PUT', '/v1/directory/connection', {
+        entraTenantId: s.fake.entraTenantId,
+        clientId: s.fake.clientId,
+        clientSecret: 'wrong-secret-value',
+      }),
+      200,
+    );
     const failed = await s.sync();
     expect(failed).toMatchObject({ status: 'failed', counts: null, error: { code: 'authenticationFailed' } });
     expect(failed.error!.message).toContain('invalid_client');
@@ -92,12 +103,20 @@ describe('the directory connection', () => {
     const secret = `Sup3r-S3cret-Value-that-must-not-leak~${'x'.repeat(12)}`;
     s.fake.rotateSecret(secret);
     const responses = [
-      await s.herald.admin.api('PUT', '/v1/directory/connection', { entraTenantId: s.fake.entraTenantId, clientId: s.fake.clientId, clientSecret: secret }),
+      await s.herald.admin.api('PUT', '/v1/directory/connection', {
+        entraTenantId: s.fake.entraTenantId,
+        clientId: s.fake.clientId,
+        clientSecret: secret,
+      }),
       await s.herald.admin.api('GET', '/v1/directory/connection'),
     ];
     const sync = await s.sync();
     expect(sync.status).toBe('succeeded');
-    await s.herald.admin.api('PUT', '/v1/directory/connection', { entraTenantId: s.fake.entraTenantId, clientId: s.fake.clientId, clientSecret: 'not-it' });
+    await s.herald.admin.api('PUT', '/v1/directory/connection', {
+      entraTenantId: s.fake.entraTenantId,
+      clientId: s.fake.clientId,
+      clientSecret: 'not-it',
+    });
     // and a failing one, whose error could have quoted it
     const failed = await s.sync();
     expect(failed.status).toBe('failed');
@@ -131,7 +150,11 @@ describe('a certificate credential', () => {
   const pem = () => {
     const key = tempFile('entra-app.key', '');
     const cert = join(key, '..', 'entra-app.pem');
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '2', '-subj', '/CN=herald-entra-app'], { stdio: 'ignore' });
+    execFileSync(
+      'openssl',
+      ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '2', '-subj', '/CN=herald-entra-app'],
+      { stdio: 'ignore' },
+    );
     return readFileSync(key, 'utf8') + readFileSync(cert, 'utf8');
   };
   const certificatePem = pem();
@@ -142,8 +165,19 @@ describe('a certificate credential', () => {
 
   it('signs the token request with the key: the sync succeeds, and GET shows the thumbprint, never the key', async () => {
     s.fake.addUser({ id: 'u1', userPrincipalName: 'u1@contoso.example', displayName: 'U1' });
-    const put = expectStatus(await s.herald.admin.api('PUT', '/v1/directory/connection', { entraTenantId: s.fake.entraTenantId, clientId: s.fake.clientId, clientCertificate: { pem: certificatePem } }), 200);
-    expect(put.credential).toEqual({ type: 'certificate', setAt: expect.any(String), thumbprintSha256: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    const put = expectStatus(
+      await s.herald.admin.api('PUT', '/v1/directory/connection', {
+        entraTenantId: s.fake.entraTenantId,
+        clientId: s.fake.clientId,
+        clientCertificate: { pem: certificatePem },
+      }),
+      200,
+    );
+    expect(put.credential).toEqual({
+      type: 'certificate',
+      setAt: expect.any(String),
+      thumbprintSha256: expect.stringMatching(/^[0-9a-f]{64}$/),
+    });
     expect(JSON.stringify(put)).not.toContain('PRIVATE KEY');
     const sync = await s.sync();
     expect(sync.status).toBe('succeeded');
@@ -152,11 +186,19 @@ describe('a certificate credential', () => {
 
   it('refuses a PEM without a private key, or whose key belongs to another certificate', async () => {
     const certOnly = certificatePem.slice(certificatePem.indexOf('-----BEGIN CERTIFICATE-----'));
-    const res = await s.herald.admin.api('PUT', '/v1/directory/connection', { entraTenantId: s.fake.entraTenantId, clientId: s.fake.clientId, clientCertificate: { pem: certOnly } });
+    const res = await s.herald.admin.api('PUT', '/v1/directory/connection', {
+      entraTenantId: s.fake.entraTenantId,
+      clientId: s.fake.clientId,
+      clientCertificate: { pem: certOnly },
+    });
     expect(res.status).toBe(400);
     expect(res.body.error.message).toContain('private key');
     const otherKey = pem().split('-----BEGIN CERTIFICATE-----')[0]!;
-    const mismatched = await s.herald.admin.api('PUT', '/v1/directory/connection', { entraTenantId: s.fake.entraTenantId, clientId: s.fake.clientId, clientCertificate: { pem: otherKey + certOnly } });
+    const mismatched = await s.herald.admin.api('PUT', '/v1/directory/connection', {
+      entraTenantId: s.fake.entraTenantId,
+      clientId: s.fake.clientId,
+      clientCertificate: { pem: otherKey + certOnly },
+    });
     expect(mismatched.status).toBe(400);
     expect(mismatched.body.error.message).toContain('does not belong');
   });

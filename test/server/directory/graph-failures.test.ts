@@ -69,7 +69,14 @@ describe('a failing sync', () => {
     s = await startSyncedHerald();
     for (const id of ['u1', 'u2']) s.fake.addUser(fakeUser(id));
     s.fake.addGroup('g1', 'Leeds', [{ type: 'user', id: 'u1' }]);
-    s.fake.setDevice({ id: 'd1', deviceName: 'Phone', operatingSystem: 'iOS', userId: 'u1', managementState: 'managed', serialNumber: null });
+    s.fake.setDevice({
+      id: 'd1',
+      deviceName: 'Phone',
+      operatingSystem: 'iOS',
+      userId: 'u1',
+      managementState: 'managed',
+      serialNumber: null,
+    });
     await s.connect();
     expect((await s.sync()).status).toBe('succeeded');
 
@@ -98,7 +105,11 @@ describe('a failing sync', () => {
     const list = expectStatus(await api('GET', '/v1/directory/syncs'), 200);
     expect(list.items.map((i: any) => i.status)).toEqual(['succeeded', 'failed', 'succeeded']);
     const audit = expectStatus(await api('GET', '/v1/audit'), 200);
-    expect(audit.items.filter((i: any) => i.action === 'directory.sync').map((i: any) => i.outcome)).toEqual(['success', 'failed', 'success']);
+    expect(audit.items.filter((i: any) => i.action === 'directory.sync').map((i: any) => i.outcome)).toEqual([
+      'success',
+      'failed',
+      'success',
+    ]);
 
     const metrics = await (await fetch(`${s.herald.url}/metrics`)).text();
     expect(metrics).toMatch(/^herald_directory_sync_duration_seconds\{outcome="succeeded"\} [\d.]+$/m);

@@ -30,13 +30,18 @@ describe('one sync at a time per tenant', () => {
     const tenantId = s.herald.admin.tenantId;
     const now = s.herald.clock.now();
     await s.herald.database.write((tx) =>
-      tx.insert(directorySyncs).values({ id: 'crashed', tenantId, kind: 'full', status: 'running', startedAt: now - 120_000, leaseUntil: now + 30_000 }),
+      tx
+        .insert(directorySyncs)
+        .values({ id: 'crashed', tenantId, kind: 'full', status: 'running', startedAt: now - 120_000, leaseUntil: now + 30_000 }),
     );
     expect((await s.herald.admin.api('POST', '/v1/directory/sync')).status).toBe(409);
 
     s.herald.clock.advance(31_000);
     expect((await s.sync()).status).toBe('succeeded');
-    expect(expectStatus(await s.herald.admin.api('GET', '/v1/directory/syncs/crashed'), 200)).toMatchObject({ status: 'failed', error: { code: 'syncAbandoned' } });
+    expect(expectStatus(await s.herald.admin.api('GET', '/v1/directory/syncs/crashed'), 200)).toMatchObject({
+      status: 'failed',
+      error: { code: 'syncAbandoned' },
+    });
   });
 });
 

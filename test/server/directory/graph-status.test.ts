@@ -22,11 +22,23 @@ describe('GET /v1/directory/status', () => {
   it('after a sync: Entra ID as the source, the sync, when it last succeeded, and the size; a failed sync after it keeps that success', async () => {
     s.fake.addUser({ id: 'e1', userPrincipalName: 'e1@contoso.example', displayName: 'E1' });
     s.fake.addGroup('eg1', 'Synced', [{ type: 'user', id: 'e1' }]);
-    s.fake.setDevice({ id: '7d6f5a1e-0000-4000-8000-000000000001', deviceName: 'E1 iPhone', operatingSystem: 'iOS', userId: 'e1', managementState: 'managed', serialNumber: null });
+    s.fake.setDevice({
+      id: '7d6f5a1e-0000-4000-8000-000000000001',
+      deviceName: 'E1 iPhone',
+      operatingSystem: 'iOS',
+      userId: 'e1',
+      managementState: 'managed',
+      serialNumber: null,
+    });
     await s.connect();
     const ok = await s.sync();
     const after = await status();
-    expect(after).toMatchObject({ source: 'entra', lastSync: { id: ok.id, status: 'succeeded' }, lastSuccessAt: ok.finishedAt, totals: { users: 1, groups: 1, devices: 1 } });
+    expect(after).toMatchObject({
+      source: 'entra',
+      lastSync: { id: ok.id, status: 'succeeded' },
+      lastSuccessAt: ok.finishedAt,
+      totals: { users: 1, groups: 1, devices: 1 },
+    });
 
     s.fake.fail(503);
     const failed = await s.sync();

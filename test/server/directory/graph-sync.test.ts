@@ -48,7 +48,11 @@ describe('a full sync from Microsoft Graph', () => {
     const sync = await s.sync();
 
     expect(sync).toMatchObject({ kind: 'full', status: 'succeeded', error: null });
-    expect(sync.counts).toEqual({ users: { added: 5, updated: 0, removed: 0 }, groups: { added: 2, updated: 0, removed: 0 }, devices: { added: 7, updated: 0, removed: 0 } });
+    expect(sync.counts).toEqual({
+      users: { added: 5, updated: 0, removed: 0 },
+      groups: { added: 2, updated: 0, removed: 0 },
+      devices: { added: 7, updated: 0, removed: 0 },
+    });
     // pages of 2: users 3 pages, groups (2 entries + g1's second half) 2 pages, devices 4 pages
     expect(s.fake.state.requests.filter((r) => r.includes('$skiptoken')).length).toBe(2 + 1 + 3);
 
@@ -56,7 +60,14 @@ describe('a full sync from Microsoft Graph', () => {
     expect(g1.memberCounts).toEqual({ users: 3, devices: 1, groups: 1 });
     const devices = await get('/v1/devices?limit=50');
     const byId = Object.fromEntries(devices.items.map((d: any) => [d.id, d]));
-    expect(byId['d-ios']).toMatchObject({ platform: 'ios', managementState: 'enrolled', enrolledByUserId: 'u1', serialNumber: 'SN-d-ios', push: null, notificationsPermitted: true });
+    expect(byId['d-ios']).toMatchObject({
+      platform: 'ios',
+      managementState: 'enrolled',
+      enrolledByUserId: 'u1',
+      serialNumber: 'SN-d-ios',
+      push: null,
+      notificationsPermitted: true,
+    });
     expect(byId['d-ipad'].platform).toBe('ipados');
     expect(byId['d-android'].platform).toBe('android');
     expect(byId['d-mac'].platform).toBe('macos');
@@ -101,8 +112,14 @@ describe('an incremental sync', () => {
     const sync = await s.sync();
 
     expect(sync).toMatchObject({ kind: 'incremental', status: 'succeeded' });
-    expect(sync.counts).toEqual({ users: { added: 1, updated: 0, removed: 1 }, groups: { added: 0, updated: 1, removed: 1 }, devices: { added: 0, updated: 0, removed: 1 } });
-    expect(s.fake.state.requests.filter((r) => r.includes('/delta?') && !r.includes('$skiptoken')).every((r) => r.includes('$deltatoken='))).toBe(true);
+    expect(sync.counts).toEqual({
+      users: { added: 1, updated: 0, removed: 1 },
+      groups: { added: 0, updated: 1, removed: 1 },
+      devices: { added: 0, updated: 0, removed: 1 },
+    });
+    expect(
+      s.fake.state.requests.filter((r) => r.includes('/delta?') && !r.includes('$skiptoken')).every((r) => r.includes('$deltatoken=')),
+    ).toBe(true);
     expect(ids(await get('/v1/users'))).toEqual(['u1', 'u2', 'u4']);
     expect(ids(await get('/v1/groups'))).toEqual(['g1']);
     expect((await get('/v1/groups/g1')).memberCounts.users).toBe(2);
@@ -115,18 +132,36 @@ describe('an incremental sync', () => {
     // the devices check in, so they can be reached
     for (const id of ['d1', 'd2', 'd3']) {
       const device = await deviceClient(s.herald, s.herald.admin.api, id);
-      expectStatus(await device('POST', '/v1/device/checkin', { push: { service: 'apns', token: id.padEnd(64, 'a') }, app: 'companyPortal', appVersion: '5.0.6000.0' }), 200);
+      expectStatus(
+        await device('POST', '/v1/device/checkin', {
+          push: { service: 'apns', token: id.padEnd(64, 'a') },
+          app: 'companyPortal',
+          appVersion: '5.0.6000.0',
+        }),
+        200,
+      );
     }
     await s.sync();
 
-    const sent = expectStatus(await s.herald.admin.api('POST', '/v1/notifications', { title: 'Closed', body: 'The office is closed.', groupIds: ['g1'] }), 202);
+    const sent = expectStatus(
+      await s.herald.admin.api('POST', '/v1/notifications', { title: 'Closed', body: 'The office is closed.', groupIds: ['g1'] }),
+      202,
+    );
     const deliveries = expectStatus(await s.herald.admin.api('GET', `/v1/notifications/${sent.id}/deliveries?limit=50`), 200);
     expect(deliveries.items.map((d: any) => d.deviceId).sort()).toEqual(['d2', 'd3']);
   });
 
   it('never clears what a device reported at check-in', async () => {
     const device = await deviceClient(s.herald, s.herald.admin.api, 'd1');
-    expectStatus(await device('POST', '/v1/device/checkin', { push: { service: 'apns', token: 'b'.repeat(64) }, app: 'companyPortal', appVersion: '5.0.6100.0', notificationsPermitted: false }), 200);
+    expectStatus(
+      await device('POST', '/v1/device/checkin', {
+        push: { service: 'apns', token: 'b'.repeat(64) },
+        app: 'companyPortal',
+        appVersion: '5.0.6100.0',
+        notificationsPermitted: false,
+      }),
+      200,
+    );
     s.fake.setDevice(iphone('d1', 'u1', { deviceName: 'Renamed iPhone' }));
 
     expect((await s.sync({ full: true })).status).toBe('succeeded');
@@ -160,7 +195,13 @@ describe('an incremental sync', () => {
   });
 
   it('never removes objects a hand import created', async () => {
-    expectStatus(await s.herald.admin.api('POST', '/v1/directory/import', { users: [{ id: 'local', upn: 'local@contoso.example', displayName: 'Local' }], groups: [{ id: 'gl', displayName: 'Local group', members: [{ type: 'user', id: 'local' }] }] }), 200);
+    expectStatus(
+      await s.herald.admin.api('POST', '/v1/directory/import', {
+        users: [{ id: 'local', upn: 'local@contoso.example', displayName: 'Local' }],
+        groups: [{ id: 'gl', displayName: 'Local group', members: [{ type: 'user', id: 'local' }] }],
+      }),
+      200,
+    );
     expect((await s.sync({ full: true })).status).toBe('succeeded');
     expect(ids(await get('/v1/users'))).toEqual(['local', 'u1', 'u2', 'u3']);
     expect(ids(await get('/v1/groups'))).toEqual(['g1', 'g2', 'gl']);

@@ -16,8 +16,16 @@ describe('POST /v1/directory/import', () => {
   it('answers the counts of what it upserted and stores every field', async () => {
     const res = await api()('POST', '/v1/directory/import', {
       users: [user('imp-u1'), user('imp-u2')],
-      devices: [phone('imp-d1', 'imp-u1', { serialNumber: 'SN-IMP-1' }), phone('imp-d2', null, { platform: 'android', push: null, notificationsPermitted: false })],
-      groups: [group('imp-g1', [{ type: 'user', id: 'imp-u1' }, { type: 'device', id: 'imp-d2' }])],
+      devices: [
+        phone('imp-d1', 'imp-u1', { serialNumber: 'SN-IMP-1' }),
+        phone('imp-d2', null, { platform: 'android', push: null, notificationsPermitted: false }),
+      ],
+      groups: [
+        group('imp-g1', [
+          { type: 'user', id: 'imp-u1' },
+          { type: 'device', id: 'imp-d2' },
+        ]),
+      ],
     });
     expect(res.status).toBe(200);
     expect(res.body).toEqual({ users: 2, groups: 1, devices: 2 });
@@ -51,7 +59,13 @@ describe('POST /v1/directory/import', () => {
   it('counts an id given twice once, and keeps its last version', async () => {
     const res = await api()('POST', '/v1/directory/import', {
       users: [user('dup-u1'), { id: 'dup-u1', upn: 'second@contoso.example', displayName: 'Second' }],
-      groups: [group('dup-g1', [{ type: 'user', id: 'dup-u1' }, { type: 'user', id: 'dup-u1' }, { type: 'group', id: 'dup-g1' }])],
+      groups: [
+        group('dup-g1', [
+          { type: 'user', id: 'dup-u1' },
+          { type: 'user', id: 'dup-u1' },
+          { type: 'group', id: 'dup-g1' },
+        ]),
+      ],
     });
     expect(res.body).toEqual({ users: 1, groups: 1, devices: 0 });
     expect((await get('/v1/users/dup-u1')).upn).toBe('second@contoso.example');
@@ -61,7 +75,12 @@ describe('POST /v1/directory/import', () => {
   it("replaces a group's member list with the given one, and keeps it when members is omitted", async () => {
     await importDirectory(api(), {
       users: [user('rep-u1'), user('rep-u2'), user('rep-u3')],
-      groups: [group('rep-g1', [{ type: 'user', id: 'rep-u1' }, { type: 'user', id: 'rep-u2' }])],
+      groups: [
+        group('rep-g1', [
+          { type: 'user', id: 'rep-u1' },
+          { type: 'user', id: 'rep-u2' },
+        ]),
+      ],
     });
     await importDirectory(api(), { groups: [group('rep-g1', [{ type: 'user', id: 'rep-u3' }])] });
     expect((await get('/v1/groups/rep-g1')).memberCounts).toEqual({ users: 1, devices: 0, groups: 0 });
@@ -69,13 +88,22 @@ describe('POST /v1/directory/import', () => {
     expect(members.map((m) => m.id)).toEqual(['rep-u3']);
 
     await importDirectory(api(), { groups: [{ id: 'rep-g1', displayName: 'Renamed only' }] });
-    expect(await get('/v1/groups/rep-g1')).toEqual({ id: 'rep-g1', displayName: 'Renamed only', memberCounts: { users: 1, devices: 0, groups: 0 } });
+    expect(await get('/v1/groups/rep-g1')).toEqual({
+      id: 'rep-g1',
+      displayName: 'Renamed only',
+      memberCounts: { users: 1, devices: 0, groups: 0 },
+    });
   });
 
   it('accepts members that already exist in the tenant from an earlier import', async () => {
     await importDirectory(api(), { users: [user('old-u1')], groups: [group('old-g1')] });
     const res = await api()('POST', '/v1/directory/import', {
-      groups: [group('old-g2', [{ type: 'user', id: 'old-u1' }, { type: 'group', id: 'old-g1' }])],
+      groups: [
+        group('old-g2', [
+          { type: 'user', id: 'old-u1' },
+          { type: 'group', id: 'old-g1' },
+        ]),
+      ],
     });
     expect(res.status).toBe(200);
   });
@@ -84,7 +112,12 @@ describe('POST /v1/directory/import', () => {
     const res = await api()('POST', '/v1/directory/import', {
       users: [user('bad-u1')],
       devices: [phone('bad-d1', 'bad-u1')],
-      groups: [group('bad-g1', [{ type: 'user', id: 'bad-u1' }, { type: 'group', id: 'ghost-group' }])],
+      groups: [
+        group('bad-g1', [
+          { type: 'user', id: 'bad-u1' },
+          { type: 'group', id: 'ghost-group' },
+        ]),
+      ],
     });
     expect(res.status).toBe(400);
     expect(res.body.error.code).toBe('invalidRequest');

@@ -18,7 +18,12 @@ beforeAll(async () => {
     ],
     devices: [
       phone('d-ada-1', 'u-ada', { name: "Ada's iPhone", serialNumber: 'F2LXK1' }),
-      phone('d-alan-1', 'u-alan', { name: "Alan's Pixel", platform: 'android', push: { service: 'fcm', token: 'secret-fcm-token' }, serialNumber: 'R58M9' }),
+      phone('d-alan-1', 'u-alan', {
+        name: "Alan's Pixel",
+        platform: 'android',
+        push: { service: 'fcm', token: 'secret-fcm-token' },
+        serialNumber: 'R58M9',
+      }),
       phone('d-grace-1', 'u-grace', { name: "Grace's iPad", platform: 'ipados' }),
       phone('d-kiosk', null, { name: 'Lobby kiosk' }),
     ],
@@ -68,7 +73,10 @@ describe('directory lists', () => {
     let cursor: string | null = null;
     let pages = 0;
     do {
-      const res: { body: { items: { id: string }[]; nextCursor: string | null } } = await admin()('GET', `/v1/users?limit=2${cursor ? `&cursor=${cursor}` : ''}`);
+      const res: { body: { items: { id: string }[]; nextCursor: string | null } } = await admin()(
+        'GET',
+        `/v1/users?limit=2${cursor ? `&cursor=${cursor}` : ''}`,
+      );
       seen.push(...ids(res.body));
       cursor = res.body.nextCursor;
       pages++;
@@ -102,7 +110,11 @@ describe('directory lists', () => {
   });
 
   it("shows a group's direct member counts", async () => {
-    expect((await admin()('GET', '/v1/groups/g-scope')).body).toEqual({ id: 'g-scope', displayName: 'Group g-scope', memberCounts: { users: 1, devices: 1, groups: 1 } });
+    expect((await admin()('GET', '/v1/groups/g-scope')).body).toEqual({
+      id: 'g-scope',
+      displayName: 'Group g-scope',
+      memberCounts: { users: 1, devices: 1, groups: 1 },
+    });
   });
 
   it('answers 404 for an unknown id', async () => {
@@ -120,13 +132,19 @@ describe('directory deletes', () => {
       users: [user('del-u1'), user('del-u2')],
       devices: [phone('del-d1', 'del-u1'), phone('del-d2', 'del-u2')],
       groups: [
-        group('del-parent', [{ type: 'group', id: 'del-child' }, { type: 'device', id: 'del-d2' }]),
-        group('del-child', [{ type: 'user', id: 'del-u1' }, { type: 'user', id: 'del-u2' }]),
+        group('del-parent', [
+          { type: 'group', id: 'del-child' },
+          { type: 'device', id: 'del-d2' },
+        ]),
+        group('del-child', [
+          { type: 'user', id: 'del-u1' },
+          { type: 'user', id: 'del-u2' },
+        ]),
       ],
     });
   });
 
-  it("deleting a user removes its memberships and leaves its devices enrolled by no one", async () => {
+  it('deleting a user removes its memberships and leaves its devices enrolled by no one', async () => {
     expect((await admin()('DELETE', '/v1/users/del-u1')).status).toBe(204);
     expect((await admin()('GET', '/v1/users/del-u1')).status).toBe(404);
     expect((await admin()('GET', '/v1/groups/del-child')).body.memberCounts.users).toBe(1);
@@ -208,7 +226,8 @@ describe('scoped reads', () => {
 
   it('answers 404 for single objects outside the scope', async () => {
     expect((await scoped('GET', '/v1/users/u-alan')).status).toBe(200);
-    for (const path of ['/v1/users/u-grace', '/v1/groups/g-other', '/v1/devices/d-grace-1']) expect((await scoped('GET', path)).status, path).toBe(404);
+    for (const path of ['/v1/users/u-grace', '/v1/groups/g-other', '/v1/devices/d-grace-1'])
+      expect((await scoped('GET', path)).status, path).toBe(404);
   });
 
   it('searches within the scope only', async () => {
@@ -224,7 +243,15 @@ describe('scoped reads', () => {
     const outside = await api('DELETE', '/v1/users/u-grace');
     expect(outside.status).toBe(403);
     expect(outside.body.error.message).toContain('Organization.Update');
-    await importDirectory(admin(), { users: [user('u-scoped-victim')], groups: [group('g-nested', [{ type: 'user', id: 'u-alan' }, { type: 'user', id: 'u-scoped-victim' }])] });
+    await importDirectory(admin(), {
+      users: [user('u-scoped-victim')],
+      groups: [
+        group('g-nested', [
+          { type: 'user', id: 'u-alan' },
+          { type: 'user', id: 'u-scoped-victim' },
+        ]),
+      ],
+    });
     expect((await api('DELETE', '/v1/users/u-scoped-victim')).status).toBe(204);
   });
 });
@@ -232,7 +259,10 @@ describe('scoped reads', () => {
 describe('tenant isolation', () => {
   it('keeps objects with the same id in two tenants apart', async () => {
     const other = await herald.newTenant('Fabrikam');
-    await importDirectory(other.api, { users: [{ id: 'u-ada', upn: 'ada@fabrikam.example', displayName: 'Other Ada' }], devices: [phone('d-fab', 'u-ada')] });
+    await importDirectory(other.api, {
+      users: [{ id: 'u-ada', upn: 'ada@fabrikam.example', displayName: 'Other Ada' }],
+      devices: [phone('d-fab', 'u-ada')],
+    });
     expect((await other.api('GET', '/v1/users/u-ada')).body.upn).toBe('ada@fabrikam.example');
     expect((await admin()('GET', '/v1/users/u-ada')).body.upn).toBe('ada.lovelace@contoso.example');
     expect(ids((await other.api('GET', '/v1/users')).body)).toEqual(['u-ada']);
@@ -244,7 +274,7 @@ describe('tenant isolation', () => {
     expect((await admin()('GET', '/v1/devices/d-ada-1')).body.user.displayName).toBe('Ada Lovelace');
   });
 
-  it("refuses a member that exists only in another tenant", async () => {
+  it('refuses a member that exists only in another tenant', async () => {
     const other = await herald.newTenant('Northwind');
     const res = await other.api('POST', '/v1/directory/import', { groups: [group('g-x', [{ type: 'user', id: 'u-ada' }])] });
     expect(res.status).toBe(400);

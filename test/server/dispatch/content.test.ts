@@ -38,17 +38,20 @@ describe('old Android apps', () => {
   it.each([
     ['Company Portal 5.0.5290.9', 'cp-old', 'Company Portal'],
     ['Intune app 2021.09.03', 'intune-old', 'Intune'],
-  ])('%s gets a prompt to update the app instead of the message, which waits in its inbox; the delivery records the fallback', async (_, id, appName) => {
-    const notificationId = await sendToDevice(api, id, text);
-    await herald.drain();
-    const push = fcmPush(id);
-    expect(push).toMatchObject({ notification: { title: `Update ${appName} to read a message` }, data: { notificationId } });
-    expect(JSON.stringify(push)).not.toContain('Payslips');
-    expect(await onlyDelivery(api, notificationId)).toMatchObject({ status: 'sent', provider: 'fcm', fallback: 'appUpdateRequired' });
-    const device = await deviceClient(herald, api, id);
-    const inbox = expectStatus(await device('GET', '/v1/device/notifications'), 200);
-    expect(inbox.items[0]).toMatchObject({ id: notificationId, ...text, state: 'sent' });
-  });
+  ])(
+    '%s gets a prompt to update the app instead of the message, which waits in its inbox; the delivery records the fallback',
+    async (_, id, appName) => {
+      const notificationId = await sendToDevice(api, id, text);
+      await herald.drain();
+      const push = fcmPush(id);
+      expect(push).toMatchObject({ notification: { title: `Update ${appName} to read a message` }, data: { notificationId } });
+      expect(JSON.stringify(push)).not.toContain('Payslips');
+      expect(await onlyDelivery(api, notificationId)).toMatchObject({ status: 'sent', provider: 'fcm', fallback: 'appUpdateRequired' });
+      const device = await deviceClient(herald, api, id);
+      const inbox = expectStatus(await device('GET', '/v1/device/notifications'), 200);
+      expect(inbox.items[0]).toMatchObject({ id: notificationId, ...text, state: 'sent' });
+    },
+  );
 
   it.each([
     ['Company Portal 5.0.5291.0 (the minimum)', 'cp-min'],

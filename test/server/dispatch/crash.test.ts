@@ -64,9 +64,17 @@ describe('a server killed in the middle of dispatching', () => {
     await importDirectory(api, {
       users: ids.map((id) => user(`u-${id}`)),
       devices: ids.map((id, i) => phone(id, `u-${id}`, { push: { service: 'apns', token: apnsToken(i + 1) } })),
-      groups: [group('everyone', ids.map((id) => ({ type: 'user' as const, id: `u-${id}` })))],
+      groups: [
+        group(
+          'everyone',
+          ids.map((id) => ({ type: 'user' as const, id: `u-${id}` })),
+        ),
+      ],
     });
-    const sent = expectStatus(await api('POST', '/v1/notifications', { title: 'Evacuate', body: 'Drill at 3pm.', groupIds: ['everyone'] }), 202);
+    const sent = expectStatus(
+      await api('POST', '/v1/notifications', { title: 'Evacuate', body: 'Drill at 3pm.', groupIds: ['everyone'] }),
+      202,
+    );
     expect(sent.audience.devices).toBe(DEVICES);
 
     await apns.waitFor(1_500);

@@ -42,7 +42,14 @@ describe('GET /metrics', () => {
     await importDirectory(herald.admin.api, { devices: [phone('gone', 'u1', { managementState: 'unenrolled' })] });
     await herald.drain();
     const device = await deviceClient(herald, herald.admin.api, 'ok-1');
-    expectStatus(await device('POST', `/v1/device/notifications/${herald.apns.received.find((r) => r.token === apnsToken(1))!.headers['apns-collapse-id']}/receipt`, { state: 'opened' }), 200);
+    expectStatus(
+      await device(
+        'POST',
+        `/v1/device/notifications/${herald.apns.received.find((r) => r.token === apnsToken(1))!.headers['apns-collapse-id']}/receipt`,
+        { state: 'opened' },
+      ),
+      200,
+    );
     herald.clock.advance(90_000);
 
     const text = await metrics();
@@ -55,7 +62,9 @@ describe('GET /metrics', () => {
     // The one queued delivery is a retry due in an hour: nothing is waiting yet, however old its send is.
     expect(value(text, 'herald_queue_oldest_age_seconds')).toBe(0);
     expect(value(text, 'herald_push_send_seconds_count{provider="apns"}')).toBeGreaterThanOrEqual(1);
-    expect(value(text, 'herald_push_send_seconds_bucket{provider="apns",le="+Inf"}')).toBe(value(text, 'herald_push_send_seconds_count{provider="apns"}'));
+    expect(value(text, 'herald_push_send_seconds_bucket{provider="apns",le="+Inf"}')).toBe(
+      value(text, 'herald_push_send_seconds_count{provider="apns"}'),
+    );
     expect(value(text, 'herald_push_send_seconds_count{provider="fcm"}')).toBeGreaterThanOrEqual(1);
     expect(value(text, 'herald_push_results_total{provider="apns",outcome="invalidToken"}')).toBe(1);
     expect(value(text, 'herald_push_results_total{provider="apns",outcome="retryable"}')).toBe(1);

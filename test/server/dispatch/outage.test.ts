@@ -34,7 +34,8 @@ describe('an APNs outage with the connection refused', () => {
     const back = await startFakeApns({ key: herald.apns.key, topic: herald.apns.topic, port });
     try {
       await herald.drain();
-      for (const id of sends) expect(await onlyDelivery(herald.admin.api, id)).toMatchObject({ status: 'sent', reason: null, attempts: 3, provider: 'apns' });
+      for (const id of sends)
+        expect(await onlyDelivery(herald.admin.api, id)).toMatchObject({ status: 'sent', reason: null, attempts: 3, provider: 'apns' });
       expect(back.received.map((r) => r.token).sort()).toEqual(devices.map((d) => d.token).sort());
     } finally {
       await back.close();

@@ -19,7 +19,9 @@ async function newDevice(android = false): Promise<{ id: string; token: string }
   const token = android ? `fcm-token-${serial}` : apnsToken(1000 + serial);
   await importDirectory(api, {
     users: [user(`u-${id}`)],
-    devices: [phone(id, `u-${id}`, android ? { platform: 'android', push: { service: 'fcm', token } } : { push: { service: 'apns', token } })],
+    devices: [
+      phone(id, `u-${id}`, android ? { platform: 'android', push: { service: 'fcm', token } } : { push: { service: 'apns', token } }),
+    ],
   });
   return { id, token };
 }
@@ -36,7 +38,8 @@ async function pushAnswered(answer: { apns: ApnsAnswer } | { fcm: FcmAnswer }) {
 
 const apnsFor = (token: string) => herald.apns.received.filter((r) => r.token === token);
 const fcmFor = (token: string) => herald.fcm.received.filter((r) => r.token === token);
-const noPushTokenPreview = async (deviceId: string) => expectStatus(await api('POST', '/v1/notifications/preview', { deviceId }), 200).audience;
+const noPushTokenPreview = async (deviceId: string) =>
+  expectStatus(await api('POST', '/v1/notifications/preview', { deviceId }), 200).audience;
 
 beforeAll(async () => {
   herald = await startDispatchHerald();
@@ -63,7 +66,13 @@ describe('pushing a queued delivery', () => {
       aps: { alert: { title: 'Office closed', body: 'Work from home today.' }, sound: 'default' },
       herald: { notificationId, deliveryId: push!.headers['apns-id'] },
     });
-    expect(await onlyDelivery(api, notificationId)).toMatchObject({ deviceId: id, status: 'sent', provider: 'apns', attempts: 1, reason: null });
+    expect(await onlyDelivery(api, notificationId)).toMatchObject({
+      deviceId: id,
+      status: 'sent',
+      provider: 'apns',
+      attempts: 1,
+      reason: null,
+    });
     const notification = expectStatus(await api('GET', `/v1/notifications/${notificationId}`), 200);
     expect(notification.counts).toMatchObject({ queued: 0, sent: 1 });
   });
@@ -128,7 +137,10 @@ describe('invalid tokens', () => {
     const skipped = await sendToDevice(api, id);
     expect(await onlyDelivery(api, skipped)).toMatchObject({ status: 'skipped', reason: 'noPushToken' });
 
-    const other = expectStatus(await device('POST', '/v1/device/checkin', { push: { service: 'apns', token: apnsToken(600_000 + serial) } }), 200);
+    const other = expectStatus(
+      await device('POST', '/v1/device/checkin', { push: { service: 'apns', token: apnsToken(600_000 + serial) } }),
+      200,
+    );
     expect(other.push).toEqual({ service: 'apns', hasToken: true });
     expect(await noPushTokenPreview(id)).toMatchObject({ devices: 1, skipped: {} });
   });
@@ -196,20 +208,28 @@ describe('retries', () => {
     ['FCM QUOTA_EXCEEDED', { fcm: { error: 'QUOTA_EXCEEDED' } }, 'QUOTA_EXCEEDED', 60_000], // Google's "the following minute"
     ['FCM UNAVAILABLE', { fcm: { error: 'UNAVAILABLE' } }, 'UNAVAILABLE', 45_000], // at least 30 s: random() = 0.5 gives 3/4 of 60 s
     ['FCM INTERNAL', { fcm: { error: 'INTERNAL' } }, 'INTERNAL', 45_000],
-  ] as const)('%s puts the delivery back in the queue, not failed, and it is sent once the service answers success %i ms later', async (_, answer, reason, wait) => {
-    const { token, notificationId } = await pushAnswered(answer);
-    const received = () => ('fcm' in answer ? fcmFor(token) : apnsFor(token));
-    expect(await onlyDelivery(api, notificationId)).toMatchObject({ status: 'queued', reason, attempts: 1 });
+  ] as const)(
+    '%s puts the delivery back in the queue, not failed, and it is sent once the service answers success %i ms later',
+    async (_, answer, reason, wait) => {
+      const { token, notificationId } = await pushAnswered(answer);
+      const received = () => ('fcm' in answer ? fcmFor(token) : apnsFor(token));
+      expect(await onlyDelivery(api, notificationId)).toMatchObject({ status: 'queued', reason, attempts: 1 });
 
-    herald.clock.advance(wait - 100);
-    await herald.drain();
-    expect(received()).toHaveLength(1);
+      herald.clock.advance(wait - 100);
+      await herald.drain();
+      expect(received()).toHaveLength(1);
 
-    herald.clock.advance(100);
-    await herald.drain();
-    expect(received()).toHaveLength(2);
-    expect(await onlyDelivery(api, notificationId)).toMatchObject({ status: 'sent', reason: null, attempts: 2, provider: 'fcm' in answer ? 'fcm' : 'apns' });
-  });
+      herald.clock.advance(100);
+      await herald.drain();
+      expect(received()).toHaveLength(2);
+      expect(await onlyDelivery(api, notificationId)).toMatchObject({
+        status: 'sent',
+        reason: null,
+        attempts: 2,
+        provider: 'fcm' in answer ? 'fcm' : 'apns',
+      });
+    },
+  );
 
   it('backs off exponentially without Retry-After: 2 s, then 4 s, then 8 s (jitter pinned to its middle here)', async () => {
     const { id, token } = await newDevice();
@@ -284,7 +304,9 @@ describe('the device as it is at push time', () => {
     const quiet = await newDevice(true);
     const goneSend = await sendToDevice(api, gone.id);
     const quietSend = await sendToDevice(api, quiet.id);
-    await importDirectory(api, { devices: [phone(gone.id, `u-${gone.id}`, { managementState: 'unenrolled', push: { service: 'apns', token: gone.token } })] });
+    await importDirectory(api, {
+      devices: [phone(gone.id, `u-${gone.id}`, { managementState: 'unenrolled', push: { service: 'apns', token: gone.token } })],
+    });
     const device = await deviceClient(herald, api, quiet.id);
     expectStatus(await device('POST', '/v1/device/checkin', { notificationsPermitted: false }), 200);
     await herald.drain();

@@ -22,6 +22,8 @@ describe('the delivery queue', () => {
     expect(await plan(sql`SELECT id FROM deliveries WHERE ${dueBy(Date.now())} ORDER BY next_attempt_at DESC, id DESC LIMIT 10`)).toBe(
       'SEARCH deliveries USING COVERING INDEX deliveries_due (next_attempt_at<?)',
     );
-    expect(await plan(sql`SELECT count(*), min(next_attempt_at) FROM deliveries WHERE ${QUEUED}`)).toMatch(/^SCAN deliveries USING COVERING INDEX deliveries_due$/);
+    expect(await plan(sql`SELECT count(*), min(next_attempt_at) FROM deliveries WHERE ${QUEUED}`)).toMatch(
+      /^SCAN deliveries USING COVERING INDEX deliveries_due$/,
+    );
   });
 });

@@ -17,7 +17,10 @@ describe('herald serve without push credentials', () => {
     expect(server.stderr()).toMatch(/Push services:\n {2}apns: simulated.*\n {2}fcm: simulated/);
     const api = apiClient(server.url, server.token!);
     await importDirectory(api, { users: [user('u1')], devices: [phone('d1', 'u1', { push: { service: 'apns', token: apnsToken(1) } })] });
-    const { id } = expectStatus(await api('POST', '/v1/notifications', { title: 'Hello', body: 'From the simulator', deviceId: 'd1' }), 202);
+    const { id } = expectStatus(
+      await api('POST', '/v1/notifications', { title: 'Hello', body: 'From the simulator', deviceId: 'd1' }),
+      202,
+    );
     let delivery: { status: string; provider: string | null } | undefined;
     for (const deadline = Date.now() + 10_000; Date.now() < deadline; ) {
       [delivery] = expectStatus(await api('GET', `/v1/notifications/${id}/deliveries`), 200).items;

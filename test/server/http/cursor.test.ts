@@ -21,17 +21,7 @@ const b64 = (text: string) => Buffer.from(text).toString('base64url');
 /** Elements a cursor may never hold where a key of that kind is expected (as JSON text). */
 const badElements: Record<Element, string[]> = {
   number: ['1e999', '-1e999', '-0', '1.5', '1.0', '1e3', '9007199254740993', '-9007199254740993', '"1"', 'null', 'true', '[1]', '{}'],
-  string: [
-    '"a\\u0000b"',
-    '"tab\\there"',
-    '"\\u007f"',
-    '"\\u0085"',
-    '"\\ud800"',
-    JSON.stringify('x'.repeat(300)),
-    '1',
-    'null',
-    '["x"]',
-  ],
+  string: ['"a\\u0000b"', '"tab\\there"', '"\\u007f"', '"\\u0085"', '"\\ud800"', JSON.stringify('x'.repeat(300)), '1', 'null', '["x"]'],
 };
 const good: Record<Element, string> = { number: '1', string: '"x"' };
 
@@ -58,7 +48,12 @@ function forgeries(shape: Element[]): [string, string][] {
     json(`[ ${valid.join(' , ')} ]`),
     json('not json'),
     ['padding', `${b64(`[${valid.join(',')}]`)}=`],
-    ['standard base64 alphabet', Buffer.from(`[${valid.join(',')}]`).toString('base64').replace(/[A-Za-z]$/, '+')],
+    [
+      'standard base64 alphabet',
+      Buffer.from(`[${valid.join(',')}]`)
+        .toString('base64')
+        .replace(/[A-Za-z]$/, '+'),
+    ],
     ['not base64url', '%%%%'],
     ['stray characters', `.${b64(`[${valid.join(',')}]`)}`],
     ['an empty cursor', ''],
@@ -84,7 +79,8 @@ describe('forged cursors', () => {
       const wrong: string[] = [];
       for (const [name, cursor] of forgeries(route.shape)) {
         const res = await route.as()('GET', `${route.path()}?cursor=${encodeURIComponent(cursor)}`);
-        if (res.status !== 400 || res.body?.error?.code !== 'invalidRequest' || typeof res.body.error.message !== 'string') wrong.push(`${name}: ${res.status} ${JSON.stringify(res.body).slice(0, 80)}`);
+        if (res.status !== 400 || res.body?.error?.code !== 'invalidRequest' || typeof res.body.error.message !== 'string')
+          wrong.push(`${name}: ${res.status} ${JSON.stringify(res.body).slice(0, 80)}`);
       }
       expect(wrong).toEqual([]);
     });

@@ -13,7 +13,8 @@ beforeAll(async () => {
 afterAll(() => entra?.close());
 
 /** A verifier as Herald builds one, over verified HTTPS to the fake (its CA comes through NODE_EXTRA_CA_CERTS). */
-const verifier = () => createEntraVerifier({ authorityHost: entra.origin, bindingFor: async (tid) => (tid === entra.tenantId ? binding : null) });
+const verifier = () =>
+  createEntraVerifier({ authorityHost: entra.origin, bindingFor: async (tid) => (tid === entra.tenantId ? binding : null) });
 
 async function refusal(token: string, v = verifier()): Promise<string> {
   const error = await v.verify(token).then(
@@ -34,7 +35,14 @@ describe('Entra ID access tokens', () => {
     const token = await entra.sign({ oid, roles: ['Herald.Administrator'] });
     const { binding: found, user } = await verifier().verify(token);
     expect(found).toEqual(binding);
-    expect(user).toEqual({ oid, tid: entra.tenantId, username: 'ann@contoso.example', name: 'Ann Archer', roles: ['Herald.Administrator'], scopes: ['Notifications.Send'] });
+    expect(user).toEqual({
+      oid,
+      tid: entra.tenantId,
+      username: 'ann@contoso.example',
+      name: 'Ann Archer',
+      roles: ['Herald.Administrator'],
+      scopes: ['Notifications.Send'],
+    });
     // the bare client id is Herald's audience too
     await expect(verifier().verify(await entra.sign({ aud: entra.clientId }))).resolves.toBeTruthy();
   });
@@ -72,7 +80,8 @@ describe('Entra ID access tokens', () => {
     const hsInput = `${b64({ alg: 'HS256', typ: 'JWT', kid: entra.publicJwk().kid })}.${b64(claims)}`;
     const hsSignature = createHmac('sha256', JSON.stringify(entra.publicJwk())).update(hsInput).digest('base64url');
     expect(await refusal(`${hsInput}.${hsSignature}`)).toMatch(/"HS256" is not accepted/);
-    for (const garbage of ['', 'abc', 'a.b.c', '....', `${b64({ alg: 'RS256' })}.notjson.sig`]) expect(await refusal(garbage)).toMatch(/JSON Web Token|tid/);
+    for (const garbage of ['', 'abc', 'a.b.c', '....', `${b64({ alg: 'RS256' })}.notjson.sig`])
+      expect(await refusal(garbage)).toMatch(/JSON Web Token|tid/);
   });
 
   it('refuses a token signed by a key the tenant does not publish', async () => {

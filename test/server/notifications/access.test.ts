@@ -25,7 +25,8 @@ const historyReads = () => ['/v1/notifications', `/v1/notifications/${notificati
 describe('reading history, quotas and settings', () => {
   it('lets a Read Only Operator read them, but not change settings', async () => {
     const reader = (await accountWith(herald, [{ roleId: 'readOnlyOperator' }])).api;
-    for (const path of [...historyReads(), '/v1/quotas?deviceId=in-phone', '/v1/tenant/settings']) expect((await reader('GET', path)).status, path).toBe(200);
+    for (const path of [...historyReads(), '/v1/quotas?deviceId=in-phone', '/v1/tenant/settings'])
+      expect((await reader('GET', path)).status, path).toBe(200);
     const patch = await reader('PATCH', '/v1/tenant/settings', { groupSendsPerHour: 5 });
     expect(patch.status).toBe(403);
     expect(patch.body.error.message).toContain('Organization.Update');
@@ -64,7 +65,11 @@ describe('audit of refused sends', () => {
     expect((await reader('POST', '/v1/notifications', { title: secret, body: secret, groupIds: ['scope'] })).status).toBe(403);
     await api('PATCH', '/v1/tenant/settings', { deviceSendsPerHour: 1 });
     expect((await api('POST', '/v1/notifications', { title: secret, body: secret, deviceId: 'in-phone' })).status).toBe(429);
-    const log = (await api('GET', '/v1/audit?action=notification.send')).body.items as { outcome: string; target: string; details: { status?: number } }[];
+    const log = (await api('GET', '/v1/audit?action=notification.send')).body.items as {
+      outcome: string;
+      target: string;
+      details: { status?: number };
+    }[];
     expect(log.some((e) => e.outcome === 'denied' && e.target === 'groups:scope' && e.details.status === 403)).toBe(true);
     expect(log.some((e) => e.outcome === 'rejected' && e.target === 'device:in-phone' && e.details.status === 429)).toBe(true);
     expect(JSON.stringify(log)).not.toContain(secret);

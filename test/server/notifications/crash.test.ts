@@ -11,7 +11,9 @@ afterAll(async () => {
 });
 
 describe('a server killed right after answering 202', () => {
-  it('loses no accepted send: after a restart each one is there, with its audience and its queued delivery', { timeout: 60_000 }, async () => {
+  it('loses no accepted send: after a restart each one is there, with its audience and its queued delivery', {
+    timeout: 60_000,
+  }, async () => {
     // API only, so the deliveries stay queued and what the restart finds is exactly what was accepted
     const first = await spawnHerald({ HERALD_DISPATCHER: 'off' });
     processes.push(first);
@@ -21,7 +23,11 @@ describe('a server killed right after answering 202', () => {
 
     // concurrent sends share group commits; the process dies the moment the last 202 arrives
     const accepted = await Promise.all(
-      devices.map(async (d) => expectStatus(await api('POST', '/v1/notifications', { title: 'Closed today', body: `For ${d.id}`, deviceId: d.id }), 202).id as string),
+      devices.map(
+        async (d) =>
+          expectStatus(await api('POST', '/v1/notifications', { title: 'Closed today', body: `For ${d.id}`, deviceId: d.id }), 202)
+            .id as string,
+      ),
     );
     await first.stop('SIGKILL');
 

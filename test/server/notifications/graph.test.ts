@@ -17,7 +17,11 @@ beforeAll(async () => {
 });
 afterAll(() => herald.close());
 
-const groupBody = { notificationTitle: 'Office closed', notificationBody: 'Snow day.', groupsToNotify: ['11111111-2222-3333-4444-555555555555'] };
+const groupBody = {
+  notificationTitle: 'Office closed',
+  notificationBody: 'Snow day.',
+  groupsToNotify: ['11111111-2222-3333-4444-555555555555'],
+};
 
 describe.each(['/beta', '/v1.0'])('Graph-compatible routes under %s', (version) => {
   it('sends to groups with 204 and records a notification sent via graph', async () => {
@@ -38,22 +42,40 @@ describe.each(['/beta', '/v1.0'])('Graph-compatible routes under %s', (version) 
   });
 
   it('answers errors in the same shape: too long a title, unknown device, unsupported platform, missing permission', async () => {
-    const long = await api('POST', `${version}/deviceManagement/sendCustomNotificationToCompanyPortal`, { ...groupBody, notificationTitle: 'x'.repeat(51) });
+    const long = await api('POST', `${version}/deviceManagement/sendCustomNotificationToCompanyPortal`, {
+      ...groupBody,
+      notificationTitle: 'x'.repeat(51),
+    });
     expect(long.status).toBe(400);
     expect(long.body.error.message).toContain('notificationTitle');
-    const tooMany = await api('POST', `${version}/deviceManagement/sendCustomNotificationToCompanyPortal`, { ...groupBody, groupsToNotify: Array.from({ length: 26 }, (_, i) => `g${i}`) });
+    const tooMany = await api('POST', `${version}/deviceManagement/sendCustomNotificationToCompanyPortal`, {
+      ...groupBody,
+      groupsToNotify: Array.from({ length: 26 }, (_, i) => `g${i}`),
+    });
     expect(tooMany.body.error.message).toBe('groupsToNotify: names more than 25 distinct groups.');
-    const longId = await api('POST', `${version}/deviceManagement/managedDevices/${'x'.repeat(129)}/sendCustomNotificationToCompanyPortal`, { notificationTitle: 'a', notificationBody: 'b' });
+    const longId = await api(
+      'POST',
+      `${version}/deviceManagement/managedDevices/${'x'.repeat(129)}/sendCustomNotificationToCompanyPortal`,
+      { notificationTitle: 'a', notificationBody: 'b' },
+    );
     expect([longId.status, longId.body.error.message]).toEqual([400, expect.stringMatching(/^managedDeviceId: /)]);
-    const unknown = await api('POST', `${version}/deviceManagement/managedDevices/zzz/sendCustomNotificationToCompanyPortal`, { notificationTitle: 'a', notificationBody: 'b' });
+    const unknown = await api('POST', `${version}/deviceManagement/managedDevices/zzz/sendCustomNotificationToCompanyPortal`, {
+      notificationTitle: 'a',
+      notificationBody: 'b',
+    });
     expect([unknown.status, unknown.body.error.code]).toEqual([404, 'notFound']);
-    const mac = await api('POST', `${version}/deviceManagement/managedDevices/mac/sendCustomNotificationToCompanyPortal`, { notificationTitle: 'a', notificationBody: 'b' });
+    const mac = await api('POST', `${version}/deviceManagement/managedDevices/mac/sendCustomNotificationToCompanyPortal`, {
+      notificationTitle: 'a',
+      notificationBody: 'b',
+    });
     expect([mac.status, mac.body.error.code]).toEqual([400, 'unsupportedPlatform']);
     const reader = (await accountWith(herald, [{ roleId: 'readOnlyOperator' }])).api;
     const denied = await reader('POST', `${version}/deviceManagement/sendCustomNotificationToCompanyPortal`, groupBody);
     expect(denied.status).toBe(403);
     expect(denied.body.error.message).toContain('Organization.Update');
-    expect((await herald.api('bad')('POST', `${version}/deviceManagement/sendCustomNotificationToCompanyPortal`, groupBody)).status).toBe(401);
+    expect((await herald.api('bad')('POST', `${version}/deviceManagement/sendCustomNotificationToCompanyPortal`, groupBody)).status).toBe(
+      401,
+    );
   });
 });
 

@@ -25,8 +25,14 @@ const routes: Record<string, (title: string, body: string) => [string, unknown]>
   'a group send': (title, body) => ['/v1/notifications', { title, body, groupIds: ['g1'] }],
   'a device send': (title, body) => ['/v1/notifications', { title, body, deviceId: 'd1' }],
   'a preview': (title, body) => ['/v1/notifications/preview', { title, body, groupIds: ['g1'] }],
-  'a Graph group send': (title, body) => ['/beta/deviceManagement/sendCustomNotificationToCompanyPortal', { notificationTitle: title, notificationBody: body, groupsToNotify: ['g1'] }],
-  'a Graph device send': (title, body) => ['/v1.0/deviceManagement/managedDevices/d1/sendCustomNotificationToCompanyPortal', { notificationTitle: title, notificationBody: body }],
+  'a Graph group send': (title, body) => [
+    '/beta/deviceManagement/sendCustomNotificationToCompanyPortal',
+    { notificationTitle: title, notificationBody: body, groupsToNotify: ['g1'] },
+  ],
+  'a Graph device send': (title, body) => [
+    '/v1.0/deviceManagement/managedDevices/d1/sendCustomNotificationToCompanyPortal',
+    { notificationTitle: title, notificationBody: body },
+  ],
 };
 
 /** The request's answer and how long it took, and how long a /healthz sent right behind it waited. */
@@ -79,7 +85,9 @@ describe('the size of the push', () => {
       const res = await api('POST', path, body);
       expect(res.status).toBe(400);
       expect(res.body.error.code).toBe('messageTooLarge');
-      expect(res.body.error.message).toMatch(new RegExp(`makes a 7\\d{3}-byte push; Apple and Google accept at most ${PUSH_PAYLOAD_MAX_BYTES} bytes`));
+      expect(res.body.error.message).toMatch(
+        new RegExp(`makes a 7\\d{3}-byte push; Apple and Google accept at most ${PUSH_PAYLOAD_MAX_BYTES} bytes`),
+      );
     });
 
   it('leaves a message that fits alone: 500 two-byte letters are sent', async () => {
@@ -93,8 +101,14 @@ describe('the size of the push', () => {
 describe('invisible and direction-changing text', () => {
   it('refuses a title of only invisible characters as empty, and an isolate in the body', async () => {
     const blank = await api('POST', '/v1/notifications', { title: '\u3164\u2800\u200b', body: 'Hello', deviceId: 'd1' });
-    expect([blank.status, blank.body.error.message]).toEqual([400, expect.stringMatching(/^title: title is empty \(it has no visible character\)/)]);
+    expect([blank.status, blank.body.error.message]).toEqual([
+      400,
+      expect.stringMatching(/^title: title is empty \(it has no visible character\)/),
+    ]);
     const isolate = await api('POST', '/v1/notifications/preview', { title: 'Hi', body: 'pay \u2067evil\u2069 now', deviceId: 'd1' });
-    expect([isolate.status, isolate.body.error.message]).toEqual([400, expect.stringContaining('text-direction override, embedding or isolate')]);
+    expect([isolate.status, isolate.body.error.message]).toEqual([
+      400,
+      expect.stringContaining('text-direction override, embedding or isolate'),
+    ]);
   });
 });

@@ -25,7 +25,12 @@ beforeAll(async () => {
   await importDirectory(api, {
     users: [user('u1'), user('u2')],
     devices: [phone('a1', 'u1', { push: { service: 'apns', token: apnsToken(501) } }), phone('a2', 'u2')],
-    groups: [group('both', [{ type: 'user', id: 'u1' }, { type: 'user', id: 'u2' }])],
+    groups: [
+      group('both', [
+        { type: 'user', id: 'u1' },
+        { type: 'user', id: 'u2' },
+      ]),
+    ],
   });
   await importDirectory(other, { users: [user('v1')], devices: [phone('b1', 'v1')] });
   groupSend = expectStatus(await api('POST', '/v1/notifications', { title: 'All hands', body: 'At noon.', groupIds: ['both'] }), 202).id;
@@ -42,7 +47,10 @@ describe("ids a tenant sees say nothing of other tenants' activity", () => {
     const page2 = expectStatus(await api('GET', `/v1/notifications/${groupSend}/deliveries?limit=1&cursor=${page1.nextCursor}`), 200);
     expect(page2.items.map((d: { deviceId: string }) => d.deviceId)).toEqual(['a2']);
     expect(page2.nextCursor).toBeNull();
-    const sent = expectStatus(await api('GET', `/v1/notifications/${groupSend}/deliveries?status=queued&limit=1&cursor=${page1.nextCursor}`), 200);
+    const sent = expectStatus(
+      await api('GET', `/v1/notifications/${groupSend}/deliveries?status=queued&limit=1&cursor=${page1.nextCursor}`),
+      200,
+    );
     expect(sent.items.map((d: { deviceId: string }) => d.deviceId)).toEqual(['a2']);
   });
 

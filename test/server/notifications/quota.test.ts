@@ -97,7 +97,13 @@ describe('tenant settings', () => {
     const { api } = await tenantWithDevices('Settings');
     const patched = await api('PATCH', '/v1/tenant/settings', { groupSendsPerHour: 2, deviceSendsPerHour: 1 });
     expect(patched.status).toBe(200);
-    expect(patched.body).toMatchObject({ groupSendsPerHour: 2, deviceSendsPerHour: 1, retainMessageTextDays: 30, pushTtlHours: 24, contentFreePush: false });
+    expect(patched.body).toMatchObject({
+      groupSendsPerHour: 2,
+      deviceSendsPerHour: 1,
+      retainMessageTextDays: 30,
+      pushTtlHours: 24,
+      contentFreePush: false,
+    });
     expect((await api('POST', '/v1/notifications', { ...text, deviceId: 'd1' })).status).toBe(202);
     expect((await api('POST', '/v1/notifications', { ...text, deviceId: 'd1' })).status).toBe(429);
     await api('POST', '/v1/notifications', { ...text, groupIds: ['g1'] });
@@ -118,7 +124,6 @@ describe('preview', () => {
     expect((await api('GET', '/v1/notifications')).body.items).toHaveLength(0);
   });
 });
-
 
 describe('quota indexes', () => {
   // A send is written only to the partial index of its kind; the reads must still find it, or every quota

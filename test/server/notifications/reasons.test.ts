@@ -24,7 +24,12 @@ beforeAll(async () => {
       phone('bad-2', 'u2', { push: { service: 'apns', token: 'zz' } }),
       phone('quiet', 'u2', { notificationsPermitted: false }),
     ],
-    groups: [group('staff', [{ type: 'user', id: 'u1' }, { type: 'user', id: 'u2' }])],
+    groups: [
+      group('staff', [
+        { type: 'user', id: 'u1' },
+        { type: 'user', id: 'u2' },
+      ]),
+    ],
   });
   id = expectStatus(await api('POST', '/v1/notifications', { title: 'Fire drill', body: 'At 11:00.', groupIds: ['staff'] }), 202).id;
   // No push credentials configured: the simulator, which refuses a malformed token as `malformedToken`.
@@ -66,6 +71,8 @@ describe('the cost of the reasons', () => {
     const plan = await herald.database.client.execute({ sql: `EXPLAIN QUERY PLAN ${text}`, args: params as InArgs });
     const details = plan.rows.map((row) => String(row.detail));
     expect(details).toContain('SEARCH deliveries USING COVERING INDEX deliveries_notification (notification_id=?)');
-    expect(details).toContainEqual(expect.stringMatching(/^SEARCH deliveries USING INDEX deliveries_notification \(notification_id=\? AND status=\?\)$/));
+    expect(details).toContainEqual(
+      expect.stringMatching(/^SEARCH deliveries USING INDEX deliveries_notification \(notification_id=\? AND status=\?\)$/),
+    );
   });
 });

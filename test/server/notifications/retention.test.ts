@@ -26,7 +26,13 @@ describe('message text retention', () => {
     expect(await eraseExpiredText(herald.database, herald.clock.now())).toBe(1);
 
     const erased = (await api('GET', `/v1/notifications/${old.body.id}`)).body;
-    expect(erased).toMatchObject({ title: null, body: null, titleLength: secret.length, bodyLength: secret.length + 5, sender: { accountId: herald.admin.accountId } });
+    expect(erased).toMatchObject({
+      title: null,
+      body: null,
+      titleLength: secret.length,
+      bodyLength: secret.length + 5,
+      sender: { accountId: herald.admin.accountId },
+    });
     expect(erased.textErasedAt).not.toBeNull();
     expect(erased.counts.queued).toBe(1);
     expect((await api('GET', `/v1/notifications/${recent.body.id}`)).body.title).toBe('Recent');

@@ -22,7 +22,12 @@ beforeAll(async () => {
     ],
     groups: [
       group('all', [{ type: 'group', id: 'staff' }]),
-      group('staff', [{ type: 'user', id: 'u1' }, { type: 'user', id: 'u2' }, { type: 'user', id: 'u3' }, { type: 'group', id: 'all' }]),
+      group('staff', [
+        { type: 'user', id: 'u1' },
+        { type: 'user', id: 'u2' },
+        { type: 'user', id: 'u3' },
+        { type: 'group', id: 'all' },
+      ]),
       group('devicesOnly', [{ type: 'device', id: 'd1' }]),
       ...Array.from({ length: 26 }, (_, i) => group(`g${i}`)),
     ],
@@ -137,17 +142,28 @@ describe('permissions', () => {
   });
 
   it('limits a scoped sender to groups nested in its scope and to devices of users in it', async () => {
-    const scoped = (await accountWith(herald, [{ roleId: await customRole(herald, ['Organization.Update', 'RemoteTasks.SendCustomNotifications']), scope: { type: 'groups', groupIds: ['all'] } }])).api;
+    const scoped = (
+      await accountWith(herald, [
+        {
+          roleId: await customRole(herald, ['Organization.Update', 'RemoteTasks.SendCustomNotifications']),
+          scope: { type: 'groups', groupIds: ['all'] },
+        },
+      ])
+    ).api;
     expect((await scoped('POST', '/v1/notifications/preview', { groupIds: ['staff'] })).status).toBe(200);
     const outside = await scoped('POST', '/v1/notifications', { ...text, groupIds: ['g3'] });
     expect(outside.status).toBe(403);
     expect(outside.body.error.message).toContain("'g3'");
     expect((await scoped('POST', '/v1/notifications', { ...text, deviceId: 'd1' })).status).toBe(202);
-    const narrow = (await accountWith(herald, [{ roleId: await customRole(herald, ['RemoteTasks.SendCustomNotifications']), scope: { type: 'groups', groupIds: ['g4'] } }])).api;
+    const narrow = (
+      await accountWith(herald, [
+        { roleId: await customRole(herald, ['RemoteTasks.SendCustomNotifications']), scope: { type: 'groups', groupIds: ['g4'] } },
+      ])
+    ).api;
     expect((await narrow('POST', '/v1/notifications', { ...text, deviceId: 'd1' })).status).toBe(403);
   });
 
-  it('never shows one tenant another tenant\'s groups or devices', async () => {
+  it("never shows one tenant another tenant's groups or devices", async () => {
     const other = await herald.newTenant('Fabrikam');
     const group = await other.api('POST', '/v1/notifications', { ...text, groupIds: ['all'] });
     expect(group.status).toBe(400);

@@ -12,20 +12,34 @@ beforeAll(async () => {
   await importDirectory(api, {
     users: [user('alice'), user('bob'), user('carol')],
     devices: [phone('alice-phone', 'alice'), phone('bob-phone', 'bob'), phone('carol-phone', 'carol')],
-    groups: [group('team', [{ type: 'user', id: 'alice' }, { type: 'user', id: 'bob' }])],
+    groups: [
+      group('team', [
+        { type: 'user', id: 'alice' },
+        { type: 'user', id: 'bob' },
+      ]),
+    ],
   });
 });
 afterAll(() => herald.close());
 
 const deliveries = async (id: string) =>
-  (await api('GET', `/v1/notifications/${id}/deliveries`)).body.items.map((d: { deviceId: string; status: string; reason: string | null }) => [d.deviceId, d.status, d.reason]);
+  (await api('GET', `/v1/notifications/${id}/deliveries`)).body.items.map(
+    (d: { deviceId: string; status: string; reason: string | null }) => [d.deviceId, d.status, d.reason],
+  );
 
 describe('audience snapshot', () => {
   it('is the membership at the moment of sending: later changes never alter an earlier send', async () => {
     const sent = await api('POST', '/v1/notifications', { ...text, groupIds: ['team'] });
     expect(sent.status).toBe(202);
     // carol joins, bob leaves, after the send
-    await importDirectory(api, { groups: [group('team', [{ type: 'user', id: 'alice' }, { type: 'user', id: 'carol' }])] });
+    await importDirectory(api, {
+      groups: [
+        group('team', [
+          { type: 'user', id: 'alice' },
+          { type: 'user', id: 'carol' },
+        ]),
+      ],
+    });
     expect(await deliveries(sent.body.id)).toEqual([
       ['alice-phone', 'queued', null],
       ['bob-phone', 'queued', null],
@@ -72,7 +86,9 @@ describe('history', () => {
   it('filters deliveries by status and pages through them', async () => {
     const sent = await api('POST', '/v1/notifications', { ...text, groupIds: ['team'] });
     const skipped = await api('GET', `/v1/notifications/${sent.body.id}/deliveries?status=skipped`);
-    expect(skipped.body.items).toMatchObject([{ deviceId: 'alice-phone', userId: 'alice', status: 'skipped', reason: 'notEnrolled', attempts: 0 }]);
+    expect(skipped.body.items).toMatchObject([
+      { deviceId: 'alice-phone', userId: 'alice', status: 'skipped', reason: 'notEnrolled', attempts: 0 },
+    ]);
     const page = await api('GET', `/v1/notifications/${sent.body.id}/deliveries?limit=1`);
     expect(page.body.items).toHaveLength(1);
     const rest = await api('GET', `/v1/notifications/${sent.body.id}/deliveries?limit=1&cursor=${page.body.nextCursor}`);
@@ -82,7 +98,7 @@ describe('history', () => {
     expect((await api('GET', '/v1/notifications?cursor=garbage')).status).toBe(400);
   });
 
-  it('hides another tenant\'s notifications behind 404', async () => {
+  it("hides another tenant's notifications behind 404", async () => {
     const sent = await api('POST', '/v1/notifications', { ...text, deviceId: 'bob-phone' });
     const other = await herald.newTenant('Northwind');
     expect((await other.api('GET', `/v1/notifications/${sent.body.id}`)).status).toBe(404);

@@ -16,7 +16,12 @@ describe('accounts', () => {
   it('creates an account with 201 (email in lower case) and shows it in the list and by id', async () => {
     const res = await herald.admin.api('POST', '/v1/accounts', { email: 'Alex.Wilber@Contoso.example', displayName: 'Alex Wilber' });
     expect(res.status).toBe(201);
-    expect(res.body).toEqual({ id: expect.any(String), email: 'alex.wilber@contoso.example', displayName: 'Alex Wilber', createdAt: expect.stringMatching(iso) });
+    expect(res.body).toEqual({
+      id: expect.any(String),
+      email: 'alex.wilber@contoso.example',
+      displayName: 'Alex Wilber',
+      createdAt: expect.stringMatching(iso),
+    });
     expect((await herald.admin.api('GET', `/v1/accounts/${res.body.id}`)).body).toEqual(res.body);
     const list = await herald.admin.api('GET', '/v1/accounts');
     expect(list.status).toBe(200);
@@ -68,12 +73,16 @@ describe('API tokens', () => {
     const text = JSON.stringify(list.body);
     expect(text).not.toContain(res.body.token);
     expect(text).not.toContain(hashSecret(res.body.token));
-    for (const item of list.body.items) expect(Object.keys(item).sort()).toEqual(['accountId', 'createdAt', 'id', 'lastUsedAt', 'name', 'revokedAt']);
+    for (const item of list.body.items)
+      expect(Object.keys(item).sort()).toEqual(['accountId', 'createdAt', 'id', 'lastUsedAt', 'name', 'revokedAt']);
   });
 
   it('stores tokens only as their sha256: the secret is nowhere in the database file', async () => {
     const operator = await accountWith(herald, []);
-    const bytes = [herald.dbFile, `${herald.dbFile}-wal`].filter(existsSync).map((f) => readFileSync(f).toString('latin1')).join('');
+    const bytes = [herald.dbFile, `${herald.dbFile}-wal`]
+      .filter(existsSync)
+      .map((f) => readFileSync(f).toString('latin1'))
+      .join('');
     expect(bytes).toContain(hashSecret(operator.token));
     expect(bytes).not.toContain(operator.token);
     expect(bytes).not.toContain(operator.token.slice(5, 25));
@@ -103,7 +112,9 @@ describe('API tokens', () => {
   it('notes when a token was last used, writing at most once a minute', async () => {
     const operator = await accountWith(herald, []);
     const lastUsed = async () =>
-      (await herald.admin.api('GET', `/v1/accounts/${operator.id}/tokens`)).body.items.find((t: { id: string }) => t.id === operator.tokenId).lastUsedAt;
+      (await herald.admin.api('GET', `/v1/accounts/${operator.id}/tokens`)).body.items.find(
+        (t: { id: string }) => t.id === operator.tokenId,
+      ).lastUsedAt;
     expect(await lastUsed()).toBeNull();
     await operator.api('GET', '/v1/me');
     const first = await lastUsed();

@@ -16,13 +16,25 @@ beforeAll(async () => {
     devices: [phone('d1', 'u1'), phone('d2', 'u2'), phone('d3', 'u3'), phone('d4', null), phone('d5', 'u4')],
     groups: [
       group('gA', [{ type: 'user', id: 'u1' }]),
-      group('gA1', [{ type: 'user', id: 'u2' }, { type: 'group', id: 'gA' }]),
+      group('gA1', [
+        { type: 'user', id: 'u2' },
+        { type: 'group', id: 'gA' },
+      ]),
       group('gB', []),
-      group('gB1', [{ type: 'user', id: 'u3' }, { type: 'device', id: 'd4' }]),
+      group('gB1', [
+        { type: 'user', id: 'u3' },
+        { type: 'device', id: 'd4' },
+      ]),
     ],
   });
   await importDirectory(herald.admin.api, {
-    groups: [group('gA', [{ type: 'user', id: 'u1' }, { type: 'group', id: 'gA1' }]), group('gB', [{ type: 'group', id: 'gB1' }])],
+    groups: [
+      group('gA', [
+        { type: 'user', id: 'u1' },
+        { type: 'group', id: 'gA1' },
+      ]),
+      group('gB', [{ type: 'group', id: 'gB1' }]),
+    ],
   });
 });
 afterAll(() => herald.close());
@@ -63,7 +75,10 @@ describe('role assignments', () => {
     const operator = await accountWith(herald, []);
     const cases: [unknown, RegExp][] = [
       [{ roleId: 'superUser', accountIds: [operator.id], scope: { type: 'all' } }, /^roleId: role 'superUser' does not exist/],
-      [{ roleId: 'readOnlyOperator', accountIds: [operator.id, 'ghost'], scope: { type: 'all' } }, /^accountIds: account 'ghost' does not exist/],
+      [
+        { roleId: 'readOnlyOperator', accountIds: [operator.id, 'ghost'], scope: { type: 'all' } },
+        /^accountIds: account 'ghost' does not exist/,
+      ],
       [
         { roleId: 'readOnlyOperator', accountIds: [operator.id], scope: { type: 'groups', groupIds: ['gA', 'gNone', 'gMissing'] } },
         /^scope\.groupIds: groups 'gNone', 'gMissing' do not exist/,

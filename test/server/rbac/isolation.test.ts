@@ -15,7 +15,9 @@ beforeAll(async () => {
   const account = await accountWith(herald, [{ roleId: theirs.roleId }], other.api);
   theirs.accountId = account.id;
   theirs.tokenId = account.tokenId;
-  theirs.assignmentId = (await other.api('GET', '/v1/roleAssignments')).body.items.find((a: { roleId: string }) => a.roleId === theirs.roleId).id;
+  theirs.assignmentId = (await other.api('GET', '/v1/roleAssignments')).body.items.find(
+    (a: { roleId: string }) => a.roleId === theirs.roleId,
+  ).id;
 });
 afterAll(() => herald.close());
 
@@ -39,20 +41,32 @@ describe('tenant isolation', () => {
     }
     const role = await other.api('GET', `/v1/roles/${theirs.roleId}`);
     expect(role.body.displayName).not.toBe('Taken over');
-    expect((await other.api('GET', `/v1/accounts/${theirs.accountId}/tokens`)).body.items.every((t: { revokedAt: null }) => t.revokedAt === null)).toBe(true);
+    expect(
+      (await other.api('GET', `/v1/accounts/${theirs.accountId}/tokens`)).body.items.every(
+        (t: { revokedAt: null }) => t.revokedAt === null,
+      ),
+    ).toBe(true);
   });
 
   it("refuses to assign another tenant's role or account, as if they did not exist", async () => {
     const mine = await accountWith(herald, []);
-    const role = await herald.admin.api('POST', '/v1/roleAssignments', { roleId: theirs.roleId, accountIds: [mine.id], scope: { type: 'all' } });
+    const role = await herald.admin.api('POST', '/v1/roleAssignments', {
+      roleId: theirs.roleId,
+      accountIds: [mine.id],
+      scope: { type: 'all' },
+    });
     expect(role.status).toBe(400);
     expect(role.body.error.message).toContain(`role '${theirs.roleId}' does not exist`);
-    const account = await herald.admin.api('POST', '/v1/roleAssignments', { roleId: 'administrator', accountIds: [theirs.accountId], scope: { type: 'all' } });
+    const account = await herald.admin.api('POST', '/v1/roleAssignments', {
+      roleId: 'administrator',
+      accountIds: [theirs.accountId],
+      scope: { type: 'all' },
+    });
     expect(account.status).toBe(400);
     expect(account.body.error.message).toContain(`account '${theirs.accountId}' does not exist`);
   });
 
-  it("refuses a scope group that exists only in another tenant", async () => {
+  it('refuses a scope group that exists only in another tenant', async () => {
     await importDirectory(other.api, { groups: [group('g-fabrikam')] });
     const mine = await accountWith(herald, []);
     const res = await herald.admin.api('POST', '/v1/roleAssignments', {
@@ -74,7 +88,7 @@ describe('tenant isolation', () => {
     expect(assignments).not.toContain(theirs.assignmentId);
   });
 
-  it("shows each tenant only its own audit entries", async () => {
+  it('shows each tenant only its own audit entries', async () => {
     const entries = (await herald.admin.api('GET', '/v1/audit?limit=200')).body.items;
     expect(entries.length).toBeGreaterThan(0);
     expect(entries.map((e: { target: string }) => e.target)).not.toContain(theirs.roleId);

@@ -24,7 +24,9 @@ describe('keeping a role administrator', () => {
     const res = await deleteAssignment(tenant.api, tenant.adminAssignmentId);
     expect(res.status).toBe(409);
     expect(res.body.error.message).toContain('no account with Roles.Update over the whole tenant');
-    expect((await tenant.api('GET', '/v1/roleAssignments')).body.items.map((a: { id: string }) => a.id)).toEqual([tenant.adminAssignmentId]);
+    expect((await tenant.api('GET', '/v1/roleAssignments')).body.items.map((a: { id: string }) => a.id)).toEqual([
+      tenant.adminAssignmentId,
+    ]);
   });
 
   it('does not count a Roles.Update assignment limited to scope groups', async () => {

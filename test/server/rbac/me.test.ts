@@ -46,7 +46,12 @@ describe('GET /v1/me', () => {
       scope: { type: 'all' },
     });
     const role = (await herald.admin.api('GET', `/v1/roles/${roleId}`)).body;
-    expect(res.body.scopes).toContainEqual({ roleId, roleName: role.displayName, permissions: ['Audit.Read', 'Roles.Read'], scope: { type: 'all' } });
+    expect(res.body.scopes).toContainEqual({
+      roleId,
+      roleName: role.displayName,
+      permissions: ['Audit.Read', 'Roles.Read'],
+      scope: { type: 'all' },
+    });
   });
 
   it('answers 401 without a token, with an unknown token and with a non-Bearer header', async () => {

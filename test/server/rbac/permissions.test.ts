@@ -19,19 +19,34 @@ interface Call {
 let serial = 0;
 const admin = () => herald.admin.api;
 const newAccount = async () =>
-  expectStatus(await admin()('POST', '/v1/accounts', { email: `target${++serial}@contoso.example`, displayName: 'Target' }), 201).id as string;
+  expectStatus(await admin()('POST', '/v1/accounts', { email: `target${++serial}@contoso.example`, displayName: 'Target' }), 201)
+    .id as string;
 
 /** Every route of accounts, roles, tokens and audit, with the permission it needs; `make` builds a fresh target. */
 const routes: { permission: Permission; make: () => Promise<Call> }[] = [
   { permission: 'Roles.Read', make: async () => ({ method: 'GET', path: '/v1/roles' }) },
   { permission: 'Roles.Read', make: async () => ({ method: 'GET', path: '/v1/roles/administrator' }) },
-  { permission: 'Roles.Update', make: async () => ({ method: 'POST', path: '/v1/roles', body: { displayName: `New role ${++serial}`, permissions: ['Audit.Read'] } }) },
-  { permission: 'Roles.Update', make: async () => ({ method: 'PATCH', path: `/v1/roles/${await customRole(herald, ['Audit.Read'])}`, body: { permissions: ['Roles.Read'] } }) },
+  {
+    permission: 'Roles.Update',
+    make: async () => ({ method: 'POST', path: '/v1/roles', body: { displayName: `New role ${++serial}`, permissions: ['Audit.Read'] } }),
+  },
+  {
+    permission: 'Roles.Update',
+    make: async () => ({
+      method: 'PATCH',
+      path: `/v1/roles/${await customRole(herald, ['Audit.Read'])}`,
+      body: { permissions: ['Roles.Read'] },
+    }),
+  },
   { permission: 'Roles.Update', make: async () => ({ method: 'DELETE', path: `/v1/roles/${await customRole(herald, ['Audit.Read'])}` }) },
   { permission: 'Roles.Read', make: async () => ({ method: 'GET', path: '/v1/roleAssignments' }) },
   {
     permission: 'Roles.Update',
-    make: async () => ({ method: 'POST', path: '/v1/roleAssignments', body: { roleId: 'readOnlyOperator', accountIds: [await newAccount()], scope: { type: 'all' } } }),
+    make: async () => ({
+      method: 'POST',
+      path: '/v1/roleAssignments',
+      body: { roleId: 'readOnlyOperator', accountIds: [await newAccount()], scope: { type: 'all' } },
+    }),
   },
   {
     permission: 'Roles.Update',
@@ -42,12 +57,21 @@ const routes: { permission: Permission; make: () => Promise<Call> }[] = [
   },
   { permission: 'Roles.Read', make: async () => ({ method: 'GET', path: '/v1/accounts' }) },
   { permission: 'Roles.Read', make: async () => ({ method: 'GET', path: `/v1/accounts/${herald.admin.accountId}` }) },
-  { permission: 'Roles.Update', make: async () => ({ method: 'POST', path: '/v1/accounts', body: { email: `new${++serial}@contoso.example`, displayName: 'New' } }) },
-  { permission: 'Roles.Read', make: async () => ({ method: 'GET', path: `/v1/accounts/${herald.admin.accountId}/tokens` }) },
-  { permission: 'Roles.Update', make: async () => ({ method: 'POST', path: `/v1/accounts/${await newAccount()}/tokens`, body: { name: 'x' } }) },
   {
     permission: 'Roles.Update',
-    make: async () => ({ method: 'DELETE', path: `/v1/tokens/${expectStatus(await admin()('POST', `/v1/accounts/${await newAccount()}/tokens`, { name: 'x' }), 201).id}` }),
+    make: async () => ({ method: 'POST', path: '/v1/accounts', body: { email: `new${++serial}@contoso.example`, displayName: 'New' } }),
+  },
+  { permission: 'Roles.Read', make: async () => ({ method: 'GET', path: `/v1/accounts/${herald.admin.accountId}/tokens` }) },
+  {
+    permission: 'Roles.Update',
+    make: async () => ({ method: 'POST', path: `/v1/accounts/${await newAccount()}/tokens`, body: { name: 'x' } }),
+  },
+  {
+    permission: 'Roles.Update',
+    make: async () => ({
+      method: 'DELETE',
+      path: `/v1/tokens/${expectStatus(await admin()('POST', `/v1/accounts/${await newAccount()}/tokens`, { name: 'x' }), 201).id}`,
+    }),
   },
   { permission: 'Audit.Read', make: async () => ({ method: 'GET', path: '/v1/audit' }) },
 ];
@@ -83,21 +107,34 @@ describe('permissions of the accounts, roles, tokens and audit routes', () => {
     }
   });
 
-  it.each(['Roles.Read', 'Roles.Update', 'Audit.Read'] as const)('allows exactly the routes of %s to a custom role holding only it', async (permission) => {
-    const operator = await accountWith(herald, [{ roleId: await customRole(herald, [permission]) }]);
-    for (const route of routes) {
-      if (route.permission === permission) await expectAllowed(operator.api, route);
-      else await expectDenied(operator.api, route);
-    }
-  });
+  it.each(['Roles.Read', 'Roles.Update', 'Audit.Read'] as const)(
+    'allows exactly the routes of %s to a custom role holding only it',
+    async (permission) => {
+      const operator = await accountWith(herald, [{ roleId: await customRole(herald, [permission]) }]);
+      for (const route of routes) {
+        if (route.permission === permission) await expectAllowed(operator.api, route);
+        else await expectDenied(operator.api, route);
+      }
+    },
+  );
 
-  it.each(['Roles.Read', 'Roles.Update', 'Audit.Read'] as const)('denies the routes of %s to a custom role holding every other permission', async (permission) => {
-    const operator = await accountWith(herald, [{ roleId: await customRole(herald, PERMISSIONS.filter((p) => p !== permission)) }]);
-    for (const route of routes) {
-      if (route.permission === permission) await expectDenied(operator.api, route);
-      else await expectAllowed(operator.api, route);
-    }
-  });
+  it.each(['Roles.Read', 'Roles.Update', 'Audit.Read'] as const)(
+    'denies the routes of %s to a custom role holding every other permission',
+    async (permission) => {
+      const operator = await accountWith(herald, [
+        {
+          roleId: await customRole(
+            herald,
+            PERMISSIONS.filter((p) => p !== permission),
+          ),
+        },
+      ]);
+      for (const route of routes) {
+        if (route.permission === permission) await expectDenied(operator.api, route);
+        else await expectAllowed(operator.api, route);
+      }
+    },
+  );
 
   it('checks the permission before reading the body: a denied caller gets 403 even for a malformed one', async () => {
     const operator = await accountWith(herald, [{ roleId: 'readOnlyOperator' }]);
@@ -127,7 +164,9 @@ describe('scoped grants and tenant-wide routes', () => {
     for (const route of routes) {
       const { label, res } = await call(operator.api, route);
       expect(res.status, label).toBe(403);
-      expect(res.body.error.message, label).toBe(`This needs the ${route.permission} permission over the whole tenant (${why[route.permission]}).`);
+      expect(res.body.error.message, label).toBe(
+        `This needs the ${route.permission} permission over the whole tenant (${why[route.permission]}).`,
+      );
     }
   });
 

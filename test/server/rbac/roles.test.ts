@@ -27,7 +27,12 @@ describe('roles', () => {
       permissions: ['Roles.Read', 'Audit.Read', 'Roles.Read'],
     });
     expect(res.status).toBe(201);
-    expect(res.body).toEqual({ id: expect.any(String), displayName: 'Auditors', permissions: ['Audit.Read', 'Roles.Read'], builtIn: false });
+    expect(res.body).toEqual({
+      id: expect.any(String),
+      displayName: 'Auditors',
+      permissions: ['Audit.Read', 'Roles.Read'],
+      builtIn: false,
+    });
     expect((await herald.admin.api('GET', `/v1/roles/${res.body.id}`)).body).toEqual(res.body);
     expect((await herald.admin.api('GET', '/v1/roles')).body.items).toContainEqual(res.body);
   });

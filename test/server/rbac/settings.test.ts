@@ -16,10 +16,18 @@ describe('PATCH /v1/tenant/settings', () => {
   it('refuses Organization.Update scoped to groups for every setting, and changes nothing', async () => {
     const before = await settings();
     const scoped = await accountWith(herald, [{ roleId: 'administrator', scope: { type: 'groups', groupIds: ['g-scope'] } }]);
-    for (const patch of [{ groupSendsPerHour: 10_000 }, { deviceSendsPerHour: 10_000 }, { retainMessageTextDays: 1 }, { pushTtlHours: 1 }, { contentFreePush: !before.contentFreePush }]) {
+    for (const patch of [
+      { groupSendsPerHour: 10_000 },
+      { deviceSendsPerHour: 10_000 },
+      { retainMessageTextDays: 1 },
+      { pushTtlHours: 1 },
+      { contentFreePush: !before.contentFreePush },
+    ]) {
       const res = await scoped.api('PATCH', '/v1/tenant/settings', patch);
       expect(res.status, JSON.stringify(patch)).toBe(403);
-      expect(res.body.error.message).toBe('This needs the Organization.Update permission over the whole tenant (tenant settings apply to every group and device).');
+      expect(res.body.error.message).toBe(
+        'This needs the Organization.Update permission over the whole tenant (tenant settings apply to every group and device).',
+      );
     }
     expect(await settings()).toEqual(before);
     // reading them (the limits its own sends count against) stays open to it

@@ -34,23 +34,43 @@ describe('templates', () => {
 
   it('keep translations under canonical language tags, and name the language and field of a bad one', async () => {
     const created = expectStatus(
-      await api('POST', '/v1/templates', { ...closure, name: 'Multilingual', translations: { 'fr-fr': { title: 'Bureau fermé', body: "Le bureau est fermé aujourd'hui." } } }),
+      await api('POST', '/v1/templates', {
+        ...closure,
+        name: 'Multilingual',
+        translations: { 'fr-fr': { title: 'Bureau fermé', body: "Le bureau est fermé aujourd'hui." } },
+      }),
       201,
     );
     expect(Object.keys(created.translations)).toEqual(['fr-FR']);
 
-    const tooLong = await api('POST', '/v1/templates', { ...closure, name: 'Bad', translations: { 'de-DE': { title: 'T'.repeat(51), body: 'ok' } } });
+    const tooLong = await api('POST', '/v1/templates', {
+      ...closure,
+      name: 'Bad',
+      translations: { 'de-DE': { title: 'T'.repeat(51), body: 'ok' } },
+    });
     expect(tooLong.status).toBe(400);
     expect(tooLong.body.error.message).toMatch(/^translations\.de-DE\.title: title is 51 characters; the limit is 50\./);
 
-    const notATag = await api('POST', '/v1/templates', { ...closure, name: 'Bad', translations: { 'not a tag!': { title: 'x', body: 'y' } } });
+    const notATag = await api('POST', '/v1/templates', {
+      ...closure,
+      name: 'Bad',
+      translations: { 'not a tag!': { title: 'x', body: 'y' } },
+    });
     expect(notATag.status).toBe(400);
     expect(notATag.body.error.message).toMatch(/not a BCP 47 language tag/);
 
-    const twice = await api('POST', '/v1/templates', { ...closure, name: 'Bad', translations: { 'fr-FR': { title: 'a', body: 'b' }, 'FR-fr': { title: 'c', body: 'd' } } });
+    const twice = await api('POST', '/v1/templates', {
+      ...closure,
+      name: 'Bad',
+      translations: { 'fr-FR': { title: 'a', body: 'b' }, 'FR-fr': { title: 'c', body: 'd' } },
+    });
     expect(twice.status).toBe(400);
 
-    const many = Object.fromEntries(['ar', 'bg', 'cs', 'da', 'de', 'el', 'es', 'et', 'fi', 'fr', 'ga', 'hr', 'hu', 'it', 'ja', 'ko', 'lt', 'lv', 'nl', 'pl', 'pt'].map((t) => [t, { title: 't', body: 'b' }]));
+    const many = Object.fromEntries(
+      ['ar', 'bg', 'cs', 'da', 'de', 'el', 'es', 'et', 'fi', 'fr', 'ga', 'hr', 'hu', 'it', 'ja', 'ko', 'lt', 'lv', 'nl', 'pl', 'pt'].map(
+        (t) => [t, { title: 't', body: 'b' }],
+      ),
+    );
     const tooMany = await api('POST', '/v1/templates', { ...closure, name: 'Bad', translations: many });
     expect(tooMany.status).toBe(400);
     expect(tooMany.body.error.message).toMatch(/21 languages; the limit is 20/);
@@ -66,7 +86,8 @@ describe('templates', () => {
   });
 
   it('are listed by name, searched (wildcards matched as text) and paged', async () => {
-    for (const name of ['Zeta 100%', 'alpha_1', 'Alpha 2', 'beta']) expectStatus(await api('POST', '/v1/templates', { ...closure, name }), 201);
+    for (const name of ['Zeta 100%', 'alpha_1', 'Alpha 2', 'beta'])
+      expectStatus(await api('POST', '/v1/templates', { ...closure, name }), 201);
     const names = (res: { body: { items: { name: string }[] } }) => res.body.items.map((t) => t.name);
     expect(names(await api('GET', '/v1/templates?search=alpha'))).toEqual(['Alpha 2', 'alpha_1']);
     expect(names(await api('GET', '/v1/templates?search=100%25'))).toEqual(['Zeta 100%']);
@@ -78,9 +99,14 @@ describe('templates', () => {
   });
 
   it('are read with Organization.Read; changed only with Organization.Update over the whole tenant', async () => {
-    expectStatus(await api('POST', '/v1/directory/import', { users: [user('u1')], groups: [group('g1', [{ type: 'user', id: 'u1' }])] }), 200);
+    expectStatus(
+      await api('POST', '/v1/directory/import', { users: [user('u1')], groups: [group('g1', [{ type: 'user', id: 'u1' }])] }),
+      200,
+    );
     const reader = await accountWith(herald, [{ roleId: 'readOnlyOperator' }]);
-    const scoped = await accountWith(herald, [{ roleId: await customRole(herald, ['Organization.Read', 'Organization.Update']), scope: { type: 'groups', groupIds: ['g1'] } }]);
+    const scoped = await accountWith(herald, [
+      { roleId: await customRole(herald, ['Organization.Read', 'Organization.Update']), scope: { type: 'groups', groupIds: ['g1'] } },
+    ]);
     expect((await reader.api('GET', '/v1/templates')).status).toBe(200);
     const denied = await reader.api('POST', '/v1/templates', { ...closure, name: 'Nope' });
     expect(denied.status).toBe(403);
@@ -91,7 +117,7 @@ describe('templates', () => {
     expect((await herald.api()('GET', '/v1/templates')).status).toBe(401);
   });
 
-  it("are invisible to other tenants, and their text is kept out of the audit log", async () => {
+  it('are invisible to other tenants, and their text is kept out of the audit log', async () => {
     const secretText = 'Evacuate building C via stairwell 4';
     const mine = expectStatus(await api('POST', '/v1/templates', { ...closure, name: 'Private', body: secretText }), 201);
     const other = await herald.newTenant('Northwind');

@@ -60,7 +60,9 @@ describe('APNs provider', () => {
   it('signs an ES256 provider token the fake verifies with the public key, and one signed by another key is refused', async () => {
     expect(await apns().send([pushMessage(apnsToken(2))])).toEqual([{ outcome: 'ok' }]);
     const stranger = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey;
-    expect(await apns({ key: stranger }).send([pushMessage(apnsToken(2))])).toEqual([{ outcome: 'retryable', reason: 'InvalidProviderToken' }]);
+    expect(await apns({ key: stranger }).send([pushMessage(apnsToken(2))])).toEqual([
+      { outcome: 'retryable', reason: 'InvalidProviderToken' },
+    ]);
   });
 
   it('reuses one provider token for 50 minutes and mints a new one after', async () => {
@@ -99,12 +101,24 @@ describe('APNs provider', () => {
     const cases = [
       [apnsAnswers.unregistered, { outcome: 'invalidToken', reason: 'Unregistered' }],
       [apnsAnswers.badDeviceToken, { outcome: 'invalidToken', reason: 'BadDeviceToken' }],
-      [{ status: 400, reason: 'DeviceTokenNotForTopic' }, { outcome: 'invalidToken', reason: 'DeviceTokenNotForTopic' }],
+      [
+        { status: 400, reason: 'DeviceTokenNotForTopic' },
+        { outcome: 'invalidToken', reason: 'DeviceTokenNotForTopic' },
+      ],
       [apnsAnswers.tooManyRequests(), { outcome: 'retryable', reason: 'TooManyRequests' }],
       [apnsAnswers.serviceUnavailable(30), { outcome: 'retryable', reason: 'ServiceUnavailable', retryAfterMs: 30_000 }],
-      [{ status: 500, reason: 'InternalServerError' }, { outcome: 'retryable', reason: 'InternalServerError' }],
-      [{ status: 400, reason: 'BadCollapseId' }, { outcome: 'permanent', reason: 'BadCollapseId' }],
-      [{ status: 403, reason: 'BadCertificateEnvironment' }, { outcome: 'permanent', reason: 'BadCertificateEnvironment' }],
+      [
+        { status: 500, reason: 'InternalServerError' },
+        { outcome: 'retryable', reason: 'InternalServerError' },
+      ],
+      [
+        { status: 400, reason: 'BadCollapseId' },
+        { outcome: 'permanent', reason: 'BadCollapseId' },
+      ],
+      [
+        { status: 403, reason: 'BadCertificateEnvironment' },
+        { outcome: 'permanent', reason: 'BadCertificateEnvironment' },
+      ],
     ] as const;
     const tokens = cases.map((_, i) => apnsToken(100 + i));
     cases.forEach(([answer], i) => fake.script(tokens[i]!, answer));
@@ -138,8 +152,15 @@ describe('APNs provider', () => {
       narrow.setDefault({ ...apnsAnswers.ok, delayMs: 600 });
       const started = performance.now();
       // One stream at a time, 600 ms each: slots come at about 0, 600 and 1,200 ms; the wait ends at 1,000 ms.
-      const results = await apns({ origin: narrow.origin, requestTimeoutMs: 1_000 }).send(Array.from({ length: 4 }, (_, i) => pushMessage(apnsToken(300 + i))));
-      expect(results).toEqual([{ outcome: 'ok' }, { outcome: 'ok' }, { outcome: 'retryable', reason: 'noStreamSlot' }, { outcome: 'retryable', reason: 'noStreamSlot' }]);
+      const results = await apns({ origin: narrow.origin, requestTimeoutMs: 1_000 }).send(
+        Array.from({ length: 4 }, (_, i) => pushMessage(apnsToken(300 + i))),
+      );
+      expect(results).toEqual([
+        { outcome: 'ok' },
+        { outcome: 'ok' },
+        { outcome: 'retryable', reason: 'noStreamSlot' },
+        { outcome: 'retryable', reason: 'noStreamSlot' },
+      ]);
       expect(performance.now() - started).toBeLessThan(2_000); // not the 2,400 ms that waiting for every slot takes
       expect(narrow.count).toBe(2);
     } finally {
@@ -161,7 +182,11 @@ describe('APNs provider', () => {
   it('turns a reset stream and a request that outlives its timeout into retryable connectionFailed', async () => {
     fake.script(apnsToken(10), { reset: true });
     fake.script(apnsToken(11), { ...apnsAnswers.ok, delayMs: 2_000 });
-    const results = await apns({ requestTimeoutMs: 200 }).send([pushMessage(apnsToken(10)), pushMessage(apnsToken(11)), pushMessage(apnsToken(12))]);
+    const results = await apns({ requestTimeoutMs: 200 }).send([
+      pushMessage(apnsToken(10)),
+      pushMessage(apnsToken(11)),
+      pushMessage(apnsToken(12)),
+    ]);
     expect(results).toEqual([
       { outcome: 'retryable', reason: 'connectionFailed' },
       { outcome: 'retryable', reason: 'connectionFailed' },
@@ -174,7 +199,9 @@ describe('APNs provider', () => {
     await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
     try {
       const origin = `https://127.0.0.1:${(silent.address() as AddressInfo).port}`;
-      expect(await apns({ origin, connectTimeoutMs: 200 }).send([pushMessage(apnsToken(15))])).toEqual([{ outcome: 'retryable', reason: 'connectionFailed' }]);
+      expect(await apns({ origin, connectTimeoutMs: 200 }).send([pushMessage(apnsToken(15))])).toEqual([
+        { outcome: 'retryable', reason: 'connectionFailed' },
+      ]);
     } finally {
       silent.close();
     }

@@ -35,7 +35,14 @@ const subjects: Record<string, () => Promise<Subject>> = {
   async 'apns against the fake APNs'() {
     const fake = await startFakeApns({ maxConcurrentStreams: 8 });
     const apns = (origin: string) =>
-      createApnsProvider({ key: fake.key.privateKey, keyId: fake.key.keyId, teamId: fake.key.teamId, topic: fake.topic, origin, ca: fake.ca });
+      createApnsProvider({
+        key: fake.key.privateKey,
+        keyId: fake.key.keyId,
+        teamId: fake.key.teamId,
+        topic: fake.topic,
+        origin,
+        ca: fake.ca,
+      });
     const provider = apns(fake.origin);
     return {
       provider,
@@ -143,7 +150,9 @@ for (const [name, start] of Object.entries(subjects)) {
     it('reports throttling as retryable with retryAfterMs', async () => {
       const token = s.token(3);
       const after = s.remote!.throttle(token);
-      expect(await s.provider.send([pushMessage(token)])).toEqual([{ outcome: 'retryable', reason: expect.any(String), retryAfterMs: after }]);
+      expect(await s.provider.send([pushMessage(token)])).toEqual([
+        { outcome: 'retryable', reason: expect.any(String), retryAfterMs: after },
+      ]);
     });
 
     it('reports an outage (5xx) as retryable', async () => {

@@ -71,12 +71,21 @@ describe('FCM provider', () => {
     const cases: Array<[FcmAnswer, unknown]> = [
       [{ error: 'UNREGISTERED' }, { outcome: 'invalidToken', reason: 'UNREGISTERED' }],
       [{ error: 'INVALID_ARGUMENT' }, { outcome: 'permanent', reason: expect.stringMatching(/^INVALID_ARGUMENT/) }],
-      [{ error: 'QUOTA_EXCEEDED', retryAfter: 5 }, { outcome: 'retryable', reason: 'QUOTA_EXCEEDED', retryAfterMs: 60_000 }],
-      [{ error: 'UNAVAILABLE', retryAfter: 5 }, { outcome: 'retryable', reason: 'UNAVAILABLE', minDelayMs: 30_000 }],
+      [
+        { error: 'QUOTA_EXCEEDED', retryAfter: 5 },
+        { outcome: 'retryable', reason: 'QUOTA_EXCEEDED', retryAfterMs: 60_000 },
+      ],
+      [
+        { error: 'UNAVAILABLE', retryAfter: 5 },
+        { outcome: 'retryable', reason: 'UNAVAILABLE', minDelayMs: 30_000 },
+      ],
       [{ error: 'INTERNAL' }, { outcome: 'retryable', reason: 'INTERNAL', minDelayMs: 30_000 }],
       [{ error: 'SENDER_ID_MISMATCH' }, { outcome: 'permanent', reason: 'SENDER_ID_MISMATCH' }],
       [{ error: 'THIRD_PARTY_AUTH_ERROR' }, { outcome: 'permanent', reason: 'THIRD_PARTY_AUTH_ERROR' }],
-      [{ status: 502, text: '<html>Bad gateway</html>' }, { outcome: 'retryable', reason: 'HTTP 502' }],
+      [
+        { status: 502, text: '<html>Bad gateway</html>' },
+        { outcome: 'retryable', reason: 'HTTP 502' },
+      ],
     ];
     cases.forEach(([answer], i) => fake.script(`case-${i}`, answer));
     const results = await fcm().send(cases.map((_, i) => pushMessage(`case-${i}`)));
@@ -93,7 +102,10 @@ describe('FCM provider', () => {
   it('makes a refused service account (OAuth invalid_grant) a retryable authenticationFailed, logged once per batch', async () => {
     const logged: Array<Record<string, unknown>> = [];
     const stranger = fcmServiceAccount('herald-test');
-    const results = await fcm({ serviceAccountFile: stranger.file, log: (e) => logged.push(e) }).send([pushMessage('token-f'), pushMessage('token-g')]);
+    const results = await fcm({ serviceAccountFile: stranger.file, log: (e) => logged.push(e) }).send([
+      pushMessage('token-f'),
+      pushMessage('token-g'),
+    ]);
     expect(results).toEqual([
       { outcome: 'retryable', reason: 'authenticationFailed' },
       { outcome: 'retryable', reason: 'authenticationFailed' },

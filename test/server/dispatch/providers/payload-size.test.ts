@@ -54,7 +54,10 @@ describe('the simulator', () => {
     fits.body = 'x'.repeat(PUSH_PAYLOAD_MAX_BYTES - apnsPayloadBytes(fits));
     expect(apnsPayloadBytes(fits)).toBe(PUSH_PAYLOAD_MAX_BYTES);
     const over = { ...fits, body: `${fits.body}x` };
-    expect(await createSimulator('apns').send([fits, over])).toEqual([{ outcome: 'ok' }, { outcome: 'permanent', reason: 'PayloadTooLarge' }]);
+    expect(await createSimulator('apns').send([fits, over])).toEqual([
+      { outcome: 'ok' },
+      { outcome: 'permanent', reason: 'PayloadTooLarge' },
+    ]);
 
     const wide = pushMessage('fcm-token', { body: '👨‍👩‍👧‍👦'.repeat(200) });
     expect(fcmPayloadBytes(wide)).toBeGreaterThan(PUSH_PAYLOAD_MAX_BYTES);

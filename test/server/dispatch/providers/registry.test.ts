@@ -49,20 +49,37 @@ describe('provider registry', () => {
       'HERALD_APNS_KEY_FILE: cannot read /nonexistent/AuthKey.p8 (ENOENT)',
     );
     const rsa = generateKeyPairSync('rsa', { modulusLength: 1024 }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
-    expect(() => providersFor({ ...apnsEnv(), HERALD_APNS_KEY_FILE: tempFile('rsa.p8', rsa) })).toThrow(/HERALD_APNS_KEY_FILE: .* is not an EC P-256 key/);
-    expect(() => providersFor({ ...apnsEnv(), HERALD_APNS_KEY_FILE: tempFile('junk.p8', 'junk') })).toThrow(/HERALD_APNS_KEY_FILE: .* is not a private key/);
+    expect(() => providersFor({ ...apnsEnv(), HERALD_APNS_KEY_FILE: tempFile('rsa.p8', rsa) })).toThrow(
+      /HERALD_APNS_KEY_FILE: .* is not an EC P-256 key/,
+    );
+    expect(() => providersFor({ ...apnsEnv(), HERALD_APNS_KEY_FILE: tempFile('junk.p8', 'junk') })).toThrow(
+      /HERALD_APNS_KEY_FILE: .* is not a private key/,
+    );
   });
 
   it('names HERALD_FCM_SERVICE_ACCOUNT_FILE when the file is unreadable, not JSON or not a service account', () => {
-    expect(() => providersFor({ HERALD_FCM_SERVICE_ACCOUNT_FILE: '/nonexistent/sa.json' })).toThrow('HERALD_FCM_SERVICE_ACCOUNT_FILE: cannot read /nonexistent/sa.json (ENOENT)');
-    expect(() => providersFor({ HERALD_FCM_SERVICE_ACCOUNT_FILE: tempFile('sa-junk.json', '{') })).toThrow(/HERALD_FCM_SERVICE_ACCOUNT_FILE: .* is not JSON/);
-    expect(() => providersFor({ HERALD_FCM_SERVICE_ACCOUNT_FILE: tempFile('sa-empty.json', '{}') })).toThrow(/HERALD_FCM_SERVICE_ACCOUNT_FILE: .* has no project_id/);
-    const noKey = tempFile('sa-nokey.json', JSON.stringify({ project_id: 'p', client_email: 'a@p.iam.gserviceaccount.com', private_key: 'junk' }));
-    expect(() => providersFor({ HERALD_FCM_SERVICE_ACCOUNT_FILE: noKey })).toThrow(/HERALD_FCM_SERVICE_ACCOUNT_FILE: .* is not a usable service account/);
+    expect(() => providersFor({ HERALD_FCM_SERVICE_ACCOUNT_FILE: '/nonexistent/sa.json' })).toThrow(
+      'HERALD_FCM_SERVICE_ACCOUNT_FILE: cannot read /nonexistent/sa.json (ENOENT)',
+    );
+    expect(() => providersFor({ HERALD_FCM_SERVICE_ACCOUNT_FILE: tempFile('sa-junk.json', '{') })).toThrow(
+      /HERALD_FCM_SERVICE_ACCOUNT_FILE: .* is not JSON/,
+    );
+    expect(() => providersFor({ HERALD_FCM_SERVICE_ACCOUNT_FILE: tempFile('sa-empty.json', '{}') })).toThrow(
+      /HERALD_FCM_SERVICE_ACCOUNT_FILE: .* has no project_id/,
+    );
+    const noKey = tempFile(
+      'sa-nokey.json',
+      JSON.stringify({ project_id: 'p', client_email: 'a@p.iam.gserviceaccount.com', private_key: 'junk' }),
+    );
+    expect(() => providersFor({ HERALD_FCM_SERVICE_ACCOUNT_FILE: noKey })).toThrow(
+      /HERALD_FCM_SERVICE_ACCOUNT_FILE: .* is not a usable service account/,
+    );
   });
 
   it('refuses HERALD_FCM_ORIGIN without a service account rather than silently simulating', () => {
-    expect(() => providersFor({ HERALD_FCM_ORIGIN: 'https://proxy.example' })).toThrow(/HERALD_FCM_ORIGIN is set but HERALD_FCM_SERVICE_ACCOUNT_FILE is not/);
+    expect(() => providersFor({ HERALD_FCM_ORIGIN: 'https://proxy.example' })).toThrow(
+      /HERALD_FCM_ORIGIN is set but HERALD_FCM_SERVICE_ACCOUNT_FILE is not/,
+    );
   });
 
   describe('with both services configured against the fakes', () => {
