@@ -87,14 +87,15 @@ export function createDirectorySync(deps: { database: Database; now: () => numbe
             'The directory connection was changed or removed during the sync; nothing was changed.',
           );
         const counts = await applyChanges(tx, sync.tenantId, changes);
-        return finishSync(tx, sync, { counts, links: { users: changes.users.deltaLink, groups: changes.groups.deltaLink } }, now());
+        const kind = changes.users.full || changes.groups.full ? 'full' : 'incremental';
+        return finishSync(tx, sync, { counts, links: { users: changes.users.deltaLink, groups: changes.groups.deltaLink }, kind }, now());
       });
       log({
         level: 'info',
         msg: 'directory sync succeeded',
         tenantId: sync.tenantId,
         syncId: sync.id,
-        kind: sync.kind,
+        kind: row.kind,
         counts: row.counts,
       });
       return syncView(row);

@@ -72,7 +72,8 @@ export async function renewLease(tx: Tx, id: string, until: number): Promise<boo
 export async function finishSync(
   tx: Tx,
   sync: { id: string; tenantId: string; kind: SyncKind; actorAccountId: string | null },
-  outcome: { counts: SyncCounts; links: { users: string; groups: string } } | { error: { code: string; message: string } },
+  /** A success says what kind the round became: an incremental one whose delta link expired ran a full round. */
+  outcome: { counts: SyncCounts; links: { users: string; groups: string }; kind: SyncKind } | { error: { code: string; message: string } },
   now: number,
 ): Promise<SyncRow> {
   const succeeded = 'counts' in outcome;
@@ -80,6 +81,7 @@ export async function finishSync(
     .update(directorySyncs)
     .set({
       status: succeeded ? 'succeeded' : 'failed',
+      ...(succeeded ? { kind: outcome.kind } : {}),
       finishedAt: now,
       leaseUntil: null,
       counts: succeeded ? outcome.counts : null,
@@ -99,7 +101,7 @@ export async function finishSync(
     action: 'directory.sync',
     target: sync.id,
     outcome: succeeded ? 'success' : 'failed',
-    details: succeeded ? { kind: sync.kind, counts: outcome.counts } : { kind: sync.kind, error: outcome.error },
+    details: succeeded ? { kind: outcome.kind, counts: outcome.counts } : { kind: sync.kind, error: outcome.error },
     at: now,
   });
   return row;

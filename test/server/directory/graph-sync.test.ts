@@ -185,6 +185,8 @@ describe('an incremental sync', () => {
     const sync = await s.sync();
 
     expect(sync.status).toBe('succeeded');
+    // it began as incremental and says what it became
+    expect(sync.kind).toBe('full');
     expect(s.fake.state.requests.filter((r) => r.startsWith('/v1.0/users/delta?$select'))).toHaveLength(1);
     expect(ids(await get('/v1/users'))).toEqual(['u1', 'u3']);
     expect(ids(await get('/v1/groups'))).toEqual(['g1']);
