@@ -1,9 +1,8 @@
 import { Hono } from 'hono';
 import { directoryConnectionSchema, directorySyncListQuerySchema, directorySyncRequestSchema } from '../../../shared/directory-sync';
-import { objectId } from '../../../shared/schemas';
 import type { Deps } from '../../deps';
 import type { AppEnv } from '../../http/env';
-import { jsonBody, parseOr400, query, readJson } from '../../http/validate';
+import { jsonBody, parseOr400, query, readJson, validId } from '../../http/validate';
 import { requires, requiresWholeTenant } from '../../rbac/requires';
 import { createDirectorySync } from './service';
 import { directoryStatus } from './status';
@@ -45,7 +44,7 @@ export function directorySyncRoutes(deps: Deps) {
     .get('/v1/directory/syncs', requires('Organization.Read'), query(directorySyncListQuerySchema), async (c) =>
       c.json({ items: await service.list(c.var.principal.tenantId, c.req.valid('query').limit) }),
     )
-    .get('/v1/directory/syncs/:id', requires('Organization.Read'), async (c) =>
-      c.json(await service.get(c.var.principal.tenantId, parseOr400(objectId, c.req.param('id')))),
+    .get('/v1/directory/syncs/:id', requires('Organization.Read'), validId, async (c) =>
+      c.json(await service.get(c.var.principal.tenantId, c.req.valid('param').id)),
     );
 }

@@ -13,7 +13,7 @@ afterAll(() => herald.close());
 
 const controlMessage = /: must not contain control characters; found U\+(0000|007F|0085) at position \d+\.$/;
 
-describe('control characters in role, assignment, account and token ids', () => {
+describe('control characters in role, assignment, account, token, template and sync ids', () => {
   it('refuses them in every path id, naming it, before looking anything up', async () => {
     for (const encoded of ['%00', '%7F', '%C2%85']) {
       const calls: [string, string, unknown?][] = [
@@ -25,6 +25,10 @@ describe('control characters in role, assignment, account and token ids', () => 
         ['GET', `/v1/accounts/${herald.admin.accountId}${encoded}/tokens`],
         ['POST', `/v1/accounts/${herald.admin.accountId}${encoded}/tokens`, { name: 'x' }],
         ['DELETE', `/v1/tokens/t${encoded}`],
+        ['GET', `/v1/templates/t${encoded}`],
+        ['PATCH', `/v1/templates/t${encoded}`, { name: 'Renamed' }],
+        ['DELETE', `/v1/templates/t${encoded}`],
+        ['GET', `/v1/directory/syncs/s${encoded}`],
       ];
       for (const [method, path, body] of calls) {
         const res = await api()(method, path, body);
