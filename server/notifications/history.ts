@@ -1,6 +1,6 @@
 import { and, desc, eq, gt, inArray, isNotNull, lt, or, sql } from 'drizzle-orm';
 import { explainedStatuses, type DeliveryReasons } from '../../shared/reasons';
-import { deliveryStatuses, type AudienceSummary, type DeliveryStatus, type Target } from '../../shared/schemas';
+import { deliveryStatuses, type AudienceSummary, type DeliveryStatus, type NotificationView, type Target } from '../../shared/schemas';
 import type { Db } from '../db/client';
 import { accounts, deliveries, devices, notifications } from '../db/schema';
 import { deliveryRowId } from '../dispatch/delivery-id';
@@ -72,7 +72,7 @@ async function countsFor(db: Db, ids: string[]): Promise<Map<string, Tally>> {
   return byId;
 }
 
-function present(row: Row, { counts, reasons }: Tally) {
+function present(row: Row, { counts, reasons }: Tally): NotificationView {
   const target: Target =
     row.kind === 'groups' ? { type: 'groups', groupIds: row.groupIds ?? [] } : { type: 'device', deviceId: row.deviceId! };
   const audience: AudienceSummary = { users: row.audienceUsers, devices: row.audienceDevices, skipped: row.skipped };
@@ -92,8 +92,6 @@ function present(row: Row, { counts, reasons }: Tally) {
     reasons,
   };
 }
-
-export type NotificationView = ReturnType<typeof present>;
 
 const base = (db: Db) => db.select(columns).from(notifications).leftJoin(accounts, eq(accounts.id, notifications.senderAccountId));
 type Row = Awaited<ReturnType<typeof base>>[number];
