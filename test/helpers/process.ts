@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -95,3 +95,30 @@ export async function spawnHerald(
       }),
   };
 }
+
+/** How a command run to its end went: its exit code (1 when it could not run or was killed) and what it printed. */
+export interface CommandRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs a command to its end (by default in the repository, with this process's environment plus `env`); never rejects. */
+export function runCommand(
+  command: string,
+  args: string[],
+  options: { env?: Record<string, string | undefined>; cwd?: string } = {},
+): Promise<CommandRun> {
+  return new Promise((resolve) => {
+    execFile(
+      command,
+      args,
+      { env: { ...process.env, ...options.env }, cwd: options.cwd ?? root, maxBuffer: 16 * 1024 * 1024 },
+      (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
+    );
+  });
+}
+
+/** The CLI as `npm run -s herald --` runs it, without npm's start-up: `node --import tsx server/cli.ts ...args`. */
+export const runHerald = (args: string[], env: Record<string, string | undefined> = {}) =>
+  runCommand(process.execPath, ['--import', 'tsx', 'server/cli.ts', ...args], { env });

@@ -1,34 +1,19 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../server/config';
 import { startServer, type RunningServer } from '../../../server/serve';
 import { group, phone, user } from '../../helpers/directory';
 import { apiClient } from '../../helpers/herald';
+import { runCommand, runHerald } from '../../helpers/process';
 
-const root = fileURLToPath(new URL('../../..', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'herald-cli-'));
 const dbUrl = `file:${join(dir, 'herald.db')}`;
-const env = { ...process.env, HERALD_DB_URL: dbUrl, HERALD_LOG: 'silent' };
+const env = { HERALD_DB_URL: dbUrl, HERALD_LOG: 'silent' };
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function run(command: string, args: string[]): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(command, args, { env, cwd: root }, (error, stdout, stderr) => {
-      resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr });
-    });
-  });
-}
-/** The CLI as `npx tsx server/cli.ts` runs it, without npx's start-up; each run takes seconds on a busy machine. */
-const herald = (...args: string[]) => run(process.execPath, ['--import', 'tsx', 'server/cli.ts', ...args]);
+/** The CLI on this file's database; each run takes seconds on a busy machine. */
+const herald = (...args: string[]) => runHerald(args, env);
 
 let first: { tenantId: string; accountId: string; token: string };
 let server: RunningServer;
@@ -84,18 +69,11 @@ describe('herald init', { timeout: 60_000 }, () => {
   });
 
   it('through npm run -s herald prints only the JSON object on stdout', async () => {
-    const init = await run('npm', [
-      'run',
-      '-s',
-      'herald',
-      '--',
-      'init',
-      '--tenant',
-      'Woodgrove',
-      '--admin',
-      'admin@woodgrove.example',
-      '--json',
-    ]);
+    const init = await runCommand(
+      'npm',
+      ['run', '-s', 'herald', '--', 'init', '--tenant', 'Woodgrove', '--admin', 'admin@woodgrove.example', '--json'],
+      { env },
+    );
     expect(init.code).toBe(0);
     expect(Object.keys(JSON.parse(init.stdout))).toEqual(['tenantId', 'accountId', 'token']);
   });

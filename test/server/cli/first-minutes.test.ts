@@ -1,4 +1,3 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,26 +5,12 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiClient, type Api } from '../../helpers/herald';
 import { startFakeGraph, type FakeGraph } from '../../fakes/graph';
-import { spawnHerald, type HeraldProcess } from '../../helpers/process';
+import { runCommand, runHerald, spawnHerald, type HeraldProcess } from '../../helpers/process';
 
 // What a newcomer does first: the README's commands as written, and the sample organisation.
 
 const root = fileURLToPath(new URL('../../..', import.meta.url));
 const work = mkdtempSync(join(tmpdir(), 'herald-readme-'));
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function run(command: string, args: string[], env: Record<string, string>, cwd = root): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(command, args, { env: { ...process.env, ...env }, cwd, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) =>
-      resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
-    );
-  });
-}
 
 /** The README's shell examples, in order; the quick start's install-and-run block is what the test suite itself is. */
 function readmeShellBlocks(): string[] {
@@ -90,7 +75,10 @@ describe('the first five minutes', { timeout: 120_000 }, () => {
       ),
       'echo "notification=$ID"',
     ].join('\n');
-    const result = await run('bash', ['-c', script], { TOKEN: herald.token!, HERALD_DB_URL: herald.dbUrl, HERALD_LOG: 'silent' }, work);
+    const result = await runCommand('bash', ['-c', script], {
+      env: { TOKEN: herald.token!, HERALD_DB_URL: herald.dbUrl, HERALD_LOG: 'silent' },
+      cwd: work,
+    });
     // no API error body, and no failure of curl's own
     expect(result.stdout).not.toContain('"error":{');
     expect(result.stderr).not.toMatch(/curl: \(/);
@@ -107,7 +95,7 @@ describe('the first five minutes', { timeout: 120_000 }, () => {
 
   it('demo imports a sample organisation, twice without change, and a send to its groups fails nowhere', async () => {
     const env = { HERALD_DB_URL: herald.dbUrl, HERALD_LOG: 'silent' };
-    const first = await run(process.execPath, ['--import', 'tsx', 'server/cli.ts', 'demo'], env);
+    const first = await runHerald(['demo'], env);
     expect(first.stderr).toBe('');
     expect(first.code).toBe(0);
     expect(first.stdout).toMatch(/20 users, 4 groups, 26 devices/);
@@ -116,7 +104,7 @@ describe('the first five minutes', { timeout: 120_000 }, () => {
     const device = /A device to send to:\s+(\S+)/.exec(first.stdout)?.[1];
 
     const before = await api('GET', '/v1/groups/demo-group-leeds');
-    const again = await run(process.execPath, ['--import', 'tsx', 'server/cli.ts', 'demo'], env);
+    const again = await runHerald(['demo'], env);
     expect(again.code).toBe(0);
     expect(again.stdout).toBe(first.stdout);
     expect((await api('GET', '/v1/groups/demo-group-leeds')).body).toEqual(before.body);
@@ -141,7 +129,7 @@ describe('the first five minutes', { timeout: 120_000 }, () => {
   it('demo without a Default tenant says what to do', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'herald-demo-'));
     try {
-      const result = await run(process.execPath, ['--import', 'tsx', 'server/cli.ts', 'demo'], {
+      const result = await runHerald(['demo'], {
         HERALD_DB_URL: `file:${join(dir, 'empty.db')}`,
         HERALD_LOG: 'silent',
       });

@@ -1,38 +1,21 @@
-import { execFile } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSyncedHerald, type SyncedHerald } from '../../helpers/graph';
+import { runHerald } from '../../helpers/process';
 import { expectStatus } from '../../helpers/rbac';
 
-const root = fileURLToPath(new URL('../../..', import.meta.url));
 let s: SyncedHerald;
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
 
 /**
  * `herald sync` as its own process on the test server's database: it trusts the fake's CA only through
  * NODE_EXTRA_CA_CERTS, as production would, and reads the key file the server generated.
  */
-function sync(...args: string[]): Promise<Run> {
-  const env = {
-    ...process.env,
+function sync(...args: string[]) {
+  return runHerald(['sync', '--tenant', s.herald.admin.tenantId, ...args], {
     HERALD_DB_URL: `file:${s.herald.dbFile}`,
     HERALD_LOG: 'silent',
     HERALD_ENTRA_AUTHORITY_HOST: s.fake.origin,
     HERALD_GRAPH_BASE_URL: s.fake.origin,
     NODE_EXTRA_CA_CERTS: s.fake.caFile,
-  };
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      ['--import', 'tsx', 'server/cli.ts', 'sync', '--tenant', s.herald.admin.tenantId, ...args],
-      { env, cwd: root },
-      (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
-    );
   });
 }
 
