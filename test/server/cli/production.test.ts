@@ -1,17 +1,16 @@
-import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiClient } from '../../helpers/herald';
-import { spawnHerald, type HeraldProcess } from '../../helpers/process';
+import { runCommand, spawnHerald, type HeraldProcess } from '../../helpers/process';
 
 const root = fileURLToPath(new URL('../../..', import.meta.url));
 let herald: HeraldProcess;
 
 beforeAll(async () => {
-  await promisify(execFile)('npm', ['run', '-s', 'build'], { cwd: root });
+  const build = await runCommand('npm', ['run', '-s', 'build']);
+  if (build.code !== 0) throw new Error(`npm run build failed:\n${build.stderr}`);
   herald = await spawnHerald({}, ['serve'], { compiled: true });
 }, 120_000);
 afterAll(async () => {
@@ -48,15 +47,11 @@ describe('the production build (npm run build, then npm run herald:prod)', { tim
   });
 
   it('runs the same CLI commands as npm run herald', async () => {
-    const { stdout } = await promisify(execFile)(
-      process.execPath,
-      ['dist/cli.js', 'init', '--tenant', 'Prod', '--admin', 'ops@prod.example', '--json'],
-      {
-        cwd: root,
-        env: { ...process.env, HERALD_DB_URL: herald.dbUrl, HERALD_LOG: 'silent' },
-      },
-    );
-    const created = JSON.parse(stdout);
+    const init = await runCommand(process.execPath, ['dist/cli.js', 'init', '--tenant', 'Prod', '--admin', 'ops@prod.example', '--json'], {
+      env: { HERALD_DB_URL: herald.dbUrl, HERALD_LOG: 'silent' },
+    });
+    expect(init.code, init.stderr).toBe(0);
+    const created = JSON.parse(init.stdout);
     expect((await apiClient(herald.url, created.token)('GET', '/v1/me')).body.tenant.name).toBe('Prod');
   });
 });
