@@ -7,7 +7,7 @@
  * - an incremental sync of 100 changes (target < 2 s).
  */
 import { apiClient } from '../helpers/herald';
-import { spawnHerald } from '../helpers/process';
+import { spawnCompiledHerald } from './compiled-herald';
 import { startFakeGraph, type FakeGraph } from '../fakes/graph';
 import { expectStatus } from '../helpers/rbac';
 import { jsonPoster } from './http-load';
@@ -53,7 +53,7 @@ const bench: Bench = {
   async run() {
     const fake = await startFakeGraph({ pageSize: 999 });
     populate(fake);
-    const server = await spawnHerald({
+    const server = await spawnCompiledHerald({
       HERALD_ENTRA_AUTHORITY_HOST: fake.origin,
       HERALD_GRAPH_BASE_URL: fake.origin,
       NODE_EXTRA_CA_CERTS: fake.caFile,
