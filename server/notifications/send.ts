@@ -111,9 +111,10 @@ export function audienceRows(tenantId: string, target: Target, translations: Res
       ? sql`${audienceSelect(tenantId, target.groupIds)}`
       : sql`SELECT d.id AS device_id, d.enrolled_by_user_id AS user_id, ${skipReasonSql('d')} AS skip_reason
               FROM devices d WHERE d.tenant_id = ${tenantId} AND d.id = ${target.deviceId}`;
-  if (Object.keys(translations).length === 0) return sql`SELECT a.*, NULL AS language FROM (${rows}) a`;
+  // ORDER BY again outside: SQLite drops the ORDER BY of a FROM-clause subquery that is part of a join
+  if (Object.keys(translations).length === 0) return sql`SELECT a.*, NULL AS language FROM (${rows}) a ORDER BY a.device_id`;
   return sql`SELECT a.*, ${languageChoiceSql(translations, sql`u.preferred_language`)} AS language
-    FROM (${rows}) a LEFT JOIN users u ON u.tenant_id = ${tenantId} AND u.id = a.user_id`;
+    FROM (${rows}) a LEFT JOIN users u ON u.tenant_id = ${tenantId} AND u.id = a.user_id ORDER BY a.device_id`;
 }
 
 /**
