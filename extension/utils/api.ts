@@ -13,10 +13,12 @@ import type {
   Quotas,
   SyncStarted,
 } from './api-types';
+import type { EntraConfig } from './entra-auth';
 
 export interface Connection {
   serverUrl: string;
-  token: string;
+  /** Herald's API token, or what gives the bearer at each call (the Entra access token, renewed when due); none when empty. */
+  token: string | (() => Promise<string>);
 }
 
 /** A failed call: `status` 0 means Herald could not be reached at all. */
@@ -38,7 +40,15 @@ const searchPath = (kind: 'groups' | 'devices', search: string) => `/v1/${kind}?
 export function createApi({ serverUrl, token }: Connection, fetchFn: typeof fetch = (...args) => fetch(...args)) {
   const base = serverUrl.replace(/\/+$/, '');
   async function request<T>(method: string, path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
-    const headers: Record<string, string> = { authorization: `Bearer ${token}` };
+    const headers: Record<string, string> = {};
+    const bearer =
+      typeof token === 'string'
+        ? token
+        : await token().catch((error: unknown) => {
+            // a sign-in that could not be renewed: said in its own words, as Herald would refuse the call
+            throw new HeraldError(401, 'signIn', error instanceof Error ? error.message : String(error));
+          });
+    if (bearer) headers.authorization = `Bearer ${bearer}`;
     if (body !== undefined) headers['content-type'] = 'application/json';
     let res: Response;
     try {
@@ -61,6 +71,8 @@ export function createApi({ serverUrl, token }: Connection, fetchFn: typeof fetc
   }
   return {
     me: () => request<Me>('GET', '/v1/me'),
+    /** What the extension needs to sign in to a tenant with Microsoft (answered without a token). */
+    entraConfig: (tenant: string) => request<EntraConfig>('GET', `/v1/auth/entra?${new URLSearchParams({ tenant }).toString()}`),
     groups: (search: string, signal?: AbortSignal) => request<Page<Group>>('GET', searchPath('groups', search), undefined, signal),
     devices: (search: string, signal?: AbortSignal) => request<Page<Device>>('GET', searchPath('devices', search), undefined, signal),
     device: (id: string) => request<Device>('GET', `/v1/devices/${encodeURIComponent(id)}`),

@@ -1,4 +1,3 @@
-import { get } from 'node:https';
 import { decodeJwt, importJWK, jwtVerify } from 'jose';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
@@ -12,24 +11,13 @@ import {
   type WebAuthFlow,
 } from '../../../extension/utils/entra-auth';
 import { startFakeEntra, type FakeEntra } from '../../fakes/entra-id';
+import { browserFlow, entraRequests, REDIRECT, resetEntra } from '../fake-entra-flow';
 
-const REDIRECT = 'https://abcdefghijklmnopabcdefghijklmnop.chromiumapp.org/';
 let entra: FakeEntra;
 let config: EntraConfig;
 
-/** What launchWebAuthFlow does with a page that redirects at once: the URL it was sent back to, or a failure to load. */
-const browserFlow: WebAuthFlow = ({ url }) =>
-  new Promise((resolve, reject) => {
-    get(url, (res) => {
-      res.resume();
-      if (res.statusCode === 302 && res.headers.location?.startsWith(REDIRECT)) resolve(res.headers.location);
-      else reject(new Error('Authorization page could not be loaded.'));
-    }).on('error', reject);
-  });
-
 const deps = (over: Partial<EntraDeps> = {}): EntraDeps => ({ launch: browserFlow, redirectUri: REDIRECT, ...over });
-const requests = () =>
-  entra.signIn.requests.map((r) => (r.endpoint === 'authorize' ? `authorize ${r.prompt} ${r.answered}` : `token ${r.grant} ${r.answered}`));
+const requests = () => entraRequests(entra);
 
 beforeAll(async () => {
   entra = await startFakeEntra();
@@ -43,14 +31,7 @@ beforeAll(async () => {
 afterAll(() => entra?.close());
 
 beforeEach(() => {
-  Object.assign(entra.signIn, {
-    redirectUris: [REDIRECT],
-    hasSession: false,
-    declineSignIn: false,
-    requests: [],
-    accessTokenSeconds: 3600,
-  });
-  entra.signIn.refreshTokenSeconds = 24 * 3600;
+  resetEntra(entra);
   entra.signIn.user = {
     oid: 'a1b2c3d4-0000-4000-8000-000000000001',
     preferred_username: 'ann@contoso.example',
