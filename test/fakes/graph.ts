@@ -5,7 +5,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import { testTls } from './tls';
 
 /**
- * A fake Microsoft Entra ID token endpoint and Microsoft Graph (v1.0 users/groups delta, managed devices)
+ * A fake Microsoft Entra ID token endpoint and Microsoft Graph (v1.0 users/groups delta, managed devices, organization)
  * over HTTPS, on one origin. The directory is state the test changes; delta links are versions of it, so
  * an incremental round answers exactly what changed since, the way Graph does (changed objects whole,
  * `@removed` objects and members, `members@delta` with only the member changes).
@@ -39,6 +39,8 @@ export interface FakeGraphOptions {
   certificatePem?: string;
   /** Entries per page of a delta round or a device list (Graph's are 100-999). */
   pageSize?: number;
+  /** The tenant's verified domains, as `GET /v1.0/organization` lists them. */
+  verifiedDomains?: string[];
 }
 
 type Json = Record<string, unknown>;
@@ -73,7 +75,13 @@ export async function startFakeGraph(options: FakeGraphOptions = {}) {
   /** Answers for the next Graph requests, used once each. */
   const interruptions: Array<{ status: number; retryAfter?: string; body?: Json }> = [];
   let failing: { status: number; body: Json; path: string } | null = null;
-  const state = { splitGroups: false, tokenRequests: 0, requests: [] as string[], throttled: 0 };
+  const state = {
+    splitGroups: false,
+    tokenRequests: 0,
+    requests: [] as string[],
+    throttled: 0,
+    verifiedDomains: options.verifiedDomains ?? ['contoso.example'],
+  };
 
   const change = (kind: Change['kind'], id: string, member?: string) => log.push({ version: ++version, kind, id, member });
 
@@ -220,6 +228,18 @@ export async function startFakeGraph(options: FakeGraphOptions = {}) {
           [...devices.values()].map((d) => ({ ...d, osVersion: '1.0', azureADDeviceId: null, lastSyncDateTime: new Date().toISOString() })),
           null,
         ),
+      };
+    if (path === '/v1.0/organization')
+      return {
+        status: 200,
+        body: {
+          value: [
+            {
+              id: entraTenantId,
+              verifiedDomains: state.verifiedDomains.map((name, i) => ({ name, isDefault: i === 0, isInitial: false, type: 'Managed' })),
+            },
+          ],
+        },
       };
     return { status: 404, body: { error: { code: 'Request_ResourceNotFound', message: `no ${path}` } } };
   }

@@ -10,6 +10,7 @@ import { applyChanges } from './apply';
 import { graphClient, type SyncProgress } from './client';
 import { connectionView, credentialOf, deleteConnection, putConnection, readConnection, type ConnectionChange } from './connection';
 import { secretKeySource } from './crypto';
+import { readOrganization, recordOrganization } from './organization';
 import { readDirectory } from './read';
 import { claimSync, finishSync, getSync, listSyncs, renewLease, syncView } from './syncs';
 import { tokenSource } from './token';
@@ -78,6 +79,7 @@ export function createDirectorySync(deps: { database: Database; now: () => numbe
         users: full ? null : connection.usersDeltaLink,
         groups: full ? null : connection.groupsDeltaLink,
       });
+      const organization = await readOrganization(client);
       const row = await database.write(async (tx) => {
         const current = await readConnection(tx, sync.tenantId);
         if (current?.updatedAt !== connection.updatedAt)
@@ -87,6 +89,7 @@ export function createDirectorySync(deps: { database: Database; now: () => numbe
             'The directory connection was changed or removed during the sync; nothing was changed.',
           );
         const counts = await applyChanges(tx, sync.tenantId, changes);
+        await recordOrganization(tx, sync.tenantId, organization);
         const kind = changes.users.full || changes.groups.full ? 'full' : 'incremental';
         return finishSync(tx, sync, { counts, links: { users: changes.users.deltaLink, groups: changes.groups.deltaLink }, kind }, now());
       });
