@@ -77,7 +77,13 @@ export function MicrosoftSignIn({ serverUrl }: { serverUrl: () => string }) {
       <legend>Or sign in with Microsoft</legend>
       <div class="field">
         <label for="entra-tenant">Entra tenant id or domain</label>
-        <input id="entra-tenant" value={tenant} disabled={signedIn.value} onInput={(e) => (tenant.value = e.currentTarget.value)} />
+        <input
+          id="entra-tenant"
+          type="text"
+          value={tenant}
+          disabled={signedIn.value}
+          onInput={(e) => (tenant.value = e.currentTarget.value)}
+        />
       </div>
       <div class="actions">
         {signedIn.value ? (
