@@ -1,7 +1,7 @@
 import { useSignal } from '@preact/signals';
 import { useEffect } from 'preact/hooks';
 import { HeraldError } from '../utils/api';
-import { connectionReport, serverUrlProblem } from '../utils/connection-check';
+import { connectionReport, grantSources, serverUrlProblem } from '../utils/connection-check';
 import { savedApi } from '../utils/connection';
 import { entraRedirectUrl, signInWithMicrosoft, signOut } from '../utils/entra-session';
 import { askToReach } from '../utils/host-permission';
@@ -21,8 +21,9 @@ export function MicrosoftSignIn({ serverUrl }: { serverUrl: () => string }) {
   const showWho = async () => {
     result.value = { tone: 'busy', text: 'Signed in with Microsoft. Reading your permissions…' };
     try {
-      const report = connectionReport(await (await savedApi()).me());
-      result.value = { tone: report.ok ? 'ok' : 'problem', text: `Signed in with Microsoft. ${report.summary}` };
+      const me = await (await savedApi()).me();
+      const report = connectionReport(me);
+      result.value = { tone: report.ok ? 'ok' : 'problem', text: `Signed in with Microsoft. ${report.summary} ${grantSources(me)}` };
     } catch (error) {
       result.value = { tone: 'problem', text: `Signed in with Microsoft, but: ${describeProblem(error)}` };
     }

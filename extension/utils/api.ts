@@ -5,6 +5,7 @@ import type {
   Device,
   DirectoryStatus,
   DirectorySync,
+  EntraSignIn,
   Group,
   Me,
   NotificationItem,
@@ -13,7 +14,6 @@ import type {
   Quotas,
   SyncStarted,
 } from './api-types';
-import type { EntraConfig } from './entra-auth';
 
 export interface Connection {
   serverUrl: string;
@@ -72,7 +72,7 @@ export function createApi({ serverUrl, token }: Connection, fetchFn: typeof fetc
   return {
     me: () => request<Me>('GET', '/v1/me'),
     /** What the extension needs to sign in to a tenant with Microsoft (answered without a token). */
-    entraConfig: (tenant: string) => request<EntraConfig>('GET', `/v1/auth/entra?${new URLSearchParams({ tenant }).toString()}`),
+    entraConfig: (tenant: string) => request<EntraSignIn>('GET', `/v1/auth/entra?${new URLSearchParams({ tenant }).toString()}`),
     groups: (search: string, signal?: AbortSignal) => request<Page<Group>>('GET', searchPath('groups', search), undefined, signal),
     devices: (search: string, signal?: AbortSignal) => request<Page<Device>>('GET', searchPath('devices', search), undefined, signal),
     device: (id: string) => request<Device>('GET', `/v1/devices/${encodeURIComponent(id)}`),

@@ -5,13 +5,10 @@
  * browser: the web auth flow and fetch are passed in.
  */
 
-/** What Herald's `GET /v1/auth/entra` says about a tenant's app registration. */
-export interface EntraConfig {
-  /** `<authority host>/<Entra tenant id>` */
-  authority: string;
-  clientId: string;
-  scopes: string[];
-}
+import type { EntraSignIn } from './api-types';
+
+/** What Herald's `GET /v1/auth/entra` says about a tenant's app registration: `<authority host>/<Entra tenant id>`, client id, scopes. */
+export type EntraConfig = EntraSignIn;
 
 export interface EntraTokens {
   accessToken: string;

@@ -73,7 +73,7 @@ describe('Sign in with Microsoft in Chromium, against a fake Entra ID and a real
     const said = await options.signInWithMicrosoft(herald.url, entra.tenantId);
     await options.page.screenshot({ path: join(ARTIFACTS, 'entra-sign-in.png') });
     expect(said).toMatch(
-      /^Signed in with Microsoft\. Connected to tenant “Default” as pat@contoso\.example\. Permissions: .*RemoteTasks\.SendCustomNotifications/,
+      /^Signed in with Microsoft\. Connected to tenant “Default” as pat@contoso\.example\. Permissions: .*RemoteTasks\.SendCustomNotifications.* From the Entra app role Herald\.Administrator\.$/,
     );
     expect(requests()).toEqual(['authorize select_account code', 'token authorization_code tokens']);
     const session = await storedSession();

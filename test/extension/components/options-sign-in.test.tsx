@@ -33,7 +33,16 @@ function herald() {
               tenant: { id: 't1', name: 'Contoso' },
               account: { id: 'a1', email: 'ann@contoso.example' },
               permissions: ['Organization.Read', 'ManagedDevices.Read', 'Organization.Update', 'RemoteTasks.SendCustomNotifications'],
-              scopes: [],
+              signIn: { source: 'entra' },
+              scopes: [
+                {
+                  roleId: 'r1',
+                  roleName: 'Administrator',
+                  permissions: ['Organization.Read'],
+                  scope: { type: 'all' },
+                  source: { type: 'appRole', appRole: 'Herald.Administrator' },
+                },
+              ],
             },
           }
         : { status: 401, body: { error: { code: 'unauthenticated', message: 'No token.' } } },
@@ -50,7 +59,7 @@ describe('options: Sign in with Microsoft', () => {
     ui.button('Sign in with Microsoft').click();
     await vi.waitFor(() =>
       expect(ui.text('entra-result')).toBe(
-        'Signed in with Microsoft. Connected to tenant “Contoso” as ann@contoso.example. Permissions: Organization.Read, ManagedDevices.Read, Organization.Update, RemoteTasks.SendCustomNotifications.',
+        'Signed in with Microsoft. Connected to tenant “Contoso” as ann@contoso.example. Permissions: Organization.Read, ManagedDevices.Read, Organization.Update, RemoteTasks.SendCustomNotifications. From the Entra app role Herald.Administrator.',
       ),
     );
     expect(launch.mock.calls[0]?.[0]).toMatchObject({ interactive: true });
