@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EntraSession } from '../../extension/utils/entra-auth';
 import { startFakeEntra, type FakeEntra } from '../fakes/entra-id';
+import { requestsInShort } from '../fakes/entra-sign-in';
 import { trustedTls } from '../fakes/tls';
 import { expectStatus } from '../helpers/rbac';
 import { ARTIFACTS, launchWithExtension, type ExtensionBrowser } from './browser';
@@ -14,8 +15,7 @@ import { PopupPage } from './pages/popup-page';
 let entra: FakeEntra;
 let herald: E2eHerald;
 let browser: ExtensionBrowser;
-const requests = () =>
-  entra.signIn.requests.map((r) => (r.endpoint === 'authorize' ? `authorize ${r.prompt} ${r.answered}` : `token ${r.grant} ${r.answered}`));
+const requests = () => requestsInShort(entra.signIn.requests);
 
 /** The extension's stored Entra session, read and changed through the service worker's chrome.storage.local. */
 interface StorageGlobal {

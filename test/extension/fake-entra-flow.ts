@@ -3,6 +3,7 @@ import { vi } from 'vitest';
 import browser from 'webextension-polyfill';
 import type { WebAuthFlow } from '../../extension/utils/entra-auth';
 import type { FakeEntra } from '../fakes/entra-id';
+import { requestsInShort } from '../fakes/entra-sign-in';
 import { fakeFetch, type Routes } from './fake-herald';
 
 /** The extension's redirect URL as Chromium makes it (WXT's fake browser has no identity API). */
@@ -38,8 +39,21 @@ export function entraAndHeraldFetch(entra: FakeEntra, routes: Routes) {
 }
 
 /** The fake's requests in short: `authorize <prompt> <answer>` or `token <grant> <answer>`. */
-export const entraRequests = (entra: FakeEntra) =>
-  entra.signIn.requests.map((r) => (r.endpoint === 'authorize' ? `authorize ${r.prompt} ${r.answered}` : `token ${r.grant} ${r.answered}`));
+export const entraRequests = (entra: FakeEntra) => requestsInShort(entra.signIn.requests);
+
+/** Herald's answer to `GET /v1/auth/entra` for the fake's tenant by the domain `contoso.example`; 404 for any other. */
+export const authEntraRoute =
+  (entra: FakeEntra): Routes[string] =>
+  (req) =>
+    req.query.get('tenant') === 'contoso.example'
+      ? {
+          body: {
+            authority: `${entra.origin}/${entra.tenantId}`,
+            clientId: entra.clientId,
+            scopes: [`api://${entra.clientId}/Notifications.Send`, 'offline_access'],
+          },
+        }
+      : { status: 404, body: { error: { code: 'notFound', message: 'No Entra tenant connected to Herald has that id or domain.' } } };
 
 /** The fake ready for a test: the redirect URL registered, no browser session, a fresh request log, 1 h access tokens. */
 export function resetEntra(entra: FakeEntra) {

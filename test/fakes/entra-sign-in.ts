@@ -15,6 +15,10 @@ export type EntraRequest =
   | { endpoint: 'authorize'; prompt: string | null; answered: 'code' | 'error' }
   | { endpoint: 'token'; grant: string; answered: 'tokens' | 'error' };
 
+/** The requests in short, for tests: `authorize <prompt> <code|error>` or `token <grant> <tokens|error>`. */
+export const requestsInShort = (requests: EntraRequest[]) =>
+  requests.map((r) => (r.endpoint === 'authorize' ? `authorize ${r.prompt} ${r.answered}` : `token ${r.grant} ${r.answered}`));
+
 /** The fake's sign-in side: the registration, the user and how the next sign-ins go. Tests set these fields. */
 export interface EntraSignIn {
   /** Redirect URIs registered on the app registration; the authorize endpoint refuses any other. */

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { entraSessionItem, serverUrlItem, tokenItem } from '../../../extension/utils/storage';
 import { startFakeEntra, type FakeEntra } from '../../fakes/entra-id';
-import { entraAndHeraldFetch, fakeIdentity, REDIRECT, resetEntra } from '../fake-entra-flow';
+import { authEntraRoute, entraAndHeraldFetch, fakeIdentity, REDIRECT, resetEntra } from '../fake-entra-flow';
 import { renderOptions } from '../render';
 
 let entra: FakeEntra;
@@ -16,16 +16,7 @@ beforeEach(() => resetEntra(entra));
 /** Herald knowing the fake's tenant by its domain; /v1/me answers Ann for her Entra token only. */
 function herald() {
   entraAndHeraldFetch(entra, {
-    'GET /v1/auth/entra': (req) =>
-      req.query.get('tenant') === 'contoso.example'
-        ? {
-            body: {
-              authority: `${entra.origin}/${entra.tenantId}`,
-              clientId: entra.clientId,
-              scopes: [`api://${entra.clientId}/Notifications.Send`],
-            },
-          }
-        : { status: 404, body: { error: { code: 'notFound', message: 'No tenant.' } } },
+    'GET /v1/auth/entra': authEntraRoute(entra),
     'GET /v1/me': (req) =>
       req.headers.get('authorization')?.startsWith('Bearer ey')
         ? {

@@ -6,7 +6,7 @@ import { signInWithMicrosoft, signOut } from '../../../extension/utils/entra-ses
 import { describeProblem } from '../../../extension/utils/problem';
 import { entraSessionItem, serverUrlItem, tokenItem } from '../../../extension/utils/storage';
 import { startFakeEntra, type FakeEntra } from '../../fakes/entra-id';
-import { entraAndHeraldFetch, entraRequests, fakeIdentity, resetEntra } from '../fake-entra-flow';
+import { authEntraRoute, entraAndHeraldFetch, entraRequests, fakeIdentity, resetEntra } from '../fake-entra-flow';
 import { SERVER } from '../fake-herald';
 
 let entra: FakeEntra;
@@ -21,16 +21,7 @@ afterAll(() => entra?.close());
 function herald() {
   const bearers: (string | null)[] = [];
   const fetch = entraAndHeraldFetch(entra, {
-    'GET /v1/auth/entra': (req) =>
-      req.query.get('tenant') === 'contoso.example'
-        ? {
-            body: {
-              authority: `${entra.origin}/${entra.tenantId}`,
-              clientId: entra.clientId,
-              scopes: [`api://${entra.clientId}/Notifications.Send`],
-            },
-          }
-        : { status: 404, body: { error: { code: 'notFound', message: 'No tenant.' } } },
+    'GET /v1/auth/entra': authEntraRoute(entra),
     'GET /v1/me': (req) => {
       bearers.push(req.headers.get('authorization'));
       return { body: me };
