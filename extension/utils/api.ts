@@ -62,6 +62,13 @@ export function createApi({ serverUrl, token }: Connection, fetchFn: typeof fetc
     if (res.ok) return parsed as T;
     const error = (parsed as { error?: { code?: string; message?: string } } | null)?.error;
     const retryAfter = Number(res.headers.get('retry-after'));
+    // an Entra access token (a JWT; Herald's own tokens start hrld_) refused: not the API token's fault
+    if (res.status === 401 && bearer.split('.').length === 3)
+      throw new HeraldError(
+        401,
+        'signIn',
+        `Herald refused the Microsoft sign-in (401): ${error?.message ?? res.statusText} Sign in with Microsoft again in Options, or ask an administrator whether your tenant is connected to Herald.`,
+      );
     throw new HeraldError(
       res.status,
       error?.code ?? 'httpError',
