@@ -19,13 +19,19 @@ export async function issueDeviceCredential(
 ): Promise<{ secret: string }> {
   const { tenantId } = principal;
   requirePermission(principal, 'ManagedDevices.Update');
+  await deviceOf(database, tenantId, deviceId);
+  await requireOverDevice(database.db, principal, 'ManagedDevices.Update', deviceId);
+  return replaceCredential(database, principal, deviceId, 'device.credential.issue', now);
+}
+
+/** The tenant's device, or 404. */
+async function deviceOf(database: Database, tenantId: string, deviceId: string) {
   const [device] = await database.db
-    .select({ id: devices.id })
+    .select({ managementState: devices.managementState, userId: devices.enrolledByUserId })
     .from(devices)
     .where(and(eq(devices.tenantId, tenantId), eq(devices.id, deviceId)));
   if (!device) throw notFound('Device', deviceId);
-  await requireOverDevice(database.db, principal, 'ManagedDevices.Update', deviceId);
-  return replaceCredential(database, principal, deviceId, 'device.credential.issue', now);
+  return device;
 }
 
 /** A new secret for the device (only its hash is kept, so the old one stops working), audited as `action`. */
@@ -68,11 +74,7 @@ export async function enrollDevice(
 ): Promise<{ deviceId: string; secret: string }> {
   const { tenantId, signIn } = principal;
   if (signIn.source !== 'entra') throw forbidden("A device enrols with its user's Microsoft Entra ID sign-in, not a Herald API token.");
-  const [device] = await database.db
-    .select({ managementState: devices.managementState, userId: devices.enrolledByUserId })
-    .from(devices)
-    .where(and(eq(devices.tenantId, tenantId), eq(devices.id, deviceId)));
-  if (!device) throw notFound('Device', deviceId);
+  const device = await deviceOf(database, tenantId, deviceId);
   if (device.managementState !== 'enrolled')
     throw new AppError(400, 'notEnrolled', `Device '${deviceId}' is not enrolled in Intune; enrol it there first.`);
   if (device.userId?.toLowerCase() !== signIn.oid) throw forbidden(`Device '${deviceId}' is not yours: only its Intune user can enrol it.`);

@@ -3,6 +3,7 @@ import { createMiddleware } from 'hono/factory';
 import { APP_ROLES, BUILT_IN_ROLES, type Permission } from '../../shared/permissions';
 import { audit } from '../audit/log';
 import type { Database } from '../db/client';
+import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
 import { preparedPer } from '../db/prepared';
 import { accounts, apiTokens, roleAssignmentAccounts, roleAssignments, roles, tenants } from '../db/schema';
 import { unauthenticated } from '../core/errors';
@@ -17,13 +18,15 @@ const builtIn = new Map(BUILT_IN_ROLES.map((r) => [r.id, r]));
 /** lastUsedAt is kept to this precision, so a busy token costs one write a minute, not one a request. */
 export const LAST_USED_PRECISION_MS = 60_000;
 
-/** The token, its account and tenant, and the account's role assignments in the token's tenant: one statement. */
-const tokenQuery = preparedPer(({ db }: Database) =>
+/**
+ * Accounts with their tenant and their role assignments in that tenant (a custom role's permissions with it), one
+ * row per assignment (one with a null role for none), selecting `extra` beside them; callers add their key.
+ */
+const accountGrants = <S extends Record<string, SQLiteColumn>>(db: Database['db'], extra: S) =>
   db
     .select({
-      lastUsedAt: apiTokens.lastUsedAt,
-      tokenId: apiTokens.id,
-      tenantId: apiTokens.tenantId,
+      ...extra,
+      tenantId: accounts.tenantId,
       accountId: accounts.id,
       email: accounts.email,
       tenantName: tenants.name,
@@ -31,15 +34,20 @@ const tokenQuery = preparedPer(({ db }: Database) =>
       scope: roleAssignments.scope,
       custom: roles.permissions,
     })
-    .from(apiTokens)
-    .innerJoin(accounts, eq(accounts.id, apiTokens.accountId))
-    .innerJoin(tenants, eq(tenants.id, apiTokens.tenantId))
+    .from(accounts)
+    .innerJoin(tenants, eq(tenants.id, accounts.tenantId))
     .leftJoin(roleAssignmentAccounts, eq(roleAssignmentAccounts.accountId, accounts.id))
     .leftJoin(
       roleAssignments,
-      and(eq(roleAssignments.id, roleAssignmentAccounts.assignmentId), eq(roleAssignments.tenantId, apiTokens.tenantId)),
+      and(eq(roleAssignments.id, roleAssignmentAccounts.assignmentId), eq(roleAssignments.tenantId, accounts.tenantId)),
     )
     .leftJoin(roles, and(eq(roles.id, roleAssignments.roleId), eq(roles.tenantId, roleAssignments.tenantId)))
+    .$dynamic();
+
+/** The token, its account and tenant, and the account's role assignments in the token's tenant: one statement. */
+const tokenQuery = preparedPer(({ db }: Database) =>
+  accountGrants(db, { lastUsedAt: apiTokens.lastUsedAt, tokenId: apiTokens.id })
+    .innerJoin(apiTokens, and(eq(apiTokens.accountId, accounts.id), eq(apiTokens.tenantId, accounts.tenantId)))
     .where(and(eq(apiTokens.hash, sql.placeholder('hash')), isNull(apiTokens.revokedAt)))
     .prepare(),
 );
@@ -76,21 +84,7 @@ function assignedGrants(rows: AssignmentRow[]): Grant[] {
 
 /** An account, its tenant and its role assignments in that tenant: one statement. */
 const accountQuery = preparedPer(({ db }: Database) =>
-  db
-    .select({
-      tenantName: tenants.name,
-      roleId: roleAssignments.roleId,
-      scope: roleAssignments.scope,
-      custom: roles.permissions,
-    })
-    .from(accounts)
-    .innerJoin(tenants, eq(tenants.id, accounts.tenantId))
-    .leftJoin(roleAssignmentAccounts, eq(roleAssignmentAccounts.accountId, accounts.id))
-    .leftJoin(
-      roleAssignments,
-      and(eq(roleAssignments.id, roleAssignmentAccounts.assignmentId), eq(roleAssignments.tenantId, accounts.tenantId)),
-    )
-    .leftJoin(roles, and(eq(roles.id, roleAssignments.roleId), eq(roles.tenantId, roleAssignments.tenantId)))
+  accountGrants(db, {})
     .where(and(eq(accounts.id, sql.placeholder('accountId')), eq(accounts.tenantId, sql.placeholder('tenantId'))))
     .prepare(),
 );
