@@ -1,10 +1,7 @@
 import { z } from 'zod';
 import { bodySchema, titleSchema } from './schemas';
 
-/** How insistently a device shows a message; the same quota applies to each. */
-export const urgencies = ['low', 'normal', 'high'] as const;
-export type Urgency = (typeof urgencies)[number];
-export const urgencySchema = z.enum(urgencies);
+export { urgencies, urgencySchema, type Urgency } from './urgency';
 
 export const MAX_TRANSLATIONS = 20;
 

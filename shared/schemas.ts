@@ -1,6 +1,7 @@
 import { z } from 'zod';
-import { checkMessageSize } from './push-payload';
+import { checkMessageSize, type PushOptions } from './push-payload';
 import { checkText, normalizeText, type TextField } from './text';
+import { urgencySchema } from './urgency';
 
 /** `?limit=` of every paginated list: 1 to 200 items, 50 unless asked. */
 export const MAX_PAGE_SIZE = 200;
@@ -52,10 +53,10 @@ const TOO_LARGE = { errorCode: 'messageTooLarge' } as const;
 /** Checks on the whole message run only once its fields passed theirs, so they measure normalised text of bounded size. */
 const fieldsPassed = { when: (payload: { issues: unknown[] }) => payload.issues.length === 0 };
 
-/** Refuses a title and body whose push would be larger than Apple and Google accept. */
-function fitsPush(text: { title?: string; body?: string }, ctx: z.RefinementCtx) {
+/** Refuses a title and body whose push (with its urgency and acknowledgement flag) would be larger than Apple and Google accept. */
+function fitsPush(text: { title?: string; body?: string } & PushOptions, ctx: z.RefinementCtx) {
   if (text.title === undefined && text.body === undefined) return;
-  const size = checkMessageSize(text.title ?? '', text.body ?? '');
+  const size = checkMessageSize(text.title ?? '', text.body ?? '', text);
   if (size.problem)
     ctx.addIssue({ code: 'custom', message: size.problem, path: ['body'], params: { bytes: size.bytes, limit: size.limit, ...TOO_LARGE } });
 }
@@ -80,22 +81,28 @@ function exactlyOneTarget(send: { groupIds?: string[]; deviceId?: string }, ctx:
     ctx.addIssue({ code: 'custom', message: 'Give exactly one target: groupIds or deviceId.', path: ['groupIds'] });
 }
 
+/** How a message is shown: its urgency (`high` needs RemoteTasks.SendUrgentNotifications) and whether the device asks for an acknowledgement. */
+const pushOptions = { urgency: urgencySchema.default('normal'), requireAcknowledgement: z.boolean().default(false) };
+
 /** A send: a title, a body and exactly one target, groups or one device. */
 export const sendSchema = z
-  .object({ title: titleSchema, body: bodySchema, ...targets })
+  .object({ title: titleSchema, body: bodySchema, ...targets, ...pushOptions })
   .strict()
   .superRefine(exactlyOneTarget)
   .superRefine(fitsPush, fieldsPassed);
 
 /** A preview takes the same body; the text may still be unfinished. */
 export const previewSchema = z
-  .object({ title: titleSchema.optional(), body: bodySchema.optional(), ...targets })
+  .object({ title: titleSchema.optional(), body: bodySchema.optional(), ...targets, ...pushOptions })
   .strict()
   .superRefine(exactlyOneTarget)
   .superRefine(fitsPush, fieldsPassed);
 
 /** The target of a send or preview, read without the text: its title and body are neither read nor checked. */
 export const sendTargetSchema = z.object(targets).superRefine(exactlyOneTarget);
+
+/** The urgency of a send or preview, read without the text (the permission `high` needs is checked before it). */
+export const sendUrgencySchema = z.object({ urgency: urgencySchema.default('normal') });
 
 export type SendInput = z.input<typeof sendSchema>;
 export type Send = z.output<typeof sendSchema>;
@@ -107,7 +114,7 @@ export const unsupportedPlatforms: readonly Platform[] = ['macos', 'windows', 'o
 export type Platform = (typeof platforms)[number];
 export const skipReasons = ['unsupportedPlatform', 'notEnrolled', 'notificationsNotPermitted', 'noPushToken'] as const;
 export type SkipReason = (typeof skipReasons)[number];
-export const deliveryStatuses = ['queued', 'sent', 'delivered', 'opened', 'failed', 'skipped', 'expired'] as const;
+export const deliveryStatuses = ['queued', 'sent', 'delivered', 'opened', 'acknowledged', 'failed', 'skipped', 'expired'] as const;
 export type DeliveryStatus = (typeof deliveryStatuses)[number];
 
 /** The audience summary of a send or a preview. */
@@ -172,6 +179,10 @@ export const notificationViewSchema = z.strictObject({
   titleLength: z.number().int(),
   bodyLength: z.number().int(),
   textErasedAt: timestamp.nullable(),
+  urgency: urgencySchema,
+  requireAcknowledgement: z.boolean(),
+  /** The notification this one reminds of (`POST /v1/notifications/{id}/reminders`), else null. */
+  reminderOf: z.string().nullable(),
   audience: audienceSummarySchema,
   counts: deliveryCountsSchema,
   reasons: deliveryReasonsSchema,
@@ -234,11 +245,14 @@ export type TenantSettings = z.output<typeof tenantSettingsSchema>;
 export const tenantSettingsViewSchema = tenantSettingsSchema;
 export const tenantSettingsPatchSchema = tenantSettingsSchema.partial();
 
+/** Graph's bodies have no urgency or acknowledgement: its sends are shown as Intune shows them. */
+const GRAPH_PUSH_OPTIONS = { urgency: 'normal', requireAcknowledgement: false } as const;
+
 /** Microsoft Graph's `sendCustomNotificationToCompanyPortal` bodies, mapped onto a Herald send. */
 export const graphGroupSendSchema = z
   .object({ notificationTitle: titleSchema, notificationBody: bodySchema, groupsToNotify: groupIds })
   .superRefine((g, ctx) => fitsPush({ title: g.notificationTitle, body: g.notificationBody }, ctx), fieldsPassed)
-  .transform((g) => ({ title: g.notificationTitle, body: g.notificationBody, groupIds: g.groupsToNotify }));
+  .transform((g) => ({ title: g.notificationTitle, body: g.notificationBody, groupIds: g.groupsToNotify, ...GRAPH_PUSH_OPTIONS }));
 
 /** The target of a Graph group send, read without the text. */
 export const graphGroupTargetSchema = z.object({ groupsToNotify: groupIds }).transform((g) => ({ groupIds: g.groupsToNotify }));
@@ -246,4 +260,4 @@ export const graphGroupTargetSchema = z.object({ groupsToNotify: groupIds }).tra
 export const graphDeviceSendSchema = z
   .object({ notificationTitle: titleSchema, notificationBody: bodySchema })
   .superRefine((g, ctx) => fitsPush({ title: g.notificationTitle, body: g.notificationBody }, ctx), fieldsPassed)
-  .transform((g) => ({ title: g.notificationTitle, body: g.notificationBody }));
+  .transform((g) => ({ title: g.notificationTitle, body: g.notificationBody, ...GRAPH_PUSH_OPTIONS }));
