@@ -25,7 +25,10 @@ export interface PushContent extends PushOptions {
 }
 
 /** APNs `aps.interruption-level` per urgency (iOS 15+): passive never lights the screen, time-sensitive breaks through Focus. */
-export const APNS_INTERRUPTION_LEVEL = { low: 'passive', normal: 'active', high: 'time-sensitive' } as const satisfies Record<Urgency, string>;
+export const APNS_INTERRUPTION_LEVEL = { low: 'passive', normal: 'active', high: 'time-sensitive' } as const satisfies Record<
+  Urgency,
+  string
+>;
 
 /** The acknowledgement flag in Herald's data: present only when asked for (FCM data values are strings). */
 const acknowledgement = (m: PushOptions) => (m.requireAcknowledgement ? { requireAcknowledgement: true } : {});
@@ -33,14 +36,22 @@ const acknowledgement = (m: PushOptions) => (m.requireAcknowledgement ? { requir
 /** The APNs request body, exactly as sent. */
 export const apnsPayload = (m: PushContent): string =>
   JSON.stringify({
-    aps: { alert: { title: m.title, body: m.body }, sound: 'default', 'interruption-level': APNS_INTERRUPTION_LEVEL[m.urgency ?? 'normal'] },
+    aps: {
+      alert: { title: m.title, body: m.body },
+      sound: 'default',
+      'interruption-level': APNS_INTERRUPTION_LEVEL[m.urgency ?? 'normal'],
+    },
     herald: { notificationId: m.notificationId, deliveryId: m.deliveryId, ...acknowledgement(m) },
   });
 
 /** The FCM message's payload (what reaches the device); the token and Android delivery options go beside it. */
 export const fcmPayload = (m: PushContent) => ({
   notification: { title: m.title, body: m.body },
-  data: { notificationId: m.notificationId, deliveryId: m.deliveryId, ...(m.requireAcknowledgement ? { requireAcknowledgement: 'true' } : {}) },
+  data: {
+    notificationId: m.notificationId,
+    deliveryId: m.deliveryId,
+    ...(m.requireAcknowledgement ? { requireAcknowledgement: 'true' } : {}),
+  },
 });
 
 /** UTF-8 length of `text` without encoding it (the extension has no Buffer). */
@@ -74,7 +85,14 @@ export interface MessageSize {
 
 /** The size of the push a title and body (as stored: normalised) make, shown so, against the push services' limit. */
 export function checkMessageSize(title: string, body: string, options: PushOptions = {}): MessageSize {
-  const content = { title, body, notificationId: SAMPLE_ID, deliveryId: SAMPLE_ID, urgency: options.urgency, requireAcknowledgement: options.requireAcknowledgement };
+  const content = {
+    title,
+    body,
+    notificationId: SAMPLE_ID,
+    deliveryId: SAMPLE_ID,
+    urgency: options.urgency,
+    requireAcknowledgement: options.requireAcknowledgement,
+  };
   const bytes = Math.max(apnsPayloadBytes(content), fcmPayloadBytes(content));
   const limit = PUSH_PAYLOAD_MAX_BYTES;
   return { bytes, limit, problem: bytes > limit ? tooLargeMessage(bytes) : null };

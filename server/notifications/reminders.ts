@@ -5,7 +5,7 @@ import type { Principal } from '../core/principal';
 import { notifications } from '../db/schema';
 import type { Deps } from '../deps';
 import { skipReasonSql } from '../directory/audience';
-import { accept, auditedSend, requireOverSend, requireSendPermission } from './send';
+import { accept, auditedSend, requireOverSend, requireSendPermission, withLanguages } from './send';
 
 /**
  * The devices a reminder of `originalId` goes to, as `(device_id, user_id, skip_reason)`: those of the original
@@ -20,7 +20,7 @@ const unansweredDevices = (tenantId: string, originalId: string, acknowledgement
   ORDER BY d.id`;
 
 /**
- * `POST /v1/notifications/{id}/reminders`: the same message again (text, urgency, acknowledgement) as a new
+ * `POST /v1/notifications/{id}/reminders`: the same message again (text, translations, urgency, acknowledgement) as a new
  * notification linked by `reminderOf`, to the original's devices that have not answered it. It needs what the
  * original needed over its target and uses quota as it did: a group send's hourly slot, or the device's.
  */
@@ -38,13 +38,24 @@ export function sendReminder(deps: Deps, principal: Principal, originalId: strin
     requireSendPermission(principal, target.type, original.urgency);
     await requireOverSend(db, principal, target, original.urgency);
     const { title, body, urgency, requireAcknowledgement } = original;
+    // erased with the title and body, or never given (a send from before translations)
+    const translations = original.translations ?? {};
     if (title === null || body === null)
-      throw new AppError(409, 'textErased', `Notification '${originalId}': its text was erased by the retention setting, so it cannot be sent again.`);
+      throw new AppError(
+        409,
+        'textErased',
+        `Notification '${originalId}': its text was erased by the retention setting, so it cannot be sent again.`,
+      );
     return accept(deps, principal, {
       target,
-      message: { title, body, urgency, requireAcknowledgement },
+      message: { title, body, translations, urgency, requireAcknowledgement },
+      templateId: original.templateId,
       via: 'api',
-      reminder: { of: originalId, rows: unansweredDevices(principal.tenantId, originalId, requireAcknowledgement) },
+      reminder: {
+        of: originalId,
+        // each device's language is chosen again, as a fresh send would: its user's may have changed
+        rows: withLanguages(principal.tenantId, unansweredDevices(principal.tenantId, originalId, requireAcknowledgement), translations),
+      },
     });
   });
 }

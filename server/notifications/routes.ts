@@ -46,7 +46,7 @@ export const notificationRoutes = (deps: Deps) => {
         requireSendPermission(c.var.principal, targetIn(sendTargetSchema, body)?.type ?? null, urgencyIn(body));
         const preview = parseOr400(previewSchema, body);
         const target = targetOf(preview);
-        return c.json({ target, audience: await previewAudience(db, c.var.principal, target, preview.urgency) });
+        return c.json({ target, ...(await previewAudience(db, c.var.principal, target, preview)) });
       })
       .post('/v1/notifications/:id/reminders', validId, async (c) =>
         c.json(await sendReminder(deps, c.var.principal, c.req.valid('param').id), 202),

@@ -1,6 +1,15 @@
 import { and, eq, getTableColumns, inArray, sql, type SQL } from 'drizzle-orm';
 import type { z } from 'zod';
-import { unsupportedPlatforms, type Accepted, type AudienceSummary, type Send, type SkipReason, type Target } from '../../shared/schemas';
+import {
+  resolvedMessageSchema,
+  unsupportedPlatforms,
+  type Accepted,
+  type AudienceSummary,
+  type ResolvedMessage,
+  type Send,
+  type SkipReason,
+  type Target,
+} from '../../shared/schemas';
 import type { Permission } from '../../shared/permissions';
 import type { Urgency } from '../../shared/urgency';
 import { countCharacters } from '../../shared/text';
@@ -12,9 +21,12 @@ import type { Deps } from '../deps';
 import { audienceSelect, skipReasonSql } from '../directory/audience';
 import { closureUserIds, withGroupClosure } from '../directory/closure';
 import { AppError, invalidRequest, missingPermission, notFound } from '../core/errors';
+import { parseOr400 } from '../core/parse';
 import { reachOf, type Principal } from '../core/principal';
 import { groupsOutsideScope, requireOverDevice, requirePermission } from '../rbac/scope';
+import { getTemplate } from '../templates/templates';
 import { readSettings } from '../tenant/settings';
+import { languageChoiceSql } from './languages';
 import { notificationId } from './notification-id';
 import { assertQuota, quotaWindow, readQuota } from './quota';
 
@@ -105,6 +117,56 @@ export async function authorizeTarget(db: Db, principal: Principal, target: Targ
   return device;
 }
 
+/**
+ * `(device_id, user_id, skip_reason, language)` for every device of the target's audience, ORDER BY device_id:
+ * `language` is the translation chosen for the device's user (languageChoiceSql), NULL for the default text. Without
+ * translations the users are not read at all.
+ */
+export function audienceRows(tenantId: string, target: Target, translations: ResolvedMessage['translations']): SQL {
+  const rows =
+    target.type === 'groups'
+      ? sql`${audienceSelect(tenantId, target.groupIds)}`
+      : sql`SELECT d.id AS device_id, d.enrolled_by_user_id AS user_id, ${skipReasonSql('d')} AS skip_reason
+              FROM devices d WHERE d.tenant_id = ${tenantId} AND d.id = ${target.deviceId}`;
+  return withLanguages(tenantId, rows, translations);
+}
+
+/** `(device_id, user_id, skip_reason)` rows with the language chosen for each device's user added (see audienceRows). */
+export function withLanguages(tenantId: string, rows: SQL, translations: ResolvedMessage['translations']): SQL {
+  if (Object.keys(translations).length === 0) return sql`SELECT a.*, NULL AS language FROM (${rows}) a`;
+  return sql`SELECT a.*, ${languageChoiceSql(translations, sql`u.preferred_language`)} AS language
+    FROM (${rows}) a LEFT JOIN users u ON u.tenant_id = ${tenantId} AND u.id = a.user_id`;
+}
+
+/**
+ * The message a send pushes: the fields it gives, over those of its template (a 404 for a template the tenant does
+ * not have), checked again as a whole, since a title of the send and a body of the template may not fit one push
+ * together; urgency and acknowledgement resolve the same way (`normal` and none when neither gives them). Reading
+ * the template needs no permission beyond the send's own.
+ */
+export async function resolveMessage(
+  db: Db,
+  tenantId: string,
+  send: Pick<Send, 'title' | 'body' | 'translations' | 'templateId' | 'urgency' | 'requireAcknowledgement'>,
+): Promise<ResolvedMessage> {
+  if (send.templateId === undefined)
+    return {
+      title: send.title!,
+      body: send.body!,
+      translations: send.translations ?? {},
+      urgency: send.urgency ?? 'normal',
+      requireAcknowledgement: send.requireAcknowledgement ?? false,
+    };
+  const template = await getTemplate(db, tenantId, send.templateId);
+  return parseOr400(resolvedMessageSchema, {
+    title: send.title ?? template.title,
+    body: send.body ?? template.body,
+    translations: send.translations ?? template.translations,
+    urgency: send.urgency ?? template.urgency,
+    requireAcknowledgement: send.requireAcknowledgement ?? template.requireAcknowledgement,
+  });
+}
+
 /** The audience as the snapshot recorded it: deliveries by status and reason, plus the users reached. */
 async function snapshotSummary(tx: Tx, notificationId: string, users: number): Promise<AudienceSummary> {
   const rows = await tx.all<{ status: string; reason: SkipReason | null; n: number }>(
@@ -122,17 +184,17 @@ function summarise(rows: { status: string; reason: SkipReason | null; n: number 
   return summary;
 }
 
-/** What a notification says and how it is shown: a send's, or the original's for a reminder. */
-export type Message = Pick<Send, 'title' | 'body' | 'urgency' | 'requireAcknowledgement'>;
-
 /** A notification about to be accepted. */
 export interface Outgoing {
   target: Target;
-  message: Message;
+  /** What it says and how it is shown: a send's (its template's merged in), or the original's for a reminder. */
+  message: ResolvedMessage;
+  /** The template the send was made from (a reminder keeps the original's). */
+  templateId: string | null;
   via: 'api' | 'graph';
   /**
-   * A reminder: the notification it repeats, and its audience as `(device_id, user_id, skip_reason)` rows (that
-   * one's devices still to reach, judged as a fresh send would); none reachable is 409 nothingToRemind.
+   * A reminder: the notification it repeats, and its audience as `(device_id, user_id, skip_reason, language)` rows
+   * (that one's devices still to reach, judged as a fresh send would); none reachable is 409 nothingToRemind.
    */
   reminder?: { of: string; rows: SQL };
 }
@@ -144,7 +206,7 @@ export interface Outgoing {
  */
 export async function accept(deps: Deps, principal: Principal, outgoing: Outgoing): Promise<Accepted> {
   const { tenantId } = principal;
-  const { target, message, via, reminder } = outgoing;
+  const { target, message, templateId, via, reminder } = outgoing;
   const id = notificationId(Date.now());
   const accepted = await deps.database.write(async (tx) => {
     const now = deps.now();
@@ -154,11 +216,18 @@ export async function accept(deps: Deps, principal: Principal, outgoing: Outgoin
       const quota =
         target.type === 'groups'
           ? await readQuota(tx, quotaWindow(tenantId, { kind: 'groups' }, now), settings.groupSendsPerHour, now)
-          : await readQuota(tx, quotaWindow(tenantId, { kind: 'device', deviceId: target.deviceId }, now), settings.deviceSendsPerHour, now);
+          : await readQuota(
+              tx,
+              quotaWindow(tenantId, { kind: 'device', deviceId: target.deviceId }, now),
+              settings.deviceSendsPerHour,
+              now,
+            );
       assertQuota(quota, target.type === 'groups' ? 'group send (per tenant)' : `device send (to device '${target.deviceId}')`);
     };
-    const snapshot = (rows: SQL) => sql`INSERT INTO deliveries (tenant_id, notification_id, device_id, user_id, status, reason, attempts, next_attempt_at, updated_at)
-      SELECT ${tenantId}, ${id}, a.device_id, a.user_id,
+    const snapshot = (
+      rows: SQL,
+    ) => sql`INSERT INTO deliveries (tenant_id, notification_id, device_id, user_id, language, status, reason, attempts, next_attempt_at, updated_at)
+      SELECT ${tenantId}, ${id}, a.device_id, a.user_id, a.language,
         CASE WHEN a.skip_reason IS NULL THEN 'queued' ELSE 'skipped' END, a.skip_reason, 0,
         CASE WHEN a.skip_reason IS NULL THEN ${now} END, ${now}
       FROM (${rows}) a`;
@@ -174,7 +243,7 @@ export async function accept(deps: Deps, principal: Principal, outgoing: Outgoin
       await useQuota();
     } else if (target.type === 'groups') {
       await useQuota();
-      await tx.run(snapshot(sql`${audienceSelect(tenantId, target.groupIds)}`));
+      await tx.run(snapshot(audienceRows(tenantId, target, message.translations)));
       const users =
         (
           await tx.all<{ n: number }>(
@@ -186,8 +255,7 @@ export async function accept(deps: Deps, principal: Principal, outgoing: Outgoin
       await useQuota();
       // a single row: the one just written is the summary, with no second pass over deliveries
       const written = await tx.all<{ status: string; reason: SkipReason | null; user_id: string | null }>(
-        sql`${snapshot(sql`SELECT d.id AS device_id, d.enrolled_by_user_id AS user_id, ${skipReasonSql('d')} AS skip_reason
-              FROM devices d WHERE d.tenant_id = ${tenantId} AND d.id = ${target.deviceId}`)} RETURNING status, reason, user_id`,
+        sql`${snapshot(audienceRows(tenantId, target, message.translations))} RETURNING status, reason, user_id`,
       );
       audience = summarise(
         written.map((r) => ({ ...r, n: 1 })),
@@ -204,6 +272,8 @@ export async function accept(deps: Deps, principal: Principal, outgoing: Outgoin
       deviceId: target.type === 'device' ? target.deviceId : null,
       title: message.title,
       body: message.body,
+      translations: message.translations,
+      templateId,
       titleLength: countCharacters(message.title),
       bodyLength: countCharacters(message.body),
       urgency: message.urgency,
@@ -222,7 +292,17 @@ export async function accept(deps: Deps, principal: Principal, outgoing: Outgoin
       action: reminder ? 'notification.remind' : 'notification.send',
       target: describeTarget(target),
       outcome: 'success',
-      details: { notificationId: id, via, target, audience, urgency: message.urgency, ...(reminder && { reminderOf: reminder.of }) },
+      // the languages' tags and the template, never the text
+      details: {
+        notificationId: id,
+        via,
+        target,
+        audience,
+        templateId,
+        languages: Object.keys(message.translations),
+        urgency: message.urgency,
+        ...(reminder && { reminderOf: reminder.of }),
+      },
       at: now,
     });
     return { id, status: 'queued' as const, target, audience };
@@ -260,15 +340,22 @@ export interface SendRequest {
  * A send as a route sees it: checks the sending permission before the text, parses, accepts, and records any
  * refusal (never with the text) in the audit log.
  */
-export function sendNotification(deps: Deps, principal: Principal, via: 'api' | 'graph', read: () => Promise<SendRequest>): Promise<Accepted> {
+export function sendNotification(
+  deps: Deps,
+  principal: Principal,
+  via: 'api' | 'graph',
+  read: () => Promise<SendRequest>,
+): Promise<Accepted> {
   return auditedSend(deps, principal, 'notification.send', { via }, async (aim) => {
     const request = await read();
     aim(request.target);
     requireSendPermission(principal, request.kind ?? request.target?.type ?? null, request.urgency);
     const send = request.parse();
     const target = aim(targetOf(send));
-    await authorizeTarget(deps.database.db, principal, target, send.urgency);
-    return accept(deps, principal, { target, message: send, via });
+    // resolved first: a template's urgency `high` needs its permission as a send's own does
+    const message = await resolveMessage(deps.database.db, principal.tenantId, send);
+    await authorizeTarget(deps.database.db, principal, target, message.urgency);
+    return accept(deps, principal, { target, message, templateId: send.templateId ?? null, via });
   });
 }
 

@@ -44,7 +44,9 @@ describe('GET /openapi.json', () => {
       'deviceId',
       'groupIds',
       'requireAcknowledgement',
+      'templateId',
       'title',
+      'translations',
       'urgency',
     ]);
     const accepted = send.responses['202'].content['application/json'].schema;

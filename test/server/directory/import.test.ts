@@ -51,7 +51,12 @@ describe('POST /v1/directory/import', () => {
       devices: [phone('up-d1', 'up-u1', { name: 'Renamed phone', managementState: 'unenrolled' })],
     });
     expect(res.body).toEqual({ users: 1, groups: 0, devices: 1 });
-    expect(await get('/v1/users/up-u1')).toEqual({ id: 'up-u1', upn: 'renamed@contoso.example', displayName: 'Renamed' });
+    expect(await get('/v1/users/up-u1')).toEqual({
+      id: 'up-u1',
+      upn: 'renamed@contoso.example',
+      displayName: 'Renamed',
+      preferredLanguage: null,
+    });
     expect(await get('/v1/devices/up-d1')).toMatchObject({ name: 'Renamed phone', managementState: 'unenrolled' });
     expect((await get('/v1/users?search=renamed@contoso')).items).toHaveLength(1);
   });
