@@ -136,3 +136,36 @@ describe('RemoteTasks.SendUrgentNotifications', () => {
     expect(permissionsOf('helpDeskOperator')).not.toContain('RemoteTasks.SendUrgentNotifications');
   });
 });
+
+describe('from a template', () => {
+  it("takes the template's urgency and acknowledgement unless the send gives its own, and checks high's permission on it", async () => {
+    const { ios } = await pair();
+    const template = expectStatus(
+      await api('POST', '/v1/templates', { name: `urgent-${serial}`, ...text, urgency: 'high', requireAcknowledgement: true }),
+      201,
+    ).id;
+    const fromTemplate = expectStatus(await api('POST', '/v1/notifications', { templateId: template, deviceId: ios.id }), 202).id;
+    expect(expectStatus(await api('GET', `/v1/notifications/${fromTemplate}`), 200)).toMatchObject({
+      urgency: 'high',
+      requireAcknowledgement: true,
+    });
+    const overridden = expectStatus(
+      await api('POST', '/v1/notifications', { templateId: template, deviceId: ios.id, urgency: 'low', requireAcknowledgement: false }),
+      202,
+    ).id;
+    expect(expectStatus(await api('GET', `/v1/notifications/${overridden}`), 200)).toMatchObject({
+      urgency: 'low',
+      requireAcknowledgement: false,
+    });
+
+    const operator = await accountWith(herald, [{ roleId: 'helpDeskOperator' }]);
+    for (const path of ['/v1/notifications', '/v1/notifications/preview']) {
+      const refused = await operator.api('POST', path, { templateId: template, deviceId: ios.id });
+      expect(refused.status).toBe(403);
+      expect(refused.body.error.message).toMatch(/RemoteTasks\.SendUrgentNotifications/);
+    }
+    expect((await operator.api('POST', '/v1/notifications', { templateId: template, deviceId: ios.id, urgency: 'normal' })).status).toBe(
+      202,
+    );
+  });
+});
