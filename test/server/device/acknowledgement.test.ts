@@ -23,6 +23,9 @@ async function newPhone(android = false) {
   return { id, token, device: await deviceClient(herald, api, id) };
 }
 
+/** An APNs push's payload, as Herald builds it. */
+const payloadOf = (push: { payload: unknown }) => push.payload as { herald: { notificationId: string } };
+
 const receipt = (device: Api, id: string, state: string) => device('POST', `/v1/device/notifications/${id}/receipt`, { state });
 
 beforeAll(async () => {
@@ -44,12 +47,14 @@ describe('requireAcknowledgement', () => {
     await herald.drain();
 
     const pushes = herald.apns.received.filter((r) => r.token === ios.token);
-    expect(pushes.find((p) => p.payload.herald.notificationId === asked)!.payload.herald).toEqual({
+    expect(payloadOf(pushes.find((p) => payloadOf(p).herald.notificationId === asked)!).herald).toEqual({
       notificationId: asked,
       deliveryId: expect.any(String),
       requireAcknowledgement: true,
     });
-    expect(pushes.find((p) => p.payload.herald.notificationId === plain)!.payload.herald).not.toHaveProperty('requireAcknowledgement');
+    expect(payloadOf(pushes.find((p) => payloadOf(p).herald.notificationId === plain)!).herald).not.toHaveProperty(
+      'requireAcknowledgement',
+    );
     const [fcm] = herald.fcm.received.filter((r) => r.token === android.token);
     expect(fcm!.message.data).toEqual({ notificationId: askedAndroid, deliveryId: expect.any(String), requireAcknowledgement: 'true' });
 

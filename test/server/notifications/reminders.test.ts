@@ -30,8 +30,10 @@ async function team(n: number, by: Api = api) {
 
 const receipt = (device: Api, id: string, state: string) => device('POST', `/v1/device/notifications/${id}/receipt`, { state });
 const remind = (id: string, as: Api = api) => as('POST', `/v1/notifications/${id}/reminders`);
+/** An APNs push's payload, as Herald builds it. */
+const payloadOf = (push: { payload: unknown }) => push.payload as { aps: unknown; herald: { notificationId: string } };
 const pushedTo = (token: string, notificationId: string) =>
-  herald.apns.received.filter((r) => r.token === token && r.payload.herald.notificationId === notificationId);
+  herald.apns.received.filter((r) => r.token === token && payloadOf(r).herald.notificationId === notificationId);
 
 beforeAll(async () => {
   herald = await startDispatchHerald();
@@ -72,8 +74,8 @@ describe('POST /v1/notifications/{id}/reminders', () => {
     for (const p of phones.slice(1)) {
       const [push] = pushedTo(p.token, reminder);
       expect(push!.headers['apns-priority']).toBe('10');
-      expect(push!.payload.aps).toMatchObject({ alert: text, 'interruption-level': 'time-sensitive' });
-      expect(push!.payload.herald).toMatchObject({ notificationId: reminder, requireAcknowledgement: true });
+      expect(payloadOf(push!).aps).toMatchObject({ alert: text, 'interruption-level': 'time-sensitive' });
+      expect(payloadOf(push!).herald).toMatchObject({ notificationId: reminder, requireAcknowledgement: true });
     }
 
     const view = expectStatus(await api('GET', `/v1/notifications/${reminder}`), 200);
