@@ -38,7 +38,7 @@ afterAll(async () => {
 });
 
 describe('the device simulator, with the extension in Chromium', () => {
-  it('enrols a sample device; a send from the popup arrives in its inbox, and opening it moves the funnel', async () => {
+  it('enrols a sample device; a send from the popup arrives in its inbox, opening it moves the funnel, and an urgent one is acknowledged', async () => {
     const phone = await SimulatorPage.open(browser, herald.url);
     await phone.enrol(token, "Isla's iPhone");
 
