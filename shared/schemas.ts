@@ -298,6 +298,8 @@ export const deliveryViewSchema = z.strictObject({
   /** Null once the device has left the directory. */
   deviceName: z.string().nullable(),
   userId: z.string().nullable(),
+  /** The translation the device got (its tag as the send gave it), null for the default text. */
+  language: z.string().nullable(),
   status: z.enum(deliveryStatuses),
   reason: z.string().nullable(),
   attempts: z.number().int(),

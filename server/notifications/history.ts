@@ -192,6 +192,7 @@ export async function listDeliveries(
       /** Null once the device left the directory. */
       deviceName: devices.name,
       userId: deliveries.userId,
+      language: deliveries.language,
       status: deliveries.status,
       reason: deliveries.reason,
       attempts: deliveries.attempts,
