@@ -196,6 +196,19 @@ describe('translations are checked like the default text', () => {
     expect((await send({ translations: { 'fr-FR': text, 'fr-fr': text } })).status).toBe(400);
   });
 
+  it('too many languages are refused before any text is checked: a near-megabyte of hostile translations answers at once', async () => {
+    const hostile = `a${'\u0301\u0316'.repeat(3000)}`; // one character of 6001 UTF-16 units: tens of ms to normalise
+    const many = Object.fromEntries(
+      Array.from({ length: 36 }, (_, i) => [`a${String.fromCharCode(97 + (i % 26))}-${i + 100}`, { title: hostile, body: hostile }]),
+    );
+    const start = performance.now();
+    const res = await send({ translations: many });
+    const ms = performance.now() - start;
+    expect(res.status).toBe(400);
+    expect(res.body.error.message).toBe('translations: has 36 languages; the limit is 20.');
+    expect(ms).toBeLessThan(1000);
+  });
+
   it('a refused send uses no quota and writes no notification', async () => {
     const before = expectStatus(await api('GET', '/v1/notifications?limit=200'), 200).items.length;
     await send({ translations: { 'fr-FR': { title: 'é'.repeat(51), body: 'ok' } } });
