@@ -111,10 +111,11 @@ async function applyGroups(tx: Tx, tenantId: string, changes: DeltaChanges<Group
 
   const adds = list.flatMap((g) => memberRows(g.id, g.added));
   if (changes.full) {
-    // a full round lists each group's members whole: any other member of a listed group has left it
+    // a full round lists each group's members whole: any other synced member of a listed group has left it
+    // (a member a hand import added stays: a sync removes only what it created)
     const listed = JSON.stringify(adds);
     for (const chunk of chunks(list.map((g) => [g.id]))) {
-      const left = await tx.all<{ id: string }>(sql`DELETE FROM ${groupMembers} WHERE tenant_id = ${tenantId}
+      const left = await tx.all<{ id: string }>(sql`DELETE FROM ${groupMembers} WHERE tenant_id = ${tenantId} AND source = 'graph'
         AND group_id IN (SELECT value->>0 FROM json_each(${JSON.stringify(chunk)}))
         AND (group_id, member_type, member_id) NOT IN (SELECT value->>0, value->>1, value->>2 FROM json_each(${listed}))
         RETURNING group_id AS id`);
@@ -125,7 +126,7 @@ async function applyGroups(tx: Tx, tenantId: string, changes: DeltaChanges<Group
     for (const id of await returningIds(
       tx,
       removals,
-      (json) => sql`DELETE FROM ${groupMembers} WHERE tenant_id = ${tenantId}
+      (json) => sql`DELETE FROM ${groupMembers} WHERE tenant_id = ${tenantId} AND source = 'graph'
       AND (group_id, member_type, member_id) IN (SELECT value->>0, value->>1, value->>2 FROM json_each(${json}))
       RETURNING group_id AS id`,
     ))
@@ -134,8 +135,8 @@ async function applyGroups(tx: Tx, tenantId: string, changes: DeltaChanges<Group
   for (const id of await returningIds(
     tx,
     adds,
-    (json) => sql`INSERT INTO ${groupMembers} (tenant_id, group_id, member_type, member_id)
-    SELECT ${tenantId}, value->>0, value->>1, value->>2 FROM json_each(${json}) WHERE true ON CONFLICT DO NOTHING RETURNING group_id AS id`,
+    (json) => sql`INSERT INTO ${groupMembers} (tenant_id, group_id, member_type, member_id, source)
+    SELECT ${tenantId}, value->>0, value->>1, value->>2, 'graph' FROM json_each(${json}) WHERE true ON CONFLICT DO NOTHING RETURNING group_id AS id`,
   ))
     changed.add(id);
 

@@ -209,3 +209,55 @@ describe('an incremental sync', () => {
     expect(ids(await get('/v1/groups'))).toEqual(['g1', 'g2', 'gl']);
   });
 });
+
+describe('a member a hand import added to a synced group', () => {
+  beforeEach(async () => {
+    for (const id of ['u1', 'u2']) s.fake.addUser(fakeUser(id));
+    s.fake.addGroup('g1', 'Leeds', [
+      { type: 'user', id: 'u1' },
+      { type: 'user', id: 'u2' },
+    ]);
+    await s.connect();
+    expect((await s.sync()).status).toBe('succeeded');
+    // the import lists the group's members whole, as an import does, with one more of its own
+    expectStatus(
+      await s.herald.admin.api('POST', '/v1/directory/import', {
+        users: [{ id: 'local', upn: 'local@contoso.example', displayName: 'Local' }],
+        groups: [
+          {
+            id: 'g1',
+            displayName: 'Leeds',
+            members: [
+              { type: 'user', id: 'u1' },
+              { type: 'user', id: 'u2' },
+              { type: 'user', id: 'local' },
+            ],
+          },
+        ],
+      }),
+      200,
+    );
+  });
+
+  const members = async () =>
+    expectStatus(await s.herald.admin.api('POST', '/v1/notifications/preview', { groupIds: ['g1'] }), 200).audience.users as number;
+
+  it('stays through a full and an incremental sync, while a member Graph removes leaves', async () => {
+    expect((await s.sync({ full: true })).status).toBe('succeeded');
+    expect(await members()).toBe(3);
+
+    s.fake.removeMember('g1', { type: 'user', id: 'u2' });
+    const incremental = await s.sync();
+    expect(incremental).toMatchObject({ kind: 'incremental', status: 'succeeded' });
+    expect(incremental.counts?.groups.updated).toBe(1);
+    expect(await members()).toBe(2);
+
+    s.fake.removeMember('g1', { type: 'user', id: 'u1' });
+    s.fake.expireDeltaLinks();
+    const full = await s.sync();
+    expect(full).toMatchObject({ kind: 'full', status: 'succeeded' });
+    // only `local` is left: the full round dropped u1, which Graph no longer lists
+    expect(await members()).toBe(1);
+    expect(ids(await get('/v1/users'))).toEqual(['local', 'u1', 'u2']);
+  });
+});
