@@ -126,6 +126,23 @@ describe('an incremental sync', () => {
     expect(ids(await get('/v1/devices'))).toEqual(['d1', 'd2']);
   });
 
+  it('writes the devices that changed: a rename, a device whose user Herald did not have yet, a new one, a removed one', async () => {
+    s.fake.setDevice(iphone('d4', 'u9'));
+    expect((await s.sync()).counts?.devices).toEqual({ added: 1, updated: 0, removed: 0 });
+    expect((await get('/v1/devices/d4')).enrolledByUserId).toBeNull();
+
+    s.fake.addUser(fakeUser('u9'));
+    s.fake.setDevice(iphone('d1', 'u1', { deviceName: 'Renamed' }));
+    s.fake.setDevice(iphone('d5', 'u2'));
+    s.fake.removeDevice('d2');
+    const sync = await s.sync();
+
+    expect(sync.counts?.devices).toEqual({ added: 1, updated: 2, removed: 1 });
+    expect((await get('/v1/devices/d4')).enrolledByUserId).toBe('u9');
+    expect((await get('/v1/devices/d1')).name).toBe('Renamed');
+    expect(ids(await get('/v1/devices'))).toEqual(['d1', 'd3', 'd4', 'd5']);
+  });
+
   it('a group send after it reaches exactly the new membership', async () => {
     s.fake.removeMember('g1', { type: 'user', id: 'u1' });
     s.fake.addMember('g1', { type: 'user', id: 'u3' });
