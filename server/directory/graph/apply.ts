@@ -3,7 +3,7 @@ import type { SyncChangeCounts, SyncCounts } from '../../../shared/directory-syn
 import type { Tx } from '../../db/client';
 import { devices, groupMembers, groups, users } from '../../db/schema';
 import { chunks, insertRows } from '../import';
-import type { DeltaChanges, DeviceRow, DirectoryChanges, GroupChange, Member, UserChange } from './read';
+import type { DeltaChanges, DirectoryChanges, GroupChange, Member, UserChange } from './read';
 
 /**
  * Applies a sync's changes inside the caller's write transaction. Objects a sync adds are marked
@@ -150,40 +150,14 @@ async function applyGroups(tx: Tx, tenantId: string, changes: DeltaChanges<Group
   return { added: added.size, updated: changed.size, removed: removed.length };
 }
 
-/** A device's synced fields as one JSON text, written alike by SQLite's json_array and by JSON.stringify. */
-const deviceFingerprint = (d: DeviceRow) => JSON.stringify([d.id, d.name, d.platform, d.userId, d.managementState, d.serialNumber]);
-
-/**
- * What the tenant holds of its devices: each one's synced fields as a fingerprint, and the ids a sync created.
- * Read as one string in one pass, not as 100,000 row objects (the client's rows are slow and heavy for bulk reads):
- * a line per device, its source's initial then its fingerprint.
- */
-async function storedDevices(tx: Tx, tenantId: string): Promise<{ fingerprints: Set<string>; synced: string[] }> {
-  const [row] = await tx.all<{ lines: string | null }>(sql`SELECT group_concat(substr(source, 1, 1)
-      || json_array(id, name, platform, enrolled_by_user_id, management_state, serial_number), char(10)) AS lines
-    FROM ${devices} WHERE tenant_id = ${tenantId}`);
-  const fingerprints = new Set<string>();
-  const synced: string[] = [];
-  // json_array escapes every control character, so a newline only ever separates two devices
-  for (const line of row?.lines ? row.lines.split('\n') : []) {
-    const fingerprint = line.slice(1);
-    fingerprints.add(fingerprint);
-    if (line[0] === 'g') synced.push((JSON.parse(fingerprint) as [string])[0]);
-  }
-  return { fingerprints, synced };
-}
-
 /**
  * Managed devices are listed whole: upserted by Intune id, and a synced device missing from the list is removed.
- * Only devices whose fields differ from what is stored are written, so a sync where little changed writes little.
- * A fingerprint may differ where SQL finds nothing to change (a user id Herald does not have is stored as null):
- * the statements below decide, the fingerprints only spare them the devices that are certainly unchanged.
+ * The statements write only devices that differ. Comparing in memory instead (the stored devices read as one string of
+ * fingerprints) was measured against this with 100,000 unchanged devices: 1.7-2.7 s against 2.2-3.1 s on a loaded
+ * machine, but 57 MB more RSS, which a full sync of an existing tenant cannot spare under its 300 MB; so it stays SQL.
  */
 async function applyDevices(tx: Tx, tenantId: string, changes: DirectoryChanges): Promise<SyncChangeCounts> {
-  const stored = await storedDevices(tx, tenantId);
-  const rows = changes.devices
-    .filter((d) => !stored.fingerprints.has(deviceFingerprint(d)))
-    .map((d) => [d.id, d.name, d.platform, d.userId, d.managementState, d.serialNumber]);
+  const rows = changes.devices.map((d) => [d.id, d.name, d.platform, d.userId, d.managementState, d.serialNumber]);
   const columns = sql`SELECT value->>0 AS id, value->>1 AS name, value->>2 AS platform,
       (SELECT u.id FROM ${users} u WHERE u.tenant_id = ${tenantId} AND u.id = value->>3) AS user_id,
       value->>4 AS management_state, value->>5 AS serial_number`;
@@ -206,12 +180,7 @@ async function applyDevices(tx: Tx, tenantId: string, changes: DirectoryChanges)
     SELECT ${tenantId}, id, name, platform, user_id, management_state, serial_number, 'graph' FROM (${columns} FROM json_each(${json})) WHERE true
     ON CONFLICT DO NOTHING RETURNING id`,
   );
-  const listed = new Set(changes.devices.map((d) => d.id));
-  const removed = await returningIds(
-    tx,
-    stored.synced.filter((id) => !listed.has(id)).map((id) => [id]),
-    (json) => sql`DELETE FROM ${devices} WHERE tenant_id = ${tenantId} AND source = 'graph'
-    AND id IN (SELECT value->>0 FROM json_each(${json})) RETURNING id`,
-  );
+  const removed = await tx.all<{ id: string }>(sql`DELETE FROM ${devices} WHERE tenant_id = ${tenantId} AND source = 'graph'
+    AND id NOT IN (SELECT value FROM json_each(${JSON.stringify(changes.devices.map((d) => d.id))})) RETURNING id`);
   return { added: added.length, updated: updated.length, removed: removed.length };
 }
