@@ -126,6 +126,8 @@ export const groupMembers = sqliteTable(
     groupId: text('group_id').notNull(),
     memberType: text('member_type', { enum: ['user', 'device', 'group'] }).notNull(),
     memberId: text('member_id').notNull(),
+    /** 'graph': a sync listed this membership, and only such a membership may a sync remove (a hand-added member stays). */
+    source: source(),
   },
   (t) => [
     primaryKey({ columns: [t.tenantId, t.groupId, t.memberType, t.memberId] }),
