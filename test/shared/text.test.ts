@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { previewSchema, sendSchema } from '../../shared/schemas';
 import { apnsPayload, checkMessageSize, fcmPayload, PUSH_PAYLOAD_MAX_BYTES, utf8Bytes } from '../../shared/push-payload';
-import { checkText, countCharacters, MAX_TEXT_CODE_UNITS, normalizeText } from '../../shared/text';
+import { checkText, countCharacters, MAX_MARKS_IN_A_ROW, MAX_TEXT_CODE_UNITS, normalizeText } from '../../shared/text';
 
 describe('countCharacters', () => {
   it('counts an emoji, a flag and a family ZWJ sequence as one character each', () => {
@@ -84,6 +84,22 @@ describe('checkText on hostile input', () => {
         problem: expect.stringMatching(/^body is \d+ bytes; a push holds at most 4096 bytes\.$/),
       });
     });
+
+  it(`refuses more than ${MAX_MARKS_IN_A_ROW} combining marks in a row before normalising them, and accepts ${MAX_MARKS_IN_A_ROW}`, () => {
+    // the most a send can carry: 21 variants of title and body, each a run of marks just under the size guard
+    // (marks in falling combining class, the order NFC's sort does most work on)
+    const run = `a${'\u0345\u0301\u0316\u031b\u0327\u0334\u0340'.repeat(Math.floor((MAX_TEXT_CODE_UNITS - 1) / 7))}`;
+    const start = performance.now();
+    for (let i = 0; i < 42; i++)
+      expect(checkText('body', run)).toMatchObject({
+        tooLarge: false,
+        problem: `body has more than ${MAX_MARKS_IN_A_ROW} combining marks in a row; no language needs that many on one character.`,
+      });
+    // normalising each would sort its marks in quadratic time: about 27 ms each here, 1.1 s for the 42
+    expect(performance.now() - start).toBeLessThan(250);
+    expect(checkText('title', `a${'\u0301'.repeat(MAX_MARKS_IN_A_ROW)}`)).toMatchObject({ problem: null, count: 1 });
+    expect(checkText('title', `a${'\u0301'.repeat(MAX_MARKS_IN_A_ROW + 1)}b`)).toMatchObject({ count: 2, problem: expect.any(String) });
+  });
 
   it('counts non-ASCII text only to one past the limit, saying "over" when there is more', () => {
     expect(checkText('title', '👍'.repeat(51))).toMatchObject({ count: 51, exact: true });
