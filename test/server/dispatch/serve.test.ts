@@ -31,7 +31,16 @@ describe('herald serve without push credentials', () => {
     const { secret } = expectStatus(await api('POST', '/v1/devices/d1/credentials'), 201);
     const inbox = await apiClient(server.url)('GET', '/v1/device/notifications', undefined, { authorization: `Device d1:${secret}` });
     expect(inbox.body.items).toEqual([
-      { id, title: 'Hello', body: 'From the simulator', language: null, sentAt: expect.any(String), state: 'sent' },
+      {
+        id,
+        title: 'Hello',
+        body: 'From the simulator',
+        language: null,
+        urgency: 'normal',
+        requireAcknowledgement: false,
+        sentAt: expect.any(String),
+        state: 'sent',
+      },
     ]);
   });
 });
