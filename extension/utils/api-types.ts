@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { directoryDeviceViewSchema, directoryGroupViewSchema } from '../../shared/directory';
 import type { directoryStatusSchema, directorySyncStartedSchema, directorySyncViewSchema } from '../../shared/directory-sync';
+import type { Translations, Urgency } from '../../shared/message';
 import type { meSchema } from '../../shared/rbac';
 import type {
   acceptedSchema,
@@ -9,8 +10,10 @@ import type {
   notificationViewSchema,
   previewResultSchema,
   quotasSchema,
+  SendInput,
   targetSchema,
 } from '../../shared/schemas';
+import type { templateCreateSchema, templatePatchSchema, templateSchema } from '../../shared/templates';
 
 /**
  * The shapes of Herald's HTTP API that the extension reads, from the zod schemas the server's API description
@@ -21,10 +24,37 @@ export type Group = z.output<typeof directoryGroupViewSchema>;
 export type Me = z.output<typeof meSchema>;
 export type Accepted = z.output<typeof acceptedSchema>;
 export type Target = z.output<typeof targetSchema>;
-export type Preview = z.output<typeof previewResultSchema>;
+/**
+ * Issue #16's message fields, as the contract gives them, until the server branches (wip/langs, wip/ack) put them in the
+ * shared send, preview and notification schemas; then these become those schemas' types.
+ */
+export interface MessageOptions {
+  templateId?: string;
+  translations?: Translations;
+  urgency?: Urgency;
+  requireAcknowledgement?: boolean;
+}
+/** A send as the composer makes it: with a template, title and body are only there when edited. */
+export type SendRequest = Partial<SendInput> & Pick<SendInput, 'groupIds' | 'deviceId'> & MessageOptions;
+/** Devices per language (`null`: the default text). */
+export interface LanguageCount {
+  language: string | null;
+  devices: number;
+}
+export type Preview = z.output<typeof previewResultSchema> & { languages?: LanguageCount[] };
 export type Quotas = z.output<typeof quotasSchema>;
-export type Counts = z.output<typeof deliveryCountsSchema>;
-export type NotificationItem = z.output<typeof notificationViewSchema>;
+export type Counts = z.output<typeof deliveryCountsSchema> & { acknowledged?: number };
+export type NotificationItem = z.output<typeof notificationViewSchema> & {
+  counts: Counts;
+  requireAcknowledgement?: boolean;
+  urgency?: Urgency;
+  templateId?: string | null;
+  reminderOf?: string | null;
+  languages?: LanguageCount[];
+};
+export type Template = z.output<typeof templateSchema>;
+export type TemplateInput = z.input<typeof templateCreateSchema>;
+export type TemplateChange = z.input<typeof templatePatchSchema>;
 /** One row of `GET /v1/notifications/{id}/deliveries`. */
 export type Delivery = z.output<typeof deliveryViewSchema>;
 export type { DeliveryReasons } from '../../shared/reasons';

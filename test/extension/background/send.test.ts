@@ -3,7 +3,7 @@ import { fakeBrowser } from 'wxt/testing';
 import { handlers } from '../../../extension/background/handlers';
 import { HeraldError } from '../../../extension/utils/api';
 import { messageListener, sendMessage } from '../../../extension/utils/messages';
-import { consoleRulesItem, draftItem, serverUrlItem, tokenItem } from '../../../extension/utils/storage';
+import { consoleRulesItem, draftItem, EMPTY_DRAFT, serverUrlItem, tokenItem } from '../../../extension/utils/storage';
 import { fakeFetch } from '../fake-herald';
 
 const accepted = {
@@ -42,15 +42,15 @@ describe('sending through the background', () => {
 
   it('takes the sent message out of the saved draft, keeping the target, even with no popup open', async () => {
     vi.stubGlobal('fetch', fakeFetch({ 'POST /v1/notifications': () => ({ status: 202, body: accepted }) }));
-    await draftItem.setValue({ title: input.title, body: input.body, mode: 'device', groups: [], device: null });
+    await draftItem.setValue({ ...EMPTY_DRAFT, title: input.title, body: input.body, mode: 'device' });
     listen();
     await sendMessage('send', { input });
-    expect(await draftItem.getValue()).toEqual({ title: '', body: '', mode: 'device', groups: [], device: null });
+    expect(await draftItem.getValue()).toEqual({ ...EMPTY_DRAFT, mode: 'device' });
   });
 
   it('still answers "accepted" when the confirmation cannot be shown after the server took the message, and logs why', async () => {
     vi.stubGlobal('fetch', fakeFetch({ 'POST /v1/notifications': () => ({ status: 202, body: accepted }) }));
-    await draftItem.setValue({ title: input.title, body: input.body, mode: 'device', groups: [], device: null });
+    await draftItem.setValue({ ...EMPTY_DRAFT, title: input.title, body: input.body, mode: 'device' });
     const blocked = new Error('Notifications are blocked.');
     vi.spyOn(fakeBrowser.notifications, 'create').mockRejectedValue(blocked);
     const logged = vi.spyOn(console, 'error').mockImplementation(() => undefined);
@@ -62,7 +62,7 @@ describe('sending through the background', () => {
 
   it('still answers "accepted" when the draft cannot be cleaned up after the server took the message, and logs why', async () => {
     vi.stubGlobal('fetch', fakeFetch({ 'POST /v1/notifications': () => ({ status: 202, body: accepted }) }));
-    await draftItem.setValue({ title: input.title, body: input.body, mode: 'device', groups: [], device: null });
+    await draftItem.setValue({ ...EMPTY_DRAFT, title: input.title, body: input.body, mode: 'device' });
     const full = new Error('QUOTA_BYTES quota exceeded');
     vi.spyOn(draftItem, 'setValue').mockRejectedValue(full);
     const logged = vi.spyOn(console, 'error').mockImplementation(() => undefined);
