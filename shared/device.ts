@@ -33,11 +33,15 @@ export const checkedInSchema = directoryDeviceViewSchema
   .extend({ lastCheckinAt: timestamp });
 export type CheckedIn = z.output<typeof checkedInSchema>;
 
-/** One message of `GET /v1/device/notifications`; title and body are null once retention erased them. */
+/**
+ * One message of `GET /v1/device/notifications` in the variant chosen for the device's user (`language`: the
+ * translation's tag, null for the default text); title and body are null once retention erased them.
+ */
 export const inboxItemSchema = z.strictObject({
   id: z.string(),
   title: z.string().nullable(),
   body: z.string().nullable(),
+  language: z.string().nullable(),
   sentAt: timestamp,
   state: z.enum(deliveryStatuses),
 });

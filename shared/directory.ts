@@ -1,10 +1,16 @@
 import { z } from 'zod';
-import { objectId, pageLimit, platforms, searchText } from './schemas';
+import { languageTag, objectId, pageLimit, platforms, searchText } from './schemas';
 
 /** Free text from the source directory (names, UPNs, versions). */
 const label = z.string().min(1).max(256);
 
-export const directoryUserSchema = z.object({ id: objectId, upn: label, displayName: label }).strict();
+/**
+ * `preferredLanguage` (BCP 47, stored canonical: `fr-fr` becomes `fr-FR`) picks the translation the user's devices get;
+ * like a device's optional fields, leaving it out of an import clears it.
+ */
+export const directoryUserSchema = z
+  .object({ id: objectId, upn: label, displayName: label, preferredLanguage: languageTag.nullable().default(null) })
+  .strict();
 
 export const memberTypes = ['user', 'device', 'group'] as const;
 export type MemberType = (typeof memberTypes)[number];
@@ -68,7 +74,12 @@ export const directoryListQuerySchema = z
 export type DirectoryListQuery = z.output<typeof directoryListQuerySchema>;
 
 /** Items as the API returns them. */
-export const directoryUserViewSchema = z.strictObject({ id: z.string(), upn: z.string(), displayName: z.string() });
+export const directoryUserViewSchema = z.strictObject({
+  id: z.string(),
+  upn: z.string(),
+  displayName: z.string(),
+  preferredLanguage: z.string().nullable(),
+});
 export type DirectoryUser = z.output<typeof directoryUserViewSchema>;
 
 export const directoryGroupViewSchema = z.strictObject({

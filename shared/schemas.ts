@@ -52,16 +52,73 @@ const TOO_LARGE = { errorCode: 'messageTooLarge' } as const;
 /** Checks on the whole message run only once its fields passed theirs, so they measure normalised text of bounded size. */
 const fieldsPassed = { when: (payload: { issues: unknown[] }) => payload.issues.length === 0 };
 
-/** Refuses a title and body whose push would be larger than Apple and Google accept. */
-function fitsPush(text: { title?: string; body?: string }, ctx: z.RefinementCtx) {
+/** Refuses a title and body whose push would be larger than Apple and Google accept (`at`: the text's place in the body). */
+function fitsPushOne(text: { title?: string; body?: string }, ctx: z.RefinementCtx, at: string[] = []) {
   if (text.title === undefined && text.body === undefined) return;
   const size = checkMessageSize(text.title ?? '', text.body ?? '');
   if (size.problem)
-    ctx.addIssue({ code: 'custom', message: size.problem, path: ['body'], params: { bytes: size.bytes, limit: size.limit, ...TOO_LARGE } });
+    ctx.addIssue({
+      code: 'custom',
+      message: size.problem,
+      path: [...at, 'body'],
+      params: { bytes: size.bytes, limit: size.limit, ...TOO_LARGE },
+    });
+}
+
+/** The default text and every translation each make one push: each must fit (the error names the language). */
+function fitsPush(text: { title?: string; body?: string; translations?: Translations }, ctx: z.RefinementCtx) {
+  fitsPushOne(text, ctx);
+  for (const [tag, translation] of Object.entries(text.translations ?? {})) fitsPushOne(translation, ctx, ['translations', tag]);
 }
 
 export const titleSchema = messageText('title');
 export const bodySchema = messageText('body');
+
+export const MAX_TRANSLATIONS = 20;
+
+/** A BCP 47 language tag in its canonical form (`fr-fr` becomes `fr-FR`); anything Intl cannot read is refused. */
+export const languageTag = z
+  .string()
+  .min(2)
+  .max(35)
+  .transform((tag, ctx) => {
+    try {
+      const [canonical] = Intl.getCanonicalLocales(tag);
+      if (canonical) return canonical;
+    } catch {
+      /* refused below */
+    }
+    ctx.addIssue({ code: 'custom', message: `'${tag}' is not a BCP 47 language tag (e.g. fr-FR).` });
+    return z.NEVER;
+  });
+
+/** A message in one more language; each is held to the same limits as the default text. */
+export const translationSchema = z.object({ title: titleSchema, body: bodySchema }).strict();
+
+/** `{ "<BCP 47 tag>": { title, body } }`: up to 20 languages, errors naming the language (`translations.fr-FR.title`). */
+export const translationsSchema = z
+  .record(z.string(), translationSchema)
+  .superRefine((translations, ctx) => {
+    const tags = Object.keys(translations);
+    if (tags.length > MAX_TRANSLATIONS)
+      ctx.addIssue({ code: 'custom', message: `has ${tags.length} languages; the limit is ${MAX_TRANSLATIONS}.` });
+    const seen = new Map<string, string>();
+    for (const tag of tags) {
+      const parsed = languageTag.safeParse(tag);
+      if (!parsed.success) {
+        ctx.addIssue({ code: 'custom', path: [tag], message: parsed.error.issues[0]!.message });
+        continue;
+      }
+      const twin = seen.get(parsed.data);
+      if (twin !== undefined) ctx.addIssue({ code: 'custom', path: [tag], message: `names the same language as '${twin}'.` });
+      seen.set(parsed.data, tag);
+    }
+  })
+  .transform((translations) =>
+    Object.fromEntries(Object.entries(translations).map(([tag, text]) => [Intl.getCanonicalLocales(tag)[0]!, text])),
+  );
+
+export type Translations = z.output<typeof translationsSchema>;
 
 export const MAX_TARGET_GROUPS = 25;
 
@@ -80,19 +137,38 @@ function exactlyOneTarget(send: { groupIds?: string[]; deviceId?: string }, ctx:
     ctx.addIssue({ code: 'custom', message: 'Give exactly one target: groupIds or deviceId.', path: ['groupIds'] });
 }
 
-/** A send: a title, a body and exactly one target, groups or one device. */
+/** A send without `templateId` needs its own title and body; with one, what it gives overrides the template's. */
+function textOrTemplate(send: { title?: string; body?: string; templateId?: string }, ctx: z.RefinementCtx) {
+  if (send.templateId !== undefined) return;
+  for (const field of ['title', 'body'] as const)
+    if (send[field] === undefined) ctx.addIssue({ code: 'custom', message: `${field} is required (or give templateId).`, path: [field] });
+}
+
+const message = { translations: translationsSchema.optional(), templateId: objectId.optional() };
+
+/**
+ * A send: a title, a body (or a template giving them), translations, and exactly one target, groups or one device.
+ * Its text is checked again once a template's fields are merged in (resolvedMessageSchema).
+ */
 export const sendSchema = z
-  .object({ title: titleSchema, body: bodySchema, ...targets })
+  .object({ title: titleSchema.optional(), body: bodySchema.optional(), ...message, ...targets })
   .strict()
   .superRefine(exactlyOneTarget)
+  .superRefine(textOrTemplate)
   .superRefine(fitsPush, fieldsPassed);
 
 /** A preview takes the same body; the text may still be unfinished. */
 export const previewSchema = z
-  .object({ title: titleSchema.optional(), body: bodySchema.optional(), ...targets })
+  .object({ title: titleSchema.optional(), body: bodySchema.optional(), ...message, ...targets })
   .strict()
   .superRefine(exactlyOneTarget)
   .superRefine(fitsPush, fieldsPassed);
+
+/** The text a send pushes once its template (if any) is merged in: every variant within the limits. */
+export const resolvedMessageSchema = z
+  .object({ title: titleSchema, body: bodySchema, translations: translationsSchema })
+  .superRefine(fitsPush, fieldsPassed);
+export type ResolvedMessage = z.output<typeof resolvedMessageSchema>;
 
 /** The target of a send or preview, read without the text: its title and body are neither read nor checked. */
 export const sendTargetSchema = z.object(targets).superRefine(exactlyOneTarget);
@@ -134,8 +210,19 @@ export const acceptedSchema = z.strictObject({
 });
 export type Accepted = z.output<typeof acceptedSchema>;
 
+/**
+ * How many devices get each variant of a message: `language` is the translation's tag as the send gave it, null for
+ * the default title and body. Skipped devices are not counted; a language no device gets is left out.
+ */
+export const languageCountsSchema = z.array(z.strictObject({ language: z.string().nullable(), devices: z.number().int() }));
+export type LanguageCounts = z.output<typeof languageCountsSchema>;
+
 /** The answer of `POST /v1/notifications/preview`. */
-export const previewResultSchema = z.strictObject({ target: targetSchema, audience: audienceSummarySchema });
+export const previewResultSchema = z.strictObject({
+  target: targetSchema,
+  audience: audienceSummarySchema,
+  languages: languageCountsSchema,
+});
 
 /** Every error answer: `{"error":{"code","message","details"?}}`. */
 export const errorSchema = z.strictObject({
@@ -169,12 +256,18 @@ export const notificationViewSchema = z.strictObject({
   target: targetSchema,
   title: z.string().nullable(),
   body: z.string().nullable(),
+  /** The send's translations (`{}` when it had none); null once retention erased them with the title and body. */
+  translations: z.record(z.string(), z.strictObject({ title: z.string(), body: z.string() })).nullable(),
+  /** The template the send was made from (it may since have been deleted), or null. */
+  templateId: z.string().nullable(),
   titleLength: z.number().int(),
   bodyLength: z.number().int(),
   textErasedAt: timestamp.nullable(),
   audience: audienceSummarySchema,
   counts: deliveryCountsSchema,
   reasons: deliveryReasonsSchema,
+  /** Deliveries (not skipped) per variant. */
+  languages: languageCountsSchema,
 });
 export type NotificationView = z.output<typeof notificationViewSchema>;
 
@@ -184,6 +277,8 @@ export const deliveryViewSchema = z.strictObject({
   /** Null once the device has left the directory. */
   deviceName: z.string().nullable(),
   userId: z.string().nullable(),
+  /** The translation the device got (its tag as the send gave it), null for the default text. */
+  language: z.string().nullable(),
   status: z.enum(deliveryStatuses),
   reason: z.string().nullable(),
   attempts: z.number().int(),

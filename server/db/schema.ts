@@ -95,6 +95,8 @@ export const users = sqliteTable(
     id: text('id').notNull(),
     upn: text('upn').notNull(),
     displayName: text('display_name').notNull(),
+    /** BCP 47, canonical (`fr-FR`): picks the translation a send's deliveries to this user's devices get. */
+    preferredLanguage: text('preferred_language'),
     source: source(),
   },
   (t) => [primaryKey({ columns: [t.tenantId, t.id] }), index('users_upn').on(t.tenantId, t.upn)],
@@ -182,6 +184,10 @@ export const notifications = sqliteTable(
     /** Null once erased by the tenant's retention setting. */
     title: text('title'),
     body: text('body'),
+    /** JSON object of BCP 47 tag -> { title, body } (null: none); erased with the title and body. */
+    translations: text('translations', { mode: 'json' }).$type<Record<string, { title: string; body: string }>>(),
+    /** The template the send was made from (kept when the template is deleted; no foreign key). */
+    templateId: text('template_id'),
     titleLength: integer('title_length').notNull(),
     bodyLength: integer('body_length').notNull(),
     audienceUsers: integer('audience_users').notNull(),
@@ -210,6 +216,8 @@ export const deliveries = sqliteTable(
     notificationId: text('notification_id').notNull(),
     deviceId: text('device_id').notNull(),
     userId: text('user_id'),
+    /** The translation chosen for the device's user at the snapshot (its tag as given in the send); null: the default text. */
+    language: text('language'),
     status: text('status', { enum: deliveryStatuses }).notNull(),
     reason: text('reason'),
     attempts: integer('attempts').notNull().default(0),

@@ -3,6 +3,7 @@ import type { Receipt } from '../../shared/device';
 import type { DeliveryStatus } from '../../shared/schemas';
 import type { Database, Db } from '../db/client';
 import { deliveryRowId } from '../dispatch/delivery-id';
+import { variantTextSql } from '../notifications/languages';
 import type { DispatchMetrics } from '../dispatch/metrics';
 import { deliveries, notifications } from '../db/schema';
 import { notFound } from '../core/errors';
@@ -22,7 +23,7 @@ const inInbox = (device: DeviceIdentity) =>
   );
 
 /**
- * Newest first (by delivery), keyset-paginated; text is null once retention has erased it. The cursor is the last
+ * Newest first (by delivery), keyset-paginated, each in its device's language; text is null once retention has erased it. The cursor is the last
  * notification id of the page: the delivery row id behind the order is a sequence shared by every tenant.
  */
 export async function listInbox(db: Db, device: DeviceIdentity, page: { limit: number; cursor?: string }) {
@@ -30,8 +31,10 @@ export async function listInbox(db: Db, device: DeviceIdentity, page: { limit: n
   const rows = await db
     .select({
       id: notifications.id,
-      title: notifications.title,
-      body: notifications.body,
+      // the variant chosen for the device's user at the snapshot
+      title: sql<string | null>`${variantTextSql('title', 'notifications', 'deliveries')}`,
+      body: sql<string | null>`${variantTextSql('body', 'notifications', 'deliveries')}`,
+      language: deliveries.language,
       sentAt: notifications.createdAt,
       state: deliveries.status,
     })

@@ -155,9 +155,10 @@ async function upsert(tx: Tx, tenantId: string, input: DirectoryImport): Promise
     tx,
     users,
     tenantId,
-    ['id', 'upn', 'display_name'],
-    input.users.map((u) => [u.id, u.upn, u.displayName]),
-    sql`ON CONFLICT (tenant_id, id) DO UPDATE SET upn = excluded.upn, display_name = excluded.display_name`,
+    ['id', 'upn', 'display_name', 'preferred_language'],
+    input.users.map((u) => [u.id, u.upn, u.displayName, u.preferredLanguage]),
+    sql`ON CONFLICT (tenant_id, id) DO UPDATE SET upn = excluded.upn, display_name = excluded.display_name,
+      preferred_language = excluded.preferred_language`,
   );
 
   await insertRows(

@@ -64,7 +64,12 @@ const kinds: { [K in DirectoryKind]: KindQueries<Items[K]> } = {
     searched: [users.displayName, users.upn],
     inScope: (tenantId, scope) => sql`${users.id} IN ${closureOf(tenantId, scope, closureUserIds(tenantId))}`,
     rows: (db, _tenantId, where, limit) =>
-      db.select({ id: users.id, upn: users.upn, displayName: users.displayName }).from(users).where(where).orderBy(users.id).limit(limit),
+      db
+        .select({ id: users.id, upn: users.upn, displayName: users.displayName, preferredLanguage: users.preferredLanguage })
+        .from(users)
+        .where(where)
+        .orderBy(users.id)
+        .limit(limit),
   },
   groups: {
     label: 'Group',
@@ -100,7 +105,10 @@ const kinds: { [K in DirectoryKind]: KindQueries<Items[K]> } = {
         OR ${devices.enrolledByUserId} IN ${closureOf(tenantId, scope, closureUserIds(tenantId))})`,
     rows: async (db, _tenantId, where, limit) => {
       const rows = await db
-        .select({ device: devices, user: { id: users.id, upn: users.upn, displayName: users.displayName } })
+        .select({
+          device: devices,
+          user: { id: users.id, upn: users.upn, displayName: users.displayName, preferredLanguage: users.preferredLanguage },
+        })
         .from(devices)
         .leftJoin(users, and(eq(users.tenantId, devices.tenantId), eq(users.id, devices.enrolledByUserId)))
         .where(where)

@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import type { Database } from '../db/client';
 import { jsonRowOut } from '../db/json-rows';
 import { skipReasonSql } from '../directory/audience';
+import { variantTextSql } from '../notifications/languages';
 import type { DeviceApp, PushService } from '../../shared/directory';
 
 /** A due delivery this worker now holds, with what a push needs: the device as it is now and the notification's text. */
@@ -17,7 +18,7 @@ export interface Claimed {
   platform: string;
   app: DeviceApp | null;
   appVersion: string | null;
-  /** Null once erased by the tenant's retention setting. */
+  /** The variant chosen for the device's user; null once erased by the tenant's retention setting. */
   title: string | null;
   body: string | null;
   expiresAt: number;
@@ -116,8 +117,9 @@ const push = jsonRowOut({
   platform: sql<string>`d.platform`,
   app: sql<DeviceApp | null>`d.app`,
   appVersion: sql<string | null>`d.app_version`,
-  title: sql<string | null>`n.title`,
-  body: sql<string | null>`n.body`,
+  // the variant chosen for the device's user at the snapshot
+  title: sql<string | null>`${variantTextSql('title')}`,
+  body: sql<string | null>`${variantTextSql('body')}`,
   expiresAt: sql<number>`n.expires_at`,
   contentFree: sql<0 | 1>`t.content_free_push`,
 });

@@ -1,27 +1,12 @@
 import type { Context } from 'hono';
 import { validator } from 'hono/validator';
 import type { z } from 'zod';
+import { parseOr400 } from '../core/parse';
 import { idParam } from '../../shared/schemas';
 import { AppError, invalidRequest } from '../core/errors';
 
-/** zod issues as `details`, each naming its field. */
-export function zodDetails(error: z.ZodError) {
-  return error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
-}
-
-/**
- * Parses with `schema` or throws a 400 whose message names the first bad field. Its code is `invalidRequest`,
- * or the one the first issue names in `params.errorCode` (e.g. `messageTooLarge`).
- */
-export function parseOr400<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
-  const result = schema.safeParse(value);
-  if (result.success) return result.data;
-  const first = result.error.issues[0];
-  const where = first?.path.length ? `${first.path.join('.')}: ` : '';
-  const message = `${where}${first?.message ?? 'invalid input'}`;
-  const code = first?.code === 'custom' && typeof first.params?.errorCode === 'string' ? first.params.errorCode : undefined;
-  throw code ? new AppError(400, code, message, zodDetails(result.error)) : invalidRequest(message, zodDetails(result.error));
-}
+// parsing is also needed by services (a send's text checked again once its template is merged in)
+export { parseOr400, zodDetails } from '../core/parse';
 
 /** A JSON body validated by a shared zod schema; non-JSON bodies get 415, malformed JSON 400. */
 export const jsonBody = <S extends z.ZodType>(schema: S) =>

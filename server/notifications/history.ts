@@ -1,11 +1,19 @@
 import { and, desc, eq, gt, inArray, isNotNull, lt, or, sql } from 'drizzle-orm';
 import { explainedStatuses, type DeliveryReasons } from '../../shared/reasons';
-import { deliveryStatuses, type AudienceSummary, type DeliveryStatus, type NotificationView, type Target } from '../../shared/schemas';
+import {
+  deliveryStatuses,
+  type AudienceSummary,
+  type DeliveryStatus,
+  type LanguageCounts,
+  type NotificationView,
+  type Target,
+} from '../../shared/schemas';
 import type { Db } from '../db/client';
 import { accounts, deliveries, devices, notifications } from '../db/schema';
 import { deliveryRowId } from '../dispatch/delivery-id';
 import { notFound } from '../core/errors';
 import { decodeCursor, pageOf } from '../core/pagination';
+import { languageCounts } from './languages';
 
 export type Counts = Record<DeliveryStatus, number>;
 
@@ -19,6 +27,8 @@ const columns = {
   deviceId: notifications.deviceId,
   title: notifications.title,
   body: notifications.body,
+  translations: notifications.translations,
+  templateId: notifications.templateId,
   titleLength: notifications.titleLength,
   bodyLength: notifications.bodyLength,
   audienceUsers: notifications.audienceUsers,
@@ -72,7 +82,30 @@ async function countsFor(db: Db, ids: string[]): Promise<Map<string, Tally>> {
   return byId;
 }
 
-function present(row: Row, { counts, reasons }: Tally): NotificationView {
+/**
+ * Deliveries (not skipped) per language. Only notifications that had translations (or whose text is erased, so it
+ * cannot be told) are grouped by language, reading their delivery rows; every other one's deliveries all got the
+ * default text, which the status counts already give.
+ */
+async function languagesFor(db: Db, rows: Row[], tallies: Map<string, Tally>): Promise<Map<string, LanguageCounts>> {
+  const translated = rows.filter((r) => r.textErasedAt !== null || Object.keys(r.translations ?? {}).length > 0).map((r) => r.id);
+  const grouped = translated.length
+    ? await db
+        .select({ id: deliveries.notificationId, language: deliveries.language, n: sql<number>`count(*)` })
+        .from(deliveries)
+        .where(and(inArray(deliveries.notificationId, translated), sql`${deliveries.status} <> 'skipped'`))
+        .groupBy(deliveries.notificationId, deliveries.language)
+    : [];
+  return new Map(
+    rows.map((r) => {
+      if (translated.includes(r.id)) return [r.id, languageCounts(grouped.filter((g) => g.id === r.id))];
+      const { skipped: _, ...reached } = tallies.get(r.id)!.counts;
+      return [r.id, languageCounts([{ language: null, n: Object.values(reached).reduce((a, b) => a + b, 0) }])];
+    }),
+  );
+}
+
+function present(row: Row, { counts, reasons }: Tally, languages: LanguageCounts): NotificationView {
   const target: Target =
     row.kind === 'groups' ? { type: 'groups', groupIds: row.groupIds ?? [] } : { type: 'device', deviceId: row.deviceId! };
   const audience: AudienceSummary = { users: row.audienceUsers, devices: row.audienceDevices, skipped: row.skipped };
@@ -84,12 +117,16 @@ function present(row: Row, { counts, reasons }: Tally): NotificationView {
     target,
     title: row.title,
     body: row.body,
+    // erased with the title and body
+    translations: row.textErasedAt === null ? (row.translations ?? {}) : null,
+    templateId: row.templateId,
     titleLength: row.titleLength,
     bodyLength: row.bodyLength,
     textErasedAt: iso(row.textErasedAt),
     audience,
     counts,
     reasons,
+    languages,
   };
 }
 
@@ -115,13 +152,15 @@ export async function listNotifications(db: Db, tenantId: string, page: { limit:
     db,
     pageRows.map((r) => r.id),
   );
-  return { items: pageRows.map((r) => present(r, counts.get(r.id)!)), nextCursor };
+  const languages = await languagesFor(db, pageRows, counts);
+  return { items: pageRows.map((r) => present(r, counts.get(r.id)!, languages.get(r.id)!)), nextCursor };
 }
 
 export async function getNotification(db: Db, tenantId: string, id: string): Promise<NotificationView> {
   const [row] = await base(db).where(and(eq(notifications.tenantId, tenantId), eq(notifications.id, id)));
   if (!row) throw notFound('Notification', id);
-  return present(row, (await countsFor(db, [id])).get(id)!);
+  const counts = await countsFor(db, [id]);
+  return present(row, counts.get(id)!, (await languagesFor(db, [row], counts)).get(id)!);
 }
 
 /**
@@ -147,6 +186,7 @@ export async function listDeliveries(
       /** Null once the device left the directory. */
       deviceName: devices.name,
       userId: deliveries.userId,
+      language: deliveries.language,
       status: deliveries.status,
       reason: deliveries.reason,
       attempts: deliveries.attempts,

@@ -2,10 +2,10 @@ import { sql } from 'drizzle-orm';
 import { checkpoint, type Database } from '../db/client';
 
 /**
- * Erases the title and body of every notification older than its tenant's `retainMessageTextDays`.
+ * Erases the title, body and translations of every notification older than its tenant's `retainMessageTextDays`.
  * `secure_delete` overwrites the freed bytes and a WAL checkpoint moves the erased pages into the
  * database file, so the text is gone from storage, not just from queries. History keeps the lengths,
- * sender, target and counts.
+ * sender, target, template id and counts (per language too); templates are not messages and are kept.
  */
 export async function eraseExpiredText(database: Database, now: number): Promise<number> {
   const due = sql`text_erased_at IS NULL AND created_at <= ${now} - 86400000 * (
@@ -14,7 +14,9 @@ export async function eraseExpiredText(database: Database, now: number): Promise
   if (!pending?.n) return 0;
   const erased = await database.write(async (tx) => {
     await tx.run(sql`PRAGMA secure_delete = ON`);
-    const result = await tx.run(sql`UPDATE notifications SET title = NULL, body = NULL, text_erased_at = ${now} WHERE ${due}`);
+    const result = await tx.run(
+      sql`UPDATE notifications SET title = NULL, body = NULL, translations = NULL, text_erased_at = ${now} WHERE ${due}`,
+    );
     await tx.run(sql`PRAGMA secure_delete = OFF`);
     return result.rowsAffected;
   });

@@ -32,8 +32,9 @@ export const notificationRoutes = (deps: Deps) => {
         // the permission before the text, as for a send
         const body = await readJson(c);
         requireSendPermission(c.var.principal, targetIn(sendTargetSchema, body)?.type ?? null);
-        const target = targetOf(parseOr400(previewSchema, body));
-        return c.json({ target, audience: await previewAudience(db, c.var.principal, target) });
+        const preview = parseOr400(previewSchema, body);
+        const target = targetOf(preview);
+        return c.json({ target, ...(await previewAudience(db, c.var.principal, target, preview)) });
       })
       .get('/v1/notifications', readsHistory, query(notificationListQuery), async (c) =>
         c.json(await listNotifications(db, c.var.principal.tenantId, c.req.valid('query'))),

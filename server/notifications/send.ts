@@ -1,6 +1,15 @@
-import { and, eq, getTableColumns, inArray, sql } from 'drizzle-orm';
+import { and, eq, getTableColumns, inArray, sql, type SQL } from 'drizzle-orm';
 import type { z } from 'zod';
-import { unsupportedPlatforms, type Accepted, type AudienceSummary, type Send, type SkipReason, type Target } from '../../shared/schemas';
+import {
+  resolvedMessageSchema,
+  unsupportedPlatforms,
+  type Accepted,
+  type AudienceSummary,
+  type ResolvedMessage,
+  type Send,
+  type SkipReason,
+  type Target,
+} from '../../shared/schemas';
 import type { Permission } from '../../shared/permissions';
 import { countCharacters } from '../../shared/text';
 import { auditIn, audit, markAudited } from '../audit/log';
@@ -11,9 +20,12 @@ import type { Deps } from '../deps';
 import { audienceSelect, skipReasonSql } from '../directory/audience';
 import { closureUserIds, withGroupClosure } from '../directory/closure';
 import { AppError, invalidRequest, missingPermission, notFound } from '../core/errors';
+import { parseOr400 } from '../core/parse';
 import { reachOf, type Principal } from '../core/principal';
 import { groupsOutsideScope, requireOverDevice, requirePermission } from '../rbac/scope';
+import { getTemplate } from '../templates/templates';
 import { readSettings } from '../tenant/settings';
+import { languageChoiceSql } from './languages';
 import { notificationId } from './notification-id';
 import { assertQuota, quotaWindow, readQuota } from './quota';
 
@@ -88,6 +100,42 @@ export async function authorizeTarget(db: Db, principal: Principal, target: Targ
   return device;
 }
 
+/**
+ * `(device_id, user_id, skip_reason, language)` for every device of the target's audience, ORDER BY device_id:
+ * `language` is the translation chosen for the device's user (languageChoiceSql), NULL for the default text. Without
+ * translations the users are not read at all.
+ */
+export function audienceRows(tenantId: string, target: Target, translations: ResolvedMessage['translations']): SQL {
+  const rows =
+    target.type === 'groups'
+      ? sql`${audienceSelect(tenantId, target.groupIds)}`
+      : sql`SELECT d.id AS device_id, d.enrolled_by_user_id AS user_id, ${skipReasonSql('d')} AS skip_reason
+              FROM devices d WHERE d.tenant_id = ${tenantId} AND d.id = ${target.deviceId}`;
+  if (Object.keys(translations).length === 0) return sql`SELECT a.*, NULL AS language FROM (${rows}) a`;
+  return sql`SELECT a.*, ${languageChoiceSql(translations, sql`u.preferred_language`)} AS language
+    FROM (${rows}) a LEFT JOIN users u ON u.tenant_id = ${tenantId} AND u.id = a.user_id`;
+}
+
+/**
+ * The text a send pushes: the fields it gives, over those of its template (a 404 for a template the tenant does not
+ * have), checked again as a whole, since a title of the send and a body of the template may not fit one push together.
+ * Reading the template needs no permission beyond the send's own.
+ */
+export async function resolveMessage(
+  db: Db,
+  tenantId: string,
+  send: Pick<Send, 'title' | 'body' | 'translations' | 'templateId'>,
+): Promise<ResolvedMessage> {
+  if (send.templateId === undefined) return { title: send.title!, body: send.body!, translations: send.translations ?? {} };
+  const template = await getTemplate(db, tenantId, send.templateId);
+  // urgency and requireAcknowledgement (wip/ack) resolve the same way: the send's own, else the template's
+  return parseOr400(resolvedMessageSchema, {
+    title: send.title ?? template.title,
+    body: send.body ?? template.body,
+    translations: send.translations ?? template.translations,
+  });
+}
+
 /** The audience as the snapshot recorded it: deliveries by status and reason, plus the users reached. */
 async function snapshotSummary(tx: Tx, notificationId: string, users: number): Promise<AudienceSummary> {
   const rows = await tx.all<{ status: string; reason: SkipReason | null; n: number }>(
@@ -114,6 +162,7 @@ async function accept(deps: Deps, principal: Principal, send: Send, via: 'api' |
   const { tenantId } = principal;
   const target = targetOf(send);
   const device = await authorizeTarget(deps.database.db, principal, target);
+  const message = await resolveMessage(deps.database.db, tenantId, send);
   const id = notificationId(Date.now());
   const accepted = await deps.database.write(async (tx) => {
     const now = deps.now();
@@ -124,13 +173,9 @@ async function accept(deps: Deps, principal: Principal, send: Send, via: 'api' |
         ? await readQuota(tx, quotaWindow(tenantId, { kind: 'groups' }, now), settings.groupSendsPerHour, now)
         : await readQuota(tx, quotaWindow(tenantId, { kind: 'device', deviceId: target.deviceId }, now), settings.deviceSendsPerHour, now);
     assertQuota(quota, target.type === 'groups' ? 'group send (per tenant)' : `device send (to device '${target.deviceId}')`);
-    const rows =
-      target.type === 'groups'
-        ? sql`${audienceSelect(tenantId, target.groupIds)}`
-        : sql`SELECT d.id AS device_id, d.enrolled_by_user_id AS user_id, ${skipReasonSql('d')} AS skip_reason
-              FROM devices d WHERE d.tenant_id = ${tenantId} AND d.id = ${target.deviceId}`;
-    const snapshot = sql`INSERT INTO deliveries (tenant_id, notification_id, device_id, user_id, status, reason, attempts, next_attempt_at, updated_at)
-      SELECT ${tenantId}, ${id}, a.device_id, a.user_id,
+    const rows = audienceRows(tenantId, target, message.translations);
+    const snapshot = sql`INSERT INTO deliveries (tenant_id, notification_id, device_id, user_id, language, status, reason, attempts, next_attempt_at, updated_at)
+      SELECT ${tenantId}, ${id}, a.device_id, a.user_id, a.language,
         CASE WHEN a.skip_reason IS NULL THEN 'queued' ELSE 'skipped' END, a.skip_reason, 0,
         CASE WHEN a.skip_reason IS NULL THEN ${now} END, ${now}
       FROM (${rows}) a`;
@@ -160,10 +205,12 @@ async function accept(deps: Deps, principal: Principal, send: Send, via: 'api' |
       kind: target.type,
       groupIds: target.type === 'groups' ? target.groupIds : null,
       deviceId: target.type === 'device' ? target.deviceId : null,
-      title: send.title,
-      body: send.body,
-      titleLength: countCharacters(send.title),
-      bodyLength: countCharacters(send.body),
+      title: message.title,
+      body: message.body,
+      translations: message.translations,
+      templateId: send.templateId ?? null,
+      titleLength: countCharacters(message.title),
+      bodyLength: countCharacters(message.body),
       audienceUsers: audience.users,
       audienceDevices: audience.devices,
       skipped: audience.skipped,
@@ -177,7 +224,15 @@ async function accept(deps: Deps, principal: Principal, send: Send, via: 'api' |
       action: 'notification.send',
       target: describeTarget(target),
       outcome: 'success',
-      details: { notificationId: id, via, target, audience },
+      // the languages' tags and the template, never the text
+      details: {
+        notificationId: id,
+        via,
+        target,
+        audience,
+        templateId: send.templateId ?? null,
+        languages: Object.keys(message.translations),
+      },
       at: now,
     });
     return { id, status: 'queued' as const, target, audience };

@@ -49,7 +49,7 @@ export const device = (over: Partial<Device> = {}): Device => ({
   id: '6f1c2b1e-8d4a-4c3e-9a57-0b1f2c3d4e5f',
   name: 'iPhone of Ana',
   platform: 'ios',
-  user: { id: 'u1', upn: 'ana@contoso.example', displayName: 'Ana Lima' },
+  user: { id: 'u1', upn: 'ana@contoso.example', displayName: 'Ana Lima', preferredLanguage: null },
   enrolledByUserId: 'u1',
   managementState: 'enrolled',
   app: 'companyPortal',

@@ -15,6 +15,8 @@ export interface FakeUser {
   id: string;
   userPrincipalName: string;
   displayName: string;
+  /** As Entra holds it (e.g. `en-US`); null or absent: none. */
+  preferredLanguage?: string | null;
 }
 
 export interface FakeMember {
@@ -127,7 +129,7 @@ export async function startFakeGraph(options: FakeGraphOptions = {}) {
     displayName: u.displayName,
     mail: null,
     accountEnabled: true,
-    preferredLanguage: null,
+    preferredLanguage: u.preferredLanguage ?? null,
   });
   const memberJson = (m: FakeMember, removed = false): Json => ({
     '@odata.type': odataType(m.type),

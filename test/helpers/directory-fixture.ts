@@ -71,6 +71,7 @@ export function generateDirectory(size: DirectorySize): GeneratedDirectory {
     id: userId(i),
     upn: `user${i}@contoso.example`,
     displayName: `User ${i}`,
+    preferredLanguage: null,
   }));
 
   const devices = Array.from({ length: deviceCount }, (_, i): DirectoryImport['devices'][number] => {

@@ -43,7 +43,9 @@ describe('GET /openapi.json', () => {
       'body',
       'deviceId',
       'groupIds',
+      'templateId',
       'title',
+      'translations',
     ]);
     const accepted = send.responses['202'].content['application/json'].schema;
     expect(accepted.required.sort()).toEqual(['audience', 'id', 'status', 'target']);

@@ -57,19 +57,22 @@ async function applyUsers(tx: Tx, tenantId: string, changes: DeltaChanges<UserCh
   // a property Graph left out keeps its stored value
   const updated = await returningIds(
     tx,
-    list.map((u) => [u.id, u.upn, u.displayName]),
+    list.map((u) => [u.id, u.upn, u.displayName, u.preferredLanguage !== undefined, u.preferredLanguage ?? null]),
     (json) => sql`UPDATE ${users} AS t
-    SET upn = coalesce(j.upn, t.upn), display_name = coalesce(j.dn, t.display_name)
-    FROM (SELECT value->>0 AS id, value->>1 AS upn, value->>2 AS dn FROM json_each(${json}) ${materialized}) AS j
-    WHERE t.tenant_id = ${tenantId} AND t.id = j.id AND (coalesce(j.upn, t.upn) IS NOT t.upn OR coalesce(j.dn, t.display_name) IS NOT t.display_name)
+    SET upn = coalesce(j.upn, t.upn), display_name = coalesce(j.dn, t.display_name),
+      preferred_language = CASE WHEN j.lang_sent THEN j.lang ELSE t.preferred_language END
+    FROM (SELECT value->>0 AS id, value->>1 AS upn, value->>2 AS dn, value->>3 AS lang_sent, value->>4 AS lang
+      FROM json_each(${json}) ${materialized}) AS j
+    WHERE t.tenant_id = ${tenantId} AND t.id = j.id AND (coalesce(j.upn, t.upn) IS NOT t.upn OR coalesce(j.dn, t.display_name) IS NOT t.display_name
+      OR (j.lang_sent AND j.lang IS NOT t.preferred_language))
     RETURNING id`,
   );
   const added = await insertRows(
     tx,
     users,
     tenantId,
-    ['id', 'upn', 'display_name', 'source'],
-    list.map((u) => [u.id, u.upn ?? u.displayName ?? u.id, u.displayName ?? u.upn ?? u.id, 'graph']),
+    ['id', 'upn', 'display_name', 'preferred_language', 'source'],
+    list.map((u) => [u.id, u.upn ?? u.displayName ?? u.id, u.displayName ?? u.upn ?? u.id, u.preferredLanguage ?? null, 'graph']),
     sql`ON CONFLICT DO NOTHING`,
   );
   const removed = await removeSynced(tx, users, tenantId, changes);

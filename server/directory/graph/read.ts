@@ -1,4 +1,5 @@
 import type { MemberType } from '../../../shared/directory';
+import { languageTag } from '../../../shared/message';
 import type { Platform } from '../../../shared/schemas';
 import { DeltaExpired, type graphClient } from './client';
 
@@ -12,6 +13,8 @@ export interface UserChange {
   id: string;
   upn: string | null;
   displayName: string | null;
+  /** Canonical BCP 47; null when Graph sent none (or one that is no language tag); undefined when Graph left it out. */
+  preferredLanguage?: string | null;
 }
 
 export interface Member {
@@ -101,6 +104,12 @@ function present(into: DeltaChanges<unknown>, o: GraphObject): string | null {
   return id;
 }
 
+/** Entra's preferredLanguage (`en-US`, free text in practice) canonicalised, or null when it is no BCP 47 tag. */
+function languageOf(value: unknown): string | null {
+  const parsed = languageTag.safeParse(str(value));
+  return parsed.success ? parsed.data : null;
+}
+
 /** Folds one page of users/delta into `into`: a later entry of a user updates the earlier one's properties. */
 function foldUsers(into: DeltaChanges<UserChange>, page: GraphObject[]) {
   for (const o of page) {
@@ -111,6 +120,7 @@ function foldUsers(into: DeltaChanges<UserChange>, page: GraphObject[]) {
       id,
       upn: 'userPrincipalName' in o ? str(o.userPrincipalName) : (before?.upn ?? null),
       displayName: 'displayName' in o ? str(o.displayName) : (before?.displayName ?? null),
+      preferredLanguage: 'preferredLanguage' in o ? languageOf(o.preferredLanguage) : before?.preferredLanguage,
     });
   }
 }

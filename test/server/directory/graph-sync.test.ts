@@ -100,6 +100,30 @@ describe('an incremental sync', () => {
     expect((await s.sync()).status).toBe('succeeded');
   });
 
+  it("reads each user's preferredLanguage from Entra, canonical, and applies changes to it; a group send then picks the translation", async () => {
+    s.fake.addUser({ ...fakeUser('u1'), preferredLanguage: 'fr-ca' });
+    s.fake.addUser({ ...fakeUser('u2'), preferredLanguage: 'not a language!' });
+    expect((await s.sync()).counts?.users).toEqual({ added: 0, updated: 1, removed: 0 });
+    expect((await get('/v1/users/u1')).preferredLanguage).toBe('fr-CA');
+    expect((await get('/v1/users/u2')).preferredLanguage).toBeNull();
+    expect((await get('/v1/users/u3')).preferredLanguage).toBeNull();
+    expect((await get('/v1/devices/d1')).user.preferredLanguage).toBe('fr-CA');
+
+    // the synced devices have no push token yet: their deliveries are skipped, but still carry the variant chosen
+    const translations = { 'fr-FR': { title: 'Bonjour', body: 'Le bureau ferme à 16 h.' } };
+    const send = { title: 'Hello', body: 'The office closes at 16:00.', translations, groupIds: ['g1'] };
+    const { id } = expectStatus(await s.herald.admin.api('POST', '/v1/notifications', send), 202);
+    const { items } = await get(`/v1/notifications/${id}/deliveries`);
+    expect(items.map((d: { deviceId: string; language: string | null }) => [d.deviceId, d.language])).toEqual([
+      ['d1', 'fr-FR'],
+      ['d2', null],
+    ]);
+
+    s.fake.addUser({ ...fakeUser('u1'), preferredLanguage: null });
+    expect((await s.sync()).counts?.users).toEqual({ added: 0, updated: 1, removed: 0 });
+    expect((await get('/v1/users/u1')).preferredLanguage).toBeNull();
+  });
+
   it('calls the stored delta links and applies @removed users, groups and members', async () => {
     s.fake.removeUser('u3');
     s.fake.removeGroup('g2');

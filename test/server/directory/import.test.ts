@@ -44,6 +44,22 @@ describe('POST /v1/directory/import', () => {
     expect((await get('/v1/groups/imp-g1')).memberCounts).toEqual({ users: 1, devices: 1, groups: 0 });
   });
 
+  it("keeps a user's preferredLanguage canonical, shows it where users and devices are listed, and clears it when left out", async () => {
+    const lang = (id: string, preferredLanguage: string) => ({ ...user(id), preferredLanguage });
+    await importDirectory(api(), { users: [lang('pl-u1', 'fr-ca'), lang('pl-u2', 'DE')], devices: [phone('pl-d1', 'pl-u1')] });
+    expect(await get('/v1/users/pl-u1')).toMatchObject({ preferredLanguage: 'fr-CA' });
+    expect(await get('/v1/users/pl-u2')).toMatchObject({ preferredLanguage: 'de' });
+    expect((await get('/v1/users?search=pl-u1')).items[0].preferredLanguage).toBe('fr-CA');
+    expect((await get('/v1/devices/pl-d1')).user).toMatchObject({ id: 'pl-u1', preferredLanguage: 'fr-CA' });
+
+    const bad = await api()('POST', '/v1/directory/import', { users: [lang('pl-u3', 'not a tag!')] });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.message).toMatch(/^users\.0\.preferredLanguage: 'not a tag!' is not a BCP 47 language tag/);
+
+    await importDirectory(api(), { users: [user('pl-u1')] });
+    expect(await get('/v1/users/pl-u1')).toMatchObject({ preferredLanguage: null });
+  });
+
   it('updates objects that already exist instead of duplicating them', async () => {
     await importDirectory(api(), { users: [user('up-u1')], devices: [phone('up-d1', 'up-u1')] });
     const res = await api()('POST', '/v1/directory/import', {
@@ -51,7 +67,12 @@ describe('POST /v1/directory/import', () => {
       devices: [phone('up-d1', 'up-u1', { name: 'Renamed phone', managementState: 'unenrolled' })],
     });
     expect(res.body).toEqual({ users: 1, groups: 0, devices: 1 });
-    expect(await get('/v1/users/up-u1')).toEqual({ id: 'up-u1', upn: 'renamed@contoso.example', displayName: 'Renamed' });
+    expect(await get('/v1/users/up-u1')).toEqual({
+      id: 'up-u1',
+      upn: 'renamed@contoso.example',
+      displayName: 'Renamed',
+      preferredLanguage: null,
+    });
     expect(await get('/v1/devices/up-d1')).toMatchObject({ name: 'Renamed phone', managementState: 'unenrolled' });
     expect((await get('/v1/users?search=renamed@contoso')).items).toHaveLength(1);
   });

@@ -1,7 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eraseExpiredText } from '../../../server/notifications/retention';
+import { deviceClient } from '../../helpers/dispatch';
 import { importDirectory, phone, user } from '../../helpers/directory';
+import { expectStatus } from '../../helpers/rbac';
 import { startTestHerald, type TestHerald } from '../../helpers/herald';
 
 let herald: TestHerald;
@@ -39,6 +41,41 @@ describe('message text retention', () => {
 
     const stored = [herald.dbFile, `${herald.dbFile}-wal`].map((f) => (existsSync(f) ? readFileSync(f).toString('latin1') : '')).join('');
     expect(stored).toContain('Still here');
+    expect(stored).not.toContain(secret);
+  });
+
+  it('erases every translation with the default text, and the inbox shows none; the template the send used is kept', async () => {
+    const api = herald.admin.api;
+    await api('PATCH', '/v1/tenant/settings', { retainMessageTextDays: 1 });
+    await importDirectory(api, { users: [{ ...user('fr'), preferredLanguage: 'fr-FR' }], devices: [phone('fr-d', 'fr')] });
+    const device = await deviceClient(herald, api, 'fr-d');
+    const secret = 'Quokka-Translated-Retention-Marker';
+    const translations = {
+      'fr-FR': { title: `${secret} fr`, body: `${secret} corps` },
+      de: { title: `${secret} de`, body: `${secret} Text` },
+    };
+    const kept = { 'fr-FR': { title: 'Gardé', body: 'Wombat-Kept-Template corps' } };
+    const template = expectStatus(
+      await api('POST', '/v1/templates', { name: 'Kept', title: 'Kept', body: 'Kept body', translations: kept }),
+      201,
+    );
+    // the send's own translations replace the template's
+    const sent = expectStatus(await api('POST', '/v1/notifications', { templateId: template.id, translations, deviceId: 'fr-d' }), 202);
+    expect(expectStatus(await device('GET', '/v1/device/notifications'), 200).items[0]).toMatchObject(translations['fr-FR']);
+
+    herald.clock.advance(DAY + 1000);
+    expect(await eraseExpiredText(herald.database, herald.clock.now())).toBeGreaterThanOrEqual(1);
+
+    const erased = expectStatus(await api('GET', `/v1/notifications/${sent.id}`), 200);
+    expect(erased).toMatchObject({ title: null, body: null, translations: null, templateId: template.id });
+    expect(erased.languages).toEqual([{ language: 'fr-FR', devices: 1 }]);
+    const inbox = expectStatus(await device('GET', '/v1/device/notifications'), 200);
+    expect(inbox.items[0]).toMatchObject({ id: sent.id, title: null, body: null, language: 'fr-FR' });
+
+    // templates are not messages: kept whole
+    expect(expectStatus(await api('GET', `/v1/templates/${template.id}`), 200).translations).toEqual(kept);
+    const stored = [herald.dbFile, `${herald.dbFile}-wal`].map((f) => (existsSync(f) ? readFileSync(f).toString('latin1') : '')).join('');
+    expect(stored).toContain('Wombat-Kept-Template');
     expect(stored).not.toContain(secret);
   });
 });
