@@ -1,12 +1,13 @@
 import type { z } from 'zod';
 import type { directoryDeviceViewSchema, directoryGroupViewSchema } from '../../shared/directory';
 import type { directoryStatusSchema, directorySyncStartedSchema, directorySyncViewSchema } from '../../shared/directory-sync';
-import type { Translations, Urgency } from '../../shared/message';
+import type { Urgency } from '../../shared/message';
 import type { meSchema } from '../../shared/rbac';
 import type {
   acceptedSchema,
   deliveryCountsSchema,
   deliveryViewSchema,
+  LanguageCounts,
   notificationViewSchema,
   previewResultSchema,
   quotasSchema,
@@ -25,32 +26,24 @@ export type Me = z.output<typeof meSchema>;
 export type Accepted = z.output<typeof acceptedSchema>;
 export type Target = z.output<typeof targetSchema>;
 /**
- * Issue #16's message fields, as the contract gives them, until the server branches (wip/langs, wip/ack) put them in the
- * shared send, preview and notification schemas; then these become those schemas' types.
+ * Urgency and acknowledgement (issue #16), as the contract gives them, until wip/ack puts them in the shared send and
+ * notification schemas; then these become those schemas' types.
  */
 export interface MessageOptions {
-  templateId?: string;
-  translations?: Translations;
   urgency?: Urgency;
   requireAcknowledgement?: boolean;
 }
 /** A send as the composer makes it: with a template, title and body are only there when edited. */
-export type SendRequest = Partial<SendInput> & Pick<SendInput, 'groupIds' | 'deviceId'> & MessageOptions;
-/** Devices per language (`null`: the default text). */
-export interface LanguageCount {
-  language: string | null;
-  devices: number;
-}
-export type Preview = z.output<typeof previewResultSchema> & { languages?: LanguageCount[] };
+export type SendRequest = SendInput & MessageOptions;
+export type LanguageCount = LanguageCounts[number];
+export type Preview = z.output<typeof previewResultSchema>;
 export type Quotas = z.output<typeof quotasSchema>;
 export type Counts = z.output<typeof deliveryCountsSchema> & { acknowledged?: number };
 export type NotificationItem = z.output<typeof notificationViewSchema> & {
   counts: Counts;
   requireAcknowledgement?: boolean;
   urgency?: Urgency;
-  templateId?: string | null;
   reminderOf?: string | null;
-  languages?: LanguageCount[];
 };
 export type Template = z.output<typeof templateSchema>;
 export type TemplateInput = z.input<typeof templateCreateSchema>;

@@ -1,5 +1,5 @@
 import type { Translations, Urgency } from '../../shared/message';
-import type { MessageOptions, SendRequest } from './api-types';
+import type { SendRequest } from './api-types';
 import { type Draft, type DraftTemplate, EMPTY_DRAFT } from './storage';
 
 /** The message as composed, whatever it started from. */
@@ -24,11 +24,11 @@ type Fields = Omit<SendRequest, 'groupIds' | 'deviceId'>;
  */
 export function messageFields(message: Message, template: DraftTemplate | null): Fields {
   if (!template) {
-    const options: MessageOptions = {};
-    if (Object.keys(message.translations).length) options.translations = message.translations;
-    if (message.urgency !== 'normal') options.urgency = message.urgency;
-    if (message.requireAcknowledgement) options.requireAcknowledgement = true;
-    return { title: message.title, body: message.body, ...options };
+    const fields: Fields = { title: message.title, body: message.body };
+    if (Object.keys(message.translations).length) fields.translations = message.translations;
+    if (message.urgency !== 'normal') fields.urgency = message.urgency;
+    if (message.requireAcknowledgement) fields.requireAcknowledgement = true;
+    return fields;
   }
   const fields: Fields = { templateId: template.id };
   if (message.title !== template.title) fields.title = message.title;
