@@ -43,7 +43,8 @@ export function TemplateManager() {
     const parsed = templateCreateSchema.safeParse(input);
     if (!parsed.success) {
       const issue = parsed.error.issues[0]!;
-      return say(`Not saved: the draft’s ${issue.path.join(' ') || 'message'} ${issue.message}`, true);
+      const where = issue.path[0] === 'name' ? '' : `the draft’s ${issue.path[0] === 'translations' ? `${String(issue.path[1])} ` : ''}`;
+      return say(`Not saved: ${where}${issue.message}`, true);
     }
     try {
       const created = await (await savedApi()).createTemplate(input);
