@@ -48,6 +48,38 @@ describe('sending through the background', () => {
     expect(await draftItem.getValue()).toEqual({ ...EMPTY_DRAFT, mode: 'device' });
   });
 
+  it('takes a message sent from a template out of the saved draft, but not a draft changed meanwhile', async () => {
+    vi.stubGlobal('fetch', fakeFetch({ 'POST /v1/notifications': () => ({ status: 202, body: accepted }) }));
+    const template = {
+      id: 'tpl-1',
+      name: 'Restart',
+      title: 'Restart',
+      body: 'Restart today.',
+      translations: { 'fr-FR': { title: 'Redémarrez', body: 'Aujourd’hui.' } },
+      urgency: 'high' as const,
+      requireAcknowledgement: true,
+    };
+    const fromTemplate = {
+      ...EMPTY_DRAFT,
+      mode: 'device' as const,
+      title: 'Restart',
+      body: 'Restart before 5 pm.',
+      translations: [{ language: 'fr-FR', title: 'Redémarrez', body: 'Aujourd’hui.' }],
+      urgency: 'high' as const,
+      requireAcknowledgement: true,
+      template,
+    };
+    const sent = { templateId: 'tpl-1', body: 'Restart before 5 pm.', deviceId: 'd1' };
+    await draftItem.setValue({ ...fromTemplate, body: 'Restart before 6 pm.' });
+    listen();
+    await sendMessage('send', { input: sent });
+    expect((await draftItem.getValue()).body).toBe('Restart before 6 pm.');
+
+    await draftItem.setValue(fromTemplate);
+    await sendMessage('send', { input: sent });
+    expect(await draftItem.getValue()).toEqual({ ...EMPTY_DRAFT, mode: 'device' });
+  });
+
   it('still answers "accepted" when the confirmation cannot be shown after the server took the message, and logs why', async () => {
     vi.stubGlobal('fetch', fakeFetch({ 'POST /v1/notifications': () => ({ status: 202, body: accepted }) }));
     await draftItem.setValue({ ...EMPTY_DRAFT, title: input.title, body: input.body, mode: 'device' });
