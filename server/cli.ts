@@ -170,7 +170,7 @@ async function demo(args: string[]) {
     }
     return { tenantId, counts: await importDemo(database, tenantId, Date.now()) };
   });
-  const { groups, device, special } = demoHighlights;
+  const { groups, device, special, languages } = demoHighlights;
   process.stdout.write(
     [
       `Imported the sample organisation into tenant ${tenantId}: ${counts.users} users, ${counts.groups} groups, ${counts.devices} devices (running it again changes nothing).`,
@@ -182,6 +182,10 @@ async function demo(args: string[]) {
       '',
       'Devices that show what Herald does when a device cannot simply receive:',
       ...special.map((d) => `  ${d.id}  ${d.name}: ${d.note}`),
+      '',
+      `Languages: send to ${languages.groupId} with a French translation ("translations": {"fr-FR": {"title", "body"}}).`,
+      `  ${languages.people.map((p) => `${p.name} (${p.language})`).join(', ')} prefer other languages than the default:`,
+      '  fr-FR gets the French text exactly, fr-CA gets it by its primary language, the others get the default title and body.',
       '',
     ].join('\n'),
   );

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { directoryDeviceSchema, directoryDeviceViewSchema } from './directory';
 import { deliveryStatuses, pageLimit, timestamp } from './schemas';
+import { urgencySchema } from './urgency';
 
 const device = directoryDeviceSchema.shape;
 
@@ -19,8 +20,11 @@ export const checkinSchema = z
 
 export type Checkin = z.output<typeof checkinSchema>;
 
-/** `POST /v1/device/notifications/{id}/receipt`: receipts only move a delivery forward. */
-export const receiptSchema = z.object({ state: z.enum(['delivered', 'opened']) }).strict();
+/**
+ * `POST /v1/device/notifications/{id}/receipt`: receipts only move a delivery forward; `acknowledged` is the
+ * person's answer to a message that asked for it (the app's Acknowledge button).
+ */
+export const receiptSchema = z.object({ state: z.enum(['delivered', 'opened', 'acknowledged']) }).strict();
 
 export type Receipt = z.output<typeof receiptSchema>;
 
@@ -44,6 +48,9 @@ export const inboxItemSchema = z.strictObject({
   language: z.string().nullable(),
   sentAt: timestamp,
   state: z.enum(deliveryStatuses),
+  urgency: urgencySchema,
+  /** The app shows an Acknowledge button, which sends the `acknowledged` receipt. */
+  requireAcknowledgement: z.boolean(),
 });
 
 /** The answer of a receipt: the delivery's state afterwards. */

@@ -4,6 +4,8 @@ export const PERMISSIONS = [
   'ManagedDevices.Read',
   'ManagedDevices.Update',
   'RemoteTasks.SendCustomNotifications',
+  /** Sends with urgency `high` (time-sensitive on iOS), on top of the permission the target needs. */
+  'RemoteTasks.SendUrgentNotifications',
   'Roles.Read',
   'Roles.Update',
   'Audit.Read',

@@ -1,3 +1,5 @@
+import type { Urgency } from './urgency';
+
 /**
  * The payloads Herald pushes, built here once: the APNs and FCM providers send exactly these, and the send
  * check, the preview and the popup measure these, so what is refused before sending is what Apple or Google
@@ -7,25 +9,49 @@
 /** Apple: at most 4096 bytes of payload (the request body). Google: at most 4096 bytes of message payload. */
 export const PUSH_PAYLOAD_MAX_BYTES = 4096;
 
-/** What a push carries: the text and the ids the app reports receipts with. */
-export interface PushContent {
+/** How a push is shown; a message without them is `normal` and asks for no acknowledgement. */
+export interface PushOptions {
+  urgency?: Urgency;
+  /** The app shows an Acknowledge button and reports the `acknowledged` receipt. */
+  requireAcknowledgement?: boolean;
+}
+
+/** What a push carries: the text, the ids the app reports receipts with, and how it is shown. */
+export interface PushContent extends PushOptions {
   title: string;
   body: string;
   notificationId: string;
   deliveryId: string;
 }
 
+/** APNs `aps.interruption-level` per urgency (iOS 15+): passive never lights the screen, time-sensitive breaks through Focus. */
+export const APNS_INTERRUPTION_LEVEL = { low: 'passive', normal: 'active', high: 'time-sensitive' } as const satisfies Record<
+  Urgency,
+  string
+>;
+
+/** The acknowledgement flag in Herald's data: present only when asked for (FCM data values are strings). */
+const acknowledgement = (m: PushOptions) => (m.requireAcknowledgement ? { requireAcknowledgement: true } : {});
+
 /** The APNs request body, exactly as sent. */
 export const apnsPayload = (m: PushContent): string =>
   JSON.stringify({
-    aps: { alert: { title: m.title, body: m.body }, sound: 'default' },
-    herald: { notificationId: m.notificationId, deliveryId: m.deliveryId },
+    aps: {
+      alert: { title: m.title, body: m.body },
+      sound: 'default',
+      'interruption-level': APNS_INTERRUPTION_LEVEL[m.urgency ?? 'normal'],
+    },
+    herald: { notificationId: m.notificationId, deliveryId: m.deliveryId, ...acknowledgement(m) },
   });
 
 /** The FCM message's payload (what reaches the device); the token and Android delivery options go beside it. */
 export const fcmPayload = (m: PushContent) => ({
   notification: { title: m.title, body: m.body },
-  data: { notificationId: m.notificationId, deliveryId: m.deliveryId },
+  data: {
+    notificationId: m.notificationId,
+    deliveryId: m.deliveryId,
+    ...(m.requireAcknowledgement ? { requireAcknowledgement: 'true' } : {}),
+  },
 });
 
 /** UTF-8 length of `text` without encoding it (the extension has no Buffer). */
@@ -57,9 +83,16 @@ export interface MessageSize {
   problem: string | null;
 }
 
-/** The size of the push a title and body (as stored: normalised) make, against the push services' limit. */
-export function checkMessageSize(title: string, body: string): MessageSize {
-  const content = { title, body, notificationId: SAMPLE_ID, deliveryId: SAMPLE_ID };
+/** The size of the push a title and body (as stored: normalised) make, shown so, against the push services' limit. */
+export function checkMessageSize(title: string, body: string, options: PushOptions = {}): MessageSize {
+  const content = {
+    title,
+    body,
+    notificationId: SAMPLE_ID,
+    deliveryId: SAMPLE_ID,
+    urgency: options.urgency,
+    requireAcknowledgement: options.requireAcknowledgement,
+  };
   const bytes = Math.max(apnsPayloadBytes(content), fcmPayloadBytes(content));
   const limit = PUSH_PAYLOAD_MAX_BYTES;
   return { bytes, limit, problem: bytes > limit ? tooLargeMessage(bytes) : null };

@@ -1,6 +1,7 @@
 import { z } from 'zod';
-import { checkMessageSize } from './push-payload';
+import { checkMessageSize, type PushOptions } from './push-payload';
 import { checkText, normalizeText, type TextField } from './text';
+import { urgencySchema } from './urgency';
 
 /** `?limit=` of every paginated list: 1 to 200 items, 50 unless asked. */
 export const MAX_PAGE_SIZE = 200;
@@ -52,10 +53,10 @@ const TOO_LARGE = { errorCode: 'messageTooLarge' } as const;
 /** Checks on the whole message run only once its fields passed theirs, so they measure normalised text of bounded size. */
 const fieldsPassed = { when: (payload: { issues: unknown[] }) => payload.issues.length === 0 };
 
-/** Refuses a title and body whose push would be larger than Apple and Google accept (`at`: the text's place in the body). */
-function fitsPushOne(text: { title?: string; body?: string }, ctx: z.RefinementCtx, at: string[] = []) {
+/** Refuses a title and body whose push (shown so: urgency, acknowledgement) would be larger than Apple and Google accept (`at`: the text's place in the body). */
+function fitsPushOne(text: { title?: string; body?: string } & PushOptions, ctx: z.RefinementCtx, at: string[] = []) {
   if (text.title === undefined && text.body === undefined) return;
-  const size = checkMessageSize(text.title ?? '', text.body ?? '');
+  const size = checkMessageSize(text.title ?? '', text.body ?? '', text);
   if (size.problem)
     ctx.addIssue({
       code: 'custom',
@@ -66,9 +67,10 @@ function fitsPushOne(text: { title?: string; body?: string }, ctx: z.RefinementC
 }
 
 /** The default text and every translation each make one push: each must fit (the error names the language). */
-function fitsPush(text: { title?: string; body?: string; translations?: Translations }, ctx: z.RefinementCtx) {
+function fitsPush(text: { title?: string; body?: string; translations?: Translations } & PushOptions, ctx: z.RefinementCtx) {
   fitsPushOne(text, ctx);
-  for (const [tag, translation] of Object.entries(text.translations ?? {})) fitsPushOne(translation, ctx, ['translations', tag]);
+  for (const [tag, translation] of Object.entries(text.translations ?? {}))
+    fitsPushOne({ ...translation, urgency: text.urgency, requireAcknowledgement: text.requireAcknowledgement }, ctx, ['translations', tag]);
 }
 
 export const titleSchema = messageText('title');
@@ -144,11 +146,17 @@ function textOrTemplate(send: { title?: string; body?: string; templateId?: stri
     if (send[field] === undefined) ctx.addIssue({ code: 'custom', message: `${field} is required (or give templateId).`, path: [field] });
 }
 
-const message = { translations: translationsSchema.optional(), templateId: objectId.optional() };
+/**
+ * How a message is shown: its urgency (`high` needs RemoteTasks.SendUrgentNotifications) and whether the device asks
+ * for an acknowledgement. Optional in a send, so a template's apply when it gives none; `normal` and false otherwise.
+ */
+const pushOptions = { urgency: urgencySchema.optional(), requireAcknowledgement: z.boolean().optional() };
+
+const message = { translations: translationsSchema.optional(), templateId: objectId.optional(), ...pushOptions };
 
 /**
- * A send: a title, a body (or a template giving them), translations, and exactly one target, groups or one device.
- * Its text is checked again once a template's fields are merged in (resolvedMessageSchema).
+ * A send: a title, a body (or a template giving them), translations, urgency, acknowledgement, and exactly one
+ * target, groups or one device. Its text is checked again once a template's fields are merged in (resolvedMessageSchema).
  */
 export const sendSchema = z
   .object({ title: titleSchema.optional(), body: bodySchema.optional(), ...message, ...targets })
@@ -166,12 +174,21 @@ export const previewSchema = z
 
 /** The text a send pushes once its template (if any) is merged in: every variant within the limits. */
 export const resolvedMessageSchema = z
-  .object({ title: titleSchema, body: bodySchema, translations: translationsSchema })
+  .object({
+    title: titleSchema,
+    body: bodySchema,
+    translations: translationsSchema,
+    urgency: urgencySchema.default('normal'),
+    requireAcknowledgement: z.boolean().default(false),
+  })
   .superRefine(fitsPush, fieldsPassed);
 export type ResolvedMessage = z.output<typeof resolvedMessageSchema>;
 
 /** The target of a send or preview, read without the text: its title and body are neither read nor checked. */
 export const sendTargetSchema = z.object(targets).superRefine(exactlyOneTarget);
+
+/** The urgency of a send or preview, read without the text (the permission `high` needs is checked before it). */
+export const sendUrgencySchema = z.object({ urgency: urgencySchema.default('normal') });
 
 export type SendInput = z.input<typeof sendSchema>;
 export type Send = z.output<typeof sendSchema>;
@@ -183,7 +200,7 @@ export const unsupportedPlatforms: readonly Platform[] = ['macos', 'windows', 'o
 export type Platform = (typeof platforms)[number];
 export const skipReasons = ['unsupportedPlatform', 'notEnrolled', 'notificationsNotPermitted', 'noPushToken'] as const;
 export type SkipReason = (typeof skipReasons)[number];
-export const deliveryStatuses = ['queued', 'sent', 'delivered', 'opened', 'failed', 'skipped', 'expired'] as const;
+export const deliveryStatuses = ['queued', 'sent', 'delivered', 'opened', 'acknowledged', 'failed', 'skipped', 'expired'] as const;
 export type DeliveryStatus = (typeof deliveryStatuses)[number];
 
 /** The audience summary of a send or a preview. */
@@ -263,6 +280,10 @@ export const notificationViewSchema = z.strictObject({
   titleLength: z.number().int(),
   bodyLength: z.number().int(),
   textErasedAt: timestamp.nullable(),
+  urgency: urgencySchema,
+  requireAcknowledgement: z.boolean(),
+  /** The notification this one reminds of (`POST /v1/notifications/{id}/reminders`), else null. */
+  reminderOf: z.string().nullable(),
   audience: audienceSummarySchema,
   counts: deliveryCountsSchema,
   reasons: deliveryReasonsSchema,

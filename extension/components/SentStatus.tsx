@@ -20,6 +20,7 @@ const acceptedCounts = ({ devices, skipped }: AudienceSummary): Counts => ({
   sent: 0,
   delivered: 0,
   opened: 0,
+  acknowledged: 0,
   failed: 0,
   skipped: Object.values(skipped).reduce((sum, n) => sum + (n ?? 0), 0),
   expired: 0,

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import { deliveryStatuses, platforms } from '../../shared/schemas';
+import { urgencies } from '../../shared/urgency';
 
 /** Epoch milliseconds; every timestamp in Herald is stored this way. */
 const ms = (name: string) => integer(name, { mode: 'number' });
@@ -198,6 +199,10 @@ export const notifications = sqliteTable(
     createdAt: ms('created_at').notNull(),
     expiresAt: ms('expires_at').notNull(),
     textErasedAt: ms('text_erased_at'),
+    urgency: text('urgency', { enum: urgencies }).notNull().default('normal'),
+    requireAcknowledgement: integer('require_acknowledgement', { mode: 'boolean' }).notNull().default(false),
+    /** The notification a reminder repeats (POST /v1/notifications/{id}/reminders). */
+    reminderOf: text('reminder_of'),
   },
   (t) => [
     index('notifications_tenant_created').on(t.tenantId, t.createdAt),

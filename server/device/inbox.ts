@@ -37,6 +37,8 @@ export async function listInbox(db: Db, device: DeviceIdentity, page: { limit: n
       language: deliveries.language,
       sentAt: notifications.createdAt,
       state: deliveries.status,
+      urgency: notifications.urgency,
+      requireAcknowledgement: notifications.requireAcknowledgement,
     })
     .from(deliveries)
     .innerJoin(notifications, eq(notifications.id, deliveries.notificationId))
@@ -51,6 +53,7 @@ export async function listInbox(db: Db, device: DeviceIdentity, page: { limit: n
 const before: Record<Receipt['state'], DeliveryStatus[]> = {
   delivered: ['queued', 'sent', 'failed', 'expired', 'skipped'],
   opened: ['queued', 'sent', 'delivered', 'failed', 'expired', 'skipped'],
+  acknowledged: ['queued', 'sent', 'delivered', 'opened', 'failed', 'expired', 'skipped'],
 };
 
 /** Applies a device's receipt for one message of its inbox (counted in `metrics` when it moved); answers the delivery's state afterwards. */

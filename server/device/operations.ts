@@ -30,7 +30,7 @@ export const deviceOperations: Operations = {
     responses: { 200: answer('A page of messages', pageOf(inboxItemSchema)) },
   },
   'POST /v1/device/notifications/:id/receipt': {
-    summary: 'Mark a notification delivered or opened on the calling device',
+    summary: 'Mark a notification delivered, opened or acknowledged on the calling device',
     auth: 'device',
     body: receiptSchema,
     responses: { 200: answer('The delivery state', receiptResultSchema) },

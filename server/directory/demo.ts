@@ -33,6 +33,9 @@ const people = [
   ['tom', 'Tom Turner'],
 ] as const;
 
+/** Preferred languages of a few people: a French translation reaches Chloé exactly and Léa (fr-CA) by its primary language. */
+const LANGUAGES: Partial<Record<(typeof people)[number][0], string>> = { chloe: 'fr-FR', lea: 'fr-CA', hugo: 'de-DE', omar: 'es-ES' };
+
 const userId = (handle: string) => `demo-user-${handle}`;
 const groupId = (slug: string) => `demo-group-${slug}`;
 
@@ -113,7 +116,12 @@ const GROUPS: { slug: string; name: string; users: string[]; groups: string[] }[
 /** The sample organisation as the body of `POST /v1/directory/import`. */
 export function demoDirectory(): DirectoryImportInput {
   return {
-    users: people.map(([handle, displayName]) => ({ id: userId(handle), upn: `${handle}@demo.herald.example`, displayName })),
+    users: people.map(([handle, displayName]) => ({
+      id: userId(handle),
+      upn: `${handle}@demo.herald.example`,
+      displayName,
+      preferredLanguage: LANGUAGES[handle] ?? null,
+    })),
     devices: DEVICES.map((d) => {
       const service = d.platform === 'android' ? 'fcm' : 'apns';
       return {
@@ -145,6 +153,11 @@ export const demoHighlights = {
   groups: GROUPS.map((g) => ({ id: groupId(g.slug), name: g.name })),
   device: { id: DEVICES[0]!.id, name: DEVICES[0]!.name },
   special: DEVICES.filter((d) => d.note).map((d) => ({ id: d.id, name: d.name, note: d.note! })),
+  /** Where a send with a French (fr-FR) translation shows each way a device's language is matched. */
+  languages: {
+    groupId: groupId('all'),
+    people: people.filter(([handle]) => LANGUAGES[handle]).map(([handle, name]) => ({ name, language: LANGUAGES[handle]! })),
+  },
 };
 
 /** Imports (or re-imports, changing nothing) the sample organisation into a tenant. */

@@ -4,6 +4,7 @@ import { jsonRowOut } from '../db/json-rows';
 import { skipReasonSql } from '../directory/audience';
 import { variantTextSql } from '../notifications/languages';
 import type { DeviceApp, PushService } from '../../shared/directory';
+import type { Urgency } from '../../shared/urgency';
 
 /** A due delivery this worker now holds, with what a push needs: the device as it is now and the notification's text. */
 export interface Claimed {
@@ -23,6 +24,8 @@ export interface Claimed {
   body: string | null;
   expiresAt: number;
   contentFree: boolean;
+  urgency: Urgency;
+  requireAcknowledgement: boolean;
 }
 
 export interface Claim {
@@ -122,11 +125,13 @@ const push = jsonRowOut({
   body: sql<string | null>`${variantTextSql('body')}`,
   expiresAt: sql<number>`n.expires_at`,
   contentFree: sql<0 | 1>`t.content_free_push`,
+  urgency: sql<Urgency>`n.urgency`,
+  requireAcknowledgement: sql<0 | 1>`n.require_acknowledgement`,
 });
 
 const claimed = (values: unknown[]): Claimed => {
   const row = push.decode(values);
-  return { ...row, contentFree: row.contentFree === 1 };
+  return { ...row, contentFree: row.contentFree === 1, requireAcknowledgement: row.requireAcknowledgement === 1 };
 };
 
 /** When the next queued delivery falls due (a retry or an expiring lease), or null when the queue is empty. */

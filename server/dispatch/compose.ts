@@ -25,6 +25,8 @@ export function compose(d: Claimed): Composed {
     notificationId: d.notificationId,
     token: d.token,
     expiresAt: d.expiresAt,
+    urgency: d.urgency,
+    requireAcknowledgement: d.requireAcknowledgement,
   };
   if (appUpdateRequired(d.platform, d.app, d.appVersion)) {
     const app = APP_NAMES[d.app!];

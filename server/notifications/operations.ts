@@ -25,6 +25,16 @@ export const notificationOperations: Operations = {
     body: previewSchema,
     responses: { 200: answer('The target and its audience', previewResultSchema) },
   },
+  'POST /v1/notifications/:id/reminders': {
+    summary:
+      "Send a notification again, as a new one linked by reminderOf, to its devices that have not acknowledged it (or not opened it, where it asked for no acknowledgement); the original's permission and quota",
+    responses: {
+      202: answer('Accepted and durable', acceptedSchema),
+      404: failure('No such notification in the tenant'),
+      409: failure('nothingToRemind: no device left to remind can receive it; textErased: its text is gone'),
+      429: failure('A quota is used up (with Retry-After)'),
+    },
+  },
   'GET /v1/notifications': {
     summary: 'Sent notifications, newest first',
     permission: 'Organization.Read',

@@ -16,12 +16,13 @@ export async function previewAudience(
   db: Db,
   principal: Principal,
   target: Target,
-  message: Pick<Send, 'translations' | 'templateId'>,
+  message: Pick<Send, 'translations' | 'templateId' | 'urgency'>,
 ): Promise<{ audience: AudienceSummary; languages: LanguageCounts }> {
-  const device = await authorizeTarget(db, principal, target);
+  const template = message.templateId ? await getTemplate(db, principal.tenantId, message.templateId) : null;
+  // a template's urgency `high` needs its permission as the preview's own does
+  const device = await authorizeTarget(db, principal, target, message.urgency ?? template?.urgency ?? 'normal');
   const audience = await audienceOf(db, principal.tenantId, target, device);
-  const translations =
-    message.translations ?? (message.templateId ? (await getTemplate(db, principal.tenantId, message.templateId)).translations : {});
+  const translations = message.translations ?? template?.translations ?? {};
   if (Object.keys(translations).length === 0) return { audience, languages: languageCounts([{ language: null, n: audience.devices }]) };
   const rows = await db.all<{ language: string | null; n: number }>(
     sql`SELECT language, count(*) AS n FROM (${audienceRows(principal.tenantId, target, translations)}) WHERE skip_reason IS NULL GROUP BY language`,

@@ -1,5 +1,13 @@
 import { Hono } from 'hono';
-import { deliveryListQuery, notificationListQuery, previewSchema, quotaQuery, sendSchema, sendTargetSchema } from '../../shared/schemas';
+import {
+  deliveryListQuery,
+  notificationListQuery,
+  previewSchema,
+  quotaQuery,
+  sendSchema,
+  sendTargetSchema,
+  sendUrgencySchema,
+} from '../../shared/schemas';
 import type { Deps } from '../deps';
 import type { AppEnv } from '../http/env';
 import { parseOr400, query, readJson, validId } from '../http/validate';
@@ -8,8 +16,12 @@ import { requiresWholeTenant } from '../rbac/requires';
 import { requirePermission } from '../rbac/scope';
 import { getNotification, listDeliveries, listNotifications } from './history';
 import { previewAudience } from './preview';
+import { sendReminder } from './reminders';
 import { quotaReport } from './quotas';
 import { requireSendPermission, sendNotification, targetIn, targetOf } from './send';
+
+/** The urgency of a request body read without its text; `normal` where it gives none (or none readable: parsing says why). */
+const urgencyIn = (body: unknown) => sendUrgencySchema.safeParse(body).data?.urgency ?? 'normal';
 
 /** The history names every target, device and user of every send, so a reader scoped to groups may not see it. */
 const readsHistory = requiresWholeTenant('the send history covers every group and device', 'Organization.Read');
@@ -24,18 +36,21 @@ export const notificationRoutes = (deps: Deps) => {
       .post('/v1/notifications', async (c) => {
         const accepted = await sendNotification(deps, c.var.principal, 'api', async () => {
           const body = await readJson(c);
-          return { target: targetIn(sendTargetSchema, body), parse: () => parseOr400(sendSchema, body) };
+          return { target: targetIn(sendTargetSchema, body), urgency: urgencyIn(body), parse: () => parseOr400(sendSchema, body) };
         });
         return c.json(accepted, 202);
       })
       .post('/v1/notifications/preview', async (c) => {
         // the permission before the text, as for a send
         const body = await readJson(c);
-        requireSendPermission(c.var.principal, targetIn(sendTargetSchema, body)?.type ?? null);
+        requireSendPermission(c.var.principal, targetIn(sendTargetSchema, body)?.type ?? null, urgencyIn(body));
         const preview = parseOr400(previewSchema, body);
         const target = targetOf(preview);
         return c.json({ target, ...(await previewAudience(db, c.var.principal, target, preview)) });
       })
+      .post('/v1/notifications/:id/reminders', validId, async (c) =>
+        c.json(await sendReminder(deps, c.var.principal, c.req.valid('param').id), 202),
+      )
       .get('/v1/notifications', readsHistory, query(notificationListQuery), async (c) =>
         c.json(await listNotifications(db, c.var.principal.tenantId, c.req.valid('query'))),
       )

@@ -11,6 +11,7 @@ import {
   type Target,
 } from '../../shared/schemas';
 import type { Permission } from '../../shared/permissions';
+import type { Urgency } from '../../shared/urgency';
 import { countCharacters } from '../../shared/text';
 import { auditIn, audit, markAudited } from '../audit/log';
 import type { Db, Tx } from '../db/client';
@@ -47,15 +48,34 @@ const SEND_PERMISSION = { groups: 'Organization.Update', device: 'RemoteTasks.Se
   Permission
 >;
 
+/** What a send of urgency `high` needs on top, over the same target (scoped as the target's own permission is). */
+export const URGENT_PERMISSION = 'RemoteTasks.SendUrgentNotifications' satisfies Permission;
+
 /**
  * The permission check that needs no text, made before the title and body are checked (the costlier part of a
  * send's validation): the permission of the target's kind, or, where the body names no clear target, some
- * permission to send at all. authorizeTarget checks the scope later.
+ * permission to send at all; and the urgent one for urgency `high`. authorizeTarget checks the scope later.
  */
-export function requireSendPermission(principal: Principal, kind: Target['type'] | null): void {
-  if (kind) return void requirePermission(principal, SEND_PERMISSION[kind]);
-  if (reachOf(principal, SEND_PERMISSION.groups) === null && reachOf(principal, SEND_PERMISSION.device) === null)
+export function requireSendPermission(principal: Principal, kind: Target['type'] | null, urgency: Urgency = 'normal'): void {
+  if (kind) requirePermission(principal, SEND_PERMISSION[kind]);
+  else if (reachOf(principal, SEND_PERMISSION.groups) === null && reachOf(principal, SEND_PERMISSION.device) === null)
     throw missingPermission(`${SEND_PERMISSION.groups} or ${SEND_PERMISSION.device}`);
+  if (urgency === 'high') requirePermission(principal, URGENT_PERMISSION);
+}
+
+/** Requires `permission` over the target: over every group (a scope group or nested in one), or over the device. */
+export async function requireOverTarget(db: Db, principal: Principal, permission: Permission, target: Target): Promise<void> {
+  if (target.type === 'device') return requireOverDevice(db, principal, permission, target.deviceId);
+  const reach = requirePermission(principal, permission);
+  if (reach === 'all') return;
+  const outside = await groupsOutsideScope(db, principal.tenantId, reach, target.groupIds);
+  if (outside.length) throw missingPermission(permission, `group '${outside[0]}' (it is outside your scope groups)`);
+}
+
+/** Requires everything a send of this urgency needs over its target (the target's existence aside). */
+export async function requireOverSend(db: Db, principal: Principal, target: Target, urgency: Urgency): Promise<void> {
+  await requireOverTarget(db, principal, SEND_PERMISSION[target.type], target);
+  if (urgency === 'high') await requireOverTarget(db, principal, URGENT_PERMISSION, target);
 }
 
 /** The target of a request body read by `schema` without its text, or null when it names none clearly. */
@@ -64,11 +84,11 @@ export function targetIn(schema: z.ZodType<Pick<Send, 'groupIds' | 'deviceId'>>,
   return result.success ? targetOf(result.data) : null;
 }
 
-/** Checks the permission, existence and scope of a send's target; returns the device row for a device send. */
-export async function authorizeTarget(db: Db, principal: Principal, target: Target) {
+/** Checks the permission, existence and scope of a send's target (and of its urgency); returns the device row for a device send. */
+export async function authorizeTarget(db: Db, principal: Principal, target: Target, urgency: Urgency) {
   const { tenantId } = principal;
   if (target.type === 'groups') {
-    const reach = requirePermission(principal, SEND_PERMISSION.groups);
+    requirePermission(principal, SEND_PERMISSION.groups);
     const found = await db
       .select({ id: groups.id })
       .from(groups)
@@ -79,17 +99,14 @@ export async function authorizeTarget(db: Db, principal: Principal, target: Targ
         `Group '${missing[0]}' does not exist.`,
         missing.map((id) => ({ path: 'groupIds', message: `Group '${id}' does not exist.` })),
       );
-    if (reach !== 'all') {
-      const outside = await groupsOutsideScope(db, tenantId, reach, target.groupIds);
-      if (outside.length) throw missingPermission('Organization.Update', `group '${outside[0]}' (it is outside your scope groups)`);
-    }
+    await requireOverSend(db, principal, target, urgency);
     return null;
   }
   // the permission first (403 before 404), then the device, then whether it lies in scope
   requirePermission(principal, SEND_PERMISSION.device);
   const [device] = await deviceQuery(db).all({ tenantId, deviceId: target.deviceId });
   if (!device) throw notFound('Device', target.deviceId);
-  await requireOverDevice(db, principal, 'RemoteTasks.SendCustomNotifications', device.id);
+  await requireOverSend(db, principal, target, urgency);
   if (unsupportedPlatforms.includes(device.platform))
     throw new AppError(
       400,
@@ -111,28 +128,42 @@ export function audienceRows(tenantId: string, target: Target, translations: Res
       ? sql`${audienceSelect(tenantId, target.groupIds)}`
       : sql`SELECT d.id AS device_id, d.enrolled_by_user_id AS user_id, ${skipReasonSql('d')} AS skip_reason
               FROM devices d WHERE d.tenant_id = ${tenantId} AND d.id = ${target.deviceId}`;
+  return withLanguages(tenantId, rows, translations);
+}
+
+/** `(device_id, user_id, skip_reason)` rows with the language chosen for each device's user added (see audienceRows). */
+export function withLanguages(tenantId: string, rows: SQL, translations: ResolvedMessage['translations']): SQL {
   if (Object.keys(translations).length === 0) return sql`SELECT a.*, NULL AS language FROM (${rows}) a`;
   return sql`SELECT a.*, ${languageChoiceSql(translations, sql`u.preferred_language`)} AS language
     FROM (${rows}) a LEFT JOIN users u ON u.tenant_id = ${tenantId} AND u.id = a.user_id`;
 }
 
 /**
- * The text a send pushes: the fields it gives, over those of its template (a 404 for a template the tenant does not
- * have), checked again as a whole, since a title of the send and a body of the template may not fit one push together.
- * Reading the template needs no permission beyond the send's own.
+ * The message a send pushes: the fields it gives, over those of its template (a 404 for a template the tenant does
+ * not have), checked again as a whole, since a title of the send and a body of the template may not fit one push
+ * together; urgency and acknowledgement resolve the same way (`normal` and none when neither gives them). Reading
+ * the template needs no permission beyond the send's own.
  */
 export async function resolveMessage(
   db: Db,
   tenantId: string,
-  send: Pick<Send, 'title' | 'body' | 'translations' | 'templateId'>,
+  send: Pick<Send, 'title' | 'body' | 'translations' | 'templateId' | 'urgency' | 'requireAcknowledgement'>,
 ): Promise<ResolvedMessage> {
-  if (send.templateId === undefined) return { title: send.title!, body: send.body!, translations: send.translations ?? {} };
+  if (send.templateId === undefined)
+    return {
+      title: send.title!,
+      body: send.body!,
+      translations: send.translations ?? {},
+      urgency: send.urgency ?? 'normal',
+      requireAcknowledgement: send.requireAcknowledgement ?? false,
+    };
   const template = await getTemplate(db, tenantId, send.templateId);
-  // urgency and requireAcknowledgement (wip/ack) resolve the same way: the send's own, else the template's
   return parseOr400(resolvedMessageSchema, {
     title: send.title ?? template.title,
     body: send.body ?? template.body,
     translations: send.translations ?? template.translations,
+    urgency: send.urgency ?? template.urgency,
+    requireAcknowledgement: send.requireAcknowledgement ?? template.requireAcknowledgement,
   });
 }
 
@@ -153,35 +184,66 @@ function summarise(rows: { status: string; reason: SkipReason | null; n: number 
   return summary;
 }
 
+/** A notification about to be accepted. */
+export interface Outgoing {
+  target: Target;
+  /** What it says and how it is shown: a send's (its template's merged in), or the original's for a reminder. */
+  message: ResolvedMessage;
+  /** The template the send was made from (a reminder keeps the original's). */
+  templateId: string | null;
+  via: 'api' | 'graph';
+  /**
+   * A reminder: the notification it repeats, and its audience as `(device_id, user_id, skip_reason, language)` rows
+   * (that one's devices still to reach, judged as a fresh send would); none reachable is 409 nothingToRemind.
+   */
+  reminder?: { of: string; rows: SQL };
+}
+
 /**
  * Accepts a send: the quota use, the notification and a delivery row per device (reachable or skipped)
  * are written in one transaction, so the audience is the membership at this instant and a committed
  * send survives a crash. Pushing happens later, outside any transaction.
  */
-async function accept(deps: Deps, principal: Principal, send: Send, via: 'api' | 'graph'): Promise<Accepted> {
+export async function accept(deps: Deps, principal: Principal, outgoing: Outgoing): Promise<Accepted> {
   const { tenantId } = principal;
-  const target = targetOf(send);
-  const device = await authorizeTarget(deps.database.db, principal, target);
-  const message = await resolveMessage(deps.database.db, tenantId, send);
+  const { target, message, templateId, via, reminder } = outgoing;
   const id = notificationId(Date.now());
   const accepted = await deps.database.write(async (tx) => {
     const now = deps.now();
     // read inside the transaction, so a limit changed a moment ago is the one enforced
     const settings = await readSettings(tx, tenantId);
-    const quota =
-      target.type === 'groups'
-        ? await readQuota(tx, quotaWindow(tenantId, { kind: 'groups' }, now), settings.groupSendsPerHour, now)
-        : await readQuota(tx, quotaWindow(tenantId, { kind: 'device', deviceId: target.deviceId }, now), settings.deviceSendsPerHour, now);
-    assertQuota(quota, target.type === 'groups' ? 'group send (per tenant)' : `device send (to device '${target.deviceId}')`);
-    const rows = audienceRows(tenantId, target, message.translations);
-    const snapshot = sql`INSERT INTO deliveries (tenant_id, notification_id, device_id, user_id, language, status, reason, attempts, next_attempt_at, updated_at)
+    const useQuota = async () => {
+      const quota =
+        target.type === 'groups'
+          ? await readQuota(tx, quotaWindow(tenantId, { kind: 'groups' }, now), settings.groupSendsPerHour, now)
+          : await readQuota(
+              tx,
+              quotaWindow(tenantId, { kind: 'device', deviceId: target.deviceId }, now),
+              settings.deviceSendsPerHour,
+              now,
+            );
+      assertQuota(quota, target.type === 'groups' ? 'group send (per tenant)' : `device send (to device '${target.deviceId}')`);
+    };
+    const snapshot = (
+      rows: SQL,
+    ) => sql`INSERT INTO deliveries (tenant_id, notification_id, device_id, user_id, language, status, reason, attempts, next_attempt_at, updated_at)
       SELECT ${tenantId}, ${id}, a.device_id, a.user_id, a.language,
         CASE WHEN a.skip_reason IS NULL THEN 'queued' ELSE 'skipped' END, a.skip_reason, 0,
         CASE WHEN a.skip_reason IS NULL THEN ${now} END, ${now}
       FROM (${rows}) a`;
     let audience: AudienceSummary;
-    if (target.type === 'groups') {
-      await tx.run(snapshot);
+    if (reminder) {
+      // nothing to remind is told before a full quota: sending again later would not change it
+      await tx.run(snapshot(reminder.rows));
+      const [users] = await tx.all<{ n: number }>(
+        sql`SELECT count(DISTINCT user_id) AS n FROM deliveries WHERE notification_id = ${id} AND user_id IS NOT NULL`,
+      );
+      audience = await snapshotSummary(tx, id, users?.n ?? 0);
+      if (audience.devices === 0) throw nothingToRemind(reminder.of, message.requireAcknowledgement, audience);
+      await useQuota();
+    } else if (target.type === 'groups') {
+      await useQuota();
+      await tx.run(snapshot(audienceRows(tenantId, target, message.translations)));
       const users =
         (
           await tx.all<{ n: number }>(
@@ -190,11 +252,14 @@ async function accept(deps: Deps, principal: Principal, send: Send, via: 'api' |
         )[0]?.n ?? 0;
       audience = await snapshotSummary(tx, id, users);
     } else {
+      await useQuota();
       // a single row: the one just written is the summary, with no second pass over deliveries
-      const written = await tx.all<{ status: string; reason: SkipReason | null }>(sql`${snapshot} RETURNING status, reason`);
+      const written = await tx.all<{ status: string; reason: SkipReason | null; user_id: string | null }>(
+        sql`${snapshot(audienceRows(tenantId, target, message.translations))} RETURNING status, reason, user_id`,
+      );
       audience = summarise(
         written.map((r) => ({ ...r, n: 1 })),
-        device?.enrolledByUserId ? 1 : 0,
+        written[0]?.user_id ? 1 : 0,
       );
     }
     // written once, with its audience: the delivery rows need no notification row before them
@@ -208,9 +273,12 @@ async function accept(deps: Deps, principal: Principal, send: Send, via: 'api' |
       title: message.title,
       body: message.body,
       translations: message.translations,
-      templateId: send.templateId ?? null,
+      templateId,
       titleLength: countCharacters(message.title),
       bodyLength: countCharacters(message.body),
+      urgency: message.urgency,
+      requireAcknowledgement: message.requireAcknowledgement,
+      reminderOf: reminder?.of ?? null,
       audienceUsers: audience.users,
       audienceDevices: audience.devices,
       skipped: audience.skipped,
@@ -221,7 +289,7 @@ async function accept(deps: Deps, principal: Principal, send: Send, via: 'api' |
     await auditIn(tx, {
       tenantId,
       actorAccountId: principal.accountId,
-      action: 'notification.send',
+      action: reminder ? 'notification.remind' : 'notification.send',
       target: describeTarget(target),
       outcome: 'success',
       // the languages' tags and the template, never the text
@@ -230,8 +298,10 @@ async function accept(deps: Deps, principal: Principal, send: Send, via: 'api' |
         via,
         target,
         audience,
-        templateId: send.templateId ?? null,
+        templateId,
         languages: Object.keys(message.translations),
+        urgency: message.urgency,
+        ...(reminder && { reminderOf: reminder.of }),
       },
       at: now,
     });
@@ -241,6 +311,19 @@ async function accept(deps: Deps, principal: Principal, send: Send, via: 'api' |
   return accepted;
 }
 
+/** 409: no device of the original is left to remind, or none of those left can receive a push now. */
+function nothingToRemind(of: string, acknowledgement: boolean, audience: AudienceSummary): AppError {
+  const done = acknowledgement ? 'acknowledged' : 'opened';
+  const skipped = Object.values(audience.skipped).reduce((sum, n) => sum + (n ?? 0), 0);
+  return new AppError(
+    409,
+    'nothingToRemind',
+    skipped
+      ? `Notification '${of}': none of the ${skipped} devices that have not ${done} it can receive a push now.`
+      : `Notification '${of}': every device it reached has ${done} it.`,
+  );
+}
+
 const describeTarget = (t: Target) => (t.type === 'groups' ? `groups:${t.groupIds.join(',')}` : `device:${t.deviceId}`);
 
 /** A send request as its route reads it: the target found without the text (null if unclear), and the full parse. */
@@ -248,6 +331,8 @@ export interface SendRequest {
   target: Target | null;
   /** The kind of target the route itself implies (Graph's routes), else the target's. */
   kind?: Target['type'];
+  /** The urgency read without the text (`normal` where the body gives none, or none readable). */
+  urgency?: Urgency;
   parse: () => Send;
 }
 
@@ -255,29 +340,51 @@ export interface SendRequest {
  * A send as a route sees it: checks the sending permission before the text, parses, accepts, and records any
  * refusal (never with the text) in the audit log.
  */
-export async function sendNotification(
+export function sendNotification(
   deps: Deps,
   principal: Principal,
   via: 'api' | 'graph',
   read: () => Promise<SendRequest>,
 ): Promise<Accepted> {
+  return auditedSend(deps, principal, 'notification.send', { via }, async (aim) => {
+    const request = await read();
+    aim(request.target);
+    requireSendPermission(principal, request.kind ?? request.target?.type ?? null, request.urgency);
+    const send = request.parse();
+    const target = aim(targetOf(send));
+    // resolved first: a template's urgency `high` needs its permission as a send's own does
+    const message = await resolveMessage(deps.database.db, principal.tenantId, send);
+    await authorizeTarget(deps.database.db, principal, target, message.urgency);
+    return accept(deps, principal, { target, message, templateId: send.templateId ?? null, via });
+  });
+}
+
+/**
+ * Runs a send (or a reminder) and records its refusal, never with the text, in the audit log; `aim` tells it the
+ * target once known.
+ */
+export async function auditedSend(
+  deps: Deps,
+  principal: Principal,
+  action: 'notification.send' | 'notification.remind',
+  details: Record<string, unknown>,
+  run: (aim: <T extends Target | null>(target: T) => T) => Promise<Accepted>,
+): Promise<Accepted> {
   let target: Target | null = null;
   try {
-    const request = await read();
-    target = request.target;
-    requireSendPermission(principal, request.kind ?? target?.type ?? null);
-    const send = request.parse();
-    target = targetOf(send);
-    return await accept(deps, principal, send, via);
+    return await run((aimed) => {
+      target = aimed;
+      return aimed;
+    });
   } catch (error) {
     if (!(error instanceof AppError)) throw error;
     await audit(deps.database, {
       tenantId: principal.tenantId,
       actorAccountId: principal.accountId,
-      action: 'notification.send',
+      action,
       target: target ? describeTarget(target) : null,
       outcome: error.status === 403 ? 'denied' : 'rejected',
-      details: { via, status: error.status, code: error.code, message: error.message },
+      details: { ...details, status: error.status, code: error.code, message: error.message },
       at: deps.now(),
     });
     throw markAudited(error);

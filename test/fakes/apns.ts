@@ -145,7 +145,8 @@ export async function startFakeApns(options: FakeApnsOptions = {}): Promise<Fake
     if (!headers['apns-topic']) return { status: 400, reason: 'MissingTopic' };
     if (headers['apns-topic'] !== topic) return { status: 400, reason: 'DeviceTokenNotForTopic' };
     if (headers['apns-push-type'] !== 'alert') return { status: 400, reason: 'InvalidPushType' };
-    if (headers['apns-priority'] !== '10') return { status: 400, reason: 'BadPriority' };
+    // Apple's documented values: 10 (at once), 5 (when it saves power), 1 (power first)
+    if (!['10', '5', '1'].includes(String(headers['apns-priority']))) return { status: 400, reason: 'BadPriority' };
     if (!UUID.test(String(headers['apns-id']))) return { status: 400, reason: 'BadMessageId' };
     if (!/^\d+$/.test(String(headers['apns-expiration']))) return { status: 400, reason: 'BadExpirationDate' };
     const collapse = headers['apns-collapse-id'];

@@ -13,6 +13,8 @@ export function pushMessage(token: string, overrides: Partial<PushMessage> = {})
     title: 'Maintenance tonight',
     body: 'Please save your work before 22:00.',
     expiresAt: Date.now() + 86_400_000,
+    urgency: 'normal',
+    requireAcknowledgement: false,
     ...overrides,
   };
 }

@@ -43,9 +43,11 @@ describe('GET /openapi.json', () => {
       'body',
       'deviceId',
       'groupIds',
+      'requireAcknowledgement',
       'templateId',
       'title',
       'translations',
+      'urgency',
     ]);
     const accepted = send.responses['202'].content['application/json'].schema;
     expect(accepted.required.sort()).toEqual(['audience', 'id', 'status', 'target']);

@@ -6,6 +6,7 @@ import type { Logger } from '../../core/logger';
 import { apnsTokenSource, type ApnsTokenSource } from './apns-jwt';
 import { CONNECTION_FAILED, OK, retryAfterMs } from './results';
 import type { PushMessage, PushProvider, PushResult } from './types';
+import type { Urgency } from '../../../shared/urgency';
 
 export interface ApnsOptions {
   /** The .p8 signing key (PKCS#8, EC P-256). */
@@ -95,6 +96,9 @@ export function createApnsProvider(options: ApnsOptions): PushProvider {
   };
 }
 
+/** 5: delivered when it saves the device power (a passive message); 10: at once. */
+const APNS_PRIORITY = { low: '5', normal: '10', high: '10' } as const satisfies Record<Urgency, string>;
+
 function request(conn: Connection, message: PushMessage, tokens: ApnsTokenSource, topic: string): Promise<PushResult> {
   const session = conn.session;
   let stream: ClientHttp2Stream;
@@ -105,7 +109,7 @@ function request(conn: Connection, message: PushMessage, tokens: ApnsTokenSource
       authorization: tokens.authorization(),
       'apns-push-type': 'alert',
       'apns-topic': topic,
-      'apns-priority': '10',
+      'apns-priority': APNS_PRIORITY[message.urgency],
       'apns-expiration': String(Math.max(0, Math.floor(message.expiresAt / 1000))),
       'apns-collapse-id': message.notificationId,
       'apns-id': message.deliveryId,

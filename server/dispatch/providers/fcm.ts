@@ -3,12 +3,13 @@ import https from 'node:https';
 import type { Duplex } from 'node:stream';
 import { createSecureContext, rootCertificates } from 'node:tls';
 import { cert, deleteApp, initializeApp } from 'firebase-admin/app';
-import { getMessaging, type Message, type Messaging, type SendResponse } from 'firebase-admin/messaging';
+import { getMessaging, type AndroidConfig, type Message, type Messaging, type SendResponse } from 'firebase-admin/messaging';
 import { fcmPayload } from '../../../shared/push-payload';
 import type { Logger } from '../../core/logger';
 import { CONNECTION_FAILED, MALFORMED, OK } from './results';
 import { wellFormedToken } from './tokens';
 import type { PushMessage, PushProvider, PushResult } from './types';
+import type { Urgency } from '../../../shared/urgency';
 
 export interface FcmOptions {
   /** A service account JSON file; its project id is the one messages are sent for. */
@@ -102,8 +103,21 @@ const toFcm = (m: PushMessage, at: number): Message => ({
   token: m.token,
   ...fcmPayload(m),
   // Whole seconds, as FCM counts them; a message already due gets 0 ("now or never").
-  android: { priority: 'high', ttl: Math.max(0, Math.floor((m.expiresAt - at) / 1000) * 1000) },
+  android: {
+    ...FCM_PRIORITY[m.urgency],
+    ttl: Math.max(0, Math.floor((m.expiresAt - at) / 1000) * 1000),
+  },
 });
+
+/**
+ * Per urgency, FCM's delivery priority (`android.priority`) and how the notification is shown
+ * (`android.notification.priority`, on the wire `notification_priority: PRIORITY_LOW|DEFAULT|HIGH`).
+ */
+const FCM_PRIORITY = {
+  low: { priority: 'normal', notification: { priority: 'low' } },
+  normal: { priority: 'high', notification: { priority: 'default' } },
+  high: { priority: 'high', notification: { priority: 'high' } },
+} as const satisfies Record<Urgency, AndroidConfig>;
 
 /**
  * From FCM's error table (firebase-admin's codes in brackets): UNREGISTERED [registration-token-not-registered]

@@ -1,4 +1,5 @@
 import type { PushService } from '../../../shared/directory';
+import type { Urgency } from '../../../shared/urgency';
 
 /** The push services a device can be reached through (one list, in shared/directory.ts). */
 export type { PushService };
@@ -13,6 +14,10 @@ export interface PushMessage {
   body: string;
   /** Epoch ms after which the push service should drop it (APNs `apns-expiration`, FCM `ttl`). */
   expiresAt: number;
+  /** APNs priority and interruption level, FCM message and notification priority. */
+  urgency: Urgency;
+  /** Herald's data says so, and the app shows an Acknowledge button. */
+  requireAcknowledgement: boolean;
 }
 
 /**

@@ -83,12 +83,22 @@ async function refresh() {
   }
 }
 
-// 4. Receipts move a delivery forward only: delivered, then opened.
+// 4. Receipts move a delivery forward only: delivered, then opened, then (when the message asks for it) acknowledged.
 async function receipt(item, state) {
   const { state: now } = await call('POST', `/v1/device/notifications/${encodeURIComponent(item.id)}/receipt`, device.authorization, {
     state,
   });
   item.state = now;
+}
+
+/** A button that sends one receipt for `item`, then shows the inbox again. */
+function receiptButton(item, items, label, state) {
+  const button = Object.assign(document.createElement('button'), { textContent: label });
+  button.addEventListener('click', async () => {
+    await receipt(item, state).catch((error) => say(`Could not send the receipt: ${error.message}`, true));
+    render(items);
+  });
+  return button;
 }
 
 function render(items) {
@@ -102,19 +112,21 @@ function render(items) {
       card.dataset.id = item.id;
       const title = Object.assign(document.createElement('h3'), { textContent: item.title ?? '(text erased by retention)' });
       const body = Object.assign(document.createElement('p'), { textContent: item.body ?? '' });
+      // language: the translation chosen for this device's user (null: the default text); urgency: low, normal or high
       const meta = Object.assign(document.createElement('div'), {
         className: 'meta',
-        textContent: `${new Date(item.sentAt).toLocaleString()} · ${item.state}`,
+        textContent: [
+          new Date(item.sentAt).toLocaleString(),
+          `language ${item.language ?? 'default'}`,
+          `urgency ${item.urgency}`,
+          item.state,
+        ].join(' · '),
       });
       card.append(title, body, meta);
-      if (item.state !== 'opened') {
-        const open = Object.assign(document.createElement('button'), { textContent: 'Open' });
-        open.addEventListener('click', async () => {
-          await receipt(item, 'opened').catch((error) => say(`Could not send the receipt: ${error.message}`, true));
-          render(items);
-        });
-        card.append(open);
-      }
+      if (item.state !== 'opened' && item.state !== 'acknowledged') card.append(receiptButton(item, items, 'Open', 'opened'));
+      // a message that asks for an acknowledgement gets a button a person presses to say they have read and acted on it
+      if (item.requireAcknowledgement && item.state !== 'acknowledged')
+        card.append(receiptButton(item, items, 'Acknowledge', 'acknowledged'));
       return card;
     }),
   );

@@ -124,6 +124,14 @@ describe('the first five minutes', { timeout: 120_000 }, () => {
     const toDevice = await api('POST', '/v1/notifications', { title: 'Hello', body: 'Just you.', deviceId: device });
     expect(toDevice.status).toBe(202);
     expect((await settled(toDevice.body.id)).counts).toMatchObject({ sent: 1, failed: 0 });
+
+    // the printout names the group to try a French translation on; there Chloé (fr-FR) and Léa (fr-CA) get it
+    const languages = /Languages: send to (\S+) with a French translation/.exec(first.stdout)?.[1];
+    expect(languages).toBe('demo-group-all');
+    expect(first.stdout).toMatch(/Chloé Dubois \(fr-FR\), Hugo Müller \(de-DE\), Léa Martin \(fr-CA\), Omar Ortiz \(es-ES\)/);
+    const french = { 'fr-FR': { title: 'Bienvenue', body: 'Herald fonctionne.' } };
+    const preview = await api('POST', '/v1/notifications/preview', { translations: french, groupIds: [languages] });
+    expect(preview.body.languages).toContainEqual({ language: 'fr-FR', devices: 2 });
   });
 
   it('demo without a Default tenant says what to do', async () => {

@@ -43,8 +43,26 @@ describe('GET /v1/device/notifications', () => {
     const res = await device('GET', '/v1/device/notifications');
     expect(res.status).toBe(200);
     expect(res.body.items).toEqual([
-      { id: second, title: 'Second', body: 'Two', language: null, sentAt: expect.any(String), state: 'queued' },
-      { id: first, title: 'First', body: 'One', language: null, sentAt: expect.any(String), state: 'sent' },
+      {
+        id: second,
+        title: 'Second',
+        body: 'Two',
+        language: null,
+        sentAt: expect.any(String),
+        state: 'queued',
+        urgency: 'normal',
+        requireAcknowledgement: false,
+      },
+      {
+        id: first,
+        title: 'First',
+        body: 'One',
+        language: null,
+        sentAt: expect.any(String),
+        state: 'sent',
+        urgency: 'normal',
+        requireAcknowledgement: false,
+      },
     ]);
     expect(Date.parse(res.body.items[0].sentAt)).toBeGreaterThan(Date.parse(res.body.items[1].sentAt));
     expect(res.body.nextCursor).toBeNull();

@@ -63,7 +63,7 @@ describe('pushing a queued delivery', () => {
     expect(expiration).toBeGreaterThan(sentAt + 24 * 3_600_000 - 2_000);
     expect(expiration).toBeLessThan(sentAt + 24 * 3_600_000 + 2_000);
     expect(push!.payload).toEqual({
-      aps: { alert: { title: 'Office closed', body: 'Work from home today.' }, sound: 'default' },
+      aps: { alert: { title: 'Office closed', body: 'Work from home today.' }, sound: 'default', 'interruption-level': 'active' },
       herald: { notificationId, deliveryId: push!.headers['apns-id'] },
     });
     expect(await onlyDelivery(api, notificationId)).toMatchObject({

@@ -119,7 +119,11 @@ describe('preview', () => {
     const { api } = await tenantWithDevices('Preview');
     const res = await api('POST', '/v1/notifications/preview', { ...text, groupIds: ['g1'] });
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({ target: { type: 'groups', groupIds: ['g1'] }, audience: { users: 1, devices: 2, skipped: {} } });
+    expect(res.body).toEqual({
+      target: { type: 'groups', groupIds: ['g1'] },
+      audience: { users: 1, devices: 2, skipped: {} },
+      languages: [{ language: null, devices: 2 }],
+    });
     expect((await api('GET', '/v1/quotas')).body.groupSends.used).toBe(0);
     expect((await api('GET', '/v1/notifications')).body.items).toHaveLength(0);
   });

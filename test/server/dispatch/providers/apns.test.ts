@@ -52,7 +52,7 @@ describe('APNs provider', () => {
       'apns-id': message.deliveryId,
     });
     expect(got!.payload).toEqual({
-      aps: { alert: { title: message.title, body: message.body }, sound: 'default' },
+      aps: { alert: { title: message.title, body: message.body }, sound: 'default', 'interruption-level': 'active' },
       herald: { notificationId: message.notificationId, deliveryId: message.deliveryId },
     });
   });

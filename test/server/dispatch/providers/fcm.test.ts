@@ -39,7 +39,7 @@ describe('FCM provider', () => {
       token: 'token-d',
       notification: { title: message.title, body: message.body },
       data: { notificationId: message.notificationId, deliveryId: message.deliveryId },
-      android: { priority: 'high', ttl: '3600s' },
+      android: { priority: 'high', ttl: '3600s', notification: { notification_priority: 'PRIORITY_DEFAULT' } },
     });
   });
 
