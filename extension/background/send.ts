@@ -1,5 +1,6 @@
+import type { SendInput } from '../../shared/schemas';
 import browser from 'webextension-polyfill';
-import type { Accepted, SendRequest } from '../utils/api-types';
+import type { Accepted } from '../utils/api-types';
 import { savedApi } from '../utils/connection';
 import { plural } from '../utils/format';
 import { logFailure } from '../utils/log-failure';
@@ -7,7 +8,7 @@ import { draftMessage, EMPTY_MESSAGE, messageFields, sentFields } from '../utils
 import { draftItem } from '../utils/storage';
 
 /** The sent message leaves the draft (the target stays), also when the popup closed before the answer came. */
-async function clearSentDraft(input: SendRequest): Promise<void> {
+async function clearSentDraft(input: SendInput): Promise<void> {
   const draft = await draftItem.getValue();
   const same = JSON.stringify(messageFields(draftMessage(draft), draft.template ?? null)) === JSON.stringify(sentFields(input));
   if (same) await draftItem.setValue({ ...draft, ...EMPTY_MESSAGE });
@@ -30,7 +31,7 @@ async function confirmSent(accepted: Accepted): Promise<void> {
  * nothing. Once the server has accepted the message, a failure of those two is only logged: reporting "Not sent" would
  * invite the admin to send it again.
  */
-export async function sendNotification(input: SendRequest): Promise<Accepted> {
+export async function sendNotification(input: SendInput): Promise<Accepted> {
   const accepted = await (await savedApi()).send(input);
   await Promise.all([
     clearSentDraft(input).catch(logFailure('draft clean-up after a send')),

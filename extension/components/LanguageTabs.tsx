@@ -6,7 +6,7 @@ import { TextField } from './TextField';
 
 /** The message in more languages: a tab per BCP 47 tag, each with its own title, body and live counters. */
 export function LanguageTabs() {
-  const { draft, loaded, announcement } = useAppState();
+  const { draft, loaded, announcement, pushOptions } = useAppState();
   const tag = useSignal('');
   const problem = useSignal('');
   const selected = useSignal<string | null>(null);
@@ -19,7 +19,7 @@ export function LanguageTabs() {
     const language = parsed.data;
     if (list.some((t) => t.language === language)) return void (problem.value = `${language} is already added.`);
     if (list.length >= MAX_TRANSLATIONS) return void (problem.value = `A message has at most ${MAX_TRANSLATIONS} languages.`);
-    draft.translations.value = [...list, languageText(language)];
+    draft.translations.value = [...list, languageText(language, pushOptions)];
     selected.value = language;
     tag.value = '';
     problem.value = '';

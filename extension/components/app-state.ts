@@ -1,10 +1,10 @@
 import { batch, computed, effect, signal } from '@preact/signals';
 import { createContext } from 'preact';
 import { useContext } from 'preact/hooks';
-import { translationsSchema, type Urgency } from '../../shared/message';
-import { MAX_TARGET_GROUPS, sendSchema } from '../../shared/schemas';
+import type { Urgency } from '../../shared/message';
+import { MAX_TARGET_GROUPS, sendSchema, type SendInput } from '../../shared/schemas';
 import type { HeraldApi } from '../utils/api';
-import type { Accepted, Device, Me, SendRequest } from '../utils/api-types';
+import type { Accepted, Device, Me } from '../utils/api-types';
 import { sendMessage } from '../utils/messages';
 import { mayUseHighUrgency, URGENT_PERMISSION } from '../utils/permissions';
 import { messageFields } from '../utils/message-fields';
@@ -45,7 +45,9 @@ export function createAppState(api: HeraldApi) {
   /** The latest sentence for the screen reader's polite live region. */
   const announcement = signal('');
 
-  const { titleCheck, bodyCheck, sizeCheck, bodyFieldCheck, problem: textProblem } = textChecks(draft.title, draft.body);
+  /** How the push is shown: part of its size. */
+  const pushOptions = computed(() => ({ urgency: draft.urgency.value, requireAcknowledgement: draft.requireAcknowledgement.value }));
+  const { titleCheck, bodyCheck, sizeCheck, bodyFieldCheck, problem: textProblem } = textChecks(draft.title, draft.body, pushOptions);
   const translations = computed(() =>
     Object.fromEntries(draft.translations.value.map((t) => [t.language, { title: t.title.value, body: t.body.value }])),
   );
@@ -56,7 +58,7 @@ export function createAppState(api: HeraldApi) {
     urgency: draft.urgency.value,
     requireAcknowledgement: draft.requireAcknowledgement.value,
   }));
-  const input = computed<SendRequest>(() => {
+  const input = computed<SendInput>(() => {
     const fields = messageFields(message.value, draft.template.value);
     if (draft.mode.value === 'device') return { ...fields, deviceId: draft.device.value?.id ?? '' };
     return { ...fields, groupIds: draft.groups.value.map((g) => g.id) };
@@ -76,11 +78,7 @@ export function createAppState(api: HeraldApi) {
       if (draft.groups.value.length === 0) return 'Choose at least one group.';
       if (draft.groups.value.length > MAX_TARGET_GROUPS) return `Choose at most ${MAX_TARGET_GROUPS} groups.`;
     }
-    const { title, body } = message.value;
-    const { groupIds, deviceId } = input.value;
-    const valid =
-      sendSchema.safeParse({ title, body, groupIds, deviceId }).success && translationsSchema.safeParse(translations.value).success;
-    return valid ? null : 'The message is not valid yet.';
+    return sendSchema.safeParse(input.value).success ? null : 'The message is not valid yet.';
   });
 
   /** Puts a message's text and options in the fields (a draft saved before these fields existed has none of them). */
@@ -88,7 +86,7 @@ export function createAppState(api: HeraldApi) {
     batch(() => {
       draft.title.value = from.title;
       draft.body.value = from.body;
-      draft.translations.value = (from.translations ?? []).map((t) => languageText(t.language, t));
+      draft.translations.value = (from.translations ?? []).map((t) => languageText(t.language, pushOptions, t));
       draft.urgency.value = from.urgency ?? EMPTY_DRAFT.urgency;
       draft.requireAcknowledgement.value = from.requireAcknowledgement ?? EMPTY_DRAFT.requireAcknowledgement;
     });
@@ -159,6 +157,7 @@ export function createAppState(api: HeraldApi) {
   return {
     api,
     draft,
+    pushOptions,
     me,
     translations,
     loaded,

@@ -1,7 +1,6 @@
 import type { z } from 'zod';
 import type { directoryDeviceViewSchema, directoryGroupViewSchema } from '../../shared/directory';
 import type { directoryStatusSchema, directorySyncStartedSchema, directorySyncViewSchema } from '../../shared/directory-sync';
-import type { Urgency } from '../../shared/message';
 import type { meSchema } from '../../shared/rbac';
 import type {
   acceptedSchema,
@@ -11,7 +10,6 @@ import type {
   notificationViewSchema,
   previewResultSchema,
   quotasSchema,
-  SendInput,
   targetSchema,
 } from '../../shared/schemas';
 import type { templateCreateSchema, templatePatchSchema, templateSchema } from '../../shared/templates';
@@ -25,26 +23,11 @@ export type Group = z.output<typeof directoryGroupViewSchema>;
 export type Me = z.output<typeof meSchema>;
 export type Accepted = z.output<typeof acceptedSchema>;
 export type Target = z.output<typeof targetSchema>;
-/**
- * Urgency and acknowledgement (issue #16), as the contract gives them, until wip/ack puts them in the shared send and
- * notification schemas; then these become those schemas' types.
- */
-export interface MessageOptions {
-  urgency?: Urgency;
-  requireAcknowledgement?: boolean;
-}
-/** A send as the composer makes it: with a template, title and body are only there when edited. */
-export type SendRequest = SendInput & MessageOptions;
 export type LanguageCount = LanguageCounts[number];
 export type Preview = z.output<typeof previewResultSchema>;
 export type Quotas = z.output<typeof quotasSchema>;
-export type Counts = z.output<typeof deliveryCountsSchema> & { acknowledged?: number };
-export type NotificationItem = z.output<typeof notificationViewSchema> & {
-  counts: Counts;
-  requireAcknowledgement?: boolean;
-  urgency?: Urgency;
-  reminderOf?: string | null;
-};
+export type Counts = z.output<typeof deliveryCountsSchema>;
+export type NotificationItem = z.output<typeof notificationViewSchema>;
 export type Template = z.output<typeof templateSchema>;
 export type TemplateInput = z.input<typeof templateCreateSchema>;
 export type TemplateChange = z.input<typeof templatePatchSchema>;

@@ -1,4 +1,4 @@
-import type { DeliveryStatus } from '../../shared/schemas';
+import type { DeliveryStatus, SendInput } from '../../shared/schemas';
 import type {
   Accepted,
   Delivery,
@@ -11,7 +11,6 @@ import type {
   Page,
   Preview,
   Quotas,
-  SendRequest,
   SyncStarted,
   Template,
   TemplateChange,
@@ -68,8 +67,8 @@ export function createApi({ serverUrl, token }: Connection, fetchFn: typeof fetc
     groups: (search: string, signal?: AbortSignal) => request<Page<Group>>('GET', searchPath('groups', search), undefined, signal),
     devices: (search: string, signal?: AbortSignal) => request<Page<Device>>('GET', searchPath('devices', search), undefined, signal),
     device: (id: string) => request<Device>('GET', `/v1/devices/${encodeURIComponent(id)}`),
-    preview: (input: Partial<SendRequest>, signal?: AbortSignal) => request<Preview>('POST', '/v1/notifications/preview', input, signal),
-    send: (input: SendRequest) => request<Accepted>('POST', '/v1/notifications', input),
+    preview: (input: Partial<SendInput>, signal?: AbortSignal) => request<Preview>('POST', '/v1/notifications/preview', input, signal),
+    send: (input: SendInput) => request<Accepted>('POST', '/v1/notifications', input),
     /** Sends the message again to those who have not acknowledged (or opened) it: 409 nothingToRemind when none is left. */
     remind: (id: string) => request<Accepted>('POST', `/v1/notifications/${encodeURIComponent(id)}/reminders`),
     templates: (search = '', signal?: AbortSignal) =>

@@ -1,5 +1,5 @@
+import type { SendInput } from '../../shared/schemas';
 import type { Translations, Urgency } from '../../shared/message';
-import type { SendRequest } from './api-types';
 import { type Draft, type DraftTemplate, EMPTY_DRAFT } from './storage';
 
 /** The message as composed, whatever it started from. */
@@ -16,7 +16,7 @@ const sameTranslations = (a: Translations, b: Translations) => {
   return key(a) === key(b);
 };
 
-type Fields = Omit<SendRequest, 'groupIds' | 'deviceId'>;
+type Fields = Omit<SendInput, 'groupIds' | 'deviceId'>;
 
 /**
  * The message part of a send. Without a template: title and body, and the rest only where it is not the default.
@@ -61,7 +61,7 @@ export const EMPTY_MESSAGE = {
 } satisfies Partial<Draft>;
 
 /** The message part of a send, without its target. */
-export function sentFields(input: SendRequest): Fields {
+export function sentFields(input: SendInput): Fields {
   const { groupIds: _groups, deviceId: _device, ...fields } = input;
   return fields;
 }

@@ -1,6 +1,7 @@
+import type { SendInput } from '../../shared/schemas';
 import browser, { type Runtime } from 'webextension-polyfill';
 import { HeraldError } from './api';
-import type { Accepted, SendRequest } from './api-types';
+import type { Accepted } from './api-types';
 
 /** Which device the composer opens with: a known id, or a name to search for. */
 export type ComposerTarget = { deviceId: string } | { deviceSearch: string };
@@ -8,7 +9,7 @@ export type ComposerTarget = { deviceId: string } | { deviceSearch: string };
 /** The one message protocol between the popup, the content scripts and the background: request and response of each. */
 export interface Protocol {
   /** Sends through the background, so the confirmation shows even if the popup closes meanwhile. */
-  send: { request: { input: SendRequest }; response: Accepted };
+  send: { request: { input: SendInput }; response: Accepted };
   openComposer: { request: ComposerTarget; response: null };
   /** The device a console page is about, by the built-in and the admin's own rules. */
   deviceIdForUrl: { request: { url: string }; response: string | null };

@@ -1,11 +1,11 @@
 import type { Permission } from '../../shared/permissions';
 import type { Me } from './api-types';
 
-/** Issue #16's permission to send `high` urgency (part of Administrator, not Help Desk Operator). */
-export const URGENT_PERMISSION = 'RemoteTasks.SendUrgentNotifications';
+/** The permission to send `high` urgency (part of Administrator, not Help Desk Operator). */
+export const URGENT_PERMISSION: Permission = 'RemoteTasks.SendUrgentNotifications';
 
 /** High urgency is offered only to those the server would let send it. */
-export const mayUseHighUrgency = (me: Me) => (me.permissions as readonly string[]).includes(URGENT_PERMISSION);
+export const mayUseHighUrgency = (me: Me) => me.permissions.includes(URGENT_PERMISSION);
 
 /** Tenant-wide changes (syncs, templates) need the permission over the whole tenant, as the server checks. */
 export const holdsOverWholeTenant = (me: Me, permission: Permission) =>
