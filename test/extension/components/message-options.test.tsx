@@ -59,6 +59,21 @@ async function popup(permissions = ADMIN) {
   return { ...ui, searches, previews };
 }
 
+/** Types a tag in "Add a language" and adds it. */
+async function addLanguage(ui: Awaited<ReturnType<typeof popup>>, tag: string) {
+  ui.type(ui.byLabel('Add a language'), tag);
+  ui.button('Add language').click();
+  await settle();
+}
+
+/** A message to the group Leeds in English and French. */
+async function closedInFrench(ui: Awaited<ReturnType<typeof popup>>) {
+  ui.state.draft.groups.value = [{ id: 'g1', displayName: 'Leeds' }];
+  ui.type(ui.byLabel('Title'), 'Closed');
+  ui.type(ui.byLabel<HTMLTextAreaElement>('Body'), 'The office is closed.');
+  await addLanguage(ui, 'fr-FR');
+}
+
 async function chooseTemplate(ui: Awaited<ReturnType<typeof popup>>) {
   ui.type(ui.byLabel('Template'), 'resta');
   await vi.waitFor(() => expect(ui.root.querySelector('#template-search-list li')).not.toBeNull());
@@ -110,28 +125,20 @@ describe('the composer: template', () => {
 describe('the composer: languages', () => {
   it('adds a tab per valid BCP 47 tag, each with its own live counters, and refuses a bad or repeated tag', async () => {
     const ui = await popup();
-    ui.type(ui.byLabel('Add a language'), 'not a tag');
-    ui.button('Add language').click();
-    await settle();
+    await addLanguage(ui, 'not a tag');
     expect(ui.root.querySelector('#language-problem')?.textContent).toBe("'not a tag' is not a BCP 47 language tag (e.g. fr-FR).");
 
-    ui.type(ui.byLabel('Add a language'), 'de-de');
-    ui.button('Add language').click();
-    await settle();
+    await addLanguage(ui, 'de-de');
     ui.type(ui.byLabel('de-DE title'), 'Neustart');
     expect(ui.root.querySelector('#field-title-de-DE-counter')?.textContent).toBe('8/50');
     ui.type(ui.byLabel<HTMLTextAreaElement>('de-DE body'), 'x'.repeat(501));
     expect(ui.root.querySelector('#field-body-de-DE-counter')?.textContent).toBe('501/500');
     expect(ui.root.querySelector('#field-body-de-DE-problem')?.textContent).toBe('body is 501 characters; the limit is 500.');
 
-    ui.type(ui.byLabel('Add a language'), 'DE-DE');
-    ui.button('Add language').click();
-    await settle();
+    await addLanguage(ui, 'DE-DE');
     expect(ui.root.querySelector('#language-problem')?.textContent).toBe('de-DE is already added.');
 
-    ui.type(ui.byLabel('Add a language'), 'fr-FR');
-    ui.button('Add language').click();
-    await settle();
+    await addLanguage(ui, 'fr-FR');
     expect([...ui.root.querySelectorAll('[role="tab"]')].map((t) => [t.textContent, t.getAttribute('aria-selected')])).toEqual([
       ['de-DE', 'false'],
       ['fr-FR', 'true'],
@@ -141,12 +148,7 @@ describe('the composer: languages', () => {
 
   it('hold Send back until every language has a title and body within the limits', async () => {
     const ui = await popup();
-    ui.state.draft.groups.value = [{ id: 'g1', displayName: 'Leeds' }];
-    ui.type(ui.byLabel('Title'), 'Closed');
-    ui.type(ui.byLabel<HTMLTextAreaElement>('Body'), 'The office is closed.');
-    ui.type(ui.byLabel('Add a language'), 'fr-FR');
-    ui.button('Add language').click();
-    await settle();
+    await closedInFrench(ui);
     expect(ui.state.blocker.value).toBe('fr-FR: Add a title.');
     ui.type(ui.byLabel('fr-FR title'), 'Fermé');
     ui.type(ui.byLabel<HTMLTextAreaElement>('fr-FR body'), 'Le bureau est fermé.');
@@ -162,12 +164,7 @@ describe('the composer: languages', () => {
 
   it('show in the review how many devices get each language, from the preview', async () => {
     const ui = await popup();
-    ui.state.draft.groups.value = [{ id: 'g1', displayName: 'Leeds' }];
-    ui.type(ui.byLabel('Title'), 'Closed');
-    ui.type(ui.byLabel<HTMLTextAreaElement>('Body'), 'The office is closed.');
-    ui.type(ui.byLabel('Add a language'), 'fr-FR');
-    ui.button('Add language').click();
-    await settle();
+    await closedInFrench(ui);
     ui.type(ui.byLabel('fr-FR title'), 'Fermé');
     ui.type(ui.byLabel<HTMLTextAreaElement>('fr-FR body'), 'Le bureau est fermé.');
     await settle();
