@@ -30,16 +30,6 @@ export function Composer({ deviceSearch }: { deviceSearch?: string }) {
       <TemplatePicker />
       <TextField label="Title" value={draft.title} check={state.titleCheck} disabled={!loaded.value} autoFocus />
       <TextField label="Body" value={draft.body} check={state.bodyFieldCheck} multiline disabled={!loaded.value} />
-      <LanguageTabs />
-      <UrgencyChoice />
-      <label class="checkbox">
-        <input
-          type="checkbox"
-          checked={draft.requireAcknowledgement.value}
-          onChange={(e) => (draft.requireAcknowledgement.value = e.currentTarget.checked)}
-        />
-        Require acknowledgement
-      </label>
       <fieldset class="target">
         <legend>Send to</legend>
         {(['groups', 'device'] as const).map((m) => (
@@ -50,6 +40,16 @@ export function Composer({ deviceSearch }: { deviceSearch?: string }) {
         ))}
       </fieldset>
       {mode === 'groups' ? <GroupPicker /> : <DevicePicker initialQuery={deviceSearch} />}
+      <LanguageTabs />
+      <UrgencyChoice />
+      <label class="checkbox">
+        <input
+          type="checkbox"
+          checked={draft.requireAcknowledgement.value}
+          onChange={(e) => (draft.requireAcknowledgement.value = e.currentTarget.checked)}
+        />
+        Require acknowledgement
+      </label>
       <QuotaLine />
       <SendProblem />
       <div class="actions">
