@@ -97,13 +97,20 @@ export const languageTag = z
 /** A message in one more language; each is held to the same limits as the default text. */
 export const translationSchema = z.object({ title: titleSchema, body: bodySchema }).strict();
 
-/** `{ "<BCP 47 tag>": { title, body } }`: up to 20 languages, errors naming the language (`translations.fr-FR.title`). */
+/**
+ * `{ "<BCP 47 tag>": { title, body } }`: up to 20 languages, errors naming the language (`translations.fr-FR.title`).
+ * The number of languages is checked before any text: each title and body costs up to tens of milliseconds to check,
+ * so a megabyte of translations would otherwise hold the server for many seconds.
+ */
 export const translationsSchema = z
-  .record(z.string(), translationSchema)
+  .record(z.string(), z.unknown())
+  .superRefine((translations, ctx) => {
+    const count = Object.keys(translations).length;
+    if (count > MAX_TRANSLATIONS) ctx.addIssue({ code: 'custom', message: `has ${count} languages; the limit is ${MAX_TRANSLATIONS}.` });
+  })
+  .pipe(z.record(z.string(), translationSchema))
   .superRefine((translations, ctx) => {
     const tags = Object.keys(translations);
-    if (tags.length > MAX_TRANSLATIONS)
-      ctx.addIssue({ code: 'custom', message: `has ${tags.length} languages; the limit is ${MAX_TRANSLATIONS}.` });
     const seen = new Map<string, string>();
     for (const tag of tags) {
       const parsed = languageTag.safeParse(tag);

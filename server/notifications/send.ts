@@ -133,9 +133,10 @@ export function audienceRows(tenantId: string, target: Target, translations: Res
 
 /** `(device_id, user_id, skip_reason)` rows with the language chosen for each device's user added (see audienceRows). */
 export function withLanguages(tenantId: string, rows: SQL, translations: ResolvedMessage['translations']): SQL {
-  if (Object.keys(translations).length === 0) return sql`SELECT a.*, NULL AS language FROM (${rows}) a`;
+  // ORDER BY again outside: SQLite drops the ORDER BY of a FROM-clause subquery that is part of a join
+  if (Object.keys(translations).length === 0) return sql`SELECT a.*, NULL AS language FROM (${rows}) a ORDER BY a.device_id`;
   return sql`SELECT a.*, ${languageChoiceSql(translations, sql`u.preferred_language`)} AS language
-    FROM (${rows}) a LEFT JOIN users u ON u.tenant_id = ${tenantId} AND u.id = a.user_id`;
+    FROM (${rows}) a LEFT JOIN users u ON u.tenant_id = ${tenantId} AND u.id = a.user_id ORDER BY a.device_id`;
 }
 
 /**

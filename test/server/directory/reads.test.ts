@@ -97,7 +97,7 @@ describe('directory lists', () => {
       name: "Alan's Pixel",
       platform: 'android',
       enrolledByUserId: 'u-alan',
-      user: { id: 'u-alan', upn: 'alan.turing@contoso.example', displayName: 'Alan Turing' },
+      user: { id: 'u-alan', upn: 'alan.turing@contoso.example', displayName: 'Alan Turing', preferredLanguage: null },
       managementState: 'enrolled',
       app: 'companyPortal',
       appVersion: '5.0.6000.0',

@@ -83,7 +83,7 @@ describe('content-free push', () => {
 
       const apns = herald.apns.received.filter((r) => r.token === apnsToken(1)).at(-1)!;
       expect(apns.payload).toEqual({
-        aps: { alert: { title: CONTENT_FREE_TITLE, body: '' }, sound: 'default' },
+        aps: { alert: { title: CONTENT_FREE_TITLE, body: '' }, sound: 'default', 'interruption-level': 'active' },
         herald: { notificationId: toIphone, deliveryId: apns.headers['apns-id'] },
       });
       const fcm = herald.fcm.received.filter((r) => r.token === 'fcm-cp-new').at(-1)!.message;

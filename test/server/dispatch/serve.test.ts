@@ -30,6 +30,8 @@ describe('herald serve without push credentials', () => {
     expect(delivery).toMatchObject({ status: 'sent', provider: 'simulator' });
     const { secret } = expectStatus(await api('POST', '/v1/devices/d1/credentials'), 201);
     const inbox = await apiClient(server.url)('GET', '/v1/device/notifications', undefined, { authorization: `Device d1:${secret}` });
-    expect(inbox.body.items).toEqual([{ id, title: 'Hello', body: 'From the simulator', sentAt: expect.any(String), state: 'sent' }]);
+    expect(inbox.body.items).toEqual([
+      { id, title: 'Hello', body: 'From the simulator', language: null, sentAt: expect.any(String), state: 'sent' },
+    ]);
   });
 });

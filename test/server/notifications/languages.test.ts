@@ -84,8 +84,11 @@ describe('the variant each device gets', () => {
     expect(fcmNotification('none-android', id)).toMatchObject({ notification: text });
   });
 
-  it('is recorded on each delivery as the tag the send gave (null for the default), skipped ones included', async () => {
+  it('is recorded on each delivery as the tag the send gave (null for the default), skipped ones included, in device order', async () => {
     const { items } = expectStatus(await api('GET', `/v1/notifications/${id}/deliveries`), 200);
+    const deviceIds = items.map((d: { deviceId: string }) => d.deviceId);
+    // the snapshot still writes the deliveries in device order, though the users are joined in to choose the language
+    expect(deviceIds).toEqual([...deviceIds].sort());
     const languages = Object.fromEntries(items.map((d: { deviceId: string; language: string | null }) => [d.deviceId, d.language]));
     expect(languages).toEqual({
       'exact-ios': 'fr-FR',
@@ -191,6 +194,19 @@ describe('translations are checked like the default text', () => {
     expect((await send({ translations: many })).body.error.message).toMatch(/^translations: has 21 languages; the limit is 20/);
     expect((await send({ translations: { 'not a tag!': text } })).body.error.message).toMatch(/^translations\.not a tag!: /);
     expect((await send({ translations: { 'fr-FR': text, 'fr-fr': text } })).status).toBe(400);
+  });
+
+  it('too many languages are refused before any text is checked: a near-megabyte of hostile translations answers at once', async () => {
+    const hostile = `a${'\u0301\u0316'.repeat(3000)}`; // one character of 6001 UTF-16 units: tens of ms to normalise
+    const many = Object.fromEntries(
+      Array.from({ length: 36 }, (_, i) => [`a${String.fromCharCode(97 + (i % 26))}-${i + 100}`, { title: hostile, body: hostile }]),
+    );
+    const start = performance.now();
+    const res = await send({ translations: many });
+    const ms = performance.now() - start;
+    expect(res.status).toBe(400);
+    expect(res.body.error.message).toBe('translations: has 36 languages; the limit is 20.');
+    expect(ms).toBeLessThan(1000);
   });
 
   it('a refused send uses no quota and writes no notification', async () => {

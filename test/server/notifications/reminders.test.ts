@@ -193,3 +193,22 @@ describe('POST /v1/notifications/{id}/reminders', () => {
     expect(notFound.body.error.code).toBe('notFound');
   });
 });
+
+describe('a reminder of a translated message', () => {
+  it("gives each device its user's language, chosen again as a fresh send would", async () => {
+    const { groupId, phones } = await team(2);
+    const translations = { 'fr-FR': { title: 'Redémarrez', body: 'Redémarrez avant 17 h.' } };
+    const original = expectStatus(
+      await api('POST', '/v1/notifications', { ...text, groupIds: [groupId], requireAcknowledgement: true, translations }),
+      202,
+    ).id;
+    // the second user now prefers Canadian French: the reminder gives them the fr-FR text
+    await importDirectory(api, { users: [{ ...user(phones[1]!.user), preferredLanguage: 'fr-CA' }] });
+    const reminder = expectStatus(await remind(original), 202).id;
+    const { items } = expectStatus(await api('GET', `/v1/notifications/${reminder}/deliveries`), 200);
+    expect(items.map((d: { deviceId: string; language: string | null }) => [d.deviceId, d.language])).toEqual([
+      [phones[0]!.id, null],
+      [phones[1]!.id, 'fr-FR'],
+    ]);
+  });
+});
