@@ -35,6 +35,8 @@ export function History() {
             <p class="hint">
               {when(n.createdAt)} · {n.sender.email ?? 'a removed account'} ·{' '}
               {n.target.type === 'device' ? 'one device' : `${n.target.groupIds.length} group(s)`} · {reachText(n.audience)}
+              {n.urgency === 'high' ? ' · high urgency' : ''}
+              {n.reminderOf ? ' · a reminder' : ''}
             </p>
             <FunnelChart counts={n.counts} label={`Delivery of “${n.title ?? n.id}”`} acknowledgement={n.requireAcknowledgement} />
             <DeliveryReasons notificationId={n.id} reasons={n.reasons} />

@@ -53,6 +53,17 @@ describe('history: acknowledgement and reminders', () => {
     ]);
   });
 
+  it('marks a reminder and a high-urgency send in the list', async () => {
+    const ui = await history(true, () => ({ status: 202, body: accepted }));
+    expect(ui.root.querySelector('[data-testid="history-item"] .hint')?.textContent).not.toContain('reminder');
+    const reminder = { ...item('n2', true), urgency: 'high', reminderOf: 'n1' };
+    const again = await renderPopup({ 'GET /v1/notifications': () => ({ body: { items: [reminder], nextCursor: null } }) });
+    again.button('History').click();
+    await vi.waitFor(() =>
+      expect(again.root.querySelector('[data-testid="history-item"] .hint')?.textContent).toMatch(/ · high urgency · a reminder$/),
+    );
+  });
+
   it('reminds those who have not acknowledged only after a confirmation, then shows the reminder as sent', async () => {
     const ui = await history(true, () => ({ status: 202, body: accepted }));
     ui.button('Remind 6 who have not acknowledged').click();
