@@ -16,7 +16,8 @@ export default defineConfig({
       name: 'Herald',
       description: 'Send custom notifications to managed iOS/iPadOS and Android devices.',
       // scripting: content scripts for the admin's own console rules; the Herald server on this machine needs no prompt.
-      permissions: ['storage', 'contextMenus', 'notifications', 'scripting'],
+      // identity: Sign in with Microsoft through the browser's web auth flow (its redirect URL is made from the extension id).
+      permissions: ['storage', 'contextMenus', 'notifications', 'scripting', 'identity'],
       host_permissions: [...LOCAL_SERVER_ORIGINS],
       ...(manifestVersion === 3 ? { optional_host_permissions: optionalHosts } : { optional_permissions: optionalHosts }),
       ...(browser === 'firefox' && {

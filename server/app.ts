@@ -9,6 +9,9 @@ import { deviceRoutes } from './device/routes';
 import { AppError } from './core/errors';
 import type { AppEnv } from './http/env';
 import { errorHandler, notFoundHandler } from './http/errors';
+import { entraBindingFor } from './identity/bindings';
+import { createEntraVerifier } from './identity/entra-token';
+import { entraAuthorityHost, identityRoutes } from './identity/routes';
 import { graphRoutes } from './graph/routes';
 import { notificationRoutes } from './notifications/routes';
 import { openApiRoutes } from './openapi/routes';
@@ -31,6 +34,14 @@ const tooLarge = (limit: number) => () => {
 export function createApp(deps: Deps) {
   const app = new Hono<AppEnv>();
   app.use(requestId());
+  const entraVerifier = createEntraVerifier({
+    authorityHost: entraAuthorityHost(deps),
+    bindingFor: (entraTenantId) => entraBindingFor(deps.database.db, entraTenantId),
+  });
+  app.use(async (c, next) => {
+    c.set('entraVerifier', entraVerifier);
+    await next();
+  });
   app.use(async (c, next) => {
     const started = performance.now();
     await next();
@@ -86,7 +97,8 @@ export function createApp(deps: Deps) {
     .route('/', graphRoutes(deps))
     .route('/', rbacRoutes(deps))
     .route('/', templateRoutes(deps))
-    .route('/', auditRoutes(deps));
+    .route('/', auditRoutes(deps))
+    .route('/', identityRoutes(deps));
 }
 
 export type App = ReturnType<typeof createApp>;

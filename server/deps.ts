@@ -17,4 +17,6 @@ export interface Deps {
   deviceSimulator?: boolean;
   /** Directory sync from Microsoft Entra ID and Intune; shared with the process's automatic syncs. */
   directorySync?: DirectorySyncService;
+  /** HERALD_ENTRA_AUTHORITY_HOST: where Entra ID access tokens are issued and their keys published (default Microsoft's). */
+  entraAuthorityHost?: string;
 }

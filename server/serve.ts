@@ -40,6 +40,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
     metrics: dispatcher?.metrics,
     deviceSimulator: config.HERALD_DEVICE_SIMULATOR === 'on',
     directorySync,
+    entraAuthorityHost: config.HERALD_ENTRA_AUTHORITY_HOST,
   };
   const [anyTenant] = await database.db.select({ id: tenants.id }).from(tenants).limit(1);
   const bootstrap = anyTenant ? null : await createTenant(database, { name: 'Default', adminEmail: 'admin@localhost', now: deps.now() });

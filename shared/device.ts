@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { directoryDeviceSchema, directoryDeviceViewSchema } from './directory';
-import { deliveryStatuses, pageLimit, timestamp } from './schemas';
+import { deliveryStatuses, objectId, pageLimit, timestamp } from './schemas';
 import { urgencySchema } from './urgency';
 
 const device = directoryDeviceSchema.shape;
@@ -58,3 +58,8 @@ export const receiptResultSchema = z.strictObject({ id: z.string(), state: z.enu
 
 /** The 201 answer of `POST /v1/devices/{id}/credentials`: the secret, shown this once. */
 export const deviceCredentialSchema = z.strictObject({ secret: z.string() });
+
+/** `POST /v1/device/enroll`: the Intune managed device id the app read from its app configuration. */
+export const deviceEnrollSchema = z.strictObject({ deviceId: objectId });
+/** Its 201 answer: the device's credential (`Authorization: Device <deviceId>:<secret>`), shown this once. */
+export const deviceEnrolledSchema = z.strictObject({ deviceId: z.string(), secret: z.string() });

@@ -36,3 +36,10 @@ export const BUILT_IN_ROLES: readonly BuiltInRole[] = [
     builtIn: true,
   },
 ];
+
+/** The app roles of Herald's Entra app registration (a token's `roles` claim) and the built-in role each grants over the whole tenant. */
+export const APP_ROLES: ReadonlyMap<string, string> = new Map([
+  ['Herald.Administrator', 'administrator'],
+  ['Herald.HelpDeskOperator', 'helpDeskOperator'],
+  ['Herald.ReadOnlyOperator', 'readOnlyOperator'],
+]);

@@ -102,11 +102,30 @@ export type ApiToken = z.output<typeof apiTokenSchema>;
 /** The 201 answer of `POST /v1/accounts/{id}/tokens`: the token with its secret, shown this once. */
 export const createdTokenSchema = apiTokenSchema.extend({ token: z.string() });
 
-/** GET /v1/me: what a client shows after connecting. */
+/** Where a grant of `/v1/me` comes from: a Herald role assignment, or an app role in the Entra ID token (whole tenant). */
+export const grantSourceSchema = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('assignment') }),
+  z.strictObject({ type: z.literal('appRole'), appRole: z.string() }),
+]);
+
+/**
+ * GET /v1/me: what a client shows after connecting. `signIn` and each scope's `source` are always sent by this
+ * server (optional for clients that were written before them).
+ */
 export const meSchema = z.strictObject({
   tenant: z.strictObject({ id: z.string(), name: z.string() }),
   account: z.strictObject({ id: z.string(), email: z.string() }),
+  /** How the caller signed in: a Herald API token, or Microsoft Entra ID. */
+  signIn: z.strictObject({ source: z.enum(['apiToken', 'entra']) }).optional(),
   permissions: permissionList,
-  scopes: z.array(z.strictObject({ roleId: z.string(), roleName: z.string(), permissions: permissionList, scope: scopeView })),
+  scopes: z.array(
+    z.strictObject({
+      roleId: z.string(),
+      roleName: z.string(),
+      permissions: permissionList,
+      scope: scopeView,
+      source: grantSourceSchema.optional(),
+    }),
+  ),
 });
 export type Me = z.output<typeof meSchema>;

@@ -3,6 +3,9 @@ import { useEffect } from 'preact/hooks';
 import browser from 'webextension-polyfill';
 import { createApi } from '../utils/api';
 import { connectionReport, isLocalServer, originPattern, serverUrlProblem } from '../utils/connection-check';
+import { bearerOr } from '../utils/connection';
+import { askToReach } from '../utils/host-permission';
+import { MicrosoftSignIn } from './MicrosoftSignIn';
 import { describeProblem } from '../utils/problem';
 import { serverUrlItem, tokenItem } from '../utils/storage';
 
@@ -26,7 +29,7 @@ export function ConnectionForm() {
     const problem = serverUrlProblem(url());
     if (problem) return void (result.value = { tone: 'problem', text: problem });
     // Asked first, while the click still counts as the user's gesture.
-    if (!isLocalServer(url()) && !(await browser.permissions.request({ origins: [originPattern(url())] })))
+    if (!(await askToReach(url())))
       return void (result.value = {
         tone: 'problem',
         text: `Not saved: Herald needs permission to reach ${new URL(url()).origin}, and it was not granted.`,
@@ -44,7 +47,7 @@ export function ConnectionForm() {
       });
     result.value = { tone: 'busy', text: 'Testing the connection…' };
     try {
-      const report = connectionReport(await createApi({ serverUrl: url(), token: token.value.trim() }).me());
+      const report = connectionReport(await createApi({ serverUrl: url(), token: bearerOr(() => token.value.trim()) }).me());
       result.value = { tone: report.ok ? 'ok' : 'problem', text: report.summary };
     } catch (error) {
       result.value = { tone: 'problem', text: describeProblem(error) };
@@ -72,6 +75,7 @@ export function ConnectionForm() {
       <p class={result.value?.tone === 'problem' ? 'problem' : 'hint'} role="status" aria-live="polite" data-testid="connection-result">
         {result.value?.text ?? ''}
       </p>
+      <MicrosoftSignIn serverUrl={url} />
     </form>
   );
 }

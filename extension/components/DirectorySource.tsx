@@ -1,9 +1,9 @@
 import { useSignal } from '@preact/signals';
 import { useEffect } from 'preact/hooks';
-import { createApi } from '../utils/api';
+import { savedApi } from '../utils/connection';
 import { describeSource, maySync } from '../utils/directory-source';
 import { describeProblem } from '../utils/problem';
-import { serverUrlItem, tokenItem } from '../utils/storage';
+import { entraSessionItem, serverUrlItem, tokenItem } from '../utils/storage';
 
 type Shown = { text: string; problem: string | null; canSync: boolean } | null;
 
@@ -15,10 +15,14 @@ export function DirectorySource() {
   const error = useSignal('');
   const syncing = useSignal(false);
 
-  const api = async () => createApi({ serverUrl: await serverUrlItem.getValue(), token: await tokenItem.getValue() });
+  const api = savedApi;
   const load = async () => {
-    if (!(await tokenItem.getValue())) {
-      shown.value = { text: 'Save an API token to see where the directory comes from.', problem: null, canSync: false };
+    if (!(await tokenItem.getValue()) && !(await entraSessionItem.getValue())) {
+      shown.value = {
+        text: 'Save an API token or sign in with Microsoft to see where the directory comes from.',
+        problem: null,
+        canSync: false,
+      };
       return;
     }
     try {
@@ -34,7 +38,7 @@ export function DirectorySource() {
   useEffect(() => {
     void load();
     // a connection saved above is the one to show
-    const unwatch = [serverUrlItem.watch(() => void load()), tokenItem.watch(() => void load())];
+    const unwatch = [serverUrlItem, tokenItem, entraSessionItem].map((item) => item.watch(() => void load()));
     return () => unwatch.forEach((stop) => stop());
   }, []);
 

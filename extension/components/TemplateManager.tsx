@@ -6,7 +6,7 @@ import { savedApi } from '../utils/connection';
 import { draftMessage } from '../utils/message-fields';
 import { holdsOverWholeTenant } from '../utils/permissions';
 import { describeProblem } from '../utils/problem';
-import { draftItem, tokenItem } from '../utils/storage';
+import { draftItem, entraSessionItem, serverUrlItem, tokenItem } from '../utils/storage';
 import { TemplateRow } from './TemplateRow';
 
 type Message = { problem: boolean; text: string };
@@ -20,7 +20,8 @@ export function TemplateManager() {
   const say = (text: string, problem = false) => void (message.value = { problem, text });
 
   const load = async () => {
-    if (!(await tokenItem.getValue())) return say('Save an API token to see the templates.');
+    if (!(await tokenItem.getValue()) && !(await entraSessionItem.getValue()))
+      return say('Save an API token or sign in with Microsoft to see the templates.');
     try {
       const api = await savedApi();
       const [page, me] = await Promise.all([api.templates(), api.me()]);
@@ -32,8 +33,8 @@ export function TemplateManager() {
   };
   useEffect(() => {
     void load();
-    const unwatch = tokenItem.watch(() => void load());
-    return unwatch;
+    const unwatch = [serverUrlItem, tokenItem, entraSessionItem].map((item) => item.watch(() => void load()));
+    return () => unwatch.forEach((stop) => stop());
   }, []);
 
   const create = async (event: Event) => {

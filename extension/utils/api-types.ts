@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { directoryDeviceViewSchema, directoryGroupViewSchema } from '../../shared/directory';
 import type { directoryStatusSchema, directorySyncStartedSchema, directorySyncViewSchema } from '../../shared/directory-sync';
+import type { entraSignInSchema } from '../../shared/entra';
 import type { meSchema } from '../../shared/rbac';
 import type {
   acceptedSchema,
@@ -21,6 +22,8 @@ import type { templateCreateSchema, templatePatchSchema, templateSchema } from '
 export type Device = z.output<typeof directoryDeviceViewSchema>;
 export type Group = z.output<typeof directoryGroupViewSchema>;
 export type Me = z.output<typeof meSchema>;
+/** `GET /v1/auth/entra`: how a tenant signs in with Microsoft. */
+export type EntraSignIn = z.output<typeof entraSignInSchema>;
 export type Accepted = z.output<typeof acceptedSchema>;
 export type Target = z.output<typeof targetSchema>;
 export type LanguageCount = LanguageCounts[number];

@@ -5,6 +5,7 @@ import type {
   Device,
   DirectoryStatus,
   DirectorySync,
+  EntraSignIn,
   Group,
   Me,
   NotificationItem,
@@ -19,7 +20,8 @@ import type {
 
 export interface Connection {
   serverUrl: string;
-  token: string;
+  /** Herald's API token, or what gives the bearer at each call (the Entra access token, renewed when due); none when empty. */
+  token: string | (() => Promise<string>);
 }
 
 /** A failed call: `status` 0 means Herald could not be reached at all. */
@@ -41,7 +43,15 @@ const searchPath = (kind: 'groups' | 'devices', search: string) => `/v1/${kind}?
 export function createApi({ serverUrl, token }: Connection, fetchFn: typeof fetch = (...args) => fetch(...args)) {
   const base = serverUrl.replace(/\/+$/, '');
   async function request<T>(method: string, path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
-    const headers: Record<string, string> = { authorization: `Bearer ${token}` };
+    const headers: Record<string, string> = {};
+    const bearer =
+      typeof token === 'string'
+        ? token
+        : await token().catch((error: unknown) => {
+            // a sign-in that could not be renewed: said in its own words, as Herald would refuse the call
+            throw new HeraldError(401, 'signIn', error instanceof Error ? error.message : String(error));
+          });
+    if (bearer) headers.authorization = `Bearer ${bearer}`;
     if (body !== undefined) headers['content-type'] = 'application/json';
     let res: Response;
     try {
@@ -55,6 +65,13 @@ export function createApi({ serverUrl, token }: Connection, fetchFn: typeof fetc
     if (res.ok) return parsed as T;
     const error = (parsed as { error?: { code?: string; message?: string } } | null)?.error;
     const retryAfter = Number(res.headers.get('retry-after'));
+    // an Entra access token (a JWT; Herald's own tokens start hrld_) refused: not the API token's fault
+    if (res.status === 401 && bearer.split('.').length === 3)
+      throw new HeraldError(
+        401,
+        'signIn',
+        `Herald refused the Microsoft sign-in (401): ${error?.message ?? res.statusText} Sign in with Microsoft again in Options, or ask an administrator whether your tenant is connected to Herald.`,
+      );
     throw new HeraldError(
       res.status,
       error?.code ?? 'httpError',
@@ -64,6 +81,8 @@ export function createApi({ serverUrl, token }: Connection, fetchFn: typeof fetc
   }
   return {
     me: () => request<Me>('GET', '/v1/me'),
+    /** What the extension needs to sign in to a tenant with Microsoft (answered without a token). */
+    entraConfig: (tenant: string) => request<EntraSignIn>('GET', `/v1/auth/entra?${new URLSearchParams({ tenant }).toString()}`),
     groups: (search: string, signal?: AbortSignal) => request<Page<Group>>('GET', searchPath('groups', search), undefined, signal),
     devices: (search: string, signal?: AbortSignal) => request<Page<Device>>('GET', searchPath('devices', search), undefined, signal),
     device: (id: string) => request<Device>('GET', `/v1/devices/${encodeURIComponent(id)}`),

@@ -47,3 +47,18 @@ export function connectionReport(me: Me): ConnectionReport {
   const lacks = missing.map((p) => `${p} (needed to ${NEEDED[p]})`).join('; ');
   return { ok: false, summary: `${base} Missing permission: ${lacks}.`, missing };
 }
+
+/** Where the permissions of GET /v1/me come from, e.g. "From the Entra app role Herald.Administrator; Herald's role “Help desk” over 2 groups." */
+export function grantSources(me: Me): string {
+  const sources = me.scopes.map(({ source, roleName, scope }) => {
+    if (source?.type === 'appRole') return `the Entra app role ${source.appRole}`;
+    const over =
+      scope.type === 'all'
+        ? 'over the whole tenant'
+        : `over ${scope.groupIds.length === 1 ? '1 group' : `${scope.groupIds.length} groups`}`;
+    return `Herald's role “${roleName}” ${over}`;
+  });
+  return sources.length
+    ? `From ${[...new Set(sources)].join('; ')}.`
+    : 'No app role in the Entra sign-in and no Herald role assignment grants any.';
+}

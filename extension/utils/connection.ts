@@ -1,8 +1,19 @@
-import { createApi, type HeraldApi } from './api';
+import { createApi, type Connection, type HeraldApi } from './api';
+import { entraBearer } from './entra-session';
 import { serverUrlItem, tokenItem } from './storage';
 
-/** The API for the server and token saved in Options. */
+/** The bearer of every call: the Entra access token when signed in with Microsoft, else `token` (the saved API token). */
+export const bearerOr =
+  (token: () => Promise<string> | string): (() => Promise<string>) =>
+  async () =>
+    (await entraBearer()) ?? (await token());
+
+/** The server saved in Options, with the Entra sign-in or the API token. */
+export async function savedConnection(): Promise<Connection> {
+  return { serverUrl: await serverUrlItem.getValue(), token: bearerOr(() => tokenItem.getValue()) };
+}
+
+/** The API for the server and sign-in saved in Options. */
 export async function savedApi(): Promise<HeraldApi> {
-  const [serverUrl, token] = await Promise.all([serverUrlItem.getValue(), tokenItem.getValue()]);
-  return createApi({ serverUrl, token });
+  return createApi(await savedConnection());
 }

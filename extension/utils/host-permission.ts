@@ -1,3 +1,4 @@
+import browser from 'webextension-polyfill';
 import { isLocalServer, LOCAL_SERVER_ORIGINS, originPattern } from './connection-check';
 import { matchesPattern } from './device-url';
 import { serverUrlItem, type ConsoleRule } from './storage';
@@ -26,4 +27,9 @@ export async function originStillNeeded(pattern: string, otherRules: readonly Co
   const server = await serverUrlItem.getValue();
   const others = [...otherRules.map((rule) => rule.pattern), ...(isLocalServer(server) ? [] : [originPattern(server)])];
   return others.some((other) => covers(pattern, other));
+}
+
+/** Whether Herald may reach `serverUrl`: on this machine always; elsewhere once the user grants it (asked now, within the click). */
+export async function askToReach(serverUrl: string): Promise<boolean> {
+  return isLocalServer(serverUrl) || browser.permissions.request({ origins: [originPattern(serverUrl)] });
 }

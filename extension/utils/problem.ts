@@ -15,6 +15,7 @@ export function describeProblem(error: unknown, now = Date.now()): string {
     case 0:
       return `${error.message} Check that the server is running and that the Server URL in Options is right.`;
     case 401:
+      if (error.code === 'signIn') return error.message;
       return 'Herald refused the API token (401): it is missing, wrong or revoked. Paste a valid token in Options.';
     case 403:
       return `Not allowed: ${error.message}`;

@@ -1,6 +1,7 @@
 import { storage } from 'wxt/utils/storage';
 import type { Urgency } from '../../shared/message';
 import type { Device, Group, Template } from './api-types';
+import type { EntraSession } from './entra-auth';
 
 /** Every item the extension stores, with its fallback. All in storage.local: the token is never synced. */
 
@@ -9,6 +10,12 @@ export const DEFAULT_SERVER_URL = 'http://127.0.0.1:8787';
 export const serverUrlItem = storage.defineItem<string>('local:serverUrl', { fallback: DEFAULT_SERVER_URL });
 
 export const tokenItem = storage.defineItem<string>('local:token', { fallback: '' });
+
+/** A Sign in with Microsoft: the tenant's registration and the Entra tokens (local only, like the API token). */
+export const entraSessionItem = storage.defineItem<EntraSession | null>('local:entraSession', { fallback: null });
+
+/** The Entra tenant id or domain last signed in to. */
+export const entraTenantItem = storage.defineItem<string>('local:entraTenant', { fallback: '' });
 
 /** An admin's own console: pages matching `pattern` whose URL yields a device id through `regex`'s first group. */
 export interface ConsoleRule {

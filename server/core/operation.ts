@@ -24,8 +24,8 @@ export interface Operation {
   params?: z.ZodType;
   /** Status -> the answer; errors other than those listed answer with `errorSchema` too. */
   responses: Record<number, OperationResponse>;
-  /** Authentication other than a bearer API token. */
-  auth?: 'device';
+  /** Authentication other than a bearer token (a Herald API token or an Entra ID access token); `none`: public. */
+  auth?: 'device' | 'none';
 }
 
 /** Operations keyed `METHOD /hono/path`. */

@@ -6,15 +6,20 @@ export interface Grant {
   roleId: string;
   permissions: ReadonlySet<Permission>;
   scope: Scope;
+  /** A Herald role assignment of the account, or an Entra app role of the token (`appRole` names it). */
+  source: { type: 'assignment' } | { type: 'appRole'; appRole: string };
 }
 
-/** Who is calling: an account of one tenant, acting through one API token. */
+/** How the caller signed in: a Herald API token, or an Entra ID access token of the user `oid`. */
+export type SignIn = { source: 'apiToken'; tokenId: string } | { source: 'entra'; oid: string };
+
+/** Who is calling: an account of one tenant, acting through one API token or an Entra ID sign-in. */
 export interface Principal {
   tenantId: string;
   tenantName: string;
   accountId: string;
   email: string;
-  tokenId: string;
+  signIn: SignIn;
   grants: Grant[];
 }
 

@@ -29,7 +29,8 @@ export interface Database {
    * `fn` must not call `write` again (it would wait for itself forever): that call fails at once.
    */
   write<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
-  close(): void;
+  /** Closes every connection; settles once the checkpointer thread has let go of the files too (delete them after). */
+  close(): Promise<void>;
 }
 
 export const migrationsFolder = fileURLToPath(new URL('./migrations', import.meta.url));
@@ -176,11 +177,12 @@ export function openDatabase(url: string, options: OpenOptions = {}): Database {
         if (!draining) void drain();
       });
     },
-    close: () => {
-      checkpointer?.stop();
+    close: async () => {
+      const stopped = checkpointer?.stop();
       wal?.close();
       client.close();
       writer.close();
+      await stopped;
     },
   };
 }

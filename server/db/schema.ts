@@ -34,9 +34,14 @@ export const accounts = sqliteTable(
       .references(() => tenants.id),
     email: text('email').notNull(),
     displayName: text('display_name').notNull(),
+    /** The Entra ID user object id (`oid`) signed in as this account (issue 13); set once, at its first sign-in. */
+    entraObjectId: text('entra_object_id'),
     createdAt: ms('created_at').notNull().default(now),
   },
-  (t) => [uniqueIndex('accounts_tenant_email').on(t.tenantId, t.email)],
+  (t) => [
+    uniqueIndex('accounts_tenant_email').on(t.tenantId, t.email),
+    uniqueIndex('accounts_tenant_entra_oid').on(t.tenantId, t.entraObjectId),
+  ],
 );
 
 export const apiTokens = sqliteTable(
@@ -121,6 +126,8 @@ export const groupMembers = sqliteTable(
     groupId: text('group_id').notNull(),
     memberType: text('member_type', { enum: ['user', 'device', 'group'] }).notNull(),
     memberId: text('member_id').notNull(),
+    /** 'graph': a sync listed this membership, and only such a membership may a sync remove (a hand-added member stays). */
+    source: source(),
   },
   (t) => [
     primaryKey({ columns: [t.tenantId, t.groupId, t.memberType, t.memberId] }),
@@ -296,6 +303,9 @@ export const directoryConnections = sqliteTable('directory_connections', {
   updatedAt: ms('updated_at').notNull(),
   usersDeltaLink: text('users_delta_link'),
   groupsDeltaLink: text('groups_delta_link'),
+  /** The Entra tenant's id (GUID) and verified domains, as `GET /v1.0/organization` answered at the last sync (issue 13). */
+  entraOrganizationId: text('entra_organization_id'),
+  verifiedDomains: text('verified_domains', { mode: 'json' }).$type<string[]>(),
 });
 
 /** Every directory sync; a `running` row whose lease has not expired is the tenant's one running sync. */

@@ -2,13 +2,15 @@ import {
   checkedInSchema,
   checkinSchema,
   deviceCredentialSchema,
+  deviceEnrolledSchema,
+  deviceEnrollSchema,
   inboxItemSchema,
   inboxQuerySchema,
   receiptResultSchema,
   receiptSchema,
 } from '../../shared/device';
 import { pageOf } from '../../shared/schemas';
-import { answer, type Operations } from '../core/operation';
+import { answer, failure, type Operations } from '../core/operation';
 
 /** The routes of ./routes.ts, as `/openapi.json` describes them. */
 export const deviceOperations: Operations = {
@@ -16,6 +18,16 @@ export const deviceOperations: Operations = {
     summary: "Issue a device's credential (shown once; replaces the previous one)",
     permission: 'ManagedDevices.Update',
     responses: { 201: answer('The secret', deviceCredentialSchema) },
+  },
+  'POST /v1/device/enroll': {
+    summary: "A device app enrols its device with its user's Entra ID access token (no Herald permission needed)",
+    body: deviceEnrollSchema,
+    responses: {
+      201: answer('The device credential (shown once; replaces the previous one)', deviceEnrolledSchema),
+      400: failure('notEnrolled: the device is not enrolled in Intune'),
+      403: failure("The device's user is not the signed-in user, or the caller signed in with a Herald API token"),
+      404: failure('No such device in the tenant'),
+    },
   },
   'POST /v1/device/checkin': {
     summary: 'A device reports its push token, app and permission',

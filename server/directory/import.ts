@@ -211,9 +211,13 @@ async function upsert(tx: Tx, tenantId: string, input: DirectoryImport): Promise
   );
 
   const replaced = input.groups.filter((g) => g.members !== undefined);
+  // a member listed again keeps its row, and with it its source: one a sync listed stays the sync's to remove
   for (const chunk of chunks(replaced)) {
     await tx.run(sql`DELETE FROM ${groupMembers} WHERE tenant_id = ${tenantId}
-      AND group_id IN (SELECT value FROM json_each(${JSON.stringify(chunk.map((g) => g.id))}))`);
+      AND group_id IN (SELECT value FROM json_each(${JSON.stringify(chunk.map((g) => g.id))}))
+      AND (group_id, member_type, member_id) NOT IN (SELECT value->>0, value->>1, value->>2 FROM json_each(${JSON.stringify(
+        chunk.flatMap((g) => g.members!.map((m) => [g.id, m.type, m.id])),
+      )}))`);
   }
   await insertRows(
     tx,

@@ -25,8 +25,15 @@ export interface EntraUser {
   scopes: string[];
 }
 
-/** Why a token was refused, in words that never include the token. */
-export class EntraTokenError extends Error {}
+/** Why a token was refused, in words that never include the token; `tenantId`: the Herald tenant, once known. */
+export class EntraTokenError extends Error {
+  constructor(
+    message: string,
+    readonly tenantId: string | null = null,
+  ) {
+    super(message);
+  }
+}
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export const CLOCK_SKEW_SECONDS = 300;
@@ -88,13 +95,14 @@ export function createEntraVerifier({ authorityHost, bindingFor }: EntraVerifier
           requiredClaims: ['exp', 'nbf', 'oid', 'tid'],
         }));
       } catch (error) {
-        throw new EntraTokenError(describe(error));
+        throw new EntraTokenError(describe(error), binding.tenantId);
       }
       const scopes = typeof payload.scp === 'string' ? payload.scp.split(' ').filter(Boolean) : [];
-      if (scopes.length === 0) throw new EntraTokenError('The token is not an access token for a user of this API (it has no scp claim).');
+      if (scopes.length === 0)
+        throw new EntraTokenError('The token is not an access token for a user of this API (it has no scp claim).', binding.tenantId);
       const str = (v: unknown) => (typeof v === 'string' && v ? v : null);
       const oid = str(payload.oid);
-      if (!oid || !GUID.test(oid)) throw new EntraTokenError('The token names no user object id (oid).');
+      if (!oid || !GUID.test(oid)) throw new EntraTokenError('The token names no user object id (oid).', binding.tenantId);
       return {
         binding,
         user: {
@@ -109,6 +117,8 @@ export function createEntraVerifier({ authorityHost, bindingFor }: EntraVerifier
     },
   };
 }
+
+export type EntraVerifier = ReturnType<typeof createEntraVerifier>;
 
 /** A jose failure in words (never the token). */
 function describe(error: unknown): string {

@@ -5,6 +5,7 @@ import type { Operations } from '../core/operation';
 import { deviceOperations } from '../device/operations';
 import { directoryOperations } from '../directory/operations';
 import { graphOperations } from '../graph/operations';
+import { identityOperations } from '../identity/operations';
 import { notificationOperations } from '../notifications/operations';
 import { rbacOperations } from '../rbac/operations';
 import { templateOperations } from '../templates/operations';
@@ -20,6 +21,7 @@ export const operations: Operations = {
   ...auditOperations,
   ...deviceOperations,
   ...graphOperations,
+  ...identityOperations,
 };
 
 type JsonSchema = { $schema?: string; properties?: Record<string, unknown>; required?: string[] };
@@ -62,7 +64,7 @@ export function openApiDocument() {
     paths[path][method.toLowerCase()] = {
       summary: op.summary,
       description: op.permission ? `Needs ${op.permission}.` : undefined,
-      security: op.auth === 'device' ? [{ device: [] }] : [{ bearer: [] }],
+      security: op.auth === 'device' ? [{ device: [] }] : op.auth === 'none' ? [] : [{ bearer: [] }],
       parameters: parameters.length ? parameters : undefined,
       requestBody: op.body ? { required: !op.optionalBody, content: json(jsonSchema(op.body, 'input')) } : undefined,
       responses: {
@@ -85,7 +87,11 @@ export function openApiDocument() {
     paths,
     components: {
       securitySchemes: {
-        bearer: { type: 'http', scheme: 'bearer', description: 'An API token: Authorization: Bearer <token>' },
+        bearer: {
+          type: 'http',
+          scheme: 'bearer',
+          description: 'A Herald API token (hrld_...) or a Microsoft Entra ID access token for Herald: Authorization: Bearer <token>',
+        },
         device: { type: 'apiKey', in: 'header', name: 'Authorization', description: 'Device <deviceId>:<secret>' },
       },
       schemas: { Error: jsonSchema(errorSchema, 'output') },

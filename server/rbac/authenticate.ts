@@ -1,26 +1,32 @@
 import { and, eq, isNull, sql } from 'drizzle-orm';
 import { createMiddleware } from 'hono/factory';
-import { BUILT_IN_ROLES, type Permission } from '../../shared/permissions';
+import { APP_ROLES, BUILT_IN_ROLES, type Permission } from '../../shared/permissions';
+import { audit } from '../audit/log';
 import type { Database } from '../db/client';
+import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
 import { preparedPer } from '../db/prepared';
 import { accounts, apiTokens, roleAssignmentAccounts, roleAssignments, roles, tenants } from '../db/schema';
 import { unauthenticated } from '../core/errors';
 import type { AppEnv } from '../http/env';
 import { hashSecret } from '../core/secrets';
-import type { Grant, Principal } from '../core/principal';
+import type { Grant, Principal, Scope } from '../core/principal';
+import { accountForEntraUser } from '../identity/entra-accounts';
+import { EntraTokenError, type EntraBinding, type EntraUser, type EntraVerifier } from '../identity/entra-token';
 
 const builtIn = new Map(BUILT_IN_ROLES.map((r) => [r.id, r]));
 
 /** lastUsedAt is kept to this precision, so a busy token costs one write a minute, not one a request. */
 export const LAST_USED_PRECISION_MS = 60_000;
 
-/** The token, its account and tenant, and the account's role assignments in the token's tenant: one statement. */
-const tokenQuery = preparedPer(({ db }: Database) =>
+/**
+ * Accounts with their tenant and their role assignments in that tenant (a custom role's permissions with it), one
+ * row per assignment (one with a null role for none), selecting `extra` beside them; callers add their key.
+ */
+const accountGrants = <S extends Record<string, SQLiteColumn>>(db: Database['db'], extra: S) =>
   db
     .select({
-      lastUsedAt: apiTokens.lastUsedAt,
-      tokenId: apiTokens.id,
-      tenantId: apiTokens.tenantId,
+      ...extra,
+      tenantId: accounts.tenantId,
       accountId: accounts.id,
       email: accounts.email,
       tenantName: tenants.name,
@@ -28,15 +34,20 @@ const tokenQuery = preparedPer(({ db }: Database) =>
       scope: roleAssignments.scope,
       custom: roles.permissions,
     })
-    .from(apiTokens)
-    .innerJoin(accounts, eq(accounts.id, apiTokens.accountId))
-    .innerJoin(tenants, eq(tenants.id, apiTokens.tenantId))
+    .from(accounts)
+    .innerJoin(tenants, eq(tenants.id, accounts.tenantId))
     .leftJoin(roleAssignmentAccounts, eq(roleAssignmentAccounts.accountId, accounts.id))
     .leftJoin(
       roleAssignments,
-      and(eq(roleAssignments.id, roleAssignmentAccounts.assignmentId), eq(roleAssignments.tenantId, apiTokens.tenantId)),
+      and(eq(roleAssignments.id, roleAssignmentAccounts.assignmentId), eq(roleAssignments.tenantId, accounts.tenantId)),
     )
     .leftJoin(roles, and(eq(roles.id, roleAssignments.roleId), eq(roles.tenantId, roleAssignments.tenantId)))
+    .$dynamic();
+
+/** The token, its account and tenant, and the account's role assignments in the token's tenant: one statement. */
+const tokenQuery = preparedPer(({ db }: Database) =>
+  accountGrants(db, { lastUsedAt: apiTokens.lastUsedAt, tokenId: apiTokens.id })
+    .innerJoin(apiTokens, and(eq(apiTokens.accountId, accounts.id), eq(apiTokens.tenantId, accounts.tenantId)))
     .where(and(eq(apiTokens.hash, sql.placeholder('hash')), isNull(apiTokens.revokedAt)))
     .prepare(),
 );
@@ -47,11 +58,17 @@ export async function principalForToken(database: Database, token: string, now =
   const [found] = rows;
   if (!found) return null;
   const { lastUsedAt, tokenId, tenantId, accountId, email, tenantName } = found;
-  const row = { tokenId, tenantId, accountId, email, tenantName };
   // Best effort and off the request path: a request never waits behind an import for this timestamp.
   if (lastUsedAt === null || now - lastUsedAt >= LAST_USED_PRECISION_MS)
     void database.write((tx) => tx.update(apiTokens).set({ lastUsedAt: now }).where(eq(apiTokens.id, tokenId))).catch(() => undefined);
-  const grants: Grant[] = rows.flatMap((a) =>
+  return { tenantId, accountId, email, tenantName, signIn: { source: 'apiToken', tokenId }, grants: assignedGrants(rows) };
+}
+
+type AssignmentRow = { roleId: string | null; scope: Scope | null; custom: string[] | null };
+
+/** The grants of an account's role assignments (rows of a left join: a null role is no assignment). */
+function assignedGrants(rows: AssignmentRow[]): Grant[] {
+  return rows.flatMap((a) =>
     a.roleId === null
       ? []
       : [
@@ -59,20 +76,82 @@ export async function principalForToken(database: Database, token: string, now =
             roleId: a.roleId,
             permissions: new Set((builtIn.get(a.roleId)?.permissions ?? a.custom ?? []) as Permission[]),
             scope: a.scope!,
+            source: { type: 'assignment' as const },
           },
         ],
   );
-  return { ...row, grants };
 }
 
-/** Requires `Authorization: Bearer <token>` and puts the caller in `c.var.principal`. */
+/** An account, its tenant and its role assignments in that tenant: one statement. */
+const accountQuery = preparedPer(({ db }: Database) =>
+  accountGrants(db, {})
+    .where(and(eq(accounts.id, sql.placeholder('accountId')), eq(accounts.tenantId, sql.placeholder('tenantId'))))
+    .prepare(),
+);
+
+/**
+ * The caller behind a verified Entra ID access token: its account (found by `oid`, linked or created at the first
+ * sign-in), granted the built-in role of each Herald app role in the token over the whole tenant, and its Herald
+ * role assignments beside them.
+ */
+export async function principalForEntraUser(database: Database, binding: EntraBinding, user: EntraUser, now: number): Promise<Principal> {
+  const { tenantId } = binding;
+  const account = await accountForEntraUser(database, tenantId, user, now);
+  const rows = await accountQuery(database).all({ accountId: account.id, tenantId });
+  const fromRoles: Grant[] = user.roles.flatMap((appRole) => {
+    const role = builtIn.get(APP_ROLES.get(appRole) ?? '');
+    return role
+      ? [{ roleId: role.id, permissions: new Set(role.permissions), scope: { type: 'all' }, source: { type: 'appRole', appRole } }]
+      : [];
+  });
+  return {
+    tenantId,
+    tenantName: rows[0]?.tenantName ?? '',
+    accountId: account.id,
+    email: account.email,
+    signIn: { source: 'entra', oid: user.oid },
+    grants: [...fromRoles, ...assignedGrants(rows)],
+  };
+}
+
+/** A Herald API token (`hrld_...`) or, by its shape, an Entra ID access token (a JSON Web Token: three dotted parts). */
+const JWT_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
+
+/**
+ * Requires `Authorization: Bearer <Herald API token or Entra ID access token>` and puts the caller in
+ * `c.var.principal`. A refused Entra token is audited in its Herald tenant when the token named one.
+ */
 export const authenticate = (database: Database, now: () => number = Date.now) =>
   createMiddleware<AppEnv>(async (c, next) => {
     const header = c.req.header('authorization') ?? '';
     const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
     if (!match?.[1]) throw unauthenticated();
-    const principal = await principalForToken(database, match[1], now());
+    const token = match[1];
+    if (!token.startsWith('hrld_') && JWT_SHAPE.test(token)) {
+      c.set('principal', await entraPrincipal(database, c.var.entraVerifier, token, now()));
+      return next();
+    }
+    const principal = await principalForToken(database, token, now());
     if (!principal) throw unauthenticated('The API token is unknown or has been revoked.');
     c.set('principal', principal);
     await next();
   });
+
+async function entraPrincipal(database: Database, verifier: EntraVerifier, token: string, now: number): Promise<Principal> {
+  try {
+    const { binding, user } = await verifier.verify(token);
+    return await principalForEntraUser(database, binding, user, now);
+  } catch (error) {
+    if (!(error instanceof EntraTokenError)) throw error;
+    if (error.tenantId)
+      await audit(database, {
+        tenantId: error.tenantId,
+        actorAccountId: null,
+        action: 'signIn.entra',
+        outcome: 'rejected',
+        details: { message: error.message },
+        at: now,
+      });
+    throw unauthenticated(`The Entra ID access token was refused: ${error.message}`);
+  }
+}

@@ -8,7 +8,7 @@ import { sql } from 'drizzle-orm';
 import { openDatabase } from '../../server/db/client';
 import { audienceSelect, summarizeAudience } from '../../server/directory/audience';
 import { generateDirectory, importBatches } from '../helpers/directory-fixture';
-import { spawnHerald } from '../helpers/process';
+import { spawnCompiledHerald } from './compiled-herald';
 import type { Bench } from './run';
 import { median } from './stats';
 
@@ -41,7 +41,7 @@ async function medianMs(runs: number, fn: () => Promise<unknown>): Promise<numbe
 const bench: Bench = {
   name: 'directory',
   async run() {
-    const server = await spawnHerald();
+    const server = await spawnCompiledHerald();
     try {
       const token = server.token!;
       const small = generateDirectory({ users: 50_000, devices: 100_000, groups: 2_000 });

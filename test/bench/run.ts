@@ -1,7 +1,8 @@
 /**
  * `npm run bench [-- NAME...]`: runs every `*.bench.ts` beside this file (or those named) one after
- * another and prints their figures. Each file default-exports `{ name, run }`; `run` prints its own lines.
+ * another and prints their figures, against the server built by `npm run build` (dist/). Each file default-exports `{ name, run }`; `run` prints its own lines.
  */
+import { execFileSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
@@ -15,6 +16,9 @@ const wanted = process.argv.slice(2);
 const files = readdirSync(dir)
   .filter((f) => f.endsWith('.bench.ts'))
   .sort();
+
+// The benches measure the production build, so it is built from the working tree first.
+execFileSync('npm', ['run', '-s', 'build'], { cwd: fileURLToPath(new URL('../..', import.meta.url)), stdio: 'inherit' });
 
 for (const file of files) {
   const bench = ((await import(`./${file}`)) as { default: Bench }).default;

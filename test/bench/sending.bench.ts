@@ -12,7 +12,7 @@ import { filePath } from '../../server/db/file-url';
 import { importDirectory } from '../helpers/directory';
 import { generateDirectory, importBatches, deviceId } from '../helpers/directory-fixture';
 import { apiClient } from '../helpers/herald';
-import { spawnHerald } from '../helpers/process';
+import { spawnCompiledHerald } from './compiled-herald';
 import { diskSyncLatency } from './disk-sync';
 import { jsonPoster } from './http-load';
 import { atRate } from './pace';
@@ -72,7 +72,7 @@ async function importedDirectory() {
   const { input, targetGroupIds } = generateDirectory({ users: 100_000, devices: 200_000, groups: 2_000 });
   // one device per enrolled mobile user is not enough for 200k reachable devices; give every device an owner
   for (const d of input.devices) d.enrolledByUserId ??= input.users[0]!.id;
-  const loader = await spawnHerald(env);
+  const loader = await spawnCompiledHerald(env);
   try {
     const api = apiClient(loader.url, loader.token!);
     const importStart = performance.now();
@@ -101,7 +101,7 @@ const bench: Bench = {
     collectGarbage();
 
     // The figures are the sending server's own, not the set-up's: a fresh process on the imported database.
-    const server = await spawnHerald({ ...env, HERALD_DB_URL: dbUrl });
+    const server = await spawnCompiledHerald({ ...env, HERALD_DB_URL: dbUrl });
     const load = jsonPoster(server.url, token);
     try {
       const api = apiClient(server.url, token);

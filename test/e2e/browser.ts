@@ -16,8 +16,8 @@ export interface ExtensionBrowser extends ExtensionPages<Page> {
   close(): Promise<void>;
 }
 
-/** Debian's Chromium with the unpacked extension loaded, as STYLE.md's recipe says (headless, fresh profile). */
-export async function launchWithExtension(): Promise<ExtensionBrowser> {
+/** Debian's Chromium with the unpacked extension loaded, as STYLE.md's recipe says (headless, fresh profile), plus `extraArgs`. */
+export async function launchWithExtension(extraArgs: string[] = []): Promise<ExtensionBrowser> {
   const profile = mkdtempSync(join(tmpdir(), 'herald-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: '/usr/lib/chromium/chromium',
@@ -32,6 +32,7 @@ export async function launchWithExtension(): Promise<ExtensionBrowser> {
       '--disable-sync',
       `--disable-extensions-except=${EXTENSION_DIR}`,
       `--load-extension=${EXTENSION_DIR}`,
+      ...extraArgs,
     ],
   });
   const serviceWorker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker'));

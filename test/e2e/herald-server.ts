@@ -14,11 +14,11 @@ export interface E2eHerald {
   close(): Promise<void>;
 }
 
-/** Herald as `npm start` runs it (with its dispatcher on the push simulator), on a temporary database holding the e2e directory. */
-export async function startHeraldWithDirectory(): Promise<E2eHerald> {
+/** Herald as `npm start` runs it (with its dispatcher on the push simulator), on a temporary database holding the e2e directory; `env` adds settings. */
+export async function startHeraldWithDirectory(env: Record<string, string> = {}): Promise<E2eHerald> {
   const dataDir = mkdtempSync(join(tmpdir(), 'herald-e2e-'));
   const server = await startServer(
-    loadConfig({ HERALD_DB_URL: `file:${join(dataDir, 'herald.db')}`, HERALD_PORT: '0', HERALD_LOG: 'silent' }),
+    loadConfig({ HERALD_DB_URL: `file:${join(dataDir, 'herald.db')}`, HERALD_PORT: '0', HERALD_LOG: 'silent', ...env }),
   );
   const close = async () => {
     await server.close();

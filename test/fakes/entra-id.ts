@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:https';
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK } from 'jose';
+import { entraSignIn, type EntraSignIn } from './entra-sign-in';
 import { trustedTls } from './tls';
 
 /** A signing key of the fake tenant: published in its JWKS unless withdrawn. */
@@ -31,6 +32,8 @@ export interface FakeEntra {
   jwksFetches: number;
   /** The current key's public JWK, for forging an HS256 token with it as the secret. */
   publicJwk(): JWK;
+  /** The authorize and token endpoints: the registration's redirect URIs, the user, sessions and token lifetimes. */
+  signIn: EntraSignIn;
   close(): Promise<void>;
 }
 
@@ -49,6 +52,7 @@ export async function startFakeEntra(): Promise<FakeEntra> {
   // the newest published key signs unless a test names another
   const current = () => keys.filter((k) => k.published).at(-1)!;
   let origin = '';
+  const oauth = entraSignIn({ tenantId, clientId, issuer: () => fake.issuer, sign: (claims) => fake.sign(claims) });
 
   const fake: FakeEntra = {
     origin: '',
@@ -87,6 +91,7 @@ export async function startFakeEntra(): Promise<FakeEntra> {
       return key.kid;
     },
     publicJwk: () => current().publicJwk,
+    signIn: oauth.state,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 
@@ -110,6 +115,7 @@ export async function startFakeEntra(): Promise<FakeEntra> {
         id_token_signing_alg_values_supported: ['RS256'],
       });
     }
+    if (oauth.handle(req, res, url)) return;
     json(404, { error: 'not_found' });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

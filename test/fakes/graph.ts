@@ -5,7 +5,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import { testTls } from './tls';
 
 /**
- * A fake Microsoft Entra ID token endpoint and Microsoft Graph (v1.0 users/groups delta, managed devices)
+ * A fake Microsoft Entra ID token endpoint and Microsoft Graph (v1.0 users/groups delta, managed devices, organization)
  * over HTTPS, on one origin. The directory is state the test changes; delta links are versions of it, so
  * an incremental round answers exactly what changed since, the way Graph does (changed objects whole,
  * `@removed` objects and members, `members@delta` with only the member changes).
@@ -41,6 +41,8 @@ export interface FakeGraphOptions {
   certificatePem?: string;
   /** Entries per page of a delta round or a device list (Graph's are 100-999). */
   pageSize?: number;
+  /** The tenant's verified domains, as `GET /v1.0/organization` lists them. */
+  verifiedDomains?: string[];
 }
 
 type Json = Record<string, unknown>;
@@ -65,17 +67,26 @@ export async function startFakeGraph(options: FakeGraphOptions = {}) {
 
   const users = new Map<string, FakeUser>();
   const groups = new Map<string, { id: string; displayName: string; members: Map<string, FakeMember> }>();
-  const devices = new Map<string, FakeDevice>();
+  /** As Graph lists them, built once at `setDevice` (lastSyncDateTime: when the device last synced with Intune). */
+  const devices = new Map<string, Json>();
   const log: Change[] = [];
   let version = 0;
   /** Delta links older than this answer 410 syncStateNotFound. */
   let oldestValid = 0;
-  const pages = new Map<string, { rest: Json[]; deltaLink: string | null }>();
+  const pages = new Map<string, { entries: Json[]; offset: number; deltaLink: string | null }>();
   const issued = new Set<string>();
   /** Answers for the next Graph requests, used once each. */
   const interruptions: Array<{ status: number; retryAfter?: string; body?: Json }> = [];
   let failing: { status: number; body: Json; path: string } | null = null;
-  const state = { splitGroups: false, tokenRequests: 0, requests: [] as string[], throttled: 0 };
+  /** `lastAnswerAt`: when Graph last answered (Date.now()), so a bench can tell listing from applying. */
+  const state = {
+    splitGroups: false,
+    tokenRequests: 0,
+    requests: [] as string[],
+    throttled: 0,
+    lastAnswerAt: 0,
+    verifiedDomains: options.verifiedDomains ?? ['contoso.example'],
+  };
 
   const change = (kind: Change['kind'], id: string, member?: string) => log.push({ version: ++version, kind, id, member });
 
@@ -183,18 +194,19 @@ export async function startFakeGraph(options: FakeGraphOptions = {}) {
   /** First page of `entries`; the rest wait behind `$skiptoken`s, and the last page carries `deltaLink`. */
   function paged(path: string, entries: Json[], deltaLink: string | null): Json {
     const skip = randomUUID();
-    pages.set(skip, { rest: entries, deltaLink });
+    pages.set(skip, { entries, offset: 0, deltaLink });
     return nextPage(path, skip);
   }
 
   function nextPage(path: string, skip: string): Json {
     const stored = pages.get(skip)!;
     pages.delete(skip);
-    const value = stored.rest.slice(0, pageSize);
-    const rest = stored.rest.slice(pageSize);
-    if (rest.length) {
+    // an offset into the round's entries, not a copy of the rest at every page
+    const offset = stored.offset + pageSize;
+    const value = stored.entries.slice(stored.offset, offset);
+    if (offset < stored.entries.length) {
       const next = randomUUID();
-      pages.set(next, { rest, deltaLink: stored.deltaLink });
+      pages.set(next, { ...stored, offset });
       return { value, '@odata.nextLink': `${origin}${path}?$skiptoken=${next}` };
     }
     return { value, ...(stored.deltaLink ? { '@odata.deltaLink': stored.deltaLink } : {}) };
@@ -217,11 +229,19 @@ export async function startFakeGraph(options: FakeGraphOptions = {}) {
     if (path === '/v1.0/deviceManagement/managedDevices')
       return {
         status: 200,
-        body: paged(
-          path,
-          [...devices.values()].map((d) => ({ ...d, osVersion: '1.0', azureADDeviceId: null, lastSyncDateTime: new Date().toISOString() })),
-          null,
-        ),
+        body: paged(path, [...devices.values()], null),
+      };
+    if (path === '/v1.0/organization')
+      return {
+        status: 200,
+        body: {
+          value: [
+            {
+              id: entraTenantId,
+              verifiedDomains: state.verifiedDomains.map((name, i) => ({ name, isDefault: i === 0, isInitial: false, type: 'Managed' })),
+            },
+          ],
+        },
       };
     return { status: 404, body: { error: { code: 'Request_ResourceNotFound', message: `no ${path}` } } };
   }
@@ -260,6 +280,7 @@ export async function startFakeGraph(options: FakeGraphOptions = {}) {
     if (failing && url.pathname.startsWith(failing.path)) return send(res, failing.status, failing.body);
     const answer = graph(url);
     send(res, answer.status, answer.body, answer.headers);
+    state.lastAnswerAt = Date.now();
   }
 
   const sockets = new Set<Socket>();
@@ -309,7 +330,7 @@ export async function startFakeGraph(options: FakeGraphOptions = {}) {
       change('member', groupId, key(member));
     },
     setDevice(device: FakeDevice) {
-      devices.set(device.id, device);
+      devices.set(device.id, { ...device, osVersion: '1.0', azureADDeviceId: null, lastSyncDateTime: new Date().toISOString() });
     },
     removeDevice(id: string) {
       devices.delete(id);

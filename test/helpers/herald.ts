@@ -102,9 +102,9 @@ export async function startTestHerald(
     api: (token) => apiClient(url, token),
     close: async () => {
       await closeServer(server);
-      database.close();
-      // the checkpointer thread may still be letting go of the WAL's files
-      rmSync(dir, { recursive: true, force: true, maxRetries: 5 });
+      // settles once the checkpointer thread is gone too, so nothing writes into the directory while it is removed
+      await database.close();
+      rmSync(dir, { recursive: true, force: true });
     },
   };
 }

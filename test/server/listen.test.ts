@@ -3,14 +3,19 @@ import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { closeServer, KEEP_ALIVE_TIMEOUT_MS, listen } from '../../server/http/listen';
 
-/** A server whose one route answers after `ms` (never, for Infinity). */
+/** A server whose one route answers after `ms` (never, for Infinity); `arrived` resolves when a request reaches the route. */
 async function slowServer(ms: number) {
+  let signalArrival = () => {};
+  const arrived = new Promise<void>((resolve) => (signalArrival = resolve));
   const server = await listen(
-    () => new Promise<Response>((resolve) => ms !== Infinity && setTimeout(() => resolve(new Response('done')), ms)),
+    () => {
+      signalArrival();
+      return new Promise<Response>((resolve) => ms !== Infinity && setTimeout(() => resolve(new Response('done')), ms));
+    },
     '127.0.0.1',
     0,
   );
-  return { server, port: (server.address() as AddressInfo).port };
+  return { server, port: (server.address() as AddressInfo).port, arrived };
 }
 
 /** A GET over `agent`: its status and body (or the client's error code), its Keep-Alive header, and whether it reused a connection. */
@@ -50,10 +55,10 @@ describe('listen', () => {
 
 describe('closeServer', () => {
   it('lets a request in flight finish, then closes its kept-alive connection at once', async () => {
-    const { server, port } = await slowServer(300);
+    const { server, port, arrived } = await slowServer(300);
     const agent = new Agent({ keepAlive: true });
     const answer = get(port, agent);
-    await new Promise((resolve) => setTimeout(resolve, 50)); // the request is being handled
+    await arrived; // the request is being handled
     const started = performance.now();
     await closeServer(server);
     const took = performance.now() - started;
@@ -64,10 +69,10 @@ describe('closeServer', () => {
   });
 
   it('cuts off a request still running after the grace time', async () => {
-    const { server, port } = await slowServer(Infinity);
+    const { server, port, arrived } = await slowServer(Infinity);
     const agent = new Agent({ keepAlive: true });
     const answer = get(port, agent);
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await arrived;
     const started = performance.now();
     await closeServer(server, 300);
     expect(performance.now() - started).toBeGreaterThanOrEqual(290);

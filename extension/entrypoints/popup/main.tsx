@@ -2,8 +2,9 @@ import { render } from 'preact';
 import '../../components/style.css';
 import { createAppState } from '../../components/app-state';
 import { createApi } from '../../utils/api';
+import { bearerOr } from '../../utils/connection';
 import { describeProblem } from '../../utils/problem';
-import { draftItem, serverUrlItem, tokenItem } from '../../utils/storage';
+import { draftItem, entraSessionItem, serverUrlItem, tokenItem } from '../../utils/storage';
 import { App } from './App';
 
 /**
@@ -12,8 +13,13 @@ import { App } from './App';
  */
 async function start() {
   const params = new URLSearchParams(location.search);
-  const [serverUrl, token, draft] = await Promise.all([serverUrlItem.getValue(), tokenItem.getValue(), draftItem.getValue()]);
-  const api = createApi({ serverUrl, token });
+  const [serverUrl, token, entra, draft] = await Promise.all([
+    serverUrlItem.getValue(),
+    tokenItem.getValue(),
+    entraSessionItem.getValue(),
+    draftItem.getValue(),
+  ]);
+  const api = createApi({ serverUrl, token: bearerOr(() => token) });
   const state = createAppState(api);
   state.load(draft);
   const deviceId = params.get('deviceId');
@@ -26,7 +32,7 @@ async function start() {
       (error: unknown) => (state.sendError.value = `Could not open device ${deviceId}: ${describeProblem(error)}`),
     );
   }
-  render(<App state={state} connected={token !== ''} deviceSearch={deviceSearch} />, document.getElementById('app')!);
+  render(<App state={state} connected={token !== '' || entra !== null} deviceSearch={deviceSearch} />, document.getElementById('app')!);
 }
 
 void start();

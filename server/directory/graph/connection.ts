@@ -6,6 +6,7 @@ import { auditIn } from '../../audit/log';
 import type { Database, Db, Tx } from '../../db/client';
 import { directoryConnections } from '../../db/schema';
 import { notFound } from '../../core/errors';
+import { assertEntraTenantFree } from '../../identity/bindings';
 import { readCertificatePem } from './credential';
 import { decryptSecret, encryptSecret } from './crypto';
 import type { ConnectionCredential } from './token';
@@ -71,6 +72,7 @@ export async function putConnection(
     updatedAt: now,
   };
   return database.write(async (tx) => {
+    await assertEntraTenantFree(tx, tenantId, values.entraTenantId);
     const before = await readConnection(tx, tenantId);
     // a version (updatedAt) that always moves forward, so a cached token of the old credential is never reused
     if (before && values.updatedAt <= before.updatedAt) values.updatedAt = before.updatedAt + 1;

@@ -23,6 +23,24 @@ export class OptionsPage<P extends UiPage = Page> {
     return this.result('connection-result', /^(?!Testing)./);
   }
 
+  /** Sign in with Microsoft to `tenant` on the Herald at `serverUrl`; answers what Options then says. */
+  async signInWithMicrosoft(serverUrl: string, tenant: string): Promise<string> {
+    await this.page.getByLabel('Server URL').fill(serverUrl);
+    await this.page.getByLabel('Entra tenant id or domain').fill(tenant);
+    await this.page.getByRole('button', { name: 'Sign in with Microsoft' }).click();
+    return this.entraResult();
+  }
+
+  /** What the Sign in with Microsoft part says once it has finished (signed in with permissions, a failure, signed out). */
+  entraResult(): Promise<string> {
+    return this.result('entra-result', /^(?!Signing in|Signed in with Microsoft\. Reading)./);
+  }
+
+  async signOut(): Promise<string> {
+    await this.page.getByRole('button', { name: 'Sign out' }).click();
+    return this.result('entra-result', /^Signed out/);
+  }
+
   async addConsoleRule(pattern: string, regex: string): Promise<string> {
     await this.page.getByLabel('URL match pattern').fill(pattern);
     await this.page.getByLabel('Device id regular expression').fill(regex);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createApi, HeraldError } from '../../../extension/utils/api';
+import { describeProblem } from '../../../extension/utils/problem';
 import { fakeFetch, SERVER } from '../fake-herald';
 
 describe('createApi', () => {
@@ -33,6 +34,19 @@ describe('createApi', () => {
     const error = await api.send({ title: 't', body: 'b', deviceId: 'd' }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(HeraldError);
     expect(error).toMatchObject({ status: 429, code: 'quotaExceeded', message: 'Quota used.', retryAfter: 120 });
+  });
+
+  it('a refused Entra access token is said as a refused Microsoft sign-in, with what Herald found wrong', async () => {
+    const refuse = () => ({ status: 401, body: { error: { code: 'unauthenticated', message: 'The token is expired.' } } });
+    const entra = createApi(
+      { serverUrl: SERVER, token: async () => 'eyJhbGciOiJSUzI1NiJ9.eyJvaWQiOiJ4In0.c2ln' },
+      fakeFetch({ 'GET /v1/me': refuse }) as typeof fetch,
+    );
+    expect(describeProblem(await entra.me().catch((e: unknown) => e))).toBe(
+      'Herald refused the Microsoft sign-in (401): The token is expired. Sign in with Microsoft again in Options, or ask an administrator whether your tenant is connected to Herald.',
+    );
+    const apiToken = createApi({ serverUrl: SERVER, token: 'hrld_abc' }, fakeFetch({ 'GET /v1/me': refuse }) as typeof fetch);
+    expect(describeProblem(await apiToken.me().catch((e: unknown) => e))).toMatch(/^Herald refused the API token \(401\)/);
   });
 
   it('reports a network failure as status 0, unreachable', async () => {

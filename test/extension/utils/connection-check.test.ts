@@ -1,13 +1,44 @@
 import { describe, expect, it } from 'vitest';
 import type { Permission } from '../../../shared/permissions';
 import type { Me } from '../../../extension/utils/api-types';
-import { connectionReport, isLocalServer, originPattern, serverUrlProblem } from '../../../extension/utils/connection-check';
+import { connectionReport, grantSources, isLocalServer, originPattern, serverUrlProblem } from '../../../extension/utils/connection-check';
 
 const me = (permissions: Permission[]): Me => ({
   tenant: { id: 't1', name: 'Contoso' },
   account: { id: 'a1', email: 'helpdesk@contoso.example' },
   permissions,
   scopes: [],
+});
+
+describe('grantSources', () => {
+  it('names the Entra app roles and the Herald role assignments the permissions come from', () => {
+    const all = { type: 'all' } as const;
+    expect(
+      grantSources({
+        ...me(['Organization.Read']),
+        scopes: [
+          {
+            roleId: 'r1',
+            roleName: 'Administrator',
+            permissions: [],
+            scope: all,
+            source: { type: 'appRole', appRole: 'Herald.Administrator' },
+          },
+          {
+            roleId: 'r2',
+            roleName: 'Help desk',
+            permissions: [],
+            scope: { type: 'groups', groupIds: ['g1', 'g2'] },
+            source: { type: 'assignment' },
+          },
+          { roleId: 'r3', roleName: 'Reader', permissions: [], scope: all },
+        ],
+      }),
+    ).toBe(
+      "From the Entra app role Herald.Administrator; Herald's role “Help desk” over 2 groups; Herald's role “Reader” over the whole tenant.",
+    );
+    expect(grantSources(me([]))).toBe('No app role in the Entra sign-in and no Herald role assignment grants any.');
+  });
 });
 
 describe('connectionReport', () => {

@@ -174,7 +174,13 @@ describe('who may read the audit log', () => {
     });
     const me = expectStatus(await scoped.api('GET', '/v1/me'), 200);
     expect(me.scopes).toEqual([
-      { roleId, roleName: expect.any(String), permissions: ['Audit.Read'], scope: { type: 'groups', groupIds: ['g-auditors'] } },
+      {
+        roleId,
+        roleName: expect.any(String),
+        permissions: ['Audit.Read'],
+        scope: { type: 'groups', groupIds: ['g-auditors'] },
+        source: { type: 'assignment' },
+      },
     ]);
   });
 

@@ -150,6 +150,23 @@ describe('an incremental sync', () => {
     expect(ids(await get('/v1/devices'))).toEqual(['d1', 'd2']);
   });
 
+  it('writes the devices that changed: a rename, a device whose user Herald did not have yet, a new one, a removed one', async () => {
+    s.fake.setDevice(iphone('d4', 'u9'));
+    expect((await s.sync()).counts?.devices).toEqual({ added: 1, updated: 0, removed: 0 });
+    expect((await get('/v1/devices/d4')).enrolledByUserId).toBeNull();
+
+    s.fake.addUser(fakeUser('u9'));
+    s.fake.setDevice(iphone('d1', 'u1', { deviceName: 'Renamed' }));
+    s.fake.setDevice(iphone('d5', 'u2'));
+    s.fake.removeDevice('d2');
+    const sync = await s.sync();
+
+    expect(sync.counts?.devices).toEqual({ added: 1, updated: 2, removed: 1 });
+    expect((await get('/v1/devices/d4')).enrolledByUserId).toBe('u9');
+    expect((await get('/v1/devices/d1')).name).toBe('Renamed');
+    expect(ids(await get('/v1/devices'))).toEqual(['d1', 'd3', 'd4', 'd5']);
+  });
+
   it('a group send after it reaches exactly the new membership', async () => {
     s.fake.removeMember('g1', { type: 'user', id: 'u1' });
     s.fake.addMember('g1', { type: 'user', id: 'u3' });
@@ -231,5 +248,57 @@ describe('an incremental sync', () => {
     expect((await s.sync({ full: true })).status).toBe('succeeded');
     expect(ids(await get('/v1/users'))).toEqual(['local', 'u1', 'u2', 'u3']);
     expect(ids(await get('/v1/groups'))).toEqual(['g1', 'g2', 'gl']);
+  });
+});
+
+describe('a member a hand import added to a synced group', () => {
+  beforeEach(async () => {
+    for (const id of ['u1', 'u2']) s.fake.addUser(fakeUser(id));
+    s.fake.addGroup('g1', 'Leeds', [
+      { type: 'user', id: 'u1' },
+      { type: 'user', id: 'u2' },
+    ]);
+    await s.connect();
+    expect((await s.sync()).status).toBe('succeeded');
+    // the import lists the group's members whole, as an import does, with one more of its own
+    expectStatus(
+      await s.herald.admin.api('POST', '/v1/directory/import', {
+        users: [{ id: 'local', upn: 'local@contoso.example', displayName: 'Local' }],
+        groups: [
+          {
+            id: 'g1',
+            displayName: 'Leeds',
+            members: [
+              { type: 'user', id: 'u1' },
+              { type: 'user', id: 'u2' },
+              { type: 'user', id: 'local' },
+            ],
+          },
+        ],
+      }),
+      200,
+    );
+  });
+
+  const members = async () =>
+    expectStatus(await s.herald.admin.api('POST', '/v1/notifications/preview', { groupIds: ['g1'] }), 200).audience.users as number;
+
+  it('stays through a full and an incremental sync, while a member Graph removes leaves', async () => {
+    expect((await s.sync({ full: true })).status).toBe('succeeded');
+    expect(await members()).toBe(3);
+
+    s.fake.removeMember('g1', { type: 'user', id: 'u2' });
+    const incremental = await s.sync();
+    expect(incremental).toMatchObject({ kind: 'incremental', status: 'succeeded' });
+    expect(incremental.counts?.groups.updated).toBe(1);
+    expect(await members()).toBe(2);
+
+    s.fake.removeMember('g1', { type: 'user', id: 'u1' });
+    s.fake.expireDeltaLinks();
+    const full = await s.sync();
+    expect(full).toMatchObject({ kind: 'full', status: 'succeeded' });
+    // only `local` is left: the full round dropped u1, which Graph no longer lists
+    expect(await members()).toBe(1);
+    expect(ids(await get('/v1/users'))).toEqual(['local', 'u1', 'u2']);
   });
 });

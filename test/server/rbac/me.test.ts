@@ -16,8 +16,17 @@ describe('GET /v1/me', () => {
     expect(res.body).toEqual({
       tenant: { id: herald.admin.tenantId, name: 'Contoso' },
       account: { id: herald.admin.accountId, email: 'admin@contoso.example' },
+      signIn: { source: 'apiToken' },
       permissions: [...PERMISSIONS].sort(),
-      scopes: [{ roleId: 'administrator', roleName: 'Administrator', permissions: [...PERMISSIONS].sort(), scope: { type: 'all' } }],
+      scopes: [
+        {
+          roleId: 'administrator',
+          roleName: 'Administrator',
+          permissions: [...PERMISSIONS].sort(),
+          scope: { type: 'all' },
+          source: { type: 'assignment' },
+        },
+      ],
     });
   });
 
@@ -28,6 +37,7 @@ describe('GET /v1/me', () => {
     expect(res.body).toEqual({
       tenant: { id: herald.admin.tenantId, name: 'Contoso' },
       account: { id: operator.id, email: operator.email },
+      signIn: { source: 'apiToken' },
       permissions: [],
       scopes: [],
     });
@@ -44,6 +54,7 @@ describe('GET /v1/me', () => {
       roleName: 'Read Only Operator',
       permissions: ['ManagedDevices.Read', 'Organization.Read'],
       scope: { type: 'all' },
+      source: { type: 'assignment' },
     });
     const role = (await herald.admin.api('GET', `/v1/roles/${roleId}`)).body;
     expect(res.body.scopes).toContainEqual({
@@ -51,6 +62,7 @@ describe('GET /v1/me', () => {
       roleName: role.displayName,
       permissions: ['Audit.Read', 'Roles.Read'],
       scope: { type: 'all' },
+      source: { type: 'assignment' },
     });
   });
 
