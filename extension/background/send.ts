@@ -1,15 +1,17 @@
-import browser from 'webextension-polyfill';
 import type { SendInput } from '../../shared/schemas';
+import browser from 'webextension-polyfill';
 import type { Accepted } from '../utils/api-types';
 import { savedApi } from '../utils/connection';
 import { plural } from '../utils/format';
 import { logFailure } from '../utils/log-failure';
+import { draftMessage, EMPTY_MESSAGE, messageFields, sentFields } from '../utils/message-fields';
 import { draftItem } from '../utils/storage';
 
 /** The sent message leaves the draft (the target stays), also when the popup closed before the answer came. */
 async function clearSentDraft(input: SendInput): Promise<void> {
   const draft = await draftItem.getValue();
-  if (draft.title === input.title && draft.body === input.body) await draftItem.setValue({ ...draft, title: '', body: '' });
+  const same = JSON.stringify(messageFields(draftMessage(draft), draft.template ?? null)) === JSON.stringify(sentFields(input));
+  if (same) await draftItem.setValue({ ...draft, ...EMPTY_MESSAGE });
 }
 
 /** The browser notification "Custom notification sent", shown even if the popup has closed meanwhile. */

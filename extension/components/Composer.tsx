@@ -1,9 +1,12 @@
 import { useAppState } from './app-state';
 import { DevicePicker } from './DevicePicker';
 import { GroupPicker } from './GroupPicker';
+import { LanguageTabs } from './LanguageTabs';
 import { QuotaLine } from './QuotaLine';
 import { SendProblem } from './SendProblem';
+import { TemplatePicker } from './TemplatePicker';
 import { TextField } from './TextField';
+import { UrgencyChoice } from './UrgencyChoice';
 
 /** Enter in a one-line field does not send: only the Send (or Review) button does. */
 function noImplicitSubmit(event: KeyboardEvent) {
@@ -24,6 +27,7 @@ export function Composer({ deviceSearch }: { deviceSearch?: string }) {
   };
   return (
     <form class="composer" onSubmit={onSubmit} onKeyDown={noImplicitSubmit} aria-label="Compose a custom notification">
+      <TemplatePicker />
       <TextField label="Title" value={draft.title} check={state.titleCheck} disabled={!loaded.value} autoFocus />
       <TextField label="Body" value={draft.body} check={state.bodyFieldCheck} multiline disabled={!loaded.value} />
       <fieldset class="target">
@@ -36,6 +40,16 @@ export function Composer({ deviceSearch }: { deviceSearch?: string }) {
         ))}
       </fieldset>
       {mode === 'groups' ? <GroupPicker /> : <DevicePicker initialQuery={deviceSearch} />}
+      <LanguageTabs />
+      <UrgencyChoice />
+      <label class="checkbox">
+        <input
+          type="checkbox"
+          checked={draft.requireAcknowledgement.value}
+          onChange={(e) => (draft.requireAcknowledgement.value = e.currentTarget.checked)}
+        />
+        Require acknowledgement
+      </label>
       <QuotaLine />
       <SendProblem />
       <div class="actions">

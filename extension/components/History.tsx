@@ -5,6 +5,7 @@ import { useAppState } from './app-state';
 import { reachText } from './audience';
 import { DeliveryReasons } from './DeliveryReasons';
 import { FunnelChart } from './FunnelChart';
+import { RemindButton } from './RemindButton';
 
 const when = (iso: string) => new Date(iso).toLocaleString([], { dateStyle: 'short', timeStyle: 'short' });
 
@@ -34,9 +35,12 @@ export function History() {
             <p class="hint">
               {when(n.createdAt)} · {n.sender.email ?? 'a removed account'} ·{' '}
               {n.target.type === 'device' ? 'one device' : `${n.target.groupIds.length} group(s)`} · {reachText(n.audience)}
+              {n.urgency === 'high' ? ' · high urgency' : ''}
+              {n.reminderOf ? ' · a reminder' : ''}
             </p>
-            <FunnelChart counts={n.counts} label={`Delivery of “${n.title ?? n.id}”`} />
+            <FunnelChart counts={n.counts} label={`Delivery of “${n.title ?? n.id}”`} acknowledgement={n.requireAcknowledgement} />
             <DeliveryReasons notificationId={n.id} reasons={n.reasons} />
+            <RemindButton item={n} />
           </li>
         ))}
       </ol>

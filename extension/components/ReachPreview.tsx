@@ -1,33 +1,45 @@
 import { useSignal, useSignalEffect } from '@preact/signals';
-import type { AudienceSummary } from '../../shared/schemas';
+import type { Preview } from '../utils/api-types';
 import { describeProblem } from '../utils/problem';
 import { useAppState } from './app-state';
-import { reachText, skippedText } from './audience';
+import { languagesText, reachText, skippedText } from './audience';
 
-/** The live reach of the chosen groups, from the preview endpoint (no quota used). */
-export function ReachPreview() {
-  const { api, draft } = useAppState();
-  const audience = useSignal<AudienceSummary | null>(null);
+/**
+ * The live reach of the chosen groups, from the preview endpoint (no quota used); with `languages` (in the review, where
+ * the text is final) the preview carries the translations and says how many devices get each language.
+ */
+export function ReachPreview({ languages = false }: { languages?: boolean }) {
+  const { api, draft, translations } = useAppState();
+  const preview = useSignal<Preview | null>(null);
   const problem = useSignal('');
   useSignalEffect(() => {
     const groupIds = draft.groups.value.map((g) => g.id);
-    audience.value = null;
+    const text = languages && Object.keys(translations.value).length ? { translations: translations.value } : {};
+    preview.value = null;
     problem.value = '';
     if (!groupIds.length) return;
     const controller = new AbortController();
-    api.preview({ groupIds }, controller.signal).then(
-      (preview) => (audience.value = preview.audience),
+    api.preview({ groupIds, ...text }, controller.signal).then(
+      (answer) => (preview.value = answer),
       (error: unknown) => {
         if (!controller.signal.aborted) problem.value = describeProblem(error);
       },
     );
     return () => controller.abort();
   });
-  const a = audience.value;
+  const a = preview.value?.audience;
+  const perLanguage = languages ? languagesText(preview.value?.languages) : '';
   return (
-    <p class="reach" aria-live="polite" data-testid="reach">
-      {problem.value ||
-        (a ? `Reaches ${reachText(a)}. ${skippedText(a)}` : draft.groups.value.length ? 'Counting the reach…' : 'No groups chosen yet.')}
-    </p>
+    <>
+      <p class="reach" aria-live="polite" data-testid="reach">
+        {problem.value ||
+          (a ? `Reaches ${reachText(a)}. ${skippedText(a)}` : draft.groups.value.length ? 'Counting the reach…' : 'No groups chosen yet.')}
+      </p>
+      {perLanguage ? (
+        <p class="reach" data-testid="reach-languages">
+          {perLanguage}
+        </p>
+      ) : null}
+    </>
   );
 }

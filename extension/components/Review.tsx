@@ -15,11 +15,28 @@ export function Review() {
         <dd data-testid="review-title">{draft.title}</dd>
         <dt>Body</dt>
         <dd class="body-text">{draft.body}</dd>
+        {draft.translations.value.length ? (
+          <>
+            <dt>Languages</dt>
+            <dd data-testid="review-languages">{draft.translations.value.map((t) => t.language).join(', ')} and the default text</dd>
+          </>
+        ) : null}
+        <dt>Urgency</dt>
+        <dd data-testid="review-urgency">
+          {draft.urgency.value === 'normal' ? 'Normal' : draft.urgency.value === 'high' ? 'High (time-sensitive)' : 'Low'}
+          {draft.requireAcknowledgement.value ? ', acknowledgement required' : ''}
+        </dd>
+        {draft.template.value ? (
+          <>
+            <dt>Template</dt>
+            <dd>{draft.template.value.name}</dd>
+          </>
+        ) : null}
         <dt>Groups ({draft.groups.value.length})</dt>
         <dd>{draft.groups.value.map((g) => g.displayName).join(', ')}</dd>
         <dt>Reach</dt>
         <dd>
-          <ReachPreview />
+          <ReachPreview languages />
         </dd>
       </dl>
       <SendProblem />

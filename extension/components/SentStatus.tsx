@@ -1,12 +1,13 @@
 import { useSignal, useSignalEffect } from '@preact/signals';
 import type { AudienceSummary } from '../../shared/schemas';
-import type { Counts, DeliveryReasons as Reasons } from '../utils/api-types';
+import type { Counts, NotificationItem, DeliveryReasons as Reasons } from '../utils/api-types';
 import { describeProblem } from '../utils/problem';
 import { useAppState } from './app-state';
 import { reachText, skippedText } from './audience';
 import { DeliveryReasons } from './DeliveryReasons';
 import { FocusedHeading } from './FocusedHeading';
 import { FunnelChart } from './FunnelChart';
+import { RemindButton } from './RemindButton';
 
 export const POLL_MS = 1000;
 
@@ -30,12 +31,15 @@ export function SentStatus() {
   const { api, sent, view } = useAppState();
   const counts = useSignal<Counts | null>(null);
   const reasons = useSignal<Reasons | undefined>(undefined);
+  /** The notification as last polled: what a reminder is offered for once delivery settled. */
+  const latest = useSignal<NotificationItem | null>(null);
   const problem = useSignal('');
   useSignalEffect(() => {
     const accepted = sent.value;
     if (!accepted) return;
     counts.value = acceptedCounts(accepted.audience);
     reasons.value = undefined;
+    latest.value = null;
     let timer: ReturnType<typeof setTimeout> | undefined;
     let stopped = false;
     const poll = () =>
@@ -44,6 +48,7 @@ export function SentStatus() {
           if (stopped) return;
           counts.value = item.counts;
           reasons.value = item.reasons;
+          latest.value = item;
           problem.value = '';
           if (!settled(item.counts)) timer = setTimeout(poll, POLL_MS);
         },
@@ -72,9 +77,10 @@ export function SentStatus() {
       <div aria-live="polite" data-testid="sent-counts" data-settled={counts.value ? String(settled(counts.value)) : 'false'}>
         {counts.value ? (
           <>
-            <FunnelChart counts={counts.value} label="Delivery progress" />
+            <FunnelChart counts={counts.value} label="Delivery progress" acknowledgement={latest.value?.requireAcknowledgement} />
             <DeliveryReasons notificationId={accepted.id} reasons={reasons.value} />
             <p class="hint">{settled(counts.value) ? 'Delivery settled.' : 'Updating live…'}</p>
+            {latest.value && settled(counts.value) ? <RemindButton item={latest.value} /> : null}
           </>
         ) : (
           <p class="hint">Loading delivery counts…</p>

@@ -4,6 +4,8 @@ import type { TextCheck } from '../../shared/text';
 
 interface Props {
   label: string;
+  /** The control's id; `field-<label>` unless given (a translation's fields need their own). */
+  id?: string;
   value: Signal<string>;
   check: ReadonlySignal<TextCheck>;
   multiline?: boolean;
@@ -17,8 +19,7 @@ interface Props {
  * A plain signal effect paints the counter, the error state and the message: it runs synchronously on each input,
  * where Preact's own signal bindings would wait for a later microtask.
  */
-export function TextField({ label, value, check, multiline, disabled, autoFocus }: Props) {
-  const id = `field-${label.toLowerCase()}`;
+export function TextField({ label, id = `field-${label.toLowerCase()}`, value, check, multiline, disabled, autoFocus }: Props) {
   const wrapper = useRef<HTMLDivElement>(null);
   const control = useRef<HTMLInputElement & HTMLTextAreaElement>(null);
   const counter = useRef<HTMLSpanElement>(null);

@@ -1,15 +1,17 @@
 import { batch, computed, effect, signal } from '@preact/signals';
 import { createContext } from 'preact';
 import { useContext } from 'preact/hooks';
-import { checkMessageSize } from '../../shared/push-payload';
-import { checkText, normalizeText, type TextCheck } from '../../shared/text';
+import type { Urgency } from '../../shared/message';
 import { MAX_TARGET_GROUPS, sendSchema, type SendInput } from '../../shared/schemas';
 import type { HeraldApi } from '../utils/api';
-import type { Accepted, Device } from '../utils/api-types';
+import type { Accepted, Device, Me } from '../utils/api-types';
 import { sendMessage } from '../utils/messages';
+import { mayUseHighUrgency, URGENT_PERMISSION } from '../utils/permissions';
+import { messageFields } from '../utils/message-fields';
 import { describeProblem } from '../utils/problem';
-import { draftItem, EMPTY_DRAFT, type Draft } from '../utils/storage';
+import { draftItem, type Draft, type DraftTemplate, EMPTY_DRAFT } from '../utils/storage';
 import { reachText } from './audience';
+import { type LanguageText, languageText, textChecks } from './message-text';
 
 export type View = 'compose' | 'review' | 'sent' | 'history';
 
@@ -30,52 +32,85 @@ export function createAppState(api: HeraldApi) {
     mode: signal<Draft['mode']>(EMPTY_DRAFT.mode),
     groups: signal<Draft['groups']>(EMPTY_DRAFT.groups),
     device: signal<Draft['device']>(EMPTY_DRAFT.device),
+    translations: signal<LanguageText[]>([]),
+    urgency: signal<Urgency>(EMPTY_DRAFT.urgency),
+    requireAcknowledgement: signal(EMPTY_DRAFT.requireAcknowledgement),
+    template: signal<DraftTemplate | null>(EMPTY_DRAFT.template),
   };
+  /** Who is signed in, once `/v1/me` answered: it decides whether high urgency is offered. */
+  const me = signal<Me | null>(null);
   const loaded = signal(false);
   const view = signal<View>('compose');
   const sent = signal<Accepted | null>(null);
   /** The latest sentence for the screen reader's polite live region. */
   const announcement = signal('');
 
-  const titleCheck = computed(() => checkText('title', draft.title.value));
-  const bodyCheck = computed(() => checkText('body', draft.body.value));
-  /** The push this message makes, measured as the server measures it, once each field passed its own check. */
-  const sizeCheck = computed(() =>
-    titleCheck.value.problem || bodyCheck.value.problem
-      ? null
-      : checkMessageSize(normalizeText(draft.title.value), normalizeText(draft.body.value)),
+  /** How the push is shown: part of its size. */
+  const pushOptions = computed(() => ({ urgency: draft.urgency.value, requireAcknowledgement: draft.requireAcknowledgement.value }));
+  const { titleCheck, bodyCheck, sizeCheck, bodyFieldCheck, problem: textProblem } = textChecks(draft.title, draft.body, pushOptions);
+  const translations = computed(() =>
+    Object.fromEntries(draft.translations.value.map((t) => [t.language, { title: t.title.value, body: t.body.value }])),
   );
-  /** The body field shows a push too large for Apple and Google too: the body is nearly always what makes it so. */
-  const bodyFieldCheck = computed<TextCheck>(() =>
-    sizeCheck.value?.problem ? { ...bodyCheck.value, problem: sizeCheck.value.problem, tooLarge: true } : bodyCheck.value,
-  );
+  const message = computed(() => ({
+    title: draft.title.value,
+    body: draft.body.value,
+    translations: translations.value,
+    urgency: draft.urgency.value,
+    requireAcknowledgement: draft.requireAcknowledgement.value,
+  }));
   const input = computed<SendInput>(() => {
-    const text = { title: draft.title.value, body: draft.body.value };
-    if (draft.mode.value === 'device') return { ...text, deviceId: draft.device.value?.id ?? '' };
-    return { ...text, groupIds: draft.groups.value.map((g) => g.id) };
+    const fields = messageFields(message.value, draft.template.value);
+    if (draft.mode.value === 'device') return { ...fields, deviceId: draft.device.value?.id ?? '' };
+    return { ...fields, groupIds: draft.groups.value.map((g) => g.id) };
   });
   /** Why Send is disabled, in words, or null when the message can go. */
   const blocker = computed(() => {
-    if (titleCheck.value.problem) return titleCheck.value.count ? titleCheck.value.problem : 'Add a title.';
-    if (bodyCheck.value.problem) return bodyCheck.value.count ? bodyCheck.value.problem : 'Add a body.';
-    if (sizeCheck.value?.problem) return sizeCheck.value.problem;
+    const text = textProblem.value;
+    if (text) return text;
+    for (const t of draft.translations.value) if (t.problem.value) return `${t.language}: ${t.problem.value}`;
+    if (draft.urgency.value === 'high' && me.value && !mayUseHighUrgency(me.value))
+      return `High urgency needs the permission ${URGENT_PERMISSION}; choose Normal or Low.`;
     if (draft.mode.value === 'device') {
       const device = draft.device.value;
-      return device ? cannotReceive(device) : 'Choose a device.';
+      if (!device) return 'Choose a device.';
+      if (cannotReceive(device)) return cannotReceive(device);
+    } else {
+      if (draft.groups.value.length === 0) return 'Choose at least one group.';
+      if (draft.groups.value.length > MAX_TARGET_GROUPS) return `Choose at most ${MAX_TARGET_GROUPS} groups.`;
     }
-    if (draft.groups.value.length === 0) return 'Choose at least one group.';
-    if (draft.groups.value.length > MAX_TARGET_GROUPS) return `Choose at most ${MAX_TARGET_GROUPS} groups.`;
     return sendSchema.safeParse(input.value).success ? null : 'The message is not valid yet.';
   });
+
+  /** Puts a message's text and options in the fields (a draft saved before these fields existed has none of them). */
+  function setMessage(from: Partial<Pick<Draft, 'translations' | 'urgency' | 'requireAcknowledgement'>> & { title: string; body: string }) {
+    batch(() => {
+      draft.title.value = from.title;
+      draft.body.value = from.body;
+      draft.translations.value = (from.translations ?? []).map((t) => languageText(t.language, pushOptions, t));
+      draft.urgency.value = from.urgency ?? EMPTY_DRAFT.urgency;
+      draft.requireAcknowledgement.value = from.requireAcknowledgement ?? EMPTY_DRAFT.requireAcknowledgement;
+    });
+  }
+
+  /** Fills the message from a template; every field stays editable, and the send names the template. */
+  function useTemplate(template: DraftTemplate): void {
+    const { id, name, title, body, urgency, requireAcknowledgement } = template;
+    const translations = Object.entries(template.translations).map(([language, text]) => ({ language, ...text }));
+    batch(() => {
+      setMessage({ title, body, translations, urgency, requireAcknowledgement });
+      draft.template.value = { id, name, title, body, translations: template.translations, urgency, requireAcknowledgement };
+      announcement.value = `Template ${name} filled in the message.`;
+    });
+  }
 
   /** Puts the saved draft in place, then keeps storage up to date with every change. */
   function load(saved: Draft): void {
     batch(() => {
-      draft.title.value = saved.title;
-      draft.body.value = saved.body;
       draft.mode.value = saved.mode;
       draft.groups.value = saved.groups;
       draft.device.value = saved.device;
+      setMessage(saved);
+      draft.template.value = saved.template ?? null;
       loaded.value = true;
     });
     effect(() => {
@@ -85,6 +120,10 @@ export function createAppState(api: HeraldApi) {
         mode: draft.mode.value,
         groups: draft.groups.value,
         device: draft.device.value,
+        translations: draft.translations.value.map((t) => ({ language: t.language, title: t.title.value, body: t.body.value })),
+        urgency: draft.urgency.value,
+        requireAcknowledgement: draft.requireAcknowledgement.value,
+        template: draft.template.value,
       };
       void draftItem.setValue(value);
     });
@@ -103,8 +142,8 @@ export function createAppState(api: HeraldApi) {
       batch(() => {
         sent.value = accepted;
         view.value = 'sent';
-        draft.title.value = '';
-        draft.body.value = '';
+        setMessage({ title: '', body: '' });
+        draft.template.value = null;
         announcement.value = `Sent: notification ${accepted.id}, queued for ${reachText(accepted.audience)}.`;
       });
     } catch (error) {
@@ -118,6 +157,9 @@ export function createAppState(api: HeraldApi) {
   return {
     api,
     draft,
+    pushOptions,
+    me,
+    translations,
     loaded,
     view,
     sent,
@@ -132,6 +174,7 @@ export function createAppState(api: HeraldApi) {
     sendError,
     load,
     send,
+    useTemplate,
   };
 }
 

@@ -1,5 +1,6 @@
 import { skipReasonLabels } from '../../shared/reasons';
 import type { AudienceSummary, SkipReason } from '../../shared/schemas';
+import type { LanguageCount } from '../utils/api-types';
 import { plural } from '../utils/format';
 
 /** "12 users on 15 devices" */
@@ -11,4 +12,13 @@ export function skippedText(a: AudienceSummary): string {
     .filter(([, n]) => n)
     .map(([reason, n]) => `${n} ${skipReasonLabels[reason as SkipReason] ?? reason}`);
   return parts.length ? `Skipped: ${parts.join(', ')}.` : '';
+}
+
+/** "3 devices get fr-FR, 12 the default text", or '' when only the default text is sent. */
+export function languagesText(counts: LanguageCount[] | undefined): string {
+  if (!counts?.some((c) => c.language !== null)) return '';
+  const parts = [...counts]
+    .sort((a, b) => (a.language === null ? 1 : b.language === null ? -1 : 0))
+    .map((c) => `${plural(c.devices, 'device')} ${c.language === null ? 'the default text' : c.language}`);
+  return `${parts.join(', ')}.`;
 }

@@ -7,11 +7,13 @@ import type {
   acceptedSchema,
   deliveryCountsSchema,
   deliveryViewSchema,
+  LanguageCounts,
   notificationViewSchema,
   previewResultSchema,
   quotasSchema,
   targetSchema,
 } from '../../shared/schemas';
+import type { templateCreateSchema, templatePatchSchema, templateSchema } from '../../shared/templates';
 
 /**
  * The shapes of Herald's HTTP API that the extension reads, from the zod schemas the server's API description
@@ -24,10 +26,14 @@ export type Me = z.output<typeof meSchema>;
 export type EntraSignIn = z.output<typeof entraSignInSchema>;
 export type Accepted = z.output<typeof acceptedSchema>;
 export type Target = z.output<typeof targetSchema>;
+export type LanguageCount = LanguageCounts[number];
 export type Preview = z.output<typeof previewResultSchema>;
 export type Quotas = z.output<typeof quotasSchema>;
 export type Counts = z.output<typeof deliveryCountsSchema>;
 export type NotificationItem = z.output<typeof notificationViewSchema>;
+export type Template = z.output<typeof templateSchema>;
+export type TemplateInput = z.input<typeof templateCreateSchema>;
+export type TemplateChange = z.input<typeof templatePatchSchema>;
 /** One row of `GET /v1/notifications/{id}/deliveries`. */
 export type Delivery = z.output<typeof deliveryViewSchema>;
 export type { DeliveryReasons } from '../../shared/reasons';

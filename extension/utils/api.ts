@@ -13,6 +13,9 @@ import type {
   Preview,
   Quotas,
   SyncStarted,
+  Template,
+  TemplateChange,
+  TemplateInput,
 } from './api-types';
 
 export interface Connection {
@@ -85,6 +88,18 @@ export function createApi({ serverUrl, token }: Connection, fetchFn: typeof fetc
     device: (id: string) => request<Device>('GET', `/v1/devices/${encodeURIComponent(id)}`),
     preview: (input: Partial<SendInput>, signal?: AbortSignal) => request<Preview>('POST', '/v1/notifications/preview', input, signal),
     send: (input: SendInput) => request<Accepted>('POST', '/v1/notifications', input),
+    /** Sends the message again to those who have not acknowledged (or opened) it: 409 nothingToRemind when none is left. */
+    remind: (id: string) => request<Accepted>('POST', `/v1/notifications/${encodeURIComponent(id)}/reminders`),
+    templates: (search = '', signal?: AbortSignal) =>
+      request<Page<Template>>(
+        'GET',
+        `/v1/templates?${new URLSearchParams(search.trim() ? { search: search.trim(), limit: '8' } : { limit: '50' })}`,
+        undefined,
+        signal,
+      ),
+    createTemplate: (input: TemplateInput) => request<Template>('POST', '/v1/templates', input),
+    updateTemplate: (id: string, patch: TemplateChange) => request<Template>('PATCH', `/v1/templates/${encodeURIComponent(id)}`, patch),
+    deleteTemplate: (id: string) => request<null>('DELETE', `/v1/templates/${encodeURIComponent(id)}`),
     quotas: (deviceId?: string) => request<Quotas>('GET', `/v1/quotas${deviceId ? `?deviceId=${encodeURIComponent(deviceId)}` : ''}`),
     notifications: () => request<Page<NotificationItem>>('GET', '/v1/notifications?limit=20'),
     notification: (id: string) => request<NotificationItem>('GET', `/v1/notifications/${encodeURIComponent(id)}`),

@@ -1,5 +1,5 @@
-import type { DirectoryStatus } from './api-types';
-import type { Me } from './api-types';
+import type { DirectoryStatus, Me } from './api-types';
+import { holdsOverWholeTenant } from './permissions';
 
 /** "4 min ago", "just now", "3 h ago", "2 days ago". */
 export function ago(at: string, now: number): string {
@@ -32,4 +32,4 @@ export function describeSource(status: DirectoryStatus, now: number): { text: st
 }
 
 /** Starting a sync needs Organization.Update over the whole tenant, as the server checks. */
-export const maySync = (me: Me) => me.scopes.some((s) => s.scope.type === 'all' && s.permissions.includes('Organization.Update'));
+export const maySync = (me: Me) => holdsOverWholeTenant(me, 'Organization.Update');

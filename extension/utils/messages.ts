@@ -1,5 +1,5 @@
-import browser, { type Runtime } from 'webextension-polyfill';
 import type { SendInput } from '../../shared/schemas';
+import browser, { type Runtime } from 'webextension-polyfill';
 import { HeraldError } from './api';
 import type { Accepted } from './api-types';
 

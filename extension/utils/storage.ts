@@ -1,5 +1,6 @@
 import { storage } from 'wxt/utils/storage';
-import type { Device, Group } from './api-types';
+import type { Urgency } from '../../shared/message';
+import type { Device, Group, Template } from './api-types';
 import type { EntraSession } from './entra-auth';
 
 /** Every item the extension stores, with its fallback. All in storage.local: the token is never synced. */
@@ -31,9 +32,27 @@ export interface Draft {
   mode: 'groups' | 'device';
   groups: Pick<Group, 'id' | 'displayName'>[];
   device: Device | null;
+  /** The message in more languages, in the order their tabs were added. */
+  translations: { language: string; title: string; body: string }[];
+  urgency: Urgency;
+  requireAcknowledgement: boolean;
+  /** The template the message started from, as it was when chosen: a send names it and gives only what was changed. */
+  template: DraftTemplate | null;
 }
 
-export const EMPTY_DRAFT: Draft = { title: '', body: '', mode: 'groups', groups: [], device: null };
+export type DraftTemplate = Pick<Template, 'id' | 'name' | 'title' | 'body' | 'translations' | 'urgency' | 'requireAcknowledgement'>;
+
+export const EMPTY_DRAFT: Draft = {
+  title: '',
+  body: '',
+  mode: 'groups',
+  groups: [],
+  device: null,
+  translations: [],
+  urgency: 'normal',
+  requireAcknowledgement: false,
+  template: null,
+};
 
 /** The composer's state, kept while the popup is closed. */
 export const draftItem = storage.defineItem<Draft>('local:draft', { fallback: EMPTY_DRAFT });

@@ -3,6 +3,7 @@ import { createAppState } from '../../extension/components/app-state';
 import { ConnectionForm } from '../../extension/components/ConnectionForm';
 import { ConsoleRules } from '../../extension/components/ConsoleRules';
 import { DirectorySource } from '../../extension/components/DirectorySource';
+import { TemplateManager } from '../../extension/components/TemplateManager';
 import { App } from '../../extension/entrypoints/popup/App';
 import { draftItem } from '../../extension/utils/storage';
 import { fakeApi, settle, type Routes } from './fake-herald';
@@ -26,6 +27,7 @@ export async function renderOptions() {
     <>
       <ConnectionForm />
       <DirectorySource />
+      <TemplateManager />
       <ConsoleRules />
     </>,
     root,

@@ -14,7 +14,7 @@ export class OptionsPage<P extends UiPage = Page> {
   async connect(serverUrl: string, token: string): Promise<string> {
     await this.page.getByLabel('Server URL').fill(serverUrl);
     await this.page.getByLabel('API token').fill(token);
-    await this.page.getByRole('button', { name: 'Save' }).click();
+    await this.page.getByRole('button', { name: 'Save', exact: true }).click();
     return this.result('connection-result', /^Saved/);
   }
 

@@ -47,6 +47,19 @@ export class PopupPage<P extends UiPage = Page> {
     await this.page.locator('.chip').filter({ hasText: name }).waitFor();
   }
 
+  /** Fills the message from the template of that name, found by searching for `search`. */
+  async chooseTemplate(search: string, name: string) {
+    await this.pick(this.page.getByRole('combobox', { name: 'Template' }), search, name);
+    await this.page.getByTestId('template-used').waitFor();
+  }
+
+  /** Adds a language tab and waits for its title field. */
+  async addLanguage(tag: string) {
+    await this.page.getByLabel('Add a language', { exact: true }).fill(tag);
+    await this.page.getByRole('button', { name: 'Add language', exact: true }).click();
+    await this.page.getByRole('tab', { name: tag }).waitFor();
+  }
+
   private get deviceSearch() {
     return this.page.getByRole('combobox', { name: /^(Device|Change device)$/ });
   }

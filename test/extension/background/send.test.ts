@@ -3,7 +3,7 @@ import { fakeBrowser } from 'wxt/testing';
 import { handlers } from '../../../extension/background/handlers';
 import { HeraldError } from '../../../extension/utils/api';
 import { messageListener, sendMessage } from '../../../extension/utils/messages';
-import { consoleRulesItem, draftItem, serverUrlItem, tokenItem } from '../../../extension/utils/storage';
+import { consoleRulesItem, draftItem, EMPTY_DRAFT, serverUrlItem, tokenItem } from '../../../extension/utils/storage';
 import { fakeFetch } from '../fake-herald';
 
 const accepted = {
@@ -42,15 +42,47 @@ describe('sending through the background', () => {
 
   it('takes the sent message out of the saved draft, keeping the target, even with no popup open', async () => {
     vi.stubGlobal('fetch', fakeFetch({ 'POST /v1/notifications': () => ({ status: 202, body: accepted }) }));
-    await draftItem.setValue({ title: input.title, body: input.body, mode: 'device', groups: [], device: null });
+    await draftItem.setValue({ ...EMPTY_DRAFT, title: input.title, body: input.body, mode: 'device' });
     listen();
     await sendMessage('send', { input });
-    expect(await draftItem.getValue()).toEqual({ title: '', body: '', mode: 'device', groups: [], device: null });
+    expect(await draftItem.getValue()).toEqual({ ...EMPTY_DRAFT, mode: 'device' });
+  });
+
+  it('takes a message sent from a template out of the saved draft, but not a draft changed meanwhile', async () => {
+    vi.stubGlobal('fetch', fakeFetch({ 'POST /v1/notifications': () => ({ status: 202, body: accepted }) }));
+    const template = {
+      id: 'tpl-1',
+      name: 'Restart',
+      title: 'Restart',
+      body: 'Restart today.',
+      translations: { 'fr-FR': { title: 'Redémarrez', body: 'Aujourd’hui.' } },
+      urgency: 'high' as const,
+      requireAcknowledgement: true,
+    };
+    const fromTemplate = {
+      ...EMPTY_DRAFT,
+      mode: 'device' as const,
+      title: 'Restart',
+      body: 'Restart before 5 pm.',
+      translations: [{ language: 'fr-FR', title: 'Redémarrez', body: 'Aujourd’hui.' }],
+      urgency: 'high' as const,
+      requireAcknowledgement: true,
+      template,
+    };
+    const sent = { templateId: 'tpl-1', body: 'Restart before 5 pm.', deviceId: 'd1' };
+    await draftItem.setValue({ ...fromTemplate, body: 'Restart before 6 pm.' });
+    listen();
+    await sendMessage('send', { input: sent });
+    expect((await draftItem.getValue()).body).toBe('Restart before 6 pm.');
+
+    await draftItem.setValue(fromTemplate);
+    await sendMessage('send', { input: sent });
+    expect(await draftItem.getValue()).toEqual({ ...EMPTY_DRAFT, mode: 'device' });
   });
 
   it('still answers "accepted" when the confirmation cannot be shown after the server took the message, and logs why', async () => {
     vi.stubGlobal('fetch', fakeFetch({ 'POST /v1/notifications': () => ({ status: 202, body: accepted }) }));
-    await draftItem.setValue({ title: input.title, body: input.body, mode: 'device', groups: [], device: null });
+    await draftItem.setValue({ ...EMPTY_DRAFT, title: input.title, body: input.body, mode: 'device' });
     const blocked = new Error('Notifications are blocked.');
     vi.spyOn(fakeBrowser.notifications, 'create').mockRejectedValue(blocked);
     const logged = vi.spyOn(console, 'error').mockImplementation(() => undefined);
@@ -62,7 +94,7 @@ describe('sending through the background', () => {
 
   it('still answers "accepted" when the draft cannot be cleaned up after the server took the message, and logs why', async () => {
     vi.stubGlobal('fetch', fakeFetch({ 'POST /v1/notifications': () => ({ status: 202, body: accepted }) }));
-    await draftItem.setValue({ title: input.title, body: input.body, mode: 'device', groups: [], device: null });
+    await draftItem.setValue({ ...EMPTY_DRAFT, title: input.title, body: input.body, mode: 'device' });
     const full = new Error('QUOTA_BYTES quota exceeded');
     vi.spyOn(draftItem, 'setValue').mockRejectedValue(full);
     const logged = vi.spyOn(console, 'error').mockImplementation(() => undefined);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { draftItem } from '../../../extension/utils/storage';
+import { type Draft, draftItem } from '../../../extension/utils/storage';
 import { settle } from '../fake-herald';
 import { renderPopup } from '../render';
 
@@ -9,6 +9,13 @@ describe('drafts', () => {
     first.type(first.byLabel('Title'), 'Fire drill');
     first.type(first.byLabel<HTMLTextAreaElement>('Body'), 'At 3 pm, leave by the stairs.');
     first.state.draft.groups.value = [{ id: 'g1', displayName: 'Everyone' }];
+    first.type(first.byLabel('Add a language'), 'fr-fr');
+    first.button('Add language').click();
+    await settle();
+    first.type(first.byLabel('fr-FR title'), 'Exercice incendie');
+    first.type(first.byLabel<HTMLTextAreaElement>('fr-FR body'), 'À 15 h, sortez par l’escalier.');
+    first.byLabel('Low').click();
+    first.byLabel('Require acknowledgement').click();
     await settle();
     first.root.remove();
 
@@ -18,11 +25,29 @@ describe('drafts', () => {
       mode: 'groups',
       groups: [{ id: 'g1', displayName: 'Everyone' }],
       device: null,
+      translations: [{ language: 'fr-FR', title: 'Exercice incendie', body: 'À 15 h, sortez par l’escalier.' }],
+      urgency: 'low',
+      requireAcknowledgement: true,
+      template: null,
     });
     const second = await renderPopup({});
     expect(second.byLabel('Title').value).toBe('Fire drill');
     expect(second.byLabel<HTMLTextAreaElement>('Body').value).toBe('At 3 pm, leave by the stairs.');
     expect(second.root.querySelector('#field-body-counter')?.textContent).toBe('29/500');
     expect([...second.root.querySelectorAll('.chip span')].map((c) => c.textContent)).toEqual(['Everyone']);
+    expect(second.byLabel('fr-FR title').value).toBe('Exercice incendie');
+    expect(second.root.querySelector('#field-body-fr-FR-counter')?.textContent).toBe('30/500');
+    expect(second.byLabel('Low').checked).toBe(true);
+    expect(second.byLabel('Require acknowledgement').checked).toBe(true);
+  });
+
+  it('saved before languages, urgency and acknowledgement existed, open with their defaults', async () => {
+    await draftItem.setValue({ title: 'Old', body: 'Draft', mode: 'groups', groups: [], device: null } as unknown as Draft);
+    const popup = await renderPopup({});
+    expect(popup.byLabel('Title').value).toBe('Old');
+    expect(popup.byLabel('Normal').checked).toBe(true);
+    expect(popup.byLabel('Require acknowledgement').checked).toBe(false);
+    expect(popup.state.draft.translations.value).toEqual([]);
+    expect(popup.state.input.value).toEqual({ title: 'Old', body: 'Draft', groupIds: [] });
   });
 });
