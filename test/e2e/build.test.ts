@@ -19,6 +19,7 @@ describe('the built extension', () => {
       'contextMenus',
       'notifications',
       'scripting',
+      'identity',
       'http://127.0.0.1/*',
       'http://localhost/*',
       'http://[::1]/*',
@@ -32,7 +33,8 @@ describe('the built extension', () => {
   it('asks Chrome for minimal permissions: no tabs, no all-hosts, remote servers only as optional host permissions', () => {
     const chrome = manifest('chrome-mv3');
     expect(chrome.manifest_version).toBe(3);
-    expect(chrome.permissions).toEqual(['storage', 'contextMenus', 'notifications', 'scripting']);
+    // identity: Sign in with Microsoft (launchWebAuthFlow); it shows no install warning
+    expect(chrome.permissions).toEqual(['storage', 'contextMenus', 'notifications', 'scripting', 'identity']);
     expect(chrome.host_permissions).toEqual(['http://127.0.0.1/*', 'http://localhost/*', 'http://[::1]/*']);
     expect(chrome.optional_host_permissions).toEqual(['https://*/*', 'http://*/*']);
     expect(chrome.background.service_worker).toBe('background.js');
