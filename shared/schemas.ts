@@ -130,25 +130,19 @@ export const translationsSchema = z
 export type Translations = z.output<typeof translationsSchema>;
 
 export const MAX_TARGET_GROUPS = 25;
-
-const groupIds = z
-  .array(objectId)
-  .min(1, 'groupIds needs at least one group.')
-  .transform((ids) => [...new Set(ids)])
-  .refine((ids) => ids.length <= MAX_TARGET_GROUPS, {
-    message: `names more than ${MAX_TARGET_GROUPS} distinct groups.`,
-  });
-
 /** A bulk device send names at most this many distinct devices, as Intune's bulk actions do. */
 export const MAX_TARGET_DEVICES = 100;
 
-const deviceIds = z
-  .array(objectId)
-  .min(1, 'deviceIds needs at least one device.')
-  .transform((ids) => [...new Set(ids)])
-  .refine((ids) => ids.length <= MAX_TARGET_DEVICES, {
-    message: `names more than ${MAX_TARGET_DEVICES} distinct devices.`,
-  });
+/** 1 to `max` ids of `what`s (`groupIds`, `deviceIds`), a duplicate counted once. */
+const distinctIds = (what: 'group' | 'device', max: number) =>
+  z
+    .array(objectId)
+    .min(1, `${what}Ids needs at least one ${what}.`)
+    .transform((ids) => [...new Set(ids)])
+    .refine((ids) => ids.length <= max, { message: `names more than ${max} distinct ${what}s.` });
+
+const groupIds = distinctIds('group', MAX_TARGET_GROUPS);
+const deviceIds = distinctIds('device', MAX_TARGET_DEVICES);
 
 const targets = { groupIds: groupIds.optional(), deviceId: objectId.optional(), deviceIds: deviceIds.optional() };
 
