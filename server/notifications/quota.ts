@@ -1,5 +1,5 @@
-import { and, eq, gt, inArray, sql, type SQL } from 'drizzle-orm';
-import type { Db, Tx } from '../db/client';
+import { and, eq, gt, inArray, lte, sql, type SQL } from 'drizzle-orm';
+import type { Database, Db, Tx } from '../db/client';
 import { deviceSends, notifications } from '../db/schema';
 import { quotaExceeded } from '../core/errors';
 
@@ -59,6 +59,17 @@ export async function devicesAtQuota(tx: Tx, tenantId: string, deviceIds: string
       GROUP BY ${deviceSends.deviceId} HAVING count(*) >= ${limit}`,
   );
   return new Set(rows.map((r) => r.device_id));
+}
+
+/**
+ * Deletes the device sends that have left every quota window, so device_sends holds about an hour of sends; a read
+ * first, so an idle server takes no write lock. Returns how many were deleted.
+ */
+export async function pruneDeviceSends(database: Database, now: number): Promise<number> {
+  const old = lte(deviceSends.createdAt, now - QUOTA_WINDOW_MS);
+  const [any] = await database.db.select({ at: deviceSends.createdAt }).from(deviceSends).where(old).limit(1);
+  if (!any) return 0;
+  return (await database.write((tx) => tx.delete(deviceSends).where(old))).rowsAffected;
 }
 
 /** Throws 429 with Retry-After when the quota is full. */

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { quotaWindow } from '../../../server/notifications/quota';
+import { pruneDeviceSends, quotaWindow } from '../../../server/notifications/quota';
 import { group, importDirectory, phone, user } from '../../helpers/directory';
 import { startTestHerald, type TestHerald } from '../../helpers/herald';
 
@@ -21,6 +21,22 @@ beforeAll(async () => {
   herald = await startTestHerald();
 });
 afterAll(() => herald.close());
+
+// first: the tests below move the clock an hour on
+describe('device send records', () => {
+  it('are pruned once they left the quota window, keeping those still in it', async () => {
+    const { api } = await tenantWithDevices('Prune');
+    expect((await api('POST', '/v1/notifications', { ...text, deviceId: 'd1' })).status).toBe(202);
+    herald.clock.advance(30 * 60_000);
+    expect((await api('POST', '/v1/notifications', { ...text, deviceId: 'd1' })).status).toBe(202);
+    herald.clock.advance(30 * 60_000 + 1);
+    expect(await pruneDeviceSends(herald.database, herald.clock.now())).toBeGreaterThanOrEqual(1);
+    expect(await pruneDeviceSends(herald.database, herald.clock.now())).toBe(0);
+    expect((await api('GET', '/v1/quotas?deviceId=d1')).body.device.used).toBe(1);
+    const [left] = await herald.database.db.all<{ n: number }>(sql`SELECT count(*) AS n FROM device_sends`);
+    expect(left?.n).toBe(1);
+  });
+});
 
 describe('group send quota', () => {
   it('accepts 25 group sends in an hour; the 26th gets 429 with Retry-After and uses nothing', async () => {
