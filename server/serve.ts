@@ -6,6 +6,7 @@ import type { Deps } from './deps';
 import { scheduleDirectorySyncs } from './directory/graph/schedule';
 import { directorySyncFrom } from './directory/graph/service';
 import { startDispatcher } from './dispatch/dispatcher';
+import { pruneDeviceSends } from './notifications/quota';
 import { eraseExpiredText } from './notifications/retention';
 import { describeFailure, loggerFor } from './core/logger';
 import { closeServer, listen } from './http/listen';
@@ -45,7 +46,14 @@ export async function startServer(config: Config): Promise<RunningServer> {
   const [anyTenant] = await database.db.select({ id: tenants.id }).from(tenants).limit(1);
   const bootstrap = anyTenant ? null : await createTenant(database, { name: 'Default', adminEmail: 'admin@localhost', now: deps.now() });
   const app = createApp(deps);
-  const retention = every(60_000, () => eraseExpiredText(database, deps.now()), deps);
+  const retention = every(
+    60_000,
+    async () => {
+      await eraseExpiredText(database, deps.now());
+      await pruneDeviceSends(database, deps.now());
+    },
+    deps,
+  );
   // with the dispatcher off, background work (pushes, automatic directory syncs) is left to `herald worker`
   const directorySyncs = config.HERALD_DISPATCHER === 'on' ? scheduleDirectorySyncs(directorySync, log) : null;
   const server = await listen(app.fetch, config.HERALD_HOST, config.HERALD_PORT);

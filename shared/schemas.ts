@@ -130,20 +130,25 @@ export const translationsSchema = z
 export type Translations = z.output<typeof translationsSchema>;
 
 export const MAX_TARGET_GROUPS = 25;
+/** A bulk device send names at most this many distinct devices, as Intune's bulk actions do. */
+export const MAX_TARGET_DEVICES = 100;
 
-const groupIds = z
-  .array(objectId)
-  .min(1, 'groupIds needs at least one group.')
-  .transform((ids) => [...new Set(ids)])
-  .refine((ids) => ids.length <= MAX_TARGET_GROUPS, {
-    message: `names more than ${MAX_TARGET_GROUPS} distinct groups.`,
-  });
+/** 1 to `max` ids of `what`s (`groupIds`, `deviceIds`), a duplicate counted once. */
+const distinctIds = (what: 'group' | 'device', max: number) =>
+  z
+    .array(objectId)
+    .min(1, `${what}Ids needs at least one ${what}.`)
+    .transform((ids) => [...new Set(ids)])
+    .refine((ids) => ids.length <= max, { message: `names more than ${max} distinct ${what}s.` });
 
-const targets = { groupIds: groupIds.optional(), deviceId: objectId.optional() };
+const groupIds = distinctIds('group', MAX_TARGET_GROUPS);
+const deviceIds = distinctIds('device', MAX_TARGET_DEVICES);
 
-function exactlyOneTarget(send: { groupIds?: string[]; deviceId?: string }, ctx: z.RefinementCtx) {
-  if ((send.groupIds === undefined) === (send.deviceId === undefined))
-    ctx.addIssue({ code: 'custom', message: 'Give exactly one target: groupIds or deviceId.', path: ['groupIds'] });
+const targets = { groupIds: groupIds.optional(), deviceId: objectId.optional(), deviceIds: deviceIds.optional() };
+
+function exactlyOneTarget(send: { groupIds?: string[]; deviceId?: string; deviceIds?: string[] }, ctx: z.RefinementCtx) {
+  if ([send.groupIds, send.deviceId, send.deviceIds].filter((t) => t !== undefined).length !== 1)
+    ctx.addIssue({ code: 'custom', message: 'Give exactly one target: groupIds, deviceId or deviceIds.', path: ['groupIds'] });
 }
 
 /** A send without `templateId` needs its own title and body; with one, what it gives overrides the template's. */
@@ -222,15 +227,22 @@ export type AudienceSummary = z.output<typeof audienceSummarySchema>;
 export const targetSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('groups'), groupIds: z.array(z.string()) }),
   z.strictObject({ type: z.literal('device'), deviceId: z.string() }),
+  /** A bulk device send: the devices it was sent to (in a send's answer and history; a preview names those asked for). */
+  z.strictObject({ type: z.literal('devices'), deviceIds: z.array(z.string()) }),
 ]);
 export type Target = z.output<typeof targetSchema>;
 
-/** The 202 answer of `POST /v1/notifications`. */
+/** A device of a bulk send that was not sent to, with the error a single send to it would have given. */
+export const refusedDeviceSchema = z.strictObject({ deviceId: z.string(), code: z.string(), message: z.string() });
+export type RefusedDevice = z.output<typeof refusedDeviceSchema>;
+
+/** The 202 answer of `POST /v1/notifications`; `refused` only for a bulk device send. */
 export const acceptedSchema = z.strictObject({
   id: z.string(),
   status: z.literal('queued'),
   target: targetSchema,
   audience: audienceSummarySchema,
+  refused: z.array(refusedDeviceSchema).optional(),
 });
 export type Accepted = z.output<typeof acceptedSchema>;
 
@@ -246,6 +258,8 @@ export const previewResultSchema = z.strictObject({
   target: targetSchema,
   audience: audienceSummarySchema,
   languages: languageCountsSchema,
+  /** For deviceIds: the devices a send would refuse (its device quotas aside), as a send lists them. */
+  refused: z.array(refusedDeviceSchema).optional(),
 });
 
 /** Every error answer: `{"error":{"code","message","details"?}}`. */
@@ -370,3 +384,23 @@ export const graphDeviceSendSchema = z
   .object({ notificationTitle: titleSchema, notificationBody: bodySchema })
   .superRefine((g, ctx) => fitsPush({ title: g.notificationTitle, body: g.notificationBody }, ctx), fieldsPassed)
   .transform((g) => ({ title: g.notificationTitle, body: g.notificationBody }));
+
+/** Microsoft Graph's `managedDevices/executeAction` body; only `customTextNotification` is carried out. */
+export const graphExecuteActionSchema = z
+  .object({ actionName: z.literal('customTextNotification'), deviceIds, notificationTitle: titleSchema, notificationBody: bodySchema })
+  .superRefine((g, ctx) => fitsPush({ title: g.notificationTitle, body: g.notificationBody }, ctx), fieldsPassed)
+  .transform((g) => ({ title: g.notificationTitle, body: g.notificationBody, deviceIds: g.deviceIds }));
+
+/** The action and target of an executeAction, read without the text. */
+export const graphExecuteActionTargetSchema = z
+  .object({ actionName: z.string().optional(), deviceIds })
+  .transform((g) => ({ actionName: g.actionName, deviceIds: g.deviceIds }));
+
+/** Graph's `bulkManagedDeviceActionResult`, the 200 answer of executeAction. */
+export const graphBulkActionResultSchema = z.strictObject({
+  successfulDeviceIds: z.array(z.string()),
+  failedDeviceIds: z.array(z.string()),
+  notFoundDeviceIds: z.array(z.string()),
+  notSupportedDeviceIds: z.array(z.string()),
+});
+export type GraphBulkActionResult = z.output<typeof graphBulkActionResultSchema>;

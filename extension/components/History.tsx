@@ -2,7 +2,7 @@ import { useSignal, useSignalEffect } from '@preact/signals';
 import type { NotificationItem } from '../utils/api-types';
 import { describeProblem } from '../utils/problem';
 import { useAppState } from './app-state';
-import { reachText } from './audience';
+import { reachText, targetText } from './audience';
 import { DeliveryReasons } from './DeliveryReasons';
 import { FunnelChart } from './FunnelChart';
 import { RemindButton } from './RemindButton';
@@ -33,8 +33,7 @@ export function History() {
           <li key={n.id} data-testid="history-item">
             <h3>{n.title ?? '(text erased after retention)'}</h3>
             <p class="hint">
-              {when(n.createdAt)} · {n.sender.email ?? 'a removed account'} ·{' '}
-              {n.target.type === 'device' ? 'one device' : `${n.target.groupIds.length} group(s)`} · {reachText(n.audience)}
+              {when(n.createdAt)} · {n.sender.email ?? 'a removed account'} · {targetText(n.target)} · {reachText(n.audience)}
               {n.urgency === 'high' ? ' · high urgency' : ''}
               {n.reminderOf ? ' · a reminder' : ''}
             </p>

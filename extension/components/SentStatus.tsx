@@ -3,7 +3,7 @@ import type { AudienceSummary } from '../../shared/schemas';
 import type { Counts, NotificationItem, DeliveryReasons as Reasons } from '../utils/api-types';
 import { describeProblem } from '../utils/problem';
 import { useAppState } from './app-state';
-import { reachText, skippedText } from './audience';
+import { reachText, skippedText, targetText } from './audience';
 import { DeliveryReasons } from './DeliveryReasons';
 import { FocusedHeading } from './FocusedHeading';
 import { FunnelChart } from './FunnelChart';
@@ -66,7 +66,7 @@ export function SentStatus() {
   });
   const accepted = sent.value;
   if (!accepted) return null;
-  const target = accepted.target.type === 'device' ? 'one device' : `${accepted.target.groupIds.length} group(s)`;
+  const target = targetText(accepted.target);
   return (
     <section class="sent" aria-labelledby="sent-heading">
       <FocusedHeading id="sent-heading">Sent</FocusedHeading>

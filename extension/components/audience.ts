@@ -1,7 +1,11 @@
 import { skipReasonLabels } from '../../shared/reasons';
-import type { AudienceSummary, SkipReason } from '../../shared/schemas';
+import type { AudienceSummary, SkipReason, Target } from '../../shared/schemas';
 import type { LanguageCount } from '../utils/api-types';
 import { plural } from '../utils/format';
+
+/** "one device", "3 devices" (a bulk send), "2 group(s)" */
+export const targetText = (t: Target) =>
+  t.type === 'device' ? 'one device' : t.type === 'devices' ? plural(t.deviceIds.length, 'device') : `${t.groupIds.length} group(s)`;
 
 /** "12 users on 15 devices" */
 export const reachText = (a: AudienceSummary) => `${plural(a.users, 'user')} on ${plural(a.devices, 'device')}`;

@@ -185,10 +185,12 @@ export const notifications = sqliteTable(
     id: text('id').primaryKey(),
     tenantId: text('tenant_id').notNull(),
     senderAccountId: text('sender_account_id').notNull(),
-    kind: text('kind', { enum: ['groups', 'device'] }).notNull(),
+    kind: text('kind', { enum: ['groups', 'device', 'devices'] }).notNull(),
     /** Group ids (JSON array) for a group send. */
     groupIds: text('group_ids', { mode: 'json' }).$type<string[]>(),
     deviceId: text('device_id'),
+    /** The devices a bulk device send (kind `devices`) was sent to (JSON array); the refused ones are not kept. */
+    deviceIds: text('device_ids', { mode: 'json' }).$type<string[]>(),
     /** Null once erased by the tenant's retention setting. */
     title: text('title'),
     body: text('body'),
@@ -213,11 +215,25 @@ export const notifications = sqliteTable(
   },
   (t) => [
     index('notifications_tenant_created').on(t.tenantId, t.createdAt),
-    // Partial: a send is written to the one quota index of its kind, not both (one B-tree fewer per send).
-    // The quota queries name the kind as a literal (see quotaWindow).
+    // Partial: only group sends are written to it (device sends are counted in device_sends).
+    // The quota query names the kind as a literal (see quotaWindow).
     index('notifications_quota_groups').on(t.tenantId, t.createdAt).where(sql`kind = 'groups'`),
-    index('notifications_quota_device').on(t.tenantId, t.deviceId, t.createdAt).where(sql`kind = 'device'`),
   ],
+);
+
+/**
+ * One row per device a device send (single or bulk) went to: the device quota counts these, so a device's share of
+ * a bulk send counts as a single send to it does.
+ */
+export const deviceSends = sqliteTable(
+  'device_sends',
+  {
+    tenantId: text('tenant_id').notNull(),
+    deviceId: text('device_id').notNull(),
+    createdAt: ms('created_at').notNull(),
+    notificationId: text('notification_id').notNull(),
+  },
+  (t) => [index('device_sends_quota').on(t.tenantId, t.deviceId, t.createdAt)],
 );
 
 export const deliveries = sqliteTable(

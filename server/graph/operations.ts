@@ -1,5 +1,5 @@
-import { graphDeviceSendSchema, graphGroupSendSchema } from '../../shared/schemas';
-import { failure, noContent, type Operations } from '../core/operation';
+import { graphBulkActionResultSchema, graphDeviceSendSchema, graphExecuteActionSchema, graphGroupSendSchema } from '../../shared/schemas';
+import { answer, failure, noContent, type Operations } from '../core/operation';
 
 const sends = (version: string): Operations => ({
   [`POST ${version}/deviceManagement/sendCustomNotificationToCompanyPortal`]: {
@@ -13,6 +13,17 @@ const sends = (version: string): Operations => ({
       "Microsoft Graph's device send: notificationTitle and notificationBody, as POST /v1/notifications with a deviceId (RemoteTasks.SendCustomNotifications)",
     body: graphDeviceSendSchema,
     responses: { 204: noContent('Accepted and durable'), 429: failure('A quota is used up (with Retry-After)') },
+  },
+  [`POST ${version}/deviceManagement/managedDevices/executeAction`]: {
+    summary:
+      "Microsoft Graph's bulk device action: customTextNotification to up to 100 deviceIds, as POST /v1/notifications with deviceIds (RemoteTasks.SendCustomNotifications); another actionName is 400",
+    body: graphExecuteActionSchema,
+    responses: {
+      200: answer(
+        "Graph's bulkManagedDeviceActionResult: which devices were sent to, and why the others were not",
+        graphBulkActionResultSchema,
+      ),
+    },
   },
 });
 

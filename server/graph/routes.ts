@@ -6,6 +6,7 @@ import type { AppEnv } from '../http/env';
 import { parseOr400, readJson } from '../http/validate';
 import { sendNotification, targetIn } from '../notifications/send';
 import { authenticate } from '../rbac/authenticate';
+import { executeAction } from './execute-action';
 
 /** The device id in the path, named in errors as Graph names it. */
 const managedDeviceId = z.object({ managedDeviceId: objectId }).transform((p) => p.managedDeviceId);
@@ -34,7 +35,10 @@ export const graphRoutes = (deps: Deps) => {
           return { target: { type: 'device', deviceId }, parse: () => ({ ...parseOr400(graphDeviceSendSchema, body), deviceId }) };
         });
         return c.body(null, 204);
-      });
+      })
+      .post(`${base}/managedDevices/executeAction`, async (c) =>
+        c.json(await executeAction(deps, c.var.principal, await readJson(c)), 200),
+      );
   }
   return app;
 };

@@ -25,6 +25,7 @@ const columns = {
   kind: notifications.kind,
   groupIds: notifications.groupIds,
   deviceId: notifications.deviceId,
+  deviceIds: notifications.deviceIds,
   title: notifications.title,
   body: notifications.body,
   translations: notifications.translations,
@@ -110,7 +111,11 @@ async function languagesFor(db: Db, rows: Row[], tallies: Map<string, Tally>): P
 
 function present(row: Row, { counts, reasons }: Tally, languages: LanguageCounts): NotificationView {
   const target: Target =
-    row.kind === 'groups' ? { type: 'groups', groupIds: row.groupIds ?? [] } : { type: 'device', deviceId: row.deviceId! };
+    row.kind === 'groups'
+      ? { type: 'groups', groupIds: row.groupIds ?? [] }
+      : row.kind === 'devices'
+        ? { type: 'devices', deviceIds: row.deviceIds ?? [] }
+        : { type: 'device', deviceId: row.deviceId! };
   const audience: AudienceSummary = { users: row.audienceUsers, devices: row.audienceDevices, skipped: row.skipped };
   return {
     id: row.id,

@@ -16,7 +16,8 @@ import { answer, failure, type Operations } from '../core/operation';
 /** The routes of ./routes.ts, as `/openapi.json` describes them. */
 export const notificationOperations: Operations = {
   'POST /v1/notifications': {
-    summary: 'Send a custom notification to up to 25 groups (Organization.Update) or to one device (RemoteTasks.SendCustomNotifications)',
+    summary:
+      'Send a custom notification to up to 25 groups (Organization.Update), to one device or to up to 100 devices at once (RemoteTasks.SendCustomNotifications over each; a bulk send lists the devices it refused)',
     body: sendSchema,
     responses: { 202: answer('Accepted and durable', acceptedSchema), 429: failure('A quota is used up (with Retry-After)') },
   },

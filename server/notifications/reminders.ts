@@ -22,7 +22,8 @@ const unansweredDevices = (tenantId: string, originalId: string, acknowledgement
 /**
  * `POST /v1/notifications/{id}/reminders`: the same message again (text, translations, urgency, acknowledgement) as a new
  * notification linked by `reminderOf`, to the original's devices that have not answered it. It needs what the
- * original needed over its target and uses quota as it did: a group send's hourly slot, or the device's.
+ * original needed over its target (over every device of a bulk send) and uses quota as it did: a group send's hourly
+ * slot, the device's, or that of each device of a bulk send it reaches (429 if any of them is at its limit).
  */
 export function sendReminder(deps: Deps, principal: Principal, originalId: string): Promise<Accepted> {
   const { db } = deps.database;
@@ -33,7 +34,11 @@ export function sendReminder(deps: Deps, principal: Principal, originalId: strin
       .where(and(eq(notifications.tenantId, principal.tenantId), eq(notifications.id, originalId)));
     if (!original) throw notFound('Notification', originalId);
     const target = aim<Target>(
-      original.kind === 'groups' ? { type: 'groups', groupIds: original.groupIds ?? [] } : { type: 'device', deviceId: original.deviceId! },
+      original.kind === 'groups'
+        ? { type: 'groups', groupIds: original.groupIds ?? [] }
+        : original.kind === 'devices'
+          ? { type: 'devices', deviceIds: original.deviceIds ?? [] }
+          : { type: 'device', deviceId: original.deviceId! },
     );
     requireSendPermission(principal, target.type, original.urgency);
     await requireOverSend(db, principal, target, original.urgency);

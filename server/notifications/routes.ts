@@ -45,8 +45,7 @@ export const notificationRoutes = (deps: Deps) => {
         const body = await readJson(c);
         requireSendPermission(c.var.principal, targetIn(sendTargetSchema, body)?.type ?? null, urgencyIn(body));
         const preview = parseOr400(previewSchema, body);
-        const target = targetOf(preview);
-        return c.json({ target, ...(await previewAudience(db, c.var.principal, target, preview)) });
+        return c.json(await previewAudience(db, c.var.principal, targetOf(preview), preview));
       })
       .post('/v1/notifications/:id/reminders', validId, async (c) =>
         c.json(await sendReminder(deps, c.var.principal, c.req.valid('param').id), 202),

@@ -5,6 +5,7 @@ import {
   unsupportedPlatforms,
   type Accepted,
   type AudienceSummary,
+  type RefusedDevice,
   type ResolvedMessage,
   type Send,
   type SkipReason,
@@ -16,7 +17,7 @@ import { countCharacters } from '../../shared/text';
 import { auditIn, audit, markAudited } from '../audit/log';
 import type { Db, Tx } from '../db/client';
 import { preparedPer } from '../db/prepared';
-import { devices, groups, notifications } from '../db/schema';
+import { devices, deviceSends, groups, notifications } from '../db/schema';
 import type { Deps } from '../deps';
 import { audienceSelect, skipReasonSql } from '../directory/audience';
 import { closureUserIds, withGroupClosure } from '../directory/closure';
@@ -28,10 +29,14 @@ import { getTemplate } from '../templates/templates';
 import { readSettings } from '../tenant/settings';
 import { languageChoiceSql } from './languages';
 import { notificationId } from './notification-id';
-import { assertQuota, quotaWindow, readQuota } from './quota';
+import { assertQuota, devicesAtQuota, quotaWindow, readQuota } from './quota';
 
-export const targetOf = (send: Pick<Send, 'groupIds' | 'deviceId'>): Target =>
-  send.groupIds ? { type: 'groups', groupIds: send.groupIds } : { type: 'device', deviceId: send.deviceId! };
+export const targetOf = (send: Pick<Send, 'groupIds' | 'deviceId' | 'deviceIds'>): Target =>
+  send.groupIds
+    ? { type: 'groups', groupIds: send.groupIds }
+    : send.deviceIds
+      ? { type: 'devices', deviceIds: send.deviceIds }
+      : { type: 'device', deviceId: send.deviceId! };
 
 /** The device a send names, with why a push could not reach it now (null when it could). */
 const deviceQuery = preparedPer((db: Db) =>
@@ -43,10 +48,11 @@ const deviceQuery = preparedPer((db: Db) =>
 );
 
 /** What a send needs, by the kind of its target. */
-const SEND_PERMISSION = { groups: 'Organization.Update', device: 'RemoteTasks.SendCustomNotifications' } as const satisfies Record<
-  Target['type'],
-  Permission
->;
+const SEND_PERMISSION = {
+  groups: 'Organization.Update',
+  device: 'RemoteTasks.SendCustomNotifications',
+  devices: 'RemoteTasks.SendCustomNotifications',
+} as const satisfies Record<Target['type'], Permission>;
 
 /** What a send of urgency `high` needs on top, over the same target (scoped as the target's own permission is). */
 export const URGENT_PERMISSION = 'RemoteTasks.SendUrgentNotifications' satisfies Permission;
@@ -66,6 +72,10 @@ export function requireSendPermission(principal: Principal, kind: Target['type']
 /** Requires `permission` over the target: over every group (a scope group or nested in one), or over the device. */
 export async function requireOverTarget(db: Db, principal: Principal, permission: Permission, target: Target): Promise<void> {
   if (target.type === 'device') return requireOverDevice(db, principal, permission, target.deviceId);
+  if (target.type === 'devices') {
+    for (const deviceId of target.deviceIds) await requireOverDevice(db, principal, permission, deviceId);
+    return;
+  }
   const reach = requirePermission(principal, permission);
   if (reach === 'all') return;
   const outside = await groupsOutsideScope(db, principal.tenantId, reach, target.groupIds);
@@ -79,13 +89,52 @@ export async function requireOverSend(db: Db, principal: Principal, target: Targ
 }
 
 /** The target of a request body read by `schema` without its text, or null when it names none clearly. */
-export function targetIn(schema: z.ZodType<Pick<Send, 'groupIds' | 'deviceId'>>, body: unknown): Target | null {
+export function targetIn(schema: z.ZodType<Pick<Send, 'groupIds' | 'deviceId' | 'deviceIds'>>, body: unknown): Target | null {
   const result = schema.safeParse(body);
   return result.success ? targetOf(result.data) : null;
 }
 
+/**
+ * Judges each device of a bulk send as a single device send to it would be judged (authorizeTarget): those that pass,
+ * in the order given, and the error each refused one would have had.
+ */
+export async function judgeDevices(db: Db, principal: Principal, deviceIds: string[], urgency: Urgency) {
+  const passed: string[] = [];
+  const refused = new Map<string, AppError>();
+  for (const deviceId of deviceIds) {
+    try {
+      await authorizeTarget(db, principal, { type: 'device', deviceId }, urgency);
+      passed.push(deviceId);
+    } catch (error) {
+      if (!(error instanceof AppError)) throw error;
+      refused.set(deviceId, error);
+    }
+  }
+  return { passed, refused };
+}
+
+/** The refusals of a bulk send in the order its devices were given, as its answer lists them. */
+export const refusalsOf = (requested: string[], refused: Map<string, AppError>): RefusedDevice[] =>
+  requested.flatMap((deviceId) => {
+    const error = refused.get(deviceId);
+    return error ? [{ deviceId, code: error.code, message: error.message }] : [];
+  });
+
+/** No device of a bulk send passed: the error a single send would give for the first, its details listing every device. */
+export class AllDevicesRefused extends AppError {
+  constructor(
+    readonly refused: RefusedDevice[],
+    first: AppError,
+  ) {
+    super(first.status, first.code, first.message, refused, first.headers);
+  }
+}
+
+export const allRefused = (requested: string[], refused: Map<string, AppError>): AllDevicesRefused =>
+  new AllDevicesRefused(refusalsOf(requested, refused), refused.get(requested[0]!)!);
+
 /** Checks the permission, existence and scope of a send's target (and of its urgency); returns the device row for a device send. */
-export async function authorizeTarget(db: Db, principal: Principal, target: Target, urgency: Urgency) {
+export async function authorizeTarget(db: Db, principal: Principal, target: Exclude<Target, { type: 'devices' }>, urgency: Urgency) {
   const { tenantId } = principal;
   if (target.type === 'groups') {
     requirePermission(principal, SEND_PERMISSION.groups);
@@ -127,7 +176,9 @@ export function audienceRows(tenantId: string, target: Target, translations: Res
     target.type === 'groups'
       ? sql`${audienceSelect(tenantId, target.groupIds)}`
       : sql`SELECT d.id AS device_id, d.enrolled_by_user_id AS user_id, ${skipReasonSql('d')} AS skip_reason
-              FROM devices d WHERE d.tenant_id = ${tenantId} AND d.id = ${target.deviceId}`;
+              FROM devices d WHERE d.tenant_id = ${tenantId} AND ${
+                target.type === 'device' ? sql`d.id = ${target.deviceId}` : inArray(sql`d.id`, target.deviceIds)
+              }`;
   return withLanguages(tenantId, rows, translations);
 }
 
@@ -198,6 +249,19 @@ export interface Outgoing {
    * (that one's devices still to reach, judged as a fresh send would); none reachable is 409 nothingToRemind.
    */
   reminder?: { of: string; rows: SQL };
+  /**
+   * A bulk device send: the devices as given, and those already refused (by authorizeTarget); the target names the
+   * others, whose quotas are checked in the transaction.
+   */
+  bulk?: { requested: string[]; refused: Map<string, AppError> };
+}
+
+/** 429 when the device's own hourly quota is used up. */
+async function assertDeviceQuota(tx: Tx, tenantId: string, deviceId: string, limit: number, now: number): Promise<void> {
+  assertQuota(
+    await readQuota(tx, quotaWindow(tenantId, { kind: 'device', deviceId }, now), limit, now),
+    `device send (to device '${deviceId}')`,
+  );
 }
 
 /**
@@ -207,23 +271,43 @@ export interface Outgoing {
  */
 export async function accept(deps: Deps, principal: Principal, outgoing: Outgoing): Promise<Accepted> {
   const { tenantId } = principal;
-  const { target, message, templateId, via, reminder } = outgoing;
+  const { message, templateId, via, reminder, bulk } = outgoing;
+  let { target } = outgoing;
   const id = notificationId(Date.now());
   const accepted = await deps.database.write(async (tx) => {
     const now = deps.now();
     // read inside the transaction, so a limit changed a moment ago is the one enforced
     const settings = await readSettings(tx, tenantId);
+    const refused = new Map(bulk?.refused);
+    // the devices whose hourly quota this send uses: the device of a single send, each device a bulk send goes to
+    let charged: string[] = [];
     const useQuota = async () => {
-      const quota =
-        target.type === 'groups'
-          ? await readQuota(tx, quotaWindow(tenantId, { kind: 'groups' }, now), settings.groupSendsPerHour, now)
-          : await readQuota(
-              tx,
-              quotaWindow(tenantId, { kind: 'device', deviceId: target.deviceId }, now),
-              settings.deviceSendsPerHour,
-              now,
-            );
-      assertQuota(quota, target.type === 'groups' ? 'group send (per tenant)' : `device send (to device '${target.deviceId}')`);
+      if (target.type === 'groups')
+        return assertQuota(
+          await readQuota(tx, quotaWindow(tenantId, { kind: 'groups' }, now), settings.groupSendsPerHour, now),
+          'group send (per tenant)',
+        );
+      if (target.type === 'device') {
+        await assertDeviceQuota(tx, tenantId, target.deviceId, settings.deviceSendsPerHour, now);
+        charged = [target.deviceId];
+        return;
+      }
+      // a reminder uses the quota of each device it reaches, all or none; a bulk send leaves out those at their limit
+      const candidates = reminder
+        ? (
+            await tx.all<{ device_id: string }>(
+              sql`SELECT device_id FROM deliveries WHERE notification_id = ${id} AND status = 'queued' ORDER BY device_id`,
+            )
+          ).map((r) => r.device_id)
+        : target.deviceIds;
+      const full = await devicesAtQuota(tx, tenantId, candidates, settings.deviceSendsPerHour, now);
+      for (const deviceId of candidates.filter((d) => full.has(d))) {
+        const over = assertDeviceQuota(tx, tenantId, deviceId, settings.deviceSendsPerHour, now);
+        await (reminder ? over : over.catch((error: AppError) => refused.set(deviceId, error)));
+      }
+      charged = candidates.filter((deviceId) => !full.has(deviceId));
+      if (bulk && charged.length === 0) throw allRefused(bulk.requested, refused);
+      if (!reminder) target = { type: 'devices', deviceIds: charged };
     };
     const snapshot = (
       rows: SQL,
@@ -252,6 +336,13 @@ export async function accept(deps: Deps, principal: Principal, outgoing: Outgoin
           )
         )[0]?.n ?? 0;
       audience = await snapshotSummary(tx, id, users);
+    } else if (target.type === 'devices') {
+      await useQuota();
+      await tx.run(snapshot(audienceRows(tenantId, target, message.translations)));
+      const [users] = await tx.all<{ n: number }>(
+        sql`SELECT count(DISTINCT user_id) AS n FROM deliveries WHERE notification_id = ${id} AND user_id IS NOT NULL`,
+      );
+      audience = await snapshotSummary(tx, id, users?.n ?? 0);
     } else {
       await useQuota();
       // a single row: the one just written is the summary, with no second pass over deliveries
@@ -271,6 +362,7 @@ export async function accept(deps: Deps, principal: Principal, outgoing: Outgoin
       kind: target.type,
       groupIds: target.type === 'groups' ? target.groupIds : null,
       deviceId: target.type === 'device' ? target.deviceId : null,
+      deviceIds: target.type === 'devices' ? target.deviceIds : null,
       title: message.title,
       body: message.body,
       translations: message.translations,
@@ -287,6 +379,9 @@ export async function accept(deps: Deps, principal: Principal, outgoing: Outgoin
       createdAt: now,
       expiresAt: now + settings.pushTtlHours * 3_600_000,
     });
+    if (charged.length)
+      await tx.insert(deviceSends).values(charged.map((deviceId) => ({ tenantId, deviceId, createdAt: now, notificationId: id })));
+    const refusals = bulk ? refusalsOf(bulk.requested, refused) : undefined;
     await auditIn(tx, {
       tenantId,
       actorAccountId: principal.accountId,
@@ -303,10 +398,11 @@ export async function accept(deps: Deps, principal: Principal, outgoing: Outgoin
         languages: Object.keys(message.translations),
         urgency: message.urgency,
         ...(reminder && { reminderOf: reminder.of }),
+        ...(refusals && { refused: refusals }),
       },
       at: now,
     });
-    return { id, status: 'queued' as const, target, audience };
+    return { id, status: 'queued' as const, target, audience, ...(refusals && { refused: refusals }) };
   });
   if (accepted.audience.devices > 0) deps.onQueued?.();
   return accepted;
@@ -325,7 +421,12 @@ function nothingToRemind(of: string, acknowledgement: boolean, audience: Audienc
   );
 }
 
-const describeTarget = (t: Target) => (t.type === 'groups' ? `groups:${t.groupIds.join(',')}` : `device:${t.deviceId}`);
+const describeTarget = (t: Target) =>
+  t.type === 'groups'
+    ? `groups:${t.groupIds.join(',')}`
+    : t.type === 'devices'
+      ? `devices:${t.deviceIds.join(',')}`
+      : `device:${t.deviceId}`;
 
 /** A send request as its route reads it: the target found without the text (null if unclear), and the full parse. */
 export interface SendRequest {
@@ -355,8 +456,18 @@ export function sendNotification(
     const target = aim(targetOf(send));
     // resolved first: a template's urgency `high` needs its permission as a send's own does
     const message = await resolveMessage(deps.database.db, principal.tenantId, send);
-    await authorizeTarget(deps.database.db, principal, target, message.urgency);
-    return accept(deps, principal, { target, message, templateId: send.templateId ?? null, via });
+    const outgoing = { target, message, templateId: send.templateId ?? null, via };
+    if (target.type !== 'devices') {
+      await authorizeTarget(deps.database.db, principal, target, message.urgency);
+      return accept(deps, principal, outgoing);
+    }
+    const { passed, refused } = await judgeDevices(deps.database.db, principal, target.deviceIds, message.urgency);
+    if (passed.length === 0) throw allRefused(target.deviceIds, refused);
+    return accept(deps, principal, {
+      ...outgoing,
+      target: { type: 'devices', deviceIds: passed },
+      bulk: { requested: target.deviceIds, refused },
+    });
   });
 }
 

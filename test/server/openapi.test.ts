@@ -42,6 +42,7 @@ describe('GET /openapi.json', () => {
     expect(Object.keys(send.requestBody.content['application/json'].schema.properties).sort()).toEqual([
       'body',
       'deviceId',
+      'deviceIds',
       'groupIds',
       'requireAcknowledgement',
       'templateId',

@@ -53,6 +53,13 @@ describe('history', () => {
     );
   });
 
+  it('names the device count of a bulk device send', async () => {
+    const bulk = { ...item('n4', 'Restart', {}), target: { type: 'devices', deviceIds: ['d1', 'd2', 'd3'] } };
+    const ui = await renderPopup({ 'GET /v1/notifications': () => ({ body: { items: [bulk], nextCursor: null } }) });
+    ui.button('History').click();
+    await vi.waitFor(() => expect(ui.root.querySelector('[data-testid="history-item"] .hint')?.textContent).toContain(' · 3 devices · '));
+  });
+
   it('says in words why history cannot load', async () => {
     const ui = await renderPopup({
       'GET /v1/notifications': () => ({

@@ -1,32 +1,20 @@
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { migrate } from 'drizzle-orm/libsql/migrator';
 import { afterAll, expect, it } from 'vitest';
 import { auditIn } from '../../../server/audit/log';
 import { listAudit } from '../../../server/audit/list';
-import { migrateDatabase, migrationsFolder, openDatabase } from '../../../server/db/client';
+import { migrateDatabase, openDatabase } from '../../../server/db/client';
+import { migrationsBefore } from '../../helpers/migrations';
 
 const dir = mkdtempSync(join(tmpdir(), 'herald-audit-upgrade-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-/** The committed migrations up to (not including) `tag`, as a folder drizzle's migrator reads. */
-function migrationsBefore(tag: string): string {
-  const folder = join(dir, 'migrations');
-  mkdirSync(join(folder, 'meta'), { recursive: true });
-  const journal = JSON.parse(readFileSync(join(migrationsFolder, 'meta', '_journal.json'), 'utf8'));
-  const upTo = journal.entries.findIndex((e: { tag: string }) => e.tag === tag);
-  expect(upTo).toBeGreaterThan(0);
-  journal.entries = journal.entries.slice(0, upTo);
-  for (const e of journal.entries) cpSync(join(migrationsFolder, `${e.tag}.sql`), join(folder, `${e.tag}.sql`));
-  writeFileSync(join(folder, 'meta', '_journal.json'), JSON.stringify(journal));
-  return folder;
-}
-
 it("an existing database's audit entries are numbered within each tenant, in their order, and new ones follow", async () => {
   const url = `file:${join(dir, 'herald.db')}`;
   const old = openDatabase(url);
-  await migrate(old.db, { migrationsFolder: migrationsBefore('0006_audit_tenant_seq') });
+  await migrate(old.db, { migrationsFolder: migrationsBefore(dir, '0006_audit_tenant_seq') });
   // interleaved, as tenants' activity is: a global sequence 1..7
   for (const [tenant, action] of <[string, string][]>[
     ['a', 'a1'],

@@ -1,7 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { notifications } from '../../../server/db/schema';
-import { quotaWindow } from '../../../server/notifications/quota';
+import { pruneDeviceSends, quotaWindow } from '../../../server/notifications/quota';
 import { group, importDirectory, phone, user } from '../../helpers/directory';
 import { startTestHerald, type TestHerald } from '../../helpers/herald';
 
@@ -22,6 +21,22 @@ beforeAll(async () => {
   herald = await startTestHerald();
 });
 afterAll(() => herald.close());
+
+// first: the tests below move the clock an hour on
+describe('device send records', () => {
+  it('are pruned once they left the quota window, keeping those still in it', async () => {
+    const { api } = await tenantWithDevices('Prune');
+    expect((await api('POST', '/v1/notifications', { ...text, deviceId: 'd1' })).status).toBe(202);
+    herald.clock.advance(30 * 60_000);
+    expect((await api('POST', '/v1/notifications', { ...text, deviceId: 'd1' })).status).toBe(202);
+    herald.clock.advance(30 * 60_000 + 1);
+    expect(await pruneDeviceSends(herald.database, herald.clock.now())).toBeGreaterThanOrEqual(1);
+    expect(await pruneDeviceSends(herald.database, herald.clock.now())).toBe(0);
+    expect((await api('GET', '/v1/quotas?deviceId=d1')).body.device.used).toBe(1);
+    const [left] = await herald.database.db.all<{ n: number }>(sql`SELECT count(*) AS n FROM device_sends`);
+    expect(left?.n).toBe(1);
+  });
+});
 
 describe('group send quota', () => {
   it('accepts 25 group sends in an hour; the 26th gets 429 with Retry-After and uses nothing', async () => {
@@ -130,14 +145,14 @@ describe('preview', () => {
 });
 
 describe('quota indexes', () => {
-  // A send is written only to the partial index of its kind; the reads must still find it, or every quota
-  // check would scan all of a tenant's notifications.
+  // A group send is written only to the groups' partial index, a device send to device_sends; the reads must
+  // still find them through their index, or every quota check would scan all of a tenant's sends.
   it.each([
     ['groups', { kind: 'groups' as const }, 'notifications_quota_groups'],
-    ['device', { kind: 'device' as const, deviceId: 'd1' }, 'notifications_quota_device'],
-  ])('reads the %s quota through its partial index', async (_, target, index) => {
+    ['device', { kind: 'device' as const, deviceId: 'd1' }, 'device_sends_quota'],
+  ])('reads the %s quota through its index', async (_, target, index) => {
     const plan = await herald.database.db.all<{ detail: string }>(
-      sql`EXPLAIN QUERY PLAN SELECT count(*) FROM ${notifications} WHERE ${quotaWindow('t1', target, Date.now())}`,
+      sql`EXPLAIN QUERY PLAN SELECT count(*) FROM (${quotaWindow('t1', target, Date.now())})`,
     );
     expect(plan.map((row) => row.detail).join('\n')).toMatch(new RegExp(`USING (COVERING )?INDEX ${index}\\b`));
   });
