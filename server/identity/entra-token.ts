@@ -1,4 +1,5 @@
 import { createRemoteJWKSet, decodeJwt, decodeProtectedHeader, errors, jwtVerify, type JWTPayload } from 'jose';
+import { HERALD_API_SCOPE } from '../../shared/entra';
 
 /**
  * Verification of Microsoft Entra ID access tokens, as a security reviewer expects: RS256 only, signed by a
@@ -95,11 +96,17 @@ export function createEntraVerifier({ authorityHost, bindingFor }: EntraVerifier
           requiredClaims: ['exp', 'nbf', 'oid', 'tid'],
         }));
       } catch (error) {
-        throw new EntraTokenError(describe(error), binding.tenantId);
+        // Only a token whose signature verified belongs to the tenant: jose checks the claims after the signature.
+        // A forged or unknown-key token names a tenant anyone can look up, so it is refused without writing to that
+        // tenant's audit log (otherwise anyone could fill it, and hold the writer, without signing in).
+        const signed = error instanceof errors.JWTExpired || error instanceof errors.JWTClaimValidationFailed;
+        throw new EntraTokenError(describe(error), signed ? binding.tenantId : null);
       }
       const scopes = typeof payload.scp === 'string' ? payload.scp.split(' ').filter(Boolean) : [];
       if (scopes.length === 0)
         throw new EntraTokenError('The token is not an access token for a user of this API (it has no scp claim).', binding.tenantId);
+      if (!scopes.includes(HERALD_API_SCOPE))
+        throw new EntraTokenError(`The token does not carry Herald's scope ${HERALD_API_SCOPE} (scp).`, binding.tenantId);
       const str = (v: unknown) => (typeof v === 'string' && v ? v : null);
       const oid = str(payload.oid);
       if (!oid || !GUID.test(oid)) throw new EntraTokenError('The token names no user object id (oid).', binding.tenantId);

@@ -78,6 +78,25 @@ describe('forged and invalid Entra ID tokens', () => {
     expect((await meWith(await s.token({ tid: '99999999-9999-4999-8999-999999999999' }))).status).toBe(401);
     expect(await refusals()).toHaveLength(entries.length);
   });
+
+  it("a token whose signature does not verify is refused without a write to the tenant's audit log it names", async () => {
+    const refusals = async () =>
+      expectStatus(await s.herald.admin.api('GET', '/v1/audit?action=signIn.entra&outcome=rejected&limit=100'), 200).items.length;
+    const before = await refusals();
+    const [header, payload, signature] = (await s.entra.sign({})).split('.') as [string, string, string];
+    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString());
+    const altered = `${header}.${b64({ ...claims, roles: ['Herald.Administrator'] })}.${signature}`;
+    const unknownKey = await s.entra.sign({}, { kid: await s.entra.unpublishedKey() });
+    for (const token of [altered, unknownKey]) expect((await meWith(token)).status).toBe(401);
+    // anyone can name a connected tenant's id; only a token Entra signed is worth that tenant's audit entry
+    expect(await refusals()).toBe(before);
+  });
+
+  it("a token for another scope of the app registration is refused, naming Herald's scope", async () => {
+    const res = await meWith(await s.token({ scp: 'Other.Read' }));
+    expect(res.status).toBe(401);
+    expect(res.body.error.message).toMatch(/Notifications\.Send/);
+  });
 });
 
 describe('accounts and roles from Entra ID', () => {
