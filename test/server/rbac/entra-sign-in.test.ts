@@ -161,6 +161,22 @@ describe('accounts and roles from Entra ID', () => {
     expect(expectStatus(await (await s.signedIn({ oid }))('GET', '/v1/me'), 200).account.id).toBe(prepared.id);
   });
 
+  it('never links an account already in use with API tokens, even by its exact email', async () => {
+    // preferred_username is whatever an Entra user administrator names a user: it must not take over an admin or script account
+    const email = `script-${randomUUID().slice(0, 8)}@contoso.example`;
+    const admin = s.herald.admin.api;
+    const account = expectStatus(await admin('POST', '/v1/accounts', { email, displayName: 'Nightly script' }), 201);
+    expectStatus(
+      await admin('POST', '/v1/roleAssignments', { roleId: 'administrator', accountIds: [account.id], scope: { type: 'all' } }),
+      201,
+    );
+    const issued = expectStatus(await admin('POST', `/v1/accounts/${account.id}/tokens`, { name: 'nightly' }), 201);
+    expectStatus(await admin('DELETE', `/v1/tokens/${issued.id}`), 204);
+    const res = await meWith(await s.entra.sign({ oid: randomUUID(), preferred_username: email, roles: undefined }));
+    expect(res.status).toBe(401);
+    expect(res.body.error.message).toMatch(/already signs in with Herald API tokens/);
+  });
+
   it('every bearer route of /v1, /beta and /v1.0 takes an Entra token (a user with no role is refused by permission, not sign-in)', async () => {
     const api = await s.signedIn({ roles: undefined });
     const bearer = Object.entries(openApiDocument().paths).flatMap(([path, methods]) =>
