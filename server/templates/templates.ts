@@ -17,7 +17,9 @@ const present = ({ tenantId: _, createdAt, updatedAt, ...row }: Row): Template =
   createdAt: iso(createdAt),
   updatedAt: iso(updatedAt),
 });
+/** The name as the unique index folds it: SQLite's lower(), which folds ASCII only, so the index, searches and cursors agree. */
 const nameKey = sql`lower(${templates.name})`;
+const folded = (name: string) => sql`lower(${name})`;
 const mine = (tenantId: string, id: string) => and(eq(templates.tenantId, tenantId), eq(templates.id, id));
 
 /** By name (ignoring case), keyset-paginated; `search` finds names containing it. */
@@ -30,12 +32,12 @@ export async function listTemplates(db: Db, tenantId: string, query: { search?: 
       and(
         eq(templates.tenantId, tenantId),
         query.search ? contains(templates.name, query.search) : undefined,
-        after ? or(gt(nameKey, after[0]), and(eq(nameKey, after[0]), gt(templates.id, after[1]))) : undefined,
+        after ? or(gt(nameKey, folded(after[0])), and(eq(nameKey, folded(after[0])), gt(templates.id, after[1]))) : undefined,
       ),
     )
     .orderBy(asc(nameKey), asc(templates.id))
     .limit(query.limit + 1);
-  const page = pageOf(rows, query.limit, (last) => [last.name.toLowerCase(), last.id]);
+  const page = pageOf(rows, query.limit, (last) => [last.name, last.id]);
   return { items: page.rows.map(present), nextCursor: page.nextCursor };
 }
 
@@ -51,7 +53,7 @@ async function assertNameFree(tx: Tx, tenantId: string, name: string, exceptId?:
   const [clash] = await tx
     .select({ id: templates.id })
     .from(templates)
-    .where(and(eq(templates.tenantId, tenantId), sql`${nameKey} = ${name.toLowerCase()}`));
+    .where(and(eq(templates.tenantId, tenantId), eq(nameKey, folded(name))));
   if (clash && clash.id !== exceptId) throw conflict(`A template named '${name}' already exists.`);
 }
 

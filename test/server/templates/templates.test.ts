@@ -85,6 +85,27 @@ describe('templates', () => {
     expect((await other.api('POST', '/v1/templates', { ...closure, name: 'Fire drill' })).status).toBe(201);
   });
 
+  it('answer 409, not 500, for a name that repeats one with a non-ASCII capital, and page through such names', async () => {
+    const tenant = await herald.newTenant('Contoso Europe');
+    expectStatus(await tenant.api('POST', '/v1/templates', { ...closure, name: 'École fermée' }), 201);
+    // the unique index folds as SQLite's lower() does, ASCII only: the same name again is the clash it must answer
+    expect((await tenant.api('POST', '/v1/templates', { ...closure, name: 'École fermée' })).status).toBe(409);
+    for (const name of ['Énergie', 'Ürlaub', 'école']) expectStatus(await tenant.api('POST', '/v1/templates', { ...closure, name }), 201);
+    const all = expectStatus(await tenant.api('GET', '/v1/templates?limit=200'), 200).items;
+    const seen: unknown[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: { items: unknown[]; nextCursor: string | null } = expectStatus(
+        await tenant.api('GET', `/v1/templates?limit=1${cursor ? `&cursor=${cursor}` : ''}`),
+        200,
+      );
+      seen.push(...page.items);
+      cursor = page.nextCursor;
+    } while (cursor);
+    expect(seen).toEqual(all);
+    expect(all).toHaveLength(4);
+  });
+
   it('are listed by name, searched (wildcards matched as text) and paged', async () => {
     for (const name of ['Zeta 100%', 'alpha_1', 'Alpha 2', 'beta'])
       expectStatus(await api('POST', '/v1/templates', { ...closure, name }), 201);
