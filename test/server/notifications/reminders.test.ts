@@ -31,6 +31,13 @@ async function team(n: number, by: Api = api) {
 }
 
 const receipt = (device: Api, id: string, state: string) => device('POST', `/v1/device/notifications/${id}/receipt`, { state });
+/** A group send asking for acknowledgement, pushed, and acknowledged by `device`; returns its id. */
+async function acknowledgedByFirst(groupId: string, device: Api): Promise<string> {
+  const id = expectStatus(await api('POST', '/v1/notifications', { ...text, groupIds: [groupId], requireAcknowledgement: true }), 202).id;
+  await herald.drain();
+  expectStatus(await receipt(device, id, 'acknowledged'), 200);
+  return id;
+}
 const remind = (id: string, as: Api = api) => as('POST', `/v1/notifications/${id}/reminders`);
 /** An APNs push's payload, as Herald builds it. */
 const payloadOf = (push: { payload: unknown }) => push.payload as { aps: unknown; herald: { notificationId: string } };
@@ -122,12 +129,7 @@ describe('POST /v1/notifications/{id}/reminders', () => {
 
   it('answers 409 nothingToRemind when every device acknowledged, and when none left can receive it; nothing is written', async () => {
     const { groupId, phones } = await team(2);
-    const original = expectStatus(
-      await api('POST', '/v1/notifications', { ...text, groupIds: [groupId], requireAcknowledgement: true }),
-      202,
-    ).id;
-    await herald.drain();
-    expectStatus(await receipt(phones[0]!.device, original, 'acknowledged'), 200);
+    const original = await acknowledgedByFirst(groupId, phones[0]!.device);
     expectStatus(await phones[1]!.device('POST', '/v1/device/checkin', { notificationsPermitted: false }), 200);
     const before = expectStatus(await api('GET', '/v1/quotas'), 200).groupSends.used;
     const silenced = await remind(original);
@@ -260,12 +262,7 @@ describe('a scoped sender reminds only the devices still in scope', () => {
 describe('answering a reminder answers the original', () => {
   it('a device that acknowledged a reminder is not reminded again, and a reminder of a reminder links to the original', async () => {
     const { groupId, phones } = await team(3);
-    const original = expectStatus(
-      await api('POST', '/v1/notifications', { ...text, groupIds: [groupId], requireAcknowledgement: true }),
-      202,
-    ).id;
-    await herald.drain();
-    expectStatus(await receipt(phones[0]!.device, original, 'acknowledged'), 200);
+    const original = await acknowledgedByFirst(groupId, phones[0]!.device);
     const first = expectStatus(await remind(original), 202).id;
     await herald.drain();
     expectStatus(await receipt(phones[1]!.device, first, 'acknowledged'), 200);
