@@ -1,4 +1,4 @@
-import { sql, type SQL } from 'drizzle-orm';
+import { sql, type Column, type SQL } from 'drizzle-orm';
 
 /**
  * `WITH RECURSIVE closure(id)`: the given groups and every group nested in them, transitively.
@@ -25,4 +25,13 @@ export function closureUserIds(tenantId: string): SQL {
 export function closureDeviceIds(tenantId: string): SQL {
   return sql`SELECT DISTINCT gm.member_id FROM closure c CROSS JOIN group_members gm
     WHERE gm.tenant_id = ${tenantId} AND gm.group_id = c.id AND gm.member_type = 'device'`;
+}
+
+/**
+ * The condition that a device is in the scope of `scope` groups: it, or the user who enrolled it, is a transitive
+ * member of one. `id` and `enrolledBy` are its columns; each side is an uncorrelated subquery, walked once per query.
+ */
+export function deviceInScopeSql(tenantId: string, scope: readonly string[], id: Column | SQL, enrolledBy: Column | SQL): SQL {
+  return sql`(${id} IN (${withGroupClosure(tenantId, scope)} ${closureDeviceIds(tenantId)})
+    OR ${enrolledBy} IN (${withGroupClosure(tenantId, scope)} ${closureUserIds(tenantId)}))`;
 }

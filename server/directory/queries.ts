@@ -10,7 +10,7 @@ import { missingPermission, notFound } from '../core/errors';
 import { decodeCursor, pageOf } from '../core/pagination';
 import type { Reach } from '../core/principal';
 import { pushView } from './audience';
-import { closureDeviceIds, closureUserIds, withGroupClosure } from './closure';
+import { closureUserIds, deviceInScopeSql, withGroupClosure } from './closure';
 
 export type DirectoryKind = 'users' | 'groups' | 'devices';
 
@@ -100,9 +100,7 @@ const kinds: { [K in DirectoryKind]: KindQueries<Items[K]> } = {
     id: devices.id,
     // the owner's UPN and name too: an admin looks a phone up by whose it is
     searched: [devices.name, devices.serialNumber, users.upn, users.displayName],
-    inScope: (tenantId, scope) =>
-      sql`(${devices.id} IN ${closureOf(tenantId, scope, closureDeviceIds(tenantId))}
-        OR ${devices.enrolledByUserId} IN ${closureOf(tenantId, scope, closureUserIds(tenantId))})`,
+    inScope: (tenantId, scope) => deviceInScopeSql(tenantId, scope, devices.id, devices.enrolledByUserId),
     rows: async (db, _tenantId, where, limit) => {
       const rows = await db
         .select({

@@ -1,38 +1,70 @@
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, sql, type SQL } from 'drizzle-orm';
 import type { Accepted, Target } from '../../shared/schemas';
+import type { Permission } from '../../shared/permissions';
+import type { Urgency } from '../../shared/urgency';
 import { AppError, notFound } from '../core/errors';
-import type { Principal } from '../core/principal';
+import { reachOf, type Principal } from '../core/principal';
+import type { Tx } from '../db/client';
 import { notifications } from '../db/schema';
 import type { Deps } from '../deps';
 import { skipReasonSql } from '../directory/audience';
-import { accept, auditedSend, requireOverSend, requireSendPermission, withLanguages } from './send';
+import { deviceInScopeSql } from '../directory/closure';
+import { accept, auditedSend, requireOverSend, requireSendPermission, SEND_PERMISSION, URGENT_PERMISSION, withLanguages } from './send';
 
 /**
- * The devices a reminder of `originalId` goes to, as `(device_id, user_id, skip_reason)`: those of the original
- * that have not acknowledged it (or, where it asked for no acknowledgement, not opened it) and are still in the
- * directory, each judged as a fresh send would judge it now (skipped when unenrolled, silenced, without a token...).
+ * The devices a reminder of `rootId` goes to, as `(device_id, user_id, skip_reason)`: those of the root send that
+ * have answered neither it nor any reminder of it (acknowledged, or, where it asked for no acknowledgement, opened),
+ * are still in the directory and lie in every one of `scopes` (the sender's, where it is not the whole tenant),
+ * each judged as a fresh send would judge it now (skipped when unenrolled, silenced, without a token...).
  */
-const unansweredDevices = (tenantId: string, originalId: string, acknowledgement: boolean) => sql`
+const unansweredDevices = (tenantId: string, rootId: string, acknowledgement: boolean, scopes: string[][]) => sql`
   SELECT d.id AS device_id, d.enrolled_by_user_id AS user_id, ${skipReasonSql('d')} AS skip_reason
   FROM deliveries o JOIN devices d ON d.tenant_id = o.tenant_id AND d.id = o.device_id
-  WHERE o.notification_id = ${originalId} AND o.tenant_id = ${tenantId}
-    AND o.status NOT IN ${acknowledgement ? sql`('acknowledged')` : sql`('opened', 'acknowledged')`}
+  WHERE o.notification_id = ${rootId} AND o.tenant_id = ${tenantId}
+    AND NOT EXISTS (SELECT 1 FROM deliveries a JOIN notifications n ON n.tenant_id = a.tenant_id AND n.id = a.notification_id
+      WHERE a.tenant_id = ${tenantId} AND a.device_id = o.device_id AND (n.id = ${rootId} OR n.reminder_of = ${rootId})
+        AND a.status IN ${acknowledgement ? sql`('acknowledged')` : sql`('opened', 'acknowledged')`})
+    ${sql.join(
+      scopes.map((scope) => sql`AND ${deviceInScopeSql(tenantId, scope, sql`d.id`, sql`d.enrolled_by_user_id`)}`),
+      sql` `,
+    )}
   ORDER BY d.id`;
+
+/** 409: the text is gone, so there is nothing to send again. */
+const textErased = (id: string) =>
+  new AppError(409, 'textErased', `Notification '${id}': its text was erased by the retention setting, so it cannot be sent again.`);
+
+/** The send a notification repeats: itself, or the root of its reminders (a reminder links to the send it repeats). */
+async function rootOf(deps: Deps, tenantId: string, id: string) {
+  const read = (notificationId: string) =>
+    deps.database.db
+      .select()
+      .from(notifications)
+      .where(and(eq(notifications.tenantId, tenantId), eq(notifications.id, notificationId)))
+      .then((rows) => rows[0]);
+  let row = await read(id);
+  if (!row) throw notFound('Notification', id);
+  // reminders written before reminders linked to the root may link to another reminder: follow them (never a cycle)
+  for (const seen = new Set([row.id]); row.reminderOf && !seen.has(row.reminderOf); seen.add(row.id)) {
+    const parent = await read(row.reminderOf);
+    if (!parent) break;
+    row = parent;
+  }
+  return row;
+}
 
 /**
  * `POST /v1/notifications/{id}/reminders`: the same message again (text, translations, urgency, acknowledgement) as a new
- * notification linked by `reminderOf`, to the original's devices that have not answered it. It needs what the
- * original needed over its target (over every device of a bulk send) and uses quota as it did: a group send's hourly
- * slot, the device's, or that of each device of a bulk send it reaches (429 if any of them is at its limit).
+ * notification linked by `reminderOf` to the original send (the root, when `id` is itself a reminder), to the original's
+ * devices that have answered neither it nor any reminder of it. It needs what the original needed over its target
+ * (a scoped sender reaches only the devices still in scope; for a bulk send, 403 only when none of its devices still
+ * there is) and uses quota as it did: a group send's hourly slot, the device's, or that of each device of a bulk send it
+ * reaches (429 if any of them is at its limit).
  */
 export function sendReminder(deps: Deps, principal: Principal, originalId: string): Promise<Accepted> {
   const { db } = deps.database;
   return auditedSend(deps, principal, 'notification.remind', { via: 'api', reminderOf: originalId }, async (aim) => {
-    const [original] = await db
-      .select()
-      .from(notifications)
-      .where(and(eq(notifications.tenantId, principal.tenantId), eq(notifications.id, originalId)));
-    if (!original) throw notFound('Notification', originalId);
+    const original = await rootOf(deps, principal.tenantId, originalId);
     const target = aim<Target>(
       original.kind === 'groups'
         ? { type: 'groups', groupIds: original.groupIds ?? [] }
@@ -41,26 +73,58 @@ export function sendReminder(deps: Deps, principal: Principal, originalId: strin
           : { type: 'device', deviceId: original.deviceId! },
     );
     requireSendPermission(principal, target.type, original.urgency);
-    await requireOverSend(db, principal, target, original.urgency);
+    // where a permission reaches scope groups only, the devices left in (or come into) them since the send are left out
+    const permissions: Permission[] =
+      original.urgency === 'high' ? [SEND_PERMISSION[target.type], URGENT_PERMISSION] : [SEND_PERMISSION[target.type]];
+    const scopes = permissions.map((p) => reachOf(principal, p)).filter((reach): reach is string[] => Array.isArray(reach));
+    if (target.type === 'devices') await requireOverSomeDevice(deps, principal, original.id, original.urgency, scopes);
+    else await requireOverSend(db, principal, target, original.urgency);
     const { title, body, urgency, requireAcknowledgement } = original;
     // erased with the title and body, or never given (a send from before translations)
     const translations = original.translations ?? {};
-    if (title === null || body === null)
-      throw new AppError(
-        409,
-        'textErased',
-        `Notification '${originalId}': its text was erased by the retention setting, so it cannot be sent again.`,
-      );
+    if (title === null || body === null) throw textErased(original.id);
     return accept(deps, principal, {
       target,
       message: { title, body, translations, urgency, requireAcknowledgement },
       templateId: original.templateId,
       via: 'api',
       reminder: {
-        of: originalId,
+        of: original.id,
         // each device's language is chosen again, as a fresh send would: its user's may have changed
-        rows: withLanguages(principal.tenantId, unansweredDevices(principal.tenantId, originalId, requireAcknowledgement), translations),
+        rows: withLanguages(
+          principal.tenantId,
+          unansweredDevices(principal.tenantId, original.id, requireAcknowledgement, scopes),
+          translations,
+        ),
+        // retention may have erased the text since it was read above
+        check: (tx) => requireText(tx, principal.tenantId, original.id),
       },
     });
   });
+}
+
+/** 409 textErased unless the notification still has its text, read in the reminder's write transaction. */
+async function requireText(tx: Tx, tenantId: string, id: string): Promise<void> {
+  const [row] = await tx.all<{ erased: number }>(
+    sql`SELECT title IS NULL OR body IS NULL AS erased FROM notifications WHERE tenant_id = ${tenantId} AND id = ${id}`,
+  );
+  if (!row || row.erased) throw textErased(id);
+}
+
+/**
+ * For a bulk send's reminder: 403 unless some device of it that still exists lies in every scope (`scopes` empty: the
+ * sender reaches the whole tenant), with the error a single send to its first still existing device would get.
+ */
+async function requireOverSomeDevice(deps: Deps, principal: Principal, rootId: string, urgency: Urgency, scopes: string[][]) {
+  if (scopes.length === 0) return;
+  const { tenantId } = principal;
+  const inScope = (scope: string[]): SQL => deviceInScopeSql(tenantId, scope, sql`d.id`, sql`d.enrolled_by_user_id`);
+  const [first] = await deps.database.db.all<{ device_id: string; in_scope: number }>(sql`
+    SELECT d.id AS device_id, ${sql.join(scopes.map(inScope), sql` AND `)} AS in_scope
+    FROM deliveries o JOIN devices d ON d.tenant_id = o.tenant_id AND d.id = o.device_id
+    WHERE o.notification_id = ${rootId} AND o.tenant_id = ${tenantId}
+    ORDER BY in_scope DESC, d.id LIMIT 1`);
+  if (first?.in_scope) return;
+  // none left at all: nothing to remind, told as such
+  if (first) await requireOverSend(deps.database.db, principal, { type: 'device', deviceId: first.device_id }, urgency);
 }

@@ -48,7 +48,7 @@ const deviceQuery = preparedPer((db: Db) =>
 );
 
 /** What a send needs, by the kind of its target. */
-const SEND_PERMISSION = {
+export const SEND_PERMISSION = {
   groups: 'Organization.Update',
   device: 'RemoteTasks.SendCustomNotifications',
   devices: 'RemoteTasks.SendCustomNotifications',
@@ -246,9 +246,10 @@ export interface Outgoing {
   via: 'api' | 'graph';
   /**
    * A reminder: the notification it repeats, and its audience as `(device_id, user_id, skip_reason, language)` rows
-   * (that one's devices still to reach, judged as a fresh send would); none reachable is 409 nothingToRemind.
+   * (that one's devices still to reach, judged as a fresh send would); none reachable is 409 nothingToRemind. `check`
+   * runs first in the write transaction (what may have changed since it was read outside, e.g. the text erased).
    */
-  reminder?: { of: string; rows: SQL };
+  reminder?: { of: string; rows: SQL; check: (tx: Tx) => Promise<void> };
   /**
    * A bulk device send: the devices as given, and those already refused (by authorizeTarget); the target names the
    * others, whose quotas are checked in the transaction.
@@ -318,6 +319,7 @@ export async function accept(deps: Deps, principal: Principal, outgoing: Outgoin
       FROM (${rows}) a`;
     let audience: AudienceSummary;
     if (reminder) {
+      await reminder.check(tx);
       // nothing to remind is told before a full quota: sending again later would not change it
       await tx.run(snapshot(reminder.rows));
       const [users] = await tx.all<{ n: number }>(

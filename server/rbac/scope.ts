@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { Permission } from '../../shared/permissions';
 import type { Db } from '../db/client';
-import { closureDeviceIds, closureUserIds, withGroupClosure } from '../directory/closure';
+import { closureUserIds, deviceInScopeSql, withGroupClosure } from '../directory/closure';
 import { missingPermission } from '../core/errors';
 import { reachOf, type Principal, type Reach } from '../core/principal';
 
@@ -21,9 +21,8 @@ export async function groupsOutsideScope(db: Db, tenantId: string, scope: string
 
 /** A device is in scope if it, or the user who enrolled it, is a transitive member of a scope group. */
 export async function deviceInScope(db: Db, tenantId: string, scope: string[], deviceId: string): Promise<boolean> {
-  const rows = await db.all<{ ok: number }>(sql`${withGroupClosure(tenantId, scope)}
-    SELECT 1 AS ok FROM devices d WHERE d.tenant_id = ${tenantId} AND d.id = ${deviceId}
-      AND (d.id IN (${closureDeviceIds(tenantId)}) OR d.enrolled_by_user_id IN (${closureUserIds(tenantId)}))`);
+  const rows = await db.all<{ ok: number }>(sql`SELECT 1 AS ok FROM devices d WHERE d.tenant_id = ${tenantId} AND d.id = ${deviceId}
+    AND ${deviceInScopeSql(tenantId, scope, sql`d.id`, sql`d.enrolled_by_user_id`)}`);
   return rows.length > 0;
 }
 

@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { group, importDirectory, phone, user } from '../../helpers/directory';
 import { deviceClient, startDispatchHerald, type DispatchHerald } from '../../helpers/dispatch';
-import type { Api } from '../../helpers/herald';
+import type { Database } from '../../../server/db/client';
+import { eraseExpiredText } from '../../../server/notifications/retention';
+import { startTestHerald, type Api, type TestHerald } from '../../helpers/herald';
 import { apnsToken } from '../../helpers/push';
 import { accountWith, customRole, expectStatus } from '../../helpers/rbac';
 
@@ -29,6 +31,13 @@ async function team(n: number, by: Api = api) {
 }
 
 const receipt = (device: Api, id: string, state: string) => device('POST', `/v1/device/notifications/${id}/receipt`, { state });
+/** A group send asking for acknowledgement, pushed, and acknowledged by `device`; returns its id. */
+async function acknowledgedByFirst(groupId: string, device: Api): Promise<string> {
+  const id = expectStatus(await api('POST', '/v1/notifications', { ...text, groupIds: [groupId], requireAcknowledgement: true }), 202).id;
+  await herald.drain();
+  expectStatus(await receipt(device, id, 'acknowledged'), 200);
+  return id;
+}
 const remind = (id: string, as: Api = api) => as('POST', `/v1/notifications/${id}/reminders`);
 /** An APNs push's payload, as Herald builds it. */
 const payloadOf = (push: { payload: unknown }) => push.payload as { aps: unknown; herald: { notificationId: string } };
@@ -120,12 +129,7 @@ describe('POST /v1/notifications/{id}/reminders', () => {
 
   it('answers 409 nothingToRemind when every device acknowledged, and when none left can receive it; nothing is written', async () => {
     const { groupId, phones } = await team(2);
-    const original = expectStatus(
-      await api('POST', '/v1/notifications', { ...text, groupIds: [groupId], requireAcknowledgement: true }),
-      202,
-    ).id;
-    await herald.drain();
-    expectStatus(await receipt(phones[0]!.device, original, 'acknowledged'), 200);
+    const original = await acknowledgedByFirst(groupId, phones[0]!.device);
     expectStatus(await phones[1]!.device('POST', '/v1/device/checkin', { notificationsPermitted: false }), 200);
     const before = expectStatus(await api('GET', '/v1/quotas'), 200).groupSends.used;
     const silenced = await remind(original);
@@ -210,5 +214,112 @@ describe('a reminder of a translated message', () => {
       [phones[0]!.id, null],
       [phones[1]!.id, 'fr-FR'],
     ]);
+  });
+});
+
+/** The devices a notification's snapshot holds, in order. */
+const deliveredTo = async (id: string) =>
+  expectStatus(await api('GET', `/v1/notifications/${id}/deliveries`), 200).items.map((d: { deviceId: string }) => d.deviceId);
+
+describe('a scoped sender reminds only the devices still in scope', () => {
+  it('leaves out a device of a group send whose user has left the scope group since', async () => {
+    const { groupId, phones } = await team(2);
+    const role = await customRole(herald, ['Organization.Update', 'Organization.Read']);
+    const scoped = await accountWith(herald, [{ roleId: role, scope: { type: 'groups', groupIds: [groupId] } }]);
+    const original = expectStatus(await scoped.api('POST', '/v1/notifications', { ...text, groupIds: [groupId] }), 202).id;
+    expect(await deliveredTo(original)).toEqual([phones[0]!.id, phones[1]!.id]);
+    // the mover's user now belongs only to another group, outside the sender's scope
+    await importDirectory(api, {
+      groups: [group(groupId, [{ type: 'user', id: phones[0]!.user }]), group(`${groupId}-other`, [{ type: 'user', id: phones[1]!.user }])],
+    });
+    const res = expectStatus(await remind(original, scoped.api), 202);
+    expect(res.audience).toEqual({ users: 1, devices: 1, skipped: {} });
+    expect(await deliveredTo(res.id)).toEqual([phones[0]!.id]);
+    // an admin over everything still reaches both
+    expect(await deliveredTo(expectStatus(await remind(original), 202).id)).toEqual([phones[0]!.id, phones[1]!.id]);
+  });
+
+  it('reminds a bulk send whose devices were removed or left scope, and is 403 only when none is left in scope', async () => {
+    const { groupId, phones } = await team(3);
+    const role = await customRole(herald, ['RemoteTasks.SendCustomNotifications']);
+    const scoped = await accountWith(herald, [{ roleId: role, scope: { type: 'groups', groupIds: [groupId] } }]);
+    const original = expectStatus(await scoped.api('POST', '/v1/notifications', { ...text, deviceIds: phones.map((p) => p.id) }), 202).id;
+    expectStatus(await api('DELETE', `/v1/devices/${phones[2]!.id}`), 204);
+    await importDirectory(api, {
+      groups: [group(groupId, [{ type: 'user', id: phones[0]!.user }]), group(`${groupId}-other`, [{ type: 'user', id: phones[1]!.user }])],
+    });
+    const res = expectStatus(await remind(original, scoped.api), 202);
+    expect(res.target).toEqual({ type: 'devices', deviceIds: phones.map((p) => p.id) });
+    expect(await deliveredTo(res.id)).toEqual([phones[0]!.id]);
+
+    await importDirectory(api, { groups: [group(groupId, [])] });
+    const refused = await remind(original, scoped.api);
+    expect(refused.status).toBe(403);
+    expect(refused.body.error.message).toMatch(new RegExp(`device '${phones[0]!.id}' \\(it is outside your scope`));
+  });
+});
+
+describe('answering a reminder answers the original', () => {
+  it('a device that acknowledged a reminder is not reminded again, and a reminder of a reminder links to the original', async () => {
+    const { groupId, phones } = await team(3);
+    const original = await acknowledgedByFirst(groupId, phones[0]!.device);
+    const first = expectStatus(await remind(original), 202).id;
+    await herald.drain();
+    expectStatus(await receipt(phones[1]!.device, first, 'acknowledged'), 200);
+
+    const again = expectStatus(await remind(original), 202);
+    expect(await deliveredTo(again.id)).toEqual([phones[2]!.id]);
+    const ofReminder = expectStatus(await remind(first), 202);
+    expect(await deliveredTo(ofReminder.id)).toEqual([phones[2]!.id]);
+    expect(expectStatus(await api('GET', `/v1/notifications/${ofReminder.id}`), 200).reminderOf).toBe(original);
+  });
+
+  it('an opened reminder of a message that asked for no acknowledgement counts as opened', async () => {
+    const { groupId, phones } = await team(2);
+    const original = expectStatus(await api('POST', '/v1/notifications', { ...text, groupIds: [groupId] }), 202).id;
+    const first = expectStatus(await remind(original), 202).id;
+    await herald.drain();
+    expectStatus(await receipt(phones[0]!.device, first, 'opened'), 200);
+    expect(await deliveredTo(expectStatus(await remind(original), 202).id)).toEqual([phones[1]!.id]);
+  });
+});
+
+describe('a reminder whose text retention erases while it is being sent', () => {
+  let erasing: TestHerald;
+  /** Set by the test: runs before the next write transaction is queued, then is cleared. */
+  let beforeWrite: ((database: Database) => Promise<void>) | undefined;
+  beforeAll(async () => {
+    erasing = await startTestHerald({
+      deps: (base) => ({
+        database: {
+          ...base.database,
+          write: async (fn) => {
+            const hook = beforeWrite;
+            beforeWrite = undefined;
+            await hook?.(base.database);
+            return base.database.write(fn);
+          },
+        },
+      }),
+    });
+  });
+  afterAll(() => erasing.close());
+
+  it('is 409 textErased, checked in the write, and writes nothing', async () => {
+    const admin = erasing.admin.api;
+    await importDirectory(admin, { users: [user('e-u')], devices: [phone('e-p', 'e-u')] });
+    expectStatus(await admin('PATCH', '/v1/tenant/settings', { retainMessageTextDays: 1 }), 200);
+    const original = expectStatus(await admin('POST', '/v1/notifications', { ...text, deviceId: 'e-p' }), 202).id;
+    // the original's text is read with the text still there; retention erases it just before the reminder's write
+    let erased = 0;
+    beforeWrite = async (database) => {
+      erased = await eraseExpiredText(database, erasing.clock.now() + 2 * 86_400_000);
+    };
+    const res = await remind(original, admin);
+    expect(erased).toBe(1);
+    expect(res.status).toBe(409);
+    expect(res.body.error.code).toBe('textErased');
+    const { items } = expectStatus(await admin('GET', '/v1/notifications?limit=1'), 200);
+    expect(items[0].id).toBe(original);
   });
 });
