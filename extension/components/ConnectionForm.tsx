@@ -4,10 +4,11 @@ import browser from 'webextension-polyfill';
 import { createApi } from '../utils/api';
 import { connectionReport, isLocalServer, originPattern, serverUrlProblem } from '../utils/connection-check';
 import { bearerOr } from '../utils/connection';
+import { signOut } from '../utils/entra-session';
 import { askToReach } from '../utils/host-permission';
 import { MicrosoftSignIn } from './MicrosoftSignIn';
 import { describeProblem } from '../utils/problem';
-import { serverUrlItem, tokenItem } from '../utils/storage';
+import { entraSessionItem, serverUrlItem, tokenItem } from '../utils/storage';
 
 type Result = { tone: 'ok' | 'problem' | 'busy'; text: string } | null;
 
@@ -34,8 +35,15 @@ export function ConnectionForm() {
         tone: 'problem',
         text: `Not saved: Herald needs permission to reach ${new URL(url()).origin}, and it was not granted.`,
       });
+    // the Entra token is only ever for the server it was obtained for
+    const entra = await entraSessionItem.getValue();
+    const leftEntra = entra !== null && entra.server !== new URL(url()).origin;
+    if (leftEntra) await signOut();
     await Promise.all([serverUrlItem.setValue(url()), tokenItem.setValue(token.value.trim())]);
-    result.value = { tone: 'ok', text: 'Saved. The token is kept in this browser only (never synced).' };
+    result.value = {
+      tone: 'ok',
+      text: `Saved. The token is kept in this browser only (never synced).${leftEntra ? ` Signed out of Microsoft: that sign-in was for ${entra.server}.` : ''}`,
+    };
   };
   const test = async () => {
     const problem = serverUrlProblem(url());
@@ -47,7 +55,10 @@ export function ConnectionForm() {
       });
     result.value = { tone: 'busy', text: 'Testing the connection…' };
     try {
-      const report = connectionReport(await createApi({ serverUrl: url(), token: bearerOr(() => token.value.trim()) }).me());
+      // the typed API token; without one, the Entra sign-in, and only if it was made for this very server
+      const typed = token.value.trim();
+      const bearer = typed || bearerOr(url(), () => '');
+      const report = connectionReport(await createApi({ serverUrl: url(), token: bearer }).me());
       result.value = { tone: report.ok ? 'ok' : 'problem', text: report.summary };
     } catch (error) {
       result.value = { tone: 'problem', text: describeProblem(error) };

@@ -39,6 +39,8 @@ export function MicrosoftSignIn({ serverUrl }: { serverUrl: () => string }) {
       signedIn.value = session !== null;
       if (session) void showWho();
     });
+    // a Save to another server signs out of Microsoft
+    return entraSessionItem.watch((session) => (signedIn.value = session !== null));
   }, []);
 
   const signIn = async () => {

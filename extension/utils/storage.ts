@@ -11,8 +11,14 @@ export const serverUrlItem = storage.defineItem<string>('local:serverUrl', { fal
 
 export const tokenItem = storage.defineItem<string>('local:token', { fallback: '' });
 
-/** A Sign in with Microsoft: the tenant's registration and the Entra tokens (local only, like the API token). */
-export const entraSessionItem = storage.defineItem<EntraSession | null>('local:entraSession', { fallback: null });
+/** A Sign in with Microsoft as kept: the session and the Herald origin it was made for, the only one its token is sent to. */
+export interface StoredEntraSession extends EntraSession {
+  /** The Herald server's origin (`https://herald.contoso.example`) at sign-in. */
+  server: string;
+}
+
+/** A Sign in with Microsoft: the tenant's registration, the Entra tokens and their server (local only, like the API token). */
+export const entraSessionItem = storage.defineItem<StoredEntraSession | null>('local:entraSession', { fallback: null });
 
 /** The Entra tenant id or domain last signed in to. */
 export const entraTenantItem = storage.defineItem<string>('local:entraTenant', { fallback: '' });

@@ -19,7 +19,7 @@ async function start() {
     entraSessionItem.getValue(),
     draftItem.getValue(),
   ]);
-  const api = createApi({ serverUrl, token: bearerOr(() => token) });
+  const api = createApi({ serverUrl, token: bearerOr(serverUrl, () => token) });
   const state = createAppState(api);
   state.load(draft);
   const deviceId = params.get('deviceId');

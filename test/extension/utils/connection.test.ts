@@ -1,10 +1,9 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { HeraldError } from '../../../extension/utils/api';
 import { savedApi } from '../../../extension/utils/connection';
-import type { EntraSession } from '../../../extension/utils/entra-auth';
 import { signInWithMicrosoft, signOut } from '../../../extension/utils/entra-session';
 import { describeProblem } from '../../../extension/utils/problem';
-import { entraSessionItem, serverUrlItem, tokenItem } from '../../../extension/utils/storage';
+import { entraSessionItem, serverUrlItem, type StoredEntraSession, tokenItem } from '../../../extension/utils/storage';
 import { startFakeEntra, type FakeEntra } from '../../fakes/entra-id';
 import { authEntraRoute, entraAndHeraldFetch, entraRequests, fakeIdentity, resetEntra } from '../fake-entra-flow';
 import { SERVER } from '../fake-herald';
@@ -36,7 +35,7 @@ beforeEach(async () => {
   await tokenItem.setValue('hrld_api_token');
 });
 
-const session = () => entraSessionItem.getValue() as Promise<EntraSession>;
+const session = () => entraSessionItem.getValue() as Promise<StoredEntraSession>;
 
 describe('the bearer of every API call', () => {
   it('is the Entra access token once signed in with Microsoft, the API token before and again after Sign out', async () => {
@@ -88,5 +87,46 @@ describe('the bearer of every API call', () => {
     );
     expect(bearers).toEqual([]);
     expect(launch.mock.calls.map(([details]) => details.interactive)).toEqual([true, false]);
+  });
+
+  it('is never the Entra access token for another server than the one signed in to: the API token goes there instead', async () => {
+    const { bearers } = herald();
+    fakeIdentity();
+    await signInWithMicrosoft(SERVER, 'contoso.example');
+    const signedIn = await session();
+    expect(signedIn.server).toBe(SERVER);
+    await serverUrlItem.setValue('https://herald.attacker.example');
+    await (await savedApi()).me();
+    await serverUrlItem.setValue(`${SERVER}/`);
+    await (await savedApi()).me();
+    expect(bearers).toEqual(['Bearer hrld_api_token', `Bearer ${signedIn.accessToken}`]);
+  });
+
+  it('a Sign out while a renewal is under way stays signed out: the renewed tokens are neither stored nor used', async () => {
+    const { bearers } = herald();
+    fakeIdentity();
+    entra.signIn.accessTokenSeconds = 4 * 60;
+    await signInWithMicrosoft(SERVER, 'contoso.example');
+    // Entra's token endpoint answers the renewal only once let through
+    const through = globalThis.fetch;
+    let renewalAsked!: () => void;
+    const asked = new Promise<void>((resolve) => (renewalAsked = resolve));
+    let answer!: () => void;
+    const answered = new Promise<void>((resolve) => (answer = resolve));
+    vi.stubGlobal('fetch', async (input: RequestInfo | URL, init?: RequestInit) => {
+      if (String(input).startsWith(entra.origin)) {
+        renewalAsked();
+        await answered;
+      }
+      return through(input, init);
+    });
+    const call = (await savedApi()).me();
+    await asked;
+    await signOut();
+    answer();
+    await call;
+    expect(entraRequests(entra).at(-1)).toBe('token refresh_token tokens');
+    expect(await entraSessionItem.getValue()).toBeNull();
+    expect(bearers).toEqual(['Bearer hrld_api_token']);
   });
 });
