@@ -1,4 +1,4 @@
-import { createRemoteJWKSet, decodeJwt, decodeProtectedHeader, errors, jwtVerify, type JWTPayload } from 'jose';
+import { createRemoteJWKSet, decodeJwt, decodeProtectedHeader, errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import { HERALD_API_SCOPE } from '../../shared/entra';
 
 /**
@@ -67,6 +67,23 @@ export function createEntraVerifier({ authorityHost, bindingFor }: EntraVerifier
     }
     return keys;
   };
+  // jose measures its cooldown from the last fetch that succeeded, so while the JWKS endpoint fails (or before the
+  // first success) every token with a key it lacks would fetch again. Attempts are limited here too: at most one per
+  // tenant every 30 s, joined by the requests that come while it is under way.
+  const lastAttempt = new Map<string, number>();
+  const keyFor =
+    (tid: string): JWTVerifyGetKey =>
+    (header, token) => {
+      const keys = keysOf(tid);
+      const cached = keys.jwks();
+      if (!keys.reloading && !cached?.keys.some((k) => k.kid === header.kid)) {
+        const now = Date.now();
+        if (now - (lastAttempt.get(tid) ?? Number.NEGATIVE_INFINITY) < JWKS_REFETCH_MS)
+          throw cached ? new errors.JWKSNoMatchingKey() : new errors.JWKSTimeout('The JSON Web Key Set was not fetched again yet.');
+        lastAttempt.set(tid, now);
+      }
+      return keys(header, token);
+    };
 
   return {
     /** Verifies `token` and answers its Herald tenant and user, or throws EntraTokenError saying what failed. */
@@ -88,7 +105,7 @@ export function createEntraVerifier({ authorityHost, bindingFor }: EntraVerifier
       if (!binding) throw new EntraTokenError(`Entra tenant ${tid} is not connected to a Herald tenant.`);
       let payload: JWTPayload;
       try {
-        ({ payload } = await jwtVerify(token, keysOf(binding.entraTenantId), {
+        ({ payload } = await jwtVerify(token, keyFor(binding.entraTenantId), {
           algorithms: ['RS256'],
           issuer: `${host}/${binding.entraTenantId}/v2.0`,
           audience: [binding.clientId, `api://${binding.clientId}`],

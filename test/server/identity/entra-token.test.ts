@@ -110,6 +110,26 @@ describe("the tenant's signing keys", () => {
     }
   });
 
+  it('are fetched at most once per 30 s while the JWKS endpoint fails, and again once it answers', async () => {
+    // jose's own cooldown counts from the last fetch that succeeded: without a limit of Herald's, every token would
+    // make Herald call Entra's endpoint again during an outage
+    vi.useFakeTimers({ toFake: ['Date'], shouldAdvanceTime: true });
+    entra.jwksDown = true;
+    try {
+      const v = verifier();
+      const before = entra.jwksFetches;
+      for (let i = 0; i < 5; i++) expect(await refusal(await entra.sign(), v)).toMatch(/could not be fetched/);
+      expect(entra.jwksFetches - before).toBe(1);
+      entra.jwksDown = false;
+      vi.setSystemTime(Date.now() + 30_001);
+      await expect(v.verify(await entra.sign())).resolves.toBeTruthy();
+      expect(entra.jwksFetches - before).toBe(2);
+    } finally {
+      entra.jwksDown = false;
+      vi.useRealTimers();
+    }
+  });
+
   it('keep working from the cache while the JWKS endpoint is down', async () => {
     const v = verifier();
     await v.verify(await entra.sign());
