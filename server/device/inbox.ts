@@ -41,7 +41,7 @@ export async function listInbox(db: Db, device: DeviceIdentity, page: { limit: n
       requireAcknowledgement: notifications.requireAcknowledgement,
     })
     .from(deliveries)
-    .innerJoin(notifications, eq(notifications.id, deliveries.notificationId))
+    .innerJoin(notifications, and(eq(notifications.id, deliveries.notificationId), eq(notifications.tenantId, deliveries.tenantId)))
     .where(and(inInbox(device), after === null ? undefined : lt(deliveries.id, deliveryRowId(device.tenantId, after, device.deviceId))))
     .orderBy(desc(deliveries.id))
     .limit(page.limit + 1);

@@ -88,7 +88,7 @@ export async function claimDue(database: Database, now: number, limit: number, l
         SELECT dl.id, CASE WHEN d.id IS NULL THEN 'notEnrolled' ELSE ${skipReasonSql('d')} END AS skip,
           coalesce(n.expires_at, 0) AS expires_at
         FROM deliveries dl
-        LEFT JOIN notifications n ON n.id = dl.notification_id
+        LEFT JOIN notifications n ON n.id = dl.notification_id AND n.tenant_id = dl.tenant_id
         LEFT JOIN devices d ON d.tenant_id = dl.tenant_id AND d.id = dl.device_id
         WHERE dl.id IN (SELECT value FROM json_each(${ids}))
       ) c
@@ -100,7 +100,7 @@ export async function claimDue(database: Database, now: number, limit: number, l
         count(*) FILTER (WHERE dl.status = 'expired') AS expired
       FROM deliveries dl
       LEFT JOIN devices d ON d.tenant_id = dl.tenant_id AND d.id = dl.device_id
-      LEFT JOIN notifications n ON n.id = dl.notification_id
+      LEFT JOIN notifications n ON n.id = dl.notification_id AND n.tenant_id = dl.tenant_id
       LEFT JOIN tenants t ON t.id = dl.tenant_id
       WHERE dl.id IN (SELECT value FROM json_each(${ids}))`);
     const rows: unknown[][] = JSON.parse(claim?.pushes ?? '[]');
