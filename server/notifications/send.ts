@@ -219,6 +219,14 @@ export async function resolveMessage(
   });
 }
 
+/** The distinct users of the devices a snapshot recorded, for targets whose users are not counted by a group closure. */
+async function usersReached(tx: Tx, notificationId: string): Promise<number> {
+  const [users] = await tx.all<{ n: number }>(
+    sql`SELECT count(DISTINCT user_id) AS n FROM deliveries WHERE notification_id = ${notificationId} AND user_id IS NOT NULL`,
+  );
+  return users?.n ?? 0;
+}
+
 /** The audience as the snapshot recorded it: deliveries by status and reason, plus the users reached. */
 async function snapshotSummary(tx: Tx, notificationId: string, users: number): Promise<AudienceSummary> {
   const rows = await tx.all<{ status: string; reason: SkipReason | null; n: number }>(
@@ -322,10 +330,7 @@ export async function accept(deps: Deps, principal: Principal, outgoing: Outgoin
       await reminder.check(tx);
       // nothing to remind is told before a full quota: sending again later would not change it
       await tx.run(snapshot(reminder.rows));
-      const [users] = await tx.all<{ n: number }>(
-        sql`SELECT count(DISTINCT user_id) AS n FROM deliveries WHERE notification_id = ${id} AND user_id IS NOT NULL`,
-      );
-      audience = await snapshotSummary(tx, id, users?.n ?? 0);
+      audience = await snapshotSummary(tx, id, await usersReached(tx, id));
       if (audience.devices === 0) throw nothingToRemind(reminder.of, message.requireAcknowledgement, audience);
       await useQuota();
     } else if (target.type === 'groups') {
@@ -341,10 +346,7 @@ export async function accept(deps: Deps, principal: Principal, outgoing: Outgoin
     } else if (target.type === 'devices') {
       await useQuota();
       await tx.run(snapshot(audienceRows(tenantId, target, message.translations)));
-      const [users] = await tx.all<{ n: number }>(
-        sql`SELECT count(DISTINCT user_id) AS n FROM deliveries WHERE notification_id = ${id} AND user_id IS NOT NULL`,
-      );
-      audience = await snapshotSummary(tx, id, users?.n ?? 0);
+      audience = await snapshotSummary(tx, id, await usersReached(tx, id));
     } else {
       await useQuota();
       // a single row: the one just written is the summary, with no second pass over deliveries
