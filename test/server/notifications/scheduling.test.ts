@@ -115,6 +115,36 @@ describe('firing', () => {
     expect(entry).toMatchObject({ outcome: 'success', details: { audience: { users: 1, devices: 1 } } });
   });
 
+  it('fires a send that is late (Herald was down) saying how late, and expires one more than pushTtlHours late', async () => {
+    const late = await herald.newTenant('Late');
+    await importDirectory(late.api, { users: [user('v1')], devices: [phone('e1', 'v1')] });
+    expectStatus(await late.api('PATCH', '/v1/tenant/settings', { pushTtlHours: 1 }), 200);
+    const schedule = async (minutes: number) =>
+      expectStatus(await late.api('POST', '/v1/notifications', { ...text, deviceId: 'e1', sendAt: inMinutes(minutes) }), 202).id;
+    const expires = await schedule(1);
+    const fires = await schedule(30);
+    herald.clock.advance(62 * MINUTE);
+    await fire();
+    const expired = expectStatus(await late.api('GET', `/v1/notifications/${expires}`), 200);
+    expect(expired).toMatchObject({ status: 'expired', firedAt: null, counts: { queued: 0 } });
+    const fired = expectStatus(await late.api('GET', `/v1/notifications/${fires}`), 200);
+    expect(fired).toMatchObject({ status: 'queued', counts: { queued: 1 } });
+    expect(fired.lateSeconds).toBeGreaterThanOrEqual(32 * 60);
+    expect(fired.lateSeconds).toBeLessThan(33 * 60);
+    const audit = expectStatus(await late.api('GET', '/v1/audit?action=notification.fire'), 200);
+    expect(
+      audit.items.map((e: { outcome: string; details: { status?: string; lateSeconds: number } }) => [
+        e.outcome,
+        e.details.status ?? 'queued',
+      ]),
+    ).toEqual([
+      ['success', 'queued'],
+      ['failed', 'expired'],
+    ]);
+    // only the send that fired holds a slot of the device's quota
+    expect(expectStatus(await late.api('GET', '/v1/quotas?deviceId=e1'), 200).device.used).toBe(1);
+  });
+
   it('keeps the text until it fires, then counts retention from then', async () => {
     const { eraseExpiredText } = await import('../../../server/notifications/retention');
     const { id } = expectStatus(
