@@ -6,7 +6,8 @@ import { deviceSends, notifications } from '../db/schema';
 import type { Deps } from '../deps';
 import { readSettings } from '../tenant/settings';
 import { notificationId } from './notification-id';
-import { allRefused, describeTarget, notificationRow, refusalsOf, useQuota, type Outgoing } from './send';
+import { useQuota } from './quota';
+import { allRefused, describeTarget, notificationRow, refusalsOf, type Outgoing } from './send';
 
 /** 400 unless a send's `sendAt` (well-formed, as sendSchema checked) lies in the future and at most 30 days ahead. */
 export function requireSendAtAhead<S extends Pick<Send, 'sendAt'>>(send: S, now: number): S {

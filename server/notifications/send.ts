@@ -30,7 +30,7 @@ import { getTemplate } from '../templates/templates';
 import { readSettings } from '../tenant/settings';
 import { languageChoiceSql } from './languages';
 import { notificationId } from './notification-id';
-import { assertQuotaAt, devicesOverQuotaAt, GROUP_QUOTA_NAME } from './quota';
+import { useQuota } from './quota';
 
 export const targetOf = (send: Pick<Send, 'groupIds' | 'deviceId' | 'deviceIds'>): Target =>
   send.groupIds
@@ -264,32 +264,6 @@ export interface Outgoing {
    * others, whose quotas are checked in the transaction.
    */
   bulk?: { requested: string[]; refused: Map<string, AppError> };
-}
-
-/**
- * Uses a send's quota at `at` (now, or a scheduled send's sendAt) in its write transaction: the tenant's group send
- * quota, or each device's. A reminder needs every device's slot; a bulk send leaves out the devices at their limit
- * (their 429 added to `refused`) and answers the devices it charges, all refused when none is left.
- */
-export async function useQuota(
-  tx: Tx,
-  tenantId: string,
-  target: Target,
-  settings: { groupSendsPerHour: number; deviceSendsPerHour: number },
-  when: { at: number; now: number },
-  refused?: Map<string, AppError>,
-): Promise<string[]> {
-  const { at, now } = when;
-  if (target.type === 'groups') {
-    await assertQuotaAt(tx, tenantId, { kind: 'groups' }, settings.groupSendsPerHour, at, now, GROUP_QUOTA_NAME);
-    return [];
-  }
-  const candidates = target.type === 'device' ? [target.deviceId] : target.deviceIds;
-  const over = await devicesOverQuotaAt(tx, tenantId, candidates, settings.deviceSendsPerHour, at, now);
-  const first = candidates.find((d) => over.has(d));
-  if (first !== undefined && !refused) throw over.get(first)!;
-  for (const [deviceId, error] of over) refused?.set(deviceId, error);
-  return candidates.filter((deviceId) => !over.has(deviceId));
 }
 
 /** Writes the delivery rows of `rows` (see audienceRows) for notification `id`, as queued or skipped. */
