@@ -321,7 +321,7 @@ export async function snapshotAudience(
  */
 export async function accept(deps: Deps, principal: Principal, outgoing: Outgoing): Promise<Accepted> {
   const { tenantId } = principal;
-  const { message, templateId, via, reminder, bulk } = outgoing;
+  const { message, reminder, bulk } = outgoing;
   let { target } = outgoing;
   const id = notificationId(Date.now());
   const accepted = await deps.database.write(async (tx) => {
@@ -375,15 +375,9 @@ export async function accept(deps: Deps, principal: Principal, outgoing: Outgoin
       action: reminder ? 'notification.remind' : 'notification.send',
       target: describeTarget(target),
       outcome: 'success',
-      // the languages' tags and the template, never the text
       details: {
-        notificationId: id,
-        via,
-        target,
+        ...sendDetails(id, { ...outgoing, target }),
         audience,
-        templateId,
-        languages: Object.keys(message.translations),
-        urgency: message.urgency,
         ...(reminder && { reminderOf: reminder.of }),
         ...(refusals && { refused: refusals }),
       },
@@ -394,6 +388,16 @@ export async function accept(deps: Deps, principal: Principal, outgoing: Outgoin
   if (accepted.audience.devices > 0) deps.onQueued?.();
   return accepted;
 }
+
+/** What the audit log records of a send: its target, the template and the languages' tags, never the text. */
+export const sendDetails = (id: string, { target, message, templateId, via }: Outgoing) => ({
+  notificationId: id,
+  via,
+  target,
+  templateId,
+  languages: Object.keys(message.translations),
+  urgency: message.urgency,
+});
 
 /** The notification row of a send made (or scheduled) at `now`, its audience and expiry aside. */
 export const notificationRow = (id: string, principal: Principal, { target, message, templateId, via }: Outgoing, now: number) => ({
