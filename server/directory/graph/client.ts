@@ -108,7 +108,7 @@ export function graphClient(options: GraphClientOptions) {
       let ahead: { url: string; text: Promise<string> } | null = null;
       while (url) {
         const text: string = ahead?.url === url ? await ahead.text : await get(url);
-        const guess = nextLinkIn(text);
+        const guess = nextLinkIn(text, url);
         ahead = guess === null ? null : { url: guess, text: get(guess) };
         // awaited when its page is read; if it never is (a wrong guess, a failure meanwhile), its failure is nobody's
         ahead?.text.catch(() => undefined);
@@ -125,14 +125,19 @@ export function graphClient(options: GraphClientOptions) {
 const NEXT_LINK = '"@odata.nextLink":';
 const stringLiteral = /\s*("(?:[^"\\]|\\.)*")/y;
 
-/** The `@odata.nextLink` of a page read from its text without parsing it all, or null when it is not plainly there. */
-function nextLinkIn(text: string): string | null {
-  const at = text.lastIndexOf(NEXT_LINK);
+/**
+ * The `@odata.nextLink` of a page read from its text without parsing it all, or null when it is not plainly there
+ * or leads away from the page's own origin (a guess sends the token only where the page came from).
+ * Graph writes it after the value list or before it: the end of the page is searched first.
+ */
+function nextLinkIn(text: string, pageUrl: string): string | null {
+  let at = text.indexOf(NEXT_LINK, text.length - 4096);
+  if (at < 0) at = text.indexOf(NEXT_LINK);
   if (at < 0) return null;
   stringLiteral.lastIndex = at + NEXT_LINK.length;
   const literal = stringLiteral.exec(text)?.[1];
   const link = literal === undefined ? null : json(literal);
-  return typeof link === 'string' ? link : null;
+  return typeof link === 'string' && URL.canParse(link) && new URL(link).origin === new URL(pageUrl).origin ? link : null;
 }
 
 const json = (text: string): unknown => {
