@@ -51,8 +51,14 @@ export interface DeltaChanges<T> {
 export interface DirectoryChanges {
   users: DeltaChanges<UserChange>;
   groups: DeltaChanges<GroupChange>;
-  /** Every managed device (Graph has no delta for them): its id to its row as `deviceJson` writes it. */
-  devices: Map<string, string>;
+  /** Every managed device (Graph has no delta for them). */
+  devices: ListedDevices;
+}
+
+/** Managed devices as Graph listed them: their ids, and their rows as `deviceJson` writes them, index for index. */
+export interface ListedDevices {
+  ids: string[];
+  rows: string[];
 }
 
 type GraphObject = Record<string, unknown>;
@@ -191,11 +197,13 @@ async function readDelta<T>(
 export async function readDirectory(client: Client, links: { users: string | null; groups: string | null }): Promise<DirectoryChanges> {
   const users = await readDelta(client, USERS_DELTA, links.users, foldUsers);
   const groups = await readDelta(client, GROUPS_DELTA, links.groups, foldGroups);
-  const devices = new Map<string, string>();
+  const devices: ListedDevices = { ids: [], rows: [] };
   await client.readAll(MANAGED_DEVICES, (page) => {
     for (const o of page) {
       const row = deviceRow(o);
-      if (row) devices.set(row.id, deviceJson(row));
+      if (!row) continue;
+      devices.ids.push(row.id);
+      devices.rows.push(deviceJson(row));
     }
   });
   return { users, groups, devices };

@@ -26,12 +26,7 @@ const managed = (id: string, overrides: Record<string, unknown> = {}) => ({
 const listing = (devices: Record<string, unknown>[]): DirectoryChanges => ({
   users: { full: false, upserts: new Map(), removed: new Set(), deltaLink: 'users' },
   groups: { full: false, upserts: new Map(), removed: new Set(), deltaLink: 'groups' },
-  devices: new Map(
-    devices.map((o) => {
-      const row = deviceRow(o)!;
-      return [row.id, deviceJson(row)];
-    }),
-  ),
+  devices: { ids: devices.map((o) => deviceRow(o)!.id), rows: devices.map((o) => deviceJson(deviceRow(o)!)) },
 });
 
 /** Applies `changes` in one write transaction as a sync does; also counts the statements it ran. */
@@ -65,6 +60,42 @@ describe('applying the managed devices of a sync', () => {
     expect((await apply(tenantId, listing(devices))).counts).toEqual({ added: 1200, updated: 0, removed: 0 });
 
     expect(await apply(tenantId, listing(devices))).toEqual({ counts: { added: 0, updated: 0, removed: 0 }, statements: 1 });
+    // in any order Graph lists them
+    expect(await apply(tenantId, listing([...devices].reverse()))).toEqual({ counts: { added: 0, updated: 0, removed: 0 }, statements: 1 });
+  });
+
+  it('takes the last entry of a device Graph listed twice, and adds, updates and removes in any listing order', async () => {
+    const { tenantId } = await herald.newTenant('Order');
+    await apply(tenantId, listing([managed('b'), managed('d'), managed('f')]));
+
+    const result = await apply(
+      tenantId,
+      listing([managed('g'), managed('d', { deviceName: 'First' }), managed('a'), managed('d', { deviceName: 'Last' }), managed('b')]),
+    );
+
+    expect(result.counts).toEqual({ added: 2, updated: 1, removed: 1 });
+    expect((await storedDevices(tenantId)).map((d) => [d.id, d.name])).toEqual([
+      ['a', 'Device a'],
+      ['b', 'Device b'],
+      ['d', 'Last'],
+      ['g', 'Device g'],
+    ]);
+  });
+
+  it('diffs ids that SQLite and JavaScript order differently (beyond U+FFFF against U+E000-U+FFFF) as exactly', async () => {
+    const { tenantId } = await herald.newTenant('Astral');
+    // JavaScript puts x😀 (a surrogate pair) before x！ (U+FF01); SQLite, comparing UTF-8 bytes, after it
+    const devices = [managed('x😀'), managed('x！'), managed('y')];
+    expect((await apply(tenantId, listing(devices))).counts).toEqual({ added: 3, updated: 0, removed: 0 });
+    expect(await apply(tenantId, listing(devices))).toEqual({ counts: { added: 0, updated: 0, removed: 0 }, statements: 1 });
+
+    const result = await apply(tenantId, listing([managed('x😀', { deviceName: 'Renamed' }), managed('y'), managed('z')]));
+    expect(result.counts).toEqual({ added: 1, updated: 1, removed: 1 });
+    expect((await storedDevices(tenantId)).map((d) => [d.id, d.name])).toEqual([
+      ['x😀', 'Renamed'],
+      ['y', 'Device y'],
+      ['z', 'Device z'],
+    ]);
   });
 
   it('compares ids and names that need escaping exactly: unchanged they cost nothing, a change is written, a gone one removed', async () => {
