@@ -49,13 +49,15 @@ export function graphClient(options: GraphClientOptions) {
     return held.token;
   };
 
-  async function get(url: string): Promise<GraphPage> {
+  /** The text of Graph's 200 answer to `url`, after any throttling waits. */
+  async function get(url: string): Promise<string> {
     for (let attempt = 0; ; attempt++) {
       const res = await httpsRequest(url, {
         headers: { authorization: `Bearer ${await token()}`, accept: 'application/json' },
         ca: options.ca,
+        text: true,
       });
-      if (res.status === 200) return page(res.body, url);
+      if (res.status === 200) return res.body as string;
       if (THROTTLED.has(res.status)) {
         const wait = retryAfterMs(res.headers['retry-after']) ?? backoff(attempt);
         if (progress.waitedMs + wait > budget)
@@ -70,7 +72,7 @@ export function graphClient(options: GraphClientOptions) {
         await sleep(wait);
         continue;
       }
-      const error = graphError(res.body);
+      const error = graphError(json(res.body as string));
       if (res.status === 410 || error.code === 'syncStateNotFound' || error.code === 'resyncRequired') throw new DeltaExpired(error.code);
       throw new AppError(
         502,
@@ -80,8 +82,8 @@ export function graphClient(options: GraphClientOptions) {
     }
   }
 
-  function page(body: unknown, url: string): GraphPage {
-    const b = body as { value?: unknown; '@odata.nextLink'?: unknown; '@odata.deltaLink'?: unknown } | null;
+  function page(text: string, url: string): GraphPage {
+    const b = json(text) as { value?: unknown; '@odata.nextLink'?: unknown; '@odata.deltaLink'?: unknown } | null;
     if (!b || !Array.isArray(b.value))
       throw new AppError(502, 'graphFailed', `Microsoft Graph answered ${describe(url)} without a value list.`);
     progress.pages++;
@@ -96,11 +98,21 @@ export function graphClient(options: GraphClientOptions) {
 
   return {
     progress,
-    /** Every page from `url` on, following `@odata.nextLink`; returns the final `@odata.deltaLink` (null for a plain list). */
+    /**
+     * Every page from `url` on, following `@odata.nextLink`; returns the final `@odata.deltaLink` (null for a plain list).
+     * The next page is asked for as soon as its link is found in this page's text, so Graph prepares it while this
+     * one is parsed and folded; the link the parsed page names is the one followed (a wrong guess is only a wasted read).
+     */
     async readAll(path: string, onPage: (items: Record<string, unknown>[]) => void, startAt?: string): Promise<string | null> {
       let url: string | null = startAt ?? `${options.graphBaseUrl}${path}`;
+      let ahead: { url: string; text: Promise<string> } | null = null;
       while (url) {
-        const p = await get(url);
+        const text: string = ahead?.url === url ? await ahead.text : await get(url);
+        const guess = nextLinkIn(text, url);
+        ahead = guess === null ? null : { url: guess, text: get(guess) };
+        // awaited when its page is read; if it never is (a wrong guess, a failure meanwhile), its failure is nobody's
+        ahead?.text.catch(() => undefined);
+        const p = page(text, url);
         onPage(p.value);
         if (p.deltaLink) return p.deltaLink;
         url = p.nextLink;
@@ -109,6 +121,32 @@ export function graphClient(options: GraphClientOptions) {
     },
   };
 }
+
+const NEXT_LINK = '"@odata.nextLink":';
+const stringLiteral = /\s*("(?:[^"\\]|\\.)*")/y;
+
+/**
+ * The `@odata.nextLink` of a page read from its text without parsing it all, or null when it is not plainly there
+ * or leads away from the page's own origin (a guess sends the token only where the page came from).
+ * Graph writes it after the value list or before it: the end of the page is searched first.
+ */
+function nextLinkIn(text: string, pageUrl: string): string | null {
+  let at = text.indexOf(NEXT_LINK, text.length - 4096);
+  if (at < 0) at = text.indexOf(NEXT_LINK);
+  if (at < 0) return null;
+  stringLiteral.lastIndex = at + NEXT_LINK.length;
+  const literal = stringLiteral.exec(text)?.[1];
+  const link = literal === undefined ? null : json(literal);
+  return typeof link === 'string' && URL.canParse(link) && new URL(link).origin === new URL(pageUrl).origin ? link : null;
+}
+
+const json = (text: string): unknown => {
+  try {
+    return text ? JSON.parse(text) : null;
+  } catch {
+    return null;
+  }
+};
 
 function retryAfterMs(header: string | undefined): number | null {
   if (!header) return null;

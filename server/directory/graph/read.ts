@@ -52,7 +52,13 @@ export interface DirectoryChanges {
   users: DeltaChanges<UserChange>;
   groups: DeltaChanges<GroupChange>;
   /** Every managed device (Graph has no delta for them). */
-  devices: DeviceRow[];
+  devices: ListedDevices;
+}
+
+/** Managed devices as Graph listed them: their ids, and their rows as `deviceJson` writes them, index for index. */
+export interface ListedDevices {
+  ids: string[];
+  rows: string[];
 }
 
 type GraphObject = Record<string, unknown>;
@@ -90,6 +96,13 @@ export function deviceRow(o: GraphObject): DeviceRow | null {
     serialNumber: str(o.serialNumber),
   };
 }
+
+/**
+ * A device row as JSON text, `[id, name, platform, userId, managementState, serialNumber]`: what a sync keeps of each
+ * listed device (one string, not an object and its strings, for 100,000 devices), compares with the stored devices
+ * and hands the statements that write them.
+ */
+export const deviceJson = (d: DeviceRow): string => JSON.stringify([d.id, d.name, d.platform, d.userId, d.managementState, d.serialNumber]);
 
 /** Notes a delta entry's `@removed` (the last word on an object in a round wins); the id of an entry still present, else null. */
 function present(into: DeltaChanges<unknown>, o: GraphObject): string | null {
@@ -184,12 +197,14 @@ async function readDelta<T>(
 export async function readDirectory(client: Client, links: { users: string | null; groups: string | null }): Promise<DirectoryChanges> {
   const users = await readDelta(client, USERS_DELTA, links.users, foldUsers);
   const groups = await readDelta(client, GROUPS_DELTA, links.groups, foldGroups);
-  const devices = new Map<string, DeviceRow>();
+  const devices: ListedDevices = { ids: [], rows: [] };
   await client.readAll(MANAGED_DEVICES, (page) => {
     for (const o of page) {
       const row = deviceRow(o);
-      if (row) devices.set(row.id, row);
+      if (!row) continue;
+      devices.ids.push(row.id);
+      devices.rows.push(deviceJson(row));
     }
   });
-  return { users, groups, devices: [...devices.values()] };
+  return { users, groups, devices };
 }
