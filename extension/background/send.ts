@@ -5,13 +5,22 @@ import { savedApi } from '../utils/connection';
 import { plural } from '../utils/format';
 import { logFailure } from '../utils/log-failure';
 import { draftMessage, EMPTY_MESSAGE, messageFields, sentFields } from '../utils/message-fields';
-import { draftItem } from '../utils/storage';
+import { draftItem, REFUSALS_KEPT, refusalsItem } from '../utils/storage';
 
 /** The sent message leaves the draft (the target stays), also when the popup closed before the answer came. */
 async function clearSentDraft(input: SendInput): Promise<void> {
   const draft = await draftItem.getValue();
   const same = JSON.stringify(messageFields(draftMessage(draft), draft.template ?? null)) === JSON.stringify(sentFields(input));
   if (same) await draftItem.setValue({ ...draft, ...EMPTY_MESSAGE });
+}
+
+/** Keeps a bulk send's refused devices, named as the draft's chips name them, for History (the latest few sends only). */
+async function keepRefusals(accepted: Accepted): Promise<void> {
+  if (!accepted.refused?.length) return;
+  const names = new Map(((await draftItem.getValue()).devices ?? []).map((d) => [d.id, d.name]));
+  const kept = Object.entries(await refusalsItem.getValue()).slice(-(REFUSALS_KEPT - 1));
+  const refused = accepted.refused.map((r) => ({ ...r, name: names.get(r.deviceId) ?? null }));
+  await refusalsItem.setValue(Object.fromEntries([...kept, [accepted.id, refused]]));
 }
 
 /** The browser notification "Custom notification sent", shown even if the popup has closed meanwhile. */
@@ -35,6 +44,7 @@ export async function sendNotification(input: SendInput): Promise<Accepted> {
   const accepted = await (await savedApi()).send(input);
   await Promise.all([
     clearSentDraft(input).catch(logFailure('draft clean-up after a send')),
+    keepRefusals(accepted).catch(logFailure('keeping the refused devices')),
     confirmSent(accepted).catch(logFailure('sent confirmation')),
   ]);
   return accepted;

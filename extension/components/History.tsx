@@ -5,7 +5,9 @@ import { useAppState } from './app-state';
 import { reachText, targetText } from './audience';
 import { DeliveryReasons } from './DeliveryReasons';
 import { FunnelChart } from './FunnelChart';
+import { RefusedDevices } from './RefusedDevices';
 import { RemindButton } from './RemindButton';
+import { refusalsItem, type StoredRefusal } from '../utils/storage';
 
 const when = (iso: string) => new Date(iso).toLocaleString([], { dateStyle: 'short', timeStyle: 'short' });
 
@@ -14,7 +16,9 @@ export function History() {
   const { api } = useAppState();
   const items = useSignal<NotificationItem[] | null>(null);
   const problem = useSignal('');
+  const refusals = useSignal<Record<string, StoredRefusal[]>>({});
   useSignalEffect(() => {
+    void refusalsItem.getValue().then((kept) => (refusals.value = kept));
     api.notifications().then(
       (page) => (items.value = page.items),
       (error: unknown) => (problem.value = describeProblem(error)),
@@ -39,6 +43,7 @@ export function History() {
             </p>
             <FunnelChart counts={n.counts} label={`Delivery of “${n.title ?? n.id}”`} acknowledgement={n.requireAcknowledgement} />
             <DeliveryReasons notificationId={n.id} reasons={n.reasons} />
+            <RefusedDevices refused={refusals.value[n.id]} />
             <RemindButton item={n} />
           </li>
         ))}

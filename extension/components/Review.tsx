@@ -3,7 +3,7 @@ import { FocusedHeading } from './FocusedHeading';
 import { ReachPreview } from './ReachPreview';
 import { SendProblem } from './SendProblem';
 
-/** The last look before a group send: title, body, groups and reach, then Send. */
+/** The last look before a group or bulk device send: title, body, target and reach, then Send. */
 export function Review() {
   const state = useAppState();
   const { draft, view, sending, blocker } = state;
@@ -32,8 +32,17 @@ export function Review() {
             <dd>{draft.template.value.name}</dd>
           </>
         ) : null}
-        <dt>Groups ({draft.groups.value.length})</dt>
-        <dd>{draft.groups.value.map((g) => g.displayName).join(', ')}</dd>
+        {draft.mode.value === 'devices' ? (
+          <>
+            <dt>Devices ({draft.devices.value.length})</dt>
+            <dd data-testid="review-devices">{draft.devices.value.map((d) => d.name).join(', ')}</dd>
+          </>
+        ) : (
+          <>
+            <dt>Groups ({draft.groups.value.length})</dt>
+            <dd>{draft.groups.value.map((g) => g.displayName).join(', ')}</dd>
+          </>
+        )}
         <dt>Reach</dt>
         <dd>
           <ReachPreview languages />

@@ -7,6 +7,7 @@ import { reachText, skippedText, targetText } from './audience';
 import { DeliveryReasons } from './DeliveryReasons';
 import { FocusedHeading } from './FocusedHeading';
 import { FunnelChart } from './FunnelChart';
+import { RefusedDevices } from './RefusedDevices';
 import { RemindButton } from './RemindButton';
 
 export const POLL_MS = 1000;
@@ -28,7 +29,7 @@ const acceptedCounts = ({ devices, skipped }: AudienceSummary): Counts => ({
 
 /** After a send: the id, the audience and the live delivery counts until they settle. */
 export function SentStatus() {
-  const { api, sent, view } = useAppState();
+  const { api, sent, view, draft } = useAppState();
   const counts = useSignal<Counts | null>(null);
   const reasons = useSignal<Reasons | undefined>(undefined);
   /** The notification as last polled: what a reminder is offered for once delivery settled. */
@@ -74,6 +75,9 @@ export function SentStatus() {
         Notification <code data-testid="sent-id">{accepted.id}</code> to {target}: {reachText(accepted.audience)}.{' '}
         {skippedText(accepted.audience)}
       </p>
+      <RefusedDevices
+        refused={accepted.refused?.map((r) => ({ ...r, name: draft.devices.value.find((d) => d.id === r.deviceId)?.name }))}
+      />
       <div aria-live="polite" data-testid="sent-counts" data-settled={counts.value ? String(settled(counts.value)) : 'false'}>
         {counts.value ? (
           <>

@@ -2,7 +2,7 @@ import { batch, computed, effect, signal } from '@preact/signals';
 import { createContext } from 'preact';
 import { useContext } from 'preact/hooks';
 import type { Urgency } from '../../shared/message';
-import { MAX_TARGET_GROUPS, sendSchema, type SendInput } from '../../shared/schemas';
+import { MAX_TARGET_DEVICES, MAX_TARGET_GROUPS, sendSchema, type SendInput, unsupportedPlatforms } from '../../shared/schemas';
 import type { HeraldApi } from '../utils/api';
 import type { Accepted, Device, Me } from '../utils/api-types';
 import { sendMessage } from '../utils/messages';
@@ -24,6 +24,12 @@ export function cannotReceive(device: Device): string | null {
   return null;
 }
 
+/** Why a device cannot receive, as the code a bulk send would refuse it with, or null. */
+export function receiveRefusal(device: Device): 'unsupportedPlatform' | 'notEnrolled' | null {
+  if (!cannotReceive(device)) return null;
+  return unsupportedPlatforms.includes(device.platform) ? 'unsupportedPlatform' : 'notEnrolled';
+}
+
 /** The popup's shared state: the draft (kept in storage), the view, and what was sent. */
 export function createAppState(api: HeraldApi) {
   const draft = {
@@ -32,6 +38,7 @@ export function createAppState(api: HeraldApi) {
     mode: signal<Draft['mode']>(EMPTY_DRAFT.mode),
     groups: signal<Draft['groups']>(EMPTY_DRAFT.groups),
     device: signal<Draft['device']>(EMPTY_DRAFT.device),
+    devices: signal<Device[]>([]),
     translations: signal<LanguageText[]>([]),
     urgency: signal<Urgency>(EMPTY_DRAFT.urgency),
     requireAcknowledgement: signal(EMPTY_DRAFT.requireAcknowledgement),
@@ -42,6 +49,8 @@ export function createAppState(api: HeraldApi) {
   const loaded = signal(false);
   const view = signal<View>('compose');
   const sent = signal<Accepted | null>(null);
+  /** Filled by the Devices picker: the refusal code of each chosen device the server would refuse now (scope, quota...). */
+  const deviceRefusals = signal<Record<string, string>>({});
   /** The latest sentence for the screen reader's polite live region. */
   const announcement = signal('');
 
@@ -61,6 +70,7 @@ export function createAppState(api: HeraldApi) {
   const input = computed<SendInput>(() => {
     const fields = messageFields(message.value, draft.template.value);
     if (draft.mode.value === 'device') return { ...fields, deviceId: draft.device.value?.id ?? '' };
+    if (draft.mode.value === 'devices') return { ...fields, deviceIds: draft.devices.value.map((d) => d.id) };
     return { ...fields, groupIds: draft.groups.value.map((g) => g.id) };
   });
   /** Why Send is disabled, in words, or null when the message can go. */
@@ -74,6 +84,12 @@ export function createAppState(api: HeraldApi) {
       const device = draft.device.value;
       if (!device) return 'Choose a device.';
       if (cannotReceive(device)) return cannotReceive(device);
+    } else if (draft.mode.value === 'devices') {
+      const devices = draft.devices.value;
+      if (devices.length === 0) return 'Choose at least one device.';
+      if (devices.length > MAX_TARGET_DEVICES) return `Choose at most ${MAX_TARGET_DEVICES} devices.`;
+      if (devices.every((d) => cannotReceive(d) || deviceRefusals.value[d.id]))
+        return 'None of the chosen devices can receive this notification now.';
     } else {
       if (draft.groups.value.length === 0) return 'Choose at least one group.';
       if (draft.groups.value.length > MAX_TARGET_GROUPS) return `Choose at most ${MAX_TARGET_GROUPS} groups.`;
@@ -109,6 +125,7 @@ export function createAppState(api: HeraldApi) {
       draft.mode.value = saved.mode;
       draft.groups.value = saved.groups;
       draft.device.value = saved.device;
+      draft.devices.value = saved.devices ?? [];
       setMessage(saved);
       draft.template.value = saved.template ?? null;
       loaded.value = true;
@@ -120,6 +137,7 @@ export function createAppState(api: HeraldApi) {
         mode: draft.mode.value,
         groups: draft.groups.value,
         device: draft.device.value,
+        devices: draft.devices.value,
         translations: draft.translations.value.map((t) => ({ language: t.language, title: t.title.value, body: t.body.value })),
         urgency: draft.urgency.value,
         requireAcknowledgement: draft.requireAcknowledgement.value,
@@ -163,6 +181,7 @@ export function createAppState(api: HeraldApi) {
     loaded,
     view,
     sent,
+    deviceRefusals,
     announcement,
     titleCheck,
     bodyCheck,

@@ -32,6 +32,8 @@ export class HeraldError extends Error {
     message: string,
     /** Seconds until a quota frees, from a 429's Retry-After. */
     readonly retryAfter: number | null = null,
+    /** The error's `details`: for a bulk send that refused every device, each device with its refusal. */
+    readonly details: unknown = undefined,
   ) {
     super(message);
   }
@@ -63,7 +65,7 @@ export function createApi({ serverUrl, token }: Connection, fetchFn: typeof fetc
     const text = await res.text();
     const parsed: unknown = text ? safeJson(text) : null;
     if (res.ok) return parsed as T;
-    const error = (parsed as { error?: { code?: string; message?: string } } | null)?.error;
+    const error = (parsed as { error?: { code?: string; message?: string; details?: unknown } } | null)?.error;
     const retryAfter = Number(res.headers.get('retry-after'));
     // an Entra access token (a JWT; Herald's own tokens start hrld_) refused: not the API token's fault
     if (res.status === 401 && bearer.split('.').length === 3)
@@ -77,6 +79,7 @@ export function createApi({ serverUrl, token }: Connection, fetchFn: typeof fetc
       error?.code ?? 'httpError',
       error?.message ?? `Herald answered ${res.status} ${res.statusText}.`,
       res.status === 429 && Number.isFinite(retryAfter) && retryAfter >= 0 ? retryAfter : null,
+      error?.details,
     );
   }
   return {

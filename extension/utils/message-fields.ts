@@ -16,7 +16,7 @@ const sameTranslations = (a: Translations, b: Translations) => {
   return key(a) === key(b);
 };
 
-type Fields = Omit<SendInput, 'groupIds' | 'deviceId'>;
+type Fields = Omit<SendInput, 'groupIds' | 'deviceId' | 'deviceIds'>;
 
 /**
  * The message part of a send. Without a template: title and body, and the rest only where it is not the default.
@@ -62,6 +62,6 @@ export const EMPTY_MESSAGE = {
 
 /** The message part of a send, without its target. */
 export function sentFields(input: SendInput): Fields {
-  const { groupIds: _groups, deviceId: _device, ...fields } = input;
+  const { groupIds: _groups, deviceId: _device, deviceIds: _devices, ...fields } = input;
   return fields;
 }

@@ -25,6 +25,7 @@ describe('drafts', () => {
       mode: 'groups',
       groups: [{ id: 'g1', displayName: 'Everyone' }],
       device: null,
+      devices: [],
       translations: [{ language: 'fr-FR', title: 'Exercice incendie', body: 'À 15 h, sortez par l’escalier.' }],
       urgency: 'low',
       requireAcknowledgement: true,
