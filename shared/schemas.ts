@@ -166,20 +166,40 @@ const pushOptions = { urgency: urgencySchema.optional(), requireAcknowledgement:
 
 const message = { translations: translationsSchema.optional(), templateId: objectId.optional(), ...pushOptions };
 
+/** How far ahead a send may be scheduled. */
+export const MAX_SCHEDULE_DAYS = 30;
+
+/**
+ * `sendAt`: an RFC 3339 instant with its offset (`Z` or `+01:00`; a local time without one is ambiguous). Whether it
+ * lies in the future and within MAX_SCHEDULE_DAYS depends on the clock: see sendAtProblem.
+ */
+export const sendAtSchema = z.iso.datetime({
+  offset: true,
+  message: 'must be an RFC 3339 date-time with an offset, e.g. 2026-05-04T15:30:00+01:00.',
+});
+
+/** Why a well-formed `sendAt` cannot be scheduled at `now` (epoch ms), or null when it can. */
+export function sendAtProblem(sendAt: string, now: number): string | null {
+  const at = Date.parse(sendAt);
+  if (!(at > now)) return `must be in the future; ${sendAt} has passed.`;
+  if (at > now + MAX_SCHEDULE_DAYS * 86_400_000) return `must be at most ${MAX_SCHEDULE_DAYS} days ahead; ${sendAt} is later.`;
+  return null;
+}
+
 /**
  * A send: a title, a body (or a template giving them), translations, urgency, acknowledgement, and exactly one
  * target, groups or one device. Its text is checked again once a template's fields are merged in (resolvedMessageSchema).
  */
 export const sendSchema = z
-  .object({ title: titleSchema.optional(), body: bodySchema.optional(), ...message, ...targets })
+  .object({ title: titleSchema.optional(), body: bodySchema.optional(), ...message, ...targets, sendAt: sendAtSchema.optional() })
   .strict()
   .superRefine(exactlyOneTarget)
   .superRefine(textOrTemplate)
   .superRefine(fitsPush, fieldsPassed);
 
-/** A preview takes the same body; the text may still be unfinished. */
+/** A preview takes the same body (a `sendAt` is read but the audience is the one of now); the text may still be unfinished. */
 export const previewSchema = z
-  .object({ title: titleSchema.optional(), body: bodySchema.optional(), ...message, ...targets })
+  .object({ title: titleSchema.optional(), body: bodySchema.optional(), ...message, ...targets, sendAt: sendAtSchema.optional() })
   .strict()
   .superRefine(exactlyOneTarget)
   .superRefine(fitsPush, fieldsPassed);
@@ -236,7 +256,15 @@ export type Target = z.output<typeof targetSchema>;
 export const refusedDeviceSchema = z.strictObject({ deviceId: z.string(), code: z.string(), message: z.string() });
 export type RefusedDevice = z.output<typeof refusedDeviceSchema>;
 
-/** The 202 answer of `POST /v1/notifications`; `refused` only for a bulk device send. */
+/**
+ * Where a notification is: `scheduled` (waiting for its sendAt), `canceled` (before it fired), `queued` (its audience
+ * snapshotted and its deliveries written; each delivery has its own status), `failed` (a scheduled send that could
+ * not fire, see `failure`) or `expired` (it would have fired more than the tenant's pushTtlHours late).
+ */
+export const notificationStatuses = ['scheduled', 'canceled', 'queued', 'failed', 'expired'] as const;
+export type NotificationStatus = (typeof notificationStatuses)[number];
+
+/** The 202 answer of `POST /v1/notifications` sent now (and of a reminder); `refused` only for a bulk device send. */
 export const acceptedSchema = z.strictObject({
   id: z.string(),
   status: z.literal('queued'),
@@ -245,6 +273,23 @@ export const acceptedSchema = z.strictObject({
   refused: z.array(refusedDeviceSchema).optional(),
 });
 export type Accepted = z.output<typeof acceptedSchema>;
+
+/**
+ * The 202 answer of a send with `sendAt`: no audience, which is expanded when it fires. A bulk send lists the devices
+ * it refused now; those that pass are judged again when it fires.
+ */
+export const scheduledSchema = z.strictObject({
+  id: z.string(),
+  status: z.literal('scheduled'),
+  sendAt: z.iso.datetime(),
+  target: targetSchema,
+  refused: z.array(refusedDeviceSchema).optional(),
+});
+export type Scheduled = z.output<typeof scheduledSchema>;
+
+/** The 202 answer of `POST /v1/notifications`: queued now, or scheduled (tell them by `status`). */
+export const sendAnswerSchema = z.discriminatedUnion('status', [acceptedSchema, scheduledSchema]);
+export type SendAnswer = z.output<typeof sendAnswerSchema>;
 
 /**
  * How many devices get each variant of a message: `language` is the translation's tag as the send gave it, null for
@@ -305,7 +350,18 @@ export const notificationViewSchema = z.strictObject({
   requireAcknowledgement: z.boolean(),
   /** The notification this one reminds of (`POST /v1/notifications/{id}/reminders`), else null. */
   reminderOf: z.string().nullable(),
+  status: z.enum(notificationStatuses),
+  /** When a scheduled send is (or was) to fire; null for a send made at once. */
+  sendAt: timestamp.nullable(),
+  /** When a scheduled send fired (null until then, and for a send made at once). */
+  firedAt: timestamp.nullable(),
+  /** How late it fired after sendAt, in whole seconds (Herald was down, say); null unless it fired. */
+  lateSeconds: z.number().int().nullable(),
+  /** Why a scheduled send failed (`forbidden`: its sender lost the permission; ...), else null. */
+  failure: z.strictObject({ code: z.string(), message: z.string() }).nullable(),
+  /** The audience snapshotted when it was sent (or fired); all zero for a send that has not fired (see status). */
   audience: audienceSummarySchema,
+  /** Deliveries by status; all zero for a send that has not fired (see status). */
   counts: deliveryCountsSchema,
   reasons: deliveryReasonsSchema,
   /** Deliveries (not skipped) per variant. */
@@ -338,8 +394,8 @@ export const quotasSchema = z.strictObject({
 export type Quotas = z.output<typeof quotasSchema>;
 
 const page = { limit: pageLimit, cursor: z.string().min(1).max(512).optional() };
-/** `GET /v1/notifications` query. */
-export const notificationListQuery = z.object(page).strict();
+/** `GET /v1/notifications` query: `?status=` keeps the notifications in that status. */
+export const notificationListQuery = z.object({ ...page, status: z.enum(notificationStatuses).optional() }).strict();
 /** `GET /v1/notifications/{id}/deliveries` query. */
 export const deliveryListQuery = z.object({ ...page, status: z.enum(deliveryStatuses).optional() }).strict();
 /** `GET /v1/quotas` query. */

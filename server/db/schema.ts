@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
-import { deliveryStatuses, platforms } from '../../shared/schemas';
+import { deliveryStatuses, notificationStatuses, platforms } from '../../shared/schemas';
 import { urgencies } from '../../shared/urgency';
 
 /** Epoch milliseconds; every timestamp in Herald is stored this way. */
@@ -36,6 +36,11 @@ export const accounts = sqliteTable(
     displayName: text('display_name').notNull(),
     /** The Entra ID user object id (`oid`) signed in as this account (issue 13); set once, at its first sign-in. */
     entraObjectId: text('entra_object_id'),
+    /**
+     * The Herald app roles of the account's last Entra ID sign-in (issue 15): a scheduled send fires with no token,
+     * so its sender's rights are then these and the stored role assignments. Null before any such sign-in.
+     */
+    entraAppRoles: text('entra_app_roles', { mode: 'json' }).$type<string[]>(),
     createdAt: ms('created_at').notNull().default(now),
   },
   (t) => [
@@ -212,9 +217,22 @@ export const notifications = sqliteTable(
     requireAcknowledgement: integer('require_acknowledgement', { mode: 'boolean' }).notNull().default(false),
     /** The notification a reminder repeats (POST /v1/notifications/{id}/reminders). */
     reminderOf: text('reminder_of'),
+    /** Issue 15: `queued` for a send made at once; a scheduled one moves from `scheduled` when it fires or is canceled. */
+    status: text('status', { enum: notificationStatuses }).notNull().default('queued'),
+    /** When a scheduled send fires (its quota time too); null for a send made at once. */
+    sendAt: ms('send_at'),
+    firedAt: ms('fired_at'),
+    /** Why a scheduled send could not fire. */
+    failure: text('failure', { mode: 'json' }).$type<{ code: string; message: string }>(),
+    /** How the sender of a scheduled send signed in (its API token must still be valid when it fires). */
+    signIn: text('sign_in', { mode: 'json' }).$type<{ source: 'apiToken'; tokenId: string } | { source: 'entra'; oid: string }>(),
   },
   (t) => [
     index('notifications_tenant_created').on(t.tenantId, t.createdAt),
+    // the scheduler's queue: only scheduled sends are in it
+    index('notifications_scheduled_due').on(t.sendAt).where(sql`status = 'scheduled'`),
+    // scheduled group sends count against the quota at their sendAt (see quotaTimes)
+    index('notifications_quota_scheduled').on(t.tenantId, t.sendAt).where(sql`kind = 'groups' AND send_at IS NOT NULL`),
     // Partial: only group sends are written to it (device sends are counted in device_sends).
     // The quota query names the kind as a literal (see quotaWindow).
     index('notifications_quota_groups').on(t.tenantId, t.createdAt).where(sql`kind = 'groups'`),

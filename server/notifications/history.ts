@@ -5,6 +5,7 @@ import {
   type AudienceSummary,
   type DeliveryStatus,
   type LanguageCounts,
+  type NotificationStatus,
   type NotificationView,
   type Target,
 } from '../../shared/schemas';
@@ -40,6 +41,10 @@ const columns = {
   urgency: notifications.urgency,
   requireAcknowledgement: notifications.requireAcknowledgement,
   reminderOf: notifications.reminderOf,
+  status: notifications.status,
+  sendAt: notifications.sendAt,
+  firedAt: notifications.firedAt,
+  failure: notifications.failure,
   senderAccountId: notifications.senderAccountId,
   senderEmail: accounts.email,
 };
@@ -134,6 +139,11 @@ function present(row: Row, { counts, reasons }: Tally, languages: LanguageCounts
     urgency: row.urgency,
     requireAcknowledgement: row.requireAcknowledgement,
     reminderOf: row.reminderOf,
+    status: row.status,
+    sendAt: iso(row.sendAt),
+    firedAt: iso(row.firedAt),
+    lateSeconds: row.sendAt !== null && row.firedAt !== null ? Math.max(0, Math.floor((row.firedAt - row.sendAt) / 1000)) : null,
+    failure: row.failure,
     audience,
     counts,
     reasons,
@@ -144,13 +154,14 @@ function present(row: Row, { counts, reasons }: Tally, languages: LanguageCounts
 const base = (db: Db) => db.select(columns).from(notifications).leftJoin(accounts, eq(accounts.id, notifications.senderAccountId));
 type Row = Awaited<ReturnType<typeof base>>[number];
 
-/** Newest first, keyset-paginated on (createdAt, id). */
-export async function listNotifications(db: Db, tenantId: string, page: { limit: number; cursor?: string }) {
+/** Newest first, keyset-paginated on (createdAt, id); only those in `status` when given. */
+export async function listNotifications(db: Db, tenantId: string, page: { limit: number; cursor?: string; status?: NotificationStatus }) {
   const after = page.cursor ? decodeCursor(page.cursor, ['number', 'string'] as const) : null;
   const rows = await base(db)
     .where(
       and(
         eq(notifications.tenantId, tenantId),
+        page.status ? eq(notifications.status, page.status) : undefined,
         after
           ? or(lt(notifications.createdAt, after[0]), and(eq(notifications.createdAt, after[0]), lt(notifications.id, after[1])))
           : undefined,

@@ -9,6 +9,7 @@ import {
   previewSchema,
   quotaQuery,
   quotasSchema,
+  sendAnswerSchema,
   sendSchema,
 } from '../../shared/schemas';
 import { answer, failure, type Operations } from '../core/operation';
@@ -17,9 +18,12 @@ import { answer, failure, type Operations } from '../core/operation';
 export const notificationOperations: Operations = {
   'POST /v1/notifications': {
     summary:
-      'Send a custom notification to up to 25 groups (Organization.Update), to one device or to up to 100 devices at once (RemoteTasks.SendCustomNotifications over each; a bulk send lists the devices it refused)',
+      'Send a custom notification to up to 25 groups (Organization.Update), to one device or to up to 100 devices at once (RemoteTasks.SendCustomNotifications over each; a bulk send lists the devices it refused), now or at `sendAt` (up to 30 days ahead; the audience is expanded and the permissions checked again when it fires)',
     body: sendSchema,
-    responses: { 202: answer('Accepted and durable', acceptedSchema), 429: failure('A quota is used up (with Retry-After)') },
+    responses: {
+      202: answer('Accepted and durable: queued with its audience, or scheduled', sendAnswerSchema),
+      429: failure('A quota is used up, now or in an hour the scheduled send falls in (with Retry-After)'),
+    },
   },
   'POST /v1/notifications/preview': {
     summary: 'The audience a send would have now, without sending or using quota',
@@ -37,7 +41,7 @@ export const notificationOperations: Operations = {
     },
   },
   'GET /v1/notifications': {
-    summary: 'Sent notifications, newest first',
+    summary: 'Notifications, newest first, optionally of one status (scheduled, canceled, queued, failed, expired)',
     permission: 'Organization.Read',
     query: notificationListQuery,
     responses: { 200: answer('A page of notifications', pageOf(notificationViewSchema)) },

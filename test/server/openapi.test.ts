@@ -45,13 +45,15 @@ describe('GET /openapi.json', () => {
       'deviceIds',
       'groupIds',
       'requireAcknowledgement',
+      'sendAt',
       'templateId',
       'title',
       'translations',
       'urgency',
     ]);
-    const accepted = send.responses['202'].content['application/json'].schema;
-    expect(accepted.required.sort()).toEqual(['audience', 'id', 'status', 'target']);
+    const [queued, scheduled] = send.responses['202'].content['application/json'].schema.oneOf;
+    expect(queued.required.sort()).toEqual(['audience', 'id', 'status', 'target']);
+    expect(scheduled.required.sort()).toEqual(['id', 'sendAt', 'status', 'target']);
     expect(send.responses.default.content['application/json'].schema).toEqual({ $ref: '#/components/schemas/Error' });
     expect(doc.components.schemas.Error.properties.error.required.sort()).toEqual(['code', 'message']);
     const list = doc.paths['/v1/notifications'].get.responses['200'].content['application/json'].schema;
