@@ -4,6 +4,7 @@ import { DevicesPicker } from './DevicesPicker';
 import { GroupPicker } from './GroupPicker';
 import { LanguageTabs } from './LanguageTabs';
 import { QuotaLine } from './QuotaLine';
+import { SendLater } from './SendLater';
 import { SendProblem } from './SendProblem';
 import { TemplatePicker } from './TemplatePicker';
 import { TextField } from './TextField';
@@ -16,13 +17,16 @@ function noImplicitSubmit(event: KeyboardEvent) {
 
 const TARGETS = { groups: 'Groups', device: 'Device', devices: 'Devices' } as const;
 
-/** Title, body, target and quota; groups and several devices go on to Review, a device send goes straight out (as in Intune). */
+/**
+ * Title, body, target, time and quota; groups, several devices and any send for later go on to Review, a device send
+ * now goes straight out (as in Intune).
+ */
 export function Composer({ deviceSearch }: { deviceSearch?: string }) {
   const state = useAppState();
   const { draft, loaded, blocker, sending, view } = state;
   const mode = draft.mode.value;
   const disabled = blocker.value !== null || sending.value;
-  const reviewed = mode !== 'device';
+  const reviewed = mode !== 'device' || draft.sendLater.value;
   const onSubmit = (event: Event) => {
     event.preventDefault();
     if (reviewed) {
@@ -54,6 +58,7 @@ export function Composer({ deviceSearch }: { deviceSearch?: string }) {
         />
         Require acknowledgement
       </label>
+      <SendLater />
       <QuotaLine />
       <SendProblem />
       <div class="actions">

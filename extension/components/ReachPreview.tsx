@@ -13,14 +13,20 @@ export function ReachPreview({ languages = false }: { languages?: boolean }) {
   const preview = useSignal<Preview | null>(null);
   const problem = useSignal('');
   useSignalEffect(() => {
-    const devices = draft.mode.value === 'devices';
-    const ids = devices ? draft.devices.value.map((d) => d.id) : draft.groups.value.map((g) => g.id);
+    const mode = draft.mode.value;
+    const ids =
+      mode === 'devices'
+        ? draft.devices.value.map((d) => d.id)
+        : mode === 'device'
+          ? [draft.device.value?.id ?? '']
+          : draft.groups.value.map((g) => g.id);
+    const target = mode === 'devices' ? { deviceIds: ids } : mode === 'device' ? { deviceId: ids[0] } : { groupIds: ids };
     const text = languages && Object.keys(translations.value).length ? { translations: translations.value } : {};
     preview.value = null;
     problem.value = '';
-    if (!ids.length) return;
+    if (!ids.some((id) => id)) return;
     const controller = new AbortController();
-    api.preview({ ...(devices ? { deviceIds: ids } : { groupIds: ids }), ...text }, controller.signal).then(
+    api.preview({ ...target, ...text }, controller.signal).then(
       (answer) => (preview.value = answer),
       (error: unknown) => {
         if (!controller.signal.aborted) problem.value = describeProblem(error);
@@ -29,7 +35,10 @@ export function ReachPreview({ languages = false }: { languages?: boolean }) {
     return () => controller.abort();
   });
   const a = preview.value?.audience;
-  const chosen = (draft.mode.value === 'devices' ? draft.devices : draft.groups).value.length > 0;
+  const chosen =
+    draft.mode.value === 'device'
+      ? draft.device.value !== null
+      : (draft.mode.value === 'devices' ? draft.devices : draft.groups).value.length > 0;
   const perLanguage = languages ? languagesText(preview.value?.languages) : '';
   return (
     <>

@@ -2,13 +2,21 @@ import { batch, computed, effect, signal } from '@preact/signals';
 import { createContext } from 'preact';
 import { useContext } from 'preact/hooks';
 import type { Urgency } from '../../shared/message';
-import { MAX_TARGET_DEVICES, MAX_TARGET_GROUPS, sendSchema, type SendInput, unsupportedPlatforms } from '../../shared/schemas';
+import {
+  MAX_TARGET_DEVICES,
+  MAX_TARGET_GROUPS,
+  sendAtProblem,
+  sendSchema,
+  type SendInput,
+  unsupportedPlatforms,
+} from '../../shared/schemas';
 import type { HeraldApi } from '../utils/api';
-import type { Accepted, Device, Me } from '../utils/api-types';
+import type { Device, Me, SendAnswer } from '../utils/api-types';
 import { sendMessage } from '../utils/messages';
 import { mayUseHighUrgency, URGENT_PERMISSION } from '../utils/permissions';
 import { messageFields } from '../utils/message-fields';
 import { describeProblem } from '../utils/problem';
+import { adminTimeZone, timeInWords, zonedInstant } from '../utils/send-time';
 import { draftItem, type Draft, type DraftTemplate, EMPTY_DRAFT } from '../utils/storage';
 import { reachText } from './audience';
 import { type LanguageText, languageText, textChecks } from './message-text';
@@ -30,8 +38,8 @@ export function receiveRefusal(device: Device): 'unsupportedPlatform' | 'notEnro
   return unsupportedPlatforms.includes(device.platform) ? 'unsupportedPlatform' : 'notEnrolled';
 }
 
-/** The popup's shared state: the draft (kept in storage), the view, and what was sent. */
-export function createAppState(api: HeraldApi) {
+/** The popup's shared state: the draft (kept in storage), the view, and what was sent; times are shown in `timeZone`. */
+export function createAppState(api: HeraldApi, timeZone = adminTimeZone()) {
   const draft = {
     title: signal(EMPTY_DRAFT.title),
     body: signal(EMPTY_DRAFT.body),
@@ -43,12 +51,15 @@ export function createAppState(api: HeraldApi) {
     urgency: signal<Urgency>(EMPTY_DRAFT.urgency),
     requireAcknowledgement: signal(EMPTY_DRAFT.requireAcknowledgement),
     template: signal<DraftTemplate | null>(EMPTY_DRAFT.template),
+    /** Send later, at the picker's value in `timeZone` (`2026-12-07T15:30`). */
+    sendLater: signal(false),
+    sendAt: signal(''),
   };
   /** Who is signed in, once `/v1/me` answered: it decides whether high urgency is offered. */
   const me = signal<Me | null>(null);
   const loaded = signal(false);
   const view = signal<View>('compose');
-  const sent = signal<Accepted | null>(null);
+  const sent = signal<SendAnswer | null>(null);
   /** Filled by the Devices picker: the refusal code of each chosen device the server would refuse now (scope, quota...). */
   const deviceRefusals = signal<Record<string, string>>({});
   /** The latest sentence for the screen reader's polite live region. */
@@ -67,8 +78,10 @@ export function createAppState(api: HeraldApi) {
     urgency: draft.urgency.value,
     requireAcknowledgement: draft.requireAcknowledgement.value,
   }));
+  /** A later send's time as `sendAt` (RFC 3339 with the zone's offset then), null to send at once or while not a time. */
+  const sendAt = computed(() => (draft.sendLater.value ? zonedInstant(draft.sendAt.value, timeZone) : null));
   const input = computed<SendInput>(() => {
-    const fields = messageFields(message.value, draft.template.value);
+    const fields = { ...messageFields(message.value, draft.template.value), ...(sendAt.value && { sendAt: sendAt.value }) };
     if (draft.mode.value === 'device') return { ...fields, deviceId: draft.device.value?.id ?? '' };
     if (draft.mode.value === 'devices') return { ...fields, deviceIds: draft.devices.value.map((d) => d.id) };
     return { ...fields, groupIds: draft.groups.value.map((g) => g.id) };
@@ -80,6 +93,11 @@ export function createAppState(api: HeraldApi) {
     for (const t of draft.translations.value) if (t.problem.value) return `${t.language}: ${t.problem.value}`;
     if (draft.urgency.value === 'high' && me.value && !mayUseHighUrgency(me.value))
       return `High urgency needs the permission ${URGENT_PERMISSION}; choose Normal or Low.`;
+    if (draft.sendLater.value) {
+      if (!sendAt.value) return 'Choose the date and time to send at.';
+      const late = sendAtProblem(sendAt.value, Date.now());
+      if (late) return `The send time ${late}`;
+    }
     if (draft.mode.value === 'device') {
       const device = draft.device.value;
       if (!device) return 'Choose a device.';
@@ -126,6 +144,8 @@ export function createAppState(api: HeraldApi) {
       draft.groups.value = saved.groups;
       draft.device.value = saved.device;
       draft.devices.value = saved.devices ?? [];
+      draft.sendAt.value = saved.sendAt ?? '';
+      draft.sendLater.value = draft.sendAt.value !== '';
       setMessage(saved);
       draft.template.value = saved.template ?? null;
       loaded.value = true;
@@ -138,6 +158,7 @@ export function createAppState(api: HeraldApi) {
         groups: draft.groups.value,
         device: draft.device.value,
         devices: draft.devices.value,
+        sendAt: draft.sendLater.value ? draft.sendAt.value : '',
         translations: draft.translations.value.map((t) => ({ language: t.language, title: t.title.value, body: t.body.value })),
         urgency: draft.urgency.value,
         requireAcknowledgement: draft.requireAcknowledgement.value,
@@ -162,7 +183,12 @@ export function createAppState(api: HeraldApi) {
         view.value = 'sent';
         setMessage({ title: '', body: '' });
         draft.template.value = null;
-        announcement.value = `Sent: notification ${accepted.id}, queued for ${reachText(accepted.audience)}.`;
+        draft.sendLater.value = false;
+        draft.sendAt.value = '';
+        announcement.value =
+          accepted.status === 'scheduled'
+            ? `Scheduled: notification ${accepted.id}, to go ${timeInWords(accepted.sendAt, Date.now(), timeZone)}.`
+            : `Sent: notification ${accepted.id}, queued for ${reachText(accepted.audience)}.`;
       });
     } catch (error) {
       sendError.value = describeProblem(error);
@@ -187,6 +213,8 @@ export function createAppState(api: HeraldApi) {
     bodyCheck,
     sizeCheck,
     bodyFieldCheck,
+    timeZone,
+    sendAt,
     input,
     blocker,
     sending,

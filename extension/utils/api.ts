@@ -1,4 +1,4 @@
-import type { DeliveryStatus, SendInput } from '../../shared/schemas';
+import type { DeliveryStatus, NotificationStatus, SendInput } from '../../shared/schemas';
 import type {
   Accepted,
   Delivery,
@@ -12,6 +12,7 @@ import type {
   Page,
   Preview,
   Quotas,
+  SendAnswer,
   SyncStarted,
   Template,
   TemplateChange,
@@ -90,7 +91,9 @@ export function createApi({ serverUrl, token }: Connection, fetchFn: typeof fetc
     devices: (search: string, signal?: AbortSignal) => request<Page<Device>>('GET', searchPath('devices', search), undefined, signal),
     device: (id: string) => request<Device>('GET', `/v1/devices/${encodeURIComponent(id)}`),
     preview: (input: Partial<SendInput>, signal?: AbortSignal) => request<Preview>('POST', '/v1/notifications/preview', input, signal),
-    send: (input: SendInput) => request<Accepted>('POST', '/v1/notifications', input),
+    send: (input: SendInput) => request<SendAnswer>('POST', '/v1/notifications', input),
+    /** Cancels a scheduled send: the notification, now canceled; 409 notScheduled once it fired or was canceled. */
+    cancel: (id: string) => request<NotificationItem>('POST', `/v1/notifications/${encodeURIComponent(id)}/cancel`),
     /** Sends the message again to those who have not acknowledged (or opened) it: 409 nothingToRemind when none is left. */
     remind: (id: string) => request<Accepted>('POST', `/v1/notifications/${encodeURIComponent(id)}/reminders`),
     templates: (search = '', signal?: AbortSignal) =>
@@ -104,7 +107,11 @@ export function createApi({ serverUrl, token }: Connection, fetchFn: typeof fetc
     updateTemplate: (id: string, patch: TemplateChange) => request<Template>('PATCH', `/v1/templates/${encodeURIComponent(id)}`, patch),
     deleteTemplate: (id: string) => request<null>('DELETE', `/v1/templates/${encodeURIComponent(id)}`),
     quotas: (deviceId?: string) => request<Quotas>('GET', `/v1/quotas${deviceId ? `?deviceId=${encodeURIComponent(deviceId)}` : ''}`),
-    notifications: () => request<Page<NotificationItem>>('GET', '/v1/notifications?limit=20'),
+    notifications: (status?: NotificationStatus) =>
+      request<Page<NotificationItem>>(
+        'GET',
+        `/v1/notifications?${new URLSearchParams({ limit: '20', ...(status && { status }) }).toString()}`,
+      ),
     notification: (id: string) => request<NotificationItem>('GET', `/v1/notifications/${encodeURIComponent(id)}`),
     directoryStatus: () => request<DirectoryStatus>('GET', '/v1/directory/status'),
     startSync: () => request<SyncStarted>('POST', '/v1/directory/sync'),

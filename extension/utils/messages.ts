@@ -1,7 +1,7 @@
 import type { SendInput } from '../../shared/schemas';
 import browser, { type Runtime } from 'webextension-polyfill';
 import { HeraldError } from './api';
-import type { Accepted } from './api-types';
+import type { SendAnswer } from './api-types';
 
 /** Which device the composer opens with: a known id, a name to search for, or the devices selected in a console's list. */
 export type ComposerTarget = { deviceId: string } | { deviceSearch: string } | { deviceIds: string[] };
@@ -9,7 +9,7 @@ export type ComposerTarget = { deviceId: string } | { deviceSearch: string } | {
 /** The one message protocol between the popup, the content scripts and the background: request and response of each. */
 export interface Protocol {
   /** Sends through the background, so the confirmation shows even if the popup closes meanwhile. */
-  send: { request: { input: SendInput }; response: Accepted };
+  send: { request: { input: SendInput }; response: SendAnswer };
   openComposer: { request: ComposerTarget; response: null };
   /** The device a console page is about, by the built-in and the admin's own rules. */
   deviceIdForUrl: { request: { url: string }; response: string | null };

@@ -44,6 +44,8 @@ export interface Draft {
   translations: { language: string; title: string; body: string }[];
   urgency: Urgency;
   requireAcknowledgement: boolean;
+  /** When to send: the date-time picker's value in the admin's time zone (`2026-12-07T15:30`), '' to send at once. */
+  sendAt?: string;
   /** The template the message started from, as it was when chosen: a send names it and gives only what was changed. */
   template: DraftTemplate | null;
 }
@@ -60,6 +62,7 @@ export const EMPTY_DRAFT: Draft = {
   translations: [],
   urgency: 'normal',
   requireAcknowledgement: false,
+  sendAt: '',
   template: null,
 };
 

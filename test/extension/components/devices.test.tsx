@@ -164,6 +164,11 @@ describe('sending to several devices', () => {
           items: [
             {
               id: 'n-bulk',
+              status: 'queued',
+              sendAt: null,
+              firedAt: null,
+              lateSeconds: null,
+              failure: null,
               createdAt: '2030-01-01T13:00:00.000Z',
               sender: { accountId: 'a1', email: 'helpdesk@contoso.example' },
               via: 'api',

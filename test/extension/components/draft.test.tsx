@@ -29,6 +29,7 @@ describe('drafts', () => {
       translations: [{ language: 'fr-FR', title: 'Exercice incendie', body: 'À 15 h, sortez par l’escalier.' }],
       urgency: 'low',
       requireAcknowledgement: true,
+      sendAt: '',
       template: null,
     });
     const second = await renderPopup({});

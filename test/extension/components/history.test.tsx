@@ -5,6 +5,7 @@ import { renderPopup } from '../render';
 
 const item = (id: string, title: string | null, counts: Partial<Record<string, number>>) => ({
   id,
+  status: 'queued',
   createdAt: '2030-01-01T10:00:00.000Z',
   sender: { accountId: 'a1', email: 'admin@contoso.example' },
   target: { type: 'groups', groupIds: ['g1', 'g2'] },
