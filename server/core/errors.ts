@@ -21,5 +21,5 @@ export const missingPermission = (permission: string, over?: string) =>
   forbidden(`This needs the ${permission} permission${over ? ` over ${over}` : ''}.`);
 export const notFound = (what: string, id: string) => new AppError(404, 'notFound', `${what} '${id}' was not found.`);
 export const conflict = (message: string) => new AppError(409, 'conflict', message);
-export const quotaExceeded = (message: string, retryAfterSeconds: number) =>
-  new AppError(429, 'quotaExceeded', message, undefined, { 'Retry-After': String(retryAfterSeconds) });
+export const quotaExceeded = (message: string, retryAfterSeconds: number, details?: unknown) =>
+  new AppError(429, 'quotaExceeded', message, details, { 'Retry-After': String(retryAfterSeconds) });

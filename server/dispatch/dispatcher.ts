@@ -2,6 +2,7 @@ import type { Config } from '../config';
 import { migrateDatabase, openDatabase, type Database } from '../db/client';
 import { loggerFor, type Logger } from '../core/logger';
 import { scheduleFromConfig } from '../directory/graph/schedule';
+import { startScheduler } from '../notifications/scheduler';
 import { DispatchMetrics } from './metrics';
 import { createProviders } from './providers/registry';
 import { startWorker, type Worker } from './worker';
@@ -11,7 +12,7 @@ export interface Dispatcher {
   metrics: DispatchMetrics;
   /** One line per push service: real (where to) or simulated. */
   services: string[];
-  /** Stops the worker (its batches in flight are recorded first), then closes the providers' connections. */
+  /** Stops the scheduler and the worker (its batches in flight are recorded first), then closes the providers' connections. */
   close(): Promise<void>;
 }
 
@@ -20,11 +21,14 @@ export function startDispatcher(config: Config, database: Database, log: Logger)
   const providers = createProviders(config, log);
   const metrics = new DispatchMetrics();
   const worker = startWorker({ database, providers, now: Date.now, log, metrics, leaseMs: config.HERALD_DISPATCH_LEASE_MS });
+  // scheduled sends (issue 15) fire here, so every process that pushes also fires them
+  const scheduler = startScheduler({ database, now: Date.now, log, onQueued: worker.wake });
   return {
     worker,
     metrics,
     services: providers.describe(),
     async close() {
+      await scheduler.stop();
       await worker.stop();
       await providers.close();
     },

@@ -114,13 +114,16 @@ async function languagesFor(db: Db, rows: Row[], tallies: Map<string, Tally>): P
   );
 }
 
+/** The target a notification row names. */
+export const rowTarget = (row: Pick<Row, 'kind' | 'groupIds' | 'deviceId' | 'deviceIds'>): Target =>
+  row.kind === 'groups'
+    ? { type: 'groups', groupIds: row.groupIds ?? [] }
+    : row.kind === 'devices'
+      ? { type: 'devices', deviceIds: row.deviceIds ?? [] }
+      : { type: 'device', deviceId: row.deviceId! };
+
 function present(row: Row, { counts, reasons }: Tally, languages: LanguageCounts): NotificationView {
-  const target: Target =
-    row.kind === 'groups'
-      ? { type: 'groups', groupIds: row.groupIds ?? [] }
-      : row.kind === 'devices'
-        ? { type: 'devices', deviceIds: row.deviceIds ?? [] }
-        : { type: 'device', deviceId: row.deviceId! };
+  const target = rowTarget(row);
   const audience: AudienceSummary = { users: row.audienceUsers, devices: row.audienceDevices, skipped: row.skipped };
   return {
     id: row.id,

@@ -36,8 +36,19 @@ export const notificationOperations: Operations = {
     responses: {
       202: answer('Accepted and durable', acceptedSchema),
       404: failure('No such notification in the tenant'),
-      409: failure('nothingToRemind: no device left to remind can receive it; textErased: its text is gone'),
+      409: failure(
+        'nothingToRemind: no device left to remind can receive it; textErased: its text is gone; notSent: it is scheduled, canceled, failed or expired',
+      ),
       429: failure('A quota is used up (with Retry-After)'),
+    },
+  },
+  'POST /v1/notifications/:id/cancel': {
+    summary:
+      'Cancel a scheduled send before it fires, freeing its quota slots (its sender, or anyone with the permission the send needed over its target)',
+    responses: {
+      200: answer('The notification, now canceled', notificationViewSchema),
+      404: failure('No such notification in the tenant'),
+      409: failure('notScheduled: it already fired, was canceled, failed or expired'),
     },
   },
   'GET /v1/notifications': {

@@ -1,7 +1,7 @@
-import { and, eq, gt, inArray, lte, sql, type SQL } from 'drizzle-orm';
+import { and, eq, gt, inArray, isNull, lt, lte, sql, type SQL } from 'drizzle-orm';
 import type { Database, Db, Tx } from '../db/client';
 import { deviceSends, notifications } from '../db/schema';
-import { quotaExceeded } from '../core/errors';
+import { AppError, quotaExceeded } from '../core/errors';
 
 export const QUOTA_WINDOW_MS = 60 * 60 * 1000;
 
@@ -14,19 +14,81 @@ export interface QuotaUse {
   retryAfter: number;
 }
 
+export type QuotaTarget = { kind: 'groups' } | { kind: 'device'; deviceId: string };
+
 /**
- * The rolling-hour window of one quota, as a `SELECT created_at`: group sends of a tenant (the notifications'
- * partial index; the kind is a literal, not a bound parameter: with a parameter SQLite still picks the partial
- * index, but by re-planning the statement whenever that parameter is bound, which would undo the kept prepared
- * statement on every send), or sends to one device, single or as part of a bulk send (device_sends).
+ * The times of the sends one quota counts in `(from, to]`, as a `SELECT created_at`: group sends of a tenant, or
+ * sends to one device, single or as part of a bulk send (device_sends). A scheduled send counts at its sendAt, from
+ * when it is scheduled until it is canceled, fails or expires (its device sends are deleted then). Group sends made
+ * at once are read through the notifications' partial index (the kind is a literal, not a bound parameter: with a
+ * parameter SQLite still picks the partial index, but by re-planning the statement whenever that parameter is bound,
+ * which would undo the kept prepared statement on every send), scheduled ones through their own.
  */
-export function quotaWindow(tenantId: string, target: { kind: 'groups' } | { kind: 'device'; deviceId: string }, now: number): SQL {
-  const since = now - QUOTA_WINDOW_MS;
+export function quotaTimes(tenantId: string, target: QuotaTarget, from: number, to: number): SQL {
   return target.kind === 'groups'
     ? sql`SELECT ${notifications.createdAt} AS created_at FROM ${notifications}
-        WHERE ${and(eq(notifications.tenantId, tenantId), sql`${notifications.kind} = 'groups'`, gt(notifications.createdAt, since))}`
+        WHERE ${and(eq(notifications.tenantId, tenantId), sql`${notifications.kind} = 'groups'`, gt(notifications.createdAt, from), lte(notifications.createdAt, to), isNull(notifications.sendAt))}
+      UNION ALL SELECT ${notifications.sendAt} FROM ${notifications}
+        WHERE ${and(eq(notifications.tenantId, tenantId), sql`${notifications.kind} = 'groups' AND ${notifications.sendAt} IS NOT NULL`, gt(notifications.sendAt, from), lte(notifications.sendAt, to), inArray(notifications.status, ['scheduled', 'queued']))}`
     : sql`SELECT ${deviceSends.createdAt} AS created_at FROM ${deviceSends}
-        WHERE ${and(eq(deviceSends.tenantId, tenantId), eq(deviceSends.deviceId, target.deviceId), gt(deviceSends.createdAt, since))}`;
+        WHERE ${and(eq(deviceSends.tenantId, tenantId), eq(deviceSends.deviceId, target.deviceId), gt(deviceSends.createdAt, from), lte(deviceSends.createdAt, to))}`;
+}
+
+/** The rolling hour of one quota that ends at `now` (see quotaTimes). */
+export const quotaWindow = (tenantId: string, target: QuotaTarget, now: number): SQL =>
+  quotaTimes(tenantId, target, now - QUOTA_WINDOW_MS, now);
+
+/** The fullest rolling hour `(end - 1 h, end]` that a send at `at` would fall in, given the other sends' times near it. */
+export function fullestHour(times: number[], at: number): { end: number; inside: number[] } {
+  let fullest = { end: at, inside: [] as number[] };
+  // the count only rises at `at` and at each later send within the hour
+  for (const end of [at, ...times.filter((t) => t > at && t < at + QUOTA_WINDOW_MS)]) {
+    const inside = times.filter((t) => t > end - QUOTA_WINDOW_MS && t <= end).sort((a, b) => a - b);
+    if (inside.length > fullest.inside.length) fullest = { end, inside };
+  }
+  return fullest;
+}
+
+/**
+ * 429 unless a send at `at` (now, or a scheduled sendAt) fits every rolling hour it falls in, counting the sends made
+ * and those scheduled: an hour that ends later may already hold scheduled sends. Exact inside the send's write.
+ */
+export async function assertQuotaAt(tx: Tx, tenantId: string, target: QuotaTarget, limit: number, at: number, now: number, name: string) {
+  const rows = await tx.all<{ created_at: number }>(quotaTimes(tenantId, target, at - QUOTA_WINDOW_MS, at + QUOTA_WINDOW_MS));
+  assertHour(
+    fullestHour(
+      rows.map((r) => r.created_at),
+      at,
+    ),
+    limit,
+    at,
+    now,
+    name,
+  );
+}
+
+function assertHour(hour: ReturnType<typeof fullestHour>, limit: number, at: number, now: number, name: string) {
+  const used = hour.inside.length;
+  if (used < limit) return;
+  // the send whose departure from the hour frees a slot
+  const frees = hour.inside[used - limit]! + QUOTA_WINDOW_MS;
+  const retryAfter = Math.max(1, Math.ceil((frees - now) / 1000));
+  const iso = (ms: number) => new Date(ms).toISOString();
+  if (hour.end === at && at <= now)
+    throw quotaExceeded(
+      `The ${name} quota of ${limit} per hour is used up; it frees a slot at ${iso(frees)} (in ${retryAfter} s).`,
+      retryAfter,
+      {
+        limit,
+        hourStart: iso(hour.end - QUOTA_WINDOW_MS),
+        hourEnd: iso(hour.end),
+      },
+    );
+  throw quotaExceeded(
+    `The ${name} quota of ${limit} per hour is full in the hour from ${iso(hour.end - QUOTA_WINDOW_MS)} to ${iso(hour.end)}: it already holds ${used} sends made or scheduled.`,
+    retryAfter,
+    { limit, hourStart: iso(hour.end - QUOTA_WINDOW_MS), hourEnd: iso(hour.end) },
+  );
 }
 
 /**
@@ -50,16 +112,32 @@ export async function readQuota(db: Db | Tx, window: SQL, limit: number, now: nu
   };
 }
 
-/** Of `deviceIds`, those whose device quota is used up now (one statement for a bulk send's devices). */
-export async function devicesAtQuota(tx: Tx, tenantId: string, deviceIds: string[], limit: number, now: number): Promise<Set<string>> {
-  if (deviceIds.length === 0) return new Set();
-  const rows = await tx.all<{ device_id: string }>(
-    sql`SELECT ${deviceSends.deviceId} AS device_id FROM ${deviceSends}
-      WHERE ${and(eq(deviceSends.tenantId, tenantId), inArray(deviceSends.deviceId, deviceIds), gt(deviceSends.createdAt, now - QUOTA_WINDOW_MS))}
-      GROUP BY ${deviceSends.deviceId} HAVING count(*) >= ${limit}`,
+/**
+ * Of `deviceIds`, those a send at `at` would take past their device quota (see assertQuotaAt), each with its 429; one
+ * statement for a bulk send's devices.
+ */
+export async function devicesOverQuotaAt(tx: Tx, tenantId: string, deviceIds: string[], limit: number, at: number, now: number) {
+  const over = new Map<string, AppError>();
+  if (deviceIds.length === 0) return over;
+  const rows = await tx.all<{ device_id: string; created_at: number }>(
+    sql`SELECT ${deviceSends.deviceId} AS device_id, ${deviceSends.createdAt} AS created_at FROM ${deviceSends}
+      WHERE ${and(eq(deviceSends.tenantId, tenantId), inArray(deviceSends.deviceId, deviceIds), gt(deviceSends.createdAt, at - QUOTA_WINDOW_MS), lt(deviceSends.createdAt, at + QUOTA_WINDOW_MS))}`,
   );
-  return new Set(rows.map((r) => r.device_id));
+  for (const deviceId of deviceIds) {
+    const times = rows.filter((r) => r.device_id === deviceId).map((r) => r.created_at);
+    if (times.length < limit) continue;
+    try {
+      assertHour(fullestHour(times, at), limit, at, now, deviceQuotaName(deviceId));
+    } catch (error) {
+      if (!(error instanceof AppError)) throw error;
+      over.set(deviceId, error);
+    }
+  }
+  return over;
 }
+
+export const deviceQuotaName = (deviceId: string) => `device send (to device '${deviceId}')`;
+export const GROUP_QUOTA_NAME = 'group send (per tenant)';
 
 /**
  * Deletes the device sends that have left every quota window, so device_sends holds about an hour of sends; a read
@@ -70,13 +148,4 @@ export async function pruneDeviceSends(database: Database, now: number): Promise
   const [any] = await database.db.select({ at: deviceSends.createdAt }).from(deviceSends).where(old).limit(1);
   if (!any) return 0;
   return (await database.write((tx) => tx.delete(deviceSends).where(old))).rowsAffected;
-}
-
-/** Throws 429 with Retry-After when the quota is full. */
-export function assertQuota(use: QuotaUse, name: string): void {
-  if (use.used < use.limit) return;
-  throw quotaExceeded(
-    `The ${name} quota of ${use.limit} per hour is used up; it frees a slot at ${use.resetsAt} (in ${use.retryAfter} s).`,
-    use.retryAfter,
-  );
 }

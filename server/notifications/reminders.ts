@@ -65,6 +65,9 @@ export function sendReminder(deps: Deps, principal: Principal, originalId: strin
   const { db } = deps.database;
   return auditedSend(deps, principal, 'notification.remind', { via: 'api', reminderOf: originalId }, async (aim) => {
     const original = await rootOf(deps, principal.tenantId, originalId);
+    // a scheduled send has reached nobody yet (nor has a canceled, failed or expired one)
+    if (original.status !== 'queued')
+      throw new AppError(409, 'notSent', `Notification '${original.id}' is ${original.status}: only a send that went out can be repeated.`);
     const target = aim<Target>(
       original.kind === 'groups'
         ? { type: 'groups', groupIds: original.groupIds ?? [] }

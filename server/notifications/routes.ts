@@ -17,6 +17,8 @@ import { requirePermission } from '../rbac/scope';
 import { getNotification, listDeliveries, listNotifications } from './history';
 import { previewAudience } from './preview';
 import { sendReminder } from './reminders';
+import { cancelScheduled } from './cancel';
+import { requireSendAtAhead, scheduleSend } from './schedule';
 import { quotaReport } from './quotas';
 import { requireSendPermission, sendNotification, targetIn, targetOf } from './send';
 
@@ -34,21 +36,34 @@ export const notificationRoutes = (deps: Deps) => {
       .use('/v1/notifications/*', authenticate(deps.database, deps.now))
       .use('/v1/quotas', authenticate(deps.database, deps.now))
       .post('/v1/notifications', async (c) => {
-        const accepted = await sendNotification(deps, c.var.principal, 'api', async () => {
-          const body = await readJson(c);
-          return { target: targetIn(sendTargetSchema, body), urgency: urgencyIn(body), parse: () => parseOr400(sendSchema, body) };
-        });
+        const accepted = await sendNotification(
+          deps,
+          c.var.principal,
+          'api',
+          async () => {
+            const body = await readJson(c);
+            return {
+              target: targetIn(sendTargetSchema, body),
+              urgency: urgencyIn(body),
+              parse: () => requireSendAtAhead(parseOr400(sendSchema, body), deps.now()),
+            };
+          },
+          (principal, outgoing, sendAt) => scheduleSend(deps, principal, outgoing, sendAt),
+        );
         return c.json(accepted, 202);
       })
       .post('/v1/notifications/preview', async (c) => {
         // the permission before the text, as for a send
         const body = await readJson(c);
         requireSendPermission(c.var.principal, targetIn(sendTargetSchema, body)?.type ?? null, urgencyIn(body));
-        const preview = parseOr400(previewSchema, body);
+        const preview = requireSendAtAhead(parseOr400(previewSchema, body), deps.now());
         return c.json(await previewAudience(db, c.var.principal, targetOf(preview), preview));
       })
       .post('/v1/notifications/:id/reminders', validId, async (c) =>
         c.json(await sendReminder(deps, c.var.principal, c.req.valid('param').id), 202),
+      )
+      .post('/v1/notifications/:id/cancel', validId, async (c) =>
+        c.json(await cancelScheduled(deps, c.var.principal, c.req.valid('param').id)),
       )
       .get('/v1/notifications', readsHistory, query(notificationListQuery), async (c) =>
         c.json(await listNotifications(db, c.var.principal.tenantId, c.req.valid('query'))),

@@ -7,6 +7,7 @@ import {
   type AudienceSummary,
   type RefusedDevice,
   type ResolvedMessage,
+  type Scheduled,
   type Send,
   type SkipReason,
   type Target,
@@ -29,7 +30,7 @@ import { getTemplate } from '../templates/templates';
 import { readSettings } from '../tenant/settings';
 import { languageChoiceSql } from './languages';
 import { notificationId } from './notification-id';
-import { assertQuota, devicesAtQuota, quotaWindow, readQuota } from './quota';
+import { assertQuotaAt, devicesOverQuotaAt, GROUP_QUOTA_NAME } from './quota';
 
 export const targetOf = (send: Pick<Send, 'groupIds' | 'deviceId' | 'deviceIds'>): Target =>
   send.groupIds
@@ -265,11 +266,77 @@ export interface Outgoing {
   bulk?: { requested: string[]; refused: Map<string, AppError> };
 }
 
-/** 429 when the device's own hourly quota is used up. */
-async function assertDeviceQuota(tx: Tx, tenantId: string, deviceId: string, limit: number, now: number): Promise<void> {
-  assertQuota(
-    await readQuota(tx, quotaWindow(tenantId, { kind: 'device', deviceId }, now), limit, now),
-    `device send (to device '${deviceId}')`,
+/**
+ * Uses a send's quota at `at` (now, or a scheduled send's sendAt) in its write transaction: the tenant's group send
+ * quota, or each device's. A reminder needs every device's slot; a bulk send leaves out the devices at their limit
+ * (their 429 added to `refused`) and answers the devices it charges, all refused when none is left.
+ */
+export async function useQuota(
+  tx: Tx,
+  tenantId: string,
+  target: Target,
+  settings: { groupSendsPerHour: number; deviceSendsPerHour: number },
+  when: { at: number; now: number },
+  refused?: Map<string, AppError>,
+): Promise<string[]> {
+  const { at, now } = when;
+  if (target.type === 'groups') {
+    await assertQuotaAt(tx, tenantId, { kind: 'groups' }, settings.groupSendsPerHour, at, now, GROUP_QUOTA_NAME);
+    return [];
+  }
+  const candidates = target.type === 'device' ? [target.deviceId] : target.deviceIds;
+  const over = await devicesOverQuotaAt(tx, tenantId, candidates, settings.deviceSendsPerHour, at, now);
+  const first = candidates.find((d) => over.has(d));
+  if (first !== undefined && !refused) throw over.get(first)!;
+  for (const [deviceId, error] of over) refused?.set(deviceId, error);
+  return candidates.filter((deviceId) => !over.has(deviceId));
+}
+
+/** Writes the delivery rows of `rows` (see audienceRows) for notification `id`, as queued or skipped. */
+const snapshotInsert = (
+  tenantId: string,
+  id: string,
+  rows: SQL,
+  now: number,
+) => sql`INSERT INTO deliveries (tenant_id, notification_id, device_id, user_id, language, status, reason, attempts, next_attempt_at, updated_at)
+      SELECT ${tenantId}, ${id}, a.device_id, a.user_id, a.language,
+        CASE WHEN a.skip_reason IS NULL THEN 'queued' ELSE 'skipped' END, a.skip_reason, 0,
+        CASE WHEN a.skip_reason IS NULL THEN ${now} END, ${now}
+      FROM (${rows}) a`;
+
+/**
+ * Snapshots the target's audience as the directory is now into notification `id`'s deliveries, in the send's write
+ * transaction (a send made now, or a scheduled one firing), and summarises it.
+ */
+export async function snapshotAudience(
+  tx: Tx,
+  tenantId: string,
+  id: string,
+  target: Target,
+  translations: ResolvedMessage['translations'],
+  now: number,
+): Promise<AudienceSummary> {
+  if (target.type === 'groups') {
+    await tx.run(snapshotInsert(tenantId, id, audienceRows(tenantId, target, translations), now));
+    const users =
+      (
+        await tx.all<{ n: number }>(
+          sql`${withGroupClosure(tenantId, target.groupIds)} SELECT count(*) AS n FROM (${closureUserIds(tenantId)})`,
+        )
+      )[0]?.n ?? 0;
+    return snapshotSummary(tx, id, users);
+  }
+  if (target.type === 'devices') {
+    await tx.run(snapshotInsert(tenantId, id, audienceRows(tenantId, target, translations), now));
+    return snapshotSummary(tx, id, await usersReached(tx, id));
+  }
+  // a single row: the one just written is the summary, with no second pass over deliveries
+  const written = await tx.all<{ status: string; reason: SkipReason | null; user_id: string | null }>(
+    sql`${snapshotInsert(tenantId, id, audienceRows(tenantId, target, translations), now)} RETURNING status, reason, user_id`,
+  );
+  return summarise(
+    written.map((r) => ({ ...r, n: 1 })),
+    written[0]?.user_id ? 1 : 0,
   );
 }
 
@@ -289,98 +356,40 @@ export async function accept(deps: Deps, principal: Principal, outgoing: Outgoin
     const settings = await readSettings(tx, tenantId);
     const refused = new Map(bulk?.refused);
     // the devices whose hourly quota this send uses: the device of a single send, each device a bulk send goes to
-    let charged: string[] = [];
-    const useQuota = async () => {
-      if (target.type === 'groups')
-        return assertQuota(
-          await readQuota(tx, quotaWindow(tenantId, { kind: 'groups' }, now), settings.groupSendsPerHour, now),
-          'group send (per tenant)',
-        );
-      if (target.type === 'device') {
-        await assertDeviceQuota(tx, tenantId, target.deviceId, settings.deviceSendsPerHour, now);
-        charged = [target.deviceId];
-        return;
-      }
-      // a reminder uses the quota of each device it reaches, all or none; a bulk send leaves out those at their limit
-      const candidates = reminder
-        ? (
-            await tx.all<{ device_id: string }>(
-              sql`SELECT device_id FROM deliveries WHERE notification_id = ${id} AND status = 'queued' ORDER BY device_id`,
-            )
-          ).map((r) => r.device_id)
-        : target.deviceIds;
-      const full = await devicesAtQuota(tx, tenantId, candidates, settings.deviceSendsPerHour, now);
-      for (const deviceId of candidates.filter((d) => full.has(d))) {
-        const over = assertDeviceQuota(tx, tenantId, deviceId, settings.deviceSendsPerHour, now);
-        await (reminder ? over : over.catch((error: AppError) => refused.set(deviceId, error)));
-      }
-      charged = candidates.filter((deviceId) => !full.has(deviceId));
-      if (bulk && charged.length === 0) throw allRefused(bulk.requested, refused);
-      if (!reminder) target = { type: 'devices', deviceIds: charged };
-    };
-    const snapshot = (
-      rows: SQL,
-    ) => sql`INSERT INTO deliveries (tenant_id, notification_id, device_id, user_id, language, status, reason, attempts, next_attempt_at, updated_at)
-      SELECT ${tenantId}, ${id}, a.device_id, a.user_id, a.language,
-        CASE WHEN a.skip_reason IS NULL THEN 'queued' ELSE 'skipped' END, a.skip_reason, 0,
-        CASE WHEN a.skip_reason IS NULL THEN ${now} END, ${now}
-      FROM (${rows}) a`;
+    let charged: string[];
     let audience: AudienceSummary;
     if (reminder) {
       await reminder.check(tx);
       // nothing to remind is told before a full quota: sending again later would not change it
-      await tx.run(snapshot(reminder.rows));
+      await tx.run(snapshotInsert(tenantId, id, reminder.rows, now));
       audience = await snapshotSummary(tx, id, await usersReached(tx, id));
       if (audience.devices === 0) throw nothingToRemind(reminder.of, message.requireAcknowledgement, audience);
-      await useQuota();
-    } else if (target.type === 'groups') {
-      await useQuota();
-      await tx.run(snapshot(audienceRows(tenantId, target, message.translations)));
-      const users =
-        (
-          await tx.all<{ n: number }>(
-            sql`${withGroupClosure(tenantId, target.groupIds)} SELECT count(*) AS n FROM (${closureUserIds(tenantId)})`,
-          )
-        )[0]?.n ?? 0;
-      audience = await snapshotSummary(tx, id, users);
-    } else if (target.type === 'devices') {
-      await useQuota();
-      await tx.run(snapshot(audienceRows(tenantId, target, message.translations)));
-      audience = await snapshotSummary(tx, id, await usersReached(tx, id));
+      // a reminder uses the quota of each device it reaches, all or none
+      const reached =
+        target.type === 'groups'
+          ? target
+          : ({
+              type: 'devices',
+              deviceIds: (
+                await tx.all<{ device_id: string }>(
+                  sql`SELECT device_id FROM deliveries WHERE notification_id = ${id} AND status = 'queued' ORDER BY device_id`,
+                )
+              ).map((r) => r.device_id),
+            } as const);
+      charged = await useQuota(tx, tenantId, reached, settings, { at: now, now });
     } else {
-      await useQuota();
-      // a single row: the one just written is the summary, with no second pass over deliveries
-      const written = await tx.all<{ status: string; reason: SkipReason | null; user_id: string | null }>(
-        sql`${snapshot(audienceRows(tenantId, target, message.translations))} RETURNING status, reason, user_id`,
-      );
-      audience = summarise(
-        written.map((r) => ({ ...r, n: 1 })),
-        written[0]?.user_id ? 1 : 0,
-      );
+      charged = await useQuota(tx, tenantId, target, settings, { at: now, now }, bulk && refused);
+      if (bulk && charged.length === 0) throw allRefused(bulk.requested, refused);
+      if (bulk) target = { type: 'devices', deviceIds: charged };
+      audience = await snapshotAudience(tx, tenantId, id, target, message.translations, now);
     }
     // written once, with its audience: the delivery rows need no notification row before them
     await tx.insert(notifications).values({
-      id,
-      tenantId,
-      senderAccountId: principal.accountId,
-      kind: target.type,
-      groupIds: target.type === 'groups' ? target.groupIds : null,
-      deviceId: target.type === 'device' ? target.deviceId : null,
-      deviceIds: target.type === 'devices' ? target.deviceIds : null,
-      title: message.title,
-      body: message.body,
-      translations: message.translations,
-      templateId,
-      titleLength: countCharacters(message.title),
-      bodyLength: countCharacters(message.body),
-      urgency: message.urgency,
-      requireAcknowledgement: message.requireAcknowledgement,
+      ...notificationRow(id, principal, { ...outgoing, target }, now),
       reminderOf: reminder?.of ?? null,
       audienceUsers: audience.users,
       audienceDevices: audience.devices,
       skipped: audience.skipped,
-      via,
-      createdAt: now,
       expiresAt: now + settings.pushTtlHours * 3_600_000,
     });
     if (charged.length)
@@ -412,6 +421,27 @@ export async function accept(deps: Deps, principal: Principal, outgoing: Outgoin
   return accepted;
 }
 
+/** The notification row of a send made (or scheduled) at `now`, its audience and expiry aside. */
+export const notificationRow = (id: string, principal: Principal, { target, message, templateId, via }: Outgoing, now: number) => ({
+  id,
+  tenantId: principal.tenantId,
+  senderAccountId: principal.accountId,
+  kind: target.type,
+  groupIds: target.type === 'groups' ? target.groupIds : null,
+  deviceId: target.type === 'device' ? target.deviceId : null,
+  deviceIds: target.type === 'devices' ? target.deviceIds : null,
+  title: message.title,
+  body: message.body,
+  translations: message.translations,
+  templateId,
+  titleLength: countCharacters(message.title),
+  bodyLength: countCharacters(message.body),
+  urgency: message.urgency,
+  requireAcknowledgement: message.requireAcknowledgement,
+  via,
+  createdAt: now,
+});
+
 /** 409: no device of the original is left to remind, or none of those left can receive a push now. */
 function nothingToRemind(of: string, acknowledgement: boolean, audience: AudienceSummary): AppError {
   const done = acknowledgement ? 'acknowledged' : 'opened';
@@ -425,7 +455,7 @@ function nothingToRemind(of: string, acknowledgement: boolean, audience: Audienc
   );
 }
 
-const describeTarget = (t: Target) =>
+export const describeTarget = (t: Target) =>
   t.type === 'groups'
     ? `groups:${t.groupIds.join(',')}`
     : t.type === 'devices'
@@ -442,6 +472,9 @@ export interface SendRequest {
   parse: () => Send;
 }
 
+/** Writes a send with `sendAt` as scheduled (./schedule.ts, which the routes that take `sendAt` pass in). */
+export type ScheduleSend = (principal: Principal, outgoing: Outgoing, sendAt: string) => Promise<Scheduled>;
+
 /**
  * A send as a route sees it: checks the sending permission before the text, parses, accepts, and records any
  * refusal (never with the text) in the audit log.
@@ -451,7 +484,8 @@ export function sendNotification(
   principal: Principal,
   via: 'api' | 'graph',
   read: () => Promise<SendRequest>,
-): Promise<Accepted> {
+  schedule?: ScheduleSend,
+): Promise<Accepted | Scheduled> {
   return auditedSend(deps, principal, 'notification.send', { via }, async (aim) => {
     const request = await read();
     aim(request.target);
@@ -461,13 +495,15 @@ export function sendNotification(
     // resolved first: a template's urgency `high` needs its permission as a send's own does
     const message = await resolveMessage(deps.database.db, principal.tenantId, send);
     const outgoing = { target, message, templateId: send.templateId ?? null, via };
+    // a scheduled send is judged as a send now is, and again when it fires
+    const deliver = (o: Outgoing) => (send.sendAt && schedule ? schedule(principal, o, send.sendAt) : accept(deps, principal, o));
     if (target.type !== 'devices') {
       await authorizeTarget(deps.database.db, principal, target, message.urgency);
-      return accept(deps, principal, outgoing);
+      return deliver(outgoing);
     }
     const { passed, refused } = await judgeDevices(deps.database.db, principal, target.deviceIds, message.urgency);
     if (passed.length === 0) throw allRefused(target.deviceIds, refused);
-    return accept(deps, principal, {
+    return deliver({
       ...outgoing,
       target: { type: 'devices', deviceIds: passed },
       bulk: { requested: target.deviceIds, refused },
@@ -479,13 +515,13 @@ export function sendNotification(
  * Runs a send (or a reminder) and records its refusal, never with the text, in the audit log; `aim` tells it the
  * target once known.
  */
-export async function auditedSend(
+export async function auditedSend<A>(
   deps: Deps,
   principal: Principal,
-  action: 'notification.send' | 'notification.remind',
+  action: 'notification.send' | 'notification.remind' | 'notification.cancel',
   details: Record<string, unknown>,
-  run: (aim: <T extends Target | null>(target: T) => T) => Promise<Accepted>,
-): Promise<Accepted> {
+  run: (aim: <T extends Target | null>(target: T) => T) => Promise<A>,
+): Promise<A> {
   let target: Target | null = null;
   try {
     return await run((aimed) => {

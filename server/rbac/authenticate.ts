@@ -1,48 +1,19 @@
 import { and, eq, isNull, sql } from 'drizzle-orm';
 import { createMiddleware } from 'hono/factory';
-import { APP_ROLES, BUILT_IN_ROLES, type Permission } from '../../shared/permissions';
 import { audit } from '../audit/log';
 import type { Database } from '../db/client';
-import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
 import { preparedPer } from '../db/prepared';
-import { accounts, apiTokens, roleAssignmentAccounts, roleAssignments, roles, tenants } from '../db/schema';
+import { accounts, apiTokens } from '../db/schema';
+import { accountGrants, accountQuery, appRoleGrants, assignedGrants } from './grants';
 import { unauthenticated } from '../core/errors';
 import type { AppEnv } from '../http/env';
 import { hashSecret } from '../core/secrets';
-import type { Grant, Principal, Scope } from '../core/principal';
+import type { Principal } from '../core/principal';
 import { accountForEntraUser } from '../identity/entra-accounts';
 import { EntraTokenError, type EntraBinding, type EntraUser, type EntraVerifier } from '../identity/entra-token';
 
-const builtIn = new Map(BUILT_IN_ROLES.map((r) => [r.id, r]));
-
 /** lastUsedAt is kept to this precision, so a busy token costs one write a minute, not one a request. */
 export const LAST_USED_PRECISION_MS = 60_000;
-
-/**
- * Accounts with their tenant and their role assignments in that tenant (a custom role's permissions with it), one
- * row per assignment (one with a null role for none), selecting `extra` beside them; callers add their key.
- */
-const accountGrants = <S extends Record<string, SQLiteColumn>>(db: Database['db'], extra: S) =>
-  db
-    .select({
-      ...extra,
-      tenantId: accounts.tenantId,
-      accountId: accounts.id,
-      email: accounts.email,
-      tenantName: tenants.name,
-      roleId: roleAssignments.roleId,
-      scope: roleAssignments.scope,
-      custom: roles.permissions,
-    })
-    .from(accounts)
-    .innerJoin(tenants, eq(tenants.id, accounts.tenantId))
-    .leftJoin(roleAssignmentAccounts, eq(roleAssignmentAccounts.accountId, accounts.id))
-    .leftJoin(
-      roleAssignments,
-      and(eq(roleAssignments.id, roleAssignmentAccounts.assignmentId), eq(roleAssignments.tenantId, accounts.tenantId)),
-    )
-    .leftJoin(roles, and(eq(roles.id, roleAssignments.roleId), eq(roles.tenantId, roleAssignments.tenantId)))
-    .$dynamic();
 
 /** The token, its account and tenant, and the account's role assignments in the token's tenant: one statement. */
 const tokenQuery = preparedPer(({ db }: Database) =>
@@ -64,31 +35,6 @@ export async function principalForToken(database: Database, token: string, now =
   return { tenantId, accountId, email, tenantName, signIn: { source: 'apiToken', tokenId }, grants: assignedGrants(rows) };
 }
 
-type AssignmentRow = { roleId: string | null; scope: Scope | null; custom: string[] | null };
-
-/** The grants of an account's role assignments (rows of a left join: a null role is no assignment). */
-function assignedGrants(rows: AssignmentRow[]): Grant[] {
-  return rows.flatMap((a) =>
-    a.roleId === null
-      ? []
-      : [
-          {
-            roleId: a.roleId,
-            permissions: new Set((builtIn.get(a.roleId)?.permissions ?? a.custom ?? []) as Permission[]),
-            scope: a.scope!,
-            source: { type: 'assignment' as const },
-          },
-        ],
-  );
-}
-
-/** An account, its tenant and its role assignments in that tenant: one statement. */
-const accountQuery = preparedPer(({ db }: Database) =>
-  accountGrants(db, {})
-    .where(and(eq(accounts.id, sql.placeholder('accountId')), eq(accounts.tenantId, sql.placeholder('tenantId'))))
-    .prepare(),
-);
-
 /**
  * The caller behind a verified Entra ID access token: its account (found by `oid`, linked or created at the first
  * sign-in), granted the built-in role of each Herald app role in the token over the whole tenant, and its Herald
@@ -98,12 +44,11 @@ export async function principalForEntraUser(database: Database, binding: EntraBi
   const { tenantId } = binding;
   const account = await accountForEntraUser(database, tenantId, user, now);
   const rows = await accountQuery(database).all({ accountId: account.id, tenantId });
-  const fromRoles: Grant[] = user.roles.flatMap((appRole) => {
-    const role = builtIn.get(APP_ROLES.get(appRole) ?? '');
-    return role
-      ? [{ roleId: role.id, permissions: new Set(role.permissions), scope: { type: 'all' }, source: { type: 'appRole', appRole } }]
-      : [];
-  });
+  // kept for the sends this user schedules: they fire with no token to read the roles from (see principalNow)
+  const appRoles = [...new Set(user.roles)].sort();
+  if (rows[0] && JSON.stringify(rows[0].entraAppRoles) !== JSON.stringify(appRoles))
+    await database.write((tx) => tx.update(accounts).set({ entraAppRoles: appRoles }).where(eq(accounts.id, account.id)));
+  const fromRoles = appRoleGrants(user.roles);
   return {
     tenantId,
     tenantName: rows[0]?.tenantName ?? '',

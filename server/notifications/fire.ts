@@ -1,0 +1,164 @@
+import { and, asc, eq, lte, min } from 'drizzle-orm';
+import type { AudienceSummary, RefusedDevice, Target } from '../../shared/schemas';
+import { auditIn } from '../audit/log';
+import { AppError } from '../core/errors';
+import type { Database, Tx } from '../db/client';
+import { notifications } from '../db/schema';
+import { principalNow } from '../rbac/grants';
+import { readSettings } from '../tenant/settings';
+import { releaseDeviceSlots } from './cancel';
+import { rowTarget } from './history';
+import { allRefused, authorizeTarget, describeTarget, judgeDevices, refusalsOf, snapshotAudience } from './send';
+
+export interface FireDeps {
+  database: Database;
+  now: () => number;
+  /** Called when a fired send queued deliveries, so the dispatcher pushes them at once. */
+  onQueued?: () => void;
+}
+
+type Scheduled = typeof notifications.$inferSelect;
+
+/** When the earliest scheduled send is due (epoch ms), or null when none is scheduled. */
+export async function nextSendAt(database: Database): Promise<number | null> {
+  const [row] = await database.db
+    .select({ at: min(notifications.sendAt) })
+    .from(notifications)
+    .where(eq(notifications.status, 'scheduled'));
+  return row?.at ?? null;
+}
+
+/**
+ * Fires every scheduled send whose sendAt has come, oldest first, `limit` at a time: what the scheduler of each
+ * `serve` and `worker` process does. Returns how many it moved out of `scheduled` (another process may take some).
+ */
+export async function fireDue(deps: FireDeps, limit = 50): Promise<number> {
+  const due = await deps.database.db
+    .select()
+    .from(notifications)
+    .where(and(eq(notifications.status, 'scheduled'), lte(notifications.sendAt, deps.now())))
+    .orderBy(asc(notifications.sendAt))
+    .limit(limit);
+  let fired = 0;
+  for (const row of due) if (await fireOne(deps, row)) fired++;
+  return fired;
+}
+
+/**
+ * Takes one due send out of `scheduled`, exactly once whatever other processes do: each outcome is written by a
+ * conditional UPDATE (`WHERE status = 'scheduled'`) in a write transaction, the same one that writes the audience
+ * snapshot and the deliveries, so a crash before its commit leaves the send scheduled and a restart fires it.
+ * More than the tenant's pushTtlHours late, it expires; a sender who lost the permission (or whose account or token
+ * is gone) makes it fail; else the audience is expanded as the directory is now.
+ */
+async function fireOne(deps: FireDeps, row: Scheduled): Promise<boolean> {
+  const { database } = deps;
+  const { tenantId, id } = row;
+  const sendAt = row.sendAt!;
+  const settings = await readSettings(database.db, tenantId);
+  if (deps.now() - sendAt > settings.pushTtlHours * 3_600_000) {
+    const late = Math.floor((deps.now() - sendAt) / 1000);
+    return settle(deps, row, 'expired', null, {
+      outcome: 'failed',
+      details: { lateSeconds: late, pushTtlHours: settings.pushTtlHours },
+    });
+  }
+  let target = rowTarget(row);
+  let refused: RefusedDevice[] | undefined;
+  try {
+    const principal = await principalNow(database, tenantId, row.senderAccountId, row.signIn!);
+    if (!principal)
+      throw new AppError(
+        403,
+        'forbidden',
+        row.signIn?.source === 'apiToken'
+          ? 'The API token the send was scheduled with has been revoked or deleted, or its account is gone.'
+          : 'The account that scheduled the send is gone or no longer linked to its Entra ID user.',
+      );
+    if (target.type === 'devices') {
+      const judged = await judgeDevices(database.db, principal, target.deviceIds, row.urgency);
+      if (judged.passed.length === 0) throw allRefused(target.deviceIds, judged.refused);
+      refused = judged.refused.size ? refusalsOf(target.deviceIds, judged.refused) : undefined;
+      target = { type: 'devices', deviceIds: judged.passed };
+    } else await authorizeTarget(database.db, principal, target, row.urgency);
+  } catch (error) {
+    if (!(error instanceof AppError)) throw error;
+    const failure = { code: error.code, message: error.message };
+    return settle(deps, row, 'failed', failure, {
+      outcome: error.status === 403 ? 'denied' : 'failed',
+      details: { ...failure, ...(error.details !== undefined && { refused: error.details }) },
+    });
+  }
+  const queued = await database.write(async (tx) => {
+    const now = deps.now();
+    if (!(await claim(tx, row, { status: 'queued', firedAt: now }))) return null;
+    const audience: AudienceSummary = await snapshotAudience(tx, tenantId, id, target, row.translations ?? {}, now);
+    await tx
+      .update(notifications)
+      .set({
+        deviceIds: target.type === 'devices' ? target.deviceIds : row.deviceIds,
+        audienceUsers: audience.users,
+        audienceDevices: audience.devices,
+        skipped: audience.skipped,
+        expiresAt: sendAt + (await readSettings(tx, tenantId)).pushTtlHours * 3_600_000,
+      })
+      .where(eq(notifications.id, id));
+    // a device refused now uses no slot
+    if (refused) await releaseDeviceSlots(tx, tenantId, id, { type: 'devices', deviceIds: refused.map((r) => r.deviceId) });
+    await auditFire(tx, row, target, now, 'success', {
+      lateSeconds: Math.max(0, Math.floor((now - sendAt) / 1000)),
+      audience,
+      ...(refused && { refused }),
+    });
+    return audience;
+  });
+  if (queued && queued.devices > 0) deps.onQueued?.();
+  return queued !== null;
+}
+
+/** The conditional UPDATE that takes a send out of `scheduled`: false when another process (or a cancel) did first. */
+async function claim(tx: Tx, row: Scheduled, set: Partial<Scheduled>): Promise<boolean> {
+  const taken = await tx
+    .update(notifications)
+    .set(set)
+    .where(and(eq(notifications.id, row.id), eq(notifications.tenantId, row.tenantId), eq(notifications.status, 'scheduled')))
+    .returning({ id: notifications.id });
+  return taken.length === 1;
+}
+
+/** A send that does not fire (failed or expired): recorded in its history and the audit log, its device slots freed. */
+async function settle(
+  deps: FireDeps,
+  row: Scheduled,
+  status: 'failed' | 'expired',
+  failure: { code: string; message: string } | null,
+  entry: { outcome: 'denied' | 'failed'; details: Record<string, unknown> },
+): Promise<boolean> {
+  return deps.database.write(async (tx) => {
+    if (!(await claim(tx, row, { status, failure }))) return false;
+    const target = rowTarget(row);
+    await releaseDeviceSlots(tx, row.tenantId, row.id, target);
+    await auditFire(tx, row, target, deps.now(), entry.outcome, { status, ...entry.details });
+    return true;
+  });
+}
+
+/** `notification.fire` in the audit log, acted by the send's sender (the scheduler acts on its behalf). */
+function auditFire(
+  tx: Tx,
+  row: Scheduled,
+  target: Target,
+  now: number,
+  outcome: 'success' | 'denied' | 'failed',
+  details: Record<string, unknown>,
+) {
+  return auditIn(tx, {
+    tenantId: row.tenantId,
+    actorAccountId: row.senderAccountId,
+    action: 'notification.fire',
+    target: describeTarget(target),
+    outcome,
+    details: { notificationId: row.id, sendAt: new Date(row.sendAt!).toISOString(), target, ...details },
+    at: now,
+  });
+}
