@@ -3,6 +3,7 @@ import { MAX_TARGET_DEVICES, type RefusedDevice } from '../../shared/schemas';
 import { HeraldError } from '../utils/api';
 import type { Device, Quotas } from '../utils/api-types';
 import { useAppState } from './app-state';
+import { ChipsHead } from './ChipsHead';
 import { chipState } from './device-chips';
 import { DeviceLine } from './DevicePicker';
 import { Typeahead } from './Typeahead';
@@ -93,16 +94,7 @@ export function DevicesPicker() {
         render={(d) => <DeviceLine device={d} />}
         onChoose={add}
       />
-      <div class="chips-head">
-        <span>Chosen devices</span>
-        <span
-          class={count > MAX_TARGET_DEVICES ? 'counter over' : 'counter'}
-          role="status"
-          aria-label={`${count} of ${MAX_TARGET_DEVICES} devices chosen`}
-        >
-          {count}/{MAX_TARGET_DEVICES}
-        </span>
-      </div>
+      <ChipsHead count={count} max={MAX_TARGET_DEVICES} noun="devices" />
       <ul class="chips" aria-label="Chosen devices">
         {states.map(({ device, problem, quota }) => (
           <li

@@ -5,7 +5,7 @@ import { chipState } from '../../../extension/components/device-chips';
 import type { Quotas } from '../../../extension/utils/api-types';
 import { messageListener } from '../../../extension/utils/messages';
 import { refusalsItem, serverUrlItem, tokenItem } from '../../../extension/utils/storage';
-import { device, fakeFetch, type FakeRequest } from '../fake-herald';
+import { device, fakeFetch, type FakeRequest, notification } from '../fake-herald';
 import { renderPopup } from '../render';
 
 const phone = device();
@@ -162,32 +162,10 @@ describe('sending to several devices', () => {
       'GET /v1/notifications': () => ({
         body: {
           items: [
-            {
-              id: 'n-bulk',
-              status: 'queued',
-              sendAt: null,
-              firedAt: null,
-              lateSeconds: null,
-              failure: null,
-              createdAt: '2030-01-01T13:00:00.000Z',
-              sender: { accountId: 'a1', email: 'helpdesk@contoso.example' },
-              via: 'api',
+            notification('n-bulk', {
               target: { type: 'devices', deviceIds: [phone.id] },
-              title: 'Hi',
-              body: 'There',
-              translations: {},
-              templateId: null,
-              titleLength: 2,
-              bodyLength: 5,
-              textErasedAt: null,
-              urgency: 'normal',
-              requireAcknowledgement: false,
-              reminderOf: null,
               audience: { users: 1, devices: 1, skipped: {} },
-              counts: { queued: 0, sent: 1, delivered: 0, opened: 0, acknowledged: 0, failed: 0, skipped: 0, expired: 0 },
-              reasons: {},
-              languages: [],
-            },
+            }),
           ],
           nextCursor: null,
         },

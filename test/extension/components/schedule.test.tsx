@@ -2,40 +2,12 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing';
 import type { SendInput } from '../../../shared/schemas';
 import { messageListener } from '../../../extension/utils/messages';
-import { device, type FakeRequest } from '../fake-herald';
+import { device, type FakeRequest, notification } from '../fake-herald';
 import { renderPopup } from '../render';
 
 /** The clock of these tests: Sunday 6 December 2026, 10:00 in London (GMT). */
 const NOW = new Date('2026-12-06T10:00:00Z');
 const phone = device();
-
-const notification = (id: string, over: object) => ({
-  id,
-  status: 'queued',
-  sendAt: null,
-  firedAt: null,
-  lateSeconds: null,
-  failure: null,
-  createdAt: '2026-12-06T09:00:00.000Z',
-  sender: { accountId: 'a1', email: 'admin@contoso.example' },
-  via: 'api',
-  target: { type: 'groups', groupIds: ['g1'] },
-  title: `Message ${id}`,
-  body: 'Body',
-  translations: {},
-  templateId: null,
-  titleLength: 9,
-  bodyLength: 4,
-  textErasedAt: null,
-  urgency: 'normal',
-  requireAcknowledgement: false,
-  reminderOf: null,
-  audience: { users: 0, devices: 0, skipped: {} },
-  counts: { queued: 0, sent: 0, delivered: 0, opened: 0, acknowledged: 0, failed: 0, skipped: 0, expired: 0 },
-  reasons: {},
-  languages: [],
-  ...over,
-});
 
 beforeEach(() => {
   vi.useFakeTimers({ toFake: ['Date'] });
