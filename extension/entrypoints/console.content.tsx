@@ -40,7 +40,16 @@ export default defineContentScript({
       void showSelection(selectionKey(selectedDeviceIds(document))).catch(
         (error: unknown) => ctx.isValid && console.error('Herald', error),
       );
-    const rows = new MutationObserver(followSelection);
+    // The admin center changes its DOM all the time: look at the selection at most every 50 ms.
+    let looking = false;
+    const rows = new MutationObserver(() => {
+      if (looking) return;
+      looking = true;
+      ctx.setTimeout(() => {
+        looking = false;
+        followSelection();
+      }, 50);
+    });
     rows.observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ['aria-selected'] });
     ctx.onInvalidated(() => rows.disconnect());
   },
