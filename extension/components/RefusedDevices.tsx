@@ -1,6 +1,6 @@
 import type { RefusedDevice } from '../../shared/schemas';
 import { plural } from '../utils/format';
-import { refusalWords } from './device-chips';
+import { refusalWords } from '../utils/refusals';
 
 /** A device a bulk send left out, with its name when the composer knew it. */
 export type Refusal = RefusedDevice & { name?: string | null };

@@ -10,12 +10,13 @@ import {
   type SendInput,
   unsupportedPlatforms,
 } from '../../shared/schemas';
-import type { HeraldApi } from '../utils/api';
+import { type HeraldApi, HeraldError } from '../utils/api';
 import type { Device, Me, SendAnswer } from '../utils/api-types';
 import { sendMessage } from '../utils/messages';
 import { mayUseHighUrgency, URGENT_PERMISSION } from '../utils/permissions';
 import { messageFields } from '../utils/message-fields';
 import { describeProblem } from '../utils/problem';
+import { refusedList } from '../utils/refusals';
 import { adminTimeZone, timeInWords, zonedInstant } from '../utils/send-time';
 import { draftItem, type Draft, type DraftTemplate, EMPTY_DRAFT } from '../utils/storage';
 import { reachText } from './audience';
@@ -191,7 +192,9 @@ export function createAppState(api: HeraldApi, timeZone = adminTimeZone()) {
             : `Sent: notification ${accepted.id}, queued for ${reachText(accepted.audience)}.`;
       });
     } catch (error) {
-      sendError.value = describeProblem(error);
+      const refused =
+        error instanceof HeraldError ? refusedList(error.details, new Map(draft.devices.value.map((d) => [d.id, d.name]))) : null;
+      sendError.value = refused ? `No device could be sent to. ${refused}.` : describeProblem(error);
       announcement.value = `Not sent. ${sendError.value}`;
     } finally {
       sending.value = false;

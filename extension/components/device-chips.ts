@@ -2,18 +2,7 @@ import type { RefusedDevice } from '../../shared/schemas';
 import type { Device, Quotas } from '../utils/api-types';
 import { receiveRefusal } from './app-state';
 import { quotaText } from './QuotaLine';
-
-/** Why a bulk send leaves a device out, in words, by the code a single send to it would have failed with. */
-export const REFUSAL_WORDS: Record<string, string> = {
-  notFound: 'not in the directory',
-  forbidden: 'outside your scope',
-  notEnrolled: 'not enrolled',
-  unsupportedPlatform: 'cannot receive custom notifications (only iOS, iPadOS and Android can)',
-  quotaExceeded: 'reached its hourly quota',
-};
-
-/** A refusal in words: the known codes in Herald's own words, anything else as the server said it. */
-export const refusalWords = ({ code, message }: Pick<RefusedDevice, 'code' | 'message'>) => REFUSAL_WORDS[code] ?? message;
+import { REFUSAL_WORDS, refusalWords } from '../utils/refusals';
 
 /** How one chosen device shows as a chip: whether (and why) a send would leave it out, and its quota for the tooltip. */
 export interface ChipState {

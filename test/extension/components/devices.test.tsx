@@ -3,9 +3,10 @@ import { fakeBrowser } from 'wxt/testing';
 import { sendNotification } from '../../../extension/background/send';
 import { chipState } from '../../../extension/components/device-chips';
 import type { Quotas } from '../../../extension/utils/api-types';
+import { HeraldError } from '../../../extension/utils/api';
 import { messageListener } from '../../../extension/utils/messages';
 import { refusalsItem, serverUrlItem, tokenItem } from '../../../extension/utils/storage';
-import { device, fakeFetch, type FakeRequest, notification } from '../fake-herald';
+import { device, fakeFetch, type FakeRequest, noneSkipped, notification } from '../fake-herald';
 import { renderPopup } from '../render';
 
 const phone = device();
@@ -136,6 +137,43 @@ describe('sending to several devices', () => {
         'cannot receive: outside your scope',
         'cannot receive: cannot receive custom notifications (only iOS, iPadOS and Android can)',
       ]),
+    );
+  });
+
+  it('names every device and its reason when the server refuses them all', async () => {
+    const refused = [
+      { deviceId: ipad.id, code: 'forbidden', message: 'Missing permission RemoteTasks.SendCustomNotifications over this device.' },
+      { deviceId: pixel.id, code: 'quotaExceeded', message: 'This device has had 10 sends in the last hour.' },
+    ];
+    fakeBrowser.runtime.onMessage.addListener(
+      messageListener({
+        send: async () => {
+          throw new HeraldError(403, 'forbidden', refused[0]!.message, null, refused);
+        },
+        openComposer: vi.fn(),
+        deviceIdForUrl: vi.fn(),
+      }),
+    );
+    // The preview still let them through (the quota was used up meanwhile, the scope changed): the send refuses them.
+    const ui = await renderPopup({
+      ...routes,
+      'GET /v1/quotas': () => ({ body: quotas(0) }),
+      'POST /v1/notifications/preview': () => ({
+        body: { target: { type: 'devices', deviceIds: [] }, audience: noneSkipped, languages: [] },
+      }),
+    });
+    ui.state.draft.mode.value = 'devices';
+    ui.state.draft.devices.value = [ipad, pixel];
+    ui.type(ui.byLabel('Title'), 'Hi');
+    ui.type(ui.byLabel<HTMLTextAreaElement>('Body'), 'There');
+    await vi.waitFor(() => expect(ui.button('Review').disabled).toBe(false));
+    ui.button('Review').click();
+    await vi.waitFor(() => expect(ui.button('Send').disabled).toBe(false));
+    ui.button('Send').click();
+    await vi.waitFor(() =>
+      expect(ui.text('send-problem')).toBe(
+        'No device could be sent to. iPad of Cleo: outside your scope; Pixel of Ben: reached its hourly quota.',
+      ),
     );
   });
 
