@@ -30,7 +30,8 @@ export async function nextSendAt(database: Database): Promise<number | null> {
 
 /**
  * Fires every scheduled send whose sendAt has come, oldest first, `limit` at a time: what the scheduler of each
- * `serve` and `worker` process does. Returns how many it moved out of `scheduled` (another process may take some).
+ * `serve` and `worker` process does. Returns how many it moved out of `scheduled` (another process may take some);
+ * throws the first failure when none could be moved.
  */
 export async function fireDue(deps: FireDeps, limit = 50): Promise<number> {
   const due = await deps.database.db
@@ -40,7 +41,16 @@ export async function fireDue(deps: FireDeps, limit = 50): Promise<number> {
     .orderBy(asc(notifications.sendAt))
     .limit(limit);
   let fired = 0;
-  for (const row of due) if (await fireOne(deps, row)) fired++;
+  let failure: unknown = null;
+  for (const row of due) {
+    // one send that cannot be fired (the database failing on it) holds up none of the others
+    try {
+      if (await fireOne(deps, row)) fired++;
+    } catch (error) {
+      failure ??= error;
+    }
+  }
+  if (failure !== null && fired === 0) throw failure;
   return fired;
 }
 

@@ -1,6 +1,7 @@
 import { and, eq, gt, inArray, isNull, lt, lte, sql, type SQL } from 'drizzle-orm';
 import type { Database, Db, Tx } from '../db/client';
 import { deviceSends, notifications } from '../db/schema';
+import type { Target } from '../../shared/schemas';
 import { AppError, quotaExceeded } from '../core/errors';
 
 export const QUOTA_WINDOW_MS = 60 * 60 * 1000;
@@ -148,4 +149,30 @@ export async function pruneDeviceSends(database: Database, now: number): Promise
   const [any] = await database.db.select({ at: deviceSends.createdAt }).from(deviceSends).where(old).limit(1);
   if (!any) return 0;
   return (await database.write((tx) => tx.delete(deviceSends).where(old))).rowsAffected;
+}
+
+/**
+ * Uses a send's quota at `at` (now, or a scheduled send's sendAt) in its write transaction: the tenant's group send
+ * quota, or each device's. A reminder needs every device's slot; a bulk send leaves out the devices at their limit
+ * (their 429 added to `refused`) and answers the devices it charges, all refused when none is left.
+ */
+export async function useQuota(
+  tx: Tx,
+  tenantId: string,
+  target: Target,
+  settings: { groupSendsPerHour: number; deviceSendsPerHour: number },
+  when: { at: number; now: number },
+  refused?: Map<string, AppError>,
+): Promise<string[]> {
+  const { at, now } = when;
+  if (target.type === 'groups') {
+    await assertQuotaAt(tx, tenantId, { kind: 'groups' }, settings.groupSendsPerHour, at, now, GROUP_QUOTA_NAME);
+    return [];
+  }
+  const candidates = target.type === 'device' ? [target.deviceId] : target.deviceIds;
+  const over = await devicesOverQuotaAt(tx, tenantId, candidates, settings.deviceSendsPerHour, at, now);
+  const first = candidates.find((d) => over.has(d));
+  if (first !== undefined && !refused) throw over.get(first)!;
+  for (const [deviceId, error] of over) refused?.set(deviceId, error);
+  return candidates.filter((deviceId) => !over.has(deviceId));
 }

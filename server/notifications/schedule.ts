@@ -6,7 +6,8 @@ import { deviceSends, notifications } from '../db/schema';
 import type { Deps } from '../deps';
 import { readSettings } from '../tenant/settings';
 import { notificationId } from './notification-id';
-import { allRefused, describeTarget, notificationRow, refusalsOf, useQuota, type Outgoing } from './send';
+import { useQuota } from './quota';
+import { allRefused, describeTarget, notificationRow, refusalsOf, sendDetails, type Outgoing } from './send';
 
 /** 400 unless a send's `sendAt` (well-formed, as sendSchema checked) lies in the future and at most 30 days ahead. */
 export function requireSendAtAhead<S extends Pick<Send, 'sendAt'>>(send: S, now: number): S {
@@ -23,7 +24,7 @@ export function requireSendAtAhead<S extends Pick<Send, 'sendAt'>>(send: S, now:
  */
 export async function scheduleSend(deps: Deps, principal: Principal, outgoing: Outgoing, sendAt: string): Promise<Scheduled> {
   const { tenantId } = principal;
-  const { message, templateId, via, bulk } = outgoing;
+  const { bulk } = outgoing;
   const at = Date.parse(sendAt);
   const id = notificationId(Date.now());
   return deps.database.write(async (tx) => {
@@ -54,17 +55,7 @@ export async function scheduleSend(deps: Deps, principal: Principal, outgoing: O
       action: 'notification.schedule',
       target: describeTarget(target),
       outcome: 'success',
-      // the languages' tags and the template, never the text
-      details: {
-        notificationId: id,
-        via,
-        target,
-        sendAt: sendAtIso,
-        templateId,
-        languages: Object.keys(message.translations),
-        urgency: message.urgency,
-        ...(refusals && { refused: refusals }),
-      },
+      details: { ...sendDetails(id, { ...outgoing, target }), sendAt: sendAtIso, ...(refusals && { refused: refusals }) },
       at: now,
     });
     return { id, status: 'scheduled' as const, sendAt: sendAtIso, target, ...(refusals && { refused: refusals }) };

@@ -1,11 +1,8 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { describeFailure, type Logger } from '../core/logger';
 import { fireDue, nextSendAt, type FireDeps } from './fire';
 
 export interface Scheduler {
-  /** Look for due scheduled sends now (a test moved the clock). */
-  wake(): void;
-  /** Resolves once a pass found nothing due (after this call). */
-  settled(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -17,39 +14,21 @@ export interface Scheduler {
  */
 export function startScheduler(deps: FireDeps & { log: Logger; pollMs?: number }): Scheduler {
   const pollMs = deps.pollMs ?? 1_000;
-  let stopped = false;
-  let interrupt: (() => void) | undefined;
-  const settledWaiters: Array<() => void> = [];
-
-  const pause = (ms: number) =>
-    new Promise<void>((resolve) => {
-      const timer = setTimeout(done, ms);
-      function done() {
-        clearTimeout(timer);
-        interrupt = undefined;
-        resolve();
-      }
-      interrupt = done;
-    });
+  const stopping = new AbortController();
+  // a pause ends early when the scheduler stops
+  const pause = (ms: number) => sleep(ms, undefined, { signal: stopping.signal }).catch(() => undefined);
 
   async function loop() {
-    while (!stopped) {
-      const waiting = settledWaiters.splice(0);
+    while (!stopping.signal.aborted) {
       let fired = 0;
       try {
         fired = await fireDue(deps);
       } catch (error) {
         deps.log({ level: 'error', msg: 'firing scheduled sends failed', ...describeFailure(error) });
-        for (const resolve of waiting) resolve();
         await pause(pollMs);
         continue;
       }
-      if (fired > 0) {
-        settledWaiters.unshift(...waiting);
-        continue;
-      }
-      for (const resolve of waiting) resolve();
-      if (stopped) break;
+      if (fired > 0) continue;
       const next = await nextSendAt(deps.database).catch(() => null);
       // at least a moment: a due send another process is firing stays `scheduled` until its commit
       await pause(next === null ? pollMs : Math.min(Math.max(next - deps.now(), 20), pollMs));
@@ -57,19 +36,10 @@ export function startScheduler(deps: FireDeps & { log: Logger; pollMs?: number }
   }
 
   const running = loop();
-  const wake = () => interrupt?.();
   return {
-    wake,
-    settled() {
-      const done = new Promise<void>((resolve) => settledWaiters.push(resolve));
-      wake();
-      return done;
-    },
-    async stop() {
-      stopped = true;
-      wake();
-      await running;
-      for (const resolve of settledWaiters.splice(0)) resolve();
+    stop() {
+      stopping.abort();
+      return running;
     },
   };
 }

@@ -30,7 +30,7 @@ import { getTemplate } from '../templates/templates';
 import { readSettings } from '../tenant/settings';
 import { languageChoiceSql } from './languages';
 import { notificationId } from './notification-id';
-import { assertQuotaAt, devicesOverQuotaAt, GROUP_QUOTA_NAME } from './quota';
+import { useQuota } from './quota';
 
 export const targetOf = (send: Pick<Send, 'groupIds' | 'deviceId' | 'deviceIds'>): Target =>
   send.groupIds
@@ -266,32 +266,6 @@ export interface Outgoing {
   bulk?: { requested: string[]; refused: Map<string, AppError> };
 }
 
-/**
- * Uses a send's quota at `at` (now, or a scheduled send's sendAt) in its write transaction: the tenant's group send
- * quota, or each device's. A reminder needs every device's slot; a bulk send leaves out the devices at their limit
- * (their 429 added to `refused`) and answers the devices it charges, all refused when none is left.
- */
-export async function useQuota(
-  tx: Tx,
-  tenantId: string,
-  target: Target,
-  settings: { groupSendsPerHour: number; deviceSendsPerHour: number },
-  when: { at: number; now: number },
-  refused?: Map<string, AppError>,
-): Promise<string[]> {
-  const { at, now } = when;
-  if (target.type === 'groups') {
-    await assertQuotaAt(tx, tenantId, { kind: 'groups' }, settings.groupSendsPerHour, at, now, GROUP_QUOTA_NAME);
-    return [];
-  }
-  const candidates = target.type === 'device' ? [target.deviceId] : target.deviceIds;
-  const over = await devicesOverQuotaAt(tx, tenantId, candidates, settings.deviceSendsPerHour, at, now);
-  const first = candidates.find((d) => over.has(d));
-  if (first !== undefined && !refused) throw over.get(first)!;
-  for (const [deviceId, error] of over) refused?.set(deviceId, error);
-  return candidates.filter((deviceId) => !over.has(deviceId));
-}
-
 /** Writes the delivery rows of `rows` (see audienceRows) for notification `id`, as queued or skipped. */
 const snapshotInsert = (
   tenantId: string,
@@ -347,7 +321,7 @@ export async function snapshotAudience(
  */
 export async function accept(deps: Deps, principal: Principal, outgoing: Outgoing): Promise<Accepted> {
   const { tenantId } = principal;
-  const { message, templateId, via, reminder, bulk } = outgoing;
+  const { message, reminder, bulk } = outgoing;
   let { target } = outgoing;
   const id = notificationId(Date.now());
   const accepted = await deps.database.write(async (tx) => {
@@ -401,15 +375,9 @@ export async function accept(deps: Deps, principal: Principal, outgoing: Outgoin
       action: reminder ? 'notification.remind' : 'notification.send',
       target: describeTarget(target),
       outcome: 'success',
-      // the languages' tags and the template, never the text
       details: {
-        notificationId: id,
-        via,
-        target,
+        ...sendDetails(id, { ...outgoing, target }),
         audience,
-        templateId,
-        languages: Object.keys(message.translations),
-        urgency: message.urgency,
         ...(reminder && { reminderOf: reminder.of }),
         ...(refusals && { refused: refusals }),
       },
@@ -420,6 +388,16 @@ export async function accept(deps: Deps, principal: Principal, outgoing: Outgoin
   if (accepted.audience.devices > 0) deps.onQueued?.();
   return accepted;
 }
+
+/** What the audit log records of a send: its target, the template and the languages' tags, never the text. */
+export const sendDetails = (id: string, { target, message, templateId, via }: Outgoing) => ({
+  notificationId: id,
+  via,
+  target,
+  templateId,
+  languages: Object.keys(message.translations),
+  urgency: message.urgency,
+});
 
 /** The notification row of a send made (or scheduled) at `now`, its audience and expiry aside. */
 export const notificationRow = (id: string, principal: Principal, { target, message, templateId, via }: Outgoing, now: number) => ({

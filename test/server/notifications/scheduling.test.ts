@@ -215,6 +215,18 @@ describe('cancel', () => {
   });
 });
 
+describe('a reminder', () => {
+  it('of a send that has not fired is 409 notSent', async () => {
+    const { id } = expectStatus(
+      await herald.admin.api('POST', '/v1/notifications', { ...text, deviceId: 'd1', sendAt: inMinutes(50) }),
+      202,
+    );
+    const res = await herald.admin.api('POST', `/v1/notifications/${id}/reminders`);
+    expect(res.status).toBe(409);
+    expect(res.body.error.code).toBe('notSent');
+  });
+});
+
 describe('GET /v1/notifications?status=', () => {
   it('lists only the notifications in that status', async () => {
     const other = await herald.newTenant('Fabrikam');
