@@ -1,8 +1,10 @@
 import { useAppState } from './app-state';
 import { DevicePicker } from './DevicePicker';
+import { DevicesPicker } from './DevicesPicker';
 import { GroupPicker } from './GroupPicker';
 import { LanguageTabs } from './LanguageTabs';
 import { QuotaLine } from './QuotaLine';
+import { SendLater } from './SendLater';
 import { SendProblem } from './SendProblem';
 import { TemplatePicker } from './TemplatePicker';
 import { TextField } from './TextField';
@@ -13,15 +15,21 @@ function noImplicitSubmit(event: KeyboardEvent) {
   if (event.key === 'Enter' && event.target instanceof HTMLInputElement) event.preventDefault();
 }
 
-/** Title, body, target and quota; groups go on to Review, a device send goes straight out (as in Intune). */
+const TARGETS = { groups: 'Groups', device: 'Device', devices: 'Devices' } as const;
+
+/**
+ * Title, body, target, time and quota; groups, several devices and any send for later go on to Review, a device send
+ * now goes straight out (as in Intune).
+ */
 export function Composer({ deviceSearch }: { deviceSearch?: string }) {
   const state = useAppState();
   const { draft, loaded, blocker, sending, view } = state;
   const mode = draft.mode.value;
   const disabled = blocker.value !== null || sending.value;
+  const reviewed = mode !== 'device' || draft.sendLater.value;
   const onSubmit = (event: Event) => {
     event.preventDefault();
-    if (mode === 'groups') {
+    if (reviewed) {
       if (!blocker.value) view.value = 'review';
     } else void state.send();
   };
@@ -32,14 +40,14 @@ export function Composer({ deviceSearch }: { deviceSearch?: string }) {
       <TextField label="Body" value={draft.body} check={state.bodyFieldCheck} multiline disabled={!loaded.value} />
       <fieldset class="target">
         <legend>Send to</legend>
-        {(['groups', 'device'] as const).map((m) => (
+        {(['groups', 'device', 'devices'] as const).map((m) => (
           <label key={m} class="radio">
             <input type="radio" name="target" value={m} checked={mode === m} onChange={() => (draft.mode.value = m)} />
-            {m === 'groups' ? 'Groups' : 'Device'}
+            {TARGETS[m]}
           </label>
         ))}
       </fieldset>
-      {mode === 'groups' ? <GroupPicker /> : <DevicePicker initialQuery={deviceSearch} />}
+      {mode === 'groups' ? <GroupPicker /> : mode === 'devices' ? <DevicesPicker /> : <DevicePicker initialQuery={deviceSearch} />}
       <LanguageTabs />
       <UrgencyChoice />
       <label class="checkbox">
@@ -50,14 +58,15 @@ export function Composer({ deviceSearch }: { deviceSearch?: string }) {
         />
         Require acknowledgement
       </label>
+      <SendLater />
       <QuotaLine />
       <SendProblem />
       <div class="actions">
         <button type="submit" class="primary" disabled={disabled} aria-describedby="blocker">
-          {mode === 'groups' ? 'Review' : sending.value ? 'Sending…' : 'Send'}
+          {reviewed ? 'Review' : sending.value ? 'Sending…' : 'Send'}
         </button>
         <span id="blocker" class="hint">
-          {blocker.value ?? (mode === 'groups' ? 'Review the message and its reach before sending.' : 'Ready to send.')}
+          {blocker.value ?? (reviewed ? 'Review the message and its reach before sending.' : 'Ready to send.')}
         </span>
       </div>
     </form>

@@ -14,7 +14,7 @@ const PLATFORMS: Record<Platform, string> = {
 
 const owner = (d: Device) => (d.user ? `${d.user.displayName} (${d.user.upn})` : 'no owner');
 
-function DeviceLine({ device }: { device: Device }) {
+export function DeviceLine({ device }: { device: Device }) {
   const problem = cannotReceive(device);
   return (
     <span class={problem ? 'device unable' : 'device'}>

@@ -1,6 +1,7 @@
 import { MAX_TARGET_GROUPS } from '../../shared/schemas';
 import type { Group } from '../utils/api-types';
 import { useAppState } from './app-state';
+import { ChipsHead } from './ChipsHead';
 import { ReachPreview } from './ReachPreview';
 import { Typeahead } from './Typeahead';
 
@@ -29,16 +30,7 @@ export function GroupPicker() {
         render={(g) => g.displayName}
         onChoose={add}
       />
-      <div class="chips-head">
-        <span>Chosen groups</span>
-        <span
-          class={count > MAX_TARGET_GROUPS ? 'counter over' : 'counter'}
-          role="status"
-          aria-label={`${count} of ${MAX_TARGET_GROUPS} groups chosen`}
-        >
-          {count}/{MAX_TARGET_GROUPS}
-        </span>
-      </div>
+      <ChipsHead count={count} max={MAX_TARGET_GROUPS} noun="groups" />
       <ul class="chips" aria-label="Chosen groups">
         {groups.value.map((g) => (
           <li key={g.id} class="chip">

@@ -1,12 +1,13 @@
+import { timeInWords } from '../utils/send-time';
 import { useAppState } from './app-state';
 import { FocusedHeading } from './FocusedHeading';
 import { ReachPreview } from './ReachPreview';
 import { SendProblem } from './SendProblem';
 
-/** The last look before a group send: title, body, groups and reach, then Send. */
+/** The last look before a group or bulk device send: title, body, target and reach, then Send. */
 export function Review() {
   const state = useAppState();
-  const { draft, view, sending, blocker } = state;
+  const { draft, view, sending, blocker, sendAt, timeZone } = state;
   return (
     <section class="review" aria-labelledby="review-heading">
       <FocusedHeading id="review-heading">Review</FocusedHeading>
@@ -32,8 +33,24 @@ export function Review() {
             <dd>{draft.template.value.name}</dd>
           </>
         ) : null}
-        <dt>Groups ({draft.groups.value.length})</dt>
-        <dd>{draft.groups.value.map((g) => g.displayName).join(', ')}</dd>
+        {draft.mode.value === 'device' ? (
+          <>
+            <dt>Device</dt>
+            <dd>{draft.device.value?.name}</dd>
+          </>
+        ) : draft.mode.value === 'devices' ? (
+          <>
+            <dt>Devices ({draft.devices.value.length})</dt>
+            <dd data-testid="review-devices">{draft.devices.value.map((d) => d.name).join(', ')}</dd>
+          </>
+        ) : (
+          <>
+            <dt>Groups ({draft.groups.value.length})</dt>
+            <dd>{draft.groups.value.map((g) => g.displayName).join(', ')}</dd>
+          </>
+        )}
+        <dt>When</dt>
+        <dd data-testid="review-when">{sendAt.value ? timeInWords(sendAt.value, Date.now(), timeZone) : 'Now'}</dd>
         <dt>Reach</dt>
         <dd>
           <ReachPreview languages />
@@ -45,7 +62,7 @@ export function Review() {
           Back
         </button>
         <button type="button" class="primary" disabled={blocker.value !== null || sending.value} onClick={() => void state.send()}>
-          {sending.value ? 'Sending…' : 'Send'}
+          {sending.value ? 'Sending…' : sendAt.value ? 'Schedule' : 'Send'}
         </button>
       </div>
     </section>

@@ -2,11 +2,13 @@ import { useSignal, useSignalEffect } from '@preact/signals';
 import type { AudienceSummary } from '../../shared/schemas';
 import type { Counts, NotificationItem, DeliveryReasons as Reasons } from '../utils/api-types';
 import { describeProblem } from '../utils/problem';
+import { timeInWords } from '../utils/send-time';
 import { useAppState } from './app-state';
 import { reachText, skippedText, targetText } from './audience';
 import { DeliveryReasons } from './DeliveryReasons';
 import { FocusedHeading } from './FocusedHeading';
 import { FunnelChart } from './FunnelChart';
+import { RefusedDevices } from './RefusedDevices';
 import { RemindButton } from './RemindButton';
 
 export const POLL_MS = 1000;
@@ -26,9 +28,9 @@ const acceptedCounts = ({ devices, skipped }: AudienceSummary): Counts => ({
   expired: 0,
 });
 
-/** After a send: the id, the audience and the live delivery counts until they settle. */
+/** After a send: the id, the audience and the live delivery counts until they settle; for a scheduled send, when it goes. */
 export function SentStatus() {
-  const { api, sent, view } = useAppState();
+  const { api, sent, view, draft, timeZone } = useAppState();
   const counts = useSignal<Counts | null>(null);
   const reasons = useSignal<Reasons | undefined>(undefined);
   /** The notification as last polled: what a reminder is offered for once delivery settled. */
@@ -36,7 +38,7 @@ export function SentStatus() {
   const problem = useSignal('');
   useSignalEffect(() => {
     const accepted = sent.value;
-    if (!accepted) return;
+    if (accepted?.status !== 'queued') return;
     counts.value = acceptedCounts(accepted.audience);
     reasons.value = undefined;
     latest.value = null;
@@ -67,6 +69,29 @@ export function SentStatus() {
   const accepted = sent.value;
   if (!accepted) return null;
   const target = targetText(accepted.target);
+  const refused = (
+    <RefusedDevices refused={accepted.refused?.map((r) => ({ ...r, name: draft.devices.value.find((d) => d.id === r.deviceId)?.name }))} />
+  );
+  const newMessage = (
+    <div class="actions">
+      <button type="button" class="primary" onClick={() => (view.value = 'compose')}>
+        New message
+      </button>
+    </div>
+  );
+  if (accepted.status === 'scheduled')
+    return (
+      <section class="sent" aria-labelledby="sent-heading">
+        <FocusedHeading id="sent-heading">Scheduled</FocusedHeading>
+        <p data-testid="scheduled-for">
+          Notification <code data-testid="sent-id">{accepted.id}</code> to {target} goes{' '}
+          {timeInWords(accepted.sendAt, Date.now(), timeZone)}. Its audience is counted then; History lists it first, with Cancel, until it
+          goes.
+        </p>
+        {refused}
+        {newMessage}
+      </section>
+    );
   return (
     <section class="sent" aria-labelledby="sent-heading">
       <FocusedHeading id="sent-heading">Sent</FocusedHeading>
@@ -74,6 +99,7 @@ export function SentStatus() {
         Notification <code data-testid="sent-id">{accepted.id}</code> to {target}: {reachText(accepted.audience)}.{' '}
         {skippedText(accepted.audience)}
       </p>
+      {refused}
       <div aria-live="polite" data-testid="sent-counts" data-settled={counts.value ? String(settled(counts.value)) : 'false'}>
         {counts.value ? (
           <>
@@ -87,11 +113,7 @@ export function SentStatus() {
         )}
         {problem.value ? <p class="problem">{problem.value}</p> : null}
       </div>
-      <div class="actions">
-        <button type="button" class="primary" onClick={() => (view.value = 'compose')}>
-          New message
-        </button>
-      </div>
+      {newMessage}
     </section>
   );
 }

@@ -2,13 +2,22 @@ import { batch, computed, effect, signal } from '@preact/signals';
 import { createContext } from 'preact';
 import { useContext } from 'preact/hooks';
 import type { Urgency } from '../../shared/message';
-import { MAX_TARGET_GROUPS, sendSchema, type SendInput } from '../../shared/schemas';
-import type { HeraldApi } from '../utils/api';
-import type { Accepted, Device, Me } from '../utils/api-types';
+import {
+  MAX_TARGET_DEVICES,
+  MAX_TARGET_GROUPS,
+  sendAtProblem,
+  sendSchema,
+  type SendInput,
+  unsupportedPlatforms,
+} from '../../shared/schemas';
+import { type HeraldApi, HeraldError } from '../utils/api';
+import type { Device, Me, SendAnswer } from '../utils/api-types';
 import { sendMessage } from '../utils/messages';
 import { mayUseHighUrgency, URGENT_PERMISSION } from '../utils/permissions';
 import { messageFields } from '../utils/message-fields';
 import { describeProblem } from '../utils/problem';
+import { refusedList } from '../utils/refusals';
+import { adminTimeZone, timeInWords, zonedInstant } from '../utils/send-time';
 import { draftItem, type Draft, type DraftTemplate, EMPTY_DRAFT } from '../utils/storage';
 import { reachText } from './audience';
 import { type LanguageText, languageText, textChecks } from './message-text';
@@ -24,24 +33,36 @@ export function cannotReceive(device: Device): string | null {
   return null;
 }
 
-/** The popup's shared state: the draft (kept in storage), the view, and what was sent. */
-export function createAppState(api: HeraldApi) {
+/** Why a device cannot receive, as the code a bulk send would refuse it with, or null. */
+export function receiveRefusal(device: Device): 'unsupportedPlatform' | 'notEnrolled' | null {
+  if (!cannotReceive(device)) return null;
+  return unsupportedPlatforms.includes(device.platform) ? 'unsupportedPlatform' : 'notEnrolled';
+}
+
+/** The popup's shared state: the draft (kept in storage), the view, and what was sent; times are shown in `timeZone`. */
+export function createAppState(api: HeraldApi, timeZone = adminTimeZone()) {
   const draft = {
     title: signal(EMPTY_DRAFT.title),
     body: signal(EMPTY_DRAFT.body),
     mode: signal<Draft['mode']>(EMPTY_DRAFT.mode),
     groups: signal<Draft['groups']>(EMPTY_DRAFT.groups),
     device: signal<Draft['device']>(EMPTY_DRAFT.device),
+    devices: signal<Device[]>([]),
     translations: signal<LanguageText[]>([]),
     urgency: signal<Urgency>(EMPTY_DRAFT.urgency),
     requireAcknowledgement: signal(EMPTY_DRAFT.requireAcknowledgement),
     template: signal<DraftTemplate | null>(EMPTY_DRAFT.template),
+    /** Send later, at the picker's value in `timeZone` (`2026-12-07T15:30`). */
+    sendLater: signal(false),
+    sendAt: signal(''),
   };
   /** Who is signed in, once `/v1/me` answered: it decides whether high urgency is offered. */
   const me = signal<Me | null>(null);
   const loaded = signal(false);
   const view = signal<View>('compose');
-  const sent = signal<Accepted | null>(null);
+  const sent = signal<SendAnswer | null>(null);
+  /** Filled by the Devices picker: the refusal code of each chosen device the server would refuse now (scope, quota...). */
+  const deviceRefusals = signal<Record<string, string>>({});
   /** The latest sentence for the screen reader's polite live region. */
   const announcement = signal('');
 
@@ -58,9 +79,12 @@ export function createAppState(api: HeraldApi) {
     urgency: draft.urgency.value,
     requireAcknowledgement: draft.requireAcknowledgement.value,
   }));
+  /** A later send's time as `sendAt` (RFC 3339 with the zone's offset then), null to send at once or while not a time. */
+  const sendAt = computed(() => (draft.sendLater.value ? zonedInstant(draft.sendAt.value, timeZone) : null));
   const input = computed<SendInput>(() => {
-    const fields = messageFields(message.value, draft.template.value);
+    const fields = { ...messageFields(message.value, draft.template.value), ...(sendAt.value && { sendAt: sendAt.value }) };
     if (draft.mode.value === 'device') return { ...fields, deviceId: draft.device.value?.id ?? '' };
+    if (draft.mode.value === 'devices') return { ...fields, deviceIds: draft.devices.value.map((d) => d.id) };
     return { ...fields, groupIds: draft.groups.value.map((g) => g.id) };
   });
   /** Why Send is disabled, in words, or null when the message can go. */
@@ -70,10 +94,21 @@ export function createAppState(api: HeraldApi) {
     for (const t of draft.translations.value) if (t.problem.value) return `${t.language}: ${t.problem.value}`;
     if (draft.urgency.value === 'high' && me.value && !mayUseHighUrgency(me.value))
       return `High urgency needs the permission ${URGENT_PERMISSION}; choose Normal or Low.`;
+    if (draft.sendLater.value) {
+      if (!sendAt.value) return 'Choose the date and time to send at.';
+      const late = sendAtProblem(sendAt.value, Date.now());
+      if (late) return `The send time ${late}`;
+    }
     if (draft.mode.value === 'device') {
       const device = draft.device.value;
       if (!device) return 'Choose a device.';
       if (cannotReceive(device)) return cannotReceive(device);
+    } else if (draft.mode.value === 'devices') {
+      const devices = draft.devices.value;
+      if (devices.length === 0) return 'Choose at least one device.';
+      if (devices.length > MAX_TARGET_DEVICES) return `Choose at most ${MAX_TARGET_DEVICES} devices.`;
+      if (devices.every((d) => cannotReceive(d) || deviceRefusals.value[d.id]))
+        return 'None of the chosen devices can receive this notification now.';
     } else {
       if (draft.groups.value.length === 0) return 'Choose at least one group.';
       if (draft.groups.value.length > MAX_TARGET_GROUPS) return `Choose at most ${MAX_TARGET_GROUPS} groups.`;
@@ -109,6 +144,9 @@ export function createAppState(api: HeraldApi) {
       draft.mode.value = saved.mode;
       draft.groups.value = saved.groups;
       draft.device.value = saved.device;
+      draft.devices.value = saved.devices ?? [];
+      draft.sendAt.value = saved.sendAt ?? '';
+      draft.sendLater.value = draft.sendAt.value !== '';
       setMessage(saved);
       draft.template.value = saved.template ?? null;
       loaded.value = true;
@@ -120,6 +158,8 @@ export function createAppState(api: HeraldApi) {
         mode: draft.mode.value,
         groups: draft.groups.value,
         device: draft.device.value,
+        devices: draft.devices.value,
+        sendAt: draft.sendLater.value ? draft.sendAt.value : '',
         translations: draft.translations.value.map((t) => ({ language: t.language, title: t.title.value, body: t.body.value })),
         urgency: draft.urgency.value,
         requireAcknowledgement: draft.requireAcknowledgement.value,
@@ -144,10 +184,17 @@ export function createAppState(api: HeraldApi) {
         view.value = 'sent';
         setMessage({ title: '', body: '' });
         draft.template.value = null;
-        announcement.value = `Sent: notification ${accepted.id}, queued for ${reachText(accepted.audience)}.`;
+        draft.sendLater.value = false;
+        draft.sendAt.value = '';
+        announcement.value =
+          accepted.status === 'scheduled'
+            ? `Scheduled: notification ${accepted.id}, to go ${timeInWords(accepted.sendAt, Date.now(), timeZone)}.`
+            : `Sent: notification ${accepted.id}, queued for ${reachText(accepted.audience)}.`;
       });
     } catch (error) {
-      sendError.value = describeProblem(error);
+      const refused =
+        error instanceof HeraldError ? refusedList(error.details, new Map(draft.devices.value.map((d) => [d.id, d.name]))) : null;
+      sendError.value = refused ? `No device could be sent to. ${refused}.` : describeProblem(error);
       announcement.value = `Not sent. ${sendError.value}`;
     } finally {
       sending.value = false;
@@ -163,11 +210,14 @@ export function createAppState(api: HeraldApi) {
     loaded,
     view,
     sent,
+    deviceRefusals,
     announcement,
     titleCheck,
     bodyCheck,
     sizeCheck,
     bodyFieldCheck,
+    timeZone,
+    sendAt,
     input,
     blocker,
     sending,

@@ -11,6 +11,7 @@ import type {
   notificationViewSchema,
   previewResultSchema,
   quotasSchema,
+  sendAnswerSchema,
   targetSchema,
 } from '../../shared/schemas';
 import type { templateCreateSchema, templatePatchSchema, templateSchema } from '../../shared/templates';
@@ -25,6 +26,8 @@ export type Me = z.output<typeof meSchema>;
 /** `GET /v1/auth/entra`: how a tenant signs in with Microsoft. */
 export type EntraSignIn = z.output<typeof entraSignInSchema>;
 export type Accepted = z.output<typeof acceptedSchema>;
+/** A send's 202: queued now, or scheduled (`status`). */
+export type SendAnswer = z.output<typeof sendAnswerSchema>;
 export type Target = z.output<typeof targetSchema>;
 export type LanguageCount = LanguageCounts[number];
 export type Preview = z.output<typeof previewResultSchema>;

@@ -1,4 +1,4 @@
-import type { DeliveryStatus, SendInput } from '../../shared/schemas';
+import type { DeliveryStatus, NotificationStatus, SendInput } from '../../shared/schemas';
 import type {
   Accepted,
   Delivery,
@@ -12,6 +12,7 @@ import type {
   Page,
   Preview,
   Quotas,
+  SendAnswer,
   SyncStarted,
   Template,
   TemplateChange,
@@ -32,6 +33,8 @@ export class HeraldError extends Error {
     message: string,
     /** Seconds until a quota frees, from a 429's Retry-After. */
     readonly retryAfter: number | null = null,
+    /** The error's `details`: for a bulk send that refused every device, each device with its refusal. */
+    readonly details: unknown = undefined,
   ) {
     super(message);
   }
@@ -63,7 +66,7 @@ export function createApi({ serverUrl, token }: Connection, fetchFn: typeof fetc
     const text = await res.text();
     const parsed: unknown = text ? safeJson(text) : null;
     if (res.ok) return parsed as T;
-    const error = (parsed as { error?: { code?: string; message?: string } } | null)?.error;
+    const error = (parsed as { error?: { code?: string; message?: string; details?: unknown } } | null)?.error;
     const retryAfter = Number(res.headers.get('retry-after'));
     // an Entra access token (a JWT; Herald's own tokens start hrld_) refused: not the API token's fault
     if (res.status === 401 && bearer.split('.').length === 3)
@@ -77,6 +80,7 @@ export function createApi({ serverUrl, token }: Connection, fetchFn: typeof fetc
       error?.code ?? 'httpError',
       error?.message ?? `Herald answered ${res.status} ${res.statusText}.`,
       res.status === 429 && Number.isFinite(retryAfter) && retryAfter >= 0 ? retryAfter : null,
+      error?.details,
     );
   }
   return {
@@ -87,7 +91,9 @@ export function createApi({ serverUrl, token }: Connection, fetchFn: typeof fetc
     devices: (search: string, signal?: AbortSignal) => request<Page<Device>>('GET', searchPath('devices', search), undefined, signal),
     device: (id: string) => request<Device>('GET', `/v1/devices/${encodeURIComponent(id)}`),
     preview: (input: Partial<SendInput>, signal?: AbortSignal) => request<Preview>('POST', '/v1/notifications/preview', input, signal),
-    send: (input: SendInput) => request<Accepted>('POST', '/v1/notifications', input),
+    send: (input: SendInput) => request<SendAnswer>('POST', '/v1/notifications', input),
+    /** Cancels a scheduled send: the notification, now canceled; 409 notScheduled once it fired or was canceled. */
+    cancel: (id: string) => request<NotificationItem>('POST', `/v1/notifications/${encodeURIComponent(id)}/cancel`),
     /** Sends the message again to those who have not acknowledged (or opened) it: 409 nothingToRemind when none is left. */
     remind: (id: string) => request<Accepted>('POST', `/v1/notifications/${encodeURIComponent(id)}/reminders`),
     templates: (search = '', signal?: AbortSignal) =>
@@ -101,7 +107,11 @@ export function createApi({ serverUrl, token }: Connection, fetchFn: typeof fetc
     updateTemplate: (id: string, patch: TemplateChange) => request<Template>('PATCH', `/v1/templates/${encodeURIComponent(id)}`, patch),
     deleteTemplate: (id: string) => request<null>('DELETE', `/v1/templates/${encodeURIComponent(id)}`),
     quotas: (deviceId?: string) => request<Quotas>('GET', `/v1/quotas${deviceId ? `?deviceId=${encodeURIComponent(deviceId)}` : ''}`),
-    notifications: () => request<Page<NotificationItem>>('GET', '/v1/notifications?limit=20'),
+    notifications: (status?: NotificationStatus) =>
+      request<Page<NotificationItem>>(
+        'GET',
+        `/v1/notifications?${new URLSearchParams({ limit: '20', ...(status && { status }) }).toString()}`,
+      ),
     notification: (id: string) => request<NotificationItem>('GET', `/v1/notifications/${encodeURIComponent(id)}`),
     directoryStatus: () => request<DirectoryStatus>('GET', '/v1/directory/status'),
     startSync: () => request<SyncStarted>('POST', '/v1/directory/sync'),

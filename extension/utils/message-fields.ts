@@ -16,7 +16,7 @@ const sameTranslations = (a: Translations, b: Translations) => {
   return key(a) === key(b);
 };
 
-type Fields = Omit<SendInput, 'groupIds' | 'deviceId'>;
+type Fields = Omit<SendInput, 'groupIds' | 'deviceId' | 'deviceIds' | 'sendAt'>;
 
 /**
  * The message part of a send. Without a template: title and body, and the rest only where it is not the default.
@@ -50,18 +50,19 @@ export function draftMessage(draft: Draft): Message {
   };
 }
 
-/** A draft's message part when nothing is written: what a send leaves behind (the target stays). */
+/** A draft's message part when nothing is written: what a send leaves behind (the target stays; the time goes). */
 export const EMPTY_MESSAGE = {
   title: EMPTY_DRAFT.title,
   body: EMPTY_DRAFT.body,
   translations: EMPTY_DRAFT.translations,
   urgency: EMPTY_DRAFT.urgency,
   requireAcknowledgement: EMPTY_DRAFT.requireAcknowledgement,
+  sendAt: EMPTY_DRAFT.sendAt,
   template: EMPTY_DRAFT.template,
 } satisfies Partial<Draft>;
 
-/** The message part of a send, without its target. */
+/** The message part of a send, without its target and time. */
 export function sentFields(input: SendInput): Fields {
-  const { groupIds: _groups, deviceId: _device, ...fields } = input;
+  const { groupIds: _groups, deviceId: _device, deviceIds: _devices, sendAt: _sendAt, ...fields } = input;
   return fields;
 }

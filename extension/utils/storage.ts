@@ -35,13 +35,17 @@ export const consoleRulesItem = storage.defineItem<ConsoleRule[]>('local:console
 export interface Draft {
   title: string;
   body: string;
-  mode: 'groups' | 'device';
+  mode: 'groups' | 'device' | 'devices';
   groups: Pick<Group, 'id' | 'displayName'>[];
   device: Device | null;
+  /** The chips of a bulk device send (up to 100), in the order chosen; a draft saved before bulk sends has none. */
+  devices?: Device[];
   /** The message in more languages, in the order their tabs were added. */
   translations: { language: string; title: string; body: string }[];
   urgency: Urgency;
   requireAcknowledgement: boolean;
+  /** When to send: the date-time picker's value in the admin's time zone (`2026-12-07T15:30`), '' to send at once. */
+  sendAt?: string;
   /** The template the message started from, as it was when chosen: a send names it and gives only what was changed. */
   template: DraftTemplate | null;
 }
@@ -54,11 +58,27 @@ export const EMPTY_DRAFT: Draft = {
   mode: 'groups',
   groups: [],
   device: null,
+  devices: [],
   translations: [],
   urgency: 'normal',
   requireAcknowledgement: false,
+  sendAt: '',
   template: null,
 };
 
 /** The composer's state, kept while the popup is closed. */
 export const draftItem = storage.defineItem<Draft>('local:draft', { fallback: EMPTY_DRAFT });
+
+/** A device a bulk send refused, as History lists it: the server's refusal and the device's name as the draft had it. */
+export interface StoredRefusal {
+  deviceId: string;
+  name: string | null;
+  code: string;
+  message: string;
+}
+
+/** How many recent bulk sends keep their refused devices for History. */
+export const REFUSALS_KEPT = 20;
+
+/** The refused devices of the latest bulk sends, by notification id (the server's history does not keep them). */
+export const refusalsItem = storage.defineItem<Record<string, StoredRefusal[]>>('local:refusals', { fallback: {} });

@@ -206,7 +206,7 @@ describe('the extension in Chromium against a real Herald', () => {
     expect(composer.page.url()).toMatch(new RegExp(`/popup\\.html\\?deviceId=${IDS.pixel}$`));
     await composer.chosenDevice.filter({ hasText: 'Pixel of Ben' }).waitFor();
     expect(await composer.chosenDevice.textContent()).toBe('Pixel of Ben · Android · Ben Okafor (ben@contoso.example) · PX7-1234');
-    expect(await composer.page.getByRole('radio', { name: 'Device' }).isChecked()).toBe(true);
+    expect(await composer.page.getByRole('radio', { name: 'Device', exact: true }).isChecked()).toBe(true);
     await composer.page.close();
   });
 
@@ -335,7 +335,7 @@ describe('the extension in Chromium against a real Herald', () => {
     await keyboard.press('Tab'); // the Groups / Device radio group
     if ((await popup.page.evaluate(() => (document.activeElement as HTMLInputElement).value)) === 'groups')
       await keyboard.press('ArrowRight');
-    expect(await popup.page.getByRole('radio', { name: 'Device' }).isChecked()).toBe(true);
+    expect(await popup.page.getByRole('radio', { name: 'Device', exact: true }).isChecked()).toBe(true);
     await keyboard.press('Tab');
     await keyboard.type('cleo');
     await popup.page.getByRole('option', { name: /iPad of Cleo/ }).waitFor();

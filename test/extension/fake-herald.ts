@@ -66,3 +66,32 @@ export const noneSkipped = { users: 0, devices: 0, skipped: {} };
 export const settle = async (rounds = 3) => {
   for (let i = 0; i < rounds; i++) await new Promise((r) => setTimeout(r, 0));
 };
+
+/** A notification as `GET /v1/notifications[/{id}]` shows it: sent at once and settled with nothing delivered, unless `over` says otherwise. */
+export const notification = (id: string, over: object = {}) => ({
+  id,
+  status: 'queued',
+  sendAt: null,
+  firedAt: null,
+  lateSeconds: null,
+  failure: null,
+  createdAt: '2026-12-06T09:00:00.000Z',
+  sender: { accountId: 'a1', email: 'admin@contoso.example' },
+  via: 'api',
+  target: { type: 'groups', groupIds: ['g1'] },
+  title: `Message ${id}`,
+  body: 'Body',
+  translations: {},
+  templateId: null,
+  titleLength: 9,
+  bodyLength: 4,
+  textErasedAt: null,
+  urgency: 'normal',
+  requireAcknowledgement: false,
+  reminderOf: null,
+  audience: { users: 0, devices: 0, skipped: {} },
+  counts: { queued: 0, sent: 0, delivered: 0, opened: 0, acknowledged: 0, failed: 0, skipped: 0, expired: 0 },
+  reasons: {},
+  languages: [],
+  ...over,
+});

@@ -9,8 +9,8 @@ import { draftItem } from '../../extension/utils/storage';
 import { fakeApi, settle, type Routes } from './fake-herald';
 
 /** The popup as the toolbar shows it, on a fake Herald; the saved draft is loaded first. */
-export async function renderPopup(routes: Routes, options: { deviceSearch?: string } = {}) {
-  const state = createAppState(fakeApi(routes));
+export async function renderPopup(routes: Routes, options: { deviceSearch?: string; timeZone?: string } = {}) {
+  const state = createAppState(fakeApi(routes), options.timeZone);
   const root = document.createElement('div');
   document.body.append(root);
   state.load(await draftItem.getValue());

@@ -1,21 +1,45 @@
 import { createServer, type Server } from 'node:http';
 import type { BrowserContext, Page, Route } from 'playwright-core';
 import type { ExtensionPages, UiLocator, UiPage } from '../ui';
+import { directory } from '../directory';
 import { PopupPage } from './popup-page';
+
+/** The rows of the fake All devices list: the e2e directory's devices. */
+const LIST_ROWS = directory.devices.map((d) => ({ id: d.id, name: d.name, os: d.platform }));
 
 /**
  * A page shaped like the Intune admin center: it routes in the URL fragment and renders each blade's Fluent command bar
  * (`div.ms-OverflowSet[role="menubar"]`) a moment after navigating, as the real one does. The device list has a command
- * bar too, so a button left behind by a previous device would show up there.
+ * bar too, so a button left behind by a previous device would show up there, and its rows are a Fluent DetailsList as the
+ * real All devices list is: `[role="row"].ms-DetailsRow` with `aria-selected`, a "Select row" check
+ * (`[role="checkbox"][aria-checked]`) that toggles the selection, and the device name linking to the device's blade.
  */
 export const FAKE_CONSOLE_HTML = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Microsoft Intune admin center</title>
 <style>body{font-family:'Segoe UI',sans-serif;margin:0}.ms-CommandBar{display:flex;align-items:center;border-bottom:1px solid #edebe9;padding:0 8px}
 .ms-OverflowSet{display:flex}.ms-Button{height:32px;padding:0 10px;border:none;background:none;font:inherit}
-button{color:red!important;font-size:30px!important}</style></head>
+button{color:red!important;font-size:30px!important}
+.ms-DetailsRow{display:flex;gap:12px;align-items:center}.ms-DetailsRow-check{display:inline-block;width:16px;height:16px;border:1px solid #8a8886}
+.ms-DetailsRow.is-selected{background:#edebe9}</style></head>
 <body><div id="blade"></div><script>
 const commandBar = (actions) => '<div class="ms-CommandBar"><div class="ms-OverflowSet" role="menubar">' +
   actions.map((a) => '<div class="ms-OverflowSet-item"><button class="ms-Button" role="menuitem">' + a + '</button></div>').join('') + '</div></div>';
+const rows = ${JSON.stringify(LIST_ROWS)};
+const list = () => '<div role="grid" class="ms-DetailsList" aria-label="All devices" aria-multiselectable="true">' +
+  '<div role="row" class="ms-DetailsHeader"><div role="columnheader">Device name</div><div role="columnheader">OS</div></div>' +
+  rows.map((r, i) => '<div role="row" class="ms-DetailsRow" aria-selected="false" data-selection-index="' + i + '">' +
+    '<div role="gridcell" class="ms-DetailsRow-cellCheck"><div role="checkbox" class="ms-DetailsRow-check" aria-checked="false" aria-label="Select row" data-selection-toggle="true" tabindex="0"></div></div>' +
+    '<div role="gridcell" data-automation-key="deviceName"><a href="#view/Microsoft_Intune_Devices/DeviceSettingsMenuBlade/~/overview/mdmDeviceId/' + r.id + '">' + r.name + '</a></div>' +
+    '<div role="gridcell" data-automation-key="os">' + r.os + '</div></div>').join('') + '</div>';
+document.addEventListener('click', (event) => {
+  const check = event.target.closest('[data-selection-toggle]');
+  if (!check) return;
+  const row = check.closest('[role="row"]');
+  const selected = row.getAttribute('aria-selected') !== 'true';
+  row.setAttribute('aria-selected', String(selected));
+  row.classList.toggle('is-selected', selected);
+  check.setAttribute('aria-checked', String(selected));
+});
 let pending;
 function route() {
   const blade = document.getElementById('blade');
@@ -25,7 +49,7 @@ function route() {
   pending = setTimeout(() => {
     blade.innerHTML = m
       ? '<h1>Device overview</h1>' + commandBar(['Retire', 'Wipe', 'Delete', 'Remote lock', 'Sync']) + '<p>Device id ' + m[1] + '</p>'
-      : '<h1>All devices</h1>' + commandBar(['Refresh', 'Filter', 'Columns', 'Export']);
+      : '<h1>All devices</h1>' + commandBar(['Refresh', 'Filter', 'Columns', 'Export']) + list();
   }, m ? 300 : 50);
 }
 addEventListener('hashchange', route);
@@ -115,6 +139,11 @@ export class ConsolePage<P extends UiPage = Page> {
   /** The device of each copy of the button on the page. */
   shownDeviceIds(): Promise<(string | undefined)[]> {
     return this.injected.locator('button').evaluateAll((buttons) => buttons.map((b) => (b as HTMLElement).dataset.deviceId));
+  }
+
+  /** Ticks the "Select row" check of the device of that name in the All devices list. */
+  async selectRow(name: string) {
+    await this.page.locator('[role="row"].ms-DetailsRow').filter({ hasText: name }).getByRole('checkbox', { name: 'Select row' }).click();
   }
 
   /** The extension's button, inside its open shadow root (role queries pierce it; `injected` counts the copies). */

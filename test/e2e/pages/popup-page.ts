@@ -26,8 +26,8 @@ export class PopupPage<P extends UiPage = Page> {
     return popup;
   }
 
-  async target(kind: 'Groups' | 'Device') {
-    await this.page.getByRole('radio', { name: kind }).check();
+  async target(kind: 'Groups' | 'Device' | 'Devices') {
+    await this.page.getByRole('radio', { name: kind, exact: true }).check();
   }
 
   /** Types into a type-ahead and picks the option with that text using the keyboard only. */

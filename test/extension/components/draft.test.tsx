@@ -25,9 +25,11 @@ describe('drafts', () => {
       mode: 'groups',
       groups: [{ id: 'g1', displayName: 'Everyone' }],
       device: null,
+      devices: [],
       translations: [{ language: 'fr-FR', title: 'Exercice incendie', body: 'À 15 h, sortez par l’escalier.' }],
       urgency: 'low',
       requireAcknowledgement: true,
+      sendAt: '',
       template: null,
     });
     const second = await renderPopup({});

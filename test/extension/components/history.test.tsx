@@ -5,6 +5,7 @@ import { renderPopup } from '../render';
 
 const item = (id: string, title: string | null, counts: Partial<Record<string, number>>) => ({
   id,
+  status: 'queued',
   createdAt: '2030-01-01T10:00:00.000Z',
   sender: { accountId: 'a1', email: 'admin@contoso.example' },
   target: { type: 'groups', groupIds: ['g1', 'g2'] },
@@ -78,10 +79,20 @@ describe('the button injected in admin consoles', () => {
   it('is named Send Custom Notification and opens the composer for its device', () => {
     const onOpen = vi.fn();
     const root = document.createElement('div');
-    render(<InjectedButton deviceId="d-42" onOpen={onOpen} />, root);
+    render(<InjectedButton deviceIds={['d-42']} onOpen={onOpen} />, root);
     const button = root.querySelector('button')!;
     expect(button.textContent?.trim()).toBe('Send Custom Notification');
     button.click();
-    expect(onOpen).toHaveBeenCalledWith('d-42');
+    expect(onOpen).toHaveBeenCalledWith(['d-42']);
+  });
+
+  it('counts the rows selected in a device list, and opens the composer for all of them', () => {
+    const onOpen = vi.fn();
+    const root = document.createElement('div');
+    render(<InjectedButton deviceIds={['d-1', 'd-2', 'd-3']} selection onOpen={onOpen} />, root);
+    const button = root.querySelector('button')!;
+    expect(button.textContent?.trim()).toBe('Send Custom Notification (3)');
+    button.click();
+    expect(onOpen).toHaveBeenCalledWith(['d-1', 'd-2', 'd-3']);
   });
 });

@@ -14,6 +14,7 @@ const accepted = {
 const counts = { queued: 0, sent: 1, delivered: 0, opened: 0, failed: 0, skipped: 0, expired: 0 };
 const item = {
   id: 'n-1',
+  status: 'queued',
   createdAt: '2030-01-01T10:00:00.000Z',
   sender: { accountId: 'a1', email: 'admin@contoso.example' },
   target: accepted.target,

@@ -14,6 +14,7 @@ const counts = { queued: 0, sent: 1, delivered: 0, opened: 0, failed: 2, skipped
 const reasons = { failed: { malformedToken: 2 }, skipped: { notificationsNotPermitted: 1 } };
 const item = (id: string, over: object = {}) => ({
   id,
+  status: 'queued',
   createdAt: '2030-01-01T10:00:00.000Z',
   sender: { accountId: 'a1', email: 'admin@contoso.example' },
   target: accepted.target,

@@ -4,6 +4,7 @@ import { renderPopup } from '../render';
 const counts = { queued: 0, sent: 1, delivered: 2, opened: 3, acknowledged: 4, failed: 0, skipped: 1, expired: 0 };
 const item = (id: string, requireAcknowledgement: boolean) => ({
   id,
+  status: 'queued',
   createdAt: '2030-01-01T10:00:00.000Z',
   sender: { accountId: 'a1', email: 'admin@contoso.example' },
   target: { type: 'groups', groupIds: ['g1'] },
