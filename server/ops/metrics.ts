@@ -54,21 +54,16 @@ async function memoryMetrics(db: Db): Promise<string[]> {
   );
   // a negative cache_size is in KiB, a positive one in pages
   const cacheBytes = cache ? (cache.pages < 0 ? -cache.pages * 1024 : cache.pages * cache.pageSize) : 0;
+  const gauge = (name: string, help: string, value: number) => [`# HELP ${name} ${help}`, `# TYPE ${name} gauge`, `${name} ${value}`];
   return [
-    '# HELP herald_resident_memory_bytes Resident memory size in bytes.',
-    '# TYPE herald_resident_memory_bytes gauge',
-    `herald_resident_memory_bytes ${rss}`,
-    '# HELP herald_heap_size_total_bytes V8 heap size reserved, in bytes.',
-    '# TYPE herald_heap_size_total_bytes gauge',
-    `herald_heap_size_total_bytes ${heapTotal}`,
-    '# HELP herald_heap_size_used_bytes V8 heap size used, in bytes.',
-    '# TYPE herald_heap_size_used_bytes gauge',
-    `herald_heap_size_used_bytes ${heapUsed}`,
-    '# HELP herald_external_memory_bytes Memory outside the V8 heap held for JavaScript objects (buffers), in bytes.',
-    '# TYPE herald_external_memory_bytes gauge',
-    `herald_external_memory_bytes ${external}`,
-    '# HELP herald_db_page_cache_limit_bytes The most SQLite keeps in its page cache per database connection (PRAGMA cache_size), in bytes.',
-    '# TYPE herald_db_page_cache_limit_bytes gauge',
-    `herald_db_page_cache_limit_bytes ${cacheBytes}`,
+    ...gauge('herald_resident_memory_bytes', 'Resident memory size in bytes.', rss),
+    ...gauge('herald_heap_size_total_bytes', 'V8 heap size reserved, in bytes.', heapTotal),
+    ...gauge('herald_heap_size_used_bytes', 'V8 heap size used, in bytes.', heapUsed),
+    ...gauge('herald_external_memory_bytes', 'Memory outside the V8 heap held for JavaScript objects (buffers), in bytes.', external),
+    ...gauge(
+      'herald_db_page_cache_limit_bytes',
+      'The most SQLite keeps in its page cache per database connection (PRAGMA cache_size), in bytes.',
+      cacheBytes,
+    ),
   ];
 }
