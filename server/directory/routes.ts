@@ -1,14 +1,15 @@
 import { Hono } from 'hono';
-import { directoryImportSchema, directoryListQuerySchema } from '../../shared/directory';
+import { directoryListQuerySchema } from '../../shared/directory';
 import type { Permission } from '../../shared/permissions';
 import type { Deps } from '../deps';
 import type { AppEnv } from '../http/env';
-import { jsonBody, query, validId } from '../http/validate';
+import { assertJsonContentType, query, validId } from '../http/validate';
 import { authenticate } from '../rbac/authenticate';
 import { requiresWholeTenant } from '../rbac/requires';
 import { requirePermission } from '../rbac/scope';
 import { directorySyncRoutes } from './graph/routes';
 import { importDirectory } from './import';
+import { parseImportBody } from './import-body';
 import { deleteDirectoryObject, getDirectoryObject, listDirectory, type DirectoryKind } from './queries';
 
 /** `GET /v1/{kind}`, `GET /v1/{kind}/{id}` and `DELETE /v1/{kind}/{id}` for one kind of directory object. */
@@ -51,13 +52,15 @@ export const directoryRoutes = (deps: Deps) =>
     .post(
       '/v1/directory/import',
       requiresWholeTenant('a role assignment scoped to groups does not cover an import', 'Organization.Update', 'ManagedDevices.Update'),
-      jsonBody(directoryImportSchema),
       async (c) => {
         const principal = c.var.principal;
+        assertJsonContentType(c.req.header('content-type'));
+        // read one object at a time from the bytes (import-body.ts), not parsed whole as jsonBody would
+        const input = parseImportBody(new Uint8Array(await c.req.raw.arrayBuffer()));
         const counts = await importDirectory(deps.database, {
           tenantId: principal.tenantId,
           actorAccountId: principal.accountId,
-          input: c.req.valid('json'),
+          input,
           now: deps.now(),
         });
         return c.json(counts);

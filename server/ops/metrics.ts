@@ -21,6 +21,7 @@ export async function renderMetrics(db: Db, now: number, counted?: DispatchMetri
     '# TYPE herald_queue_oldest_age_seconds gauge',
     `herald_queue_oldest_age_seconds ${queue?.oldest == null ? 0 : (now - queue.oldest) / 1000}`,
     ...(await directorySyncMetrics(db)),
+    ...(await memoryMetrics(db)),
     ...(counted?.render() ?? []),
   ];
   return `${lines.join('\n')}\n`;
@@ -38,5 +39,31 @@ async function directorySyncMetrics(db: Db): Promise<string[]> {
     '# HELP herald_directory_sync_last_success_timestamp_seconds When the latest successful directory sync finished (Unix time).',
     '# TYPE herald_directory_sync_last_success_timestamp_seconds gauge',
     ...(success ? [`herald_directory_sync_last_success_timestamp_seconds ${success.finished / 1000}`] : []),
+  ];
+}
+
+/**
+ * Where this process's memory goes: its resident set, V8's heap, memory held outside the heap for JavaScript objects
+ * (buffers), and the most SQLite keeps in its page cache per connection (PRAGMA cache_size). Native memory (SQLite,
+ * libuv, code) is the resident set less the heap.
+ */
+async function memoryMetrics(db: Db): Promise<string[]> {
+  const { rss, heapTotal, heapUsed, external } = process.memoryUsage();
+  const [cache] = await db.all<{ pages: number; pageSize: number }>(
+    sql`SELECT cache_size AS pages, page_size AS pageSize FROM pragma_cache_size(), pragma_page_size()`,
+  );
+  // a negative cache_size is in KiB, a positive one in pages
+  const cacheBytes = cache ? (cache.pages < 0 ? -cache.pages * 1024 : cache.pages * cache.pageSize) : 0;
+  const gauge = (name: string, help: string, value: number) => [`# HELP ${name} ${help}`, `# TYPE ${name} gauge`, `${name} ${value}`];
+  return [
+    ...gauge('herald_resident_memory_bytes', 'Resident memory size in bytes.', rss),
+    ...gauge('herald_heap_size_total_bytes', 'V8 heap size reserved, in bytes.', heapTotal),
+    ...gauge('herald_heap_size_used_bytes', 'V8 heap size used, in bytes.', heapUsed),
+    ...gauge('herald_external_memory_bytes', 'Memory outside the V8 heap held for JavaScript objects (buffers), in bytes.', external),
+    ...gauge(
+      'herald_db_page_cache_limit_bytes',
+      'The most SQLite keeps in its page cache per database connection (PRAGMA cache_size), in bytes.',
+      cacheBytes,
+    ),
   ];
 }
