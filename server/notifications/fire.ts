@@ -58,7 +58,7 @@ export async function fireDue(deps: FireDeps, limit = 50): Promise<number> {
  * Takes one due send out of `scheduled`, exactly once whatever other processes do: each outcome is written by a
  * conditional UPDATE (`WHERE status = 'scheduled'`) in a write transaction, the same one that writes the audience
  * snapshot and the deliveries, so a crash before its commit leaves the send scheduled and a restart fires it.
- * More than the tenant's pushTtlHours late, it expires; a sender who lost the permission (or whose account or token
+ * The tenant's pushTtlHours late or more, it expires; a sender who lost the permission (or whose account or token
  * is gone) makes it fail; else the audience is expanded as the directory is now.
  */
 async function fireOne(deps: FireDeps, row: Scheduled): Promise<boolean> {
@@ -66,7 +66,8 @@ async function fireOne(deps: FireDeps, row: Scheduled): Promise<boolean> {
   const { tenantId, id } = row;
   const sendAt = row.sendAt!;
   const settings = await readSettings(database.db, tenantId);
-  if (deps.now() - sendAt > settings.pushTtlHours * 3_600_000) {
+  // at exactly pushTtlHours late its deliveries would expire as they are written (sendAt + pushTtlHours), so it expires
+  if (deps.now() - sendAt >= settings.pushTtlHours * 3_600_000) {
     const late = Math.floor((deps.now() - sendAt) / 1000);
     return settle(deps, row, 'expired', null, {
       outcome: 'failed',

@@ -145,6 +145,20 @@ describe('firing', () => {
     expect(expectStatus(await late.api('GET', '/v1/quotas?deviceId=e1'), 200).device.used).toBe(1);
   });
 
+  it('expires a send exactly pushTtlHours late, as its pushes would be, rather than queue deliveries already expired', async () => {
+    const edge = await herald.newTenant('Edge');
+    await importDirectory(edge.api, { users: [user('w1')], devices: [phone('f1', 'w1')] });
+    expectStatus(await edge.api('PATCH', '/v1/tenant/settings', { pushTtlHours: 1 }), 200);
+    const { id, sendAt } = expectStatus(
+      await edge.api('POST', '/v1/notifications', { ...text, deviceId: 'f1', sendAt: inMinutes(1) }),
+      202,
+    );
+    // the dispatcher's claim expires a delivery once its expiry (sendAt + pushTtlHours) is reached
+    await fireDue({ database: herald.database, now: () => Date.parse(sendAt) + 3_600_000 });
+    const view = expectStatus(await edge.api('GET', `/v1/notifications/${id}`), 200);
+    expect(view).toMatchObject({ status: 'expired', firedAt: null, counts: { queued: 0, expired: 0 } });
+  });
+
   it('keeps the text until it fires, then counts retention from then', async () => {
     const { eraseExpiredText } = await import('../../../server/notifications/retention');
     const { id } = expectStatus(
