@@ -227,6 +227,25 @@ describe('cancel', () => {
     const second = await schedule();
     expect(expectStatus(await sender.api('POST', `/v1/notifications/${second}/cancel`), 200).status).toBe('canceled');
   });
+
+  it('tells a colleague who may not cancel neither its target nor its scope: a generic 403', async () => {
+    const { id } = expectStatus(
+      await herald.admin.api('POST', '/v1/notifications', { ...text, deviceId: 'd3', sendAt: inMinutes(40) }),
+      202,
+    );
+    const scoped = await accountWith(herald, [{ roleId: 'helpDeskOperator', scope: { type: 'groups', groupIds: ['leeds'] } }]);
+    const res = await scoped.api('POST', `/v1/notifications/${id}/cancel`);
+    expect(res.status).toBe(403);
+    expect(res.body.error.code).toBe('forbidden');
+    expect(res.body.error.message).not.toMatch(/d3|york|scope/);
+    expect(expectStatus(await herald.admin.api('GET', `/v1/notifications/${id}`), 200).status).toBe('scheduled');
+    // a send to a device of its scope group it may cancel
+    const inScope = expectStatus(
+      await herald.admin.api('POST', '/v1/notifications', { ...text, deviceId: 'd1', sendAt: inMinutes(40) }),
+      202,
+    );
+    expect(expectStatus(await scoped.api('POST', `/v1/notifications/${inScope.id}/cancel`), 200).status).toBe('canceled');
+  });
 });
 
 describe('a reminder', () => {
