@@ -67,7 +67,8 @@ async function fireOne(deps: FireDeps, row: Scheduled): Promise<boolean> {
   const { database } = deps;
   const { tenantId, id } = row;
   const sendAt = row.sendAt!;
-  const queued = await database.write(async (tx) => {
+  // false when another process or a cancel took it first, true when it failed or expired, its audience when it fired
+  const outcome = await database.write(async (tx): Promise<boolean | AudienceSummary> => {
     const now = deps.now();
     const settings = await readSettings(tx, tenantId);
     // at exactly pushTtlHours late its deliveries would expire as they are written (sendAt + pushTtlHours), so it expires
@@ -109,8 +110,8 @@ async function fireOne(deps: FireDeps, row: Scheduled): Promise<boolean> {
     });
     return audience;
   });
-  if (queued && queued.devices > 0) deps.onQueued?.();
-  return queued !== false;
+  if (typeof outcome === 'object' && outcome.devices > 0) deps.onQueued?.();
+  return outcome !== false;
 }
 
 /**
@@ -159,12 +160,12 @@ async function settle(
   status: 'failed' | 'expired',
   failure: { code: string; message: string } | null,
   entry: { outcome: 'denied' | 'failed'; details: Record<string, unknown> },
-): Promise<null | false> {
+): Promise<boolean> {
   if (!(await claim(tx, row, { status, failure }))) return false;
   const target = rowTarget(row);
   await releaseDeviceSlots(tx, row.tenantId, row.id, target);
   await auditFire(tx, row, target, now, entry.outcome, { status, ...entry.details });
-  return null;
+  return true;
 }
 
 /** `notification.fire` in the audit log, acted by the send's sender (the scheduler acts on its behalf). */
