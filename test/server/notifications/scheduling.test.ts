@@ -1,6 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../../server/core/logger';
+import type { InArgs } from '@libsql/client';
+import { encodeCursor } from '../../../server/core/pagination';
 import { fireDue } from '../../../server/notifications/fire';
+import { notificationPageQuery } from '../../../server/notifications/history';
 import { startScheduler } from '../../../server/notifications/scheduler';
 import { group, importDirectory, phone, user } from '../../helpers/directory';
 import { startTestHerald, type TestHerald } from '../../helpers/herald';
@@ -280,5 +283,15 @@ describe('GET /v1/notifications?status=', () => {
     expect(await ids('failed')).toEqual([]);
     expect((await ids()).sort()).toEqual([now, later, canceled].sort());
     expect((await other.api('GET', '/v1/notifications?status=sent')).status).toBe(400);
+  });
+
+  it('finds one status through its own index, newest first, without reading or sorting the others', async () => {
+    for (const cursor of [undefined, encodeCursor([Date.now(), 'x'])]) {
+      const { sql: text, params } = notificationPageQuery(herald.database.db, 't1', { limit: 50, status: 'scheduled', cursor }).toSQL();
+      const plan = await herald.database.client.execute({ sql: `EXPLAIN QUERY PLAN ${text}`, args: params as InArgs });
+      const details = plan.rows.map((row) => String(row.detail)).join('\n');
+      expect(details).toMatch(/SEARCH notifications USING INDEX notifications_tenant_status_created \(tenant_id=\? AND status=\?/);
+      expect(details).not.toMatch(/TEMP B-TREE/);
+    }
   });
 });
