@@ -229,6 +229,8 @@ export const notifications = sqliteTable(
   },
   (t) => [
     index('notifications_tenant_created').on(t.tenantId, t.createdAt),
+    // the history of one status (?status=scheduled), newest first, without reading the others
+    index('notifications_tenant_status_created').on(t.tenantId, t.status, t.createdAt, t.id),
     // the scheduler's queue: only scheduled sends are in it
     index('notifications_scheduled_due').on(t.sendAt).where(sql`status = 'scheduled'`),
     // scheduled group sends count against the quota at their sendAt (see quotaTimes)

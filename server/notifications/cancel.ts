@@ -1,7 +1,7 @@
 import { and, eq, inArray } from 'drizzle-orm';
 import type { NotificationView, Target } from '../../shared/schemas';
 import { auditIn } from '../audit/log';
-import { AppError, notFound } from '../core/errors';
+import { AppError, forbidden, notFound } from '../core/errors';
 import type { Principal } from '../core/principal';
 import type { Tx } from '../db/client';
 import { deviceSends, notifications } from '../db/schema';
@@ -34,7 +34,14 @@ export function cancelScheduled(deps: Deps, principal: Principal, id: string): P
       .where(and(eq(notifications.tenantId, tenantId), eq(notifications.id, id)));
     if (!row) throw notFound('Notification', id);
     const target = aim(rowTarget(row));
-    if (row.senderAccountId !== principal.accountId) await requireOverSend(db, principal, target, row.urgency);
+    if (row.senderAccountId !== principal.accountId)
+      await requireOverSend(db, principal, target, row.urgency).catch((error: unknown) => {
+        // someone else's send: its target and the caller's scope are not told to one who may not act on it
+        if (!(error instanceof AppError) || error.status !== 403) throw error;
+        throw forbidden(
+          `Notification '${id}' may be canceled only by its sender or by someone with the permission it needed over all of its target.`,
+        );
+      });
     await deps.database.write(async (tx) => {
       const now = deps.now();
       const canceled = await tx

@@ -58,50 +58,38 @@ export async function fireDue(deps: FireDeps, limit = 50): Promise<number> {
  * Takes one due send out of `scheduled`, exactly once whatever other processes do: each outcome is written by a
  * conditional UPDATE (`WHERE status = 'scheduled'`) in a write transaction, the same one that writes the audience
  * snapshot and the deliveries, so a crash before its commit leaves the send scheduled and a restart fires it.
- * More than the tenant's pushTtlHours late, it expires; a sender who lost the permission (or whose account or token
- * is gone) makes it fail; else the audience is expanded as the directory is now.
+ * The tenant's pushTtlHours late or more, it expires; a sender who lost the permission (or whose account or token
+ * is gone) makes it fail; else the audience is expanded as the directory is now. The rights are judged while the
+ * write lock is held, so a role removal, token revocation or scope change committed before the firing commits is
+ * never missed.
  */
 async function fireOne(deps: FireDeps, row: Scheduled): Promise<boolean> {
   const { database } = deps;
   const { tenantId, id } = row;
   const sendAt = row.sendAt!;
-  const settings = await readSettings(database.db, tenantId);
-  if (deps.now() - sendAt > settings.pushTtlHours * 3_600_000) {
-    const late = Math.floor((deps.now() - sendAt) / 1000);
-    return settle(deps, row, 'expired', null, {
-      outcome: 'failed',
-      details: { lateSeconds: late, pushTtlHours: settings.pushTtlHours },
-    });
-  }
-  let target = rowTarget(row);
-  let refused: RefusedDevice[] | undefined;
-  try {
-    const principal = await principalNow(database, tenantId, row.senderAccountId, row.signIn!);
-    if (!principal)
-      throw new AppError(
-        403,
-        'forbidden',
-        row.signIn?.source === 'apiToken'
-          ? 'The API token the send was scheduled with has been revoked or deleted, or its account is gone.'
-          : 'The account that scheduled the send is gone or no longer linked to its Entra ID user.',
-      );
-    if (target.type === 'devices') {
-      const judged = await judgeDevices(database.db, principal, target.deviceIds, row.urgency);
-      if (judged.passed.length === 0) throw allRefused(target.deviceIds, judged.refused);
-      refused = judged.refused.size ? refusalsOf(target.deviceIds, judged.refused) : undefined;
-      target = { type: 'devices', deviceIds: judged.passed };
-    } else await authorizeTarget(database.db, principal, target, row.urgency);
-  } catch (error) {
-    if (!(error instanceof AppError)) throw error;
-    const failure = { code: error.code, message: error.message };
-    return settle(deps, row, 'failed', failure, {
-      outcome: error.status === 403 ? 'denied' : 'failed',
-      details: { ...failure, ...(error.details !== undefined && { refused: error.details }) },
-    });
-  }
-  const queued = await database.write(async (tx) => {
+  // false when another process or a cancel took it first, true when it failed or expired, its audience when it fired
+  const outcome = await database.write(async (tx): Promise<boolean | AudienceSummary> => {
     const now = deps.now();
-    if (!(await claim(tx, row, { status: 'queued', firedAt: now }))) return null;
+    const settings = await readSettings(tx, tenantId);
+    // at exactly pushTtlHours late its deliveries would expire as they are written (sendAt + pushTtlHours), so it expires
+    if (now - sendAt >= settings.pushTtlHours * 3_600_000)
+      return settle(tx, row, now, 'expired', null, {
+        outcome: 'failed',
+        details: { lateSeconds: Math.floor((now - sendAt) / 1000), pushTtlHours: settings.pushTtlHours },
+      });
+    let judged: { target: Target; refused?: RefusedDevice[] };
+    try {
+      judged = await judgeNow(database, row);
+    } catch (error) {
+      if (!(error instanceof AppError)) throw error;
+      const failure = { code: error.code, message: error.message };
+      return settle(tx, row, now, 'failed', failure, {
+        outcome: error.status === 403 ? 'denied' : 'failed',
+        details: { ...failure, ...(error.details !== undefined && { refused: error.details }) },
+      });
+    }
+    const { target, refused } = judged;
+    if (!(await claim(tx, row, { status: 'queued', firedAt: now }))) return false;
     const audience: AudienceSummary = await snapshotAudience(tx, tenantId, id, target, row.translations ?? {}, now);
     await tx
       .update(notifications)
@@ -110,7 +98,7 @@ async function fireOne(deps: FireDeps, row: Scheduled): Promise<boolean> {
         audienceUsers: audience.users,
         audienceDevices: audience.devices,
         skipped: audience.skipped,
-        expiresAt: sendAt + (await readSettings(tx, tenantId)).pushTtlHours * 3_600_000,
+        expiresAt: sendAt + settings.pushTtlHours * 3_600_000,
       })
       .where(eq(notifications.id, id));
     // a device refused now uses no slot
@@ -122,8 +110,36 @@ async function fireOne(deps: FireDeps, row: Scheduled): Promise<boolean> {
     });
     return audience;
   });
-  if (queued && queued.devices > 0) deps.onQueued?.();
-  return queued !== null;
+  if (typeof outcome === 'object' && outcome.devices > 0) deps.onQueued?.();
+  return outcome !== false;
+}
+
+/**
+ * The sender's rights now over the send's target (read outside the transaction, while its write lock keeps others from
+ * committing): the target to fire to (a bulk send's devices that still pass) and the devices refused now. Throws the
+ * AppError the send fails with.
+ */
+async function judgeNow(database: Database, row: Scheduled): Promise<{ target: Target; refused?: RefusedDevice[] }> {
+  const principal = await principalNow(database, row.tenantId, row.senderAccountId, row.signIn!);
+  if (!principal)
+    throw new AppError(
+      403,
+      'forbidden',
+      row.signIn?.source === 'apiToken'
+        ? 'The API token the send was scheduled with has been revoked or deleted, or its account is gone.'
+        : 'The account that scheduled the send is gone or no longer linked to its Entra ID user.',
+    );
+  const target = rowTarget(row);
+  if (target.type !== 'devices') {
+    await authorizeTarget(database.db, principal, target, row.urgency);
+    return { target };
+  }
+  const judged = await judgeDevices(database.db, principal, target.deviceIds, row.urgency);
+  if (judged.passed.length === 0) throw allRefused(target.deviceIds, judged.refused);
+  return {
+    target: { type: 'devices', deviceIds: judged.passed },
+    refused: judged.refused.size ? refusalsOf(target.deviceIds, judged.refused) : undefined,
+  };
 }
 
 /** The conditional UPDATE that takes a send out of `scheduled`: false when another process (or a cancel) did first. */
@@ -138,19 +154,18 @@ async function claim(tx: Tx, row: Scheduled, set: Partial<Scheduled>): Promise<b
 
 /** A send that does not fire (failed or expired): recorded in its history and the audit log, its device slots freed. */
 async function settle(
-  deps: FireDeps,
+  tx: Tx,
   row: Scheduled,
+  now: number,
   status: 'failed' | 'expired',
   failure: { code: string; message: string } | null,
   entry: { outcome: 'denied' | 'failed'; details: Record<string, unknown> },
 ): Promise<boolean> {
-  return deps.database.write(async (tx) => {
-    if (!(await claim(tx, row, { status, failure }))) return false;
-    const target = rowTarget(row);
-    await releaseDeviceSlots(tx, row.tenantId, row.id, target);
-    await auditFire(tx, row, target, deps.now(), entry.outcome, { status, ...entry.details });
-    return true;
-  });
+  if (!(await claim(tx, row, { status, failure }))) return false;
+  const target = rowTarget(row);
+  await releaseDeviceSlots(tx, row.tenantId, row.id, target);
+  await auditFire(tx, row, target, now, entry.outcome, { status, ...entry.details });
+  return true;
 }
 
 /** `notification.fire` in the audit log, acted by the send's sender (the scheduler acts on its behalf). */

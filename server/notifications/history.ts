@@ -157,10 +157,15 @@ function present(row: Row, { counts, reasons }: Tally, languages: LanguageCounts
 const base = (db: Db) => db.select(columns).from(notifications).leftJoin(accounts, eq(accounts.id, notifications.senderAccountId));
 type Row = Awaited<ReturnType<typeof base>>[number];
 
-/** Newest first, keyset-paginated on (createdAt, id); only those in `status` when given. */
-export async function listNotifications(db: Db, tenantId: string, page: { limit: number; cursor?: string; status?: NotificationStatus }) {
+type NotificationPage = { limit: number; cursor?: string; status?: NotificationStatus };
+
+/**
+ * One page of a tenant's notifications, newest first, keyset-paginated on (createdAt, id); only those in `status` when
+ * given, read through notifications_tenant_status_created so a few scheduled sends are found without reading the rest.
+ */
+export function notificationPageQuery(db: Db, tenantId: string, page: NotificationPage) {
   const after = page.cursor ? decodeCursor(page.cursor, ['number', 'string'] as const) : null;
-  const rows = await base(db)
+  return base(db)
     .where(
       and(
         eq(notifications.tenantId, tenantId),
@@ -172,6 +177,11 @@ export async function listNotifications(db: Db, tenantId: string, page: { limit:
     )
     .orderBy(desc(notifications.createdAt), desc(notifications.id))
     .limit(page.limit + 1);
+}
+
+/** Newest first, keyset-paginated on (createdAt, id); only those in `status` when given. */
+export async function listNotifications(db: Db, tenantId: string, page: NotificationPage) {
+  const rows = await notificationPageQuery(db, tenantId, page);
   const { rows: pageRows, nextCursor } = pageOf(rows, page.limit, (last) => [last.createdAt, last.id]);
   const counts = await countsFor(
     db,

@@ -1,5 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { roleAssignmentAccounts } from '../../../server/db/schema';
 import { fireDue } from '../../../server/notifications/fire';
 import { group, importDirectory, phone, user } from '../../helpers/directory';
 import { startEntraHerald, type EntraHerald } from '../../helpers/entra';
@@ -78,6 +81,21 @@ describe('permissions checked again when a scheduled send fires (API tokens)', (
       await importDirectory(herald.admin.api, { groups: [group('scope', [{ type: 'user', id: 'u2' }])] });
     });
     expect(view).toMatchObject({ status: 'failed', failure: { code: 'forbidden' } });
+  });
+
+  it('fails when the role is removed while it is being fired: its rights are judged inside the write that fires it', async () => {
+    const sender = await accountWith(herald, [{ roleId: 'helpDeskOperator' }]);
+    const sendAt = new Date(herald.clock.now() + MINUTE).toISOString();
+    const { id } = expectStatus(await sender.api('POST', '/v1/notifications', { ...text, deviceId: 'd2', sendAt }), 202);
+    // the removal holds the write lock, uncommitted, while the scheduler looks at the send
+    const removing = herald.database.write(async (tx) => {
+      await tx.delete(roleAssignmentAccounts).where(eq(roleAssignmentAccounts.accountId, sender.id));
+      await sleep(300);
+    });
+    await fireDue({ database: herald.database, now: () => Date.parse(sendAt) + 1000 });
+    await removing;
+    const view = expectStatus(await herald.admin.api('GET', `/v1/notifications/${id}`), 200);
+    expect(view).toMatchObject({ status: 'failed', failure: { code: 'forbidden' }, counts: { queued: 0 } });
   });
 });
 

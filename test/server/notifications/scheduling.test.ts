@@ -1,6 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../../server/core/logger';
+import type { InArgs } from '@libsql/client';
+import { encodeCursor } from '../../../server/core/pagination';
 import { fireDue } from '../../../server/notifications/fire';
+import { notificationPageQuery } from '../../../server/notifications/history';
 import { startScheduler } from '../../../server/notifications/scheduler';
 import { group, importDirectory, phone, user } from '../../helpers/directory';
 import { startTestHerald, type TestHerald } from '../../helpers/herald';
@@ -145,6 +148,20 @@ describe('firing', () => {
     expect(expectStatus(await late.api('GET', '/v1/quotas?deviceId=e1'), 200).device.used).toBe(1);
   });
 
+  it('expires a send exactly pushTtlHours late, as its pushes would be, rather than queue deliveries already expired', async () => {
+    const edge = await herald.newTenant('Edge');
+    await importDirectory(edge.api, { users: [user('w1')], devices: [phone('f1', 'w1')] });
+    expectStatus(await edge.api('PATCH', '/v1/tenant/settings', { pushTtlHours: 1 }), 200);
+    const { id, sendAt } = expectStatus(
+      await edge.api('POST', '/v1/notifications', { ...text, deviceId: 'f1', sendAt: inMinutes(1) }),
+      202,
+    );
+    // the dispatcher's claim expires a delivery once its expiry (sendAt + pushTtlHours) is reached
+    await fireDue({ database: herald.database, now: () => Date.parse(sendAt) + 3_600_000 });
+    const view = expectStatus(await edge.api('GET', `/v1/notifications/${id}`), 200);
+    expect(view).toMatchObject({ status: 'expired', firedAt: null, counts: { queued: 0, expired: 0 } });
+  });
+
   it('keeps the text until it fires, then counts retention from then', async () => {
     const { eraseExpiredText } = await import('../../../server/notifications/retention');
     const { id } = expectStatus(
@@ -213,6 +230,25 @@ describe('cancel', () => {
     const second = await schedule();
     expect(expectStatus(await sender.api('POST', `/v1/notifications/${second}/cancel`), 200).status).toBe('canceled');
   });
+
+  it('tells a colleague who may not cancel neither its target nor its scope: a generic 403', async () => {
+    const { id } = expectStatus(
+      await herald.admin.api('POST', '/v1/notifications', { ...text, deviceId: 'd3', sendAt: inMinutes(40) }),
+      202,
+    );
+    const scoped = await accountWith(herald, [{ roleId: 'helpDeskOperator', scope: { type: 'groups', groupIds: ['leeds'] } }]);
+    const res = await scoped.api('POST', `/v1/notifications/${id}/cancel`);
+    expect(res.status).toBe(403);
+    expect(res.body.error.code).toBe('forbidden');
+    expect(res.body.error.message).not.toMatch(/d3|york|scope/);
+    expect(expectStatus(await herald.admin.api('GET', `/v1/notifications/${id}`), 200).status).toBe('scheduled');
+    // a send to a device of its scope group it may cancel
+    const inScope = expectStatus(
+      await herald.admin.api('POST', '/v1/notifications', { ...text, deviceId: 'd1', sendAt: inMinutes(40) }),
+      202,
+    );
+    expect(expectStatus(await scoped.api('POST', `/v1/notifications/${inScope.id}/cancel`), 200).status).toBe('canceled');
+  });
 });
 
 describe('a reminder', () => {
@@ -247,5 +283,15 @@ describe('GET /v1/notifications?status=', () => {
     expect(await ids('failed')).toEqual([]);
     expect((await ids()).sort()).toEqual([now, later, canceled].sort());
     expect((await other.api('GET', '/v1/notifications?status=sent')).status).toBe(400);
+  });
+
+  it('finds one status through its own index, newest first, without reading or sorting the others', async () => {
+    for (const cursor of [undefined, encodeCursor([Date.now(), 'x'])]) {
+      const { sql: text, params } = notificationPageQuery(herald.database.db, 't1', { limit: 50, status: 'scheduled', cursor }).toSQL();
+      const plan = await herald.database.client.execute({ sql: `EXPLAIN QUERY PLAN ${text}`, args: params as InArgs });
+      const details = plan.rows.map((row) => String(row.detail)).join('\n');
+      expect(details).toMatch(/SEARCH notifications USING INDEX notifications_tenant_status_created \(tenant_id=\? AND status=\?/);
+      expect(details).not.toMatch(/TEMP B-TREE/);
+    }
   });
 });

@@ -1,0 +1,1 @@
+CREATE INDEX `notifications_tenant_status_created` ON `notifications` (`tenant_id`,`status`,`created_at`,`id`);
