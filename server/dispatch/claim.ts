@@ -75,36 +75,39 @@ export async function claimDue(database: Database, now: number, limit: number, l
         SELECT id FROM (SELECT id FROM deliveries WHERE ${due} ORDER BY next_attempt_at DESC, id DESC LIMIT ${newest}))`);
     const ids = picked?.ids ?? '[]';
     if (ids === '[]') return nothingClaimed(leaseUntil);
-    const pushable = sql`(c.skip IS NULL AND c.expires_at > ${now})`;
-    await tx.run(sql`
-      UPDATE deliveries SET
-        status = CASE WHEN c.skip IS NOT NULL THEN 'skipped' WHEN c.expires_at <= ${now} THEN 'expired' ELSE 'queued' END,
-        reason = CASE WHEN c.skip IS NOT NULL THEN c.skip WHEN c.expires_at <= ${now} THEN coalesce(deliveries.reason, 'ttlElapsed') ELSE deliveries.reason END,
-        attempts = deliveries.attempts + ${pushable},
-        next_attempt_at = CASE WHEN ${pushable} THEN ${leaseUntil} END,
-        lease_until = CASE WHEN ${pushable} THEN ${leaseUntil} END,
-        updated_at = ${now}
-      FROM (
-        SELECT dl.id, CASE WHEN d.id IS NULL THEN 'notEnrolled' ELSE ${skipReasonSql('d')} END AS skip,
-          coalesce(n.expires_at, 0) AS expires_at
-        FROM deliveries dl
-        LEFT JOIN notifications n ON n.id = dl.notification_id AND n.tenant_id = dl.tenant_id
-        LEFT JOIN devices d ON d.tenant_id = dl.tenant_id AND d.id = dl.device_id
-        WHERE dl.id IN (SELECT value FROM json_each(${ids}))
-      ) c
-      WHERE deliveries.id = c.id`);
-    const [claim] = await tx.all<{ pushes: string; skipped: number; expired: number }>(sql`
-      SELECT
-        json_group_array(${push.sql}) FILTER (WHERE dl.status = 'queued') AS pushes,
-        count(*) FILTER (WHERE dl.status = 'skipped') AS skipped,
-        count(*) FILTER (WHERE dl.status = 'expired') AS expired
+    // One read decides each picked delivery (pushed, skipped or expired) and carries what its push needs; then
+    // the pushed ones only move their lease (their status, and so the status indexes, stay as they are), and the
+    // few closed ones (rare) get their status and reason.
+    const [picks] = await tx.all<{ rows: string }>(sql`
+      SELECT json_group_array(json_array(
+        dl.id,
+        CASE WHEN d.id IS NULL THEN 'notEnrolled' ELSE ${skipReasonSql('d')} END,
+        coalesce(n.expires_at, 0) <= ${now},
+        ${push.sql})) AS rows
       FROM deliveries dl
       LEFT JOIN devices d ON d.tenant_id = dl.tenant_id AND d.id = dl.device_id
       LEFT JOIN notifications n ON n.id = dl.notification_id AND n.tenant_id = dl.tenant_id
       LEFT JOIN tenants t ON t.id = dl.tenant_id
       WHERE dl.id IN (SELECT value FROM json_each(${ids}))`);
-    const rows: unknown[][] = JSON.parse(claim?.pushes ?? '[]');
-    return { leaseUntil, deliveries: rows.map(claimed), closed: { skipped: claim?.skipped ?? 0, expired: claim?.expired ?? 0 } };
+    const deliveries: Claimed[] = [];
+    const closed: Closed[] = [];
+    for (const [id, skip, expired, values] of JSON.parse(picks?.rows ?? '[]') as Pick[]) {
+      if (skip !== null) closed.push([id, 'skipped', skip]);
+      else if (expired) closed.push([id, 'expired', null]);
+      else deliveries.push(claimed(values));
+    }
+    if (deliveries.length)
+      await tx.run(sql`
+        UPDATE deliveries SET attempts = attempts + 1, next_attempt_at = ${leaseUntil}, lease_until = ${leaseUntil}, updated_at = ${now}
+        WHERE id IN (SELECT value FROM json_each(${JSON.stringify(deliveries.map((d) => d.id))}))`);
+    if (closed.length)
+      await tx.run(sql`
+        UPDATE deliveries SET status = c.value->>1, reason = coalesce(c.value->>2, deliveries.reason, 'ttlElapsed'),
+          next_attempt_at = NULL, lease_until = NULL, updated_at = ${now}
+        FROM json_each(${JSON.stringify(closed)}) c
+        WHERE deliveries.id = c.value->>0`);
+    const skipped = closed.filter(([, status]) => status === 'skipped').length;
+    return { leaseUntil, deliveries, closed: { skipped, expired: closed.length - skipped } };
   });
 }
 
@@ -114,7 +117,8 @@ const push = jsonRowOut({
   tenantId: sql<string>`dl.tenant_id`,
   notificationId: sql<string>`dl.notification_id`,
   deviceId: sql<string>`dl.device_id`,
-  attempts: sql<number>`dl.attempts`,
+  // read before the claim counts this try
+  attempts: sql<number>`dl.attempts + 1`,
   service: sql<PushService>`d.push_service`,
   token: sql<string>`d.push_token`,
   platform: sql<string>`d.platform`,
@@ -128,6 +132,11 @@ const push = jsonRowOut({
   urgency: sql<Urgency>`n.urgency`,
   requireAcknowledgement: sql<0 | 1>`n.require_acknowledgement`,
 });
+
+/** A picked delivery: its id, why it is skipped (null: it is not), whether it has expired (1), and its push. */
+type Pick = [id: number, skip: string | null, expired: 0 | 1, push: unknown[]];
+/** A picked delivery closed instead of pushed: its id, its new status and the skip reason (null: expired). */
+type Closed = [id: number, status: 'skipped' | 'expired', reason: string | null];
 
 const claimed = (values: unknown[]): Claimed => {
   const row = push.decode(values);
