@@ -100,6 +100,13 @@ describe('pushing a queued delivery', () => {
     expect(deliveryUuid(notification, 'device-2')).not.toBe(id);
     expect(deliveryUuid('0c8f5d8e-6a4b-4c1e-9f3d-2b7a1e9c4d51', 'device-1')).not.toBe(id);
   });
+
+  it('keeps every delivery UUID it ever gave, so a push retried across an upgrade carries the same apns-id', () => {
+    // sha256("<notification id>\n<device id>"), its first 12 hex digits
+    const notification = '0c8f5d8e-6a4b-4c1e-9f3d-2b7a1e9c4d50';
+    expect(deliveryUuid(notification, 'device-1')).toBe('0c8f5d8e-6a4b-4c1e-9f3d-d742baf2eab4');
+    expect(deliveryUuid(notification, 'Ann’s iPhone 🙂')).toBe('0c8f5d8e-6a4b-4c1e-9f3d-7d882ec9aa45');
+  });
 });
 
 describe('invalid tokens', () => {
