@@ -128,9 +128,10 @@ const push = jsonRowOut({
   title: sql<string | null>`${variantTextSql('title')}`,
   body: sql<string | null>`${variantTextSql('body')}`,
   expiresAt: sql<number>`n.expires_at`,
-  contentFree: sql<0 | 1>`t.content_free_push`,
+  // JSON true/false, so a decoded row is the Claimed as it is
+  contentFree: sql<boolean>`json(CASE WHEN t.content_free_push THEN 'true' ELSE 'false' END)`,
   urgency: sql<Urgency>`n.urgency`,
-  requireAcknowledgement: sql<0 | 1>`n.require_acknowledgement`,
+  requireAcknowledgement: sql<boolean>`json(CASE WHEN n.require_acknowledgement THEN 'true' ELSE 'false' END)`,
 });
 
 /** A picked delivery: its id, why it is skipped (null: it is not), whether it has expired (1), and its push. */
@@ -138,10 +139,7 @@ type Pick = [id: number, skip: string | null, expired: 0 | 1, push: unknown[]];
 /** A picked delivery closed instead of pushed: its id, its new status and the skip reason (null: expired). */
 type Closed = [id: number, status: 'skipped' | 'expired', reason: string | null];
 
-const claimed = (values: unknown[]): Claimed => {
-  const row = push.decode(values);
-  return { ...row, contentFree: row.contentFree === 1, requireAcknowledgement: row.requireAcknowledgement === 1 };
-};
+const claimed = (values: unknown[]): Claimed => push.decode(values);
 
 /** When the next queued delivery falls due (a retry or an expiring lease), or null when the queue is empty. */
 export async function nextDueAt(database: Database): Promise<number | null> {

@@ -36,7 +36,7 @@ const invalidToken = jsonRowIn<InvalidToken>('tenant_id', 'id', 'token', 'sha256
  * after a backoff that honours Retry-After, or `expired` if that would pass the notification's expiry.
  * permanent: `failed`. Only rows still `queued` change, so a receipt that arrived first is never undone; a
  * failure is recorded only under this claim's lease (after it expired, another worker owns the row), while a
- * success is recorded whoever holds the row. Returns each delivery's new status and provider.
+ * success is recorded whoever holds the row. Returns each delivery's new status and provider (among its other fields).
  */
 export async function recordAttempts(
   database: Database,
@@ -99,5 +99,5 @@ export async function recordAttempts(
         FROM (SELECT ${invalidToken.columns} FROM json_each(${JSON.stringify(invalidTokens.map(invalidToken.encode))})) r
         WHERE devices.tenant_id = r.tenant_id AND devices.id = r.id AND devices.push_token = r.token`);
   });
-  return rows.map(({ status, provider }) => ({ status, provider }));
+  return rows;
 }
