@@ -128,14 +128,16 @@ const bench: Bench = {
         rawApns(fakes, APNS_DELIVERIES, TEXT),
       );
       console.log(line(`APNs raw limit (one HTTP/2 session, no database, ${fmt(APNS_DELIVERIES)} pushes)`, rawA));
-      console.log(
-        line(`APNs dispatch (queued rows -> fake APNs -> rows sent, ${fmt(APNS_DELIVERIES)}; target >= 80% of raw)`, apns, rawA),
-      );
+      console.log(line(`APNs dispatch (queued rows -> fake APNs -> rows sent, ${fmt(APNS_DELIVERIES)}; target >= 80% of raw)`, apns, rawA));
 
       const [rawF, fcm] = await throughput(herald, services, providers, 'fcm', FCM_DELIVERIES, () => rawFcm(fakes, FCM_DELIVERIES, TEXT));
       console.log(line(`FCM raw limit (HTTP/1.1 kept-alive connections, no database, ${fmt(FCM_DELIVERIES)} messages)`, rawF));
       console.log(
-        line(`FCM dispatch (queued rows -> firebase-admin sendEach -> fake FCM -> rows sent, ${fmt(FCM_DELIVERIES)}; target >= 80% of raw)`, fcm, rawF),
+        line(
+          `FCM dispatch (queued rows -> firebase-admin sendEach -> fake FCM -> rows sent, ${fmt(FCM_DELIVERIES)}; target >= 80% of raw)`,
+          fcm,
+          rawF,
+        ),
       );
     } finally {
       await providers.close();
