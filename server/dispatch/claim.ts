@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { Database } from '../db/client';
-import { jsonRowOut } from '../db/json-rows';
+import { jsonRowIn, jsonRowOut } from '../db/json-rows';
 import { skipReasonSql } from '../directory/audience';
 import { variantTextSql } from '../notifications/languages';
 import type { DeviceApp, PushService } from '../../shared/directory';
@@ -79,22 +79,21 @@ export async function claimDue(database: Database, now: number, limit: number, l
     // the pushed ones only move their lease (their status, and so the status indexes, stay as they are), and the
     // few closed ones (rare) get their status and reason.
     const [picks] = await tx.all<{ rows: string }>(sql`
-      SELECT json_group_array(json_array(
-        dl.id,
-        CASE WHEN d.id IS NULL THEN 'notEnrolled' ELSE ${skipReasonSql('d')} END,
-        coalesce(n.expires_at, 0) <= ${now},
-        ${push.sql})) AS rows
+      SELECT json_group_array(${pick.sql}) AS rows
       FROM deliveries dl
       LEFT JOIN devices d ON d.tenant_id = dl.tenant_id AND d.id = dl.device_id
       LEFT JOIN notifications n ON n.id = dl.notification_id AND n.tenant_id = dl.tenant_id
       LEFT JOIN tenants t ON t.id = dl.tenant_id
       WHERE dl.id IN (SELECT value FROM json_each(${ids}))`);
     const deliveries: Claimed[] = [];
-    const closed: Closed[] = [];
-    for (const [id, skip, expired, values] of JSON.parse(picks?.rows ?? '[]') as Pick[]) {
-      if (skip !== null) closed.push([id, 'skipped', skip]);
-      else if (expired) closed.push([id, 'expired', null]);
-      else deliveries.push(claimed(values));
+    const closed: Closing[] = [];
+    for (const values of JSON.parse(picks?.rows ?? '[]') as unknown[][]) {
+      const { id, skip, push } = pick.decode(values);
+      const delivery = claimed(push);
+      // a notification gone since (never in practice) expires its deliveries, as its expiry 0 would
+      if (skip !== null) closed.push({ id, status: 'skipped', skip });
+      else if ((delivery.expiresAt ?? 0) <= now) closed.push({ id, status: 'expired', skip: null });
+      else deliveries.push(delivery);
     }
     if (deliveries.length)
       await tx.run(sql`
@@ -102,11 +101,11 @@ export async function claimDue(database: Database, now: number, limit: number, l
         WHERE id IN (SELECT value FROM json_each(${JSON.stringify(deliveries.map((d) => d.id))}))`);
     if (closed.length)
       await tx.run(sql`
-        UPDATE deliveries SET status = c.value->>1, reason = coalesce(c.value->>2, deliveries.reason, 'ttlElapsed'),
+        UPDATE deliveries SET status = c.status, reason = coalesce(c.skip, deliveries.reason, 'ttlElapsed'),
           next_attempt_at = NULL, lease_until = NULL, updated_at = ${now}
-        FROM json_each(${JSON.stringify(closed)}) c
-        WHERE deliveries.id = c.value->>0`);
-    const skipped = closed.filter(([, status]) => status === 'skipped').length;
+        FROM (SELECT ${closing.columns} FROM json_each(${JSON.stringify(closed.map(closing.encode))})) c
+        WHERE deliveries.id = c.id`);
+    const skipped = closed.filter((c) => c.status === 'skipped').length;
     return { leaseUntil, deliveries, closed: { skipped, expired: closed.length - skipped } };
   });
 }
@@ -134,10 +133,16 @@ const push = jsonRowOut({
   requireAcknowledgement: sql<boolean>`json(CASE WHEN n.require_acknowledgement THEN 'true' ELSE 'false' END)`,
 });
 
-/** A picked delivery: its id, why it is skipped (null: it is not), whether it has expired (1), and its push. */
-type Pick = [id: number, skip: string | null, expired: 0 | 1, push: unknown[]];
-/** A picked delivery closed instead of pushed: its id, its new status and the skip reason (null: expired). */
-type Closed = [id: number, status: 'skipped' | 'expired', reason: string | null];
+/** Each picked delivery: why its device cannot be pushed now (null: it can), and its push. */
+const pick = jsonRowOut({
+  id: sql<number>`dl.id`,
+  skip: sql<string | null>`CASE WHEN d.id IS NULL THEN 'notEnrolled' ELSE ${skipReasonSql('d')} END`,
+  push: sql<unknown[]>`${push.sql}`,
+});
+
+/** A picked delivery closed instead of pushed: skipped with its reason, or expired (`skip` null). */
+type Closing = { id: number; status: 'skipped' | 'expired'; skip: string | null };
+const closing = jsonRowIn<Closing>('id', 'status', 'skip');
 
 const claimed = (values: unknown[]): Claimed => push.decode(values);
 
