@@ -30,19 +30,27 @@ export const APNS_INTERRUPTION_LEVEL = { low: 'passive', normal: 'active', high:
   string
 >;
 
-/** The acknowledgement flag in Herald's data: present only when asked for (FCM data values are strings). */
-const acknowledgement = (m: PushOptions) => (m.requireAcknowledgement ? { requireAcknowledgement: true } : {});
+/**
+ * The APNs request body around its one per-device value, the delivery id: `head + JSON.stringify(deliveryId) + tail`.
+ * Built once per notification text (and urgency), it serves every device of a batch. It is exactly
+ * `JSON.stringify({ aps: { alert: { title, body }, sound: 'default', 'interruption-level' }, herald: { notificationId,
+ * deliveryId, requireAcknowledgement? } })`, without building that object for each device.
+ */
+export function apnsPayloadAround(m: Omit<PushContent, 'deliveryId'>): { head: string; tail: string } {
+  const level = APNS_INTERRUPTION_LEVEL[m.urgency ?? 'normal'];
+  return {
+    head:
+      `{"aps":{"alert":{"title":${JSON.stringify(m.title)},"body":${JSON.stringify(m.body)}},"sound":"default",` +
+      `"interruption-level":"${level}"},"herald":{"notificationId":${JSON.stringify(m.notificationId)},"deliveryId":`,
+    tail: m.requireAcknowledgement ? ',"requireAcknowledgement":true}}' : '}}',
+  };
+}
 
 /** The APNs request body, exactly as sent. */
-export const apnsPayload = (m: PushContent): string =>
-  JSON.stringify({
-    aps: {
-      alert: { title: m.title, body: m.body },
-      sound: 'default',
-      'interruption-level': APNS_INTERRUPTION_LEVEL[m.urgency ?? 'normal'],
-    },
-    herald: { notificationId: m.notificationId, deliveryId: m.deliveryId, ...acknowledgement(m) },
-  });
+export function apnsPayload(m: PushContent): string {
+  const { head, tail } = apnsPayloadAround(m);
+  return head + JSON.stringify(m.deliveryId) + tail;
+}
 
 /** The FCM message's payload (what reaches the device); the token and Android delivery options go beside it. */
 export const fcmPayload = (m: PushContent) => ({

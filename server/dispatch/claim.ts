@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { Database } from '../db/client';
-import { jsonRowOut } from '../db/json-rows';
+import { jsonRowIn, jsonRowOut } from '../db/json-rows';
 import { skipReasonSql } from '../directory/audience';
 import { variantTextSql } from '../notifications/languages';
 import type { DeviceApp, PushService } from '../../shared/directory';
@@ -75,36 +75,38 @@ export async function claimDue(database: Database, now: number, limit: number, l
         SELECT id FROM (SELECT id FROM deliveries WHERE ${due} ORDER BY next_attempt_at DESC, id DESC LIMIT ${newest}))`);
     const ids = picked?.ids ?? '[]';
     if (ids === '[]') return nothingClaimed(leaseUntil);
-    const pushable = sql`(c.skip IS NULL AND c.expires_at > ${now})`;
-    await tx.run(sql`
-      UPDATE deliveries SET
-        status = CASE WHEN c.skip IS NOT NULL THEN 'skipped' WHEN c.expires_at <= ${now} THEN 'expired' ELSE 'queued' END,
-        reason = CASE WHEN c.skip IS NOT NULL THEN c.skip WHEN c.expires_at <= ${now} THEN coalesce(deliveries.reason, 'ttlElapsed') ELSE deliveries.reason END,
-        attempts = deliveries.attempts + ${pushable},
-        next_attempt_at = CASE WHEN ${pushable} THEN ${leaseUntil} END,
-        lease_until = CASE WHEN ${pushable} THEN ${leaseUntil} END,
-        updated_at = ${now}
-      FROM (
-        SELECT dl.id, CASE WHEN d.id IS NULL THEN 'notEnrolled' ELSE ${skipReasonSql('d')} END AS skip,
-          coalesce(n.expires_at, 0) AS expires_at
-        FROM deliveries dl
-        LEFT JOIN notifications n ON n.id = dl.notification_id AND n.tenant_id = dl.tenant_id
-        LEFT JOIN devices d ON d.tenant_id = dl.tenant_id AND d.id = dl.device_id
-        WHERE dl.id IN (SELECT value FROM json_each(${ids}))
-      ) c
-      WHERE deliveries.id = c.id`);
-    const [claim] = await tx.all<{ pushes: string; skipped: number; expired: number }>(sql`
-      SELECT
-        json_group_array(${push.sql}) FILTER (WHERE dl.status = 'queued') AS pushes,
-        count(*) FILTER (WHERE dl.status = 'skipped') AS skipped,
-        count(*) FILTER (WHERE dl.status = 'expired') AS expired
+    // One read decides each picked delivery (pushed, skipped or expired) and carries what its push needs; then
+    // the pushed ones only move their lease (their status, and so the status indexes, stay as they are), and the
+    // few closed ones (rare) get their status and reason.
+    const [picks] = await tx.all<{ rows: string }>(sql`
+      SELECT json_group_array(${pick.sql}) AS rows
       FROM deliveries dl
       LEFT JOIN devices d ON d.tenant_id = dl.tenant_id AND d.id = dl.device_id
       LEFT JOIN notifications n ON n.id = dl.notification_id AND n.tenant_id = dl.tenant_id
       LEFT JOIN tenants t ON t.id = dl.tenant_id
       WHERE dl.id IN (SELECT value FROM json_each(${ids}))`);
-    const rows: unknown[][] = JSON.parse(claim?.pushes ?? '[]');
-    return { leaseUntil, deliveries: rows.map(claimed), closed: { skipped: claim?.skipped ?? 0, expired: claim?.expired ?? 0 } };
+    const deliveries: Claimed[] = [];
+    const closed: Closing[] = [];
+    for (const values of JSON.parse(picks?.rows ?? '[]') as unknown[][]) {
+      const { id, skip, push } = pick.decode(values);
+      const delivery = claimed(push);
+      // a notification gone since (never in practice) expires its deliveries, as its expiry 0 would
+      if (skip !== null) closed.push({ id, status: 'skipped', skip });
+      else if ((delivery.expiresAt ?? 0) <= now) closed.push({ id, status: 'expired', skip: null });
+      else deliveries.push(delivery);
+    }
+    if (deliveries.length)
+      await tx.run(sql`
+        UPDATE deliveries SET attempts = attempts + 1, next_attempt_at = ${leaseUntil}, lease_until = ${leaseUntil}, updated_at = ${now}
+        WHERE id IN (SELECT value FROM json_each(${JSON.stringify(deliveries.map((d) => d.id))}))`);
+    if (closed.length)
+      await tx.run(sql`
+        UPDATE deliveries SET status = c.status, reason = coalesce(c.skip, deliveries.reason, 'ttlElapsed'),
+          next_attempt_at = NULL, lease_until = NULL, updated_at = ${now}
+        FROM (SELECT ${closing.columns} FROM json_each(${JSON.stringify(closed.map(closing.encode))})) c
+        WHERE deliveries.id = c.id`);
+    const skipped = closed.filter((c) => c.status === 'skipped').length;
+    return { leaseUntil, deliveries, closed: { skipped, expired: closed.length - skipped } };
   });
 }
 
@@ -114,7 +116,8 @@ const push = jsonRowOut({
   tenantId: sql<string>`dl.tenant_id`,
   notificationId: sql<string>`dl.notification_id`,
   deviceId: sql<string>`dl.device_id`,
-  attempts: sql<number>`dl.attempts`,
+  // read before the claim counts this try
+  attempts: sql<number>`dl.attempts + 1`,
   service: sql<PushService>`d.push_service`,
   token: sql<string>`d.push_token`,
   platform: sql<string>`d.platform`,
@@ -124,15 +127,24 @@ const push = jsonRowOut({
   title: sql<string | null>`${variantTextSql('title')}`,
   body: sql<string | null>`${variantTextSql('body')}`,
   expiresAt: sql<number>`n.expires_at`,
-  contentFree: sql<0 | 1>`t.content_free_push`,
+  // JSON true/false, so a decoded row is the Claimed as it is
+  contentFree: sql<boolean>`json(CASE WHEN t.content_free_push THEN 'true' ELSE 'false' END)`,
   urgency: sql<Urgency>`n.urgency`,
-  requireAcknowledgement: sql<0 | 1>`n.require_acknowledgement`,
+  requireAcknowledgement: sql<boolean>`json(CASE WHEN n.require_acknowledgement THEN 'true' ELSE 'false' END)`,
 });
 
-const claimed = (values: unknown[]): Claimed => {
-  const row = push.decode(values);
-  return { ...row, contentFree: row.contentFree === 1, requireAcknowledgement: row.requireAcknowledgement === 1 };
-};
+/** Each picked delivery: why its device cannot be pushed now (null: it can), and its push. */
+const pick = jsonRowOut({
+  id: sql<number>`dl.id`,
+  skip: sql<string | null>`CASE WHEN d.id IS NULL THEN 'notEnrolled' ELSE ${skipReasonSql('d')} END`,
+  push: sql<unknown[]>`${push.sql}`,
+});
+
+/** A picked delivery closed instead of pushed: skipped with its reason, or expired (`skip` null). */
+type Closing = { id: number; status: 'skipped' | 'expired'; skip: string | null };
+const closing = jsonRowIn<Closing>('id', 'status', 'skip');
+
+const claimed = (values: unknown[]): Claimed => push.decode(values);
 
 /** When the next queued delivery falls due (a retry or an expiring lease), or null when the queue is empty. */
 export async function nextDueAt(database: Database): Promise<number | null> {

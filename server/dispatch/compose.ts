@@ -20,26 +20,31 @@ export interface Composed {
  * message whose text retention has already erased), a generic title and the ids only.
  */
 export function compose(d: Claimed): Composed {
-  const ids = {
+  let title: string;
+  let body: string;
+  let fallback: Composed['fallback'] = null;
+  if (appUpdateRequired(d.platform, d.app, d.appVersion)) {
+    const app = APP_NAMES[d.app!];
+    title = `Update ${app} to read a message`;
+    body = `Your organization sent you a message. Update the ${app} app to read it.`;
+    fallback = 'appUpdateRequired';
+  } else if (d.contentFree || d.title === null || d.body === null) {
+    title = CONTENT_FREE_TITLE;
+    body = '';
+  } else {
+    title = d.title;
+    body = d.body;
+  }
+  // one object per push, built whole: this runs for every delivery of a batch
+  const message: PushMessage = {
     deliveryId: deliveryUuid(d.notificationId, d.deviceId),
     notificationId: d.notificationId,
     token: d.token,
+    title,
+    body,
     expiresAt: d.expiresAt,
     urgency: d.urgency,
     requireAcknowledgement: d.requireAcknowledgement,
   };
-  if (appUpdateRequired(d.platform, d.app, d.appVersion)) {
-    const app = APP_NAMES[d.app!];
-    return {
-      message: {
-        ...ids,
-        title: `Update ${app} to read a message`,
-        body: `Your organization sent you a message. Update the ${app} app to read it.`,
-      },
-      fallback: 'appUpdateRequired',
-    };
-  }
-  if (d.contentFree || d.title === null || d.body === null)
-    return { message: { ...ids, title: CONTENT_FREE_TITLE, body: '' }, fallback: null };
-  return { message: { ...ids, title: d.title, body: d.body }, fallback: null };
+  return { message, fallback };
 }

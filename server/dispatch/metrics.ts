@@ -14,7 +14,8 @@ type ProviderName = PushProvider['name'];
 export class DispatchMetrics {
   private readonly histograms = new Map<ProviderName, { buckets: number[]; sum: number; count: number }>();
   private readonly results = new Map<string, number>();
-  private readonly reachedCounts = new Map<string, number>();
+  /** By status, then provider: no label string is built per delivery. */
+  private readonly reachedCounts = new Map<string, Map<string, number>>();
 
   /** One provider call: its round trip and the results it gave. */
   observe(provider: ProviderName, seconds: number, results: readonly PushResult[]) {
@@ -25,12 +26,18 @@ export class DispatchMetrics {
     });
     h.sum += seconds;
     h.count++;
-    for (const r of results) add(this.results, `provider="${provider}",outcome="${r.outcome}"`, 1);
+    // counted per outcome first: a label string and a map update per push would cost more than the push's bookkeeping
+    const outcomes = { ok: 0, invalidToken: 0, retryable: 0, permanent: 0 } satisfies Record<PushResult['outcome'], number>;
+    for (const r of results) outcomes[r.outcome]++;
+    for (const [outcome, n] of Object.entries(outcomes)) if (n > 0) add(this.results, `provider="${provider}",outcome="${outcome}"`, n);
   }
 
   /** `n` deliveries reached `status` (a retry going back to the queue is not one); `provider` null when none handled them. */
   reached(status: Exclude<DeliveryStatus, 'queued'>, provider: string | null, n = 1) {
-    if (n > 0) add(this.reachedCounts, `status="${status}",provider="${provider ?? 'none'}"`, n);
+    if (n <= 0) return;
+    let byProvider = this.reachedCounts.get(status);
+    if (!byProvider) this.reachedCounts.set(status, (byProvider = new Map()));
+    add(byProvider, provider ?? 'none', n);
   }
 
   /** Prometheus text-format lines. */
@@ -38,7 +45,9 @@ export class DispatchMetrics {
     const lines = [
       '# HELP herald_deliveries_total Deliveries that reached a status in this process, by the provider that handled them ("none": no push).',
       '# TYPE herald_deliveries_total counter',
-      ...[...this.reachedCounts].map(([labels, n]) => `herald_deliveries_total{${labels}} ${n}`),
+      ...[...this.reachedCounts].flatMap(([status, byProvider]) =>
+        [...byProvider].map(([provider, n]) => `herald_deliveries_total{status="${status}",provider="${provider}"} ${n}`),
+      ),
       '# HELP herald_push_send_seconds Duration of one push provider call, which sends a whole batch of pushes (up to 500), in seconds; not one push.',
       '# TYPE herald_push_send_seconds histogram',
     ];

@@ -36,7 +36,7 @@ const invalidToken = jsonRowIn<InvalidToken>('tenant_id', 'id', 'token', 'sha256
  * after a backoff that honours Retry-After, or `expired` if that would pass the notification's expiry.
  * permanent: `failed`. Only rows still `queued` change, so a receipt that arrived first is never undone; a
  * failure is recorded only under this claim's lease (after it expired, another worker owns the row), while a
- * success is recorded whoever holds the row. Returns each delivery's new status and provider.
+ * success is recorded whoever holds the row. Returns each delivery's new status and provider (among its other fields).
  */
 export async function recordAttempts(
   database: Database,
@@ -69,19 +69,35 @@ export async function recordAttempts(
     }
   }
   if (rows.length === 0) return [];
+  // Most of a batch is plainly sent: those rows go by id alone, one list per provider; the rest carry their fields.
+  const sent = new Map<PushProvider['name'], number[]>();
+  const others: unknown[][] = [];
+  for (const row of rows) {
+    if (row.status === 'sent' && row.fallback === null) {
+      const ids = sent.get(row.provider);
+      if (ids) ids.push(row.id);
+      else sent.set(row.provider, [row.id]);
+    } else others.push(closing.encode(row));
+  }
   await database.write(async (tx) => {
     // `+status`: look rows up by id, not scan every queued row through the status index (quadratic on a backlog).
-    await tx.run(sql`
-      UPDATE deliveries SET status = r.status, reason = r.reason, provider = r.provider, fallback = r.fallback,
-        next_attempt_at = r.next, lease_until = NULL, updated_at = ${now},
-        sent_at = CASE WHEN r.status = 'sent' THEN ${now} ELSE deliveries.sent_at END
-      FROM (SELECT ${closing.columns} FROM json_each(${JSON.stringify(rows.map(closing.encode))})) r
-      WHERE deliveries.id = r.id AND +deliveries.status = 'queued' AND (r.status = 'sent' OR deliveries.lease_until = ${leaseUntil})`);
+    for (const [provider, ids] of sent)
+      await tx.run(sql`
+        UPDATE deliveries SET status = 'sent', reason = NULL, provider = ${provider}, fallback = NULL,
+          next_attempt_at = NULL, lease_until = NULL, updated_at = ${now}, sent_at = ${now}
+        WHERE id IN (SELECT value FROM json_each(${JSON.stringify(ids)})) AND +status = 'queued'`);
+    if (others.length)
+      await tx.run(sql`
+        UPDATE deliveries SET status = r.status, reason = r.reason, provider = r.provider, fallback = r.fallback,
+          next_attempt_at = r.next, lease_until = NULL, updated_at = ${now},
+          sent_at = CASE WHEN r.status = 'sent' THEN ${now} ELSE deliveries.sent_at END
+        FROM (SELECT ${closing.columns} FROM json_each(${JSON.stringify(others)})) r
+        WHERE deliveries.id = r.id AND +deliveries.status = 'queued' AND (r.status = 'sent' OR deliveries.lease_until = ${leaseUntil})`);
     if (invalidTokens.length)
       await tx.run(sql`
         UPDATE devices SET push_token = NULL, push_token_invalid_at = ${now}, push_token_rejected_sha256 = r.sha256
         FROM (SELECT ${invalidToken.columns} FROM json_each(${JSON.stringify(invalidTokens.map(invalidToken.encode))})) r
         WHERE devices.tenant_id = r.tenant_id AND devices.id = r.id AND devices.push_token = r.token`);
   });
-  return rows.map(({ status, provider }) => ({ status, provider }));
+  return rows;
 }

@@ -23,6 +23,8 @@ import { fmt, percentile } from './stats';
 const APNS_DELIVERIES = 20_000;
 const FCM_DELIVERIES = 10_000;
 const LATENCY_SENDS = 200;
+/** The text of the queued notification, which the raw loops send too. */
+const TEXT = { title: 'Bench', body: 'Dispatch throughput' };
 
 /** `n` enrolled devices of one service, one notification to all of them, and a queued delivery each, written in SQL. */
 async function queueDeliveries(herald: TestHerald, service: 'apns' | 'fcm', n: number) {
@@ -36,7 +38,7 @@ async function queueDeliveries(herald: TestHerald, service: 'apns' | 'fcm', n: n
       FROM generate_series(1, ${n})`);
     await tx.run(sql`INSERT INTO notifications (id, tenant_id, sender_account_id, kind, title, body, title_length, body_length,
         audience_users, audience_devices, skipped, via, created_at, expires_at)
-      VALUES (${notificationId}, ${tenantId}, ${accountId}, 'groups', 'Bench', 'Dispatch throughput', 5, 19, 0, ${n}, '{}', 'api', ${now}, ${now + 86_400_000})`);
+      VALUES (${notificationId}, ${tenantId}, ${accountId}, 'groups', ${TEXT.title}, ${TEXT.body}, ${TEXT.title.length}, ${TEXT.body.length}, 0, ${n}, '{}', 'api', ${now}, ${now + 86_400_000})`);
     await tx.run(sql`INSERT INTO deliveries (tenant_id, notification_id, device_id, status, attempts, next_attempt_at, updated_at)
       SELECT ${tenantId}, ${notificationId}, ${service} || '-' || value, 'queued', 0, ${now}, ${now} FROM generate_series(1, ${n})`);
   });
@@ -122,16 +124,20 @@ const bench: Bench = {
     });
     const providers = createProviders(config, silentLogger, { ca: fakes.ca });
     try {
-      const [rawA, apns] = await throughput(herald, services, providers, 'apns', APNS_DELIVERIES, () => rawApns(fakes, APNS_DELIVERIES));
-      console.log(line(`APNs raw limit (one HTTP/2 session, no database, ${fmt(APNS_DELIVERIES)} pushes)`, rawA));
-      console.log(
-        line(`APNs dispatch (queued rows -> fake APNs -> rows sent, ${fmt(APNS_DELIVERIES)}; target >= 10,000/s and >= 50%)`, apns, rawA),
+      const [rawA, apns] = await throughput(herald, services, providers, 'apns', APNS_DELIVERIES, () =>
+        rawApns(fakes, APNS_DELIVERIES, TEXT),
       );
+      console.log(line(`APNs raw limit (one HTTP/2 session, no database, ${fmt(APNS_DELIVERIES)} pushes)`, rawA));
+      console.log(line(`APNs dispatch (queued rows -> fake APNs -> rows sent, ${fmt(APNS_DELIVERIES)}; target >= 80% of raw)`, apns, rawA));
 
-      const [rawF, fcm] = await throughput(herald, services, providers, 'fcm', FCM_DELIVERIES, () => rawFcm(fakes, FCM_DELIVERIES));
+      const [rawF, fcm] = await throughput(herald, services, providers, 'fcm', FCM_DELIVERIES, () => rawFcm(fakes, FCM_DELIVERIES, TEXT));
       console.log(line(`FCM raw limit (HTTP/1.1 kept-alive connections, no database, ${fmt(FCM_DELIVERIES)} messages)`, rawF));
       console.log(
-        line(`FCM dispatch (queued rows -> firebase-admin sendEach -> fake FCM -> rows sent, ${fmt(FCM_DELIVERIES)})`, fcm, rawF),
+        line(
+          `FCM dispatch (queued rows -> firebase-admin sendEach -> fake FCM -> rows sent, ${fmt(FCM_DELIVERIES)}; target >= 80% of raw)`,
+          fcm,
+          rawF,
+        ),
       );
     } finally {
       await providers.close();

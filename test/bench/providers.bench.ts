@@ -20,6 +20,7 @@ import { createApnsProvider } from '../../server/dispatch/providers/apns';
 import { createFcmProvider } from '../../server/dispatch/providers/fcm';
 import type { PushMessage, PushProvider } from '../../server/dispatch/providers/types';
 import { apnsToken, pushMessage } from '../helpers/push';
+import { apnsPayload } from '../../shared/push-payload';
 import type { FakeServices } from './fake-services';
 import type { Bench } from './run';
 import { fmt, median } from './stats';
@@ -31,6 +32,12 @@ const BATCH = 500;
 const BATCHES_IN_FLIGHT = 4;
 const FCM_SOCKETS = 64;
 const CORES = availableParallelism();
+/** firebase-admin's version, which it names in two headers of every request. */
+const FIREBASE_ADMIN_VERSION = (
+  JSON.parse(readFileSync(fileURLToPath(new URL('../../node_modules/firebase-admin/package.json', import.meta.url)), 'utf8')) as {
+    version: string;
+  }
+).version;
 
 const perSecond = (n: number, ms: number) => Math.round(n / (ms / 1000));
 
@@ -97,8 +104,22 @@ export const line = (label: string, f: Figure, raw?: Figure) =>
   `${label}: ${fmt(f.median)}/s${raw ? ` = ${Math.round((f.median / raw.median) * 100)}% of raw` : ''}, CPU per push ${f.cpuUs} µs here + ${f.fakeUs} µs in the fake ` +
   `(ceiling on ${CORES} cores ${fmt(Math.round((CORES * 1e6) / (f.cpuUs + f.fakeUs)))}/s)  [runs ${f.runs.map(fmt).join(', ')}]`;
 
-/** One HTTP/2 session, keeping as many streams in flight as the server allows, minimal work per push. */
-export async function rawApns(fakes: FakeServices, n: number): Promise<number> {
+/**
+ * The pushes the benches send: `n` devices of one notification (a group send), each with its own token and
+ * delivery id, as the dispatcher composes them.
+ */
+export function groupSend(n: number, token: (i: number) => string, text?: { title: string; body: string }): PushMessage[] {
+  const first = pushMessage(token(0), text);
+  return Array.from({ length: n }, (_, i) =>
+    i === 0 ? first : pushMessage(token(i), { ...text, notificationId: first.notificationId, expiresAt: first.expiresAt }),
+  );
+}
+
+/**
+ * One HTTP/2 session, keeping as many streams in flight as the server allows, minimal work per push: every
+ * request (exactly the headers and body Herald sends for that device) is built before the clock starts.
+ */
+export async function rawApns(fakes: FakeServices, n: number, text?: { title: string; body: string }): Promise<number> {
   const { apns } = fakes;
   const authorization = apnsTokenSource({
     key: createPrivateKey(readFileSync(apns.keyFile)),
@@ -109,22 +130,20 @@ export async function rawApns(fakes: FakeServices, n: number): Promise<number> {
   const session = http2.connect(apns.origin, { ca: fakes.ca });
   await new Promise((resolve) => session.once('remoteSettings', resolve));
   const window = session.remoteSettings.maxConcurrentStreams ?? 100;
-  const message = pushMessage(apnsToken(0));
-  const body = JSON.stringify({
-    aps: { alert: { title: message.title, body: message.body }, sound: 'default' },
-    herald: { notificationId: message.notificationId, deliveryId: message.deliveryId },
-  });
-  const headers = {
-    ':method': 'POST',
-    ':path': `/3/device/${message.token}`,
-    authorization,
-    'apns-push-type': 'alert',
-    'apns-topic': apns.topic,
-    'apns-priority': '10',
-    'apns-expiration': String(Math.floor(message.expiresAt / 1000)),
-    'apns-collapse-id': message.notificationId,
-    'apns-id': message.deliveryId,
-  };
+  const requests = groupSend(n, apnsToken, text).map((message) => ({
+    headers: {
+      ':method': 'POST',
+      ':path': `/3/device/${message.token}`,
+      authorization,
+      'apns-push-type': 'alert',
+      'apns-topic': apns.topic,
+      'apns-priority': '10',
+      'apns-expiration': String(Math.floor(message.expiresAt / 1000)),
+      'apns-collapse-id': message.notificationId,
+      'apns-id': message.deliveryId,
+    },
+    body: apnsPayload(message),
+  }));
   let started = 0;
   let failed = 0;
   const t0 = performance.now();
@@ -132,7 +151,7 @@ export async function rawApns(fakes: FakeServices, n: number): Promise<number> {
     let done = 0;
     const next = () => {
       if (started === n) return;
-      started++;
+      const { headers, body } = requests[started++]!;
       const stream = session.request(headers);
       stream.on('response', (h) => {
         if (h[':status'] !== 200) failed++;
@@ -150,27 +169,40 @@ export async function rawApns(fakes: FakeServices, n: number): Promise<number> {
   return rate;
 }
 
-/** A raw HTTP/1.1 loop: the same JSON firebase-admin posts, over a kept-alive agent with the provider's socket count. */
-export async function rawFcm(fakes: FakeServices, n: number): Promise<number> {
+/**
+ * A raw HTTP/1.1 loop over a kept-alive agent with the provider's socket count: for each device exactly the
+ * JSON and headers firebase-admin posts for it, all built before the clock starts.
+ */
+export async function rawFcm(fakes: FakeServices, n: number, text?: { title: string; body: string }): Promise<number> {
   const { fcm } = fakes;
   const agent = new https.Agent({ keepAlive: true, maxSockets: FCM_SOCKETS, secureContext: createSecureContext({ ca: fakes.ca }) });
   const url = new URL(`/v1/projects/${fcm.projectId}/messages:send`, fcm.origin);
-  const message = pushMessage('fcm-bench-token');
-  const body = JSON.stringify({
-    message: {
-      token: message.token,
-      notification: { title: message.title, body: message.body },
-      data: { notificationId: message.notificationId, deliveryId: message.deliveryId },
-      android: { priority: 'high', ttl: '86400s' },
-    },
+  const sdk = `fire-admin/${FIREBASE_ADMIN_VERSION}`;
+  const requests = groupSend(n, (i) => `fcm-token-${i}`, text).map((message) => {
+    const body = JSON.stringify({
+      message: {
+        token: message.token,
+        notification: { title: message.title, body: message.body },
+        data: { notificationId: message.notificationId, deliveryId: message.deliveryId },
+        android: {
+          priority: 'high',
+          notification: { notification_priority: 'PRIORITY_DEFAULT' },
+          ttl: `${Math.floor((message.expiresAt - Date.now()) / 1000)}s`,
+        },
+      },
+    });
+    const headers = {
+      'X-Firebase-Client': `fire-admin-node/${FIREBASE_ADMIN_VERSION}`,
+      access_token_auth: 'true',
+      Authorization: `Bearer ${fcm.accessToken}`,
+      'X-Goog-Api-Client': `gl-node/${process.versions.node} ${sdk}`,
+      'content-type': 'application/json;charset=utf-8',
+      'Content-Length': String(Buffer.byteLength(body)),
+    };
+    return { headers, body };
   });
-  const headers = {
-    authorization: `Bearer ${fcm.accessToken}`,
-    'content-type': 'application/json',
-    'content-length': Buffer.byteLength(body),
-  };
   let failed = 0;
-  const one = () =>
+  const one = ({ headers, body }: (typeof requests)[number]) =>
     new Promise<void>((resolve) => {
       const req = https.request(url, { method: 'POST', agent, headers }, (res) => {
         if (res.statusCode !== 200) failed++;
@@ -188,10 +220,7 @@ export async function rawFcm(fakes: FakeServices, n: number): Promise<number> {
   // As many requests queued on the agent as a provider has in flight.
   await Promise.all(
     Array.from({ length: BATCH * BATCHES_IN_FLIGHT }, async () => {
-      while (next < n) {
-        next++;
-        await one();
-      }
+      while (next < n) await one(requests[next++]!);
     }),
   );
   const rate = perSecond(n, performance.now() - t0);
@@ -259,7 +288,7 @@ const bench: Bench = {
         origin: fakes.apns.origin,
         ca: fakes.ca,
       });
-      const apnsMessages = Array.from({ length: APNS_PUSHES }, (_, i) => pushMessage(apnsToken(i)));
+      const apnsMessages = groupSend(APNS_PUSHES, apnsToken);
       const [rawA, provA] = await compare(
         APNS_PUSHES,
         services,
@@ -276,7 +305,7 @@ const bench: Bench = {
         ca: fakes.ca,
         maxSockets: FCM_SOCKETS,
       });
-      const fcmMessages = Array.from({ length: FCM_MESSAGES }, (_, i) => pushMessage(`fcm-token-${i}`));
+      const fcmMessages = groupSend(FCM_MESSAGES, (i) => `fcm-token-${i}`);
       const [rawF, provF] = await compare(
         FCM_MESSAGES,
         services,

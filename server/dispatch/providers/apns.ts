@@ -1,7 +1,7 @@
 import http2, { type ClientHttp2Session, type ClientHttp2Stream } from 'node:http2';
 import type { KeyObject } from 'node:crypto';
 import { rootCertificates } from 'node:tls';
-import { apnsPayload } from '../../../shared/push-payload';
+import { apnsPayloadAround } from '../../../shared/push-payload';
 import type { Logger } from '../../core/logger';
 import { apnsTokenSource, type ApnsTokenSource } from './apns-jwt';
 import { CONNECTION_FAILED, OK, retryAfterMs } from './results';
@@ -55,39 +55,60 @@ export function createApnsProvider(options: ApnsOptions): PushProvider {
     return current.ready;
   };
 
-  const push = async (message: PushMessage): Promise<PushResult> => {
-    // Tried again only where APNs cannot have seen it: the session went away (GOAWAY) before the push got a
-    // stream, or the server refused the stream unprocessed. Waiting for a stream slot, over all tries, ends at
-    // one request timeout; with the request's own timeout a push takes at most twice that (the lease is longer).
+  /**
+   * Pushes one message and calls `done` with its result. Tried again only where APNs cannot have seen it: the
+   * session went away (GOAWAY) before the push got a stream, or the server refused the stream unprocessed.
+   * Waiting for a stream slot, over all tries, ends at one request timeout; with the request's own timeout a
+   * push takes at most twice that (the lease is longer). Callbacks, not promises: this runs for every push.
+   */
+  const push = (message: PushMessage, body: string, notification: NotificationHeaders, done: (result: PushResult) => void) => {
     const slotDeadline = Date.now() + requestTimeoutMs;
+    let tries = 0;
     let result = CONNECTION_FAILED;
-    for (let attempt = 0; attempt < 3; attempt++) {
-      let conn = current;
-      if (!conn?.usable || !conn.connected) {
-        try {
-          conn = await connection();
-        } catch {
-          return CONNECTION_FAILED;
-        }
-      }
-      const slot = conn.acquire(slotDeadline);
-      const granted = slot === true ? 'granted' : await slot;
-      if (granted === 'timedOut') return NO_STREAM_SLOT;
-      if (granted === 'gone') continue;
-      try {
-        result = await request(conn, message, tokens, options.topic);
-      } finally {
-        conn.release();
-      }
-      if (result !== NOT_PROCESSED) return result;
-    }
-    return result;
+    const onConnection = (conn: Connection) =>
+      conn.acquire(slotDeadline, (slot) => {
+        if (slot === 'timedOut') return done(NO_STREAM_SLOT);
+        if (slot === 'gone') return attempt();
+        request(conn, message, body, notification, tokens, (answer) => {
+          conn.release();
+          result = answer;
+          if (answer === NOT_PROCESSED) attempt();
+          else done(answer);
+        });
+      });
+    const attempt = () => {
+      if (tries++ === 3) return done(result);
+      const conn = current;
+      if (conn?.usable && conn.connected) return onConnection(conn);
+      connection().then(onConnection, () => done(CONNECTION_FAILED));
+    };
+    attempt();
   };
 
   return {
     name: 'apns',
     service: 'apns',
-    send: (messages) => Promise.all(messages.map(push)),
+    send: (messages) =>
+      new Promise((resolve) => {
+        const results: PushResult[] = new Array(messages.length);
+        let left = messages.length;
+        if (left === 0) return resolve(results);
+        // A batch holds runs of one notification's devices: its body's head and tail and its headers are made once per run.
+        let previous: PushMessage | undefined;
+        let around = { head: '', tail: '' };
+        let notification: NotificationHeaders | undefined;
+        messages.forEach((message, i) => {
+          if (!previous || !sameNotificationText(previous, message)) {
+            around = apnsPayloadAround(message);
+            notification = notificationHeaders(message, options.topic);
+          }
+          previous = message;
+          push(message, around.head + JSON.stringify(message.deliveryId) + around.tail, notification!, (result) => {
+            results[i] = result;
+            if (--left === 0) resolve(results);
+          });
+        });
+      }),
     async close() {
       const conn = current;
       current = undefined;
@@ -99,7 +120,40 @@ export function createApnsProvider(options: ApnsOptions): PushProvider {
 /** 5: delivered when it saves the device power (a passive message); 10: at once. */
 const APNS_PRIORITY = { low: '5', normal: '10', high: '10' } as const satisfies Record<Urgency, string>;
 
-function request(conn: Connection, message: PushMessage, tokens: ApnsTokenSource, topic: string): Promise<PushResult> {
+/** The headers every device of one notification gets alike. */
+interface NotificationHeaders {
+  'apns-push-type': 'alert';
+  'apns-topic': string;
+  'apns-priority': string;
+  'apns-expiration': string;
+  'apns-collapse-id': string;
+}
+
+const notificationHeaders = (m: PushMessage, topic: string): NotificationHeaders => ({
+  'apns-push-type': 'alert',
+  'apns-topic': topic,
+  'apns-priority': APNS_PRIORITY[m.urgency],
+  'apns-expiration': String(Math.max(0, Math.floor(m.expiresAt / 1000))),
+  'apns-collapse-id': m.notificationId,
+});
+
+/** Whether two pushes carry the same body but for the delivery id, and the same per-notification headers. */
+const sameNotificationText = (a: PushMessage, b: PushMessage) =>
+  a.notificationId === b.notificationId &&
+  a.title === b.title &&
+  a.body === b.body &&
+  a.urgency === b.urgency &&
+  a.requireAcknowledgement === b.requireAcknowledgement &&
+  a.expiresAt === b.expiresAt;
+
+function request(
+  conn: Connection,
+  message: PushMessage,
+  body: string,
+  notification: NotificationHeaders,
+  tokens: ApnsTokenSource,
+  done: (result: PushResult) => void,
+) {
   const session = conn.session;
   let stream: ClientHttp2Stream;
   try {
@@ -107,41 +161,35 @@ function request(conn: Connection, message: PushMessage, tokens: ApnsTokenSource
       ':method': 'POST',
       ':path': `/3/device/${encodeURIComponent(message.token)}`,
       authorization: tokens.authorization(),
-      'apns-push-type': 'alert',
-      'apns-topic': topic,
-      'apns-priority': APNS_PRIORITY[message.urgency],
-      'apns-expiration': String(Math.max(0, Math.floor(message.expiresAt / 1000))),
-      'apns-collapse-id': message.notificationId,
+      ...notification,
       'apns-id': message.deliveryId,
     });
   } catch (err) {
     // The session closed under us (the push never left: send it on a new one), or a header value is unusable
     // (ids are server-made UUIDs, so only the former in practice).
-    if (session.closed || session.destroyed) return Promise.resolve(NOT_PROCESSED);
-    return Promise.resolve({ outcome: 'permanent', reason: errorCode(err) });
+    if (session.closed || session.destroyed) return done(NOT_PROCESSED);
+    return done({ outcome: 'permanent', reason: errorCode(err) });
   }
-  return new Promise((resolve) => {
-    let status = 0;
-    let retryAfter: string | undefined;
-    let body = '';
-    stream.on('response', (headers) => {
-      status = Number(headers[':status']);
-      if (status === 200) return void stream.resume(); // no body
-      retryAfter = headers['retry-after'] as string | undefined;
-      stream.on('data', (chunk: Buffer) => {
-        body += chunk; // Apple's JSON reasons are ASCII
-      });
+  let status = 0;
+  let retryAfter: string | undefined;
+  let answer = '';
+  stream.on('response', (headers) => {
+    status = Number(headers[':status']);
+    if (status === 200) return void stream.resume(); // no body
+    retryAfter = headers['retry-after'] as string | undefined;
+    stream.on('data', (chunk: Buffer) => {
+      answer += chunk; // Apple's JSON reasons are ASCII
     });
-    // A reset, a timeout or a lost session: 'error' (if any) comes first, 'close' always.
-    stream.on('error', ignore);
-    stream.on('close', () => {
-      conn.unwatch(stream);
-      if (status && stream.readableEnded) resolve(classify(status, body, retryAfter, tokens));
-      else resolve(stream.rstCode === http2.constants.NGHTTP2_REFUSED_STREAM ? NOT_PROCESSED : CONNECTION_FAILED);
-    });
-    conn.watch(stream);
-    stream.end(apnsPayload(message));
   });
+  // A reset, a timeout or a lost session: 'error' (if any) comes first, 'close' always.
+  stream.on('error', ignore);
+  stream.on('close', () => {
+    conn.unwatch(stream);
+    if (status && stream.readableEnded) done(classify(status, answer, retryAfter, tokens));
+    else done(stream.rstCode === http2.constants.NGHTTP2_REFUSED_STREAM ? NOT_PROCESSED : CONNECTION_FAILED);
+  });
+  conn.watch(stream);
+  stream.end(body);
 }
 
 const ignore = () => {};
@@ -233,15 +281,15 @@ class Connection {
   }
 
   /**
-   * `true` at once, or a promise of `granted` when a stream slot frees up, `gone` if the session went away,
+   * Calls `then` with `granted` at once or when a stream slot frees up, `gone` if the session went away,
    * `timedOut` if no slot came by `until` (epoch ms).
    */
-  acquire(until: number): true | Promise<Slot> {
+  acquire(until: number, then: (slot: Slot) => void) {
     if (this.waiting.length === 0 && this.active < this.limit) {
       this.active++;
-      return true;
+      return then('granted');
     }
-    return new Promise((wake) => this.waiting.push({ until, wake }));
+    this.waiting.push({ until, wake: then });
   }
 
   watch(stream: ClientHttp2Stream) {

@@ -100,6 +100,13 @@ describe('pushing a queued delivery', () => {
     expect(deliveryUuid(notification, 'device-2')).not.toBe(id);
     expect(deliveryUuid('0c8f5d8e-6a4b-4c1e-9f3d-2b7a1e9c4d51', 'device-1')).not.toBe(id);
   });
+
+  it('keeps every delivery UUID it ever gave, so a push retried across an upgrade carries the same apns-id', () => {
+    // sha256("<notification id>\n<device id>"), its first 12 hex digits
+    const notification = '0c8f5d8e-6a4b-4c1e-9f3d-2b7a1e9c4d50';
+    expect(deliveryUuid(notification, 'device-1')).toBe('0c8f5d8e-6a4b-4c1e-9f3d-d742baf2eab4');
+    expect(deliveryUuid(notification, 'Ann’s iPhone 🙂')).toBe('0c8f5d8e-6a4b-4c1e-9f3d-7d882ec9aa45');
+  });
 });
 
 describe('invalid tokens', () => {
@@ -282,6 +289,34 @@ describe('retries', () => {
     await herald.drain();
     expect(await onlyDelivery(api, notificationId)).toMatchObject({ status: 'expired', reason: 'ttlElapsed', attempts: 0 });
     expect(apnsFor(token)).toEqual([]);
+  });
+
+  it('one claim pushes the reachable, skips the unreachable and expires the overdue, which keeps its last failure as reason', async () => {
+    const overdue = await newDevice();
+    herald.apns.script(overdue.token, apnsAnswers.serviceUnavailable(23 * 3600));
+    const overdueSend = await sendToDevice(api, overdue.id);
+    await herald.drain();
+    expect(await onlyDelivery(api, overdueSend)).toMatchObject({ status: 'queued', reason: 'ServiceUnavailable', attempts: 1 });
+    herald.clock.advance(24 * 3_600_000);
+    const [reachable, gone] = [await newDevice(), await newDevice()];
+    const reachableSend = await sendToDevice(api, reachable.id);
+    const goneSend = await sendToDevice(api, gone.id);
+    await importDirectory(api, {
+      devices: [phone(gone.id, `u-${gone.id}`, { managementState: 'unenrolled', push: { service: 'apns', token: gone.token } })],
+    });
+    const claim = await claimDue(herald.database, herald.clock.now(), 500, 60_000);
+    const ours = claim.deliveries.filter((d) => [overdue.id, reachable.id, gone.id].includes(d.deviceId));
+    expect(ours).toMatchObject([{ deviceId: reachable.id, token: reachable.token, attempts: 1, title: 'Fire drill' }]);
+    expect(claim.closed.skipped).toBeGreaterThanOrEqual(1);
+    expect(claim.closed.expired).toBeGreaterThanOrEqual(1);
+    expect(await onlyDelivery(api, overdueSend)).toMatchObject({ status: 'expired', reason: 'ServiceUnavailable', attempts: 1 });
+    expect(await onlyDelivery(api, goneSend)).toMatchObject({ status: 'skipped', reason: 'notEnrolled', attempts: 0 });
+    expect(await onlyDelivery(api, reachableSend)).toMatchObject({ status: 'queued', attempts: 1 });
+    herald.clock.advance(60_000);
+    await herald.drain();
+    expect(await onlyDelivery(api, reachableSend)).toMatchObject({ status: 'sent', attempts: 2 });
+    expect(apnsFor(overdue.token)).toHaveLength(1);
+    expect(apnsFor(gone.token)).toEqual([]);
   });
 
   it("a crashed worker's claimed deliveries return to the queue when its lease ends, and are sent then", async () => {

@@ -57,6 +57,51 @@ describe('APNs provider', () => {
     });
   });
 
+  it('gives each push of a batch mixing notifications, languages, urgencies and acknowledgement its own body and headers', async () => {
+    // each push differs from the one before it in one thing only
+    const first = pushMessage(apnsToken(40));
+    const same = { notificationId: first.notificationId, expiresAt: first.expiresAt };
+    const french = { ...same, title: 'Exercice', body: 'Sortez.' };
+    const messages = [
+      first,
+      pushMessage(apnsToken(41), same),
+      pushMessage(apnsToken(42), { ...same, title: 'Exercice' }),
+      pushMessage(apnsToken(43), french),
+      pushMessage(apnsToken(44), { ...french, urgency: 'high' }),
+      pushMessage(apnsToken(45), { ...french, urgency: 'high', requireAcknowledgement: true }),
+      pushMessage(apnsToken(46), { ...french, urgency: 'high', requireAcknowledgement: true, expiresAt: 1_900_000_000_000 }),
+      pushMessage(apnsToken(47), {
+        ...french,
+        urgency: 'high',
+        requireAcknowledgement: true,
+        expiresAt: 1_900_000_000_000,
+        notificationId: crypto.randomUUID(),
+      }),
+    ];
+    expect(await apns().send(messages)).toEqual(messages.map(() => ({ outcome: 'ok' })));
+    for (const m of messages) {
+      const got = fake.received.find((r) => r.token === m.token)!;
+      expect(got.headers).toMatchObject({
+        'apns-id': m.deliveryId,
+        'apns-collapse-id': m.notificationId,
+        'apns-priority': m.urgency === 'low' ? '5' : '10',
+        'apns-expiration': String(Math.floor(m.expiresAt / 1000)),
+      });
+      expect(got.payload).toEqual({
+        aps: {
+          alert: { title: m.title, body: m.body },
+          sound: 'default',
+          'interruption-level': { low: 'passive', normal: 'active', high: 'time-sensitive' }[m.urgency],
+        },
+        herald: {
+          notificationId: m.notificationId,
+          deliveryId: m.deliveryId,
+          ...(m.requireAcknowledgement ? { requireAcknowledgement: true } : {}),
+        },
+      });
+    }
+  });
+
   it('signs an ES256 provider token the fake verifies with the public key, and one signed by another key is refused', async () => {
     expect(await apns().send([pushMessage(apnsToken(2))])).toEqual([{ outcome: 'ok' }]);
     const stranger = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey;
