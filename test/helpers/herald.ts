@@ -48,13 +48,24 @@ export function apiClient(baseUrl: string, token?: string): Api {
  */
 export const testDbClient: DbClient = loadConfig({ HERALD_DB_CLIENT: process.env.HERALD_DB_CLIENT }).HERALD_DB_CLIENT;
 
-/** A clock tests can move; it follows real time until `set` or `advance` is called. */
+/** A clock tests can move: real time plus what `advance` added; `freeze` stops it following real time until `thaw`. */
 export function testClock() {
   let offset = 0;
+  let frozenAt: number | null = null;
   return {
-    now: () => Date.now() + offset,
+    now: () => (frozenAt ?? Date.now()) + offset,
     advance(ms: number) {
       offset += ms;
+    },
+    /** For margins a busy machine's real time would eat (a retry due 100 ms after a check). */
+    freeze() {
+      frozenAt ??= Date.now();
+    },
+    /** Follows real time again, from where the frozen clock stood. */
+    thaw() {
+      if (frozenAt === null) return;
+      offset += frozenAt - Date.now();
+      frozenAt = null;
     },
   };
 }

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { claimDue } from '../../../server/dispatch/claim';
 import { deliveryUuid } from '../../../server/dispatch/delivery-id';
 import { apnsAnswers, type ApnsAnswer } from '../../fakes/apns';
@@ -218,6 +218,9 @@ describe('retries', () => {
   ] as const)(
     '%s puts the delivery back in the queue, not failed, and it is sent once the service answers success %i ms later',
     async (_, answer, reason, wait) => {
+      // frozen, so the 100 ms margin below is the clock's and not eaten by a busy machine
+      herald.clock.freeze();
+      onTestFinished(() => herald.clock.thaw());
       const { token, notificationId } = await pushAnswered(answer);
       const received = () => ('fcm' in answer ? fcmFor(token) : apnsFor(token));
       expect(await onlyDelivery(api, notificationId)).toMatchObject({ status: 'queued', reason, attempts: 1 });
