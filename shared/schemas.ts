@@ -359,10 +359,10 @@ export const notificationViewSchema = z.strictObject({
   lateSeconds: z.number().int().nullable(),
   /** Why a scheduled send failed (`forbidden`: its sender lost the permission; ...), else null. */
   failure: z.strictObject({ code: z.string(), message: z.string() }).nullable(),
-  /** The audience snapshotted when it was sent (or fired); all zero for a send that has not fired (see status). */
-  audience: audienceSummarySchema,
-  /** Deliveries by status; all zero for a send that has not fired (see status). */
-  counts: deliveryCountsSchema,
+  /** The audience snapshotted when it was sent (or fired); null while it has not (any status but `queued`). */
+  audience: audienceSummarySchema.nullable(),
+  /** Deliveries by status; null while it has not been sent (any status but `queued`): they appear once it fires. */
+  counts: deliveryCountsSchema.nullable(),
   reasons: deliveryReasonsSchema,
   /** Deliveries (not skipped) per variant. */
   languages: languageCountsSchema,

@@ -67,7 +67,7 @@ export function History() {
               <h3>{n.title ?? '(text erased after retention)'}</h3>
               <p class="hint">
                 {when(n.createdAt)} · {n.sender.email ?? 'a removed account'} · {targetText(n.target)}
-                {n.status === 'queued' ? ` · ${reachText(n.audience)}` : ''}
+                {n.audience ? ` · ${reachText(n.audience)}` : ''}
                 {n.urgency === 'high' ? ' · high urgency' : ''}
                 {n.reminderOf ? ' · a reminder' : ''}
               </p>
@@ -77,7 +77,7 @@ export function History() {
                 </p>
               ) : null}
               {n.status === 'scheduled' ? <CancelButton item={n} onCanceled={replace} /> : null}
-              {n.status === 'queued' ? (
+              {n.counts ? (
                 <>
                   <FunnelChart counts={n.counts} label={`Delivery of “${n.title ?? n.id}”`} acknowledgement={n.requireAcknowledgement} />
                   <DeliveryReasons notificationId={n.id} reasons={n.reasons} />

@@ -19,7 +19,7 @@ export function RemindButton({ item }: { item: NotificationItem }) {
   const shown = useSignal<Shown>({ state: 'idle' });
   const acknowledgement = item.requireAcknowledgement === true;
   const verb = acknowledgement ? 'acknowledged' : 'opened';
-  const n = notYet(item.counts, acknowledgement);
+  const n = item.counts ? notYet(item.counts, acknowledgement) : 0;
   const s = shown.value;
   if (n === 0 && s.state === 'idle') return null;
 

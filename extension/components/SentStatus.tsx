@@ -52,7 +52,7 @@ export function SentStatus() {
           reasons.value = item.reasons;
           latest.value = item;
           problem.value = '';
-          if (!settled(item.counts)) timer = setTimeout(poll, POLL_MS);
+          if (!item.counts || !settled(item.counts)) timer = setTimeout(poll, POLL_MS);
         },
         (error: unknown) => {
           if (stopped) return;

@@ -147,8 +147,9 @@ function present(row: Row, { counts, reasons }: Tally, languages: LanguageCounts
     firedAt: iso(row.firedAt),
     lateSeconds: row.sendAt !== null && row.firedAt !== null ? Math.max(0, Math.floor((row.firedAt - row.sendAt) / 1000)) : null,
     failure: row.failure,
-    audience,
-    counts,
+    // a send not made (scheduled, canceled, failed, expired) has no audience or deliveries yet, rather than zeros
+    audience: row.status === 'queued' ? audience : null,
+    counts: row.status === 'queued' ? counts : null,
     reasons,
     languages,
   };

@@ -86,8 +86,14 @@ describe('send later', () => {
 describe('scheduled sends in History', () => {
   it('come first, soonest first, each with Cancel, which confirms and then shows the send canceled', async () => {
     const scheduled = [
-      notification('n-late', { status: 'scheduled', sendAt: '2026-12-16T15:30:00.000Z', title: 'Later one' }),
-      notification('n-soon', { status: 'scheduled', sendAt: '2026-12-07T15:30:00.000Z', title: 'Office closes' }),
+      notification('n-late', { status: 'scheduled', audience: null, counts: null, sendAt: '2026-12-16T15:30:00.000Z', title: 'Later one' }),
+      notification('n-soon', {
+        status: 'scheduled',
+        audience: null,
+        counts: null,
+        sendAt: '2026-12-07T15:30:00.000Z',
+        title: 'Office closes',
+      }),
     ];
     const canceled: string[] = [];
     const ui = await renderPopup(

@@ -58,7 +58,7 @@ describe('permissions checked again when a scheduled send fires (API tokens)', (
       for (const a of items.filter((a: { accountIds: string[] }) => a.accountIds.includes(sender.id)))
         expectStatus(await herald.admin.api('DELETE', `/v1/roleAssignments/${a.id}`), 204);
     });
-    expect(view).toMatchObject({ status: 'failed', failure: { code: 'forbidden' }, firedAt: null, counts: { queued: 0 } });
+    expect(view).toMatchObject({ status: 'failed', failure: { code: 'forbidden' }, firedAt: null, audience: null, counts: null });
     expect(await fireAudit(herald, view.id)).toEqual([
       expect.objectContaining({ outcome: 'denied', details: expect.objectContaining({ status: 'failed', code: 'forbidden' }) }),
     ]);
@@ -95,7 +95,7 @@ describe('permissions checked again when a scheduled send fires (API tokens)', (
     await fireDue({ database: herald.database, now: () => Date.parse(sendAt) + 1000 });
     await removing;
     const view = expectStatus(await herald.admin.api('GET', `/v1/notifications/${id}`), 200);
-    expect(view).toMatchObject({ status: 'failed', failure: { code: 'forbidden' }, counts: { queued: 0 } });
+    expect(view).toMatchObject({ status: 'failed', failure: { code: 'forbidden' }, audience: null, counts: null });
   });
 });
 

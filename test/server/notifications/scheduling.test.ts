@@ -31,8 +31,7 @@ describe('a send with sendAt', () => {
     const scheduled = expectStatus(await herald.admin.api('POST', '/v1/notifications', { ...text, groupIds: ['leeds'], sendAt }), 202);
     expect(scheduled).toEqual({ id: expect.any(String), status: 'scheduled', sendAt, target: { type: 'groups', groupIds: ['leeds'] } });
     const view = expectStatus(await herald.admin.api('GET', `/v1/notifications/${scheduled.id}`), 200);
-    expect(view).toMatchObject({ status: 'scheduled', sendAt, firedAt: null, failure: null, audience: { users: 0, devices: 0 } });
-    expect(view.counts.queued).toBe(0);
+    expect(view).toMatchObject({ status: 'scheduled', sendAt, firedAt: null, failure: null, audience: null, counts: null });
     const deliveries = expectStatus(await herald.admin.api('GET', `/v1/notifications/${scheduled.id}/deliveries`), 200);
     expect(deliveries.items).toEqual([]);
   });
@@ -129,7 +128,7 @@ describe('firing', () => {
     herald.clock.advance(62 * MINUTE);
     await fire();
     const expired = expectStatus(await late.api('GET', `/v1/notifications/${expires}`), 200);
-    expect(expired).toMatchObject({ status: 'expired', firedAt: null, counts: { queued: 0 } });
+    expect(expired).toMatchObject({ status: 'expired', firedAt: null, audience: null, counts: null });
     const fired = expectStatus(await late.api('GET', `/v1/notifications/${fires}`), 200);
     expect(fired).toMatchObject({ status: 'queued', counts: { queued: 1 } });
     expect(fired.lateSeconds).toBeGreaterThanOrEqual(32 * 60);
@@ -159,7 +158,7 @@ describe('firing', () => {
     // the dispatcher's claim expires a delivery once its expiry (sendAt + pushTtlHours) is reached
     await fireDue({ database: herald.database, now: () => Date.parse(sendAt) + 3_600_000 });
     const view = expectStatus(await edge.api('GET', `/v1/notifications/${id}`), 200);
-    expect(view).toMatchObject({ status: 'expired', firedAt: null, counts: { queued: 0, expired: 0 } });
+    expect(view).toMatchObject({ status: 'expired', firedAt: null, audience: null, counts: null });
   });
 
   it('keeps the text until it fires, then counts retention from then', async () => {
@@ -185,12 +184,12 @@ describe('cancel', () => {
       202,
     );
     const canceled = expectStatus(await herald.admin.api('POST', `/v1/notifications/${id}/cancel`), 200);
-    expect(canceled).toMatchObject({ id, status: 'canceled' });
+    expect(canceled).toMatchObject({ id, status: 'canceled', audience: null, counts: null });
     herald.clock.advance(5 * MINUTE);
     await fire();
     expect(expectStatus(await herald.admin.api('GET', `/v1/notifications/${id}`), 200)).toMatchObject({
       status: 'canceled',
-      counts: { queued: 0 },
+      counts: null,
     });
     const again = await herald.admin.api('POST', `/v1/notifications/${id}/cancel`);
     expect(again.status).toBe(409);
