@@ -117,6 +117,8 @@ describe('POST /v1/directory/import', () => {
   });
 
   it('removes exactly the memberships a re-import leaves out: a member stays only if listed in that group with that type, and keeps its source', async () => {
+    const u = (id: string) => ({ type: 'user' as const, id });
+    const d = (id: string) => ({ type: 'device' as const, id });
     const odd = 'q"u\\o\'te-ü😀';
     // 501 groups: the member lists are replaced 500 groups at a time, so the last one is in another statement
     const many = Array.from({ length: 501 }, (_, i) => `rm-g${i}`);
@@ -124,23 +126,9 @@ describe('POST /v1/directory/import', () => {
       users: [user('rm-u1'), user('rm-u2'), user('rm-x'), user(odd)],
       devices: [phone('rm-d1', null), phone('rm-x', null)],
       groups: [
-        group('rm-a', [
-          { type: 'user', id: 'rm-u1' },
-          { type: 'user', id: 'rm-u2' },
-          { type: 'user', id: 'rm-x' },
-          { type: 'device', id: 'rm-d1' },
-          { type: 'user', id: odd },
-        ]),
-        group('rm-b', [
-          { type: 'user', id: 'rm-u1' },
-          { type: 'device', id: 'rm-x' },
-        ]),
-        ...many.map((id) =>
-          group(id, [
-            { type: 'user', id: 'rm-u1' },
-            { type: 'user', id: 'rm-u2' },
-          ]),
-        ),
+        group('rm-a', [u('rm-u1'), u('rm-u2'), u('rm-x'), d('rm-d1'), u(odd)]),
+        group('rm-b', [u('rm-u1'), d('rm-x')]),
+        ...many.map((id) => group(id, [u('rm-u1'), u('rm-u2')])),
       ],
     });
     await herald.database.write((tx) => tx.run(sql`UPDATE group_members SET source = 'graph' WHERE member_id IN ('rm-u1', ${odd})`));
@@ -148,16 +136,9 @@ describe('POST /v1/directory/import', () => {
     await importDirectory(api(), {
       groups: [
         // rm-u2 is still listed, but in rm-b; rm-x now as a device, which it was not in rm-a
-        group('rm-a', [
-          { type: 'user', id: 'rm-u1' },
-          { type: 'device', id: 'rm-x' },
-          { type: 'user', id: odd },
-        ]),
-        group('rm-b', [
-          { type: 'user', id: 'rm-u2' },
-          { type: 'device', id: 'rm-x' },
-        ]),
-        ...many.map((id, i) => group(id, [{ type: 'user', id: i % 2 ? 'rm-u1' : 'rm-u2' }])),
+        group('rm-a', [u('rm-u1'), d('rm-x'), u(odd)]),
+        group('rm-b', [u('rm-u2'), d('rm-x')]),
+        ...many.map((id, i) => group(id, [u(i % 2 ? 'rm-u1' : 'rm-u2')])),
       ],
     });
     const rows = await herald.database.db.all<{ g: string; t: string; m: string; source: string }>(
