@@ -119,12 +119,13 @@ async function applyGroups(tx: Tx, tenantId: string, changes: DeltaChanges<Group
   const adds = list.flatMap((g) => memberRows(g.id, g.added));
   if (changes.full) {
     // a full round lists each group's members whole: any other synced member of a listed group has left it
-    // (a member a hand import added stays: a sync removes only what it created)
+    // (a member a hand import added stays: a sync removes only what it created). `IN (...) IS NOT TRUE`, not
+    // `NOT IN`, which would scan the whole listing for every row it deletes (see the same DELETE in ../import.ts)
     const listed = JSON.stringify(adds);
     for (const chunk of chunks(list.map((g) => [g.id]))) {
       const left = await tx.all<{ id: string }>(sql`DELETE FROM ${groupMembers} WHERE tenant_id = ${tenantId} AND source = 'graph'
         AND group_id IN (SELECT value->>0 FROM json_each(${JSON.stringify(chunk)}))
-        AND (group_id, member_type, member_id) NOT IN (SELECT value->>0, value->>1, value->>2 FROM json_each(${listed}))
+        AND ((group_id, member_type, member_id) IN (SELECT value->>0, value->>1, value->>2 FROM json_each(${listed}))) IS NOT TRUE
         RETURNING group_id AS id`);
       for (const { id } of left) changed.add(id);
     }

@@ -132,3 +132,43 @@ describe('applying the managed devices of a sync', () => {
     ]);
   });
 });
+
+describe('applying a full round of groups', () => {
+  /** A full round that lists each group of `groups` with exactly these user members, and no user or device. */
+  const groupRound = (groups: Record<string, string[]>): DirectoryChanges => ({
+    users: { full: false, upserts: new Map(), removed: new Set(), deltaLink: 'users' },
+    groups: {
+      full: true,
+      upserts: new Map(
+        Object.entries(groups).map(([id, members]) => [
+          id,
+          { id, displayName: id, added: new Map(members.map((m) => [`user:${m}`, { type: 'user' as const, id: m }])), removed: new Map() },
+        ]),
+      ),
+      removed: new Set(),
+      deltaLink: 'groups',
+    },
+    devices: { ids: [], rows: [] },
+  });
+  const memberships = (tenantId: string) =>
+    herald.database.db.all<{ g: string; m: string; source: string }>(
+      sql`SELECT group_id AS g, member_id AS m, source FROM group_members WHERE tenant_id = ${tenantId} ORDER BY group_id, member_id`,
+    );
+
+  it('removes a synced member its group no longer lists, even when another group lists it, and keeps a hand-added one', async () => {
+    const { tenantId } = await herald.newTenant('FullGroups');
+    await herald.database.write((tx) => applyChanges(tx, tenantId, groupRound({ ga: ['u1', 'u2'], gb: ['u1'] })));
+    await herald.database.write((tx) =>
+      tx.run(sql`INSERT INTO group_members (tenant_id, group_id, member_type, member_id) VALUES (${tenantId}, 'ga', 'user', 'local')`),
+    );
+
+    const counts = await herald.database.write((tx) => applyChanges(tx, tenantId, groupRound({ ga: ['u1'], gb: ['u2'] })));
+
+    expect(await memberships(tenantId)).toEqual([
+      { g: 'ga', m: 'local', source: 'import' },
+      { g: 'ga', m: 'u1', source: 'graph' },
+      { g: 'gb', m: 'u2', source: 'graph' },
+    ]);
+    expect(counts.groups.updated).toBe(2);
+  });
+});

@@ -116,6 +116,50 @@ describe('POST /v1/directory/import', () => {
     });
   });
 
+  it('removes exactly the memberships a re-import leaves out: a member stays only if listed in that group with that type, and keeps its source', async () => {
+    const u = (id: string) => ({ type: 'user' as const, id });
+    const d = (id: string) => ({ type: 'device' as const, id });
+    const odd = 'q"u\\o\'te-ü😀';
+    // 501 groups: the member lists are replaced 500 groups at a time, so the last one is in another statement
+    const many = Array.from({ length: 501 }, (_, i) => `rm-g${i}`);
+    await importDirectory(api(), {
+      users: [user('rm-u1'), user('rm-u2'), user('rm-x'), user(odd)],
+      devices: [phone('rm-d1', null), phone('rm-x', null)],
+      groups: [
+        group('rm-a', [u('rm-u1'), u('rm-u2'), u('rm-x'), d('rm-d1'), u(odd)]),
+        group('rm-b', [u('rm-u1'), d('rm-x')]),
+        ...many.map((id) => group(id, [u('rm-u1'), u('rm-u2')])),
+      ],
+    });
+    await herald.database.write((tx) => tx.run(sql`UPDATE group_members SET source = 'graph' WHERE member_id IN ('rm-u1', ${odd})`));
+
+    await importDirectory(api(), {
+      groups: [
+        // rm-u2 is still listed, but in rm-b; rm-x now as a device, which it was not in rm-a
+        group('rm-a', [u('rm-u1'), d('rm-x'), u(odd)]),
+        group('rm-b', [u('rm-u2'), d('rm-x')]),
+        ...many.map((id, i) => group(id, [u(i % 2 ? 'rm-u1' : 'rm-u2')])),
+      ],
+    });
+    const rows = await herald.database.db.all<{ g: string; t: string; m: string; source: string }>(
+      sql`SELECT group_id AS g, member_type AS t, member_id AS m, source FROM group_members
+        WHERE group_id IN ('rm-a', 'rm-b', 'rm-g0', 'rm-g1', 'rm-g499', 'rm-g500') ORDER BY group_id, member_type, member_id`,
+    );
+    expect(rows).toEqual([
+      { g: 'rm-a', t: 'device', m: 'rm-x', source: 'import' },
+      { g: 'rm-a', t: 'user', m: odd, source: 'graph' },
+      { g: 'rm-a', t: 'user', m: 'rm-u1', source: 'graph' },
+      { g: 'rm-b', t: 'device', m: 'rm-x', source: 'import' },
+      { g: 'rm-b', t: 'user', m: 'rm-u2', source: 'import' },
+      { g: 'rm-g0', t: 'user', m: 'rm-u2', source: 'import' },
+      { g: 'rm-g1', t: 'user', m: 'rm-u1', source: 'graph' },
+      { g: 'rm-g499', t: 'user', m: 'rm-u1', source: 'graph' },
+      { g: 'rm-g500', t: 'user', m: 'rm-u2', source: 'import' },
+    ]);
+    const counted = await herald.database.db.all<{ n: number }>(sql`SELECT count(*) AS n FROM group_members WHERE group_id LIKE 'rm-g%'`);
+    expect(counted).toEqual([{ n: 501 }]);
+  });
+
   it('accepts members that already exist in the tenant from an earlier import', async () => {
     await importDirectory(api(), { users: [user('old-u1')], groups: [group('old-g1')] });
     const res = await api()('POST', '/v1/directory/import', {
