@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MAX_TARGET_DEVICES, MAX_TARGET_GROUPS } from './targets';
 import { checkMessageSize, type PushOptions } from './push-payload';
 import { checkText, normalizeText, type TextField } from './text';
 import { urgencySchema } from './urgency';
@@ -129,9 +130,7 @@ export const translationsSchema = z
 
 export type Translations = z.output<typeof translationsSchema>;
 
-export const MAX_TARGET_GROUPS = 25;
-/** A bulk device send names at most this many distinct devices, as Intune's bulk actions do. */
-export const MAX_TARGET_DEVICES = 100;
+export { MAX_TARGET_DEVICES, MAX_TARGET_GROUPS } from './targets';
 
 /** 1 to `max` ids of `what`s (`groupIds`, `deviceIds`), a duplicate counted once. */
 const distinctIds = (what: 'group' | 'device', max: number) =>

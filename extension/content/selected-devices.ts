@@ -1,4 +1,4 @@
-import { MAX_TARGET_DEVICES } from '../../shared/schemas';
+import { MAX_TARGET_DEVICES } from '../../shared/targets';
 import { deviceIdFromUrl } from '../utils/device-url';
 
 /**
