@@ -18,6 +18,18 @@ export async function releaseDeviceSlots(tx: Tx, tenantId: string, id: string, t
     .where(and(eq(deviceSends.tenantId, tenantId), inArray(deviceSends.deviceId, deviceIds), eq(deviceSends.notificationId, id)));
 }
 
+type Notification = typeof notifications.$inferSelect;
+
+/** The conditional UPDATE that takes a send out of `scheduled`: false when another process (or a cancel) did first. */
+export async function claim(tx: Tx, row: Pick<Notification, 'id' | 'tenantId'>, set: Partial<Notification>): Promise<boolean> {
+  const taken = await tx
+    .update(notifications)
+    .set(set)
+    .where(and(eq(notifications.id, row.id), eq(notifications.tenantId, row.tenantId), eq(notifications.status, 'scheduled')))
+    .returning({ id: notifications.id });
+  return taken.length === 1;
+}
+
 /**
  * `POST /v1/notifications/{id}/cancel`: a scheduled send no longer fires, and its quota slots are free again. Its
  * sender may cancel it, and so may anyone with the permission it needed over its target; once it fired (or was
@@ -44,13 +56,11 @@ export function cancelScheduled(deps: Deps, principal: Principal, id: string): P
       });
     await deps.database.write(async (tx) => {
       const now = deps.now();
-      const canceled = await tx
-        .update(notifications)
-        .set({ status: 'canceled' })
-        .where(and(eq(notifications.tenantId, tenantId), eq(notifications.id, id), eq(notifications.status, 'scheduled')))
-        .returning({ id: notifications.id });
-      if (canceled.length === 0) {
-        const [current] = await tx.select({ status: notifications.status }).from(notifications).where(eq(notifications.id, id));
+      if (!(await claim(tx, row, { status: 'canceled' }))) {
+        const [current] = await tx
+          .select({ status: notifications.status })
+          .from(notifications)
+          .where(and(eq(notifications.tenantId, tenantId), eq(notifications.id, id)));
         throw new AppError(
           409,
           'notScheduled',

@@ -6,7 +6,7 @@ import type { Database, Tx } from '../db/client';
 import { notifications } from '../db/schema';
 import { principalNow } from '../rbac/grants';
 import { readSettings } from '../tenant/settings';
-import { releaseDeviceSlots } from './cancel';
+import { claim, releaseDeviceSlots } from './cancel';
 import { rowTarget } from './history';
 import { allRefused, authorizeTarget, describeTarget, judgeDevices, refusalsOf, snapshotAudience } from './send';
 
@@ -140,16 +140,6 @@ async function judgeNow(database: Database, row: Scheduled): Promise<{ target: T
     target: { type: 'devices', deviceIds: judged.passed },
     refused: judged.refused.size ? refusalsOf(target.deviceIds, judged.refused) : undefined,
   };
-}
-
-/** The conditional UPDATE that takes a send out of `scheduled`: false when another process (or a cancel) did first. */
-async function claim(tx: Tx, row: Scheduled, set: Partial<Scheduled>): Promise<boolean> {
-  const taken = await tx
-    .update(notifications)
-    .set(set)
-    .where(and(eq(notifications.id, row.id), eq(notifications.tenantId, row.tenantId), eq(notifications.status, 'scheduled')))
-    .returning({ id: notifications.id });
-  return taken.length === 1;
 }
 
 /** A send that does not fire (failed or expired): recorded in its history and the audit log, its device slots freed. */
