@@ -1,5 +1,5 @@
 import { and, eq, sql, type SQL } from 'drizzle-orm';
-import type { Accepted, Target } from '../../shared/schemas';
+import type { Accepted } from '../../shared/schemas';
 import type { Permission } from '../../shared/permissions';
 import type { Urgency } from '../../shared/urgency';
 import { AppError, notFound } from '../core/errors';
@@ -10,6 +10,7 @@ import type { Deps } from '../deps';
 import { skipReasonSql } from '../directory/audience';
 import { deviceInScopeSql } from '../directory/closure';
 import { accept, auditedSend, requireOverSend, requireSendPermission, SEND_PERMISSION, URGENT_PERMISSION, withLanguages } from './send';
+import { rowTarget } from './history';
 
 /**
  * The devices a reminder of `rootId` goes to, as `(device_id, user_id, skip_reason)`: those of the root send that
@@ -68,13 +69,7 @@ export function sendReminder(deps: Deps, principal: Principal, originalId: strin
     // a scheduled send has reached nobody yet (nor has a canceled, failed or expired one)
     if (original.status !== 'queued')
       throw new AppError(409, 'notSent', `Notification '${original.id}' is ${original.status}: only a send that went out can be repeated.`);
-    const target = aim<Target>(
-      original.kind === 'groups'
-        ? { type: 'groups', groupIds: original.groupIds ?? [] }
-        : original.kind === 'devices'
-          ? { type: 'devices', deviceIds: original.deviceIds ?? [] }
-          : { type: 'device', deviceId: original.deviceId! },
-    );
+    const target = aim(rowTarget(original));
     requireSendPermission(principal, target.type, original.urgency);
     // where a permission reaches scope groups only, the devices left in (or come into) them since the send are left out
     const permissions: Permission[] =
