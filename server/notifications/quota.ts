@@ -11,8 +11,6 @@ export interface QuotaUse {
   limit: number;
   /** When the oldest send in the window leaves it (ISO), or null when none is in it. */
   resetsAt: string | null;
-  /** Seconds until a slot frees when the quota is full, else 0. */
-  retryAfter: number;
 }
 
 export type QuotaTarget = { kind: 'groups' } | { kind: 'device'; deviceId: string };
@@ -96,7 +94,7 @@ function assertHour(hour: ReturnType<typeof fullestHour>, limit: number, at: num
  * Reads how much of a quota is used; inside the send transaction this is exact, since writes are serialised.
  * One statement: the count and the send whose departure frees a slot (the oldest while slots remain).
  */
-export async function readQuota(db: Db | Tx, window: SQL, limit: number, now: number): Promise<QuotaUse> {
+export async function readQuota(db: Db | Tx, window: SQL, limit: number): Promise<QuotaUse> {
   const [row] = await db.all<{ used: number; oldest: number | null }>(
     sql`WITH w AS (${window})
       SELECT (SELECT count(*) FROM w) AS used,
@@ -109,7 +107,6 @@ export async function readQuota(db: Db | Tx, window: SQL, limit: number, now: nu
     used,
     limit,
     resetsAt: frees === null ? null : new Date(frees).toISOString(),
-    retryAfter: used >= limit && frees !== null ? Math.max(1, Math.ceil((frees - now) / 1000)) : used >= limit ? 1 : 0,
   };
 }
 

@@ -32,8 +32,7 @@ it("an existing database's device sends count in the device quota after the upgr
 
   const database = openDatabase(url);
   await migrateDatabase(database);
-  const used = async (deviceId: string) =>
-    (await readQuota(database.db, quotaWindow('t1', { kind: 'device', deviceId }, now), 10, now)).used;
+  const used = async (deviceId: string) => (await readQuota(database.db, quotaWindow('t1', { kind: 'device', deviceId }, now), 10)).used;
   expect([await used('d1'), await used('d2'), await used('d3')]).toEqual([2, 1, 0]);
   database.close();
 });
