@@ -111,6 +111,15 @@ async function withLargeCache(tx: Tx, fn: () => Promise<void>): Promise<void> {
   }
 }
 
+/**
+ * A group_members row not among `listed`, a JSON array of `[group_id, member_type, member_id]`. `IN (...) IS NOT TRUE`,
+ * not `NOT IN`: a row-value NOT IN must tell NULL from false, so SQLite scans the whole list for every row it deletes
+ * (2,000 groups re-imported over 200,000 memberships took minutes); here no value can be NULL, and each row is one
+ * lookup in the list's index.
+ */
+export const unlistedMember = (listed: string): SQL =>
+  sql`((group_id, member_type, member_id) IN (SELECT value->>0, value->>1, value->>2 FROM json_each(${listed}))) IS NOT TRUE`;
+
 export function* chunks<T>(list: readonly T[]): Generator<T[]> {
   for (let i = 0; i < list.length; i += CHUNK) yield list.slice(i, i + CHUNK);
 }
@@ -216,16 +225,11 @@ async function upsert(tx: Tx, tenantId: string, input: DirectoryImport): Promise
   );
 
   const replaced = input.groups.filter((g) => g.members !== undefined);
-  // a member listed again keeps its row, and with it its source: one a sync listed stays the sync's to remove.
-  // `IN (...) IS NOT TRUE`, not `NOT IN`: a row-value NOT IN must tell NULL from false, so SQLite scans the whole
-  // list for every row it deletes (2,000 groups re-imported over 200,000 memberships took minutes); here no
-  // value can be NULL, and each row is one lookup in the list's index.
+  // a member listed again keeps its row, and with it its source: one a sync listed stays the sync's to remove
   for (const chunk of chunks(replaced)) {
     await tx.run(sql`DELETE FROM ${groupMembers} WHERE tenant_id = ${tenantId}
       AND group_id IN (SELECT value FROM json_each(${JSON.stringify(chunk.map((g) => g.id))}))
-      AND ((group_id, member_type, member_id) IN (SELECT value->>0, value->>1, value->>2 FROM json_each(${JSON.stringify(
-        chunk.flatMap((g) => g.members!.map((m) => [g.id, m.type, m.id])),
-      )}))) IS NOT TRUE`);
+      AND ${unlistedMember(JSON.stringify(chunk.flatMap((g) => g.members!.map((m) => [g.id, m.type, m.id]))))}`);
   }
   for (const chunk of chunks(replaced))
     await insertRows(

@@ -2,7 +2,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import type { SyncChangeCounts, SyncCounts } from '../../../shared/directory-sync';
 import type { Tx } from '../../db/client';
 import { devices, groupMembers, groups, users } from '../../db/schema';
-import { chunks, insertRows } from '../import';
+import { chunks, insertRows, unlistedMember } from '../import';
 import { diffDevices } from './device-diff';
 import type { DeltaChanges, DirectoryChanges, GroupChange, Member, UserChange } from './read';
 
@@ -119,13 +119,12 @@ async function applyGroups(tx: Tx, tenantId: string, changes: DeltaChanges<Group
   const adds = list.flatMap((g) => memberRows(g.id, g.added));
   if (changes.full) {
     // a full round lists each group's members whole: any other synced member of a listed group has left it
-    // (a member a hand import added stays: a sync removes only what it created). `IN (...) IS NOT TRUE`, not
-    // `NOT IN`, which would scan the whole listing for every row it deletes (see the same DELETE in ../import.ts)
+    // (a member a hand import added stays: a sync removes only what it created)
     const listed = JSON.stringify(adds);
     for (const chunk of chunks(list.map((g) => [g.id]))) {
       const left = await tx.all<{ id: string }>(sql`DELETE FROM ${groupMembers} WHERE tenant_id = ${tenantId} AND source = 'graph'
         AND group_id IN (SELECT value->>0 FROM json_each(${JSON.stringify(chunk)}))
-        AND ((group_id, member_type, member_id) IN (SELECT value->>0, value->>1, value->>2 FROM json_each(${listed}))) IS NOT TRUE
+        AND ${unlistedMember(listed)}
         RETURNING group_id AS id`);
       for (const { id } of left) changed.add(id);
     }
