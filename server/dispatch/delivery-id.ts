@@ -1,5 +1,5 @@
-import * as crypto from 'node:crypto';
 import { sql, type SQL } from 'drizzle-orm';
+import { sha256Hex } from '../core/secrets';
 
 /**
  * The delivery's UUID: the notification's UUID with its last 12 hex digits replaced by a hash of the notification
@@ -11,15 +11,6 @@ import { sql, type SQL } from 'drizzle-orm';
 export function deliveryUuid(notificationId: string, deviceId: string): string {
   return notificationId.slice(0, 24) + sha256Hex(`${notificationId}\n${deviceId}`).slice(0, 12);
 }
-
-/**
- * SHA-256 in hex. It runs for every push: node:crypto's one-shot `hash` (Node 20.12+) costs a third of a Hash
- * object's create-update-digest; older Node 20 releases get the latter.
- */
-const sha256Hex: (text: string) => string =
-  typeof crypto.hash === 'function'
-    ? (text) => crypto.hash('sha256', text, 'hex')
-    : (text) => crypto.createHash('sha256').update(text).digest('hex');
 
 /**
  * The row id of a tenant's delivery of `notificationId` to `deviceId`, as a scalar subquery (NULL when there is
