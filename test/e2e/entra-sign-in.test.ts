@@ -2,6 +2,7 @@ import { createHash, X509Certificate } from 'node:crypto';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EntraSession } from '../../extension/utils/entra-auth';
+import { recordOrganization } from '../../server/directory/graph/organization';
 import { startFakeEntra, type FakeEntra } from '../fakes/entra-id';
 import { requestsInShort } from '../fakes/entra-sign-in';
 import { trustedTls } from '../fakes/tls';
@@ -51,6 +52,8 @@ beforeAll(async () => {
     }),
     200,
   );
+  // what a sync with working credentials records, proving the Entra tenant for sign-in (this fake has no Graph)
+  await herald.database.write((tx) => recordOrganization(tx, herald.tenantId, { id: entra.tenantId, verifiedDomains: [] }));
   browser = await launchWithExtension([trustFakeEntra()]);
   entra.signIn.redirectUris = [`https://${browser.extensionId}.chromiumapp.org/`];
   entra.signIn.user = {

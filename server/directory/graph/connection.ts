@@ -51,7 +51,8 @@ export interface ConnectionChange {
 
 /**
  * Stores the connection, its secret or certificate encrypted. Whether Entra ID accepts it is found at the
- * first sync. Another Entra tenant or app forgets the delta links, so the next sync is a full round.
+ * first sync, which also proves the Entra tenant for sign-in (see identity/bindings.ts). Another Entra tenant or app
+ * forgets the delta links, so the next sync is a full round, and what the last sync proved, until a sync proves it.
  */
 export async function putConnection(
   database: Database,
@@ -77,11 +78,11 @@ export async function putConnection(
     // a version (updatedAt) that always moves forward, so a cached token of the old credential is never reused
     if (before && values.updatedAt <= before.updatedAt) values.updatedAt = before.updatedAt + 1;
     const sameDirectory = before?.entraTenantId === values.entraTenantId && before.clientId === values.clientId;
-    const links = sameDirectory ? {} : { usersDeltaLink: null, groupsDeltaLink: null };
+    const forget = sameDirectory ? {} : { usersDeltaLink: null, groupsDeltaLink: null, entraOrganizationId: null, verifiedDomains: null };
     await tx
       .insert(directoryConnections)
       .values({ tenantId, ...values })
-      .onConflictDoUpdate({ target: directoryConnections.tenantId, set: { ...values, ...links } });
+      .onConflictDoUpdate({ target: directoryConnections.tenantId, set: { ...values, ...forget } });
     await auditIn(tx, {
       tenantId,
       actorAccountId,
