@@ -24,12 +24,17 @@ function naming(entraTenant: string, domains: boolean) {
  */
 export async function entraBindingFor(db: Db, entraTenantId: string): Promise<EntraBinding | null> {
   const rows = await db
-    .select({ tenantId: directoryConnections.tenantId, clientId: directoryConnections.clientId })
+    .select({
+      tenantId: directoryConnections.tenantId,
+      clientId: directoryConnections.clientId,
+      allowedClientIds: directoryConnections.allowedClientIds,
+    })
     .from(directoryConnections)
     .where(naming(entraTenantId, false));
   // two rows can only be left from before connections were checked: trust neither
   if (rows.length !== 1) return null;
-  return { tenantId: rows[0]!.tenantId, entraTenantId: entraTenantId.toLowerCase(), clientId: rows[0]!.clientId };
+  const { tenantId, clientId, allowedClientIds } = rows[0]!;
+  return { tenantId, entraTenantId: entraTenantId.toLowerCase(), clientId, allowedClientIds: allowedClientIds ?? null };
 }
 
 /** 409 `entraTenantTaken` when another Herald tenant has proven this Entra tenant (by id or verified domain). */

@@ -4,8 +4,9 @@ import { HERALD_API_SCOPE } from '../../shared/entra';
 /**
  * Verification of Microsoft Entra ID access tokens, as a security reviewer expects: RS256 only, signed by a
  * key of the token's tenant's JWKS, issued by that tenant at the configured authority host, for this API
- * (`clientId` or `api://clientId`), within its lifetime (5 minutes of clock skew), and an access token for a
- * user (a `scp` claim) rather than an ID token with the same audience.
+ * (`clientId` or `api://clientId`), within its lifetime (5 minutes of clock skew), an access token for a
+ * user (a `scp` claim) rather than an ID token with the same audience, and, when the connection names allowed
+ * client applications, obtained by one of them (`azp`, or `appid` in a v1.0 token).
  */
 
 /** The Herald tenant an Entra tenant is connected to, with the app registration its tokens are issued for. */
@@ -13,6 +14,8 @@ export interface EntraBinding {
   tenantId: string;
   entraTenantId: string;
   clientId: string;
+  /** The client applications whose tokens are accepted (lower case); null: any the Entra tenant consented to. */
+  allowedClientIds: string[] | null;
 }
 
 export interface EntraUser {
@@ -125,6 +128,17 @@ export function createEntraVerifier({ authorityHost, bindingFor }: EntraVerifier
       if (!scopes.includes(HERALD_API_SCOPE))
         throw new EntraTokenError(`The token does not carry Herald's scope ${HERALD_API_SCOPE} (scp).`, binding.tenantId);
       const str = (v: unknown) => (typeof v === 'string' && v ? v : null);
+      if (binding.allowedClientIds) {
+        // v2.0 tokens name the client application in azp, v1.0 tokens in appid
+        const claim = str(payload.azp) ? 'azp' : 'appid';
+        const client = str(payload[claim]);
+        if (!client) throw new EntraTokenError('The token names no client application (azp or appid).', binding.tenantId);
+        if (!binding.allowedClientIds.includes(client.toLowerCase()))
+          throw new EntraTokenError(
+            `The token was obtained by client application ${client} (${claim}), which is not among the connection's allowedClientIds.`,
+            binding.tenantId,
+          );
+      }
       const oid = str(payload.oid);
       if (!oid || !GUID.test(oid)) throw new EntraTokenError('The token names no user object id (oid).', binding.tenantId);
       return {

@@ -66,6 +66,8 @@ export async function startFakeEntra(): Promise<FakeEntra> {
       const now = Math.floor(Date.now() / 1000);
       const payload: Record<string, unknown> = {
         aud: `api://${clientId}`,
+        // the client application that obtained the token: Herald's own registration, as the extension signs in
+        azp: clientId,
         iss: `${origin}/${tenantId}/v2.0`,
         iat: now,
         nbf: now - 1,

@@ -1,11 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { startFakeEntra, type FakeEntra } from '../fakes/entra-id';
-import { startSyncedHerald } from './graph';
+import { startSyncedHerald, type SyncedHerald } from './graph';
 import { apiClient, type Api, type TestHerald } from './herald';
 
 export interface EntraHerald {
   herald: TestHerald;
   entra: FakeEntra;
+  /** The directory sync (and fake Graph) that proved the Entra tenant. */
+  synced: SyncedHerald;
   /** An access token of a new user (its own oid and username) unless `claims` name them. */
   token(claims?: Record<string, unknown>): Promise<string>;
   /** A client signed in with `token(claims)`. */
@@ -35,6 +37,7 @@ export async function startEntraHerald(): Promise<EntraHerald> {
   return {
     herald,
     entra,
+    synced,
     token,
     signedIn: async (claims) => apiClient(herald.url, await token(claims)),
     async close() {

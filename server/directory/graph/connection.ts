@@ -17,6 +17,7 @@ export function connectionView(row: ConnectionRow): DirectoryConnection {
   return {
     entraTenantId: row.entraTenantId,
     clientId: row.clientId,
+    allowedClientIds: row.allowedClientIds ?? null,
     credential: {
       type: row.credentialKind,
       setAt: new Date(row.credentialSetAt).toISOString(),
@@ -66,6 +67,7 @@ export async function putConnection(
   const values = {
     entraTenantId: input.entraTenantId,
     clientId: input.clientId,
+    allowedClientIds: input.allowedClientIds ?? null,
     credentialKind: certificate ? ('certificate' as const) : ('secret' as const),
     credentialCipher: encryptSecret(key, tenantId, secret),
     certificateThumbprint: certificate?.thumbprintSha256 ?? null,
@@ -92,6 +94,7 @@ export async function putConnection(
       details: {
         entraTenantId: values.entraTenantId,
         clientId: values.clientId,
+        allowedClientIds: values.allowedClientIds,
         credential: values.credentialKind,
         ...(certificate ? { thumbprintSha256: certificate.thumbprintSha256 } : {}),
       },

@@ -8,13 +8,16 @@ let binding: EntraBinding;
 
 beforeAll(async () => {
   entra = await startFakeEntra();
-  binding = { tenantId: 'herald-tenant', entraTenantId: entra.tenantId, clientId: entra.clientId };
+  binding = { tenantId: 'herald-tenant', entraTenantId: entra.tenantId, clientId: entra.clientId, allowedClientIds: null };
 });
 afterAll(() => entra?.close());
 
 /** A verifier as Herald builds one, over verified HTTPS to the fake (its CA comes through NODE_EXTRA_CA_CERTS). */
-const verifier = () =>
-  createEntraVerifier({ authorityHost: entra.origin, bindingFor: async (tid) => (tid === entra.tenantId ? binding : null) });
+const verifier = (bound: Partial<EntraBinding> = {}) =>
+  createEntraVerifier({
+    authorityHost: entra.origin,
+    bindingFor: async (tid) => (tid === entra.tenantId ? { ...binding, ...bound } : null),
+  });
 
 async function refusal(token: string, v = verifier()): Promise<string> {
   const error = await v.verify(token).then(
@@ -87,6 +90,25 @@ describe('Entra ID access tokens', () => {
   it('refuses a token signed by a key the tenant does not publish', async () => {
     const kid = await entra.unpublishedKey();
     expect(await refusal(await entra.sign({}, { kid }))).toMatch(/not in the tenant's published keys/);
+  });
+});
+
+describe('allowed client applications', () => {
+  it('accept any client application when the connection names none', async () => {
+    await expect(verifier().verify(await entra.sign({ azp: randomUUID() }))).resolves.toBeTruthy();
+  });
+
+  it("accept only a token obtained by a listed client application (azp, or a v1.0 token's appid), saying what failed otherwise", async () => {
+    const extension = randomUUID();
+    const v = verifier({ allowedClientIds: [extension] });
+    await expect(v.verify(await entra.sign({ azp: extension.toUpperCase() }))).resolves.toBeTruthy();
+    await expect(v.verify(await entra.sign({ azp: undefined, appid: extension, ver: '1.0' }))).resolves.toBeTruthy();
+    const other = randomUUID();
+    expect(await refusal(await entra.sign({ azp: other }), v)).toBe(
+      `The token was obtained by client application ${other} (azp), which is not among the connection's allowedClientIds.`,
+    );
+    expect(await refusal(await entra.sign({ azp: undefined, appid: other }), v)).toMatch(/\(appid\), which is not among/);
+    expect(await refusal(await entra.sign({ azp: undefined }), v)).toMatch(/names no client application/);
   });
 });
 
