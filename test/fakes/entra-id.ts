@@ -26,6 +26,8 @@ export interface FakeEntra {
   rotate(): Promise<string>;
   /** A signing key made but not published (a key Entra has not rotated in); sign with it by its kid. */
   unpublishedKey(): Promise<string>;
+  /** Takes a key out of the published set (Entra withdrawing it); it can still sign, as a thief of it could. */
+  withdraw(kid: string): void;
   /** The JWKS endpoint answers 503 while true. */
   jwksDown: boolean;
   /** How often the JWKS was fetched. */
@@ -91,6 +93,9 @@ export async function startFakeEntra(): Promise<FakeEntra> {
       const key = await newKey(false);
       keys.push(key);
       return key.kid;
+    },
+    withdraw(kid) {
+      keys.find((k) => k.kid === kid)!.published = false;
     },
     publicJwk: () => current().publicJwk,
     signIn: oauth.state,

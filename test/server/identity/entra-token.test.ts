@@ -1,6 +1,6 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { createEntraVerifier, EntraTokenError, type EntraBinding } from '../../../server/identity/entra-token';
+import { createEntraVerifier, EntraTokenError, JWKS_MAX_AGE_MS, type EntraBinding } from '../../../server/identity/entra-token';
 import { startFakeEntra, type FakeEntra } from '../../fakes/entra-id';
 
 let entra: FakeEntra;
@@ -163,6 +163,42 @@ describe("the tenant's signing keys", () => {
       expect(await refusal(await entra.sign(), fresh)).toMatch(/could not be fetched/);
     } finally {
       entra.jwksDown = false;
+    }
+  });
+
+  it('are fetched again once a day old, so a key Entra withdrew stops verifying while the current one goes on', async () => {
+    vi.useFakeTimers({ toFake: ['Date'], shouldAdvanceTime: true });
+    try {
+      const v = verifier();
+      const withdrawn = entra.publicJwk().kid!;
+      await v.verify(await entra.sign());
+      const current = await entra.rotate();
+      entra.withdraw(withdrawn);
+      // within the day the cached set still holds it (the bound this test pins)
+      await expect(v.verify(await entra.sign({}, { kid: withdrawn }))).resolves.toBeTruthy();
+      const before = entra.jwksFetches;
+      vi.setSystemTime(Date.now() + JWKS_MAX_AGE_MS + 1);
+      expect(await refusal(await entra.sign({}, { kid: withdrawn }), v)).toMatch(/not in the tenant's published keys/);
+      await expect(v.verify(await entra.sign({}, { kid: current }))).resolves.toBeTruthy();
+      expect(entra.jwksFetches - before).toBe(1);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('once a day old, are not fetched more than once per 30 s while the JWKS endpoint fails', async () => {
+    vi.useFakeTimers({ toFake: ['Date'], shouldAdvanceTime: true });
+    try {
+      const v = verifier();
+      await v.verify(await entra.sign());
+      entra.jwksDown = true;
+      vi.setSystemTime(Date.now() + JWKS_MAX_AGE_MS + 1);
+      const before = entra.jwksFetches;
+      for (let i = 0; i < 5; i++) expect(await refusal(await entra.sign(), v)).toMatch(/could not be fetched/);
+      expect(entra.jwksFetches - before).toBe(1);
+    } finally {
+      entra.jwksDown = false;
+      vi.useRealTimers();
     }
   });
 });
