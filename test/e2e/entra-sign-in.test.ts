@@ -7,7 +7,7 @@ import { startFakeEntra, type FakeEntra } from '../fakes/entra-id';
 import { requestsInShort } from '../fakes/entra-sign-in';
 import { trustedTls } from '../fakes/tls';
 import { expectStatus } from '../helpers/rbac';
-import { ARTIFACTS, launchWithExtension, type ExtensionBrowser } from './browser';
+import { ARTIFACTS, E2E_EXTENSION_DIR, launchWithExtension, type ExtensionBrowser } from './browser';
 import { startHeraldWithDirectory, type E2eHerald } from './herald-server';
 import { OptionsPage } from './pages/options-page';
 import { PopupPage } from './pages/popup-page';
@@ -54,7 +54,7 @@ beforeAll(async () => {
   );
   // what a sync with working credentials records, proving the Entra tenant for sign-in (this fake has no Graph)
   await herald.database.write((tx) => recordOrganization(tx, herald.tenantId, { id: entra.tenantId, verifiedDomains: [] }));
-  browser = await launchWithExtension([trustFakeEntra()]);
+  browser = await launchWithExtension([trustFakeEntra()], E2E_EXTENSION_DIR);
   entra.signIn.redirectUris = [`https://${browser.extensionId}.chromiumapp.org/`];
   entra.signIn.user = {
     oid: '7d0e4a1c-0000-4000-8000-0000000000a1',
