@@ -1,4 +1,5 @@
 import { AppError } from '../core/errors';
+import { fixedWindows } from '../core/windows';
 
 /**
  * A small per-address limit on `GET /v1/auth/entra`: it answers without a token, and its 404 says which Entra tenants
@@ -6,7 +7,7 @@ import { AppError } from '../core/errors';
  */
 export const LOOKUPS_PER_WINDOW = 30;
 export const LOOKUP_WINDOW_MS = 60_000;
-/** Addresses counted at most at once; past it, expired windows go first, then the oldest. */
+/** Addresses counted at most at once. */
 const MAX_ADDRESSES = 10_000;
 
 /**
@@ -31,19 +32,11 @@ export function addressKey(address: string | undefined): string {
 
 /** Counts lookups per address in fixed windows; throws 429 `tooManyRequests` with Retry-After past the limit. */
 export function lookupLimiter(limit = LOOKUPS_PER_WINDOW, windowMs = LOOKUP_WINDOW_MS) {
-  const windows = new Map<string, { start: number; count: number }>();
+  const count = fixedWindows(windowMs, MAX_ADDRESSES);
   return (key: string, now: number): void => {
-    let window = windows.get(key);
-    if (!window || now - window.start >= windowMs) {
-      windows.delete(key);
-      if (windows.size >= MAX_ADDRESSES)
-        for (const [k, w] of windows) if (now - w.start >= windowMs || windows.size >= MAX_ADDRESSES) windows.delete(k);
-      window = { start: now, count: 0 };
-      windows.set(key, window);
-    }
-    window.count++;
-    if (window.count <= limit) return;
-    const seconds = Math.max(1, Math.ceil((window.start + windowMs - now) / 1000));
+    const { count: lookups, endsAt } = count(key, now);
+    if (lookups <= limit) return;
+    const seconds = Math.max(1, Math.ceil((endsAt - now) / 1000));
     throw new AppError(429, 'tooManyRequests', `Too many sign-in lookups from this address; try again in ${seconds} s.`, undefined, {
       'Retry-After': String(seconds),
     });
