@@ -79,7 +79,8 @@ export async function putConnection(
     const before = await readConnection(tx, tenantId);
     // a version (updatedAt) that always moves forward, so a cached token of the old credential is never reused
     if (before && values.updatedAt <= before.updatedAt) values.updatedAt = before.updatedAt + 1;
-    const sameDirectory = before?.entraTenantId === values.entraTenantId && before.clientId === values.clientId;
+    // Entra compares tenant ids and domains ignoring case: a change of case is the same directory, still proven
+    const sameDirectory = before?.entraTenantId.toLowerCase() === values.entraTenantId.toLowerCase() && before.clientId === values.clientId;
     const forget = sameDirectory ? {} : { usersDeltaLink: null, groupsDeltaLink: null, entraOrganizationId: null, verifiedDomains: null };
     await tx
       .insert(directoryConnections)

@@ -104,6 +104,16 @@ describe('an Entra tenant id claimed by a connection that never proved it', () =
       expect(again.status).toBe(409);
       expect(again.body.error.code).toBe('entraTenantTaken');
 
+      // the same tenant id in other case is the same directory: still proven
+      expectStatus(
+        await t.herald.admin.api('PUT', '/v1/directory/connection', {
+          entraTenantId: entra.tenantId.toUpperCase(),
+          clientId: entra.clientId,
+          clientSecret: t.fake.clientSecret,
+        }),
+        200,
+      );
+      expect((await signInOf(t.herald.url, entra.tenantId)).status).toBe(200);
       // connecting another Entra tenant forgets the proof until a sync proves that one
       const elsewhere = { entraTenantId: 'fabrikam.example', clientId: randomUUID(), clientSecret: 'x' };
       expectStatus(await t.herald.admin.api('PUT', '/v1/directory/connection', elsewhere), 200);
