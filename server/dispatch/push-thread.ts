@@ -33,10 +33,13 @@ if (providers) {
   const ready = providers;
   port.on('message', (message: ToThread) => {
     if (message.close) {
-      void ready.close().finally(() => {
-        post({ closed: true });
-        port.close();
-      });
+      void ready
+        .close()
+        .catch((error: unknown) => log({ level: 'warn', msg: 'closing the push providers failed', error: String(error) }))
+        .finally(() => {
+          post({ closed: true });
+          port.close();
+        });
       return;
     }
     const { id, service, batch } = message;
