@@ -9,8 +9,9 @@ const out = 'dist';
 rmSync(out, { recursive: true, force: true });
 const started = performance.now();
 await build({
-  entryPoints: ['server/cli.ts'],
-  outfile: `${out}/cli.js`,
+  // the push thread's body is a bundle of its own beside the CLI's (see server/dispatch/provider-thread.ts)
+  entryPoints: { cli: 'server/cli.ts', 'push-thread': 'server/dispatch/push-thread.ts' },
+  outdir: out,
   bundle: true,
   packages: 'external',
   platform: 'node',

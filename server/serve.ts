@@ -31,7 +31,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
   });
   await migrateDatabase(database);
   const log = loggerFor(config.HERALD_LOG);
-  const dispatcher = config.HERALD_DISPATCHER === 'on' ? startDispatcher(config, database, log) : null;
+  const dispatcher = config.HERALD_DISPATCHER === 'on' ? await startDispatcher(config, database, log) : null;
   const directorySync = directorySyncFrom(config, { database, now: Date.now, log });
   const deps: Deps = {
     database,

@@ -4,7 +4,8 @@ import { loggerFor, type Logger } from '../core/logger';
 import { scheduleFromConfig } from '../directory/graph/schedule';
 import { startScheduler } from '../notifications/scheduler';
 import { DispatchMetrics } from './metrics';
-import { createProviders } from './providers/registry';
+import { startProviderThread } from './provider-thread';
+import { createProviders, type ProvidersOptions } from './providers/registry';
 import { startWorker, type Worker } from './worker';
 
 export interface Dispatcher {
@@ -16,9 +17,20 @@ export interface Dispatcher {
   close(): Promise<void>;
 }
 
-/** The providers built once from configuration and a worker pushing through them: what `serve` and `worker` run. */
-export function startDispatcher(config: Config, database: Database, log: Logger): Dispatcher {
-  const providers = createProviders(config, log);
+/**
+ * The providers built once from configuration and a worker pushing through them: what `serve` and `worker` run.
+ * Real push services are driven from a thread of their own (./provider-thread.ts) while this event loop claims and
+ * records; the simulators, which have no network to drive, push here. `providerOptions` as for createProviders.
+ */
+export async function startDispatcher(
+  config: Config,
+  database: Database,
+  log: Logger,
+  providerOptions: ProvidersOptions = {},
+): Promise<Dispatcher> {
+  const providers = configuresPushService(config)
+    ? await startProviderThread(config, log, providerOptions)
+    : createProviders(config, log, providerOptions);
   const metrics = new DispatchMetrics();
   const worker = startWorker({ database, providers, now: Date.now, log, metrics, leaseMs: config.HERALD_DISPATCH_LEASE_MS });
   // scheduled sends (issue 15) fire here, so every process that pushes also fires them
@@ -35,6 +47,17 @@ export function startDispatcher(config: Config, database: Database, log: Logger)
   };
 }
 
+/** Whether any push service is configured (fully or not: a partial configuration fails in the thread as it would here). */
+const configuresPushService = (config: Config) =>
+  [
+    config.HERALD_APNS_KEY_FILE,
+    config.HERALD_APNS_KEY_ID,
+    config.HERALD_APNS_TEAM_ID,
+    config.HERALD_APNS_TOPIC,
+    config.HERALD_FCM_SERVICE_ACCOUNT_FILE,
+    config.HERALD_FCM_ORIGIN,
+  ].some(Boolean);
+
 /** `herald worker`: a dispatcher and the automatic directory syncs, one more process against the server's database. */
 export async function startWorkerProcess(config: Config): Promise<Pick<Dispatcher, 'services' | 'close'>> {
   const database = openDatabase(config.HERALD_DB_URL, {
@@ -43,7 +66,7 @@ export async function startWorkerProcess(config: Config): Promise<Pick<Dispatche
     backgroundIo: true,
   });
   await migrateDatabase(database);
-  const dispatcher = startDispatcher(config, database, loggerFor(config.HERALD_LOG));
+  const dispatcher = await startDispatcher(config, database, loggerFor(config.HERALD_LOG));
   const directorySyncs = scheduleFromConfig(config, database, loggerFor(config.HERALD_LOG));
   return {
     services: dispatcher.services,

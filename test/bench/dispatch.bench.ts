@@ -1,7 +1,8 @@
 /**
  * Dispatch figures:
  * - throughput from queued rows to the fake APNs (and FCM through firebase-admin) on loopback, in deliveries per
- *   second, beside the raw limit measured in the same run against the same fake (no database);
+ *   second, beside the raw limit measured in the same run against the same fake (no database); the providers run in
+ *   their push thread as in production, so "CPU per push here" counts both of this process's threads;
  * - the time from a device send's 202 to the fake APNs receiving the push, with a worker woken by the send.
  * Fakes for throughput run in their own process (test/bench/fake-services.ts); figures are medians of a few runs after
  * a warm-up, raw and dispatch runs alternating (`compare` from the providers bench).
@@ -9,7 +10,8 @@
 import { sql } from 'drizzle-orm';
 import { loadConfig } from '../../server/config';
 import { silentLogger } from '../../server/core/logger';
-import { createProviders, type Providers } from '../../server/dispatch/providers/registry';
+import { startProviderThread } from '../../server/dispatch/provider-thread';
+import type { Providers } from '../../server/dispatch/providers/registry';
 import { startWorker } from '../../server/dispatch/worker';
 import { sendToDevice, startDispatchHerald } from '../helpers/dispatch';
 import { importDirectory, phone, user } from '../helpers/directory';
@@ -122,7 +124,8 @@ const bench: Bench = {
       HERALD_FCM_SERVICE_ACCOUNT_FILE: fakes.fcm.serviceAccountFile,
       HERALD_FCM_ORIGIN: fakes.fcm.origin,
     });
-    const providers = createProviders(config, silentLogger, { ca: fakes.ca });
+    // as `serve` and `worker` run them: in their push thread, while this one claims and records
+    const providers = await startProviderThread(config, silentLogger, { ca: fakes.ca });
     try {
       const [rawA, apns] = await throughput(herald, services, providers, 'apns', APNS_DELIVERIES, () =>
         rawApns(fakes, APNS_DELIVERIES, TEXT),

@@ -1,6 +1,7 @@
 import { loadConfig } from '../../server/config';
 import { silentLogger } from '../../server/core/logger';
 import { DispatchMetrics } from '../../server/dispatch/metrics';
+import { startProviderThread } from '../../server/dispatch/provider-thread';
 import { createProviders, type Providers } from '../../server/dispatch/providers/registry';
 import { startWorker, type Worker, type WorkerOptions } from '../../server/dispatch/worker';
 import { startFakeApns, type FakeApns } from '../fakes/apns';
@@ -20,8 +21,11 @@ export interface DispatchHerald extends TestHerald {
   live(options?: Partial<WorkerOptions>): Worker;
 }
 
-/** The real app with the real providers talking to a fake APNs and a fake FCM; workers are started by the test. */
-export async function startDispatchHerald(): Promise<DispatchHerald> {
+/**
+ * The real app with the real providers talking to a fake APNs and a fake FCM; workers are started by the test.
+ * `threaded`: the providers run in their push thread, as `serve` and `worker` run them (else in this thread).
+ */
+export async function startDispatchHerald(options: { threaded?: boolean } = {}): Promise<DispatchHerald> {
   const [apns, fcm] = await Promise.all([startFakeApns(), startFakeFcm()]);
   const config = loadConfig({
     HERALD_APNS_KEY_FILE: apns.key.keyFile,
@@ -32,7 +36,9 @@ export async function startDispatchHerald(): Promise<DispatchHerald> {
     HERALD_FCM_SERVICE_ACCOUNT_FILE: fcm.serviceAccount.file,
     HERALD_FCM_ORIGIN: fcm.origin,
   });
-  const providers = createProviders(config, silentLogger, { ca: apns.ca });
+  const providers = options.threaded
+    ? await startProviderThread(config, silentLogger, { ca: apns.ca })
+    : createProviders(config, silentLogger, { ca: apns.ca });
   const metrics = new DispatchMetrics();
   let live: Worker | undefined;
   const herald = await startTestHerald({ deps: { onQueued: () => live?.wake(), metrics } });

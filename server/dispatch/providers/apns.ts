@@ -5,7 +5,7 @@ import { apnsPayloadAround } from '../../../shared/push-payload';
 import type { Logger } from '../../core/logger';
 import { apnsTokenSource, type ApnsTokenSource } from './apns-jwt';
 import { CONNECTION_FAILED, OK, retryAfterMs } from './results';
-import type { PushMessage, PushProvider, PushResult } from './types';
+import { sameNotificationText, type PushMessage, type PushProvider, type PushResult } from './types';
 import type { Urgency } from '../../../shared/urgency';
 
 export interface ApnsOptions {
@@ -136,15 +136,6 @@ const notificationHeaders = (m: PushMessage, topic: string): NotificationHeaders
   'apns-expiration': String(Math.max(0, Math.floor(m.expiresAt / 1000))),
   'apns-collapse-id': m.notificationId,
 });
-
-/** Whether two pushes carry the same body but for the delivery id, and the same per-notification headers. */
-const sameNotificationText = (a: PushMessage, b: PushMessage) =>
-  a.notificationId === b.notificationId &&
-  a.title === b.title &&
-  a.body === b.body &&
-  a.urgency === b.urgency &&
-  a.requireAcknowledgement === b.requireAcknowledgement &&
-  a.expiresAt === b.expiresAt;
 
 function request(
   conn: Connection,

@@ -49,3 +49,15 @@ export interface PushProvider {
   /** Closes held connections. */
   close(): Promise<void>;
 }
+
+/** What every device of one notification gets alike: a push without its token and delivery id. */
+export type NotificationText = Omit<PushMessage, 'token' | 'deliveryId'>;
+
+/** Whether two pushes carry the same body but for the delivery id, and the same per-notification headers. */
+export const sameNotificationText = (a: NotificationText, b: NotificationText) =>
+  a.notificationId === b.notificationId &&
+  a.title === b.title &&
+  a.body === b.body &&
+  a.urgency === b.urgency &&
+  a.requireAcknowledgement === b.requireAcknowledgement &&
+  a.expiresAt === b.expiresAt;

@@ -1,0 +1,140 @@
+import { Worker } from 'node:worker_threads';
+import type { Config } from '../config';
+import { describeFailure, type Logger } from '../core/logger';
+import { packBatch, unpackResults, type PackedBatch, type PackedResults } from './push-batch';
+import type { Providers, ProvidersOptions } from './providers/registry';
+import type { PushProvider, PushResult, PushService } from './providers/types';
+
+/** What the push thread starts from. */
+export interface ThreadData {
+  config: Config;
+  options: ProvidersOptions;
+}
+
+export type ToThread = { close: true } | { close?: undefined; id: number; service: PushService; batch: PackedBatch };
+
+type ProviderNames = Record<PushService, PushProvider['name']>;
+
+export type FromThread =
+  | { ready: { services: string[]; names: ProviderNames } }
+  | { failed: string }
+  | { log: Record<string, unknown> }
+  | { id: number; results: PackedResults }
+  | { id: number; error: string }
+  | { closed: true };
+
+/** Run from the sources (tsx), the thread's body is TypeScript too; compiled, it is the bundle beside dist/cli.js. */
+const FROM_SOURCES = import.meta.url.endsWith('.ts');
+
+/**
+ * The push providers in a worker thread of their own: the same providers as createProviders (built there from the
+ * same configuration, so the same errors stop the start), pushing batches the dispatcher posts. The event loop
+ * that drives HTTP/2 (APNs) and firebase-admin (FCM) then does nothing else, while this one claims and records;
+ * measured, that database work was a fifth of the dispatcher's CPU per push. A thread that dies (a bug) fails its
+ * batches in flight (they are retried like any failed push) and is started again for the next batch.
+ */
+export async function startProviderThread(config: Config, log: Logger, options: ProvidersOptions = {}): Promise<Providers> {
+  let closing = false;
+  let thread: Thread;
+  const start = () => (thread = launch({ config, options }, log, lost));
+  function lost() {
+    if (closing) return;
+    log({ level: 'error', msg: 'the push thread stopped; starting another' });
+    start().ready.catch((error: unknown) => log({ level: 'error', msg: 'starting the push thread failed', ...describeFailure(error) }));
+  }
+  start();
+  const { services, names } = await thread!.ready;
+  const provider = (service: PushService): PushProvider => ({
+    name: names[service],
+    service,
+    send: async (messages) => {
+      if (messages.length === 0) return [];
+      const current = thread;
+      await current.ready;
+      return current.send(service, packBatch(messages));
+    },
+    close: async () => {},
+  });
+  const providers: Record<PushService, PushProvider> = { apns: provider('apns'), fcm: provider('fcm') };
+  return {
+    for: (service) => providers[service],
+    describe: () => services,
+    async close() {
+      closing = true;
+      await thread.close();
+    },
+  };
+}
+
+interface Thread {
+  ready: Promise<{ services: string[]; names: ProviderNames }>;
+  send(service: PushService, batch: PackedBatch): Promise<PushResult[]>;
+  close(): Promise<void>;
+}
+
+/** Starts one push thread; `onLost` runs if it ends, once started, other than by close(). */
+function launch(data: ThreadData, log: Logger, onLost: () => void): Thread {
+  const entry = new URL(FROM_SOURCES ? './push-thread.ts' : './push-thread.js', import.meta.url);
+  const worker = new Worker(FROM_SOURCES ? new URL('./ts-thread.mjs', import.meta.url) : entry, {
+    workerData: { ...data, entry: entry.href },
+  });
+  const pending = new Map<number, { resolve: (results: PushResult[]) => void; reject: (error: Error) => void }>();
+  let nextId = 0;
+  let state: 'starting' | 'running' | 'closing' | 'exited' = 'starting';
+  let lostWith: Error | undefined;
+  const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+  let started: (ready: { services: string[]; names: ProviderNames }) => void;
+  let refused: (error: Error) => void;
+  const ready = new Promise<{ services: string[]; names: ProviderNames }>((resolve, reject) => {
+    started = resolve;
+    refused = reject;
+  });
+
+  worker.on('message', (message: FromThread) => {
+    if ('log' in message) log(message.log);
+    else if ('id' in message) {
+      const call = pending.get(message.id);
+      pending.delete(message.id);
+      if ('results' in message) call?.resolve(unpackResults(message.results));
+      else call?.reject(new Error(message.error));
+    } else if ('ready' in message) {
+      if (state === 'starting') state = 'running';
+      started(message.ready);
+    } else if ('failed' in message) refused(new Error(message.failed));
+    // its connections are closed: nothing is left to wait for
+    else if ('closed' in message) void worker.terminate();
+  });
+  // an uncaught exception in the thread: 'error', then 'exit'
+  worker.on('error', (error) => {
+    lostWith = error;
+    log({ level: 'error', msg: 'the push thread failed', ...describeFailure(error) });
+  });
+  worker.on('exit', (code) => {
+    const was = state;
+    state = 'exited';
+    const error = lostWith ?? new Error(`the push thread exited (code ${code})`);
+    refused(error);
+    for (const call of pending.values()) call.reject(error);
+    pending.clear();
+    if (was === 'running') onLost();
+  });
+
+  return {
+    ready,
+    send: (service, batch) =>
+      new Promise((resolve, reject) => {
+        if (state === 'exited') return reject(lostWith ?? new Error('the push thread has exited'));
+        const id = nextId++;
+        pending.set(id, { resolve, reject });
+        worker.postMessage({ id, service, batch } satisfies ToThread);
+      }),
+    close() {
+      if (state !== 'exited') {
+        state = 'closing';
+        // the thread closes its providers' connections, says so, and is then ended
+        worker.postMessage({ close: true } satisfies ToThread);
+      }
+      return exited;
+    },
+  };
+}
