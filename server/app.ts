@@ -1,7 +1,8 @@
 import { Hono, type Context, type Next } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { requestId } from 'hono/request-id';
-import { audit, wasAudited } from './audit/log';
+import { deniedAuditor } from './audit/denials';
+import { wasAudited } from './audit/log';
 import { auditRoutes } from './audit/routes';
 import type { Deps } from './deps';
 import { directoryRoutes } from './directory/routes';
@@ -69,11 +70,12 @@ export function createApp(deps: Deps) {
   const defaultLimiter = limiter(MB);
   app.use((c, next) => (limiters.get(c.req.path) ?? defaultLimiter)(c, next));
 
+  const auditDenied = deniedAuditor(deps.database);
   app.onError(
     errorHandler(async (error, c) => {
       const principal = c.get('principal');
       if (error.status !== 403 || !principal || wasAudited(error)) return;
-      await audit(deps.database, {
+      await auditDenied({
         tenantId: principal.tenantId,
         actorAccountId: principal.accountId,
         action: `${c.req.method} ${c.req.routePath}`,

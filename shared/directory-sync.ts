@@ -2,10 +2,16 @@ import { z } from 'zod';
 import { pageLimit, timestamp } from './schemas';
 
 const guidOrName = z.string().trim().min(1).max(256);
+const guid = z
+  .string()
+  .trim()
+  .regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, 'must be an application (client) id (GUID)')
+  .transform((id) => id.toLowerCase());
 
 /**
  * `PUT /v1/directory/connection`: the Entra app registration, with a client secret or a certificate
- * (`pem` holding the certificate and its private key), exactly one of them.
+ * (`pem` holding the certificate and its private key), exactly one of them. `allowedClientIds`, when given, are
+ * the only client applications whose access tokens for Herald sign in (their `azp`, or `appid` in v1.0 tokens).
  */
 export const directoryConnectionSchema = z
   .object({
@@ -21,6 +27,12 @@ export const directoryConnectionSchema = z
       })
       .strict()
       .optional(),
+    allowedClientIds: z
+      .array(guid)
+      .min(1)
+      .max(50)
+      .refine((ids) => new Set(ids).size === ids.length, 'must not repeat an id')
+      .optional(),
   })
   .strict()
   .refine((c) => (c.clientSecret === undefined) !== (c.clientCertificate === undefined), {
@@ -34,6 +46,8 @@ export type DirectoryConnectionInput = z.input<typeof directoryConnectionSchema>
 export const directoryConnectionViewSchema = z.strictObject({
   entraTenantId: z.string(),
   clientId: z.string(),
+  /** Null: tokens of any client application the Entra tenant consented to sign in. */
+  allowedClientIds: z.array(z.string()).nullable(),
   credential: z.strictObject({ type: z.enum(['secret', 'certificate']), setAt: timestamp, thumbprintSha256: z.string().nullable() }),
   updatedAt: timestamp,
 });

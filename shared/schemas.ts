@@ -385,10 +385,19 @@ export const deliveryViewSchema = z.strictObject({
 });
 
 /** `GET /v1/quotas`. */
+const quotaState = {
+  /** Sends made in the past hour, and when the oldest of them leaves it. */
+  used: z.number().int(),
+  resetsAt: timestamp.nullable(),
+  /** How many sends made now would be accepted: each must fit every rolling hour it falls in, scheduled sends counted. */
+  available: z.number().int(),
+  /** Sends scheduled within the coming hour, which hold slots a send made now would need. */
+  scheduled: z.number().int(),
+};
 export const quotasSchema = z.strictObject({
-  groupSends: z.strictObject({ limit: z.number().int(), used: z.number().int(), resetsAt: timestamp.nullable() }),
+  groupSends: z.strictObject({ limit: z.number().int(), ...quotaState }),
   deviceSends: z.strictObject({ limitPerDevice: z.number().int() }),
-  device: z.strictObject({ used: z.number().int(), resetsAt: timestamp.nullable() }).optional(),
+  device: z.strictObject(quotaState).optional(),
 });
 export type Quotas = z.output<typeof quotasSchema>;
 

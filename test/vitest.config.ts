@@ -61,7 +61,7 @@ export default defineConfig({
         },
       },
       {
-        // The built extension in real Chromium and Firefox ESR against a real Herald server (needs both `wxt build`s first, as `npm test` does).
+        // The built extension in real Chromium and Firefox ESR against a real Herald server (needs the `wxt build`s `npm test` runs first: production, `--mode e2e` and Firefox).
         test: {
           name: 'e2e',
           root: '.',

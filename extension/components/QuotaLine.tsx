@@ -5,19 +5,22 @@ import { describeProblem } from '../utils/problem';
 import { useAppState } from './app-state';
 
 const at = (iso: string | null | undefined) => (iso ? ` Next one frees at ${clock(new Date(iso))}.` : '');
+const ahead = (scheduled = 0) => (scheduled ? ` ${scheduled} scheduled within the hour.` : '');
 
 /** What is left before sending: group sends this hour for the tenant, or sends to this device, with the reset time. */
 export function quotaText(quotas: Quotas, mode: 'groups' | 'device' | 'devices'): { text: string; exhausted: boolean } {
   if (mode === 'groups') {
-    const { limit, used, resetsAt } = quotas.groupSends;
-    const left = Math.max(0, limit - used);
-    return { text: `Group sends left this hour: ${left} of ${limit}.${at(resetsAt)}`, exhausted: left === 0 };
+    const { limit, available, scheduled, resetsAt } = quotas.groupSends;
+    return { text: `Group sends left this hour: ${available} of ${limit}.${ahead(scheduled)}${at(resetsAt)}`, exhausted: available === 0 };
   }
   const limit = quotas.deviceSends.limitPerDevice;
   if (mode === 'devices')
     return { text: `Each device can get ${limit} sends an hour: point at a device for what it has left.`, exhausted: false };
-  const left = Math.max(0, limit - (quotas.device?.used ?? 0));
-  return { text: `Sends left to this device this hour: ${left} of ${limit}.${at(quotas.device?.resetsAt)}`, exhausted: left === 0 };
+  const left = quotas.device?.available ?? limit;
+  return {
+    text: `Sends left to this device this hour: ${left} of ${limit}.${ahead(quotas.device?.scheduled)}${at(quotas.device?.resetsAt)}`,
+    exhausted: left === 0,
+  };
 }
 
 export function QuotaLine() {

@@ -1,4 +1,5 @@
 import type { DeliveryStatus, NotificationStatus, SendInput } from '../../shared/schemas';
+import { serverUrlProblem } from './connection-check';
 import type {
   Accepted,
   Delivery,
@@ -46,6 +47,9 @@ const searchPath = (kind: 'groups' | 'devices', search: string) => `/v1/${kind}?
 export function createApi({ serverUrl, token }: Connection, fetchFn: typeof fetch = (...args) => fetch(...args)) {
   const base = serverUrl.replace(/\/+$/, '');
   async function request<T>(method: string, path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
+    // a server saved before URLs were checked, or one reached another way: no token goes to it in the clear
+    const problem = serverUrlProblem(base);
+    if (problem) throw new HeraldError(0, 'insecureServer', problem);
     const headers: Record<string, string> = {};
     const bearer =
       typeof token === 'string'

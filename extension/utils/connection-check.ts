@@ -15,14 +15,21 @@ export function isLocalServer(serverUrl: string): boolean {
   return LOCAL_SERVER_ORIGINS.includes(originPattern(serverUrl));
 }
 
-/** Why a Server URL cannot be used, or null. */
+/**
+ * Why a Server URL cannot be used, or null: https, or http only to this machine (localhost, 127.0.0.1, [::1]), since
+ * every call carries the API token or the Entra access token.
+ */
 export function serverUrlProblem(serverUrl: string): string | null {
+  let u: URL;
   try {
-    const u = new URL(serverUrl);
-    return u.protocol === 'http:' || u.protocol === 'https:' ? null : 'The Server URL must start with http:// or https://.';
+    u = new URL(serverUrl);
   } catch {
     return 'The Server URL is not a valid URL (for example http://127.0.0.1:8787).';
   }
+  if (u.protocol === 'https:' || (u.protocol === 'http:' && isLocalServer(serverUrl))) return null;
+  if (u.protocol === 'http:')
+    return 'The Server URL must start with https:// (http:// only for Herald on this machine: localhost or 127.0.0.1), so your token never crosses the network unencrypted.';
+  return 'The Server URL must start with http:// or https://.';
 }
 
 /** What the extension does with each permission, to say plainly what a missing one prevents. */

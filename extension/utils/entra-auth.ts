@@ -6,6 +6,7 @@
  */
 
 import type { EntraSignIn } from './api-types';
+import { authorityProblem } from './entra-authority';
 
 /** What Herald's `GET /v1/auth/entra` says about a tenant's app registration: `<authority host>/<Entra tenant id>`, client id, scopes. */
 export type EntraConfig = EntraSignIn;
@@ -37,7 +38,7 @@ export interface EntraDeps {
 export class EntraSignInError extends Error {
   constructor(
     message: string,
-    /** Entra's error code (`login_required`, `access_denied`, `invalid_grant`...) or `cancelled`, `unreachable`. */
+    /** Entra's error code (`login_required`, `access_denied`, `invalid_grant`...) or `cancelled`, `unreachable`, `untrustedAuthority`. */
     readonly code: string,
   ) {
     super(message);
@@ -66,7 +67,12 @@ export async function pkcePair(): Promise<{ verifier: string; challenge: string 
 }
 
 const scopeOf = (config: EntraConfig) => [...new Set([...config.scopes, ...OIDC_SCOPES])].join(' ');
-const endpoint = (config: EntraConfig, name: 'authorize' | 'token') => `${config.authority.replace(/\/+$/, '')}/oauth2/v2.0/${name}`;
+/** An endpoint of the authority, only ever of Microsoft Entra ID (see entra-authority.ts): any other throws before a request. */
+function endpoint(config: EntraConfig, name: 'authorize' | 'token'): string {
+  const problem = authorityProblem(config.authority);
+  if (problem) throw new EntraSignInError(problem, 'untrustedAuthority');
+  return `${config.authority.replace(/\/+$/, '')}/oauth2/v2.0/${name}`;
+}
 
 export function authorizeUrl(
   config: EntraConfig,
@@ -119,9 +125,10 @@ export function codeFromRedirect(redirected: string, state: string): string {
 }
 
 async function tokenRequest(config: EntraConfig, form: Record<string, string>, fetchFn: typeof fetch, now: number): Promise<EntraTokens> {
+  const url = endpoint(config, 'token');
   let res: Response;
   try {
-    res = await fetchFn(endpoint(config, 'token'), {
+    res = await fetchFn(url, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
       body: new URLSearchParams({ client_id: config.clientId, scope: scopeOf(config), ...form }).toString(),

@@ -343,6 +343,8 @@ export const directoryConnections = sqliteTable('directory_connections', {
   /** The Entra tenant's id (GUID) and verified domains, as `GET /v1.0/organization` answered at the last sync (issue 13). */
   entraOrganizationId: text('entra_organization_id'),
   verifiedDomains: text('verified_domains', { mode: 'json' }).$type<string[]>(),
+  /** The client applications (lower-case ids) whose tokens sign in (`azp`/`appid`); null: any the tenant consented to. */
+  allowedClientIds: text('allowed_client_ids', { mode: 'json' }).$type<string[]>(),
 });
 
 /** Every directory sync; a `running` row whose lease has not expired is the tenant's one running sync. */

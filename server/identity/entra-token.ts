@@ -4,8 +4,9 @@ import { HERALD_API_SCOPE } from '../../shared/entra';
 /**
  * Verification of Microsoft Entra ID access tokens, as a security reviewer expects: RS256 only, signed by a
  * key of the token's tenant's JWKS, issued by that tenant at the configured authority host, for this API
- * (`clientId` or `api://clientId`), within its lifetime (5 minutes of clock skew), and an access token for a
- * user (a `scp` claim) rather than an ID token with the same audience.
+ * (`clientId` or `api://clientId`), within its lifetime (5 minutes of clock skew), an access token for a
+ * user (a `scp` claim) rather than an ID token with the same audience, and, when the connection names allowed
+ * client applications, obtained by one of them (`azp`, or `appid` in a v1.0 token).
  */
 
 /** The Herald tenant an Entra tenant is connected to, with the app registration its tokens are issued for. */
@@ -13,6 +14,8 @@ export interface EntraBinding {
   tenantId: string;
   entraTenantId: string;
   clientId: string;
+  /** The client applications whose tokens are accepted (lower case); null: any the Entra tenant consented to. */
+  allowedClientIds: string[] | null;
 }
 
 export interface EntraUser {
@@ -40,6 +43,8 @@ const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export const CLOCK_SKEW_SECONDS = 300;
 /** An unknown `kid` re-fetches the JWKS at most this often, so a key Entra rotated in works within it. */
 export const JWKS_REFETCH_MS = 30_000;
+/** Keys this old are fetched again before they verify anything, so a key Entra withdrew stops verifying within it. */
+export const JWKS_MAX_AGE_MS = 24 * 60 * 60 * 1000;
 
 export interface EntraVerifierOptions {
   /** `https://login.microsoftonline.com` or a national cloud's (HERALD_ENTRA_AUTHORITY_HOST). */
@@ -53,14 +58,15 @@ type KeySet = ReturnType<typeof createRemoteJWKSet>;
 export function createEntraVerifier({ authorityHost, bindingFor }: EntraVerifierOptions) {
   const host = authorityHost.replace(/\/+$/, '');
   const keySets = new Map<string, KeySet>();
-  // Keys are kept until a token names one the set lacks (then re-fetched, at most every 30 s): an outage of
-  // Entra's JWKS endpoint leaves the cached keys working instead of refusing every token after a max age.
+  // Keys are re-fetched when a token names one the set lacks (at most every 30 s), and once they are a day old: a key
+  // Entra withdraws (rotated out, or compromised) stops verifying within a day. An outage of Entra's JWKS endpoint
+  // leaves the cached keys working until then; after it, tokens are refused until the endpoint answers again.
   const keysOf = (tid: string) => {
     let keys = keySets.get(tid);
     if (!keys) {
       keys = createRemoteJWKSet(new URL(`${host}/${tid}/discovery/v2.0/keys`), {
         cooldownDuration: JWKS_REFETCH_MS,
-        cacheMaxAge: Infinity,
+        cacheMaxAge: JWKS_MAX_AGE_MS,
         timeoutDuration: 5_000,
       });
       keySets.set(tid, keys);
@@ -68,14 +74,14 @@ export function createEntraVerifier({ authorityHost, bindingFor }: EntraVerifier
     return keys;
   };
   // jose measures its cooldown from the last fetch that succeeded, so while the JWKS endpoint fails (or before the
-  // first success) every token with a key it lacks would fetch again. Attempts are limited here too: at most one per
-  // tenant every 30 s, joined by the requests that come while it is under way.
+  // first success, or once the keys are a day old) every token would fetch again. Attempts are limited here too: at
+  // most one per tenant every 30 s, joined by the requests that come while it is under way.
   const lastAttempt = new Map<string, number>();
   const keyFor =
     (tid: string): JWTVerifyGetKey =>
     (header, token) => {
       const keys = keysOf(tid);
-      const cached = keys.jwks();
+      const cached = keys.fresh ? keys.jwks() : undefined;
       if (!keys.reloading && !cached?.keys.some((k) => k.kid === header.kid)) {
         const now = Date.now();
         if (now - (lastAttempt.get(tid) ?? Number.NEGATIVE_INFINITY) < JWKS_REFETCH_MS)
@@ -125,6 +131,17 @@ export function createEntraVerifier({ authorityHost, bindingFor }: EntraVerifier
       if (!scopes.includes(HERALD_API_SCOPE))
         throw new EntraTokenError(`The token does not carry Herald's scope ${HERALD_API_SCOPE} (scp).`, binding.tenantId);
       const str = (v: unknown) => (typeof v === 'string' && v ? v : null);
+      if (binding.allowedClientIds) {
+        // v2.0 tokens name the client application in azp, v1.0 tokens in appid
+        const claim = str(payload.azp) ? 'azp' : 'appid';
+        const client = str(payload[claim]);
+        if (!client) throw new EntraTokenError('The token names no client application (azp or appid).', binding.tenantId);
+        if (!binding.allowedClientIds.includes(client.toLowerCase()))
+          throw new EntraTokenError(
+            `The token was obtained by client application ${client} (${claim}), which is not among the connection's allowedClientIds.`,
+            binding.tenantId,
+          );
+      }
       const oid = str(payload.oid);
       if (!oid || !GUID.test(oid)) throw new EntraTokenError('The token names no user object id (oid).', binding.tenantId);
       return {

@@ -10,6 +10,7 @@ export const identityOperations: Operations = {
     responses: {
       200: answer('The authority, app registration and scopes to ask for', entraSignInSchema),
       404: failure('No Herald tenant is connected to that Entra tenant id or verified domain'),
+      429: failure('Too many lookups from this address within a minute (with Retry-After)'),
     },
   },
 };

@@ -2,8 +2,10 @@ import { and, asc, eq, lte, min } from 'drizzle-orm';
 import type { AudienceSummary, RefusedDevice, Target } from '../../shared/schemas';
 import { auditIn } from '../audit/log';
 import { AppError } from '../core/errors';
+import { describeFailure, type Logger } from '../core/logger';
 import type { Database, Tx } from '../db/client';
-import { notifications } from '../db/schema';
+import { databaseUnavailable } from '../db/errors';
+import { deviceSends, notifications } from '../db/schema';
 import { principalNow } from '../rbac/grants';
 import { readSettings } from '../tenant/settings';
 import { claim, releaseDeviceSlots } from './cancel';
@@ -15,7 +17,16 @@ export interface FireDeps {
   now: () => number;
   /** Called when a fired send queued deliveries, so the dispatcher pushes them at once. */
   onQueued?: () => void;
+  /**
+   * Unexpected failures so far of each send this process could not fire (the scheduler keeps one for its life): at
+   * FIRE_ATTEMPTS the send becomes `failed`, so one that can never fire does not hold up the others forever.
+   */
+  attempts?: Map<string, number>;
+  log?: Logger;
 }
+
+/** How often one process tries a send that fails for an unexpected reason (not the database being unavailable). */
+export const FIRE_ATTEMPTS = 3;
 
 type Scheduled = typeof notifications.$inferSelect;
 
@@ -34,24 +45,63 @@ export async function nextSendAt(database: Database): Promise<number | null> {
  * throws the first failure when none could be moved.
  */
 export async function fireDue(deps: FireDeps, limit = 50): Promise<number> {
-  const due = await deps.database.db
-    .select()
+  const { db } = deps.database;
+  const due = await db
+    .select({ id: notifications.id, tenantId: notifications.tenantId, senderAccountId: notifications.senderAccountId })
     .from(notifications)
     .where(and(eq(notifications.status, 'scheduled'), lte(notifications.sendAt, deps.now())))
     .orderBy(asc(notifications.sendAt))
     .limit(limit);
   let fired = 0;
   let failure: unknown = null;
-  for (const row of due) {
-    // one send that cannot be fired (the database failing on it) holds up none of the others
+  for (const entry of due) {
+    // one send that cannot be fired (the database failing on it, or its row unreadable) holds up none of the others
     try {
-      if (await fireOne(deps, row)) fired++;
+      const [row] = await db
+        .select()
+        .from(notifications)
+        .where(and(eq(notifications.id, entry.id), eq(notifications.tenantId, entry.tenantId)));
+      if (row?.status === 'scheduled' && (await fireOne(deps, row))) fired++;
+      deps.attempts?.delete(entry.id);
     } catch (error) {
-      failure ??= error;
+      if (!databaseUnavailable(error) && (await failAfterAttempts(deps, entry, error))) fired++;
+      else failure ??= error;
     }
   }
   if (failure !== null && fired === 0) throw failure;
   return fired;
+}
+
+/**
+ * Counts an unexpected failure to fire a send and, at FIRE_ATTEMPTS, marks it `failed` (`fireFailed`) with its device
+ * slots freed and the audit entry written, touching nothing of the row but its status: the row may be what fails.
+ */
+async function failAfterAttempts(deps: FireDeps, row: Pick<Scheduled, 'id' | 'tenantId' | 'senderAccountId'>, error: unknown) {
+  const { attempts } = deps;
+  if (!attempts) return false;
+  const attempt = (attempts.get(row.id) ?? 0) + 1;
+  attempts.set(row.id, attempt);
+  deps.log?.({ level: 'error', msg: 'firing a scheduled send failed', notificationId: row.id, attempt, ...describeFailure(error) });
+  if (attempt < FIRE_ATTEMPTS) return false;
+  attempts.delete(row.id);
+  const failure = {
+    code: 'fireFailed',
+    message: `Herald could not fire this send: it failed ${attempt} times for an internal reason (logged on the server). Nothing was sent.`,
+  };
+  return deps.database.write(async (tx) => {
+    if (!(await claim(tx, row, { status: 'failed', failure }))) return false;
+    await tx.delete(deviceSends).where(and(eq(deviceSends.tenantId, row.tenantId), eq(deviceSends.notificationId, row.id)));
+    await auditIn(tx, {
+      tenantId: row.tenantId,
+      actorAccountId: row.senderAccountId,
+      action: 'notification.fire',
+      target: `notification ${row.id}`,
+      outcome: 'failed',
+      details: { notificationId: row.id, status: 'failed', ...failure },
+      at: deps.now(),
+    });
+    return true;
+  });
 }
 
 /**

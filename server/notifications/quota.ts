@@ -91,6 +91,20 @@ function assertHour(hour: ReturnType<typeof fullestHour>, limit: number, at: num
 }
 
 /**
+ * What a quota leaves for sends made now, scheduled ones included: `available` sends now fit every rolling hour they
+ * would fall in (what assertQuotaAt checks), and `scheduled` sends are due within the coming hour.
+ */
+export async function roomNow(db: Db | Tx, tenantId: string, target: QuotaTarget, limit: number, now: number) {
+  const times = (await db.all<{ created_at: number }>(quotaTimes(tenantId, target, now - QUOTA_WINDOW_MS, now + QUOTA_WINDOW_MS))).map(
+    (r) => r.created_at,
+  );
+  return {
+    available: Math.max(0, limit - fullestHour(times, now).inside.length),
+    scheduled: times.filter((t) => t > now).length,
+  };
+}
+
+/**
  * Reads how much of a quota is used; inside the send transaction this is exact, since writes are serialised.
  * One statement: the count and the send whose departure frees a slot (the oldest while slots remain).
  */

@@ -2,19 +2,27 @@ import type { Db } from '../db/client';
 import { requireVisible } from '../directory/queries';
 import type { Reach } from '../core/principal';
 import { readSettings } from '../tenant/settings';
-import { quotaWindow, readQuota } from './quota';
+import { quotaWindow, readQuota, roomNow, type QuotaTarget } from './quota';
+
+/** One quota: its use in the past hour, and what it leaves for a send made now, scheduled sends included. */
+async function quotaState(db: Db, tenantId: string, target: QuotaTarget, limit: number, now: number) {
+  const [{ used, resetsAt }, room] = await Promise.all([
+    readQuota(db, quotaWindow(tenantId, target, now), limit),
+    roomNow(db, tenantId, target, limit, now),
+  ]);
+  return { used, resetsAt, ...room };
+}
 
 /** GET /v1/quotas: the tenant's group-send quota and, for one device, its device-send quota. */
 export async function quotaReport(db: Db, tenantId: string, reach: Reach, now: number, deviceId?: string) {
   const settings = await readSettings(db, tenantId);
-  const groupUse = await readQuota(db, quotaWindow(tenantId, { kind: 'groups' }, now), settings.groupSendsPerHour);
+  const limit = settings.groupSendsPerHour;
   const report = {
-    groupSends: { limit: groupUse.limit, used: groupUse.used, resetsAt: groupUse.resetsAt },
+    groupSends: { limit, ...(await quotaState(db, tenantId, { kind: 'groups' }, limit, now)) },
     deviceSends: { limitPerDevice: settings.deviceSendsPerHour },
   };
   if (deviceId === undefined) return report;
   // outside a scoped reader's groups a device is not found, as in the directory
   await requireVisible(db, 'devices', tenantId, reach, deviceId);
-  const use = await readQuota(db, quotaWindow(tenantId, { kind: 'device', deviceId }, now), settings.deviceSendsPerHour);
-  return { ...report, device: { used: use.used, resetsAt: use.resetsAt } };
+  return { ...report, device: await quotaState(db, tenantId, { kind: 'device', deviceId }, settings.deviceSendsPerHour, now) };
 }

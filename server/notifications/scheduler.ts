@@ -14,6 +14,7 @@ export interface Scheduler {
  */
 export function startScheduler(deps: FireDeps & { log: Logger; pollMs?: number }): Scheduler {
   const pollMs = deps.pollMs ?? 1_000;
+  const fireDeps = { ...deps, attempts: new Map<string, number>() };
   const stopping = new AbortController();
   // a pause ends early when the scheduler stops
   const pause = (ms: number) => sleep(ms, undefined, { signal: stopping.signal }).catch(() => undefined);
@@ -22,7 +23,7 @@ export function startScheduler(deps: FireDeps & { log: Logger; pollMs?: number }
     while (!stopping.signal.aborted) {
       let fired = 0;
       try {
-        fired = await fireDue(deps);
+        fired = await fireDue(fireDeps);
       } catch (error) {
         deps.log({ level: 'error', msg: 'firing scheduled sends failed', ...describeFailure(error) });
         await pause(pollMs);

@@ -6,6 +6,11 @@ import type { ExtensionPages } from './ui';
 
 /** The built Chrome extension (npm test builds it first). */
 export const EXTENSION_DIR = resolve('.output/chrome-mv3');
+/**
+ * The same extension built with `wxt build --mode e2e` (npm test builds it too): it also trusts the tests' fake Entra ID
+ * on loopback as a sign-in authority, which a production build cannot (extension/utils/entra-authority.ts).
+ */
+export const E2E_EXTENSION_DIR = resolve('.output/chrome-mv3-e2e');
 export const ARTIFACTS = resolve('test-results');
 
 export interface ExtensionBrowser extends ExtensionPages<Page> {
@@ -16,8 +21,8 @@ export interface ExtensionBrowser extends ExtensionPages<Page> {
   close(): Promise<void>;
 }
 
-/** Debian's Chromium with the unpacked extension loaded, as STYLE.md's recipe says (headless, fresh profile), plus `extraArgs`. */
-export async function launchWithExtension(extraArgs: string[] = []): Promise<ExtensionBrowser> {
+/** Debian's Chromium with the unpacked extension (`dir`) loaded, as STYLE.md's recipe says (headless, fresh profile), plus `extraArgs`. */
+export async function launchWithExtension(extraArgs: string[] = [], dir = EXTENSION_DIR): Promise<ExtensionBrowser> {
   const profile = mkdtempSync(join(tmpdir(), 'herald-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: '/usr/lib/chromium/chromium',
@@ -30,8 +35,8 @@ export async function launchWithExtension(extraArgs: string[] = []): Promise<Ext
       '--disable-background-networking',
       '--disable-component-update',
       '--disable-sync',
-      `--disable-extensions-except=${EXTENSION_DIR}`,
-      `--load-extension=${EXTENSION_DIR}`,
+      `--disable-extensions-except=${dir}`,
+      `--load-extension=${dir}`,
       ...extraArgs,
     ],
   });

@@ -30,6 +30,16 @@ describe('the built extension', () => {
       expect(statSync(join(output, 'firefox-mv2', file)).size).toBeGreaterThan(0);
   });
 
+  it("trusts only Microsoft Entra ID's hosts as a sign-in authority: the production build's test allowance is empty", () => {
+    const background = readFileSync(join(output, 'chrome-mv3', 'background.js'), 'utf8');
+    const hosts = '`login.microsoftonline.com`,`login.microsoftonline.us`,`login.chinacloudapi.cn`,`login.partner.microsoftonline.cn`';
+    expect(background).toContain(hosts);
+    // entra-authority.ts: the list of Entra hosts, then the test allowance, which the production build folds to []
+    expect(background).toMatch(new RegExp(`\\[${hosts.replace(/\./g, '\\.')}\\],\\w+=\\[\\]`));
+    const e2e = readFileSync(join(output, 'chrome-mv3-e2e', 'background.js'), 'utf8');
+    expect(e2e).toMatch(/\],\w+=\[`127\.0\.0\.1`\]/);
+  });
+
   it('asks Chrome for minimal permissions: no tabs, no all-hosts, remote servers only as optional host permissions', () => {
     const chrome = manifest('chrome-mv3');
     expect(chrome.manifest_version).toBe(3);

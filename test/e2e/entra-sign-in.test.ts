@@ -2,11 +2,12 @@ import { createHash, X509Certificate } from 'node:crypto';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EntraSession } from '../../extension/utils/entra-auth';
+import { recordOrganization } from '../../server/directory/graph/organization';
 import { startFakeEntra, type FakeEntra } from '../fakes/entra-id';
 import { requestsInShort } from '../fakes/entra-sign-in';
 import { trustedTls } from '../fakes/tls';
 import { expectStatus } from '../helpers/rbac';
-import { ARTIFACTS, launchWithExtension, type ExtensionBrowser } from './browser';
+import { ARTIFACTS, E2E_EXTENSION_DIR, launchWithExtension, type ExtensionBrowser } from './browser';
 import { startHeraldWithDirectory, type E2eHerald } from './herald-server';
 import { OptionsPage } from './pages/options-page';
 import { PopupPage } from './pages/popup-page';
@@ -51,7 +52,9 @@ beforeAll(async () => {
     }),
     200,
   );
-  browser = await launchWithExtension([trustFakeEntra()]);
+  // what a sync with working credentials records, proving the Entra tenant for sign-in (this fake has no Graph)
+  await herald.database.write((tx) => recordOrganization(tx, herald.tenantId, { id: entra.tenantId, verifiedDomains: [] }));
+  browser = await launchWithExtension([trustFakeEntra()], E2E_EXTENSION_DIR);
   entra.signIn.redirectUris = [`https://${browser.extensionId}.chromiumapp.org/`];
   entra.signIn.user = {
     oid: '7d0e4a1c-0000-4000-8000-0000000000a1',

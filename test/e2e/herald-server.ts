@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../../server/config';
+import type { Database } from '../../server/db/client';
 import { startServer } from '../../server/serve';
 import { apiClient, type Api } from '../helpers/herald';
 import { directory } from './directory';
@@ -10,6 +11,9 @@ export interface E2eHerald {
   url: string;
   /** The bootstrap admin's token (Administrator of the tenant "Default"). */
   token: string;
+  /** The tenant "Default" that token is the admin of. */
+  tenantId: string;
+  database: Database;
   api: Api;
   close(): Promise<void>;
 }
@@ -31,5 +35,5 @@ export async function startHeraldWithDirectory(env: Record<string, string> = {})
     await close();
     throw new Error(`importing the e2e directory answered ${imported.status}: ${JSON.stringify(imported.body)}`);
   }
-  return { url: server.url, token, api, close };
+  return { url: server.url, token, tenantId: server.bootstrap!.tenantId, database: server.database, api, close };
 }

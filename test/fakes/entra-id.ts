@@ -26,6 +26,8 @@ export interface FakeEntra {
   rotate(): Promise<string>;
   /** A signing key made but not published (a key Entra has not rotated in); sign with it by its kid. */
   unpublishedKey(): Promise<string>;
+  /** Takes a key out of the published set (Entra withdrawing it); it can still sign, as a thief of it could. */
+  withdraw(kid: string): void;
   /** The JWKS endpoint answers 503 while true. */
   jwksDown: boolean;
   /** How often the JWKS was fetched. */
@@ -66,6 +68,8 @@ export async function startFakeEntra(): Promise<FakeEntra> {
       const now = Math.floor(Date.now() / 1000);
       const payload: Record<string, unknown> = {
         aud: `api://${clientId}`,
+        // the client application that obtained the token: Herald's own registration, as the extension signs in
+        azp: clientId,
         iss: `${origin}/${tenantId}/v2.0`,
         iat: now,
         nbf: now - 1,
@@ -89,6 +93,9 @@ export async function startFakeEntra(): Promise<FakeEntra> {
       const key = await newKey(false);
       keys.push(key);
       return key.kid;
+    },
+    withdraw(kid) {
+      keys.find((k) => k.kid === kid)!.published = false;
     },
     publicJwk: () => current().publicJwk,
     signIn: oauth.state,

@@ -1,11 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { startFakeEntra, type FakeEntra } from '../fakes/entra-id';
-import { apiClient, startTestHerald, type Api, type TestHerald } from './herald';
-import { expectStatus } from './rbac';
+import { startSyncedHerald, type SyncedHerald } from './graph';
+import { apiClient, type Api, type TestHerald } from './herald';
 
 export interface EntraHerald {
   herald: TestHerald;
   entra: FakeEntra;
+  /** The directory sync (and fake Graph) that proved the Entra tenant. */
+  synced: SyncedHerald;
   /** An access token of a new user (its own oid and username) unless `claims` name them. */
   token(claims?: Record<string, unknown>): Promise<string>;
   /** A client signed in with `token(claims)`. */
@@ -14,20 +16,20 @@ export interface EntraHerald {
 }
 
 /**
- * Herald (real app over HTTP) whose first tenant is connected to the fake Entra ID's tenant and app
- * registration, so the fake's tokens sign in to it. Sign-in needs no Graph: the connection's secret is unused.
+ * Herald (real app over HTTP) whose first tenant is connected to the fake Entra ID's tenant and app registration,
+ * and has synced once (from a fake Graph of that tenant, with an empty directory): that sync proves the Entra
+ * tenant, so the fake's tokens sign in to it.
  */
 export async function startEntraHerald(): Promise<EntraHerald> {
   const entra = await startFakeEntra();
-  const herald = await startTestHerald({ deps: { entraAuthorityHost: entra.origin } });
-  expectStatus(
-    await herald.admin.api('PUT', '/v1/directory/connection', {
-      entraTenantId: entra.tenantId,
-      clientId: entra.clientId,
-      clientSecret: 'unused-by-sign-in',
-    }),
-    200,
-  );
+  const synced = await startSyncedHerald({
+    fake: { entraTenantId: entra.tenantId, clientId: entra.clientId },
+    deps: { entraAuthorityHost: entra.origin },
+  });
+  const { herald } = synced;
+  await synced.connect();
+  const sync = await synced.sync();
+  if (sync.status !== 'succeeded') throw new Error(`the sync that proves the Entra tenant failed: ${JSON.stringify(sync.error)}`);
   const token = (claims: Record<string, unknown> = {}) => {
     const oid = randomUUID();
     return entra.sign({ oid, preferred_username: `user-${oid.slice(0, 8)}@contoso.example`, ...claims });
@@ -35,10 +37,11 @@ export async function startEntraHerald(): Promise<EntraHerald> {
   return {
     herald,
     entra,
+    synced,
     token,
     signedIn: async (claims) => apiClient(herald.url, await token(claims)),
     async close() {
-      await herald.close();
+      await synced.close();
       await entra.close();
     },
   };

@@ -1,8 +1,9 @@
 import type { DirectorySync } from '../../shared/directory-sync';
 import type { Logger } from '../../server/core/logger';
+import type { Deps } from '../../server/deps';
 import { createDirectorySync, type DirectorySyncOptions, type DirectorySyncService } from '../../server/directory/graph/service';
 import { startFakeGraph, type FakeGraph, type FakeGraphOptions } from '../fakes/graph';
-import { startTestHerald, type TestHerald } from './herald';
+import { startTestHerald, type Api, type TestHerald } from './herald';
 import { expectStatus } from './rbac';
 
 export interface SyncedHerald {
@@ -13,13 +14,15 @@ export interface SyncedHerald {
   logs: string[];
   /** PUT /v1/directory/connection with the fake's app registration (or `secret`). */
   connect(secret?: string): Promise<unknown>;
-  /** POST /v1/directory/sync, then the sync once it finished. */
-  sync(body?: { full?: boolean }): Promise<DirectorySync>;
+  /** POST /v1/directory/sync (as the first tenant's admin unless `as` says), then the sync once it finished. */
+  sync(body?: { full?: boolean }, as?: Api): Promise<DirectorySync>;
   close(): Promise<void>;
 }
 
-/** Herald (real app, HTTP, libSQL file) whose directory sync talks to a fake Entra ID + Graph over HTTPS. */
-export async function startSyncedHerald(options: { fake?: FakeGraphOptions; sync?: DirectorySyncOptions } = {}): Promise<SyncedHerald> {
+/** Herald (real app, HTTP, libSQL file) whose directory sync talks to a fake Entra ID + Graph over HTTPS; `deps` adds others. */
+export async function startSyncedHerald(
+  options: { fake?: FakeGraphOptions; sync?: DirectorySyncOptions; deps?: Partial<Deps> } = {},
+): Promise<SyncedHerald> {
   const fake = await startFakeGraph(options.fake);
   const logs: string[] = [];
   const log: Logger = (entry) => logs.push(JSON.stringify(entry));
@@ -40,7 +43,7 @@ export async function startSyncedHerald(options: { fake?: FakeGraphOptions; sync
           return started;
         },
       };
-      return { log, directorySync: service };
+      return { ...options.deps, log, directorySync: service };
     },
   });
   const api = herald.admin.api;
@@ -54,8 +57,8 @@ export async function startSyncedHerald(options: { fake?: FakeGraphOptions; sync
         await api('PUT', '/v1/directory/connection', { entraTenantId: fake.entraTenantId, clientId: fake.clientId, clientSecret: secret }),
         200,
       ),
-    async sync(body) {
-      const accepted = expectStatus(await api('POST', '/v1/directory/sync', body), 202);
+    async sync(body, as = api) {
+      const accepted = expectStatus(await as('POST', '/v1/directory/sync', body), 202);
       return finished.get(accepted.id)!;
     },
     async close() {

@@ -92,7 +92,7 @@ describe('the test client checks every answer against its declared schema', () =
   it('passes answers that match, and an unknown route answering the error schema', () => {
     expect(() =>
       checkResponse('GET', '/v1/quotas?deviceId=x', 200, {
-        groupSends: { limit: 1, used: 0, resetsAt: null },
+        groupSends: { limit: 1, used: 0, resetsAt: null, available: 1, scheduled: 0 },
         deviceSends: { limitPerDevice: 3 },
       }),
     ).not.toThrow();

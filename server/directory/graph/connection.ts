@@ -17,6 +17,7 @@ export function connectionView(row: ConnectionRow): DirectoryConnection {
   return {
     entraTenantId: row.entraTenantId,
     clientId: row.clientId,
+    allowedClientIds: row.allowedClientIds ?? null,
     credential: {
       type: row.credentialKind,
       setAt: new Date(row.credentialSetAt).toISOString(),
@@ -51,7 +52,8 @@ export interface ConnectionChange {
 
 /**
  * Stores the connection, its secret or certificate encrypted. Whether Entra ID accepts it is found at the
- * first sync. Another Entra tenant or app forgets the delta links, so the next sync is a full round.
+ * first sync, which also proves the Entra tenant for sign-in (see identity/bindings.ts). Another Entra tenant or app
+ * forgets the delta links, so the next sync is a full round, and what the last sync proved, until a sync proves it.
  */
 export async function putConnection(
   database: Database,
@@ -65,6 +67,7 @@ export async function putConnection(
   const values = {
     entraTenantId: input.entraTenantId,
     clientId: input.clientId,
+    allowedClientIds: input.allowedClientIds ?? null,
     credentialKind: certificate ? ('certificate' as const) : ('secret' as const),
     credentialCipher: encryptSecret(key, tenantId, secret),
     certificateThumbprint: certificate?.thumbprintSha256 ?? null,
@@ -76,12 +79,13 @@ export async function putConnection(
     const before = await readConnection(tx, tenantId);
     // a version (updatedAt) that always moves forward, so a cached token of the old credential is never reused
     if (before && values.updatedAt <= before.updatedAt) values.updatedAt = before.updatedAt + 1;
-    const sameDirectory = before?.entraTenantId === values.entraTenantId && before.clientId === values.clientId;
-    const links = sameDirectory ? {} : { usersDeltaLink: null, groupsDeltaLink: null };
+    // Entra compares tenant ids and domains ignoring case: a change of case is the same directory, still proven
+    const sameDirectory = before?.entraTenantId.toLowerCase() === values.entraTenantId.toLowerCase() && before.clientId === values.clientId;
+    const forget = sameDirectory ? {} : { usersDeltaLink: null, groupsDeltaLink: null, entraOrganizationId: null, verifiedDomains: null };
     await tx
       .insert(directoryConnections)
       .values({ tenantId, ...values })
-      .onConflictDoUpdate({ target: directoryConnections.tenantId, set: { ...values, ...links } });
+      .onConflictDoUpdate({ target: directoryConnections.tenantId, set: { ...values, ...forget } });
     await auditIn(tx, {
       tenantId,
       actorAccountId,
@@ -91,6 +95,7 @@ export async function putConnection(
       details: {
         entraTenantId: values.entraTenantId,
         clientId: values.clientId,
+        allowedClientIds: values.allowedClientIds,
         credential: values.credentialKind,
         ...(certificate ? { thumbprintSha256: certificate.thumbprintSha256 } : {}),
       },

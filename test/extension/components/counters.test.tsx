@@ -6,7 +6,11 @@ import { renderPopup } from '../render';
 
 const routes = {
   'GET /v1/quotas': () => ({
-    body: { groupSends: { limit: 25, used: 0, resetsAt: null }, deviceSends: { limitPerDevice: 10 }, device: { used: 0, resetsAt: null } },
+    body: {
+      groupSends: { limit: 25, used: 0, resetsAt: null, available: 25, scheduled: 0 },
+      deviceSends: { limitPerDevice: 10 },
+      device: { used: 0, resetsAt: null, available: 10, scheduled: 0 },
+    },
   }),
 };
 

@@ -17,9 +17,12 @@ const routes = {
   }),
   'GET /v1/quotas': (req: FakeRequest) => ({
     body: {
-      groupSends: { limit: 25, used: 0, resetsAt: null },
+      groupSends: { limit: 25, used: 0, resetsAt: null, available: 25, scheduled: 0 },
       deviceSends: { limitPerDevice: 10 },
-      device: { used: req.query.get('deviceId') === phone.id ? 10 : 2, resetsAt: '2030-01-01T14:05:00.000Z' },
+      device: (() => {
+        const used = req.query.get('deviceId') === phone.id ? 10 : 2;
+        return { used, resetsAt: '2030-01-01T14:05:00.000Z', available: 10 - used, scheduled: 0 };
+      })(),
     },
   }),
 };

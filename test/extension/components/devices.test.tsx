@@ -17,9 +17,9 @@ const gone = device({ id: 'old-1', name: 'Old Pixel', platform: 'android', manag
 const all = [phone, pixel, ipad, mac, gone];
 
 const quotas = (used: number): Quotas => ({
-  groupSends: { limit: 25, used: 0, resetsAt: null },
+  groupSends: { limit: 25, used: 0, resetsAt: null, available: 25, scheduled: 0 },
   deviceSends: { limitPerDevice: 10 },
-  device: { used, resetsAt: used ? '2030-01-01T14:05:00.000Z' : null },
+  device: { used, resetsAt: used ? '2030-01-01T14:05:00.000Z' : null, available: 10 - used, scheduled: 0 },
 });
 
 /** Herald as a Help Desk Operator sees it: the iPad is outside the scope, the Pixel has used its hour. */

@@ -27,7 +27,9 @@ const restart: Template = {
   updatedAt: '2030-01-01T10:00:00.000Z',
 };
 
-const quotas = () => ({ body: { groupSends: { limit: 25, used: 0, resetsAt: null }, deviceSends: { limitPerDevice: 10 } } });
+const quotas = () => ({
+  body: { groupSends: { limit: 25, used: 0, resetsAt: null, available: 25, scheduled: 0 }, deviceSends: { limitPerDevice: 10 } },
+});
 
 /** A popup whose /v1/me has `permissions`, with one template to find and the preview answering per language. */
 async function popup(permissions = ADMIN) {

@@ -19,7 +19,11 @@ afterEach(() => {
 
 const routes = {
   'GET /v1/quotas': () => ({
-    body: { groupSends: { limit: 25, used: 0, resetsAt: null }, deviceSends: { limitPerDevice: 10 }, device: { used: 0, resetsAt: null } },
+    body: {
+      groupSends: { limit: 25, used: 0, resetsAt: null, available: 25, scheduled: 0 },
+      deviceSends: { limitPerDevice: 10 },
+      device: { used: 0, resetsAt: null, available: 10, scheduled: 0 },
+    },
   }),
   'POST /v1/notifications/preview': () => ({
     body: { target: { type: 'device', deviceId: phone.id }, audience: { users: 1, devices: 1, skipped: {} }, languages: [] },

@@ -20,6 +20,15 @@ describe('createApi', () => {
     expect(preview.audience.devices).toBe(2);
   });
 
+  it('sends nothing, token included, to a server over http:// other than this machine', async () => {
+    const fetch = fakeFetch({ 'GET /v1/me': () => ({ body: {} }) });
+    const api = createApi({ serverUrl: 'http://herald.contoso.example', token: 'hrld_secret' }, fetch as typeof globalThis.fetch);
+    const error = await api.me().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(HeraldError);
+    expect(error).toMatchObject({ status: 0, code: 'insecureServer', message: expect.stringContaining('https://') });
+    expect(fetch.mock.calls).toHaveLength(0);
+  });
+
   it("turns an error answer into a HeraldError with the server's code, message and Retry-After", async () => {
     const api = createApi(
       { serverUrl: SERVER, token: 't' },

@@ -75,4 +75,11 @@ describe('server URLs', () => {
     expect(serverUrlProblem('ftp://herald.local')).toMatch(/http:\/\/ or https:\/\//);
     expect(serverUrlProblem('https://herald.local')).toBeNull();
   });
+
+  it('refuses http:// except to this machine, so no token crosses the network in the clear', () => {
+    for (const local of ['http://127.0.0.1:8787', 'http://localhost:3000', 'http://[::1]:8787'])
+      expect(serverUrlProblem(local), local).toBeNull();
+    for (const remote of ['http://herald.contoso.example', 'http://10.0.0.5:8787', 'http://127.0.0.1.evil.example'])
+      expect(serverUrlProblem(remote), remote).toMatch(/must start with https:\/\//);
+  });
 });

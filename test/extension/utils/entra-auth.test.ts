@@ -10,6 +10,7 @@ import {
   type EntraDeps,
   type WebAuthFlow,
 } from '../../../extension/utils/entra-auth';
+import { authorityProblem } from '../../../extension/utils/entra-authority';
 import { startFakeEntra, type FakeEntra } from '../../fakes/entra-id';
 import { browserFlow, entraRequests, REDIRECT, resetEntra } from '../fake-entra-flow';
 
@@ -162,5 +163,53 @@ describe('silent renewal', () => {
     expect((error as Error).message).toMatch(
       /^Your Microsoft sign-in has ended and could not be renewed without you: sign in with Microsoft again in Herald's options\. \(Microsoft: AADSTS50058/,
     );
+  });
+});
+
+describe('the authority Herald names', () => {
+  const tenant = '0c6f1a3e-0000-4000-8000-000000000001';
+
+  it('is trusted only on Microsoft Entra ID: the global cloud and the national clouds, over https, naming a tenant', () => {
+    for (const host of [
+      'login.microsoftonline.com',
+      'login.microsoftonline.us',
+      'login.chinacloudapi.cn',
+      'login.partner.microsoftonline.cn',
+    ])
+      expect(authorityProblem(`https://${host}/${tenant}`, [])).toBeNull();
+    for (const authority of [
+      `http://login.microsoftonline.com/${tenant}`,
+      `https://login.microsoftonline.com.evil.example/${tenant}`,
+      `https://login.evil.example/${tenant}`,
+      `https://login.microsoftonline.com:8443/${tenant}`,
+      `https://login.microsoftonline.com/${tenant}/oauth2/v2.0/../../x`,
+      `https://user@login.microsoftonline.com/${tenant}`,
+      'not a url',
+    ])
+      expect(authorityProblem(authority, []), authority).toMatch(/not Microsoft Entra ID|not a URL/);
+  });
+
+  it("trusts the tests' fake on loopback only through the test allowance, which a production build leaves empty", () => {
+    expect(authorityProblem(config.authority)).toBeNull();
+    expect(authorityProblem(config.authority, [])).toMatch(/^Herald named https:\/\/127\.0\.0\.1:\d+ as where to sign in with Microsoft/);
+    expect(authorityProblem(`http://127.0.0.1:1/${tenant}`)).toMatch(/not Microsoft Entra ID/);
+  });
+
+  it('another host is refused before the browser opens any page or a token request leaves', async () => {
+    let launched = 0;
+    const launch: WebAuthFlow = async (details) => {
+      launched++;
+      return browserFlow(details);
+    };
+    const evil = { ...config, authority: `https://login.evil.example/${entra.tenantId}` };
+    const error = await signIn(evil, deps({ launch }), true).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(EntraSignInError);
+    expect(error).toMatchObject({ code: 'untrustedAuthority', message: expect.stringContaining('https://login.evil.example') });
+    expect(launched).toBe(0);
+    // a stored session whose authority is not Entra's is never renewed there either
+    const session = { ...(await signIn(config, deps(), true)), authority: evil.authority, expiresAt: 0 };
+    const before = requests().length;
+    await expect(freshSession(session, deps())).rejects.toMatchObject({ code: 'untrustedAuthority' });
+    expect(requests().length).toBe(before);
   });
 });

@@ -89,6 +89,27 @@ describe('audit log', () => {
     });
   });
 
+  it("records a role-less user's repeated identical 403s once a minute per route, then how many were left out", async () => {
+    const roleless = await accountWith(herald, []);
+    const denied = async () =>
+      (await audit('?outcome=denied&limit=100')).items.filter((e) => e.actor?.accountId === roleless.id).map((e) => [e.action, e.details]);
+    herald.clock.freeze();
+    try {
+      for (let i = 0; i < 5; i++) expect((await roleless.api('GET', '/v1/roles')).status).toBe(403);
+      expect((await roleless.api('GET', '/v1/audit')).status).toBe(403);
+      const reason = (p: string) => ({ message: expect.stringContaining(p) });
+      expect(await denied()).toEqual([
+        ['GET /v1/audit', reason('Audit.Read')],
+        ['GET /v1/roles', reason('Roles.Read')],
+      ]);
+      herald.clock.advance(60_000);
+      expect((await roleless.api('GET', '/v1/roles')).status).toBe(403);
+      expect((await denied())[0]).toEqual(['GET /v1/roles', { ...reason('Roles.Read'), omittedRepeats: 4 }]);
+    } finally {
+      herald.clock.thaw();
+    }
+  });
+
   it('does not record refusals of requests without a valid token or of invalid bodies as changes', async () => {
     const before = (await audit('?limit=1')).items[0].id;
     expect((await herald.api('hrld_wrong')('POST', '/v1/roles', { displayName: 'x', permissions: ['Audit.Read'] })).status).toBe(401);

@@ -23,9 +23,26 @@ describe('the directory connection', () => {
     expect(got).toEqual({
       entraTenantId: s.fake.entraTenantId,
       clientId: s.fake.clientId,
+      allowedClientIds: null,
       credential: { type: 'secret', setAt: expect.any(String), thumbprintSha256: null },
       updatedAt: expect.any(String),
     });
+  });
+
+  it('keeps the allowed client applications it is given (lower case) and shows them; refuses ids that are not GUIDs', async () => {
+    const upper = 'AAAAAAAA-1111-4111-8111-AAAAAAAAAAAA';
+    const body = { entraTenantId: s.fake.entraTenantId, clientId: s.fake.clientId, clientSecret: 'x', allowedClientIds: [upper] };
+    expectStatus(await s.herald.admin.api('PUT', '/v1/directory/connection', body), 200);
+    const got = expectStatus(await s.herald.admin.api('GET', '/v1/directory/connection'), 200);
+    expect(got.allowedClientIds).toEqual([upper.toLowerCase()]);
+    for (const allowedClientIds of [['not-a-guid'], [], [upper, upper.toLowerCase()]]) {
+      const res = await s.herald.admin.api('PUT', '/v1/directory/connection', { ...body, allowedClientIds });
+      expect(res.status, JSON.stringify(allowedClientIds)).toBe(400);
+      expect(res.body.error.message).toContain('allowedClientIds');
+    }
+    // a PUT without the list allows any client application again
+    const { allowedClientIds: _, ...withoutList } = body;
+    expect(expectStatus(await s.herald.admin.api('PUT', '/v1/directory/connection', withoutList), 200).allowedClientIds).toBeNull();
   });
 
   it('refuses a body with both or neither credential, naming the field', async () => {

@@ -1,5 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startFakeEntra } from '../../fakes/entra-id';
 import { startSyncedHerald, type SyncedHerald } from '../../helpers/graph';
+import { apiClient } from '../../helpers/herald';
 import { expectStatus } from '../../helpers/rbac';
 
 let s: SyncedHerald;
@@ -12,9 +15,12 @@ afterAll(() => s?.close());
 const signInFor = (tenant: string) => s.herald.api()('GET', `/v1/auth/entra?tenant=${encodeURIComponent(tenant)}`);
 
 describe('GET /v1/auth/entra', () => {
-  it('answers, without a token, the authority, app registration and scopes of a connected Entra tenant by its id', async () => {
+  it('answers, without a token, the authority, app registration and scopes of an Entra tenant by its id once a sync proved it', async () => {
     expect((await signInFor(s.fake.entraTenantId)).status).toBe(404);
     await s.connect();
+    // the id a connection was given proves nothing until a sync with working credentials read it
+    expect((await signInFor(s.fake.entraTenantId)).status).toBe(404);
+    await s.sync();
     const expected = {
       authority: `https://login.microsoftonline.com/${s.fake.entraTenantId}`,
       clientId: s.fake.clientId,
@@ -25,6 +31,7 @@ describe('GET /v1/auth/entra', () => {
   });
 
   it('answers for the verified domains the last sync read from /v1.0/organization, and 404 for others', async () => {
+    await s.herald.admin.api('DELETE', '/v1/directory/connection');
     await s.connect();
     expect((await signInFor('contoso.example')).status).toBe(404);
     await s.sync();
@@ -67,3 +74,57 @@ describe('one Herald tenant per Entra tenant', () => {
     );
   });
 });
+
+describe('an Entra tenant id claimed by a connection that never proved it', () => {
+  it("neither blocks the organisation that owns it nor receives its users' sign-ins", async () => {
+    const entra = await startFakeEntra();
+    const t = await startSyncedHerald({
+      fake: { entraTenantId: entra.tenantId, clientId: entra.clientId },
+      deps: { entraAuthorityHost: entra.origin },
+    });
+    try {
+      const squatter = await t.herald.newTenant('Squatter');
+      const claim = { entraTenantId: entra.tenantId.toUpperCase(), clientId: entra.clientId, clientSecret: 'a-guess' };
+      expectStatus(await squatter.api('PUT', '/v1/directory/connection', claim), 200);
+      // its sync cannot get a token for that tenant, so it proves nothing
+      expect((await t.sync({}, squatter.api)).status).toBe('failed');
+      const user = apiClient(t.herald.url, await entra.sign());
+      const refused = await user('GET', '/v1/me');
+      expect(refused.status).toBe(401);
+      expect(refused.body.error.message).toMatch(/not connected/);
+      expect((await signInOf(t.herald.url, entra.tenantId)).status).toBe(404);
+
+      // the owner connects and syncs as usual: no 409, and sign-in is theirs
+      await t.connect();
+      expect((await t.sync()).status).toBe('succeeded');
+      expect(expectStatus(await signInOf(t.herald.url, entra.tenantId), 200).clientId).toBe(entra.clientId);
+      expect(expectStatus(await user('GET', '/v1/me'), 200).tenant.id).toBe(t.herald.admin.tenantId);
+      // once proven, the squatter can no longer even claim it
+      const again = await squatter.api('PUT', '/v1/directory/connection', claim);
+      expect(again.status).toBe(409);
+      expect(again.body.error.code).toBe('entraTenantTaken');
+
+      // the same tenant id in other case is the same directory: still proven
+      expectStatus(
+        await t.herald.admin.api('PUT', '/v1/directory/connection', {
+          entraTenantId: entra.tenantId.toUpperCase(),
+          clientId: entra.clientId,
+          clientSecret: t.fake.clientSecret,
+        }),
+        200,
+      );
+      expect((await signInOf(t.herald.url, entra.tenantId)).status).toBe(200);
+      // connecting another Entra tenant forgets the proof until a sync proves that one
+      const elsewhere = { entraTenantId: 'fabrikam.example', clientId: randomUUID(), clientSecret: 'x' };
+      expectStatus(await t.herald.admin.api('PUT', '/v1/directory/connection', elsewhere), 200);
+      expect((await signInOf(t.herald.url, entra.tenantId)).status).toBe(404);
+      expect((await user('GET', '/v1/me')).status).toBe(401);
+    } finally {
+      await t.close();
+      await entra.close();
+    }
+  });
+});
+
+/** GET /v1/auth/entra of another Herald than the file's. */
+const signInOf = (url: string, tenant: string) => apiClient(url)('GET', `/v1/auth/entra?tenant=${encodeURIComponent(tenant)}`);

@@ -1,6 +1,6 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { createEntraVerifier, EntraTokenError, type EntraBinding } from '../../../server/identity/entra-token';
+import { createEntraVerifier, EntraTokenError, JWKS_MAX_AGE_MS, type EntraBinding } from '../../../server/identity/entra-token';
 import { startFakeEntra, type FakeEntra } from '../../fakes/entra-id';
 
 let entra: FakeEntra;
@@ -8,13 +8,16 @@ let binding: EntraBinding;
 
 beforeAll(async () => {
   entra = await startFakeEntra();
-  binding = { tenantId: 'herald-tenant', entraTenantId: entra.tenantId, clientId: entra.clientId };
+  binding = { tenantId: 'herald-tenant', entraTenantId: entra.tenantId, clientId: entra.clientId, allowedClientIds: null };
 });
 afterAll(() => entra?.close());
 
 /** A verifier as Herald builds one, over verified HTTPS to the fake (its CA comes through NODE_EXTRA_CA_CERTS). */
-const verifier = () =>
-  createEntraVerifier({ authorityHost: entra.origin, bindingFor: async (tid) => (tid === entra.tenantId ? binding : null) });
+const verifier = (bound: Partial<EntraBinding> = {}) =>
+  createEntraVerifier({
+    authorityHost: entra.origin,
+    bindingFor: async (tid) => (tid === entra.tenantId ? { ...binding, ...bound } : null),
+  });
 
 async function refusal(token: string, v = verifier()): Promise<string> {
   const error = await v.verify(token).then(
@@ -90,6 +93,25 @@ describe('Entra ID access tokens', () => {
   });
 });
 
+describe('allowed client applications', () => {
+  it('accept any client application when the connection names none', async () => {
+    await expect(verifier().verify(await entra.sign({ azp: randomUUID() }))).resolves.toBeTruthy();
+  });
+
+  it("accept only a token obtained by a listed client application (azp, or a v1.0 token's appid), saying what failed otherwise", async () => {
+    const extension = randomUUID();
+    const v = verifier({ allowedClientIds: [extension] });
+    await expect(v.verify(await entra.sign({ azp: extension.toUpperCase() }))).resolves.toBeTruthy();
+    await expect(v.verify(await entra.sign({ azp: undefined, appid: extension, ver: '1.0' }))).resolves.toBeTruthy();
+    const other = randomUUID();
+    expect(await refusal(await entra.sign({ azp: other }), v)).toBe(
+      `The token was obtained by client application ${other} (azp), which is not among the connection's allowedClientIds.`,
+    );
+    expect(await refusal(await entra.sign({ azp: undefined, appid: other }), v)).toMatch(/\(appid\), which is not among/);
+    expect(await refusal(await entra.sign({ azp: undefined }), v)).toMatch(/names no client application/);
+  });
+});
+
 describe("the tenant's signing keys", () => {
   it('are fetched once and reused; a key rotated in is accepted once the 30 s cooldown allows a re-fetch', async () => {
     vi.useFakeTimers({ toFake: ['Date'], shouldAdvanceTime: true });
@@ -141,6 +163,42 @@ describe("the tenant's signing keys", () => {
       expect(await refusal(await entra.sign(), fresh)).toMatch(/could not be fetched/);
     } finally {
       entra.jwksDown = false;
+    }
+  });
+
+  it('are fetched again once a day old, so a key Entra withdrew stops verifying while the current one goes on', async () => {
+    vi.useFakeTimers({ toFake: ['Date'], shouldAdvanceTime: true });
+    try {
+      const v = verifier();
+      const withdrawn = entra.publicJwk().kid!;
+      await v.verify(await entra.sign());
+      const current = await entra.rotate();
+      entra.withdraw(withdrawn);
+      // within the day the cached set still holds it (the bound this test pins)
+      await expect(v.verify(await entra.sign({}, { kid: withdrawn }))).resolves.toBeTruthy();
+      const before = entra.jwksFetches;
+      vi.setSystemTime(Date.now() + JWKS_MAX_AGE_MS + 1);
+      expect(await refusal(await entra.sign({}, { kid: withdrawn }), v)).toMatch(/not in the tenant's published keys/);
+      await expect(v.verify(await entra.sign({}, { kid: current }))).resolves.toBeTruthy();
+      expect(entra.jwksFetches - before).toBe(1);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('once a day old, are not fetched more than once per 30 s while the JWKS endpoint fails', async () => {
+    vi.useFakeTimers({ toFake: ['Date'], shouldAdvanceTime: true });
+    try {
+      const v = verifier();
+      await v.verify(await entra.sign());
+      entra.jwksDown = true;
+      vi.setSystemTime(Date.now() + JWKS_MAX_AGE_MS + 1);
+      const before = entra.jwksFetches;
+      for (let i = 0; i < 5; i++) expect(await refusal(await entra.sign(), v)).toMatch(/could not be fetched/);
+      expect(entra.jwksFetches - before).toBe(1);
+    } finally {
+      entra.jwksDown = false;
+      vi.useRealTimers();
     }
   });
 });

@@ -104,3 +104,31 @@ describe('the device quota over time', () => {
     expect(allFull.status).toBe(429);
   });
 });
+
+describe('GET /v1/quotas with sends scheduled', () => {
+  it('reports as available only the sends made now that would be accepted, and how many are scheduled within the hour', async () => {
+    const api = await freshTenant('Report');
+    for (let i = 0; i < 20; i++) expectStatus(await send(api, { groupIds: ['g1'] }), 202);
+    for (let i = 0; i < 3; i++) expectStatus(await send(api, { groupIds: ['g1'] }, 30 + i), 202);
+    // scheduled beyond the coming hour: it holds no slot a send made now needs
+    expectStatus(await send(api, { groupIds: ['g1'] }, 90), 202);
+    const quotas = expectStatus(await api('GET', '/v1/quotas'), 200);
+    expect(quotas.groupSends).toMatchObject({ limit: 25, used: 20, available: 2, scheduled: 3 });
+    // what it says is what a send gets: exactly `available` more are accepted
+    expect((await send(api, { groupIds: ['g1'] })).status).toBe(202);
+    expect((await send(api, { groupIds: ['g1'] })).status).toBe(202);
+    expect((await send(api, { groupIds: ['g1'] })).status).toBe(429);
+    expect(expectStatus(await api('GET', '/v1/quotas'), 200).groupSends).toMatchObject({ used: 22, available: 0, scheduled: 3 });
+  });
+
+  it('does the same for one device', async () => {
+    const api = await freshTenant('Device report');
+    for (let i = 0; i < 4; i++) expectStatus(await send(api, { deviceId: 'd1' }), 202);
+    for (let i = 0; i < 5; i++) expectStatus(await send(api, { deviceId: 'd1' }, 10 + i), 202);
+    const quotas = expectStatus(await api('GET', '/v1/quotas?deviceId=d1'), 200);
+    expect(quotas.device).toMatchObject({ used: 4, available: 1, scheduled: 5 });
+    expect(expectStatus(await api('GET', '/v1/quotas?deviceId=d2'), 200).device).toMatchObject({ used: 0, available: 10, scheduled: 0 });
+    expect((await send(api, { deviceId: 'd1' })).status).toBe(202);
+    expect((await send(api, { deviceId: 'd1' })).status).toBe(429);
+  });
+});

@@ -161,6 +161,44 @@ describe('firing', () => {
     expect(view).toMatchObject({ status: 'expired', firedAt: null, audience: null, counts: null });
   });
 
+  it('marks a send it cannot fire (its row unreadable) failed after 3 attempts, audited, its slot freed, without holding up the others', async () => {
+    const broken = await herald.newTenant('Broken');
+    await importDirectory(broken.api, { users: [user('x1')], devices: [phone('g1', 'x1'), phone('g2', 'x1')] });
+    const schedule = async (deviceId: string, minutes: number) =>
+      expectStatus(await broken.api('POST', '/v1/notifications', { ...text, deviceId, sendAt: inMinutes(minutes) }), 202).id;
+    const stuck = await schedule('g1', 1);
+    const healthy = await schedule('g2', 2);
+    // what it was scheduled with can no longer be read (a hand edit, a bug): firing it throws, not an AppError
+    await herald.database.client.execute({ sql: "UPDATE notifications SET sign_in = '{not json' WHERE id = ?", args: [stuck] });
+    herald.clock.advance(3 * MINUTE);
+    const log: Record<string, unknown>[] = [];
+    const deps = {
+      database: herald.database,
+      now: herald.clock.now,
+      attempts: new Map<string, number>(),
+      log: (e: Record<string, unknown>) => log.push(e),
+    };
+    const view = async (id: string) => expectStatus(await broken.api('GET', `/v1/notifications/${id}`), 200);
+    // the healthy send, due after the stuck one, fires on the first pass
+    expect(await fireDue(deps)).toBe(1);
+    expect(await view(healthy)).toMatchObject({ status: 'queued' });
+    await expect(fireDue(deps)).rejects.toThrow(SyntaxError);
+    expect(await view(stuck)).toMatchObject({ status: 'scheduled', failure: null });
+    expect(await fireDue(deps)).toBe(1);
+    const failed = await view(stuck);
+    expect(failed).toMatchObject({ status: 'failed', firedAt: null, audience: null, counts: null, failure: { code: 'fireFailed' } });
+    expect(failed.failure.message).toMatch(/failed 3 times/);
+    expect(log.map((e) => [e.msg, e.attempt])).toEqual([1, 2, 3].map((n) => ['firing a scheduled send failed', n]));
+    const audit = expectStatus(await broken.api('GET', '/v1/audit?action=notification.fire'), 200);
+    expect(audit.items.find((e: { details: { notificationId: string } }) => e.details.notificationId === stuck)).toMatchObject({
+      outcome: 'failed',
+      details: { status: 'failed', code: 'fireFailed' },
+    });
+    // its slot of g1's quota is free again; nothing is left to fire
+    expect(expectStatus(await broken.api('GET', '/v1/quotas?deviceId=g1'), 200).device).toMatchObject({ used: 0, scheduled: 0 });
+    expect(await fireDue(deps)).toBe(0);
+  });
+
   it('keeps the text until it fires, then counts retention from then', async () => {
     const { eraseExpiredText } = await import('../../../server/notifications/retention');
     const { id } = expectStatus(

@@ -1,0 +1,1 @@
+ALTER TABLE `directory_connections` ADD `allowed_client_ids` text;
