@@ -58,6 +58,17 @@ const CACHE_SIZE = 256;
 const starColumns = /(^|[\s,.])\*\s*(,|from\b|;|$)/i;
 
 /**
+ * The part of `sql` that names its result columns, for the star test above: an INSERT, UPDATE or DELETE returns
+ * only what its RETURNING clause names (a subquery cannot hold one), so the star of an `INSERT ... SELECT a.*`
+ * does not make its statement uncacheable: that is a single device send's snapshot, prepared on every send otherwise.
+ */
+function resultColumnsPart(sql: string): string {
+  if (!/^\s*(insert|replace|update|delete)\b/i.test(sql)) return sql;
+  const returning = /\breturning\b(?![\s\S]*\breturning\b)/i.exec(sql);
+  return returning ? sql.slice(returning.index) : '';
+}
+
+/**
  * A row as @libsql/client shapes it: the columns by name (enumerable; the first of two equal names wins)
  * and by position (`row[0]`, `row.length`, not enumerable), a blob as an ArrayBuffer. Positions come from a
  * prototype built once per statement, so a row costs one small object instead of a property definition per value.
@@ -255,7 +266,7 @@ class Connection {
     if (columns) statement.raw(true);
     const columnTypes = described ? described.map((c) => c.type ?? '') : [];
     prepared = { statement, columns, columnTypes, makeRow: columns && rowMaker(columns) };
-    if (starColumns.test(sql)) return prepared;
+    if (starColumns.test(resultColumnsPart(sql))) return prepared;
     if (this.cache.size >= CACHE_SIZE) this.cache.delete(this.cache.keys().next().value!);
     this.cache.set(sql, prepared);
     return prepared;

@@ -243,7 +243,8 @@ export const notifications = sqliteTable(
 
 /**
  * One row per device a device send (single or bulk) went to: the device quota counts these, so a device's share of
- * a bulk send counts as a single send to it does.
+ * a bulk send counts as a single send to it does. WITHOUT ROWID (added by hand to its migration: drizzle cannot say
+ * it) keyed by the quota's own columns, so a send inserts into one B-tree here instead of a table and its index.
  */
 export const deviceSends = sqliteTable(
   'device_sends',
@@ -253,7 +254,7 @@ export const deviceSends = sqliteTable(
     createdAt: ms('created_at').notNull(),
     notificationId: text('notification_id').notNull(),
   },
-  (t) => [index('device_sends_quota').on(t.tenantId, t.deviceId, t.createdAt)],
+  (t) => [primaryKey({ columns: [t.tenantId, t.deviceId, t.createdAt, t.notificationId] })],
 );
 
 export const deliveries = sqliteTable(

@@ -96,6 +96,29 @@ describe('openDatabase({ backgroundIo })', () => {
     database.close();
   });
 
+  // SQLite starts the WAL over only at a write that begins when every frame is checkpointed; sends arriving every few
+  // ms are almost always mid-write when a checkpoint ends, so the WAL grew for as long as they came, each commit appending.
+  it('starts the WAL over while writes keep coming, instead of letting it grow', async () => {
+    const file = join(dir, 'restarted.db');
+    const database = openDatabase(`file:${file}`, { backgroundIo: true });
+    await migrateDatabase(database);
+    // the WAL header's checkpoint sequence number: SQLite adds one each time the WAL starts over
+    const restarts = () => readFileSync(`${file}-wal`).readUInt32BE(12);
+    const write = (i: number) => database.write((tx) => tx.insert(tenants).values({ ...marker(`r${i}`), name: `${i}`.padEnd(3000, 'x') }));
+    await write(0);
+    const before = restarts();
+    // a write every 2 ms for 3.5 s (a checkpoint each second), each awaited by its sender but not by the next one
+    const writes: Promise<void>[] = [];
+    const started = performance.now();
+    for (let i = 1; performance.now() - started < 3_500; i++) {
+      writes.push(write(i).then(() => undefined));
+      await new Promise((r) => setTimeout(r, 2));
+    }
+    await Promise.all(writes);
+    expect(restarts()).toBeGreaterThan(before);
+    await database.close();
+  });
+
   it('without it, a small commit stays in the WAL (the control for the test above)', async () => {
     const file = join(dir, 'plain.db');
     const database = openDatabase(`file:${file}`);
