@@ -226,18 +226,33 @@ async function upsert(tx: Tx, tenantId: string, input: DirectoryImport): Promise
 
   const replaced = input.groups.filter((g) => g.members !== undefined);
   // a member listed again keeps its row, and with it its source: one a sync listed stays the sync's to remove
-  for (const chunk of chunks(replaced)) {
+  for (const chunk of memberChunks(replaced)) {
     await tx.run(sql`DELETE FROM ${groupMembers} WHERE tenant_id = ${tenantId}
       AND group_id IN (SELECT value FROM json_each(${JSON.stringify(chunk.map((g) => g.id))}))
-      AND ${unlistedMember(JSON.stringify(chunk.flatMap((g) => g.members!.map((m) => [g.id, m.type, m.id]))))}`);
+      AND ${unlistedMember(JSON.stringify(memberRows(chunk)))}`);
   }
-  for (const chunk of chunks(replaced))
-    await insertRows(
-      tx,
-      groupMembers,
-      tenantId,
-      ['group_id', 'member_type', 'member_id'],
-      chunk.flatMap((g) => g.members!.map((m) => [g.id, m.type, m.id])),
-      sql`ON CONFLICT DO NOTHING`,
-    );
+  for (const chunk of memberChunks(replaced))
+    await insertRows(tx, groupMembers, tenantId, ['group_id', 'member_type', 'member_id'], memberRows(chunk), sql`ON CONFLICT DO NOTHING`);
 }
+
+/** Memberships per statement: 500 groups of a large directory list hundreds of thousands, megabytes of JSON at once. */
+const MEMBERS = 5_000;
+
+/** `groups` in runs of at most CHUNK groups listing at most MEMBERS members together (a larger group alone). */
+function* memberChunks(groups: DirectoryImport['groups']): Generator<DirectoryImport['groups']> {
+  let chunk: DirectoryImport['groups'] = [];
+  let members = 0;
+  for (const g of groups) {
+    const listed = g.members!.length;
+    if (chunk.length > 0 && (chunk.length === CHUNK || members + listed > MEMBERS)) {
+      yield chunk;
+      chunk = [];
+      members = 0;
+    }
+    chunk.push(g);
+    members += listed;
+  }
+  if (chunk.length > 0) yield chunk;
+}
+
+const memberRows = (groups: DirectoryImport['groups']) => groups.flatMap((g) => g.members!.map((m) => [g.id, m.type, m.id]));
