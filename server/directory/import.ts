@@ -5,6 +5,7 @@ import { auditIn } from '../audit/log';
 import { checkpoint, type Database, type Tx } from '../db/client';
 import { devices, groupMembers, groups, users } from '../db/schema';
 import { invalidRequest } from '../core/errors';
+import { collectGarbage } from '../core/memory';
 import { hashSecret } from '../core/secrets';
 
 /** Rows per multi-row INSERT: enough to amortise each statement, few enough to keep its JSON parameter small. */
@@ -32,7 +33,10 @@ const MAX_NAMED = 100;
  * exactly that member list. A member or `enrolledByUserId` naming an object found neither in the import
  * nor in the tenant rejects the whole import with a 400 naming it (only the audit entry of the refusal is kept).
  */
-/** An import this large checkpoints the WAL before answering, so later sends do not pay for it. */
+/**
+ * An import this large (objects and memberships given) checkpoints the WAL before answering, so later sends do not pay for it, and collects its garbage
+ * (the body, its parsed objects, each statement's JSON): heap and buffers back to what they were, not tens of MB above.
+ */
 const BULK = 10_000;
 
 export async function importDirectory(database: Database, request: ImportRequest): Promise<ImportCounts> {
@@ -55,7 +59,12 @@ export async function importDirectory(database: Database, request: ImportRequest
     return { counts };
   });
   if (outcome.counts === null) throw unknownReferences(outcome.missing);
-  if (outcome.counts.users + outcome.counts.devices + outcome.counts.groups >= BULK) await checkpoint(database);
+  const memberships = input.groups.reduce((n, g) => n + (g.members?.length ?? 0), 0);
+  if (outcome.counts.users + outcome.counts.devices + outcome.counts.groups + memberships >= BULK) {
+    await checkpoint(database);
+    // once the caller is done with the body and its parsed objects (after this request's answer), not while they are still held
+    setImmediate(collectGarbage);
+  }
   return outcome.counts;
 }
 

@@ -10,8 +10,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import { dirname } from 'node:path';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
+import { collectGarbage } from '../../server/core/memory';
 import { filePath } from '../../server/db/file-url';
 import { importDirectory } from '../helpers/directory';
 import { generateDirectory, importBatches, deviceId } from '../helpers/directory-fixture';
@@ -71,11 +70,6 @@ const DEVICE_RUNS = 3;
 
 /** "With the dispatcher idle": an API-only server, as when workers run apart. */
 const env = { HERALD_DISPATCHER: 'off' };
-
-function collectGarbage() {
-  setFlagsFromString('--expose-gc');
-  (runInNewContext('gc') as () => void)();
-}
 
 /** Where the server's memory is, in MB: its resident set split as /proc and its own /metrics see it. */
 async function memoryOf(server: HeraldProcess) {
