@@ -5,6 +5,7 @@ import { auditIn } from '../audit/log';
 import { checkpoint, type Database, type Tx } from '../db/client';
 import { devices, groupMembers, groups, users } from '../db/schema';
 import { invalidRequest } from '../core/errors';
+import { collectGarbage } from '../core/memory';
 import { hashSecret } from '../core/secrets';
 
 /** Rows per multi-row INSERT: enough to amortise each statement, few enough to keep its JSON parameter small. */
@@ -32,7 +33,10 @@ const MAX_NAMED = 100;
  * exactly that member list. A member or `enrolledByUserId` naming an object found neither in the import
  * nor in the tenant rejects the whole import with a 400 naming it (only the audit entry of the refusal is kept).
  */
-/** An import this large checkpoints the WAL before answering, so later sends do not pay for it. */
+/**
+ * An import this large (objects and memberships given) checkpoints the WAL before answering, so later sends do not pay for it, and collects its garbage
+ * (the body, its parsed objects, each statement's JSON): heap and buffers back to what they were, not tens of MB above.
+ */
 const BULK = 10_000;
 
 export async function importDirectory(database: Database, request: ImportRequest): Promise<ImportCounts> {
@@ -55,7 +59,12 @@ export async function importDirectory(database: Database, request: ImportRequest
     return { counts };
   });
   if (outcome.counts === null) throw unknownReferences(outcome.missing);
-  if (outcome.counts.users + outcome.counts.devices + outcome.counts.groups >= BULK) await checkpoint(database);
+  const memberships = input.groups.reduce((n, g) => n + (g.members?.length ?? 0), 0);
+  if (outcome.counts.users + outcome.counts.devices + outcome.counts.groups + memberships >= BULK) {
+    await checkpoint(database);
+    // once the caller is done with the body and its parsed objects (after this request's answer), not while they are still held
+    setImmediate(collectGarbage);
+  }
   return outcome.counts;
 }
 
@@ -226,18 +235,33 @@ async function upsert(tx: Tx, tenantId: string, input: DirectoryImport): Promise
 
   const replaced = input.groups.filter((g) => g.members !== undefined);
   // a member listed again keeps its row, and with it its source: one a sync listed stays the sync's to remove
-  for (const chunk of chunks(replaced)) {
+  for (const chunk of memberChunks(replaced)) {
     await tx.run(sql`DELETE FROM ${groupMembers} WHERE tenant_id = ${tenantId}
       AND group_id IN (SELECT value FROM json_each(${JSON.stringify(chunk.map((g) => g.id))}))
-      AND ${unlistedMember(JSON.stringify(chunk.flatMap((g) => g.members!.map((m) => [g.id, m.type, m.id]))))}`);
+      AND ${unlistedMember(JSON.stringify(memberRows(chunk)))}`);
   }
-  for (const chunk of chunks(replaced))
-    await insertRows(
-      tx,
-      groupMembers,
-      tenantId,
-      ['group_id', 'member_type', 'member_id'],
-      chunk.flatMap((g) => g.members!.map((m) => [g.id, m.type, m.id])),
-      sql`ON CONFLICT DO NOTHING`,
-    );
+  for (const chunk of memberChunks(replaced))
+    await insertRows(tx, groupMembers, tenantId, ['group_id', 'member_type', 'member_id'], memberRows(chunk), sql`ON CONFLICT DO NOTHING`);
 }
+
+/** Memberships per statement: 500 groups of a large directory list hundreds of thousands, megabytes of JSON at once. */
+const MEMBERS = 5_000;
+
+/** `groups` in runs of at most CHUNK groups listing at most MEMBERS members together (a larger group alone). */
+function* memberChunks(groups: DirectoryImport['groups']): Generator<DirectoryImport['groups']> {
+  let chunk: DirectoryImport['groups'] = [];
+  let members = 0;
+  for (const g of groups) {
+    const listed = g.members!.length;
+    if (chunk.length > 0 && (chunk.length === CHUNK || members + listed > MEMBERS)) {
+      yield chunk;
+      chunk = [];
+      members = 0;
+    }
+    chunk.push(g);
+    members += listed;
+  }
+  if (chunk.length > 0) yield chunk;
+}
+
+const memberRows = (groups: DirectoryImport['groups']) => groups.flatMap((g) => g.members!.map((m) => [g.id, m.type, m.id]));

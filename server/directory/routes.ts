@@ -10,6 +10,7 @@ import { requirePermission } from '../rbac/scope';
 import { directorySyncRoutes } from './graph/routes';
 import { importDirectory } from './import';
 import { parseImportBody } from './import-body';
+import { bodyBytes } from '../http/body-bytes';
 import { deleteDirectoryObject, getDirectoryObject, listDirectory, type DirectoryKind } from './queries';
 
 /** `GET /v1/{kind}`, `GET /v1/{kind}/{id}` and `DELETE /v1/{kind}/{id}` for one kind of directory object. */
@@ -56,7 +57,7 @@ export const directoryRoutes = (deps: Deps) =>
         const principal = c.var.principal;
         assertJsonContentType(c.req.header('content-type'));
         // read one object at a time from the bytes (import-body.ts), not parsed whole as jsonBody would
-        const input = parseImportBody(new Uint8Array(await c.req.raw.arrayBuffer()));
+        const input = parseImportBody(await bodyBytes(c.req.raw));
         const counts = await importDirectory(deps.database, {
           tenantId: principal.tenantId,
           actorAccountId: principal.accountId,

@@ -10,8 +10,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import { dirname } from 'node:path';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
+import { collectGarbage } from '../../server/core/memory';
 import { filePath } from '../../server/db/file-url';
 import { importDirectory } from '../helpers/directory';
 import { generateDirectory, importBatches, deviceId } from '../helpers/directory-fixture';
@@ -72,37 +71,46 @@ const DEVICE_RUNS = 3;
 /** "With the dispatcher idle": an API-only server, as when workers run apart. */
 const env = { HERALD_DISPATCHER: 'off' };
 
-function collectGarbage() {
-  setFlagsFromString('--expose-gc');
-  (runInNewContext('gc') as () => void)();
-}
-
 /** Where the server's memory is, in MB: its resident set split as /proc and its own /metrics see it. */
 async function memoryOf(server: HeraldProcess) {
-  const status = readFileSync(`/proc/${server.child.pid}/status`, 'utf8');
-  const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+)`, 'm').exec(status)?.[1] ?? 0) / 1024;
+  const { rss, anonymous, files } = residentOf(server.child.pid!);
   const metrics = await (await fetch(`${server.url}/metrics`)).text();
   const gauge = (name: string) => Number(new RegExp(`^${name} (\\S+)`, 'm').exec(metrics)?.[1] ?? 0) / 2 ** 20;
-  const rss = kb('VmRSS');
   const heap = gauge('herald_heap_size_total_bytes');
   const external = gauge('herald_external_memory_bytes');
   return {
     rss,
     line:
       `RSS ${rss.toFixed(0)} MB = V8 heap ${heap.toFixed(0)} MB (${gauge('herald_heap_size_used_bytes').toFixed(0)} MB in use) ` +
-      `+ buffers ${external.toFixed(0)} MB + other native ${(kb('RssAnon') - heap - external).toFixed(0)} MB ` +
+      `+ buffers ${external.toFixed(0)} MB + other native ${(anonymous - heap - external).toFixed(0)} MB ` +
       `(SQLite's page cache at most ${gauge('herald_db_page_cache_limit_bytes').toFixed(0)} MB per connection) ` +
-      `+ mapped files ${(kb('RssFile') + kb('RssShmem')).toFixed(0)} MB (node's own code, the WAL index)`,
+      `+ mapped files ${files.toFixed(0)} MB (node's own code, the WAL index)`,
   };
 }
 
-/** The highest resident set of `server` while `fn` runs, sampled every 20 ms. */
-async function peakRssDuring<T>(server: HeraldProcess, fn: () => Promise<T>): Promise<{ value: T; peak: number }> {
-  let peak = server.rssMb();
-  const sampler = setInterval(() => (peak = Math.max(peak, server.rssMb())), 20);
+/** The resident set of a process and its two parts, in MB, from /proc. */
+function residentOf(pid: number) {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+)`, 'm').exec(status)?.[1] ?? 0) / 1024;
+  return { rss: kb('VmRSS'), anonymous: kb('RssAnon'), files: kb('RssFile') + kb('RssShmem') };
+}
+
+/**
+ * The highest resident set of `server` while `fn` runs, sampled every 20 ms, with its split at that moment: anonymous
+ * memory (V8's heap, buffers, SQLite's caches and the rest of the native heap) and mapped files (node's code, the WAL index).
+ */
+async function peakRssDuring<T>(server: HeraldProcess, fn: () => Promise<T>) {
+  const pid = server.child.pid!;
+  let peak = residentOf(pid);
+  const sample = () => {
+    const now = residentOf(pid);
+    if (now.rss > peak.rss) peak = now;
+  };
+  const sampler = setInterval(sample, 20);
   try {
     const value = await fn();
-    return { value, peak: Math.max(peak, server.rssMb()) };
+    sample();
+    return { value, peak: peak.rss, split: `${peak.anonymous.toFixed(0)} MB anonymous + ${peak.files.toFixed(0)} MB mapped files` };
   } finally {
     clearInterval(sampler);
   }
@@ -132,7 +140,7 @@ const bench: Bench = {
       });
       console.log(
         `(set-up: the server imported 100k users, 200k devices, 2k groups in ${bodies.length} calls in ${((performance.now() - importStart) / 1000).toFixed(1)} s; ` +
-          `RSS ${started.rss.toFixed(0)} MB at start, peak ${imported.peak.toFixed(0)} MB while importing)`,
+          `RSS ${started.rss.toFixed(0)} MB at start, peak ${imported.peak.toFixed(0)} MB while importing = ${imported.split})`,
       );
       // the generated objects are garbage now; collect them before measuring, so no major GC of
       // the load generator's own heap lands inside the latency figures
@@ -158,7 +166,7 @@ const bench: Bench = {
       console.log(
         `group send to 25 groups: ${a.devices} devices queued + ${skipped} skipped (${a.users} users) accepted in ${ms.toFixed(0)} ms (target < 1000 ms; ` +
           `server CPU ${cpuMs.toFixed(0)} ms); server RSS peak ${peak.toFixed(0)} MB over the import and the send (target < 200 MB; ` +
-          `${sent.peak.toFixed(0)} MB during the send), ${(after.rss - before.rss).toFixed(0)} MB above its pre-send RSS 2 s after (target < 20 MB); ${loadAverage()}`,
+          `${sent.peak.toFixed(0)} MB during the send = ${sent.split}), ${(after.rss - before.rss).toFixed(0)} MB above its pre-send RSS 2 s after (target < 20 MB); ${loadAverage()}`,
       );
       console.log(`(after the group send: ${after.line})`);
 

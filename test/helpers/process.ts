@@ -25,6 +25,14 @@ export interface HeraldProcess {
   removeDatabase(): void;
 }
 
+/** node's arguments in `npm run herald:prod` (its flags and dist/cli.js), so the compiled server runs exactly as in production. */
+function productionArgs(): string[] {
+  const script: string = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).scripts['herald:prod'];
+  const [command, ...args] = script.trim().split(/\s+/);
+  if (command !== 'node') throw new Error(`herald:prod should run node, not: ${script}`);
+  return args;
+}
+
 /**
  * Runs `herald serve` as its own process (as `npm start` does), on port 0 and a temporary database
  * unless `env` says otherwise; resolves once it listens.
@@ -38,7 +46,7 @@ export async function spawnHerald(
   const dbUrl = env.HERALD_DB_URL ?? `file:${join(dir!, 'herald.db')}`;
   const removeDatabase = () => dir && rmSync(dir, { recursive: true, force: true });
   // compiled: the production build `npm run build` writes, run as `npm run herald:prod` does
-  const entry = options.compiled ? ['--enable-source-maps', 'dist/cli.js'] : ['--import', 'tsx', 'server/cli.ts'];
+  const entry = options.compiled ? productionArgs() : ['--import', 'tsx', 'server/cli.ts'];
   const child = spawn(process.execPath, [...entry, ...args], {
     cwd: root,
     env: { ...process.env, HERALD_PORT: '0', HERALD_LOG: 'silent', ...env, HERALD_DB_URL: dbUrl },

@@ -1,4 +1,4 @@
-import { AuthError, ConfidentialClientApplication, type Configuration } from '@azure/msal-node';
+import type { ConfidentialClientApplication, Configuration } from '@azure/msal-node';
 import { AppError } from '../../core/errors';
 import { readCertificatePem } from './credential';
 import { msalNetworkClient } from './https';
@@ -25,6 +25,11 @@ export interface ConnectionCredential {
 
 const DEFAULT_HOST = 'login.microsoftonline.com';
 
+type Msal = typeof import('@azure/msal-node');
+let msal: Promise<Msal> | undefined;
+/** MSAL is loaded at the first token asked for, not with the server: one without an Entra connection does not carry it. */
+const loadMsal = () => (msal ??= import('@azure/msal-node'));
+
 /**
  * Client-credential tokens from MSAL, one ConfidentialClientApplication per connection: MSAL caches the
  * token in it until shortly before expiry. A changed or removed connection drops its application, and
@@ -33,7 +38,7 @@ const DEFAULT_HOST = 'login.microsoftonline.com';
 export function tokenSource(settings: TokenSettings) {
   const apps = new Map<string, { version: number; app: ConfidentialClientApplication }>();
 
-  function appFor(credential: ConnectionCredential): ConfidentialClientApplication {
+  function appFor({ ConfidentialClientApplication }: Msal, credential: ConnectionCredential): ConfidentialClientApplication {
     const cached = apps.get(credential.tenantId);
     if (cached?.version === credential.version) return cached.app;
     const host = new URL(settings.authorityHost).host;
@@ -56,12 +61,13 @@ export function tokenSource(settings: TokenSettings) {
 
   return {
     async token(credential: ConnectionCredential): Promise<string> {
+      const library = await loadMsal();
       try {
-        const result = await appFor(credential).acquireTokenByClientCredential({ scopes: [`${settings.graphBaseUrl}/.default`] });
+        const result = await appFor(library, credential).acquireTokenByClientCredential({ scopes: [`${settings.graphBaseUrl}/.default`] });
         if (!result?.accessToken) throw new Error('no access token in the answer');
         return result.accessToken;
       } catch (error) {
-        throw tokenFailure(error, `${settings.authorityHost}/${credential.entraTenantId}`);
+        throw tokenFailure(library, error, `${settings.authorityHost}/${credential.entraTenantId}`);
       }
     },
     /** Forgets the tenant's application and its cached token (the connection changed or was removed). */
@@ -74,7 +80,7 @@ export function tokenSource(settings: TokenSettings) {
 export type TokenSource = ReturnType<typeof tokenSource>;
 
 /** A sync error naming what Entra ID said (its error code, e.g. invalid_client), never the credential. */
-function tokenFailure(error: unknown, authority: string): AppError {
+function tokenFailure({ AuthError }: Msal, error: unknown, authority: string): AppError {
   if (error instanceof AppError) return error;
   if (error instanceof AuthError) {
     const code = error.errorCode;

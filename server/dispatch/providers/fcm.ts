@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import https from 'node:https';
+import { createRequire } from 'node:module';
 import type { Duplex } from 'node:stream';
 import { createSecureContext, rootCertificates } from 'node:tls';
-import { cert, deleteApp, initializeApp } from 'firebase-admin/app';
-import { getMessaging, type AndroidConfig, type Message, type Messaging, type SendResponse } from 'firebase-admin/messaging';
+import type { AndroidConfig, Message, Messaging, SendResponse } from 'firebase-admin/messaging';
 import { fcmPayload } from '../../../shared/push-payload';
 import type { Logger } from '../../core/logger';
 import { CONNECTION_FAILED, MALFORMED, OK } from './results';
@@ -42,8 +42,19 @@ const QUOTA_RETRY_MS = 60_000;
 const SERVER_UNAVAILABLE: PushResult = Object.freeze({ outcome: 'retryable', reason: 'UNAVAILABLE', minDelayMs: 30_000 });
 const SERVER_INTERNAL: PushResult = Object.freeze({ outcome: 'retryable', reason: 'INTERNAL', minDelayMs: 30_000 });
 
+/**
+ * firebase-admin is loaded when the first FCM provider is built, not with the server: a server without FCM
+ * configured (the simulator) does not carry its ~10 MB. Synchronously, so a bad service account still stops the start.
+ */
+const requirePackage = createRequire(import.meta.url);
+const firebase = () => ({
+  ...(requirePackage('firebase-admin/app') as typeof import('firebase-admin/app')),
+  ...(requirePackage('firebase-admin/messaging') as typeof import('firebase-admin/messaging')),
+});
+
 /** FCM through firebase-admin's `sendEach`, 500 messages per call, over kept-alive connections. */
 export function createFcmProvider(options: FcmOptions): PushProvider {
+  const { cert, deleteApp, initializeApp, getMessaging } = firebase();
   const now = options.now ?? Date.now;
   const log = options.log ?? (() => {});
   const agentOptions: https.AgentOptions = {
