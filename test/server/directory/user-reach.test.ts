@@ -5,7 +5,7 @@ import { skipReasonSql } from '../../../server/directory/audience';
 import { apnsAnswers } from '../../fakes/apns';
 import { group, importDirectory, phone, user } from '../../helpers/directory';
 import { deviceClient, sendToDevice, startDispatchHerald, type DispatchHerald } from '../../helpers/dispatch';
-import { startSyncedHerald, type SyncedHerald } from '../../helpers/graph';
+import { fakeUser, managedIphone as iphone, startSyncedHerald, type SyncedHerald } from '../../helpers/graph';
 import type { Api } from '../../helpers/herald';
 import { apnsToken } from '../../helpers/push';
 import { expectStatus } from '../../helpers/rbac';
@@ -136,17 +136,6 @@ describe('user_reach through imports, check-ins, the dispatcher and deletes', ()
 
 describe('user_reach through directory syncs from Microsoft Graph', () => {
   let s: SyncedHerald;
-  const fakeUser = (id: string) => ({ id, userPrincipalName: `${id}@contoso.example`, displayName: `User ${id}` });
-  const iphone = (id: string, userId: string | null, overrides = {}) => ({
-    id,
-    deviceName: `${id} iPhone`,
-    operatingSystem: 'iOS',
-    userId,
-    managementState: 'managed',
-    serialNumber: `SN-${id}`,
-    ...overrides,
-  });
-
   beforeAll(async () => {
     s = await startSyncedHerald();
     for (const id of ['u1', 'u2', 'u3']) s.fake.addUser(fakeUser(id));
