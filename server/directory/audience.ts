@@ -19,7 +19,7 @@ export function pushView(row: {
 /**
  * Why a push cannot reach the device row `alias` (a `devices` row), or NULL when it can: exactly one
  * reason, checked in the order of `skipReasons`. The one definition, for group sends, single-device
- * sends and the dispatcher's re-check at push time. The triggers that keep `user_reach` (migration 0016_expand) spell
+ * sends and the dispatcher's re-check at push time. The triggers that keep `user_reach` (migration *_wip-expand.sql) spell
  * the same CASE over a device's new and old values: change both together (test/server/directory/user-reach.test.ts
  * fails otherwise).
  *

@@ -13,7 +13,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 it("an existing database's devices are counted per user by the upgrade, so its first preview is exact", async () => {
   const url = `file:${join(dir, 'herald.db')}`;
   const old = openDatabase(url);
-  await migrate(old.db, { migrationsFolder: migrationsBefore(dir, '0016_expand') });
+  await migrate(old.db, { migrationsFolder: migrationsBefore(dir, '0016_wip-expand') });
   // [tenant, device, user, platform, management state, notifications permitted, push service, token invalid at]
   const devices: [string, string, string | null, string, string, number, string | null, number | null][] = [
     ['t1', 'd1', 'u1', 'ios', 'enrolled', 1, 'apns', null],

@@ -134,6 +134,42 @@ describe('user_reach through imports, check-ins, the dispatcher and deletes', ()
   });
 });
 
+describe('user_reach through a bulk import, recounted in one pass instead of per device', () => {
+  let herald: DispatchHerald;
+  beforeAll(async () => {
+    herald = await startDispatchHerald();
+  });
+  afterAll(() => herald.close());
+
+  it('counts 1,200 imported devices of 300 users, then a re-import that moves and changes them all, exactly', async () => {
+    const { api } = herald.admin;
+    const users = Array.from({ length: 300 }, (_, i) => user(`u${i}`));
+    const devices = (shift: number) =>
+      Array.from({ length: 1_200 }, (_, i) =>
+        phone(`d${i}`, `u${(i + shift) % 300}`, {
+          platform: (['ios', 'android', 'windows', 'ipados'] as const)[(i + shift) % 4],
+          managementState: (i + shift) % 7 === 0 ? 'unenrolled' : 'enrolled',
+          notificationsPermitted: (i + shift) % 5 !== 0,
+          push: (i + shift) % 3 === 0 ? null : { service: 'apns', token: apnsToken(i) },
+        }),
+      );
+    const members = [
+      group(
+        'half',
+        users.slice(0, 150).map((u) => ({ type: 'user' as const, id: u.id })),
+      ),
+    ];
+    await importDirectory(api, { users, devices: devices(0), groups: members });
+    await expectReachExact(herald.database);
+    const first = await expectPreviewAsSent(api, ['half']);
+
+    await importDirectory(api, { devices: devices(1) });
+    await expectReachExact(herald.database);
+    expect(await expectPreviewAsSent(api, ['half'])).not.toEqual(first);
+    expect(await herald.database.db.all(sql`SELECT * FROM user_reach_recounts`)).toEqual([]);
+  });
+});
+
 describe('user_reach through directory syncs from Microsoft Graph', () => {
   let s: SyncedHerald;
   beforeAll(async () => {
