@@ -8,7 +8,8 @@ const RECOUNT_FROM = 1_000;
 /**
  * Runs `write`, a write of about `devices` device rows of the tenant, and keeps `user_reach` exact through it. A big one
  * (as many devices as half the users the tenant counts, or more) pauses the per-row triggers for the tenant and recounts
- * the tenant's `user_reach` in one ordered pass of `devices_audience` afterwards: on a first import of 200,000 devices
+ * the tenant's `user_reach` in one ordered pass of `devices_audience` afterwards (an import, a directory sync's devices):
+ * on a first import of 200,000 devices
  * the triggers' one random upsert per device cost more than half again the CPU of writing the devices. The pause lives
  * only inside this transaction (a failed write rolls it back with everything else), and a process writes one
  * transaction at a time, so no other write can meet it.

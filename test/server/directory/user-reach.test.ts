@@ -206,4 +206,17 @@ describe('user_reach through directory syncs from Microsoft Graph', () => {
     expect(await s.sync({ full: true })).toMatchObject({ kind: 'full', status: 'succeeded' });
     await expectReachExact(s.herald.database);
   });
+
+  it('counts a sync that writes over a thousand devices (recounted in one pass), then one that removes them (per device)', async () => {
+    const many = Array.from({ length: 1_100 }, (_, i) => `bulk-${i}`);
+    for (const [i, id] of many.entries()) s.fake.setDevice(iphone(id, i % 2 ? 'u2' : 'u3', i % 3 ? {} : { operatingSystem: 'Windows' }));
+    expect(await s.sync()).toMatchObject({ status: 'succeeded', counts: { devices: { added: 1_100, updated: 0, removed: 0 } } });
+    await expectReachExact(s.herald.database);
+    await expectPreviewAsSent(s.herald.admin.api, ['g1']);
+
+    for (const id of many.slice(0, 600)) s.fake.removeDevice(id);
+    expect(await s.sync()).toMatchObject({ status: 'succeeded', counts: { devices: { added: 0, updated: 0, removed: 600 } } });
+    await expectReachExact(s.herald.database);
+    await expectPreviewAsSent(s.herald.admin.api, ['g1']);
+  });
 });
