@@ -184,6 +184,35 @@ export const devices = sqliteTable(
   ],
 );
 
+/**
+ * Per user, the devices they enrolled by what a push to them would meet now: `reachable`, or the one skip reason
+ * skipReasonSql gives (server/directory/audience.ts). Written only by triggers on `devices` (migration
+ * 0018_user_reach.sql, which also fills it), so every writer of devices keeps it exact; the preview sums it over the users
+ * a target reaches instead of reading their devices. WITHOUT ROWID (written into that migration by hand: drizzle cannot
+ * declare it), so a user's counts are one seek. A user left with no devices keeps a row of zeros.
+ */
+export const userReach = sqliteTable(
+  'user_reach',
+  {
+    tenantId: text('tenant_id').notNull(),
+    userId: text('user_id').notNull(),
+    reachable: integer('reachable').notNull().default(0),
+    unsupportedPlatform: integer('unsupported_platform').notNull().default(0),
+    notEnrolled: integer('not_enrolled').notNull().default(0),
+    notificationsNotPermitted: integer('notifications_not_permitted').notNull().default(0),
+    noPushToken: integer('no_push_token').notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.userId] })],
+);
+
+/**
+ * A tenant whose devices a bulk write is changing, inside that write's transaction only: `user_reach`'s triggers skip
+ * its devices, and the write recounts the tenant's `user_reach` in one pass before it commits (server/directory/reach.ts).
+ */
+export const userReachRecounts = sqliteTable('user_reach_recounts', {
+  tenantId: text('tenant_id').primaryKey(),
+});
+
 export const notifications = sqliteTable(
   'notifications',
   {

@@ -7,6 +7,7 @@ import { devices, groupMembers, groups, users } from '../db/schema';
 import { invalidRequest } from '../core/errors';
 import { collectGarbage } from '../core/memory';
 import { hashSecret } from '../core/secrets';
+import { keepingReach } from './reach';
 
 /** Rows per multi-row INSERT: enough to amortise each statement, few enough to keep its JSON parameter small. */
 const CHUNK = 500;
@@ -53,7 +54,7 @@ export async function importDirectory(database: Database, request: ImportRequest
       await auditIn(tx, { tenantId, actorAccountId, action: 'directory.import', outcome: 'rejected', details, at: now });
       return { counts: null, missing };
     }
-    await withLargeCache(tx, () => upsert(tx, tenantId, input));
+    await withLargeCache(tx, () => keepingReach(tx, tenantId, input.devices.length, () => upsert(tx, tenantId, input)));
     const counts = { users: imported.user.size, groups: imported.group.size, devices: imported.device.size };
     await auditIn(tx, { tenantId, actorAccountId, action: 'directory.import', outcome: 'success', details: { ...counts }, at: now });
     return { counts };

@@ -6,6 +6,20 @@ import { startFakeGraph, type FakeGraph, type FakeGraphOptions } from '../fakes/
 import { startTestHerald, type Api, type TestHerald } from './herald';
 import { expectStatus } from './rbac';
 
+/** A user as the fake Graph lists it. */
+export const fakeUser = (id: string) => ({ id, userPrincipalName: `${id}@contoso.example`, displayName: `User ${id}` });
+
+/** A managed iPhone as the fake Intune lists it, enrolled by `userId`. */
+export const managedIphone = (id: string, userId: string | null, overrides = {}) => ({
+  id,
+  deviceName: `${id} iPhone`,
+  operatingSystem: 'iOS',
+  userId,
+  managementState: 'managed',
+  serialNumber: `SN-${id}`,
+  ...overrides,
+});
+
 export interface SyncedHerald {
   herald: TestHerald;
   fake: FakeGraph;

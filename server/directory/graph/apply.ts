@@ -3,7 +3,8 @@ import type { SyncChangeCounts, SyncCounts } from '../../../shared/directory-syn
 import type { Tx } from '../../db/client';
 import { devices, groupMembers, groups, users } from '../../db/schema';
 import { chunks, insertRows, unlistedMember } from '../import';
-import { diffDevices } from './device-diff';
+import { keepingReach } from '../reach';
+import { diffDevices, type DeviceDiff } from './device-diff';
 import type { DeltaChanges, DirectoryChanges, GroupChange, Member, UserChange } from './read';
 
 /**
@@ -164,6 +165,12 @@ async function applyGroups(tx: Tx, tenantId: string, changes: DeltaChanges<Group
  */
 async function applyDevices(tx: Tx, tenantId: string, changes: DirectoryChanges): Promise<SyncChangeCounts> {
   const diff = await diffDevices(tx, tenantId, changes.devices);
+  const writes = diff.added.length + diff.changed.length + diff.removed.length;
+  return keepingReach(tx, tenantId, writes, () => writeDevices(tx, tenantId, diff));
+}
+
+/** Writes the devices `diff` found new, changed or gone. */
+async function writeDevices(tx: Tx, tenantId: string, diff: DeviceDiff): Promise<SyncChangeCounts> {
   const columns = sql`SELECT value->>0 AS id, value->>1 AS name, value->>2 AS platform,
       (SELECT u.id FROM ${users} u WHERE u.tenant_id = ${tenantId} AND u.id = value->>3) AS user_id,
       value->>4 AS management_state, value->>5 AS serial_number`;

@@ -1,11 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { startSyncedHerald, type SyncedHerald } from '../../helpers/graph';
+import { fakeUser, startSyncedHerald, type SyncedHerald } from '../../helpers/graph';
 import { expectStatus } from '../../helpers/rbac';
 
 let s: SyncedHerald;
 afterEach(() => s.close());
 
-const fakeUser = (id: string) => ({ id, userPrincipalName: `${id}@contoso.example`, displayName: `User ${id}` });
 const ids = (page: { items: { id: string }[] }) => page.items.map((i) => i.id).sort();
 
 /** Real waits, recorded. */

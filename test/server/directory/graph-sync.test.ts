@@ -1,20 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { deviceClient } from '../../helpers/dispatch';
-import { startSyncedHerald, type SyncedHerald } from '../../helpers/graph';
+import { fakeUser, managedIphone as iphone, startSyncedHerald, type SyncedHerald } from '../../helpers/graph';
 import { expectStatus } from '../../helpers/rbac';
 
 let s: SyncedHerald;
-
-const fakeUser = (id: string) => ({ id, userPrincipalName: `${id}@contoso.example`, displayName: `User ${id}` });
-const iphone = (id: string, userId: string | null, overrides = {}) => ({
-  id,
-  deviceName: `${id} iPhone`,
-  operatingSystem: 'iOS',
-  userId,
-  managementState: 'managed',
-  serialNumber: `SN-${id}`,
-  ...overrides,
-});
 
 beforeEach(async () => {
   s = await startSyncedHerald({ fake: { pageSize: 2 } });
