@@ -75,15 +75,18 @@ export function createApp(deps: Deps) {
     errorHandler(async (error, c) => {
       const principal = c.get('principal');
       if (error.status !== 403 || !principal || wasAudited(error)) return;
-      await auditDenied({
-        tenantId: principal.tenantId,
-        actorAccountId: principal.accountId,
-        action: `${c.req.method} ${c.req.routePath}`,
-        target: c.req.path,
-        outcome: 'denied',
-        details: { message: error.message },
-        at: deps.now(),
-      });
+      await auditDenied(
+        {
+          tenantId: principal.tenantId,
+          actorAccountId: principal.accountId,
+          action: `${c.req.method} ${c.req.routePath}`,
+          target: c.req.path,
+          outcome: 'denied',
+          details: { message: error.message },
+          at: deps.now(),
+        },
+        error.code,
+      );
     }, deps.log),
   );
   app.notFound(notFoundHandler);

@@ -3,7 +3,8 @@ import { fixedWindows } from '../core/windows';
 
 /**
  * A small per-address limit on `GET /v1/auth/entra`: it answers without a token, and its 404 says which Entra tenants
- * use Herald, so one address may ask only this many times per window: plenty to sign in, too few to enumerate tenants.
+ * use Herald, so one address may miss only this many times per window: plenty for typing mistakes, too few to
+ * enumerate tenants.
  */
 export const LOOKUPS_PER_WINDOW = 30;
 export const LOOKUP_WINDOW_MS = 60_000;
@@ -30,15 +31,31 @@ export function addressKey(address: string | undefined): string {
     .join(':')}::/64`;
 }
 
-/** Counts lookups per address in fixed windows; throws 429 `tooManyRequests` with Retry-After past the limit. */
+/**
+ * Counts the lookups per address that found nothing (a 404 or an invalid tenant) in fixed windows; `check` throws 429
+ * `tooManyRequests` with Retry-After once an address has missed `limit` times in its window. A lookup that finds its
+ * tenant is never counted, so however many clients share an address (a reverse proxy, a NAT), nobody can use up the
+ * others' sign-ins with lookups of their own.
+ */
 export function lookupLimiter(limit = LOOKUPS_PER_WINDOW, windowMs = LOOKUP_WINDOW_MS) {
-  const count = fixedWindows(windowMs, MAX_ADDRESSES);
-  return (key: string, now: number): void => {
-    const { count: lookups, endsAt } = count(key, now);
-    if (lookups <= limit) return;
-    const seconds = Math.max(1, Math.ceil((endsAt - now) / 1000));
-    throw new AppError(429, 'tooManyRequests', `Too many sign-in lookups from this address; try again in ${seconds} s.`, undefined, {
-      'Retry-After': String(seconds),
-    });
+  const misses = fixedWindows(windowMs, MAX_ADDRESSES);
+  return {
+    check(key: string, now: number): void {
+      const { count, endsAt } = misses.peek(key, now);
+      if (count < limit) return;
+      const seconds = Math.max(1, Math.ceil((endsAt - now) / 1000));
+      throw new AppError(
+        429,
+        'tooManyRequests',
+        `Too many sign-in lookups that found nothing from this address; try again in ${seconds} s.`,
+        undefined,
+        {
+          'Retry-After': String(seconds),
+        },
+      );
+    },
+    miss(key: string, now: number): void {
+      misses.hit(key, now);
+    },
   };
 }

@@ -26,8 +26,11 @@ export const identityRoutes = (deps: Deps) => {
   return new Hono<AppEnv>().get(
     '/v1/auth/entra',
     async (c, next) => {
-      limit(addressKey(remoteAddress(c)), deps.now());
+      const address = addressKey(remoteAddress(c));
+      limit.check(address, deps.now());
       await next();
+      // only a lookup that found nothing counts: a sign-in that finds its tenant is never refused
+      if (c.res.status !== 200) limit.miss(address, deps.now());
     },
     query(entraSignInQuerySchema),
     async (c) => {

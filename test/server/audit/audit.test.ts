@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { group, importDirectory } from '../../helpers/directory';
+import { group, importDirectory, phone, user } from '../../helpers/directory';
 import { startTestHerald, type TestHerald } from '../../helpers/herald';
 import { accountWith, customRole, expectStatus } from '../../helpers/rbac';
 
@@ -105,6 +105,25 @@ describe('audit log', () => {
       herald.clock.advance(60_000);
       expect((await roleless.api('GET', '/v1/roles')).status).toBe(403);
       expect((await denied())[0]).toEqual(['GET /v1/roles', { ...reason('Roles.Read'), omittedRepeats: 4 }]);
+    } finally {
+      herald.clock.thaw();
+    }
+  });
+
+  it('coalesces 403s by their reason, not their message: ids the caller chose do not make each one new', async () => {
+    await importDirectory(herald.admin.api, {
+      users: [user('audit-u')],
+      devices: [0, 1, 2, 3, 4].map((i) => phone(`audit-d${i}`, 'audit-u')),
+      groups: [group('audit-scope', [])],
+    });
+    const roleId = await customRole(herald, ['ManagedDevices.Update']);
+    const scoped = await accountWith(herald, [{ roleId, scope: { type: 'groups', groupIds: ['audit-scope'] } }]);
+    herald.clock.freeze();
+    try {
+      // each 403 names the device asked for, outside the caller's scope
+      for (let i = 0; i < 5; i++) expect((await scoped.api('POST', `/v1/devices/audit-d${i}/credentials`)).status).toBe(403);
+      const entries = (await audit('?outcome=denied&limit=100')).items.filter((e) => e.actor?.accountId === scoped.id);
+      expect(entries).toHaveLength(1);
     } finally {
       herald.clock.thaw();
     }
