@@ -1,5 +1,7 @@
 import { z } from 'zod';
 
+export { entraScopes, HERALD_API_SCOPE } from './entra-scopes';
+
 /** `GET /v1/auth/entra?tenant=`: the Entra tenant to sign in to, by its id (GUID) or one of its verified domains. */
 export const entraSignInQuerySchema = z.strictObject({
   tenant: z
@@ -9,9 +11,6 @@ export const entraSignInQuerySchema = z.strictObject({
     .max(256)
     .regex(/^[A-Za-z0-9.-]+$/, 'must be an Entra tenant id (GUID) or verified domain'),
 });
-
-/** The Herald API's delegated scope an access token must carry (`api://<clientId>/Notifications.Send`). */
-export const HERALD_API_SCOPE = 'Notifications.Send';
 
 /**
  * What a client needs to sign a user in with Microsoft Entra ID (authorization code flow with PKCE):
@@ -24,6 +23,3 @@ export const entraSignInSchema = z.strictObject({
   scopes: z.array(z.string()),
 });
 export type EntraSignIn = z.output<typeof entraSignInSchema>;
-
-/** The scopes a client asks for, for the app registration `clientId`. */
-export const entraScopes = (clientId: string) => [`api://${clientId}/${HERALD_API_SCOPE}`, 'offline_access'];

@@ -7,6 +7,7 @@
 
 import type { EntraSignIn } from './api-types';
 import { authorityProblem } from './entra-authority';
+import { entraScopes } from '../../shared/entra-scopes';
 
 /** What Herald's `GET /v1/auth/entra` says about a tenant's app registration: `<authority host>/<Entra tenant id>`, client id, scopes. */
 export type EntraConfig = EntraSignIn;
@@ -66,7 +67,8 @@ export async function pkcePair(): Promise<{ verifier: string; challenge: string 
   return { verifier, challenge: base64url(new Uint8Array(digest)) };
 }
 
-const scopeOf = (config: EntraConfig) => [...new Set([...config.scopes, ...OIDC_SCOPES])].join(' ');
+/** Herald's API and a refresh token for the app registration named, built here: never scopes the server names (see entraScopes). */
+const scopeOf = (config: EntraConfig) => [...new Set([...entraScopes(config.clientId), ...OIDC_SCOPES])].join(' ');
 /** An endpoint of the authority, only ever of Microsoft Entra ID (see entra-authority.ts): any other throws before a request. */
 function endpoint(config: EntraConfig, name: 'authorize' | 'token'): string {
   const problem = authorityProblem(config.authority);

@@ -12,10 +12,12 @@ export const ENTRA_AUTHORITY_HOSTS: readonly string[] = [
 ];
 
 /**
- * The tests' fake Entra ID on loopback (any port), in builds other than production only: Vite replaces
- * `import.meta.env.MODE` when the extension is built, so `wxt build` leaves an empty list that no setting can change.
+ * The tests' fake Entra ID on loopback (any port), only in `wxt build --mode e2e` builds and unit tests (mode `test`):
+ * Vite replaces `import.meta.env.MODE` when the extension is built, so `wxt build` (and a development or any other
+ * mode's build) leaves an empty list that no setting can change.
  */
-export const TEST_AUTHORITY_HOSTS: readonly string[] = import.meta.env.MODE === 'production' ? [] : ['127.0.0.1'];
+export const TEST_AUTHORITY_HOSTS: readonly string[] =
+  import.meta.env.MODE === 'e2e' || import.meta.env.MODE === 'test' ? ['127.0.0.1'] : [];
 
 /** Why the extension will not sign in at `authority` (`https://<Entra host>/<tenant>`), in words; null when it may. */
 export function authorityProblem(authority: string, testHosts: readonly string[] = TEST_AUTHORITY_HOSTS): string | null {

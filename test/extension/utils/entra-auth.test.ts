@@ -76,8 +76,14 @@ describe('Sign in with Microsoft: authorization code with PKCE against Entra ID'
       code_challenge: challenge,
       code_challenge_method: 'S256',
       state: 's1',
-      scope: `api://${entra.clientId}/Notifications.Send openid profile offline_access`,
+      scope: `api://${entra.clientId}/Notifications.Send offline_access openid profile`,
     });
+  });
+
+  it("asks only for Herald's API scope of the app registration named, whatever other scopes a server names", () => {
+    const hostile = { ...config, scopes: ['https://graph.microsoft.com/Mail.Read', 'https://graph.microsoft.com/Files.ReadWrite.All'] };
+    const url = new URL(authorizeUrl(hostile, { redirectUri: REDIRECT, challenge: 'c', state: 's' }));
+    expect(url.searchParams.get('scope')).toBe(`api://${entra.clientId}/Notifications.Send offline_access openid profile`);
   });
 
   it('a code redeemed with another verifier is refused by Entra, and said in words', async () => {
