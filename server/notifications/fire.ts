@@ -18,15 +18,17 @@ export interface FireDeps {
   /** Called when a fired send queued deliveries, so the dispatcher pushes them at once. */
   onQueued?: () => void;
   /**
-   * Unexpected failures so far of each send this process could not fire (the scheduler keeps one for its life): at
-   * FIRE_ATTEMPTS the send becomes `failed`, so one that can never fire does not hold up the others forever.
+   * Unexpected failures so far of each send this process could not fire, and when the first was (the scheduler keeps
+   * one for its life): after FIRE_ATTEMPTS failures spread over at least FIRE_GIVE_UP_MS the send becomes `failed`, so
+   * one that can never fire does not hold up the others forever, while a passing failure fails nothing.
    */
-  attempts?: Map<string, number>;
+  attempts?: Map<string, { failures: number; since: number }>;
   log?: Logger;
 }
 
-/** How often one process tries a send that fails for an unexpected reason (not the database being unavailable). */
+/** How often, and for how long at least, one process tries a send that fails for an unexpected reason (not the database being unavailable). */
 export const FIRE_ATTEMPTS = 3;
+export const FIRE_GIVE_UP_MS = 60_000;
 
 type Scheduled = typeof notifications.$inferSelect;
 
@@ -68,6 +70,8 @@ export async function fireDue(deps: FireDeps, limit = 50): Promise<number> {
       else failure ??= error;
     }
   }
+  // a send canceled or fired elsewhere between its failures is not seen again
+  for (const [id, { since }] of deps.attempts ?? []) if (deps.now() - since > 86_400_000) deps.attempts?.delete(id);
   if (failure !== null && fired === 0) throw failure;
   return fired;
 }
@@ -79,29 +83,45 @@ export async function fireDue(deps: FireDeps, limit = 50): Promise<number> {
 async function failAfterAttempts(deps: FireDeps, row: Pick<Scheduled, 'id' | 'tenantId' | 'senderAccountId'>, error: unknown) {
   const { attempts } = deps;
   if (!attempts) return false;
-  const attempt = (attempts.get(row.id) ?? 0) + 1;
+  const now = deps.now();
+  const seen = attempts.get(row.id) ?? { failures: 0, since: now };
+  const attempt = { failures: seen.failures + 1, since: seen.since };
   attempts.set(row.id, attempt);
-  deps.log?.({ level: 'error', msg: 'firing a scheduled send failed', notificationId: row.id, attempt, ...describeFailure(error) });
-  if (attempt < FIRE_ATTEMPTS) return false;
-  attempts.delete(row.id);
+  deps.log?.({
+    level: 'error',
+    msg: 'firing a scheduled send failed',
+    notificationId: row.id,
+    attempt: attempt.failures,
+    ...describeFailure(error),
+  });
+  if (attempt.failures < FIRE_ATTEMPTS || now - attempt.since < FIRE_GIVE_UP_MS) return false;
   const failure = {
     code: 'fireFailed',
-    message: `Herald could not fire this send: it failed ${attempt} times for an internal reason (logged on the server). Nothing was sent.`,
+    message: `Herald could not fire this send: it failed ${attempt.failures} times over ${Math.round((now - attempt.since) / 1000)} s for an internal reason (logged on the server). Nothing was sent.`,
   };
-  return deps.database.write(async (tx) => {
-    if (!(await claim(tx, row, { status: 'failed', failure }))) return false;
-    await tx.delete(deviceSends).where(and(eq(deviceSends.tenantId, row.tenantId), eq(deviceSends.notificationId, row.id)));
-    await auditIn(tx, {
-      tenantId: row.tenantId,
-      actorAccountId: row.senderAccountId,
-      action: 'notification.fire',
-      target: `notification ${row.id}`,
-      outcome: 'failed',
-      details: { notificationId: row.id, status: 'failed', ...failure },
-      at: deps.now(),
-    });
-    return true;
-  });
+  return deps.database
+    .write(async (tx) => {
+      if (!(await claim(tx, row, { status: 'failed', failure }))) return false;
+      await tx.delete(deviceSends).where(and(eq(deviceSends.tenantId, row.tenantId), eq(deviceSends.notificationId, row.id)));
+      await auditIn(tx, {
+        tenantId: row.tenantId,
+        actorAccountId: row.senderAccountId,
+        action: 'notification.fire',
+        target: `notification ${row.id}`,
+        outcome: 'failed',
+        details: { notificationId: row.id, status: 'failed', ...failure },
+        at: now,
+      });
+      return true;
+    })
+    .then(
+      (failed) => {
+        attempts.delete(row.id);
+        return failed;
+      },
+      // recording the failure failed too: the send stays scheduled, and is tried (and given up on) again
+      () => false,
+    );
 }
 
 /**

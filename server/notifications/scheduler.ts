@@ -14,7 +14,7 @@ export interface Scheduler {
  */
 export function startScheduler(deps: FireDeps & { log: Logger; pollMs?: number }): Scheduler {
   const pollMs = deps.pollMs ?? 1_000;
-  const fireDeps = { ...deps, attempts: new Map<string, number>() };
+  const fireDeps = { ...deps, attempts: new Map<string, { failures: number; since: number }>() };
   const stopping = new AbortController();
   // a pause ends early when the scheduler stops
   const pause = (ms: number) => sleep(ms, undefined, { signal: stopping.signal }).catch(() => undefined);
