@@ -234,7 +234,7 @@ async function upsert(tx: Tx, tenantId: string, input: DirectoryImport): Promise
     sql`ON CONFLICT (tenant_id, id) DO UPDATE SET display_name = excluded.display_name`,
   );
 
-  const replaced = input.groups.filter((g) => g.members !== undefined);
+  const replaced = oneListingEach(input.groups.filter((g) => g.members !== undefined));
   // a member listed again keeps its row, and with it its source: one a sync listed stays the sync's to remove
   for (const chunk of memberChunks(replaced)) {
     await tx.run(sql`DELETE FROM ${groupMembers} WHERE tenant_id = ${tenantId}
@@ -247,6 +247,19 @@ async function upsert(tx: Tx, tenantId: string, input: DirectoryImport): Promise
 
 /** Memberships per statement: 500 groups of a large directory list hundreds of thousands, megabytes of JSON at once. */
 const MEMBERS = 5_000;
+
+/**
+ * A group listed more than once in one import, as the union of its listings: its DELETE must see all of them, which
+ * it would not if its listings fell into different chunks (each would remove the members only the other lists).
+ */
+function oneListingEach(groups: DirectoryImport['groups']): DirectoryImport['groups'] {
+  const byId = new Map<string, DirectoryImport['groups'][number]>();
+  for (const g of groups) {
+    const seen = byId.get(g.id);
+    byId.set(g.id, seen ? { ...g, members: [...seen.members!, ...g.members!] } : g);
+  }
+  return byId.size === groups.length ? groups : [...byId.values()];
+}
 
 /** `groups` in runs of at most CHUNK groups listing at most MEMBERS members together (a larger group alone). */
 function* memberChunks(groups: DirectoryImport['groups']): Generator<DirectoryImport['groups']> {

@@ -100,7 +100,8 @@ export async function roomNow(db: Db | Tx, tenantId: string, target: QuotaTarget
   );
   return {
     available: Math.max(0, limit - fullestHour(times, now).inside.length),
-    scheduled: times.filter((t) => t > now).length,
+    // a send due an hour from now or later shares no rolling hour with a send made now
+    scheduled: times.filter((t) => t > now && t < now + QUOTA_WINDOW_MS).length,
   };
 }
 

@@ -44,6 +44,30 @@ describe('POST /v1/directory/import', () => {
     expect((await get('/v1/groups/imp-g1')).memberCounts).toEqual({ users: 1, devices: 1, groups: 0 });
   });
 
+  it('takes a group listed twice as the union of its listings, however far apart: members both list keep their rows', async () => {
+    const both = [
+      { type: 'user' as const, id: 'twice-u1' },
+      { type: 'user' as const, id: 'twice-u2' },
+    ];
+    await importDirectory(api(), { users: [user('twice-u1'), user('twice-u2')], groups: [group('twice', both)] });
+    // rows a sync listed: a row deleted and inserted again would become the import's
+    await herald.database.client.execute("UPDATE group_members SET source = 'graph' WHERE group_id = 'twice'");
+    const res = await api()('POST', '/v1/directory/import', {
+      groups: [
+        group('twice', [both[0]!]),
+        // enough groups between the two listings to write them in different statements
+        ...Array.from({ length: 600 }, (_, i) => group(`twice-filler-${i}`, [])),
+        group('twice', [both[1]!]),
+      ],
+    });
+    expect(res.status).toBe(200);
+    const rows = await herald.database.client.execute("SELECT member_id, source FROM group_members WHERE group_id = 'twice' ORDER BY 1");
+    expect(rows.rows.map((r) => [r.member_id, r.source])).toEqual([
+      ['twice-u1', 'graph'],
+      ['twice-u2', 'graph'],
+    ]);
+  });
+
   it("keeps a user's preferredLanguage canonical, shows it where users and devices are listed, and clears it when left out", async () => {
     const lang = (id: string, preferredLanguage: string) => ({ ...user(id), preferredLanguage });
     await importDirectory(api(), { users: [lang('pl-u1', 'fr-ca'), lang('pl-u2', 'DE')], devices: [phone('pl-d1', 'pl-u1')] });
