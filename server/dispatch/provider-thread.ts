@@ -31,25 +31,17 @@ const FROM_SOURCES = import.meta.url.endsWith('.ts');
  * same configuration, so the same errors stop the start), pushing batches the dispatcher posts. The event loop
  * that drives HTTP/2 (APNs) and firebase-admin (FCM) then does nothing else, while this one claims and records;
  * measured, that database work was a fifth of the dispatcher's CPU per push. A thread that dies (a bug) fails its
- * batches in flight (they are retried like any failed push) and is started again for the next batch.
+ * batches in flight (they are retried like any failed push) and is started again (see superviseThreads).
  */
 export async function startProviderThread(config: Config, log: Logger, options: ProvidersOptions = {}): Promise<Providers> {
-  let closing = false;
-  let thread: Thread;
-  const start = () => (thread = launch({ config, options }, log, lost));
-  function lost() {
-    if (closing) return;
-    log({ level: 'error', msg: 'the push thread stopped; starting another' });
-    start().ready.catch((error: unknown) => log({ level: 'error', msg: 'starting the push thread failed', ...describeFailure(error) }));
-  }
-  start();
-  const { services, names } = await thread!.ready;
+  const threads = superviseThreads((onLost) => launch({ config, options }, log, onLost), log);
+  const { services, names } = await threads.ready;
   const provider = (service: PushService): PushProvider => ({
     name: names[service],
     service,
     send: async (messages) => {
       if (messages.length === 0) return [];
-      const current = thread;
+      const current = threads.current();
       await current.ready;
       return current.send(service, packBatch(messages));
     },
@@ -59,14 +51,55 @@ export async function startProviderThread(config: Config, log: Logger, options: 
   return {
     for: (service) => providers[service],
     describe: () => services,
+    close: threads.close,
+  };
+}
+
+/** The pause before starting a thread again, doubled after each start that fails (up to the most), reset once one runs. */
+export const RESTART_DELAY_MS = { least: 100, most: 30_000 };
+
+/**
+ * Keeps one thread running: `launch` starts one, calling `onLost` when it ends other than by close(). The first must
+ * start (its failure is the caller's, e.g. a bad configuration); after that, a thread lost for any reason, even
+ * one that failed as it started (a key file unreadable for a moment), is started again after a pause that doubles
+ * while starts fail, so pushes resume by themselves and a thread that cannot start is not retried in a tight loop.
+ * Meanwhile `current()` is the lost one, whose sends fail at once and are retried like any failed push.
+ */
+export function superviseThreads(launch: (onLost: () => void) => Thread, log: Logger, delays = RESTART_DELAY_MS) {
+  let closing = false;
+  let up = false;
+  let delay = delays.least;
+  let timer: NodeJS.Timeout | undefined;
+  let thread = launch(lost);
+  function lost() {
+    if (closing || !up || timer) return;
+    log({ level: 'error', msg: 'the push thread stopped; starting another', inMs: delay });
+    timer = setTimeout(() => {
+      timer = undefined;
+      if (closing) return;
+      thread = launch(lost);
+      thread.ready.then(
+        () => (delay = delays.least),
+        (error: unknown) => log({ level: 'error', msg: 'starting the push thread failed', ...describeFailure(error) }),
+      );
+    }, delay);
+    delay = Math.min(delay * 2, delays.most);
+  }
+  return {
+    ready: thread.ready.then((ready) => {
+      up = true;
+      return ready;
+    }),
+    current: () => thread,
     async close() {
       closing = true;
+      clearTimeout(timer);
       await thread.close();
     },
   };
 }
 
-interface Thread {
+export interface Thread {
   ready: Promise<{ services: string[]; names: ProviderNames }>;
   send(service: PushService, batch: PackedBatch): Promise<PushResult[]>;
   close(): Promise<void>;
@@ -116,7 +149,8 @@ function launch(data: ThreadData, log: Logger, onLost: () => void): Thread {
     refused(error);
     for (const call of pending.values()) call.reject(error);
     pending.clear();
-    if (was === 'running') onLost();
+    // a thread that ended as it started is lost too (the first one's failure is its caller's: see superviseThreads)
+    if (was !== 'closing') onLost();
   });
 
   return {
