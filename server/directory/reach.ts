@@ -7,8 +7,7 @@ const RECOUNT_FROM = 1_000;
 
 /**
  * Runs `write`, a write of about `devices` device rows of the tenant, and keeps `user_reach` exact through it. A big one
- * (a tenth as many devices as the users the tenant counts, or more: the recount reads each device of the tenant once in
- * order, which costs about what the triggers' random upserts cost for a tenth of them) pauses the per-row triggers for the tenant and recounts
+ * (as many devices as half the users the tenant counts, or more) pauses the per-row triggers for the tenant and recounts
  * the tenant's `user_reach` in one ordered pass of `devices_audience` afterwards (an import, a directory sync's devices):
  * on a first import of 200,000 devices
  * the triggers' one random upsert per device cost more than half again the CPU of writing the devices. The pause lives
@@ -18,7 +17,7 @@ const RECOUNT_FROM = 1_000;
 export async function keepingReach<T>(tx: Tx, tenantId: string, devices: number, write: () => Promise<T>): Promise<T> {
   if (devices < RECOUNT_FROM) return write();
   const [counted] = await tx.all<{ n: number }>(sql`SELECT count(*) AS n FROM user_reach WHERE tenant_id = ${tenantId}`);
-  if (devices * 10 < (counted?.n ?? 0)) return write();
+  if (devices * 2 < (counted?.n ?? 0)) return write();
   await tx.run(sql`INSERT INTO user_reach_recounts (tenant_id) VALUES (${tenantId})`);
   const result = await write();
   await tx.run(sql`DELETE FROM user_reach WHERE tenant_id = ${tenantId}`);
