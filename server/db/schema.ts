@@ -265,7 +265,7 @@ export const notifications = sqliteTable(
     // scheduled group sends count against the quota at their sendAt (see quotaTimes)
     index('notifications_quota_scheduled').on(t.tenantId, t.sendAt).where(sql`kind = 'groups' AND send_at IS NOT NULL`),
     // Partial: only group sends are written to it (device sends are counted in device_sends).
-    // The quota query names the kind as a literal (see quotaWindow).
+    // The quota query names the kind as a literal (see quotaTimes).
     index('notifications_quota_groups').on(t.tenantId, t.createdAt).where(sql`kind = 'groups'`),
   ],
 );

@@ -6,13 +6,6 @@ import { AppError, quotaExceeded } from '../core/errors';
 
 export const QUOTA_WINDOW_MS = 60 * 60 * 1000;
 
-export interface QuotaUse {
-  used: number;
-  limit: number;
-  /** When the oldest send in the window leaves it (ISO), or null when none is in it. */
-  resetsAt: string | null;
-}
-
 export type QuotaTarget = { kind: 'groups' } | { kind: 'device'; deviceId: string };
 
 /**
@@ -32,10 +25,6 @@ export function quotaTimes(tenantId: string, target: QuotaTarget, from: number, 
     : sql`SELECT ${deviceSends.createdAt} AS created_at FROM ${deviceSends}
         WHERE ${and(eq(deviceSends.tenantId, tenantId), eq(deviceSends.deviceId, target.deviceId), gt(deviceSends.createdAt, from), lte(deviceSends.createdAt, to))}`;
 }
-
-/** The rolling hour of one quota that ends at `now` (see quotaTimes). */
-export const quotaWindow = (tenantId: string, target: QuotaTarget, now: number): SQL =>
-  quotaTimes(tenantId, target, now - QUOTA_WINDOW_MS, now);
 
 /** The fullest rolling hour `(end - 1 h, end]` that a send at `at` would fall in, given the other sends' times near it. */
 export function fullestHour(times: number[], at: number): { end: number; inside: number[] } {
@@ -91,37 +80,23 @@ function assertHour(hour: ReturnType<typeof fullestHour>, limit: number, at: num
 }
 
 /**
- * What a quota leaves for sends made now, scheduled ones included: `available` sends now fit every rolling hour they
- * would fall in (what assertQuotaAt checks), and `scheduled` sends are due within the coming hour.
+ * One quota as `GET /v1/quotas` shows it, from one read of the sends around `now`: `used`, the sends of the past hour,
+ * and `resetsAt`, when the one whose departure frees a slot leaves it (the oldest while slots remain); `available`,
+ * how many sends made now fit every rolling hour they would fall in (what assertQuotaAt checks), and `scheduled`,
+ * the sends due within the coming hour, which hold slots a send made now would need.
  */
-export async function roomNow(db: Db | Tx, tenantId: string, target: QuotaTarget, limit: number, now: number) {
-  const times = (await db.all<{ created_at: number }>(quotaTimes(tenantId, target, now - QUOTA_WINDOW_MS, now + QUOTA_WINDOW_MS))).map(
-    (r) => r.created_at,
-  );
+export async function quotaState(db: Db | Tx, tenantId: string, target: QuotaTarget, limit: number, now: number) {
+  const times = (await db.all<{ created_at: number }>(quotaTimes(tenantId, target, now - QUOTA_WINDOW_MS, now + QUOTA_WINDOW_MS)))
+    .map((r) => r.created_at)
+    .sort((a, b) => a - b);
+  const past = times.filter((t) => t <= now);
+  const frees = past[Math.max(0, past.length - limit)];
   return {
+    used: past.length,
+    resetsAt: frees === undefined ? null : new Date(frees + QUOTA_WINDOW_MS).toISOString(),
     available: Math.max(0, limit - fullestHour(times, now).inside.length),
     // a send due an hour from now or later shares no rolling hour with a send made now
     scheduled: times.filter((t) => t > now && t < now + QUOTA_WINDOW_MS).length,
-  };
-}
-
-/**
- * Reads how much of a quota is used; inside the send transaction this is exact, since writes are serialised.
- * One statement: the count and the send whose departure frees a slot (the oldest while slots remain).
- */
-export async function readQuota(db: Db | Tx, window: SQL, limit: number): Promise<QuotaUse> {
-  const [row] = await db.all<{ used: number; oldest: number | null }>(
-    sql`WITH w AS (${window})
-      SELECT (SELECT count(*) FROM w) AS used,
-        (SELECT created_at FROM w ORDER BY created_at LIMIT 1 OFFSET max(0, (SELECT count(*) FROM w) - ${limit})) AS oldest`,
-  );
-  const used = row?.used ?? 0;
-  const oldest = row?.oldest ?? null;
-  const frees = oldest === null ? null : oldest + QUOTA_WINDOW_MS;
-  return {
-    used,
-    limit,
-    resetsAt: frees === null ? null : new Date(frees).toISOString(),
   };
 }
 

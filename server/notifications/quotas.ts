@@ -2,16 +2,7 @@ import type { Db } from '../db/client';
 import { requireVisible } from '../directory/queries';
 import type { Reach } from '../core/principal';
 import { readSettings } from '../tenant/settings';
-import { quotaWindow, readQuota, roomNow, type QuotaTarget } from './quota';
-
-/** One quota: its use in the past hour, and what it leaves for a send made now, scheduled sends included. */
-async function quotaState(db: Db, tenantId: string, target: QuotaTarget, limit: number, now: number) {
-  const [{ used, resetsAt }, room] = await Promise.all([
-    readQuota(db, quotaWindow(tenantId, target, now), limit),
-    roomNow(db, tenantId, target, limit, now),
-  ]);
-  return { used, resetsAt, ...room };
-}
+import { quotaState } from './quota';
 
 /** GET /v1/quotas: the tenant's group-send quota and, for one device, its device-send quota. */
 export async function quotaReport(db: Db, tenantId: string, reach: Reach, now: number, deviceId?: string) {

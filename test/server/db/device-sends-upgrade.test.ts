@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { migrate } from 'drizzle-orm/libsql/migrator';
 import { afterAll, expect, it } from 'vitest';
 import { migrateDatabase, openDatabase } from '../../../server/db/client';
-import { quotaWindow, readQuota } from '../../../server/notifications/quota';
+import { quotaState } from '../../../server/notifications/quota';
 import { migrationsBefore } from '../../helpers/migrations';
 
 const dir = mkdtempSync(join(tmpdir(), 'herald-device-sends-upgrade-'));
@@ -32,7 +32,7 @@ it("an existing database's device sends count in the device quota after the upgr
 
   const database = openDatabase(url);
   await migrateDatabase(database);
-  const used = async (deviceId: string) => (await readQuota(database.db, quotaWindow('t1', { kind: 'device', deviceId }, now), 10)).used;
+  const used = async (deviceId: string) => (await quotaState(database.db, 't1', { kind: 'device', deviceId }, 10, now)).used;
   expect([await used('d1'), await used('d2'), await used('d3')]).toEqual([2, 1, 0]);
   database.close();
 });
