@@ -49,7 +49,12 @@ export async function nextSendAt(database: Database): Promise<number | null> {
 export async function fireDue(deps: FireDeps, limit = 50): Promise<number> {
   const { db } = deps.database;
   const due = await db
-    .select({ id: notifications.id, tenantId: notifications.tenantId, senderAccountId: notifications.senderAccountId })
+    .select({
+      id: notifications.id,
+      tenantId: notifications.tenantId,
+      senderAccountId: notifications.senderAccountId,
+      sendAt: notifications.sendAt,
+    })
     .from(notifications)
     .where(and(eq(notifications.status, 'scheduled'), lte(notifications.sendAt, deps.now())))
     .orderBy(asc(notifications.sendAt))
@@ -80,7 +85,7 @@ export async function fireDue(deps: FireDeps, limit = 50): Promise<number> {
  * Counts an unexpected failure to fire a send and, at FIRE_ATTEMPTS, marks it `failed` (`fireFailed`) with its device
  * slots freed and the audit entry written, touching nothing of the row but its status: the row may be what fails.
  */
-async function failAfterAttempts(deps: FireDeps, row: Pick<Scheduled, 'id' | 'tenantId' | 'senderAccountId'>, error: unknown) {
+async function failAfterAttempts(deps: FireDeps, row: Due, error: unknown) {
   const { attempts } = deps;
   if (!attempts) return false;
   const now = deps.now();
@@ -103,15 +108,8 @@ async function failAfterAttempts(deps: FireDeps, row: Pick<Scheduled, 'id' | 'te
     .write(async (tx) => {
       if (!(await claim(tx, row, { status: 'failed', failure }))) return false;
       await tx.delete(deviceSends).where(and(eq(deviceSends.tenantId, row.tenantId), eq(deviceSends.notificationId, row.id)));
-      await auditIn(tx, {
-        tenantId: row.tenantId,
-        actorAccountId: row.senderAccountId,
-        action: 'notification.fire',
-        target: `notification ${row.id}`,
-        outcome: 'failed',
-        details: { notificationId: row.id, status: 'failed', ...failure },
-        at: now,
-      });
+      // its target is what may not be readable
+      await auditFire(tx, row, null, now, 'failed', { status: 'failed', ...failure });
       return true;
     })
     .then(
@@ -228,11 +226,14 @@ async function settle(
   return true;
 }
 
+/** What the due query reads of a scheduled send: enough to give up on it when the rest of its row cannot be read. */
+type Due = Pick<Scheduled, 'id' | 'tenantId' | 'senderAccountId' | 'sendAt'>;
+
 /** `notification.fire` in the audit log, acted by the send's sender (the scheduler acts on its behalf). */
 function auditFire(
   tx: Tx,
-  row: Scheduled,
-  target: Target,
+  row: Due,
+  target: Target | null,
   now: number,
   outcome: 'success' | 'denied' | 'failed',
   details: Record<string, unknown>,
@@ -241,7 +242,7 @@ function auditFire(
     tenantId: row.tenantId,
     actorAccountId: row.senderAccountId,
     action: 'notification.fire',
-    target: describeTarget(target),
+    target: target ? describeTarget(target) : `notification ${row.id}`,
     outcome,
     details: { notificationId: row.id, sendAt: new Date(row.sendAt!).toISOString(), target, ...details },
     at: now,
