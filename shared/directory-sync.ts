@@ -11,7 +11,9 @@ const guid = z
 /**
  * `PUT /v1/directory/connection`: the Entra app registration, with a client secret or a certificate
  * (`pem` holding the certificate and its private key), exactly one of them. `allowedClientIds`, when given, are
- * the only client applications whose access tokens for Herald sign in (their `azp`, or `appid` in v1.0 tokens).
+ * the only client applications whose access tokens for Herald sign in (their `azp`, or `appid` in v1.0 tokens);
+ * `null` lifts that restriction, and leaving it out keeps the connection's list while its tenant and app stay the
+ * same, so a script that only rotates the secret cannot turn the restriction off.
  */
 export const directoryConnectionSchema = z
   .object({
@@ -32,6 +34,7 @@ export const directoryConnectionSchema = z
       .min(1)
       .max(50)
       .refine((ids) => new Set(ids).size === ids.length, 'must not repeat an id')
+      .nullable()
       .optional(),
   })
   .strict()

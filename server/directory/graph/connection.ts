@@ -82,6 +82,8 @@ export async function putConnection(
     // Entra compares tenant ids and domains ignoring case: a change of case is the same directory, still proven
     const sameDirectory = before?.entraTenantId.toLowerCase() === values.entraTenantId.toLowerCase() && before.clientId === values.clientId;
     const forget = sameDirectory ? {} : { usersDeltaLink: null, groupsDeltaLink: null, entraOrganizationId: null, verifiedDomains: null };
+    // left out: the same directory keeps its list (only `null` lifts it); another tenant or app starts without one
+    if (input.allowedClientIds === undefined && sameDirectory) values.allowedClientIds = before.allowedClientIds ?? null;
     await tx
       .insert(directoryConnections)
       .values({ tenantId, ...values })

@@ -40,9 +40,24 @@ describe('the directory connection', () => {
       expect(res.status, JSON.stringify(allowedClientIds)).toBe(400);
       expect(res.body.error.message).toContain('allowedClientIds');
     }
-    // a PUT without the list allows any client application again
+    // a PUT that only rotates the secret keeps the list; only `null` lifts it
     const { allowedClientIds: _, ...withoutList } = body;
-    expect(expectStatus(await s.herald.admin.api('PUT', '/v1/directory/connection', withoutList), 200).allowedClientIds).toBeNull();
+    const rotated = { ...withoutList, clientSecret: 'rotated' };
+    expect(expectStatus(await s.herald.admin.api('PUT', '/v1/directory/connection', rotated), 200).allowedClientIds).toEqual([
+      upper.toLowerCase(),
+    ]);
+    expect(
+      expectStatus(await s.herald.admin.api('PUT', '/v1/directory/connection', { ...rotated, allowedClientIds: null }), 200)
+        .allowedClientIds,
+    ).toBeNull();
+  });
+
+  it('starts another app registration without the list it does not name', async () => {
+    const id = 'bbbbbbbb-2222-4222-8222-bbbbbbbbbbbb';
+    const body = { entraTenantId: s.fake.entraTenantId, clientId: s.fake.clientId, clientSecret: 'x', allowedClientIds: [id] };
+    expectStatus(await s.herald.admin.api('PUT', '/v1/directory/connection', body), 200);
+    const otherApp = { entraTenantId: s.fake.entraTenantId, clientId: 'cccccccc-3333-4333-8333-cccccccccccc', clientSecret: 'y' };
+    expect(expectStatus(await s.herald.admin.api('PUT', '/v1/directory/connection', otherApp), 200).allowedClientIds).toBeNull();
   });
 
   it('refuses a body with both or neither credential, naming the field', async () => {

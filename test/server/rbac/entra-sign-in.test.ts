@@ -26,7 +26,7 @@ async function meWith(token: string) {
 describe('allowed client applications', () => {
   it('with allowedClientIds set, a token obtained by another client application is 401 naming azp; a listed one signs in', async () => {
     const connection = { entraTenantId: s.entra.tenantId, clientId: s.entra.clientId, clientSecret: s.synced.fake.clientSecret };
-    const put = (allowedClientIds?: string[]) => s.herald.admin.api('PUT', '/v1/directory/connection', { ...connection, allowedClientIds });
+    const put = (allowedClientIds: string[] | null) => s.herald.admin.api('PUT', '/v1/directory/connection', { ...connection, allowedClientIds });
     try {
       expectStatus(await put([s.entra.clientId]), 200);
       expectStatus(await meWith(await s.token()), 200);
@@ -34,7 +34,7 @@ describe('allowed client applications', () => {
       expect(res.status).toBe(401);
       expect(res.body.error.message).toMatch(/client application .* \(azp\), which is not among the connection's allowedClientIds/);
     } finally {
-      expectStatus(await put(), 200);
+      expectStatus(await put(null), 200);
     }
     expectStatus(await meWith(await s.token({ azp: randomUUID() })), 200);
   });
