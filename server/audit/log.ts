@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { Database, Tx } from '../db/client';
 import { auditLog } from '../db/schema';
+import { fixedStatement } from '../db/statement';
 
 export interface AuditEntry {
   tenantId: string;
@@ -17,9 +18,34 @@ export interface AuditEntry {
  * numbered after its tenant's last entry (one seek of audit_tenant_seq), never by a sequence shared with other tenants.
  */
 export async function auditIn(tx: Tx, entry: AuditEntry): Promise<void> {
-  const seq = sql<number>`(SELECT coalesce(max(${auditLog.seq}), 0) + 1 FROM ${auditLog} WHERE ${auditLog.tenantId} = ${entry.tenantId})`;
-  await tx.insert(auditLog).values({ ...entry, seq, target: entry.target ?? null, details: entry.details ?? null });
+  const { tenantId, actorAccountId, action, outcome, at } = entry;
+  await insertEntry.run(tx, {
+    tenantId,
+    actorAccountId,
+    action,
+    target: entry.target ?? null,
+    outcome,
+    details: entry.details ?? null,
+    at,
+  });
 }
+
+/** Every write audits: its insert is built once. */
+const insertEntry = fixedStatement<Omit<Required<AuditEntry>, 'details'> & { details: AuditEntry['details'] | null }>((db) => {
+  const tenantId = sql.placeholder('tenantId');
+  const seq = sql<number>`(SELECT coalesce(max(${auditLog.seq}), 0) + 1 FROM ${auditLog} WHERE ${auditLog.tenantId} = ${tenantId})`;
+  const value = (name: keyof AuditEntry) => sql.placeholder(name);
+  return db.insert(auditLog).values({
+    tenantId,
+    seq,
+    actorAccountId: value('actorAccountId'),
+    action: value('action'),
+    target: value('target'),
+    outcome: value('outcome'),
+    details: value('details'),
+    at: value('at'),
+  });
+});
 
 /** Records an entry on its own, for refusals that change nothing else. */
 export function audit(database: Database, entry: AuditEntry): Promise<void> {

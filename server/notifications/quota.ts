@@ -1,6 +1,7 @@
-import { and, eq, gt, inArray, isNull, lt, lte, sql, type SQL } from 'drizzle-orm';
+import { and, eq, gt, inArray, isNull, lt, lte, sql, type Placeholder, type SQL } from 'drizzle-orm';
 import type { Database, Db, Tx } from '../db/client';
 import { deviceSends, notifications } from '../db/schema';
+import { fixedStatement, rowsOf } from '../db/statement';
 import type { Target } from '../../shared/schemas';
 import { AppError, quotaExceeded } from '../core/errors';
 
@@ -100,6 +101,23 @@ export async function quotaState(db: Db | Tx, tenantId: string, target: QuotaTar
   };
 }
 
+type DeviceSendTime = { device_id: string; created_at: number };
+
+/** The device sends of the devices `which` picks in `(from, to)`. */
+const deviceSendTimes = (tenantId: string | Placeholder, which: SQL, from: number | Placeholder, to: number | Placeholder) =>
+  sql`SELECT ${deviceSends.deviceId} AS device_id, ${deviceSends.createdAt} AS created_at FROM ${deviceSends}
+    WHERE ${and(eq(deviceSends.tenantId, tenantId), which, gt(deviceSends.createdAt, from), lt(deviceSends.createdAt, to))}`;
+
+/** A single device send's quota read, the one every such send makes: built once. */
+const oneDeviceSends = fixedStatement<{ tenantId: string; deviceId: string; from: number; to: number }>(() =>
+  deviceSendTimes(
+    sql.placeholder('tenantId'),
+    eq(deviceSends.deviceId, sql.placeholder('deviceId')),
+    sql.placeholder('from'),
+    sql.placeholder('to'),
+  ),
+);
+
 /**
  * Of `deviceIds`, those a send at `at` would take past their device quota (see assertQuotaAt), each with its 429; one
  * statement for a bulk send's devices.
@@ -107,10 +125,14 @@ export async function quotaState(db: Db | Tx, tenantId: string, target: QuotaTar
 export async function devicesOverQuotaAt(tx: Tx, tenantId: string, deviceIds: string[], limit: number, at: number, now: number) {
   const over = new Map<string, AppError>();
   if (deviceIds.length === 0) return over;
-  const rows = await tx.all<{ device_id: string; created_at: number }>(
-    sql`SELECT ${deviceSends.deviceId} AS device_id, ${deviceSends.createdAt} AS created_at FROM ${deviceSends}
-      WHERE ${and(eq(deviceSends.tenantId, tenantId), inArray(deviceSends.deviceId, deviceIds), gt(deviceSends.createdAt, at - QUOTA_WINDOW_MS), lt(deviceSends.createdAt, at + QUOTA_WINDOW_MS))}`,
-  );
+  const rows =
+    deviceIds.length === 1
+      ? await rowsOf<DeviceSendTime>(
+          oneDeviceSends.run(tx, { tenantId, deviceId: deviceIds[0]!, from: at - QUOTA_WINDOW_MS, to: at + QUOTA_WINDOW_MS }),
+        )
+      : await tx.all<DeviceSendTime>(
+          deviceSendTimes(tenantId, inArray(deviceSends.deviceId, deviceIds), at - QUOTA_WINDOW_MS, at + QUOTA_WINDOW_MS),
+        );
   for (const deviceId of deviceIds) {
     const times = rows.filter((r) => r.device_id === deviceId).map((r) => r.created_at);
     if (times.length < limit) continue;

@@ -18,7 +18,8 @@ import { countCharacters } from '../../shared/text';
 import { auditIn, audit, markAudited } from '../audit/log';
 import type { Db, Tx } from '../db/client';
 import { preparedPer } from '../db/prepared';
-import { devices, deviceSends, groups, notifications } from '../db/schema';
+import { devices, deviceSends, groups, notifications, tenants } from '../db/schema';
+import { fixedInsert, fixedStatement, placeholder, rowsOf } from '../db/statement';
 import type { Deps } from '../deps';
 import { audienceSelect, skipReasonSql } from '../directory/audience';
 import { closureUserIds, withGroupClosure } from '../directory/closure';
@@ -27,7 +28,6 @@ import { parseOr400 } from '../core/parse';
 import { reachOf, type Principal } from '../core/principal';
 import { groupsOutsideScope, requireOverDevice, requirePermission } from '../rbac/scope';
 import { getTemplate } from '../templates/templates';
-import { readSettings } from '../tenant/settings';
 import { languageChoiceSql } from './languages';
 import { notificationId } from './notification-id';
 import { useQuota } from './quota';
@@ -283,6 +283,13 @@ const snapshotInsert = (
         CASE WHEN a.skip_reason IS NULL THEN ${now} END, ${now}
       FROM (${rows}) a`;
 
+/** A single device send's snapshot without translations, the one every such send writes: built once (see snapshotAudience). */
+const deviceSnapshot = fixedStatement<{ tenantId: string; id: string; deviceId: string; now: number }>(() => {
+  const tenantId = placeholder<string>('tenantId');
+  const target = { type: 'device', deviceId: placeholder<string>('deviceId') } as const;
+  return sql`${snapshotInsert(tenantId, placeholder('id'), audienceRows(tenantId, target, {}), placeholder('now'))} RETURNING status, reason, user_id`;
+});
+
 /**
  * Snapshots the target's audience as the directory is now into notification `id`'s deliveries, in the send's write
  * transaction (a send made now, or a scheduled one firing), and summarises it.
@@ -310,14 +317,28 @@ export async function snapshotAudience(
     return snapshotSummary(tx, id, rowsAffected, await usersReached(tx, id));
   }
   // a single row: the one just written is the summary, with no second pass over deliveries
-  const written = await tx.all<{ status: string; reason: SkipReason | null; user_id: string | null }>(
-    sql`${snapshotInsert(tenantId, id, audienceRows(tenantId, target, translations), now)} RETURNING status, reason, user_id`,
-  );
+  type Written = { status: string; reason: SkipReason | null; user_id: string | null };
+  const written =
+    Object.keys(translations).length === 0
+      ? await rowsOf<Written>(deviceSnapshot.run(tx, { tenantId, id, deviceId: target.deviceId, now }))
+      : await tx.all<Written>(
+          sql`${snapshotInsert(tenantId, id, audienceRows(tenantId, target, translations), now)} RETURNING status, reason, user_id`,
+        );
   return summarise(
     written.map((r) => ({ ...r, n: 1 })),
     written[0]?.user_id ? 1 : 0,
   );
 }
+
+/** The settings a send needs, read in its write transaction, so a limit changed a moment ago is the one enforced. */
+type SendSettings = { groupSendsPerHour: number; deviceSendsPerHour: number; pushTtlHours: number };
+const sendSettings = fixedStatement<{ tenantId: string }>(
+  () => sql`SELECT ${tenants.groupSendsPerHour} AS groupSendsPerHour, ${tenants.deviceSendsPerHour} AS deviceSendsPerHour,
+    ${tenants.pushTtlHours} AS pushTtlHours FROM ${tenants} WHERE ${tenants.id} = ${sql.placeholder('tenantId')}`,
+);
+// every send writes these, and every device send the device's row: their SQL is built once
+const insertNotification = fixedInsert(notifications);
+const insertDeviceSend = fixedInsert(deviceSends);
 
 /**
  * Accepts a send: the quota use, the notification and a delivery row per device (reachable or skipped)
@@ -332,7 +353,8 @@ export async function accept(deps: Deps, principal: Principal, outgoing: Outgoin
   const accepted = await deps.database.write(async (tx) => {
     const now = deps.now();
     // read inside the transaction, so a limit changed a moment ago is the one enforced
-    const settings = await readSettings(tx, tenantId);
+    const [settings] = await rowsOf<SendSettings>(sendSettings.run(tx, { tenantId }));
+    if (!settings) throw new Error(`tenant ${tenantId} vanished`);
     const refused = new Map(bulk?.refused);
     // the devices whose hourly quota this send uses: the device of a single send, each device a bulk send goes to
     let charged: string[];
@@ -363,7 +385,7 @@ export async function accept(deps: Deps, principal: Principal, outgoing: Outgoin
       audience = await snapshotAudience(tx, tenantId, id, target, message.translations, now);
     }
     // written once, with its audience: the delivery rows need no notification row before them
-    await tx.insert(notifications).values({
+    await insertNotification.run(tx, {
       ...notificationRow(id, principal, { ...outgoing, target }, now),
       reminderOf: reminder?.of ?? null,
       audienceUsers: audience.users,
@@ -371,8 +393,7 @@ export async function accept(deps: Deps, principal: Principal, outgoing: Outgoin
       skipped: audience.skipped,
       expiresAt: now + settings.pushTtlHours * 3_600_000,
     });
-    if (charged.length)
-      await tx.insert(deviceSends).values(charged.map((deviceId) => ({ tenantId, deviceId, createdAt: now, notificationId: id })));
+    for (const deviceId of charged) await insertDeviceSend.run(tx, { tenantId, deviceId, createdAt: now, notificationId: id });
     const refusals = bulk ? refusalsOf(bulk.requested, refused) : undefined;
     await auditIn(tx, {
       tenantId,
