@@ -58,6 +58,14 @@ describe('the built extension', () => {
     expect(chrome.content_scripts[0].js).toEqual(['content-scripts/console.js']);
   });
 
+  it("loads no zod before the popup's first paint: the schemas come after, for Send's last check", () => {
+    const popup = firstPaintCode(join(output, 'chrome-mv3'), 'popup.html');
+    expect(popup.code).toContain('Compose a custom notification');
+    // zod's classes keep their names through minification
+    expect(popup.code.match(/Zod(String|Object|Type)\b/)?.[0]).toBeUndefined();
+    expect(popup.code.length).toBeLessThan(120 * 1024);
+  });
+
   it('copies no extension API object at start: webextension-polyfill is bundled as an ES module, not through the CommonJS interop', () => {
     // the interop copies every property of a CommonJS module's exports (Object.getOwnPropertyNames); the polyfill's
     // exports are the browser's own `browser` where there is one, so copying made the browser build each of its APIs
