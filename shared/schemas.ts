@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { MAX_TARGET_DEVICES, MAX_TARGET_GROUPS } from './targets';
 import { checkMessageSize, type PushOptions } from './push-payload';
 import { checkText, normalizeText, type TextField } from './text';
+import { MAX_TRANSLATIONS } from './send-rules';
 import { urgencySchema } from './urgency';
 
 /** `?limit=` of every paginated list: 1 to 200 items, 50 unless asked. */
@@ -77,7 +78,7 @@ function fitsPush(text: { title?: string; body?: string; translations?: Translat
 export const titleSchema = messageText('title');
 export const bodySchema = messageText('body');
 
-export const MAX_TRANSLATIONS = 20;
+export { MAX_TRANSLATIONS } from './send-rules';
 
 /** A BCP 47 language tag in its canonical form (`fr-fr` becomes `fr-FR`); anything Intl cannot read is refused. */
 export const languageTag = z
@@ -165,8 +166,7 @@ const pushOptions = { urgency: urgencySchema.optional(), requireAcknowledgement:
 
 const message = { translations: translationsSchema.optional(), templateId: objectId.optional(), ...pushOptions };
 
-/** How far ahead a send may be scheduled. */
-export const MAX_SCHEDULE_DAYS = 30;
+export { MAX_SCHEDULE_DAYS, sendAtProblem } from './send-rules';
 
 /**
  * `sendAt`: an RFC 3339 instant with its offset (`Z` or `+01:00`; a local time without one is ambiguous). Whether it
@@ -176,14 +176,6 @@ export const sendAtSchema = z.iso.datetime({
   offset: true,
   message: 'must be an RFC 3339 date-time with an offset, e.g. 2026-05-04T15:30:00+01:00.',
 });
-
-/** Why a well-formed `sendAt` cannot be scheduled at `now` (epoch ms), or null when it can. */
-export function sendAtProblem(sendAt: string, now: number): string | null {
-  const at = Date.parse(sendAt);
-  if (!(at > now)) return `must be in the future; ${sendAt} has passed.`;
-  if (at > now + MAX_SCHEDULE_DAYS * 86_400_000) return `must be at most ${MAX_SCHEDULE_DAYS} days ahead; ${sendAt} is later.`;
-  return null;
-}
 
 /**
  * A send: a title, a body (or a template giving them), translations, urgency, acknowledgement, and exactly one
@@ -224,11 +216,7 @@ export const sendUrgencySchema = z.object({ urgency: urgencySchema.default('norm
 export type SendInput = z.input<typeof sendSchema>;
 export type Send = z.output<typeof sendSchema>;
 
-/** `other`: an Intune operating system Herald cannot push to (Linux, ChromeOS...), skipped as unsupportedPlatform. */
-export const platforms = ['ios', 'ipados', 'android', 'macos', 'windows', 'other'] as const;
-/** Platforms a custom notification cannot reach. */
-export const unsupportedPlatforms: readonly Platform[] = ['macos', 'windows', 'other'];
-export type Platform = (typeof platforms)[number];
+export { platforms, unsupportedPlatforms, type Platform } from './send-rules';
 export const skipReasons = ['unsupportedPlatform', 'notEnrolled', 'notificationsNotPermitted', 'noPushToken'] as const;
 export type SkipReason = (typeof skipReasons)[number];
 export const deliveryStatuses = ['queued', 'sent', 'delivered', 'opened', 'acknowledged', 'failed', 'skipped', 'expired'] as const;

@@ -1,6 +1,5 @@
 import { z } from 'zod';
+import { urgencies } from './send-rules';
 
-/** How insistently a device shows a message; the same quota applies to each. */
-export const urgencies = ['low', 'normal', 'high'] as const;
-export type Urgency = (typeof urgencies)[number];
+export { urgencies, type Urgency } from './send-rules';
 export const urgencySchema = z.enum(urgencies);

@@ -1,5 +1,6 @@
 import { useSignal, useSignalEffect } from '@preact/signals';
-import { MAX_TARGET_DEVICES, type RefusedDevice } from '../../shared/schemas';
+import type { RefusedDevice } from '../../shared/schemas';
+import { MAX_TARGET_DEVICES } from '../../shared/targets';
 import { HeraldError } from '../utils/api';
 import type { Device, Quotas } from '../utils/api-types';
 import { useAppState } from './app-state';

@@ -1,4 +1,4 @@
-import { MAX_TARGET_GROUPS } from '../../shared/schemas';
+import { MAX_TARGET_GROUPS } from '../../shared/targets';
 import type { Group } from '../utils/api-types';
 import { useAppState } from './app-state';
 import { ChipsHead } from './ChipsHead';

@@ -1,5 +1,5 @@
 import { useSignal } from '@preact/signals';
-import { languageTag, MAX_TRANSLATIONS } from '../../shared/message';
+import { MAX_TRANSLATIONS } from '../../shared/send-rules';
 import { useAppState } from './app-state';
 import { languageText } from './message-text';
 import { TextField } from './TextField';
@@ -13,13 +13,17 @@ export function LanguageTabs() {
   const list = draft.translations.value;
   const current = list.find((t) => t.language === selected.value) ?? list[0];
 
-  const add = () => {
-    const parsed = languageTag.safeParse(tag.value.trim());
+  const add = async () => {
+    const typed = tag.value.trim();
+    // the schemas (zod) load after the composer's first paint: by the time a tag is typed they are there
+    const { languageTag } = await import('../../shared/schemas');
+    const parsed = languageTag.safeParse(typed);
     if (!parsed.success) return void (problem.value = parsed.error.issues[0]?.message ?? 'Not a language tag.');
     const language = parsed.data;
-    if (list.some((t) => t.language === language)) return void (problem.value = `${language} is already added.`);
-    if (list.length >= MAX_TRANSLATIONS) return void (problem.value = `A message has at most ${MAX_TRANSLATIONS} languages.`);
-    draft.translations.value = [...list, languageText(language, pushOptions)];
+    const added = draft.translations.value;
+    if (added.some((t) => t.language === language)) return void (problem.value = `${language} is already added.`);
+    if (added.length >= MAX_TRANSLATIONS) return void (problem.value = `A message has at most ${MAX_TRANSLATIONS} languages.`);
+    draft.translations.value = [...added, languageText(language, pushOptions)];
     selected.value = language;
     tag.value = '';
     problem.value = '';
@@ -56,10 +60,10 @@ export function LanguageTabs() {
           onKeyDown={(e) => {
             if (e.key !== 'Enter') return;
             e.preventDefault();
-            add();
+            void add();
           }}
         />
-        <button type="button" onClick={add}>
+        <button type="button" onClick={() => void add()}>
           Add language
         </button>
       </div>

@@ -1,5 +1,5 @@
 import { useSignalEffect } from '@preact/signals';
-import { type Urgency, urgencies } from '../../shared/message';
+import { type Urgency, urgencies } from '../../shared/send-rules';
 import { mayUseHighUrgency } from '../utils/permissions';
 import { useAppState } from './app-state';
 

@@ -2,14 +2,9 @@ import { batch, computed, effect, signal } from '@preact/signals';
 import { createContext } from 'preact';
 import { useContext } from 'preact/hooks';
 import type { Urgency } from '../../shared/message';
-import {
-  MAX_TARGET_DEVICES,
-  MAX_TARGET_GROUPS,
-  sendAtProblem,
-  sendSchema,
-  type SendInput,
-  unsupportedPlatforms,
-} from '../../shared/schemas';
+import type { SendInput } from '../../shared/schemas';
+import { sendAtProblem, unsupportedPlatforms } from '../../shared/send-rules';
+import { MAX_TARGET_DEVICES, MAX_TARGET_GROUPS } from '../../shared/targets';
 import { type HeraldApi, HeraldError } from '../utils/api';
 import type { Device, Me, SendAnswer } from '../utils/api-types';
 import { sendMessage } from '../utils/messages';
@@ -23,6 +18,8 @@ import { reachText } from './audience';
 import { type LanguageText, languageText, textChecks } from './message-text';
 
 export type View = 'compose' | 'review' | 'sent' | 'history';
+
+type SendSchema = typeof import('../../shared/schemas')['sendSchema'];
 
 /** Only these can receive a custom notification, and only while enrolled (as in Intune). */
 export function cannotReceive(device: Device): string | null {
@@ -56,6 +53,12 @@ export function createAppState(api: HeraldApi, timeZone = adminTimeZone()) {
     sendLater: signal(false),
     sendAt: signal(''),
   };
+  /**
+   * The send's schema, loaded once the composer is on screen: zod and the schemas are most of the popup's code, and
+   * nothing before the last check of `blocker` needs them. Until then Send waits (see `blocker`).
+   */
+  const sendSchema = signal<SendSchema | null>(null);
+  void import('../../shared/schemas').then((schemas) => (sendSchema.value = schemas.sendSchema));
   /** Who is signed in, once `/v1/me` answered: it decides whether high urgency is offered. */
   const me = signal<Me | null>(null);
   const loaded = signal(false);
@@ -113,7 +116,8 @@ export function createAppState(api: HeraldApi, timeZone = adminTimeZone()) {
       if (draft.groups.value.length === 0) return 'Choose at least one group.';
       if (draft.groups.value.length > MAX_TARGET_GROUPS) return `Choose at most ${MAX_TARGET_GROUPS} groups.`;
     }
-    return sendSchema.safeParse(input.value).success ? null : 'The message is not valid yet.';
+    if (!sendSchema.value) return 'Checking the message…';
+    return sendSchema.value.safeParse(input.value).success ? null : 'The message is not valid yet.';
   });
 
   /** Puts a message's text and options in the fields (a draft saved before these fields existed has none of them). */

@@ -1,4 +1,4 @@
-import { storage } from 'wxt/utils/storage';
+import { storage, type WxtStorageItem } from 'wxt/utils/storage';
 import type { Urgency } from '../../shared/message';
 import type { Device, Group, Template } from './api-types';
 import type { EntraSession } from './entra-auth';
@@ -82,3 +82,13 @@ export const REFUSALS_KEPT = 20;
 
 /** The refused devices of the latest bulk sends, by notification id (the server's history does not keep them). */
 export const refusalsItem = storage.defineItem<Record<string, StoredRefusal[]>>('local:refusals', { fallback: {} });
+
+type ValueOf<Item> = Item extends WxtStorageItem<infer Value, Record<string, unknown>> ? Value : never;
+
+/** The values of `items` (each with its fallback) in one read of storage.local, where a `getValue` each makes as many round trips. */
+export async function valuesOf<const Items extends readonly WxtStorageItem<unknown, Record<string, unknown>>[]>(
+  items: Items,
+): Promise<{ -readonly [K in keyof Items]: ValueOf<Items[K]> }> {
+  const found = await storage.getItems([...items]);
+  return found.map((item) => item.value) as { -readonly [K in keyof Items]: ValueOf<Items[K]> };
+}

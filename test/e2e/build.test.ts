@@ -1,7 +1,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { jsFiles } from './build-output';
+import { firstPaintCode, jsFiles } from './build-output';
 
 const output = resolve('.output');
 const manifest = (target: string) => JSON.parse(readFileSync(join(output, target, 'manifest.json'), 'utf8'));
@@ -56,6 +56,24 @@ describe('the built extension', () => {
     expect(chrome.content_scripts).toHaveLength(1);
     expect(chrome.content_scripts[0].matches.sort()).toEqual(['https://endpoint.microsoft.com/*', 'https://intune.microsoft.com/*']);
     expect(chrome.content_scripts[0].js).toEqual(['content-scripts/console.js']);
+  });
+
+  it("loads no zod before the popup's first paint: the schemas come after, for Send's last check", () => {
+    const popup = firstPaintCode(join(output, 'chrome-mv3'), 'popup.html');
+    expect(popup.code).toContain('Compose a custom notification');
+    // zod's classes keep their names through minification
+    expect(popup.code.match(/Zod(String|Object|Type)\b/)?.[0]).toBeUndefined();
+    expect(popup.code.length).toBeLessThan(120 * 1024);
+  });
+
+  it('copies no extension API object at start: webextension-polyfill is bundled as an ES module, not through the CommonJS interop', () => {
+    // the interop copies every property of a CommonJS module's exports (Object.getOwnPropertyNames); the polyfill's
+    // exports are the browser's own `browser` where there is one, so copying made the browser build each of its APIs
+    const pages = ['popup.html', 'options.html'].map((page) => firstPaintCode(join(output, 'chrome-mv3'), page).code);
+    for (const code of [...pages, readFileSync(join(output, 'chrome-mv3', 'background.js'), 'utf8')]) {
+      expect(code).toContain('This script should only be loaded in a browser extension.');
+      expect(code.includes('getOwnPropertyNames')).toBe(false);
+    }
   });
 
   it('ships under 300 KB of JavaScript', () => {

@@ -5,7 +5,7 @@ import { plural } from '../../utils/format';
 import { createApi } from '../../utils/api';
 import { bearerOr } from '../../utils/connection';
 import { describeProblem } from '../../utils/problem';
-import { draftItem, entraSessionItem, serverUrlItem, tokenItem } from '../../utils/storage';
+import { draftItem, entraSessionItem, serverUrlItem, tokenItem, valuesOf } from '../../utils/storage';
 import { App } from './App';
 
 /**
@@ -14,12 +14,7 @@ import { App } from './App';
  */
 async function start() {
   const params = new URLSearchParams(location.search);
-  const [serverUrl, token, entra, draft] = await Promise.all([
-    serverUrlItem.getValue(),
-    tokenItem.getValue(),
-    entraSessionItem.getValue(),
-    draftItem.getValue(),
-  ]);
+  const [serverUrl, token, entra, draft] = await valuesOf([serverUrlItem, tokenItem, entraSessionItem, draftItem]);
   const api = createApi({ serverUrl, token: bearerOr(serverUrl, () => token) });
   const state = createAppState(api);
   state.load(draft);

@@ -1,6 +1,7 @@
-import { describe, expect, it } from 'vitest';
-import { type Draft, draftItem } from '../../../extension/utils/storage';
-import { settle } from '../fake-herald';
+import { describe, expect, it, vi } from 'vitest';
+import { createAppState } from '../../../extension/components/app-state';
+import { type Draft, draftItem, EMPTY_DRAFT } from '../../../extension/utils/storage';
+import { fakeApi, settle } from '../fake-herald';
 import { renderPopup } from '../render';
 
 describe('drafts', () => {
@@ -51,5 +52,14 @@ describe('drafts', () => {
     expect(popup.byLabel('Require acknowledgement').checked).toBe(false);
     expect(popup.state.draft.translations.value).toEqual([]);
     expect(popup.state.input.value).toEqual({ title: 'Old', body: 'Draft', groupIds: [] });
+  });
+
+  it('ready to go when opened, offers Send only once the send schema, loaded after the first paint, has checked it', async () => {
+    await draftItem.setValue({ ...EMPTY_DRAFT, title: 'Fire drill', body: 'Leave now.', groups: [{ id: 'g1', displayName: 'Everyone' }] });
+    const state = createAppState(fakeApi({}));
+    state.load(await draftItem.getValue());
+    expect(state.loaded.value).toBe(true);
+    expect(state.blocker.value).toBe('Checking the message…');
+    await vi.waitFor(() => expect(state.blocker.value).toBeNull());
   });
 });
