@@ -26,7 +26,8 @@ async function meWith(token: string) {
 describe('allowed client applications', () => {
   it('with allowedClientIds set, a token obtained by another client application is 401 naming azp; a listed one signs in', async () => {
     const connection = { entraTenantId: s.entra.tenantId, clientId: s.entra.clientId, clientSecret: s.synced.fake.clientSecret };
-    const put = (allowedClientIds: string[] | null) => s.herald.admin.api('PUT', '/v1/directory/connection', { ...connection, allowedClientIds });
+    const put = (allowedClientIds: string[] | null) =>
+      s.herald.admin.api('PUT', '/v1/directory/connection', { ...connection, allowedClientIds });
     try {
       expectStatus(await put([s.entra.clientId]), 200);
       expectStatus(await meWith(await s.token()), 200);
