@@ -271,6 +271,14 @@ export interface Outgoing {
   bulk?: { requested: string[]; refused: Map<string, AppError> };
 }
 
+/**
+ * `rows` (see audienceRows) read through a table SQLite materializes once, in their order, instead of a subquery it
+ * would flatten into the INSERT: flattened, the sort carried every column of the delivery row (the tenant and
+ * notification ids included) and the skip reason's CASE ran once per column derived from it (status, reason,
+ * next_attempt_at). About a tenth less CPU for a 200,000-device snapshot; one row gains nothing from it.
+ */
+const materialized = (rows: SQL) => sql`WITH snapshot AS MATERIALIZED (${rows}) SELECT * FROM snapshot`;
+
 /** Writes the delivery rows of `rows` (see audienceRows) for notification `id`, as queued or skipped. */
 const snapshotInsert = (
   tenantId: string,
@@ -296,7 +304,7 @@ export async function snapshotAudience(
   now: number,
 ): Promise<AudienceSummary> {
   if (target.type === 'groups') {
-    const { rowsAffected } = await tx.run(snapshotInsert(tenantId, id, audienceRows(tenantId, target, translations), now));
+    const { rowsAffected } = await tx.run(snapshotInsert(tenantId, id, materialized(audienceRows(tenantId, target, translations)), now));
     const users =
       (
         await tx.all<{ n: number }>(
@@ -306,7 +314,7 @@ export async function snapshotAudience(
     return snapshotSummary(tx, id, rowsAffected, users);
   }
   if (target.type === 'devices') {
-    const { rowsAffected } = await tx.run(snapshotInsert(tenantId, id, audienceRows(tenantId, target, translations), now));
+    const { rowsAffected } = await tx.run(snapshotInsert(tenantId, id, materialized(audienceRows(tenantId, target, translations)), now));
     return snapshotSummary(tx, id, rowsAffected, await usersReached(tx, id));
   }
   // a single row: the one just written is the summary, with no second pass over deliveries
@@ -340,7 +348,7 @@ export async function accept(deps: Deps, principal: Principal, outgoing: Outgoin
     if (reminder) {
       await reminder.check(tx);
       // nothing to remind is told before a full quota: sending again later would not change it
-      const { rowsAffected } = await tx.run(snapshotInsert(tenantId, id, reminder.rows, now));
+      const { rowsAffected } = await tx.run(snapshotInsert(tenantId, id, materialized(reminder.rows), now));
       audience = await snapshotSummary(tx, id, rowsAffected, await usersReached(tx, id));
       if (audience.devices === 0) throw nothingToRemind(reminder.of, message.requireAcknowledgement, audience);
       // a reminder uses the quota of each device it reaches, all or none

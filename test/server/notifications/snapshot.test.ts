@@ -59,6 +59,36 @@ describe('audience snapshot', () => {
   });
 });
 
+describe('delivery order', () => {
+  // each user enrolled the device whose id sorts opposite to theirs: the audience is found user by user
+  beforeAll(() =>
+    importDirectory(api, {
+      users: [user('order-a'), user('order-m'), user('order-z')],
+      devices: [phone('order-z-phone', 'order-a'), phone('order-m-phone', 'order-m'), phone('order-a-phone', 'order-z')],
+      groups: [
+        group('order-team', [
+          { type: 'user', id: 'order-a' },
+          { type: 'user', id: 'order-m' },
+          { type: 'user', id: 'order-z' },
+        ]),
+      ],
+    }),
+  );
+  const ordered = ['order-a-phone', 'order-m-phone', 'order-z-phone'];
+
+  it("is the devices' order for a group send, whatever order their users are found in", async () => {
+    const sent = await api('POST', '/v1/notifications', { ...text, groupIds: ['order-team'] });
+    expect(sent.body.audience).toEqual({ users: 3, devices: 3, skipped: {} });
+    expect((await deliveries(sent.body.id)).map((d: string[]) => d[0])).toEqual(ordered);
+  });
+
+  it("is the devices' order for a bulk send, whatever order they are given in", async () => {
+    const sent = await api('POST', '/v1/notifications', { ...text, deviceIds: [...ordered].reverse() });
+    expect(sent.status).toBe(202);
+    expect((await deliveries(sent.body.id)).map((d: string[]) => d[0])).toEqual(ordered);
+  });
+});
+
 describe('history', () => {
   it('lists notifications newest first with cursor pagination, and shows one with its counts', async () => {
     const ids: string[] = [];
