@@ -1,7 +1,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { DirectoryDevice, PushService } from '../../shared/directory';
 import { type AudienceSummary, type SkipReason, skipReasons, unsupportedPlatforms } from '../../shared/schemas';
-import type { Db } from '../db/client';
+import type { Db, Tx } from '../db/client';
 import { closureUserIds, withGroupClosure } from './closure';
 
 /**
@@ -74,7 +74,7 @@ export function audienceSelect(tenantId: string, groupIds: readonly string[]): S
  * user's counts in `user_reach` (kept by triggers on devices, see server/db/schema.ts), one seek per user, instead
  * of from every device with its skip reason: the same figures as counting `audienceSelect`'s rows.
  */
-export async function summarizeAudience(db: Db, tenantId: string, groupIds: readonly string[]): Promise<AudienceSummary> {
+export async function summarizeAudience(db: Db | Tx, tenantId: string, groupIds: readonly string[]): Promise<AudienceSummary> {
   const [row] = await db.all<{ users: number } & Record<keyof typeof reachCounts, number>>(sql`${withGroupClosure(tenantId, groupIds)},
   audience_users(user_id) AS MATERIALIZED (${closureUserIds(tenantId)} ORDER BY 1)
   SELECT count(*) AS users, ${sql.raw(

@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { group, importDirectory, phone, user } from '../../helpers/directory';
 import { startTestHerald, type Api, type TestHerald } from '../../helpers/herald';
@@ -56,6 +57,53 @@ describe('audience snapshot', () => {
       ['alice-phone', 'skipped', 'notEnrolled'],
       ['carol-phone', 'queued', null],
     ]);
+  });
+});
+
+describe('audience summary', () => {
+  it('counts the rows the snapshot wrote even where user_reach, which it reads first, disagrees with them', async () => {
+    // no writer of devices ever lets user_reach drift; SQL by hand against the README's advice could
+    await herald.database.write((tx) =>
+      tx.run(sql`UPDATE user_reach SET reachable = reachable + 5, not_enrolled = not_enrolled + 1 WHERE user_id = 'carol'`),
+    );
+    const preview = await api('POST', '/v1/notifications/preview', { ...text, groupIds: ['team'] });
+    expect(preview.body.audience.devices).toBeGreaterThan(1);
+    const sent = await api('POST', '/v1/notifications', { ...text, groupIds: ['team'] });
+    expect(sent.body.audience).toEqual({ users: 2, devices: 1, skipped: { notEnrolled: 1 } });
+    expect((await api('GET', `/v1/notifications/${sent.body.id}`)).body).toMatchObject({ audience: sent.body.audience });
+    await herald.database.write((tx) =>
+      tx.run(sql`UPDATE user_reach SET reachable = reachable - 5, not_enrolled = not_enrolled - 1 WHERE user_id = 'carol'`),
+    );
+  });
+});
+
+describe('delivery order', () => {
+  // each user enrolled the device whose id sorts opposite to theirs: the audience is found user by user
+  beforeAll(() =>
+    importDirectory(api, {
+      users: [user('order-a'), user('order-m'), user('order-z')],
+      devices: [phone('order-z-phone', 'order-a'), phone('order-m-phone', 'order-m'), phone('order-a-phone', 'order-z')],
+      groups: [
+        group('order-team', [
+          { type: 'user', id: 'order-a' },
+          { type: 'user', id: 'order-m' },
+          { type: 'user', id: 'order-z' },
+        ]),
+      ],
+    }),
+  );
+  const ordered = ['order-a-phone', 'order-m-phone', 'order-z-phone'];
+
+  it("is the devices' order for a group send, whatever order their users are found in", async () => {
+    const sent = await api('POST', '/v1/notifications', { ...text, groupIds: ['order-team'] });
+    expect(sent.body.audience).toEqual({ users: 3, devices: 3, skipped: {} });
+    expect((await deliveries(sent.body.id)).map((d: string[]) => d[0])).toEqual(ordered);
+  });
+
+  it("is the devices' order for a bulk send, whatever order they are given in", async () => {
+    const sent = await api('POST', '/v1/notifications', { ...text, deviceIds: [...ordered].reverse() });
+    expect(sent.status).toBe(202);
+    expect((await deliveries(sent.body.id)).map((d: string[]) => d[0])).toEqual(ordered);
   });
 });
 
