@@ -89,9 +89,12 @@ export async function claimDue(database: Database, now: number, limit: number, l
     // the few closed ones (rare) get their status and reason.
     const deliveries: Claimed[] = [];
     const closed: Closing[] = [];
+    // a claim's rows come in runs of one notification and language: look a run's text up once
+    let run: { of: TextKey; text: Text | undefined } | undefined;
     for (const p of picks) {
+      if (p.skip === null && !(run && sameVariant(run.of, p))) run = { of: p, text: texts.get(textKey(p)) };
       // a notification gone since (never in practice) expires its deliveries, as its expiry 0 would
-      const text = texts.get(textKey(p));
+      const text = run?.text;
       if (p.skip !== null) closed.push({ id: p.id, status: 'skipped', skip: p.skip });
       else if (!text || text.expiresAt <= now) closed.push({ id: p.id, status: 'expired', skip: null });
       else deliveries.push(claimed(p, text));
@@ -150,10 +153,18 @@ const textKeyIn = jsonRowIn<TextKey>('tenantId', 'notificationId', 'language');
 /** A notification's variant as a Map key; a language is a BCP 47 tag, never empty. */
 const textKey = ({ tenantId, notificationId, language }: TextKey) => `${tenantId}\n${notificationId}\n${language ?? ''}`;
 
+const sameVariant = (a: TextKey, b: TextKey) =>
+  a.notificationId === b.notificationId && a.language === b.language && a.tenantId === b.tenantId;
+
 /** The texts `picks` need, read once each, by textKey (a notification gone is absent). */
 async function textsOf(tx: Tx, picks: readonly TextKey[]): Promise<Map<string, Text>> {
   const keys = new Map<string, TextKey>();
-  for (const p of picks) keys.set(textKey(p), p);
+  let last: TextKey | undefined;
+  for (const p of picks) {
+    if (last && sameVariant(last, p)) continue;
+    keys.set(textKey(p), p);
+    last = p;
+  }
   const texts = new Map<string, Text>();
   if (keys.size === 0) return texts;
   const [row] = await tx.all<{ texts: string }>(sql`
