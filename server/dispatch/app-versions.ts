@@ -17,5 +17,10 @@ type App = keyof typeof MIN_ANDROID_APP_VERSIONS;
 /** True for an Android device whose app is known to be too old; an unknown app or version is given the benefit of the doubt. */
 export function appUpdateRequired(platform: string, app: App | null, appVersion: string | null): boolean {
   if (platform !== 'android' || !app || !appVersion) return false;
-  return compareVersions(appVersion, MIN_ANDROID_APP_VERSIONS[app]) < 0;
+  // asked for every Android push, mostly for one app and version after another: the last answer is kept
+  if (app !== last.app || appVersion !== last.appVersion)
+    last = { app, appVersion, tooOld: compareVersions(appVersion, MIN_ANDROID_APP_VERSIONS[app]) < 0 };
+  return last.tooOld;
 }
+
+let last: { app: App | null; appVersion: string | null; tooOld: boolean } = { app: null, appVersion: null, tooOld: false };

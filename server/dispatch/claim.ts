@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import type { Database } from '../db/client';
+import type { Database, Tx } from '../db/client';
 import { jsonRowIn, jsonRowOut } from '../db/json-rows';
 import { skipReasonSql } from '../directory/audience';
 import { variantTextSql } from '../notifications/languages';
@@ -63,37 +63,41 @@ export async function claimDue(database: Database, now: number, limit: number, l
   const [anyDue] = await database.db.all(sql`SELECT 1 FROM deliveries WHERE ${due} LIMIT 1`);
   if (!anyDue) return nothingClaimed(leaseUntil);
   return database.write(async (tx) => {
-    // Ids, pushes and counts come back as one JSON value each: the client's row objects cost more than the queries.
+    // Rows and texts come back as one JSON value each: the client's row objects cost more than the queries.
     // Half from each end of the due queue (both walk the deliveries_due index): the oldest, so nothing starves,
     // and the newest, so a device send queued behind a big group send's backlog goes out in the next claim
     // instead of after the whole backlog. Where fewer are due than `limit`, the halves overlap and all are taken.
+    // One read picks them and decides each (pushed, skipped or expired) with what is the device's own; what is
+    // the notification's (its text, expiry, urgency) is read once per notification and language below, not copied
+    // into every row: measured, that halved this read's CPU and the JSON parsed per push.
     const newest = Math.floor(limit / 2);
-    const [picked] = await tx.all<{ ids: string }>(sql`
-      SELECT json_group_array(id) AS ids FROM (
-        SELECT id FROM (SELECT id FROM deliveries WHERE ${due} ORDER BY next_attempt_at, id LIMIT ${limit - newest})
-        UNION
-        SELECT id FROM (SELECT id FROM deliveries WHERE ${due} ORDER BY next_attempt_at DESC, id DESC LIMIT ${newest}))`);
-    const ids = picked?.ids ?? '[]';
-    if (ids === '[]') return nothingClaimed(leaseUntil);
-    // One read decides each picked delivery (pushed, skipped or expired) and carries what its push needs; then
-    // the pushed ones only move their lease (their status, and so the status indexes, stay as they are), and the
-    // few closed ones (rare) get their status and reason.
-    const [picks] = await tx.all<{ rows: string }>(sql`
+    const [picked] = await tx.all<{ rows: string }>(sql`
       SELECT json_group_array(${pick.sql}) AS rows
       FROM deliveries dl
       LEFT JOIN devices d ON d.tenant_id = dl.tenant_id AND d.id = dl.device_id
-      LEFT JOIN notifications n ON n.id = dl.notification_id AND n.tenant_id = dl.tenant_id
-      LEFT JOIN tenants t ON t.id = dl.tenant_id
-      WHERE dl.id IN (SELECT value FROM json_each(${ids}))`);
+      WHERE dl.id IN (
+        SELECT id FROM (SELECT id FROM deliveries WHERE ${due} ORDER BY next_attempt_at, id LIMIT ${limit - newest})
+        UNION
+        SELECT id FROM (SELECT id FROM deliveries WHERE ${due} ORDER BY next_attempt_at DESC, id DESC LIMIT ${newest}))`);
+    const picks = (JSON.parse(picked?.rows ?? '[]') as unknown[][]).map(pick.decode);
+    if (picks.length === 0) return nothingClaimed(leaseUntil);
+    const texts = await textsOf(
+      tx,
+      picks.filter((p) => p.skip === null),
+    );
+    // Then the pushed ones only move their lease (their status, and so the status indexes, stay as they are), and
+    // the few closed ones (rare) get their status and reason.
     const deliveries: Claimed[] = [];
     const closed: Closing[] = [];
-    for (const values of JSON.parse(picks?.rows ?? '[]') as unknown[][]) {
-      const { id, skip, push } = pick.decode(values);
-      const delivery = claimed(push);
+    // a claim's rows come in runs of one notification and language: look a run's text up once
+    let run: { of: TextKey; text: Text | undefined } | undefined;
+    for (const p of picks) {
+      if (p.skip === null && !(run && sameVariant(run.of, p))) run = { of: p, text: texts.get(textKey(p)) };
       // a notification gone since (never in practice) expires its deliveries, as its expiry 0 would
-      if (skip !== null) closed.push({ id, status: 'skipped', skip });
-      else if ((delivery.expiresAt ?? 0) <= now) closed.push({ id, status: 'expired', skip: null });
-      else deliveries.push(delivery);
+      const text = run?.text;
+      if (p.skip !== null) closed.push({ id: p.id, status: 'skipped', skip: p.skip });
+      else if (!text || text.expiresAt <= now) closed.push({ id: p.id, status: 'expired', skip: null });
+      else deliveries.push(claimed(p, text));
     }
     if (deliveries.length)
       await tx.run(sql`
@@ -110,11 +114,14 @@ export async function claimDue(database: Database, now: number, limit: number, l
   });
 }
 
-/** What a push needs of each claimed delivery: built in SQL as one JSON array per row, decoded by the same list. */
-const push = jsonRowOut({
+/** Each picked delivery, built in SQL as one JSON array per row: why its device cannot be pushed now (null: it can), and what of the push is its own. */
+const pick = jsonRowOut({
   id: sql<number>`dl.id`,
+  skip: sql<string | null>`CASE WHEN d.id IS NULL THEN 'notEnrolled' ELSE ${skipReasonSql('d')} END`,
   tenantId: sql<string>`dl.tenant_id`,
   notificationId: sql<string>`dl.notification_id`,
+  /** The translation chosen for the device's user at the snapshot; null: the default text. */
+  language: sql<string | null>`dl.language`,
   deviceId: sql<string>`dl.device_id`,
   // read before the claim counts this try
   attempts: sql<number>`dl.attempts + 1`,
@@ -123,28 +130,78 @@ const push = jsonRowOut({
   platform: sql<string>`d.platform`,
   app: sql<DeviceApp | null>`d.app`,
   appVersion: sql<string | null>`d.app_version`,
-  // the variant chosen for the device's user at the snapshot
-  title: sql<string | null>`${variantTextSql('title')}`,
-  body: sql<string | null>`${variantTextSql('body')}`,
+});
+type Picked = ReturnType<typeof pick.decode>;
+
+/** What a push takes from its notification (in the variant of one language), shared by every delivery of it in a claim. */
+const text = jsonRowOut({
+  tenantId: sql<string>`k.tenantId`,
+  notificationId: sql<string>`n.id`,
+  language: sql<string | null>`k.language`,
+  title: sql<string | null>`${variantTextSql('title', 'n', 'k')}`,
+  body: sql<string | null>`${variantTextSql('body', 'n', 'k')}`,
   expiresAt: sql<number>`n.expires_at`,
-  // JSON true/false, so a decoded row is the Claimed as it is
+  // JSON true/false, so a decoded row holds booleans
   contentFree: sql<boolean>`json(CASE WHEN t.content_free_push THEN 'true' ELSE 'false' END)`,
   urgency: sql<Urgency>`n.urgency`,
   requireAcknowledgement: sql<boolean>`json(CASE WHEN n.require_acknowledgement THEN 'true' ELSE 'false' END)`,
 });
+type Text = ReturnType<typeof text.decode>;
 
-/** Each picked delivery: why its device cannot be pushed now (null: it can), and its push. */
-const pick = jsonRowOut({
-  id: sql<number>`dl.id`,
-  skip: sql<string | null>`CASE WHEN d.id IS NULL THEN 'notEnrolled' ELSE ${skipReasonSql('d')} END`,
-  push: sql<unknown[]>`${push.sql}`,
+type TextKey = Pick<Text, 'tenantId' | 'notificationId' | 'language'>;
+const textKeyIn = jsonRowIn<TextKey>('tenantId', 'notificationId', 'language');
+/** A notification's variant as a Map key; a language is a BCP 47 tag, never empty. */
+const textKey = ({ tenantId, notificationId, language }: TextKey) => `${tenantId}\n${notificationId}\n${language ?? ''}`;
+
+const sameVariant = (a: TextKey, b: TextKey) =>
+  a.notificationId === b.notificationId && a.language === b.language && a.tenantId === b.tenantId;
+
+/** The texts `picks` need, read once each, by textKey (a notification gone is absent). */
+async function textsOf(tx: Tx, picks: readonly TextKey[]): Promise<Map<string, Text>> {
+  const keys = new Map<string, TextKey>();
+  let last: TextKey | undefined;
+  for (const p of picks) {
+    if (last && sameVariant(last, p)) continue;
+    keys.set(textKey(p), p);
+    last = p;
+  }
+  const texts = new Map<string, Text>();
+  if (keys.size === 0) return texts;
+  const [row] = await tx.all<{ texts: string }>(sql`
+    SELECT json_group_array(${text.sql}) AS texts
+    FROM (SELECT ${textKeyIn.columns} FROM json_each(${JSON.stringify([...keys.values()].map(textKeyIn.encode))})) k
+    JOIN notifications n ON n.id = k.notificationId AND n.tenant_id = k.tenantId
+    LEFT JOIN tenants t ON t.id = n.tenant_id`);
+  for (const values of JSON.parse(row?.texts ?? '[]') as unknown[][]) {
+    const t = text.decode(values);
+    texts.set(textKey(t), t);
+  }
+  return texts;
+}
+
+/** A picked delivery to push, with its notification's text: one object literal, the same shape for every push. */
+const claimed = (p: Picked, t: Text): Claimed => ({
+  id: p.id,
+  tenantId: p.tenantId,
+  notificationId: p.notificationId,
+  deviceId: p.deviceId,
+  attempts: p.attempts,
+  service: p.service,
+  token: p.token,
+  platform: p.platform,
+  app: p.app,
+  appVersion: p.appVersion,
+  title: t.title,
+  body: t.body,
+  expiresAt: t.expiresAt,
+  contentFree: t.contentFree,
+  urgency: t.urgency,
+  requireAcknowledgement: t.requireAcknowledgement,
 });
 
 /** A picked delivery closed instead of pushed: skipped with its reason, or expired (`skip` null). */
 type Closing = { id: number; status: 'skipped' | 'expired'; skip: string | null };
 const closing = jsonRowIn<Closing>('id', 'status', 'skip');
-
-const claimed = (values: unknown[]): Claimed => push.decode(values);
 
 /** When the next queued delivery falls due (a retry or an expiring lease), or null when the queue is empty. */
 export async function nextDueAt(database: Database): Promise<number | null> {

@@ -97,8 +97,8 @@ export function startWorker(options: WorkerOptions): Worker {
         }));
       }),
     );
-    for (const { status, provider } of await recordAttempts(database, now(), leaseUntil, attempts.flat(), random)) {
-      if (status !== 'queued') metrics?.reached(status, provider);
+    for (const { status, provider, n } of await recordAttempts(database, now(), leaseUntil, attempts.flat(), random)) {
+      if (status !== 'queued') metrics?.reached(status, provider, n);
     }
   }
 

@@ -25,4 +25,13 @@ describe('appUpdateRequired', () => {
     expect(appUpdateRequired('android', null, '1.0')).toBe(false);
     expect(appUpdateRequired('android', 'companyPortal', null)).toBe(false);
   });
+
+  it('answers for the app asked about, whichever app or version was asked about before', () => {
+    expect(appUpdateRequired('android', 'companyPortal', '2021.09.03')).toBe(false);
+    expect(appUpdateRequired('android', 'intuneApp', '2021.09.03')).toBe(true);
+    expect(appUpdateRequired('android', 'intuneApp', '2021.09.04')).toBe(false);
+    expect(appUpdateRequired('android', 'companyPortal', '5.0.5290.0')).toBe(true);
+    expect(appUpdateRequired('android', 'companyPortal', '5.0.5290.0')).toBe(true);
+    expect(appUpdateRequired('ios', 'companyPortal', '5.0.5290.0')).toBe(false);
+  });
 });

@@ -334,6 +334,24 @@ describe('retries', () => {
     expect(apnsFor(token)).toHaveLength(1);
     expect(await onlyDelivery(api, notificationId)).toMatchObject({ status: 'sent', attempts: 2 });
   });
+
+  it("one claim of several notifications gives each delivery its own notification's text", async () => {
+    const sends = [];
+    for (const i of [0, 1, 2]) {
+      const device = await newDevice();
+      sends.push({ device, i, id: await sendToDevice(api, device.id, { title: `Title ${i}`, body: `Body ${i}` }) });
+    }
+    const claim = await claimDue(herald.database, herald.clock.now(), 500, 60_000);
+    for (const { device, i, id } of sends) {
+      const ours = claim.deliveries.filter((d) => d.deviceId === device.id);
+      expect(ours).toMatchObject([
+        { notificationId: id, token: device.token, title: `Title ${i}`, body: `Body ${i}`, urgency: 'normal', contentFree: false },
+      ]);
+      expect(ours[0]!.expiresAt).toBeGreaterThan(herald.clock.now());
+    }
+    herald.clock.advance(60_000);
+    await herald.drain();
+  });
 });
 
 describe('the device as it is at push time', () => {
