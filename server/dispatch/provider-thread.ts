@@ -2,12 +2,13 @@ import { Worker } from 'node:worker_threads';
 import type { Config } from '../config';
 import { describeFailure, type Logger } from '../core/logger';
 import { packBatch, unpackResults, type PackedBatch, type PackedResults } from './push-batch';
-import type { Providers, ProvidersOptions } from './providers/registry';
+import { pushConfigOf, type Providers, type ProvidersOptions, type PushConfig } from './providers/registry';
 import type { PushProvider, PushResult, PushService } from './providers/types';
 
 /** What the push thread starts from. */
 export interface ThreadData {
-  config: Config;
+  /** Only the push settings: the thread has no use for the rest, secrets included. */
+  config: PushConfig;
   options: ProvidersOptions;
 }
 
@@ -23,6 +24,9 @@ export type FromThread =
   | { id: number; error: string }
   | { closed: true };
 
+/** What crosses to the push thread: the push settings and options, never the rest of the configuration. */
+export const threadData = (config: Config, options: ProvidersOptions): ThreadData => ({ config: pushConfigOf(config), options });
+
 /** Run from the sources (tsx), the thread's body is TypeScript too; compiled, it is the bundle beside dist/cli.js. */
 const FROM_SOURCES = import.meta.url.endsWith('.ts');
 
@@ -34,7 +38,7 @@ const FROM_SOURCES = import.meta.url.endsWith('.ts');
  * batches in flight (they are retried like any failed push) and is started again (see superviseThreads).
  */
 export async function startProviderThread(config: Config, log: Logger, options: ProvidersOptions = {}): Promise<Providers> {
-  const threads = superviseThreads((onLost) => launch({ config, options }, log, onLost), log);
+  const threads = superviseThreads((onLost) => launch(threadData(config, options), log, onLost), log);
   const { services, names } = await threads.ready;
   const provider = (service: PushService): PushProvider => ({
     name: names[service],

@@ -21,12 +21,20 @@ export interface ProvidersOptions {
 }
 
 const APNS_VARS = ['HERALD_APNS_KEY_FILE', 'HERALD_APNS_KEY_ID', 'HERALD_APNS_TEAM_ID', 'HERALD_APNS_TOPIC'] as const;
+const PUSH_VARS = [...APNS_VARS, 'HERALD_APNS_ORIGIN', 'HERALD_FCM_SERVICE_ACCOUNT_FILE', 'HERALD_FCM_ORIGIN'] as const;
+
+/** The configuration the push providers are built from: nothing else (no database token, no secret key). */
+export type PushConfig = Pick<Config, (typeof PUSH_VARS)[number]>;
+
+/** Only the push settings of `config`, for a place that needs no more (the push thread is given exactly these). */
+export const pushConfigOf = (config: PushConfig): PushConfig =>
+  Object.fromEntries(PUSH_VARS.map((name) => [name, config[name]])) as PushConfig;
 
 /**
  * Builds every provider once from configuration. Throws an error naming the variable for a partial APNs
  * configuration, an unreadable or unusable key or service account file, or an FCM origin without credentials.
  */
-export function createProviders(config: Config, log: Logger, options: ProvidersOptions = {}): Providers {
+export function createProviders(config: PushConfig, log: Logger, options: ProvidersOptions = {}): Providers {
   const apns = apnsProvider(config, log, options);
   const fcm = fcmProvider(config, log, options);
   const providers: Record<PushService, PushProvider> = { apns: apns.provider, fcm: fcm.provider };
@@ -39,7 +47,7 @@ export function createProviders(config: Config, log: Logger, options: ProvidersO
   };
 }
 
-function apnsProvider(config: Config, log: Logger, options: ProvidersOptions) {
+function apnsProvider(config: PushConfig, log: Logger, options: ProvidersOptions) {
   const missing = APNS_VARS.filter((name) => !config[name]);
   if (missing.length === APNS_VARS.length) {
     return { provider: createSimulator('apns'), description: `simulated (set ${APNS_VARS.join(', ')} for real pushes)` };
@@ -76,7 +84,7 @@ function apnsKey(file: string): KeyObject {
   return key;
 }
 
-function fcmProvider(config: Config, log: Logger, options: ProvidersOptions) {
+function fcmProvider(config: PushConfig, log: Logger, options: ProvidersOptions) {
   const file = config.HERALD_FCM_SERVICE_ACCOUNT_FILE;
   if (!file) {
     if (config.HERALD_FCM_ORIGIN)

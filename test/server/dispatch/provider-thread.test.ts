@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../server/config';
 import { startDispatcher } from '../../../server/dispatch/dispatcher';
-import { startProviderThread } from '../../../server/dispatch/provider-thread';
+import { startProviderThread, threadData } from '../../../server/dispatch/provider-thread';
 import { apnsAnswers } from '../../fakes/apns';
 import { group, importDirectory, phone, user } from '../../helpers/directory';
 import { sendToDevice, startDispatchHerald, type DispatchHerald } from '../../helpers/dispatch';
@@ -117,6 +117,29 @@ describe('the providers in their push thread', () => {
     await expect(
       startProviderThread(loadConfig({ ...apnsEnv(herald), HERALD_APNS_KEY_FILE: '/nonexistent/AuthKey.p8' }), () => {}),
     ).rejects.toThrow('HERALD_APNS_KEY_FILE: cannot read /nonexistent/AuthKey.p8 (ENOENT).');
+  });
+});
+
+describe('what crosses to the thread', () => {
+  it('is the push settings only: no secret key, database token or other setting is copied into the thread', () => {
+    const config = loadConfig({
+      ...apnsEnv(herald),
+      HERALD_SECRET_KEY: 'a'.repeat(64),
+      HERALD_DB_URL: 'libsql://db.example.net',
+      HERALD_DB_AUTH_TOKEN: 'db-token',
+    });
+    const { config: crossed } = threadData(config, {});
+    expect(Object.keys(crossed).sort()).toEqual([
+      'HERALD_APNS_KEY_FILE',
+      'HERALD_APNS_KEY_ID',
+      'HERALD_APNS_ORIGIN',
+      'HERALD_APNS_TEAM_ID',
+      'HERALD_APNS_TOPIC',
+      'HERALD_FCM_ORIGIN',
+      'HERALD_FCM_SERVICE_ACCOUNT_FILE',
+    ]);
+    expect(JSON.stringify(crossed)).not.toMatch(/db-token|aaaa/);
+    expect(crossed.HERALD_APNS_KEY_ID).toBe(config.HERALD_APNS_KEY_ID);
   });
 });
 
