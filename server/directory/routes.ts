@@ -47,6 +47,9 @@ function kindRoutes({ database, now }: Deps, kind: DirectoryKind, read: Permissi
     });
 }
 
+/** The largest `POST /v1/directory/import` body, in bytes. */
+export const IMPORT_BODY_LIMIT = 100 * 1024 * 1024;
+
 export const directoryRoutes = (deps: Deps) =>
   new Hono<AppEnv>()
     .use('/v1/directory/*', authenticate(deps.database, deps.now))
@@ -57,7 +60,7 @@ export const directoryRoutes = (deps: Deps) =>
         const principal = c.var.principal;
         assertJsonContentType(c.req.header('content-type'));
         // read one object at a time from the bytes (import-body.ts), not parsed whole as jsonBody would
-        const input = parseImportBody(await bodyBytes(c.req.raw));
+        const input = parseImportBody(c.var.body ?? (await bodyBytes(c.req.raw, IMPORT_BODY_LIMIT)));
         const counts = await importDirectory(deps.database, {
           tenantId: principal.tenantId,
           actorAccountId: principal.accountId,
