@@ -27,6 +27,14 @@ interface MissingReference {
   referencedBy: string;
 }
 
+/** The device (by its `enrolledByUserId`) or group (by a member) that first named an object outside the import. */
+type Referrer = DirectoryImport['devices'][number] | DirectoryImport['groups'][number];
+
+const describeReferrer = (r: Referrer) => ('platform' in r ? `Device '${r.id}' (enrolledByUserId)` : `Group '${r.id}'`);
+
+/** Ids looked up per statement: a JSON parameter of a few hundred KB, not one of every id a large import names. */
+const LOOKUP = 5_000;
+
 const MAX_NAMED = 100;
 
 /**
@@ -84,23 +92,27 @@ async function missingReferences(
   input: DirectoryImport,
   imported: Record<MemberType, Set<string>>,
 ): Promise<MissingReference[]> {
-  /** References outside the import, by type then id, with the first object that made each. */
-  const outside: Record<MemberType, Map<string, string>> = { user: new Map(), device: new Map(), group: new Map() };
-  const note = (type: MemberType, id: string, referencedBy: () => string) => {
-    if (!imported[type].has(id) && !outside[type].has(id)) outside[type].set(id, referencedBy());
+  /**
+   * References outside the import, by type then id, with the object that made each first: the objects themselves,
+   * already held, not a message per reference (100,000 members of a group import would be 100,000 strings).
+   */
+  const outside: Record<MemberType, Map<string, Referrer>> = { user: new Map(), device: new Map(), group: new Map() };
+  const note = (type: MemberType, id: string, referrer: Referrer) => {
+    if (!imported[type].has(id) && !outside[type].has(id)) outside[type].set(id, referrer);
   };
-  for (const d of input.devices)
-    if (d.enrolledByUserId !== null) note('user', d.enrolledByUserId, () => `Device '${d.id}' (enrolledByUserId)`);
-  for (const g of input.groups) for (const m of g.members ?? []) note(m.type, m.id, () => `Group '${g.id}'`);
+  for (const d of input.devices) if (d.enrolledByUserId !== null) note('user', d.enrolledByUserId, d);
+  for (const g of input.groups) for (const m of g.members ?? []) note(m.type, m.id, g);
 
   const tables = { user: users, device: devices, group: groups };
   const missing: MissingReference[] = [];
   for (const type of ['user', 'device', 'group'] as const) {
-    if (outside[type].size === 0) continue;
     const table = tables[type];
-    const rows = await tx.all<{ id: string }>(sql`SELECT j.value AS id FROM json_each(${JSON.stringify([...outside[type].keys()])}) j
-      WHERE NOT EXISTS (SELECT 1 FROM ${table} t WHERE t.tenant_id = ${tenantId} AND t.id = j.value)`);
-    for (const { id } of rows) missing.push({ type, id, referencedBy: outside[type].get(id)! });
+    const ids = [...outside[type].keys()];
+    for (let i = 0; i < ids.length; i += LOOKUP) {
+      const rows = await tx.all<{ id: string }>(sql`SELECT j.value AS id FROM json_each(${JSON.stringify(ids.slice(i, i + LOOKUP))}) j
+        WHERE NOT EXISTS (SELECT 1 FROM ${table} t WHERE t.tenant_id = ${tenantId} AND t.id = j.value)`);
+      for (const { id } of rows) missing.push({ type, id, referencedBy: describeReferrer(outside[type].get(id)!) });
+    }
   }
   return missing;
 }
