@@ -1,13 +1,13 @@
-import { Hono, type Context, type Next } from 'hono';
+import { Hono, type Context, type MiddlewareHandler, type Next } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { requestId } from 'hono/request-id';
 import { deniedAuditor } from './audit/denials';
 import { wasAudited } from './audit/log';
 import { auditRoutes } from './audit/routes';
 import type { Deps } from './deps';
-import { directoryRoutes } from './directory/routes';
+import { directoryRoutes, IMPORT_BODY_LIMIT } from './directory/routes';
 import { deviceRoutes } from './device/routes';
-import { AppError } from './core/errors';
+import { bodyBytes, payloadTooLarge } from './http/body-bytes';
 import type { AppEnv } from './http/env';
 import { errorHandler, notFoundHandler } from './http/errors';
 import { entraBindingFor } from './identity/bindings';
@@ -24,11 +24,16 @@ import { templateRoutes } from './templates/routes';
 
 const MB = 1024 * 1024;
 /** Routes that take large bodies, with their own limit. */
-const largeBodies: Record<string, number> = { '/v1/directory/import': 100 * MB };
+const largeBodies: Record<string, number> = { '/v1/directory/import': IMPORT_BODY_LIMIT };
+/**
+ * Of those, the routes that read their body as bytes (`c.var.body`, or bodyBytes when it declared its length): a
+ * chunked body is read here once, counted as it arrives, where Hono's bodyLimit would buffer it whole and the route
+ * copy it again.
+ */
+const readAsBytes = new Set(['/v1/directory/import']);
 
 const tooLarge = (limit: number) => () => {
-  // the rest of the body is not read, so the connection cannot carry another request
-  throw new AppError(413, 'payloadTooLarge', `The request body is larger than ${limit / MB} MB.`, undefined, { Connection: 'close' });
+  throw payloadTooLarge(limit);
 };
 
 /** Builds the Hono app from its dependencies; no module-level state. */
@@ -55,8 +60,13 @@ export function createApp(deps: Deps) {
       ms: Math.round((performance.now() - started) * 10) / 10,
     });
   });
-  const limiter = (limit: number) => {
-    const streamed = bodyLimit({ maxSize: limit, onError: tooLarge(limit) });
+  const limiter = (limit: number, asBytes: boolean) => {
+    const streamed: MiddlewareHandler<AppEnv> = asBytes
+      ? async (c: Context<AppEnv>, next: Next) => {
+          c.set('body', await bodyBytes(c.req.raw, limit));
+          await next();
+        }
+      : bodyLimit({ maxSize: limit, onError: tooLarge(limit) });
     return (c: Context<AppEnv>, next: Next) => {
       // A declared length is checked from the header; only a chunked body is counted as it streams, by
       // Hono's bodyLimit (which builds the whole web Request to do so: ~10% of a small request's CPU).
@@ -66,8 +76,8 @@ export function createApp(deps: Deps) {
       return next();
     };
   };
-  const limiters = new Map(Object.entries(largeBodies).map(([path, limit]) => [path, limiter(limit)]));
-  const defaultLimiter = limiter(MB);
+  const limiters = new Map(Object.entries(largeBodies).map(([path, limit]) => [path, limiter(limit, readAsBytes.has(path))]));
+  const defaultLimiter = limiter(MB, false);
   app.use((c, next) => (limiters.get(c.req.path) ?? defaultLimiter)(c, next));
 
   const auditDenied = deniedAuditor(deps.database);

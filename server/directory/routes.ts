@@ -1,5 +1,5 @@
-import { Hono } from 'hono';
-import { directoryListQuerySchema } from '../../shared/directory';
+import { type Context, Hono } from 'hono';
+import { type DirectoryImport, directoryListQuerySchema } from '../../shared/directory';
 import type { Permission } from '../../shared/permissions';
 import type { Deps } from '../deps';
 import type { AppEnv } from '../http/env';
@@ -47,6 +47,20 @@ function kindRoutes({ database, now }: Deps, kind: DirectoryKind, read: Permissi
     });
 }
 
+/** The largest `POST /v1/directory/import` body, in bytes. */
+export const IMPORT_BODY_LIMIT = 100 * 1024 * 1024;
+
+/**
+ * The import's body, read one object at a time from its bytes (import-body.ts), not parsed whole as jsonBody would.
+ * Read in a frame of its own, which is gone once it returns: the handler's, suspended while the import runs, would
+ * keep the bytes (12-15 MB for 50,000 devices) out of reach of the collection importDirectory makes before it writes.
+ */
+async function importBody(c: Context<AppEnv>): Promise<DirectoryImport> {
+  const bytes = c.var.body ?? (await bodyBytes(c.req.raw, IMPORT_BODY_LIMIT));
+  c.set('body', undefined);
+  return parseImportBody(bytes);
+}
+
 export const directoryRoutes = (deps: Deps) =>
   new Hono<AppEnv>()
     .use('/v1/directory/*', authenticate(deps.database, deps.now))
@@ -56,8 +70,7 @@ export const directoryRoutes = (deps: Deps) =>
       async (c) => {
         const principal = c.var.principal;
         assertJsonContentType(c.req.header('content-type'));
-        // read one object at a time from the bytes (import-body.ts), not parsed whole as jsonBody would
-        const input = parseImportBody(await bodyBytes(c.req.raw));
+        const input = await importBody(c);
         const counts = await importDirectory(deps.database, {
           tenantId: principal.tenantId,
           actorAccountId: principal.accountId,

@@ -8,5 +8,7 @@ export interface AppEnv {
     /** Verifies Entra ID access tokens (one per app, so its key cache serves every request). */
     entraVerifier: EntraVerifier;
     requestId: string;
+    /** The bytes of a large chunked body, read as they arrived by the body limit of a route that reads its body as bytes (app.ts). */
+    body?: Uint8Array;
   };
 }

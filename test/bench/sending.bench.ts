@@ -135,12 +135,18 @@ const bench: Bench = {
       const api = apiClient(server.url, token);
       const started = await memoryOf(server);
       const importStart = performance.now();
+      // each call's own peak, to tell which part of the import (users, devices, groups and their memberships) reaches it
+      const calls: { what: string; peak: number }[] = [];
       const imported = await peakRssDuring(server, async () => {
-        for (const body of bodies) await importDirectory(api, body);
+        for (const body of bodies) {
+          const call = await peakRssDuring(server, () => importDirectory(api, body));
+          calls.push({ what: Object.keys(body).join('+'), peak: call.peak });
+        }
       });
       console.log(
         `(set-up: the server imported 100k users, 200k devices, 2k groups in ${bodies.length} calls in ${((performance.now() - importStart) / 1000).toFixed(1)} s; ` +
-          `RSS ${started.rss.toFixed(0)} MB at start, peak ${imported.peak.toFixed(0)} MB while importing = ${imported.split})`,
+          `RSS ${started.rss.toFixed(0)} MB at start, peak ${imported.peak.toFixed(0)} MB while importing = ${imported.split}; ` +
+          `peak of each call: ${calls.map((c) => `${c.what} ${c.peak.toFixed(0)}`).join(', ')} MB)`,
       );
       // the generated objects are garbage now; collect them before measuring, so no major GC of
       // the load generator's own heap lands inside the latency figures
