@@ -1,4 +1,5 @@
 import { Worker } from 'node:worker_threads';
+import { threadEnv } from '../core/thread-env';
 
 export interface Checkpointer {
   /** Settles once the thread has ended, its connection closed. */
@@ -15,7 +16,10 @@ const STOP_GRACE_MS = 5_000;
  * thread dies on its own, so the caller can hand checkpoints back to SQLite's automatic ones.
  */
 export function startCheckpointer(url: string, onExit: () => void): Checkpointer {
-  const worker = new Worker(new URL('./checkpoint-worker.mjs', import.meta.url), { workerData: { url, intervalMs: INTERVAL_MS } });
+  const worker = new Worker(new URL('./checkpoint-worker.mjs', import.meta.url), {
+    workerData: { url, intervalMs: INTERVAL_MS },
+    env: threadEnv(),
+  });
   worker.unref();
   let stopping = false;
   worker.once('error', () => undefined);

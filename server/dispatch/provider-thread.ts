@@ -1,6 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import type { Config } from '../config';
 import { describeFailure, type Logger } from '../core/logger';
+import { threadEnv } from '../core/thread-env';
 import { packBatch, unpackResults, type PackedBatch, type PackedResults } from './push-batch';
 import { pushConfigOf, type Providers, type ProvidersOptions, type PushConfig } from './providers/registry';
 import type { PushProvider, PushResult, PushService } from './providers/types';
@@ -114,6 +115,7 @@ function launch(data: ThreadData, log: Logger, onLost: () => void): Thread {
   const entry = new URL(FROM_SOURCES ? './push-thread.ts' : './push-thread.js', import.meta.url);
   const worker = new Worker(FROM_SOURCES ? new URL('./ts-thread.mjs', import.meta.url) : entry, {
     workerData: { ...data, entry: entry.href },
+    env: threadEnv(),
   });
   const pending = new Map<number, { resolve: (results: PushResult[]) => void; reject: (error: Error) => void }>();
   let nextId = 0;
