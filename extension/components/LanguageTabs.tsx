@@ -1,6 +1,6 @@
 import { useSignal } from '@preact/signals';
 import { MAX_TRANSLATIONS } from '../../shared/send-rules';
-import { useAppState } from './app-state';
+import { SCHEMAS_FAILED, useAppState } from './app-state';
 import { languageText } from './message-text';
 import { TextField } from './TextField';
 
@@ -16,7 +16,9 @@ export function LanguageTabs() {
   const add = async () => {
     const typed = tag.value.trim();
     // the schemas (zod) load after the composer's first paint: by the time a tag is typed they are there
-    const { languageTag } = await import('../../shared/schemas');
+    const schemas = await import('../../shared/schemas').catch(() => null);
+    if (!schemas) return void (problem.value = SCHEMAS_FAILED);
+    const { languageTag } = schemas;
     const parsed = languageTag.safeParse(typed);
     if (!parsed.success) return void (problem.value = parsed.error.issues[0]?.message ?? 'Not a language tag.');
     const language = parsed.data;

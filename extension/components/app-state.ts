@@ -37,7 +37,14 @@ export function receiveRefusal(device: Device): 'unsupportedPlatform' | 'notEnro
 }
 
 /** The popup's shared state: the draft (kept in storage), the view, and what was sent; times are shown in `timeZone`. */
-export function createAppState(api: HeraldApi, timeZone = adminTimeZone()) {
+/** The schemas' chunk, loaded after the first paint (a test gives one that fails). */
+export type LoadSchemas = () => Promise<Pick<typeof import('../../shared/schemas'), 'sendSchema'>>;
+const loadSchemas: LoadSchemas = () => import('../../shared/schemas');
+
+/** Said instead of "Checking the message…" when the schemas' chunk cannot load (the extension updated under an open window). */
+export const SCHEMAS_FAILED = 'Herald could not load its message checks: close this window and open it again.';
+
+export function createAppState(api: HeraldApi, timeZone = adminTimeZone(), schemas: LoadSchemas = loadSchemas) {
   const draft = {
     title: signal(EMPTY_DRAFT.title),
     body: signal(EMPTY_DRAFT.body),
@@ -58,7 +65,11 @@ export function createAppState(api: HeraldApi, timeZone = adminTimeZone()) {
    * nothing before the last check of `blocker` needs them. Until then Send waits (see `blocker`).
    */
   const sendSchema = signal<SendSchema | null>(null);
-  void import('../../shared/schemas').then((schemas) => (sendSchema.value = schemas.sendSchema));
+  const schemasFailed = signal(false);
+  void schemas().then(
+    (loaded) => (sendSchema.value = loaded.sendSchema),
+    () => (schemasFailed.value = true),
+  );
   /** Who is signed in, once `/v1/me` answered: it decides whether high urgency is offered. */
   const me = signal<Me | null>(null);
   const loaded = signal(false);
@@ -116,7 +127,7 @@ export function createAppState(api: HeraldApi, timeZone = adminTimeZone()) {
       if (draft.groups.value.length === 0) return 'Choose at least one group.';
       if (draft.groups.value.length > MAX_TARGET_GROUPS) return `Choose at most ${MAX_TARGET_GROUPS} groups.`;
     }
-    if (!sendSchema.value) return 'Checking the message…';
+    if (!sendSchema.value) return schemasFailed.value ? SCHEMAS_FAILED : 'Checking the message…';
     return sendSchema.value.safeParse(input.value).success ? null : 'The message is not valid yet.';
   });
 

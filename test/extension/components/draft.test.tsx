@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { createAppState } from '../../../extension/components/app-state';
+import { createAppState, SCHEMAS_FAILED } from '../../../extension/components/app-state';
 import { type Draft, draftItem, EMPTY_DRAFT } from '../../../extension/utils/storage';
 import { fakeApi, settle } from '../fake-herald';
 import { renderPopup } from '../render';
@@ -61,5 +61,12 @@ describe('drafts', () => {
     expect(state.loaded.value).toBe(true);
     expect(state.blocker.value).toBe('Checking the message…');
     await vi.waitFor(() => expect(state.blocker.value).toBeNull());
+  });
+
+  it('says so, and never offers Send, when the schemas cannot load', async () => {
+    await draftItem.setValue({ ...EMPTY_DRAFT, title: 'Fire drill', body: 'Leave now.', groups: [{ id: 'g1', displayName: 'Everyone' }] });
+    const state = createAppState(fakeApi({}), undefined, () => Promise.reject(new Error('chunk gone')));
+    state.load(await draftItem.getValue());
+    await vi.waitFor(() => expect(state.blocker.value).toBe(SCHEMAS_FAILED));
   });
 });
