@@ -2,10 +2,11 @@ import { z } from 'zod';
 import { pageLimit, timestamp } from './schemas';
 
 const guidOrName = z.string().trim().min(1).max(256);
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const guid = z
   .string()
   .trim()
-  .regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, 'must be an application (client) id (GUID)')
+  .regex(GUID, 'must be an application (client) id (GUID)')
   .transform((id) => id.toLowerCase());
 
 /**
@@ -18,7 +19,8 @@ const guid = z
 export const directoryConnectionSchema = z
   .object({
     entraTenantId: guidOrName.regex(/^[A-Za-z0-9.-]+$/, 'must be a tenant id (GUID) or domain'),
-    clientId: guidOrName,
+    /** Kept in lower case when a GUID, as Entra writes it in a token's `aud` (so the same app is never taken for another). */
+    clientId: guidOrName.transform((id) => (GUID.test(id) ? id.toLowerCase() : id)),
     clientSecret: z.string().min(1).max(1024).optional(),
     clientCertificate: z
       .object({

@@ -42,10 +42,11 @@ describe('the directory connection', () => {
     }
     // a PUT that only rotates the secret keeps the list; only `null` lifts it
     const { allowedClientIds: _, ...withoutList } = body;
-    const rotated = { ...withoutList, clientSecret: 'rotated' };
-    expect(expectStatus(await s.herald.admin.api('PUT', '/v1/directory/connection', rotated), 200).allowedClientIds).toEqual([
-      upper.toLowerCase(),
-    ]);
+    // (the app's id written in capitals is the same app)
+    const rotated = { ...withoutList, clientId: s.fake.clientId.toUpperCase(), clientSecret: 'rotated' };
+    const kept = expectStatus(await s.herald.admin.api('PUT', '/v1/directory/connection', rotated), 200);
+    expect(kept.allowedClientIds).toEqual([upper.toLowerCase()]);
+    expect(kept.clientId).toBe(s.fake.clientId.toLowerCase());
     expect(
       expectStatus(await s.herald.admin.api('PUT', '/v1/directory/connection', { ...rotated, allowedClientIds: null }), 200)
         .allowedClientIds,
