@@ -1,5 +1,5 @@
 import type { InValue, ResultSet, Transaction } from '@libsql/client';
-import { is, Param, Placeholder, sql, type SQLWrapper } from 'drizzle-orm';
+import { getTableColumns, getTableName, is, Param, Placeholder, sql, type SQLWrapper } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/libsql';
 import { SQLiteAsyncDialect, type SQLiteTable } from 'drizzle-orm/sqlite-core';
 import type { Db, Tx } from './client';
@@ -45,6 +45,12 @@ export function fixedStatement<V extends Record<string, unknown>>(build: (db: Db
  * default), its SQL built once per set of columns given (see fixedStatement). The row's values are plain values, not SQL.
  */
 export function fixedInsert<T extends SQLiteTable>(table: T): FixedStatement<T['$inferInsert']> {
+  // drizzle calls a $defaultFn or $onUpdate while it builds the insert: built once, its first value would be every row's
+  for (const [name, column] of Object.entries(getTableColumns(table)))
+    if (column.defaultFn || column.onUpdateFn)
+      throw new Error(
+        `fixedInsert: ${getTableName(table)}.${name} has a default computed in JavaScript, which a statement built once would freeze`,
+      );
   const byColumns = new Map<string, FixedStatement<Record<string, unknown>>>();
   return {
     run(tx, row) {

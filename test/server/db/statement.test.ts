@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
+import { integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrateDatabase, openDatabase, type Database } from '../../../server/db/client';
 import { notifications } from '../../../server/db/schema';
@@ -49,6 +50,13 @@ const stored = async (id: string) =>
 const insertNotification = fixedInsert(notifications);
 
 describe('fixedInsert', () => {
+  it('refuses a table with a default computed in JavaScript, which a statement built once would freeze at its first value', () => {
+    const withDefaultFn = sqliteTable('with_default_fn', { id: text('id').$defaultFn(() => crypto.randomUUID()), n: integer('n') });
+    expect(() => fixedInsert(withDefaultFn)).toThrow('with_default_fn.id has a default computed in JavaScript');
+    const withOnUpdate = sqliteTable('with_on_update', { id: text('id'), at: integer('at').$onUpdate(() => Date.now()) });
+    expect(() => fixedInsert(withOnUpdate)).toThrow('with_on_update.at');
+  });
+
   it('stores a row exactly as drizzle insert does: JSON and booleans encoded, null as NULL (not the text null), defaults for columns not given', async () => {
     await database.write((tx) => tx.insert(notifications).values(row('by-drizzle')));
     await database.write((tx) => insertNotification.run(tx, row('fixed')));
