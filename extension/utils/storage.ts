@@ -85,7 +85,11 @@ export const refusalsItem = storage.defineItem<Record<string, StoredRefusal[]>>(
 
 type ValueOf<Item> = Item extends WxtStorageItem<infer Value, Record<string, unknown>> ? Value : never;
 
-/** The values of `items` (each with its fallback) in one read of storage.local, where a `getValue` each makes as many round trips. */
+/**
+ * The values of `items` (each with its fallback) in one read of storage.local, where a `getValue` each makes as many
+ * round trips. Only for items defined without `version`, `migrations` or `init`: unlike `getValue`, this read does
+ * not wait for an item's migration to run, so it would return a value from before it.
+ */
 export async function valuesOf<const Items extends readonly WxtStorageItem<unknown, Record<string, unknown>>[]>(
   items: Items,
 ): Promise<{ -readonly [K in keyof Items]: ValueOf<Items[K]> }> {
