@@ -68,7 +68,7 @@ export async function importDirectory(database: Database, request: ImportRequest
       await auditIn(tx, { tenantId, actorAccountId, action: 'directory.import', outcome: 'rejected', details, at: now });
       return { counts: null, missing };
     }
-    await keepingReach(tx, tenantId, input.devices.length, () => upsert(tx, tenantId, input));
+    await withLargeCache(tx, () => keepingReach(tx, tenantId, input.devices.length, () => upsert(tx, tenantId, input)));
     const counts = { users: imported.user.size, groups: imported.group.size, devices: imported.device.size };
     await auditIn(tx, { tenantId, actorAccountId, action: 'directory.import', outcome: 'success', details: { ...counts }, at: now });
     return { counts };
@@ -120,6 +120,22 @@ async function missingReferences(
     }
   }
   return missing;
+}
+
+/**
+ * A large import touches far more index pages than the default 2 MB page cache holds (a quarter less CPU
+ * with 64 MB); the pooled connection gets its own setting back afterwards, so it keeps no big cache. 16 MB keeps
+ * most of that gain: the pages SQLite frees afterwards stay in the process (the allocator does not hand them back),
+ * and 64 MB of them left a server that had imported 200,000 devices about 50 MB larger for good.
+ */
+async function withLargeCache(tx: Tx, fn: () => Promise<void>): Promise<void> {
+  const [before] = await tx.all<{ cache_size: number }>(sql`PRAGMA cache_size`);
+  await tx.run(sql`PRAGMA cache_size = -16384`);
+  try {
+    await fn();
+  } finally {
+    await tx.run(sql.raw(`PRAGMA cache_size = ${Math.trunc(before?.cache_size ?? -2000)}`));
+  }
 }
 
 /**
