@@ -7,7 +7,7 @@ import type { Database, Tx } from '../db/client';
 import { databaseUnavailable } from '../db/errors';
 import { deviceSends, notifications } from '../db/schema';
 import { principalNow } from '../rbac/grants';
-import { readSettings } from '../tenant/settings';
+import { readSettingsIn } from '../tenant/settings';
 import { claim, releaseDeviceSlots } from './cancel';
 import { rowTarget } from './history';
 import { allRefused, authorizeTarget, describeTarget, judgeDevices, refusalsOf, snapshotAudience } from './send';
@@ -138,7 +138,7 @@ async function fireOne(deps: FireDeps, row: Scheduled): Promise<boolean> {
   // false when another process or a cancel took it first, true when it failed or expired, its audience when it fired
   const outcome = await database.write(async (tx): Promise<boolean | AudienceSummary> => {
     const now = deps.now();
-    const settings = await readSettings(tx, tenantId);
+    const settings = await readSettingsIn(tx, tenantId);
     // at exactly pushTtlHours late its deliveries would expire as they are written (sendAt + pushTtlHours), so it expires
     if (now - sendAt >= settings.pushTtlHours * 3_600_000)
       return settle(tx, row, now, 'expired', null, {

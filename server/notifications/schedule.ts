@@ -4,7 +4,7 @@ import { invalidRequest } from '../core/errors';
 import type { Principal } from '../core/principal';
 import { deviceSends, notifications } from '../db/schema';
 import type { Deps } from '../deps';
-import { readSettings } from '../tenant/settings';
+import { readSettingsIn } from '../tenant/settings';
 import { notificationId } from './notification-id';
 import { useQuota } from './quota';
 import { allRefused, describeTarget, notificationRow, refusalsOf, sendDetails, type Outgoing } from './send';
@@ -29,7 +29,7 @@ export async function scheduleSend(deps: Deps, principal: Principal, outgoing: O
   const id = notificationId(Date.now());
   return deps.database.write(async (tx) => {
     const now = deps.now();
-    const settings = await readSettings(tx, tenantId);
+    const settings = await readSettingsIn(tx, tenantId);
     const refused = new Map(bulk?.refused);
     let { target } = outgoing;
     const charged = await useQuota(tx, tenantId, target, settings, { at, now }, bulk && refused);

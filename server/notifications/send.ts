@@ -18,7 +18,7 @@ import { countCharacters } from '../../shared/text';
 import { auditIn, audit, markAudited } from '../audit/log';
 import type { Db, Tx } from '../db/client';
 import { preparedPer } from '../db/prepared';
-import { devices, deviceSends, groups, notifications, tenants } from '../db/schema';
+import { devices, deviceSends, groups, notifications } from '../db/schema';
 import { fixedInsert, fixedStatement, placeholder, rowsOf } from '../db/statement';
 import type { Deps } from '../deps';
 import { audienceSelect, skipReasonSql, summarizeAudience } from '../directory/audience';
@@ -27,6 +27,7 @@ import { parseOr400 } from '../core/parse';
 import { reachOf, type Principal } from '../core/principal';
 import { groupsOutsideScope, requireOverDevice, requirePermission } from '../rbac/scope';
 import { getTemplate } from '../templates/templates';
+import { readSettingsIn } from '../tenant/settings';
 import { languageChoiceSql } from './languages';
 import { notificationId } from './notification-id';
 import { useQuota } from './quota';
@@ -339,12 +340,6 @@ export async function snapshotAudience(
   );
 }
 
-/** The settings a send needs, read in its write transaction, so a limit changed a moment ago is the one enforced. */
-type SendSettings = { groupSendsPerHour: number; deviceSendsPerHour: number; pushTtlHours: number };
-const sendSettings = fixedStatement<{ tenantId: string }>(
-  () => sql`SELECT ${tenants.groupSendsPerHour} AS groupSendsPerHour, ${tenants.deviceSendsPerHour} AS deviceSendsPerHour,
-    ${tenants.pushTtlHours} AS pushTtlHours FROM ${tenants} WHERE ${tenants.id} = ${sql.placeholder('tenantId')}`,
-);
 // every send writes these, and every device send the device's row: their SQL is built once
 const insertNotification = fixedInsert(notifications);
 const insertDeviceSend = fixedInsert(deviceSends);
@@ -362,8 +357,7 @@ export async function accept(deps: Deps, principal: Principal, outgoing: Outgoin
   const accepted = await deps.database.write(async (tx) => {
     const now = deps.now();
     // read inside the transaction, so a limit changed a moment ago is the one enforced
-    const [settings] = await rowsOf<SendSettings>(sendSettings.run(tx, { tenantId }));
-    if (!settings) throw new Error(`tenant ${tenantId} vanished`);
+    const settings = await readSettingsIn(tx, tenantId);
     const refused = new Map(bulk?.refused);
     // the devices whose hourly quota this send uses: the device of a single send, each device a bulk send goes to
     let charged: string[];

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readSettingsIn } from '../../../server/tenant/settings';
 import { group, importDirectory, user } from '../../helpers/directory';
 import { startTestHerald, type TestHerald } from '../../helpers/herald';
 import { accountWith, customRole, expectStatus } from '../../helpers/rbac';
@@ -39,5 +40,24 @@ describe('PATCH /v1/tenant/settings', () => {
     const res = await operator.api('PATCH', '/v1/tenant/settings', { groupSendsPerHour: 7 });
     expect(res.status).toBe(200);
     expect(res.body.groupSendsPerHour).toBe(7);
+  });
+});
+
+describe('the settings a write transaction reads', () => {
+  it('are those the API shows, each a value of its type (contentFreePush a boolean), whatever they were set to', async () => {
+    const read = () => herald.database.write((tx) => readSettingsIn(tx, herald.admin.tenantId));
+    expect(await read()).toEqual(await settings());
+    const before = await settings();
+    const patch = { groupSendsPerHour: 7, pushTtlHours: 3, contentFreePush: !before.contentFreePush };
+    expectStatus(await herald.admin.api('PATCH', '/v1/tenant/settings', patch), 200);
+    try {
+      const changed = await read();
+      expect(changed).toEqual(await settings());
+      expect(changed).toMatchObject(patch);
+      expect(typeof changed.contentFreePush).toBe('boolean');
+    } finally {
+      const { groupSendsPerHour, pushTtlHours, contentFreePush } = before;
+      expectStatus(await herald.admin.api('PATCH', '/v1/tenant/settings', { groupSendsPerHour, pushTtlHours, contentFreePush }), 200);
+    }
   });
 });
