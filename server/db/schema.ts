@@ -255,6 +255,13 @@ export const notifications = sqliteTable(
     failure: text('failure', { mode: 'json' }).$type<{ code: string; message: string }>(),
     /** How the sender of a scheduled send signed in (its API token must still be valid when it fires). */
     signIn: text('sign_in', { mode: 'json' }).$type<{ source: 'apiToken'; tokenId: string } | { source: 'entra'; oid: string }>(),
+    /**
+     * The row ids of its deliveries, first and last (null: none written): one INSERT writes them all, so they are
+     * consecutive, and a reader finds them by this range (deliveriesOf) with no index by notification to write per
+     * delivery. Internal: the row ids are one sequence across every tenant.
+     */
+    firstDeliveryId: integer('first_delivery_id'),
+    lastDeliveryId: integer('last_delivery_id'),
   },
   (t) => [
     index('notifications_tenant_created').on(t.tenantId, t.createdAt),
@@ -312,8 +319,10 @@ export const deliveries = sqliteTable(
     // Only the queue: a delivery leaves this index for good once it is sent, failed, skipped or expired, so the
     // index stays the size of the backlog however long the history. Queries name `status = 'queued'` literally.
     index('deliveries_due').on(t.nextAttemptAt).where(sql`status = 'queued'`),
-    index('deliveries_notification').on(t.notificationId, t.status, t.id),
-    index('deliveries_device').on(t.tenantId, t.deviceId, t.id),
+    // no index by notification: a notification's rows are found by its row-id range (notifications.first_delivery_id)
+    // by device alone: device ids are GUIDs, and every reader checks the tenant on the row it reads anyway (the row id,
+    // which every index entry ends with, orders a device's deliveries without an id column of its own)
+    index('deliveries_device').on(t.deviceId),
   ],
 );
 

@@ -158,10 +158,11 @@ async function fireOne(deps: FireDeps, row: Scheduled): Promise<boolean> {
     }
     const { target, refused } = judged;
     if (!(await claim(tx, row, { status: 'queued', firedAt: now }))) return false;
-    const audience: AudienceSummary = await snapshotAudience(tx, tenantId, id, target, row.translations ?? {}, now);
+    const { audience, range } = await snapshotAudience(tx, tenantId, id, target, row.translations ?? {}, now);
     await tx
       .update(notifications)
       .set({
+        ...range,
         deviceIds: target.type === 'devices' ? target.deviceIds : row.deviceIds,
         audienceUsers: audience.users,
         audienceDevices: audience.devices,

@@ -1,4 +1,4 @@
-import { and, desc, eq, gt, inArray, isNotNull, lt, or, sql } from 'drizzle-orm';
+import { and, desc, eq, gt, inArray, lt, or, sql } from 'drizzle-orm';
 import { explainedStatuses, type DeliveryReasons } from '../../shared/reasons';
 import {
   deliveryStatuses,
@@ -15,6 +15,7 @@ import { deliveryRowId } from '../dispatch/delivery-id';
 import { notFound } from '../core/errors';
 import { decodeCursor, pageOf } from '../core/pagination';
 import { languageCounts } from './languages';
+import { deliveriesOf } from './deliveries-of';
 
 export type Counts = Record<DeliveryStatus, number>;
 
@@ -56,27 +57,19 @@ interface Tally {
 }
 
 /**
- * Deliveries by status, and by status and reason, for each notification: one compound query. The counts come from
- * the notification's index alone; only the deliveries that did not (yet) arrive are read from the table for their
- * reason (grouping every row by reason reads the whole notification's rows: ten times slower on a 200k send).
+ * Deliveries by status and reason for each notification, in one pass over each one's rows (its row-id range): the
+ * counts by status are the sums over the reasons.
  */
 export function tallyQuery(db: Db, ids: string[]) {
-  const n = sql<number>`count(*)`;
   return db
-    .select({ id: deliveries.notificationId, status: deliveries.status, reason: sql<string | null>`NULL`, n })
-    .from(deliveries)
-    .where(inArray(deliveries.notificationId, ids))
-    .groupBy(deliveries.notificationId, deliveries.status)
-    .unionAll(
-      db
-        .select({ id: deliveries.notificationId, status: deliveries.status, reason: deliveries.reason, n })
-        .from(deliveries)
-        .where(
-          and(inArray(deliveries.notificationId, ids), inArray(deliveries.status, [...explainedStatuses]), isNotNull(deliveries.reason)),
-        )
-        .groupBy(deliveries.notificationId, deliveries.status, deliveries.reason),
-    );
+    .select({ id: notifications.id, status: deliveries.status, reason: deliveries.reason, n: sql<number>`count(*)` })
+    .from(notifications)
+    .innerJoin(deliveries, deliveriesOf(notifications.id, 'deliveries', notifications))
+    .where(inArray(notifications.id, ids))
+    .groupBy(notifications.id, deliveries.status, deliveries.reason);
 }
+
+const explained = new Set<DeliveryStatus>(explainedStatuses);
 
 async function countsFor(db: Db, ids: string[]): Promise<Map<string, Tally>> {
   const rows = ids.length ? await tallyQuery(db, ids) : [];
@@ -85,8 +78,8 @@ async function countsFor(db: Db, ids: string[]): Promise<Map<string, Tally>> {
   );
   for (const r of rows) {
     const { counts, reasons } = byId.get(r.id)!;
-    if (r.reason === null) counts[r.status] = r.n;
-    else (reasons[r.status] ??= {})[r.reason] = r.n;
+    counts[r.status] += r.n;
+    if (r.reason !== null && explained.has(r.status)) (reasons[r.status] ??= {})[r.reason] = r.n;
   }
   return byId;
 }
@@ -100,10 +93,11 @@ async function languagesFor(db: Db, rows: Row[], tallies: Map<string, Tally>): P
   const translated = rows.filter((r) => r.textErasedAt !== null || Object.keys(r.translations ?? {}).length > 0).map((r) => r.id);
   const grouped = translated.length
     ? await db
-        .select({ id: deliveries.notificationId, language: deliveries.language, n: sql<number>`count(*)` })
-        .from(deliveries)
-        .where(and(inArray(deliveries.notificationId, translated), sql`${deliveries.status} <> 'skipped'`))
-        .groupBy(deliveries.notificationId, deliveries.language)
+        .select({ id: notifications.id, language: deliveries.language, n: sql<number>`count(*)` })
+        .from(notifications)
+        .innerJoin(deliveries, deliveriesOf(notifications.id, 'deliveries', notifications))
+        .where(and(inArray(notifications.id, translated), sql`${deliveries.status} <> 'skipped'`))
+        .groupBy(notifications.id, deliveries.language)
     : [];
   return new Map(
     rows.map((r) => {
@@ -234,7 +228,7 @@ export async function listDeliveries(
     .leftJoin(devices, and(eq(devices.tenantId, deliveries.tenantId), eq(devices.id, deliveries.deviceId)))
     .where(
       and(
-        eq(deliveries.notificationId, id),
+        deliveriesOf(id),
         page.status ? eq(deliveries.status, page.status) : undefined,
         after === null ? undefined : gt(deliveries.id, deliveryRowId(tenantId, id, after)),
       ),

@@ -10,6 +10,7 @@ import type { Deps } from '../deps';
 import { skipReasonSql } from '../directory/audience';
 import { deviceInScopeSql } from '../directory/closure';
 import { accept, auditedSend, requireOverSend, requireSendPermission, SEND_PERMISSION, URGENT_PERMISSION, withLanguages } from './send';
+import { deliveriesOf } from './deliveries-of';
 import { rowTarget } from './history';
 
 /**
@@ -17,11 +18,14 @@ import { rowTarget } from './history';
  * have answered neither it nor any reminder of it (acknowledged, or, where it asked for no acknowledgement, opened),
  * are still in the directory and lie in every one of `scopes` (the sender's, where it is not the whole tenant),
  * each judged as a fresh send would judge it now (skipped when unenrolled, silenced, without a token...).
+ *
+ * The root's deliveries are read by their row-id range (deliveriesOf), the devices joined to them (CROSS JOIN, and
+ * `+o.tenant_id` so that SQLite does not walk every delivery or device of the tenant by deliveries_device instead).
  */
 const unansweredDevices = (tenantId: string, rootId: string, acknowledgement: boolean, scopes: string[][]) => sql`
   SELECT d.id AS device_id, d.enrolled_by_user_id AS user_id, ${skipReasonSql('d')} AS skip_reason
-  FROM deliveries o JOIN devices d ON d.tenant_id = o.tenant_id AND d.id = o.device_id
-  WHERE o.notification_id = ${rootId} AND o.tenant_id = ${tenantId}
+  FROM deliveries o CROSS JOIN devices d ON d.tenant_id = o.tenant_id AND d.id = o.device_id
+  WHERE ${deliveriesOf(rootId, 'o')} AND +o.tenant_id = ${tenantId}
     AND NOT EXISTS (SELECT 1 FROM deliveries a JOIN notifications n ON n.tenant_id = a.tenant_id AND n.id = a.notification_id
       WHERE a.tenant_id = ${tenantId} AND a.device_id = o.device_id AND (n.id = ${rootId} OR n.reminder_of = ${rootId})
         AND a.status IN ${acknowledgement ? sql`('acknowledged')` : sql`('opened', 'acknowledged')`})
@@ -119,8 +123,8 @@ async function requireOverSomeDevice(deps: Deps, principal: Principal, rootId: s
   const inScope = (scope: string[]): SQL => deviceInScopeSql(tenantId, scope, sql`d.id`, sql`d.enrolled_by_user_id`);
   const [first] = await deps.database.db.all<{ device_id: string; in_scope: number }>(sql`
     SELECT d.id AS device_id, ${sql.join(scopes.map(inScope), sql` AND `)} AS in_scope
-    FROM deliveries o JOIN devices d ON d.tenant_id = o.tenant_id AND d.id = o.device_id
-    WHERE o.notification_id = ${rootId} AND o.tenant_id = ${tenantId}
+    FROM deliveries o CROSS JOIN devices d ON d.tenant_id = o.tenant_id AND d.id = o.device_id
+    WHERE ${deliveriesOf(rootId, 'o')} AND +o.tenant_id = ${tenantId}
     ORDER BY in_scope DESC, d.id LIMIT 1`);
   if (first?.in_scope) return;
   // none left at all: nothing to remind, told as such

@@ -29,6 +29,7 @@ import { groupsOutsideScope, requireOverDevice, requirePermission } from '../rba
 import { getTemplate } from '../templates/templates';
 import { readSettingsIn } from '../tenant/settings';
 import { languageChoiceSql } from './languages';
+import { type DeliveryRange, deliveriesOf, writtenRange } from './deliveries-of';
 import { notificationId } from './notification-id';
 import { useQuota } from './quota';
 
@@ -221,9 +222,9 @@ export async function resolveMessage(
 }
 
 /** The distinct users of the devices a snapshot recorded, for targets whose users are not counted by a group closure. */
-async function usersReached(tx: Tx, notificationId: string): Promise<number> {
+async function usersReached(tx: Tx, notificationId: string, range: DeliveryRange): Promise<number> {
   const [users] = await tx.all<{ n: number }>(
-    sql`SELECT count(DISTINCT user_id) AS n FROM deliveries WHERE notification_id = ${notificationId} AND user_id IS NOT NULL`,
+    sql`SELECT count(DISTINCT user_id) AS n FROM deliveries WHERE ${deliveriesOf(notificationId, 'deliveries', range)} AND user_id IS NOT NULL`,
   );
   return users?.n ?? 0;
 }
@@ -233,9 +234,15 @@ async function usersReached(tx: Tx, notificationId: string): Promise<number> {
  * with its reason, so only the skipped rows are read (by reason) and the others are the `written` rest. Counting
  * every queued row of a 200,000-device send again would cost more than a tenth of its acceptance.
  */
-async function snapshotSummary(tx: Tx, notificationId: string, written: number, users: number): Promise<AudienceSummary> {
+async function snapshotSummary(
+  tx: Tx,
+  notificationId: string,
+  range: DeliveryRange,
+  written: number,
+  users: number,
+): Promise<AudienceSummary> {
   const skipped = await tx.all<{ reason: SkipReason | null; n: number }>(
-    sql`SELECT reason, count(*) AS n FROM deliveries WHERE notification_id = ${notificationId} AND status = 'skipped' GROUP BY reason`,
+    sql`SELECT reason, count(*) AS n FROM deliveries WHERE ${deliveriesOf(notificationId, 'deliveries', range)} AND status = 'skipped' GROUP BY reason`,
   );
   const queued = written - skipped.reduce((sum, r) => sum + r.n, 0);
   return summarise([{ status: 'queued', reason: null, n: queued }, ...skipped.map((r) => ({ status: 'skipped', ...r }))], users);
@@ -298,8 +305,20 @@ const snapshotInsert = (
 const deviceSnapshot = fixedStatement<{ tenantId: string; id: string; deviceId: string; now: number }>(() => {
   const tenantId = placeholder<string>('tenantId');
   const target = { type: 'device', deviceId: placeholder<string>('deviceId') } as const;
-  return sql`${snapshotInsert(tenantId, placeholder('id'), audienceRows(tenantId, target, {}), placeholder('now'))} RETURNING status, reason, user_id`;
+  return sql`${snapshotInsert(tenantId, placeholder('id'), audienceRows(tenantId, target, {}), placeholder('now'))} RETURNING id, status, reason, user_id`;
 });
+
+/** A snapshot written: its audience, and the row ids of its deliveries (the notification row records them). */
+export interface Snapshot {
+  audience: AudienceSummary;
+  range: DeliveryRange;
+}
+
+/** Writes the snapshot of `rows` for notification `id` in one INSERT: how many rows it wrote, and their range. */
+async function writeSnapshot(tx: Tx, tenantId: string, id: string, rows: SQL, now: number) {
+  const { rowsAffected, lastInsertRowid } = await tx.run(snapshotInsert(tenantId, id, materialized(rows), now));
+  return { written: rowsAffected, range: writtenRange(rowsAffected, lastInsertRowid) };
+}
 
 /**
  * Snapshots the target's audience as the directory is now into notification `id`'s deliveries, in the send's write
@@ -312,32 +331,35 @@ export async function snapshotAudience(
   target: Target,
   translations: ResolvedMessage['translations'],
   now: number,
-): Promise<AudienceSummary> {
+): Promise<Snapshot> {
   if (target.type === 'groups') {
-    const { rowsAffected } = await tx.run(snapshotInsert(tenantId, id, materialized(audienceRows(tenantId, target, translations)), now));
+    const { written, range } = await writeSnapshot(tx, tenantId, id, audienceRows(tenantId, target, translations), now);
     // The counts a preview gives, from each reached user's counts in user_reach (exact within this transaction):
     // cheaper than walking the groups again for the users and reading every skipped row just written for its reason.
     const summary = await summarizeAudience(tx, tenantId, target.groupIds);
-    if (devicesIn(summary) === rowsAffected) return summary;
+    if (devicesIn(summary) === written) return { audience: summary, range };
     // user_reach disagrees with the rows written (it never should): the rows are the truth
-    return snapshotSummary(tx, id, rowsAffected, summary.users);
+    return { audience: await snapshotSummary(tx, id, range, written, summary.users), range };
   }
   if (target.type === 'devices') {
-    const { rowsAffected } = await tx.run(snapshotInsert(tenantId, id, materialized(audienceRows(tenantId, target, translations)), now));
-    return snapshotSummary(tx, id, rowsAffected, await usersReached(tx, id));
+    const { written, range } = await writeSnapshot(tx, tenantId, id, audienceRows(tenantId, target, translations), now);
+    return { audience: await snapshotSummary(tx, id, range, written, await usersReached(tx, id, range)), range };
   }
   // a single row: the one just written is the summary, with no second pass over deliveries
-  type Written = { status: string; reason: SkipReason | null; user_id: string | null };
+  type Written = { id: number; status: string; reason: SkipReason | null; user_id: string | null };
   const written =
     Object.keys(translations).length === 0
       ? await rowsOf<Written>(deviceSnapshot.run(tx, { tenantId, id, deviceId: target.deviceId, now }))
       : await tx.all<Written>(
-          sql`${snapshotInsert(tenantId, id, audienceRows(tenantId, target, translations), now)} RETURNING status, reason, user_id`,
+          sql`${snapshotInsert(tenantId, id, audienceRows(tenantId, target, translations), now)} RETURNING id, status, reason, user_id`,
         );
-  return summarise(
-    written.map((r) => ({ ...r, n: 1 })),
-    written[0]?.user_id ? 1 : 0,
-  );
+  return {
+    audience: summarise(
+      written.map((r) => ({ ...r, n: 1 })),
+      written[0]?.user_id ? 1 : 0,
+    ),
+    range: writtenRange(written.length, written[0]?.id),
+  };
 }
 
 // every send writes these, and every device send the device's row: their SQL is built once
@@ -362,11 +384,13 @@ export async function accept(deps: Deps, principal: Principal, outgoing: Outgoin
     // the devices whose hourly quota this send uses: the device of a single send, each device a bulk send goes to
     let charged: string[];
     let audience: AudienceSummary;
+    let range: DeliveryRange;
     if (reminder) {
       await reminder.check(tx);
       // nothing to remind is told before a full quota: sending again later would not change it
-      const { rowsAffected } = await tx.run(snapshotInsert(tenantId, id, materialized(reminder.rows), now));
-      audience = await snapshotSummary(tx, id, rowsAffected, await usersReached(tx, id));
+      const snapshot = await writeSnapshot(tx, tenantId, id, reminder.rows, now);
+      range = snapshot.range;
+      audience = await snapshotSummary(tx, id, range, snapshot.written, await usersReached(tx, id, range));
       if (audience.devices === 0) throw nothingToRemind(reminder.of, message.requireAcknowledgement, audience);
       // a reminder uses the quota of each device it reaches, all or none
       const reached =
@@ -376,7 +400,7 @@ export async function accept(deps: Deps, principal: Principal, outgoing: Outgoin
               type: 'devices',
               deviceIds: (
                 await tx.all<{ device_id: string }>(
-                  sql`SELECT device_id FROM deliveries WHERE notification_id = ${id} AND status = 'queued' ORDER BY device_id`,
+                  sql`SELECT device_id FROM deliveries WHERE ${deliveriesOf(id, 'deliveries', range)} AND status = 'queued' ORDER BY device_id`,
                 )
               ).map((r) => r.device_id),
             } as const);
@@ -385,7 +409,7 @@ export async function accept(deps: Deps, principal: Principal, outgoing: Outgoin
       charged = await useQuota(tx, tenantId, target, settings, { at: now, now }, bulk && refused);
       if (bulk && charged.length === 0) throw allRefused(bulk.requested, refused);
       if (bulk) target = { type: 'devices', deviceIds: charged };
-      audience = await snapshotAudience(tx, tenantId, id, target, message.translations, now);
+      ({ audience, range } = await snapshotAudience(tx, tenantId, id, target, message.translations, now));
     }
     // written once, with its audience: the delivery rows need no notification row before them
     await insertNotification.run(tx, {
@@ -395,6 +419,7 @@ export async function accept(deps: Deps, principal: Principal, outgoing: Outgoin
       audienceDevices: audience.devices,
       skipped: audience.skipped,
       expiresAt: now + settings.pushTtlHours * 3_600_000,
+      ...range,
     });
     for (const deviceId of charged) await insertDeviceSend.run(tx, { tenantId, deviceId, createdAt: now, notificationId: id });
     const refusals = bulk ? refusalsOf(bulk.requested, refused) : undefined;

@@ -66,13 +66,10 @@ describe('why deliveries failed or were skipped', () => {
 });
 
 describe('the cost of the reasons', () => {
-  it('counts from the notification index alone and reads rows only for the statuses that have reasons', async () => {
+  it("counts in one pass over each notification's rows, found by its row-id range", async () => {
     const { sql: text, params } = tallyQuery(herald.database.db, [id]).toSQL();
     const plan = await herald.database.client.execute({ sql: `EXPLAIN QUERY PLAN ${text}`, args: params as InArgs });
     const details = plan.rows.map((row) => String(row.detail));
-    expect(details).toContain('SEARCH deliveries USING COVERING INDEX deliveries_notification (notification_id=?)');
-    expect(details).toContainEqual(
-      expect.stringMatching(/^SEARCH deliveries USING INDEX deliveries_notification \(notification_id=\? AND status=\?\)$/),
-    );
+    expect(details.filter((d) => d.includes('deliveries'))).toEqual(['SEARCH deliveries USING INTEGER PRIMARY KEY (rowid>? AND rowid<?)']);
   });
 });

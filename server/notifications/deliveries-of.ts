@@ -1,0 +1,37 @@
+import { type Column, sql, type SQL } from 'drizzle-orm';
+
+/** The row ids of a notification's deliveries, first and last (both null when it has none). */
+export interface DeliveryRange {
+  firstDeliveryId: number | null;
+  lastDeliveryId: number | null;
+}
+
+/**
+ * The range of the `written` rows a single INSERT just wrote, the last of them `lastInsertRowid`: AUTOINCREMENT row
+ * ids, given one after another under the write lock, so consecutive.
+ */
+export function writtenRange(written: number, lastInsertRowid: unknown): DeliveryRange {
+  if (written === 0) return { firstDeliveryId: null, lastDeliveryId: null };
+  const last = Number(lastInsertRowid);
+  return { firstDeliveryId: last - written + 1, lastDeliveryId: last };
+}
+
+/**
+ * The condition that the `deliveries` row `alias` is one of notification `id`'s: a search of its row-id range
+ * (`range`, its bounds or a joined notification row's columns; by default the notification row's own, read by id),
+ * then the notification id checked on each row found.
+ */
+export function deliveriesOf(
+  id: string | Column | SQL,
+  alias = 'deliveries',
+  range?: DeliveryRange | { firstDeliveryId: Column; lastDeliveryId: Column },
+): SQL {
+  const d = sql.raw(alias);
+  const [first, last] = range
+    ? [sql`${range.firstDeliveryId}`, sql`${range.lastDeliveryId}`]
+    : [
+        sql`(SELECT r.first_delivery_id FROM notifications r WHERE r.id = ${id})`,
+        sql`(SELECT r.last_delivery_id FROM notifications r WHERE r.id = ${id})`,
+      ];
+  return sql`${d}.id BETWEEN ${first} AND ${last} AND ${d}.notification_id = ${id}`;
+}
