@@ -11,7 +11,7 @@ import { DatabaseUnavailableError, databaseUnavailable } from './errors';
 import { filePath } from './file-url';
 import { createLocalClient } from './local-client';
 import * as schema from './schema';
-import { keptOpen, walSyncer } from './wal-sync';
+import { keptOpen, syncTimings, timed, walSyncer, type SyncTimings } from './wal-sync';
 
 export type Db = LibSQLDatabase<typeof schema>;
 export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
@@ -29,6 +29,8 @@ export interface Database {
    * `fn` must not call `write` again (it would wait for itself forever): that call fails at once.
    */
   write<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
+  /** How long the WAL's fdatasyncs took (with `backgroundIo`, which makes commits durable by them; else null). */
+  walSyncs: SyncTimings | null;
   /** Closes every connection; settles once the checkpointer thread has let go of the files too (delete them after). */
   close(): Promise<void>;
 }
@@ -82,7 +84,8 @@ export function openDatabase(url: string, options: OpenOptions = {}): Database {
       : createClient({ url, authToken, timeout: busyTimeoutMs, concurrency });
   const client = open();
   const db = drizzle(client, { schema });
-  const wal = backgroundIo ? walSyncer(keptOpen(`${file}-wal`)) : null;
+  const walSyncs = backgroundIo ? syncTimings() : null;
+  const wal = walSyncs ? walSyncer(timed(keptOpen(`${file}-wal`), walSyncs)) : null;
   const durable = () => wal?.sync() ?? Promise.resolve();
   let checkpointer: Checkpointer | null = backgroundIo
     ? startCheckpointer(url, () => {
@@ -170,6 +173,7 @@ export function openDatabase(url: string, options: OpenOptions = {}): Database {
   return {
     db,
     client,
+    walSyncs,
     write<T>(fn: (tx: Tx) => Promise<T>) {
       if (insideWrite.getStore()?.running) return Promise.reject(nestedWrite());
       return new Promise<T>((resolve, reject) => {

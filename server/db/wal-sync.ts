@@ -54,3 +54,37 @@ export function keptOpen(path: string): WalSyncer {
     close: drop,
   };
 }
+
+/** Upper bounds, in seconds, of the buckets WAL sync durations are counted in (a Prometheus histogram's `le`). */
+export const SYNC_BUCKETS = [0.0005, 0.001, 0.002, 0.003, 0.005, 0.0075, 0.01, 0.02, 0.05, 0.1, 0.25, 1] as const;
+
+/** How long the WAL's fdatasyncs took, counted since the database opened (`GET /metrics` shows them). */
+export interface SyncTimings {
+  /** Syncs per bucket of SYNC_BUCKETS (each counted in the first bucket it fits), then those longer than the last. */
+  readonly counts: number[];
+  /** Seconds, all syncs together. */
+  sum: number;
+}
+
+export const syncTimings = (): SyncTimings => ({ counts: new Array<number>(SYNC_BUCKETS.length + 1).fill(0), sum: 0 });
+
+/**
+ * Times each sync of `file` into `timings`: the disk's answer time as the durable commits meet it, which the sync a
+ * 202 waits for can be compared with (a probe of the disk run at another moment may catch it quieter or busier).
+ */
+export function timed(file: WalSyncer, timings: SyncTimings): WalSyncer {
+  return {
+    async sync() {
+      const started = performance.now();
+      try {
+        await file.sync();
+      } finally {
+        const seconds = (performance.now() - started) / 1000;
+        const bucket = SYNC_BUCKETS.findIndex((le) => seconds <= le);
+        timings.counts[bucket === -1 ? SYNC_BUCKETS.length : bucket]!++;
+        timings.sum += seconds;
+      }
+    },
+    close: () => file.close(),
+  };
+}

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
+import { SYNC_BUCKETS, type SyncTimings } from '../db/wal-sync';
 import { dueBy, QUEUED } from '../dispatch/claim';
 import type { DispatchMetrics } from '../dispatch/metrics';
 
@@ -7,7 +8,7 @@ import type { DispatchMetrics } from '../dispatch/metrics';
  * `GET /metrics` in Prometheus text format: the queue as the database holds it (every process's dispatchers
  * share it; both queries read only queued rows, never the whole history), then what this process counted.
  */
-export async function renderMetrics(db: Db, now: number, counted?: DispatchMetrics): Promise<string> {
+export async function renderMetrics(db: Db, now: number, counted?: DispatchMetrics, walSyncs?: SyncTimings | null): Promise<string> {
   // Both read the deliveries_due index (next_attempt_at of queued rows only). A leased row's next_attempt_at is its lease's
   // end, so a delivery being pushed is not "waiting" until a crashed worker's lease runs out.
   const [queue] = await db.all<{ depth: number; oldest: number | null }>(sql`
@@ -22,6 +23,7 @@ export async function renderMetrics(db: Db, now: number, counted?: DispatchMetri
     `herald_queue_oldest_age_seconds ${queue?.oldest == null ? 0 : (now - queue.oldest) / 1000}`,
     ...(await directorySyncMetrics(db)),
     ...(await memoryMetrics(db)),
+    ...(walSyncs ? walSyncMetrics(walSyncs) : []),
     ...(counted?.render() ?? []),
   ];
   return `${lines.join('\n')}\n`;
@@ -39,6 +41,22 @@ async function directorySyncMetrics(db: Db): Promise<string[]> {
     '# HELP herald_directory_sync_last_success_timestamp_seconds When the latest successful directory sync finished (Unix time).',
     '# TYPE herald_directory_sync_last_success_timestamp_seconds gauge',
     ...(success ? [`herald_directory_sync_last_success_timestamp_seconds ${success.finished / 1000}`] : []),
+  ];
+}
+
+/** The WAL's fdatasyncs as a histogram: a durable write (a send's 202) waits for one, so its latency is at least that. */
+function walSyncMetrics({ counts, sum }: SyncTimings): string[] {
+  let cumulative = 0;
+  const buckets = counts.map((n, i) => {
+    cumulative += n;
+    return `herald_wal_sync_seconds_bucket{le="${SYNC_BUCKETS[i] ?? '+Inf'}"} ${cumulative}`;
+  });
+  return [
+    "# HELP herald_wal_sync_seconds How long each fdatasync of this process's WAL took: a durable write is answered after one.",
+    '# TYPE herald_wal_sync_seconds histogram',
+    ...buckets,
+    `herald_wal_sync_seconds_sum ${sum}`,
+    `herald_wal_sync_seconds_count ${cumulative}`,
   ];
 }
 

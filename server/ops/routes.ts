@@ -9,7 +9,9 @@ export const opsRoutes = ({ database, now, metrics, log }: Deps) =>
   new Hono<AppEnv>()
     .get('/healthz', (c) => c.json({ status: 'ok' }))
     .get('/metrics', async (c) =>
-      c.text(await renderMetrics(database.db, now(), metrics), 200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' }),
+      c.text(await renderMetrics(database.db, now(), metrics, database.walSyncs), 200, {
+        'content-type': 'text/plain; version=0.0.4; charset=utf-8',
+      }),
     )
     .get('/readyz', async (c) => {
       let pending: number;
