@@ -320,9 +320,7 @@ export const deliveries = sqliteTable(
     // index stays the size of the backlog however long the history. Queries name `status = 'queued'` literally.
     index('deliveries_due').on(t.nextAttemptAt).where(sql`status = 'queued'`),
     // no index by notification: a notification's rows are found by its row-id range (notifications.first_delivery_id)
-    // by device alone: device ids are GUIDs, and every reader checks the tenant on the row it reads anyway (the row id,
-    // which every index entry ends with, orders a device's deliveries without an id column of its own)
-    index('deliveries_device').on(t.deviceId),
+    index('deliveries_device').on(t.tenantId, t.deviceId, t.id),
   ],
 );
 

@@ -15,7 +15,7 @@ export function deliveryUuid(notificationId: string, deviceId: string): string {
 /**
  * The row id of a tenant's delivery of `notificationId` to `deviceId`, as a scalar subquery (NULL when there is
  * none). Lists keep paging in row-id order, while their cursors carry only the public pair: the row id is one
- * sequence across all tenants and never leaves the server. Found through deliveries_device (the device), the tenant checked on the row.
+ * sequence across all tenants and never leaves the server. Found through deliveries_device (tenant, device).
  */
 export function deliveryRowId(tenantId: string, notificationId: string, deviceId: string): SQL<number | null> {
   return sql`(SELECT k.id FROM deliveries k WHERE k.tenant_id = ${tenantId} AND k.device_id = ${deviceId} AND k.notification_id = ${notificationId})`;

@@ -4,6 +4,4 @@ ALTER TABLE `notifications` ADD `last_delivery_id` integer;--> statement-breakpo
 -- by notification before it goes (a notification without deliveries keeps NULL: min and max of no rows)
 UPDATE `notifications` SET (`first_delivery_id`, `last_delivery_id`) =
   (SELECT min(d.`id`), max(d.`id`) FROM `deliveries` d WHERE d.`notification_id` = `notifications`.`id`);--> statement-breakpoint
-DROP INDEX `deliveries_notification`;--> statement-breakpoint
-DROP INDEX `deliveries_device`;--> statement-breakpoint
-CREATE INDEX `deliveries_device` ON `deliveries` (`device_id`);
+DROP INDEX `deliveries_notification`;
