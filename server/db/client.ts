@@ -209,26 +209,45 @@ export interface OpenOptions {
 /** Herald's own client for a file (`local`, the default) or @libsql/client (`libsql`, always used for a server). */
 export type DbClient = 'local' | 'libsql';
 
-/** Applies the committed drizzle migrations; WAL lets readers proceed while one process writes. */
+/**
+ * Applies the committed drizzle migrations; WAL lets readers proceed while one process writes. Refuses a database a
+ * newer Herald migrated: this version would write rows that version's readers cannot find (drizzle itself would go on).
+ */
 export async function migrateDatabase(database: Database): Promise<void> {
   if (database.client.protocol === 'file') await database.client.execute('PRAGMA journal_mode=WAL');
+  const newer = await unknownMigrations(database);
+  if (newer > 0)
+    throw new Error(
+      `The database has ${newer} migration(s) this version of Herald does not know: a newer Herald upgraded it. Run that version (or restore a backup taken before the upgrade).`,
+    );
   await migrate(database.db, { migrationsFolder });
   // absorb a WAL left by a previous process now, not in the first request's commit
   await checkpoint(database);
 }
 
-let committedMigrations: number[] | undefined;
+let committedMigrations: Set<number> | undefined;
 
-/** How many committed migrations this database has not applied (all of them when it was never migrated). */
-export async function pendingMigrations(database: Database): Promise<number> {
+/** The committed migrations (by their folder time) and those the database has applied (none when never migrated). */
+async function migrationsOf(database: Database): Promise<{ committed: Set<number>; applied: Set<number> }> {
   // read (and hashed) once: the committed migrations cannot change while the process runs
-  committedMigrations ??= readMigrationFiles({ migrationsFolder }).map((m) => m.folderMillis);
-  const committed = committedMigrations;
+  committedMigrations ??= new Set(readMigrationFiles({ migrationsFolder }).map((m) => m.folderMillis));
   const applied = await database.client
     .execute('SELECT created_at FROM __drizzle_migrations')
     .then((r) => new Set(r.rows.map((row) => Number(row.created_at))))
     .catch(() => new Set<number>());
-  return committed.filter((millis) => !applied.has(millis)).length;
+  return { committed: committedMigrations, applied };
+}
+
+/** How many committed migrations this database has not applied (all of them when it was never migrated). */
+export async function pendingMigrations(database: Database): Promise<number> {
+  const { committed, applied } = await migrationsOf(database);
+  return [...committed].filter((millis) => !applied.has(millis)).length;
+}
+
+/** How many migrations this database has applied that this version does not have (a newer Herald's). */
+async function unknownMigrations(database: Database): Promise<number> {
+  const { committed, applied } = await migrationsOf(database);
+  return [...applied].filter((millis) => !committed.has(millis)).length;
 }
 
 /**
