@@ -13,6 +13,8 @@ export interface DeliveryRange {
 export function writtenRange(written: number, lastInsertRowid: unknown): DeliveryRange {
   if (written === 0) return { firstDeliveryId: null, lastDeliveryId: null };
   const last = Number(lastInsertRowid);
+  // a client that did not say would leave the rows unfindable: fail the send (nothing is committed) instead
+  if (!Number.isSafeInteger(last) || last < written) throw new Error(`No row id for the ${written} deliveries just written.`);
   return { firstDeliveryId: last - written + 1, lastDeliveryId: last };
 }
 
