@@ -7,6 +7,7 @@ import {
   type DirectoryImport,
 } from '../../shared/directory';
 import { invalidRequest } from '../core/errors';
+import { collectGarbage } from '../core/memory';
 import { parseOr400 } from '../core/parse';
 
 /**
@@ -59,6 +60,16 @@ const OPEN_BRACE = 0x7b;
 const CLOSE_BRACE = 0x7d;
 const isSpace = (b: number | undefined) => b === 0x20 || b === 0x0a || b === 0x0d || b === 0x09;
 const decoder = new TextDecoder();
+
+/**
+ * Body bytes read between two full garbage collections. Each object read leaves its text and its parsed form behind
+ * (zod validates into a new object), and V8 let that garbage grow the heap until a major collection of its own, at a
+ * moment that varied run to run: reading a 16 MB device body ended with 60-67 MB of heap (52-59 MB in use), and the
+ * process's peak over an import of 100k users, 200k devices and 2k groups in 7 calls was 188-214 MB. With a collection
+ * every 4 MB read (4 for 50,000 devices, 30-50 ms each, a few % of the import's CPU) the heap ended at 48-52 MB and the
+ * peak was 179-189 MB over 7 runs (the build before: 186-219 MB).
+ */
+const COLLECT_EVERY = 4 * 1024 * 1024;
 
 /**
  * The bytes of a body that arrived in `chunks`, in order, seen through a window: the chunk at hand or, when what is
@@ -131,6 +142,7 @@ function splitImport(chunks: readonly Uint8Array[]): DirectoryImport | null {
   const out: DirectoryImport = { users: [], groups: [], devices: [] };
   const seen = new Set<string>();
   const bytes = new ChunkedBytes(chunks);
+  let uncollected = 0;
   // a UTF-8 byte order mark, which Request.json() drops too
   bytes.want(3);
   const { window: w, pos: p } = bytes;
@@ -170,6 +182,11 @@ function splitImport(chunks: readonly Uint8Array[]): DirectoryImport | null {
           const item = schema.safeParse(value);
           if (!item.success) return null;
           list.push(item.data);
+          uncollected += end - bytes.pos;
+          if (uncollected >= COLLECT_EVERY) {
+            collectGarbage();
+            uncollected = 0;
+          }
           bytes.pos = end;
           bytes.skipSpace();
           if (bytes.peek() === CLOSE_BRACKET) break;
