@@ -119,6 +119,12 @@ class ChunkedBytes {
     while (isSpace(this.peek())) this.pos++;
   }
 
+  /** Past the byte at `pos` (one already looked at) and the white space after it. */
+  skipPast(): void {
+    this.pos++;
+    this.skipSpace();
+  }
+
   /** At least `n` bytes from `pos` in the window, unless the body ends first. */
   want(n: number): void {
     while (this.end - this.pos < n && this.more());
@@ -149,8 +155,7 @@ function splitImport(chunks: readonly Uint8Array[]): DirectoryImport | null {
   if (bytes.end - p >= 3 && w[p] === 0xef && w[p + 1] === 0xbb && w[p + 2] === 0xbf) bytes.pos += 3;
   bytes.skipSpace();
   if (bytes.peek() !== OPEN_BRACE) return null;
-  bytes.pos++;
-  bytes.skipSpace();
+  bytes.skipPast();
   if (bytes.peek() !== CLOSE_BRACE)
     for (;;) {
       if (bytes.peek() !== QUOTE) return null;
@@ -164,11 +169,9 @@ function splitImport(chunks: readonly Uint8Array[]): DirectoryImport | null {
       bytes.pos = keyEnd;
       bytes.skipSpace();
       if (bytes.peek() !== COLON) return null;
-      bytes.pos++;
-      bytes.skipSpace();
+      bytes.skipPast();
       if (bytes.peek() !== OPEN_BRACKET) return null;
-      bytes.pos++;
-      bytes.skipSpace();
+      bytes.skipPast();
       if (bytes.peek() !== CLOSE_BRACKET)
         for (;;) {
           const end = bytes.through(objectEnd);
@@ -191,18 +194,14 @@ function splitImport(chunks: readonly Uint8Array[]): DirectoryImport | null {
           bytes.skipSpace();
           if (bytes.peek() === CLOSE_BRACKET) break;
           if (bytes.peek() !== COMMA) return null;
-          bytes.pos++;
-          bytes.skipSpace();
+          bytes.skipPast();
         }
-      bytes.pos++;
-      bytes.skipSpace();
+      bytes.skipPast();
       if (bytes.peek() === CLOSE_BRACE) break;
       if (bytes.peek() !== COMMA) return null;
-      bytes.pos++;
-      bytes.skipSpace();
+      bytes.skipPast();
     }
-  bytes.pos++;
-  bytes.skipSpace();
+  bytes.skipPast();
   return bytes.peek() === undefined ? out : null;
 }
 
