@@ -10,7 +10,7 @@ import { requirePermission } from '../rbac/scope';
 import { directorySyncRoutes } from './graph/routes';
 import { importDirectory } from './import';
 import { parseImportBody } from './import-body';
-import { bodyChunks } from '../http/body-bytes';
+import { bodyBytes } from '../http/body-bytes';
 import { deleteDirectoryObject, getDirectoryObject, listDirectory, type DirectoryKind } from './queries';
 
 /** `GET /v1/{kind}`, `GET /v1/{kind}/{id}` and `DELETE /v1/{kind}/{id}` for one kind of directory object. */
@@ -51,15 +51,14 @@ function kindRoutes({ database, now }: Deps, kind: DirectoryKind, read: Permissi
 export const IMPORT_BODY_LIMIT = 100 * 1024 * 1024;
 
 /**
- * The import's body, read one object at a time from the chunks it arrived in (import-body.ts), not parsed whole as
- * jsonBody would nor copied into one buffer first. Read in a frame of its own, which is gone once it returns: the
- * handler's, suspended while the import runs, would keep the bytes (12-15 MB for 50,000 devices) out of reach of the
- * collection importDirectory makes before it writes.
+ * The import's body, read one object at a time from its bytes (import-body.ts), not parsed whole as jsonBody would.
+ * Read in a frame of its own, which is gone once it returns: the handler's, suspended while the import runs, would
+ * keep the bytes (12-15 MB for 50,000 devices) out of reach of the collection importDirectory makes before it writes.
  */
 async function importBody(c: Context<AppEnv>): Promise<DirectoryImport> {
-  const chunks = c.var.body ? [c.var.body] : await bodyChunks(c.req.raw, IMPORT_BODY_LIMIT);
+  const bytes = c.var.body ?? (await bodyBytes(c.req.raw, IMPORT_BODY_LIMIT));
   c.set('body', undefined);
-  return parseImportBody(chunks);
+  return parseImportBody(bytes);
 }
 
 export const directoryRoutes = (deps: Deps) =>

@@ -9,24 +9,6 @@ const UNDECLARED = 64 * 1024;
 export const payloadTooLarge = (limit: number) =>
   new AppError(413, 'payloadTooLarge', `The request body is larger than ${limit / MB} MB.`, undefined, { Connection: 'close' });
 
-/** The request body's chunks as they arrive, refused with payloadTooLarge as soon as they pass `limit` (or declare more). */
-async function* chunksWithin(request: Request, limit: number): AsyncGenerator<Uint8Array> {
-  if (!request.body) return;
-  if (declaredLength(request) > limit) throw payloadTooLarge(limit);
-  let length = 0;
-  const reader = request.body.getReader();
-  for (let read = await reader.read(); !read.done; read = await reader.read()) {
-    length += read.value.length;
-    if (length > limit) {
-      await reader.cancel();
-      throw payloadTooLarge(limit);
-    }
-    yield read.value;
-  }
-}
-
-const declaredLength = (request: Request) => Number(request.headers.get('content-length') ?? Number.NaN);
-
 /**
  * The request body's bytes in one buffer, copied into it chunk by chunk as they arrive, refused with
  * payloadTooLarge as soon as they pass `limit`. `Request.arrayBuffer()` on Node's adapter holds the chunks, then
@@ -35,10 +17,17 @@ const declaredLength = (request: Request) => Number(request.headers.get('content
  */
 export async function bodyBytes(request: Request, limit: number): Promise<Uint8Array> {
   if (!request.body) return new Uint8Array(0);
-  const declared = declaredLength(request);
-  let buffer = new Uint8Array(Number.isSafeInteger(declared) && declared > 0 && declared <= limit ? declared : Math.min(UNDECLARED, limit));
+  const declared = Number(request.headers.get('content-length') ?? Number.NaN);
+  if (declared > limit) throw payloadTooLarge(limit);
+  let buffer = new Uint8Array(Number.isSafeInteger(declared) && declared > 0 ? declared : Math.min(UNDECLARED, limit));
   let length = 0;
-  for await (const chunk of chunksWithin(request, limit)) {
+  const reader = request.body.getReader();
+  for (let read = await reader.read(); !read.done; read = await reader.read()) {
+    const chunk = read.value;
+    if (length + chunk.length > limit) {
+      await reader.cancel();
+      throw payloadTooLarge(limit);
+    }
     if (length + chunk.length > buffer.length) {
       const grown = new Uint8Array(Math.min(limit, Math.max(buffer.length * 2, length + chunk.length)));
       grown.set(buffer.subarray(0, length));
@@ -48,14 +37,4 @@ export async function bodyBytes(request: Request, limit: number): Promise<Uint8A
     length += chunk.length;
   }
   return buffer.subarray(0, length);
-}
-
-/**
- * The request body as the chunks it arrived in (each its own allocation), refused like bodyBytes: for a reader that
- * can take the bytes in pieces, with no second copy of the whole body beside them.
- */
-export async function bodyChunks(request: Request, limit: number): Promise<Uint8Array[]> {
-  const chunks: Uint8Array[] = [];
-  for await (const chunk of chunksWithin(request, limit)) chunks.push(chunk);
-  return chunks;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bodyBytes, bodyChunks } from '../../../server/http/body-bytes';
+import { bodyBytes } from '../../../server/http/body-bytes';
 
 /** A POST whose body arrives as `chunks`, with or without its Content-Length. */
 function request(chunks: Uint8Array[], declareLength: boolean) {
@@ -76,24 +76,5 @@ describe('reading a request body into one buffer', () => {
     const bytes = await bodyBytes(request(chunksOf(16, 64 * 1024), false), LIMIT);
     expect(bytes.length).toBe(LIMIT);
     expect(bytes.buffer.byteLength).toBe(LIMIT);
-  });
-});
-
-describe('reading a request body as the chunks it arrived in', () => {
-  it('hands over every chunk in order, each its own small buffer, never one buffer of the whole body', async () => {
-    const chunks = await bodyChunks(request(chunksOf(40, 16 * 1024), true), LIMIT);
-    expect(chunks.reduce((n, c) => n + c.length, 0)).toBe(40 * 16 * 1024);
-    expect(Math.max(...chunks.map((c) => c.buffer.byteLength))).toBeLessThanOrEqual(16 * 1024);
-    expect(chunks.flatMap((c) => [...c]).every((b, i) => b === i % 251)).toBe(true);
-  });
-
-  it('refuses a body past the limit, declared or counted as it streams, like bodyBytes', async () => {
-    await expect(bodyChunks(request(chunksOf(17, 64 * 1024), false), LIMIT)).rejects.toMatchObject({
-      status: 413,
-      code: 'payloadTooLarge',
-    });
-    await expect(bodyChunks(request(chunksOf(1, 10), true), 5)).rejects.toMatchObject({ status: 413, code: 'payloadTooLarge' });
-    expect((await bodyChunks(request(chunksOf(16, 64 * 1024), false), LIMIT)).length).toBe(16);
-    expect(await bodyChunks(new Request('http://herald.test/', { method: 'POST' }), LIMIT)).toEqual([]);
   });
 });
