@@ -7,6 +7,7 @@ import {
   type DirectoryImport,
 } from '../../shared/directory';
 import { invalidRequest } from '../core/errors';
+import { collectGarbage } from '../core/memory';
 import { parseOr400 } from '../core/parse';
 
 /**
@@ -47,10 +48,19 @@ const CLOSE_BRACE = 0x7d;
 const isSpace = (b: number | undefined) => b === 0x20 || b === 0x0a || b === 0x0d || b === 0x09;
 const decoder = new TextDecoder();
 
+/**
+ * Body bytes read between two full garbage collections. Each object read leaves its text and its parsed form behind
+ * (zod validates into a new object), and V8 let that garbage grow the heap until a major collection of its own, at a
+ * moment that varied run to run, so the peak of an import of 100k users, 200k devices and 2k groups in 7 calls passed
+ * or failed 200 MB by chance (178-219 MB on the group call alone).
+ */
+const COLLECT_EVERY = 4 * 1024 * 1024;
+
 /** The validated import, or null when the body is anything but the plain shape with valid objects (see parseImportBody). */
 function splitImport(bytes: Uint8Array): DirectoryImport | null {
   const out: DirectoryImport = { users: [], groups: [], devices: [] };
   const seen = new Set<string>();
+  let collectAt = COLLECT_EVERY;
   const skip = (i: number) => {
     while (isSpace(bytes[i])) i++;
     return i;
@@ -87,6 +97,10 @@ function splitImport(bytes: Uint8Array): DirectoryImport | null {
           const item = schema.safeParse(value);
           if (!item.success) return null;
           list.push(item.data);
+          if (end >= collectAt) {
+            collectGarbage();
+            collectAt = end + COLLECT_EVERY;
+          }
           i = skip(end);
           if (bytes[i] === CLOSE_BRACKET) break;
           if (bytes[i] !== COMMA) return null;

@@ -103,6 +103,15 @@ describe('memory around an import', () => {
     }
   });
 
+  it('collects the garbage of reading a large body every 4 MB of it as it reads, not only once it is read', async () => {
+    const users = Array.from({ length: 50_000 }, (_, i) => user(`read-${i}-${'x'.repeat(45)}`));
+    const body = JSON.stringify({ users });
+    // 2 collections while reading 10 MB of objects, besides the 2 of any bulk import
+    expect(body.length).toBeGreaterThan(10 * 2 ** 20);
+    expect(body.length).toBeLessThan(11 * 2 ** 20);
+    expect(await forcedCollectionsDuring(() => postInParts(body, false))).toBe(4);
+  });
+
   it('leaves a small import to V8', async () => {
     expect(await forcedCollectionsDuring(() => importDirectory(herald.admin.api, { users: [user('small')] }))).toBe(0);
   });
