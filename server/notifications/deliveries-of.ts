@@ -19,21 +19,15 @@ export function writtenRange(written: number, lastInsertRowid: unknown): Deliver
 }
 
 /**
- * The condition that the `deliveries` row `alias` is one of notification `id`'s: a search of its row-id range
- * (`range`, its bounds or a joined notification row's columns; by default the notification row's own, read by id),
- * then the notification id checked on each row found.
+ * The condition that the `deliveries` row `alias` is one of notification `id`'s: a search of its row-id `range` (its
+ * bounds as read from the notification row, or a joined notification row's columns), then the notification id
+ * checked on each row found.
  */
 export function deliveriesOf(
-  id: string | Column | SQL,
-  alias = 'deliveries',
-  range?: DeliveryRange | { firstDeliveryId: Column; lastDeliveryId: Column },
+  id: string | Column,
+  alias: string,
+  range: DeliveryRange | { firstDeliveryId: Column; lastDeliveryId: Column },
 ): SQL {
   const d = sql.raw(alias);
-  const [first, last] = range
-    ? [sql`${range.firstDeliveryId}`, sql`${range.lastDeliveryId}`]
-    : [
-        sql`(SELECT r.first_delivery_id FROM notifications r WHERE r.id = ${id})`,
-        sql`(SELECT r.last_delivery_id FROM notifications r WHERE r.id = ${id})`,
-      ];
-  return sql`${d}.id BETWEEN ${first} AND ${last} AND ${d}.notification_id = ${id}`;
+  return sql`${d}.id BETWEEN ${range.firstDeliveryId} AND ${range.lastDeliveryId} AND ${d}.notification_id = ${id}`;
 }

@@ -204,11 +204,11 @@ export async function listDeliveries(
   id: string,
   page: { limit: number; cursor?: string; status?: DeliveryStatus },
 ) {
-  const [exists] = await db
-    .select({ id: notifications.id })
+  const [range] = await db
+    .select({ firstDeliveryId: notifications.firstDeliveryId, lastDeliveryId: notifications.lastDeliveryId })
     .from(notifications)
     .where(and(eq(notifications.tenantId, tenantId), eq(notifications.id, id)));
-  if (!exists) throw notFound('Notification', id);
+  if (!range) throw notFound('Notification', id);
   const after = page.cursor ? decodeCursor(page.cursor, ['string'] as const)[0] : null;
   const rows = await db
     .select({
@@ -228,7 +228,7 @@ export async function listDeliveries(
     .leftJoin(devices, and(eq(devices.tenantId, deliveries.tenantId), eq(devices.id, deliveries.deviceId)))
     .where(
       and(
-        deliveriesOf(id),
+        deliveriesOf(id, 'deliveries', range),
         page.status ? eq(deliveries.status, page.status) : undefined,
         after === null ? undefined : gt(deliveries.id, deliveryRowId(tenantId, id, after)),
       ),

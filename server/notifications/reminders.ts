@@ -10,11 +10,14 @@ import type { Deps } from '../deps';
 import { skipReasonSql } from '../directory/audience';
 import { deviceInScopeSql } from '../directory/closure';
 import { accept, auditedSend, requireOverSend, requireSendPermission, SEND_PERMISSION, URGENT_PERMISSION, withLanguages } from './send';
-import { deliveriesOf } from './deliveries-of';
+import { type DeliveryRange, deliveriesOf } from './deliveries-of';
 import { rowTarget } from './history';
 
+/** The send a reminder repeats, as reading its deliveries needs it: its id and their row-id range. */
+type Root = DeliveryRange & { id: string };
+
 /**
- * The devices a reminder of `rootId` goes to, as `(device_id, user_id, skip_reason)`: those of the root send that
+ * The devices a reminder of `root` goes to, as `(device_id, user_id, skip_reason)`: those of the root send that
  * have answered neither it nor any reminder of it (acknowledged, or, where it asked for no acknowledgement, opened),
  * are still in the directory and lie in every one of `scopes` (the sender's, where it is not the whole tenant),
  * each judged as a fresh send would judge it now (skipped when unenrolled, silenced, without a token...).
@@ -22,12 +25,12 @@ import { rowTarget } from './history';
  * The root's deliveries are read by their row-id range (deliveriesOf), the devices joined to them (CROSS JOIN, and
  * `+o.tenant_id` so that SQLite does not walk every delivery or device of the tenant by deliveries_device instead).
  */
-const unansweredDevices = (tenantId: string, rootId: string, acknowledgement: boolean, scopes: string[][]) => sql`
+const unansweredDevices = (tenantId: string, root: Root, acknowledgement: boolean, scopes: string[][]) => sql`
   SELECT d.id AS device_id, d.enrolled_by_user_id AS user_id, ${skipReasonSql('d')} AS skip_reason
   FROM deliveries o CROSS JOIN devices d ON d.tenant_id = o.tenant_id AND d.id = o.device_id
-  WHERE ${deliveriesOf(rootId, 'o')} AND +o.tenant_id = ${tenantId}
+  WHERE ${deliveriesOf(root.id, 'o', root)} AND +o.tenant_id = ${tenantId}
     AND NOT EXISTS (SELECT 1 FROM deliveries a JOIN notifications n ON n.tenant_id = a.tenant_id AND n.id = a.notification_id
-      WHERE a.tenant_id = ${tenantId} AND a.device_id = o.device_id AND (n.id = ${rootId} OR n.reminder_of = ${rootId})
+      WHERE a.tenant_id = ${tenantId} AND a.device_id = o.device_id AND (n.id = ${root.id} OR n.reminder_of = ${root.id})
         AND a.status IN ${acknowledgement ? sql`('acknowledged')` : sql`('opened', 'acknowledged')`})
     ${sql.join(
       scopes.map((scope) => sql`AND ${deviceInScopeSql(tenantId, scope, sql`d.id`, sql`d.enrolled_by_user_id`)}`),
@@ -79,7 +82,7 @@ export function sendReminder(deps: Deps, principal: Principal, originalId: strin
     const permissions: Permission[] =
       original.urgency === 'high' ? [SEND_PERMISSION[target.type], URGENT_PERMISSION] : [SEND_PERMISSION[target.type]];
     const scopes = permissions.map((p) => reachOf(principal, p)).filter((reach): reach is string[] => Array.isArray(reach));
-    if (target.type === 'devices') await requireOverSomeDevice(deps, principal, original.id, original.urgency, scopes);
+    if (target.type === 'devices') await requireOverSomeDevice(deps, principal, original, scopes);
     else await requireOverSend(db, principal, target, original.urgency);
     const { title, body, urgency, requireAcknowledgement } = original;
     // erased with the title and body, or never given (a send from before translations)
@@ -95,7 +98,7 @@ export function sendReminder(deps: Deps, principal: Principal, originalId: strin
         // each device's language is chosen again, as a fresh send would: its user's may have changed
         rows: withLanguages(
           principal.tenantId,
-          unansweredDevices(principal.tenantId, original.id, requireAcknowledgement, scopes),
+          unansweredDevices(principal.tenantId, original, requireAcknowledgement, scopes),
           translations,
         ),
         // retention may have erased the text since it was read above
@@ -117,16 +120,16 @@ async function requireText(tx: Tx, tenantId: string, id: string): Promise<void> 
  * For a bulk send's reminder: 403 unless some device of it that still exists lies in every scope (`scopes` empty: the
  * sender reaches the whole tenant), with the error a single send to its first still existing device would get.
  */
-async function requireOverSomeDevice(deps: Deps, principal: Principal, rootId: string, urgency: Urgency, scopes: string[][]) {
+async function requireOverSomeDevice(deps: Deps, principal: Principal, root: Root & { urgency: Urgency }, scopes: string[][]) {
   if (scopes.length === 0) return;
   const { tenantId } = principal;
   const inScope = (scope: string[]): SQL => deviceInScopeSql(tenantId, scope, sql`d.id`, sql`d.enrolled_by_user_id`);
   const [first] = await deps.database.db.all<{ device_id: string; in_scope: number }>(sql`
     SELECT d.id AS device_id, ${sql.join(scopes.map(inScope), sql` AND `)} AS in_scope
     FROM deliveries o CROSS JOIN devices d ON d.tenant_id = o.tenant_id AND d.id = o.device_id
-    WHERE ${deliveriesOf(rootId, 'o')} AND +o.tenant_id = ${tenantId}
+    WHERE ${deliveriesOf(root.id, 'o', root)} AND +o.tenant_id = ${tenantId}
     ORDER BY in_scope DESC, d.id LIMIT 1`);
   if (first?.in_scope) return;
   // none left at all: nothing to remind, told as such
-  if (first) await requireOverSend(deps.database.db, principal, { type: 'device', deviceId: first.device_id }, urgency);
+  if (first) await requireOverSend(deps.database.db, principal, { type: 'device', deviceId: first.device_id }, root.urgency);
 }
