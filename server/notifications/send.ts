@@ -320,6 +320,12 @@ async function writeSnapshot(tx: Tx, tenantId: string, id: string, rows: SQL, no
   return { written: rowsAffected, range: writtenRange(rowsAffected, lastInsertRowid) };
 }
 
+/** Writes the snapshot of `rows` and summarises it from the rows written: a bulk send's devices, a reminder's. */
+async function rowsSnapshot(tx: Tx, tenantId: string, id: string, rows: SQL, now: number): Promise<Snapshot> {
+  const { written, range } = await writeSnapshot(tx, tenantId, id, rows, now);
+  return { audience: await snapshotSummary(tx, id, range, written, await usersReached(tx, id, range)), range };
+}
+
 /**
  * Snapshots the target's audience as the directory is now into notification `id`'s deliveries, in the send's write
  * transaction (a send made now, or a scheduled one firing), and summarises it.
@@ -341,10 +347,7 @@ export async function snapshotAudience(
     // user_reach disagrees with the rows written (it never should): the rows are the truth
     return { audience: await snapshotSummary(tx, id, range, written, summary.users), range };
   }
-  if (target.type === 'devices') {
-    const { written, range } = await writeSnapshot(tx, tenantId, id, audienceRows(tenantId, target, translations), now);
-    return { audience: await snapshotSummary(tx, id, range, written, await usersReached(tx, id, range)), range };
-  }
+  if (target.type === 'devices') return rowsSnapshot(tx, tenantId, id, audienceRows(tenantId, target, translations), now);
   // a single row: the one just written is the summary, with no second pass over deliveries
   type Written = { id: number; status: string; reason: SkipReason | null; user_id: string | null };
   const written =
@@ -388,9 +391,7 @@ export async function accept(deps: Deps, principal: Principal, outgoing: Outgoin
     if (reminder) {
       await reminder.check(tx);
       // nothing to remind is told before a full quota: sending again later would not change it
-      const snapshot = await writeSnapshot(tx, tenantId, id, reminder.rows, now);
-      range = snapshot.range;
-      audience = await snapshotSummary(tx, id, range, snapshot.written, await usersReached(tx, id, range));
+      ({ audience, range } = await rowsSnapshot(tx, tenantId, id, reminder.rows, now));
       if (audience.devices === 0) throw nothingToRemind(reminder.of, message.requireAcknowledgement, audience);
       // a reminder uses the quota of each device it reaches, all or none
       const reached =
