@@ -33,7 +33,7 @@ export function RemindButton({ item }: { item: NotificationItem }) {
     } catch (error) {
       const text =
         error instanceof HeraldError && error.code === 'nothingToRemind'
-          ? `Nothing to remind: every device has ${verb} it.`
+          ? `Nothing to remind. ${error.message}`
           : `Reminder not sent. ${describeProblem(error)}`;
       shown.value = { state: 'done', text, problem: true };
       announcement.value = text;

@@ -16,6 +16,15 @@ import { rowTarget } from './history';
 /** The send a reminder repeats, as reading its deliveries needs it: its id and their row-id range. */
 type Root = DeliveryRange & { id: string };
 
+/** Whether device `d` lies in every one of `scopes` (none: the sender reaches the whole tenant). */
+const inEveryScope = (tenantId: string, scopes: string[][]): SQL =>
+  scopes.length
+    ? sql.join(
+        scopes.map((scope) => deviceInScopeSql(tenantId, scope, sql`d.id`, sql`d.enrolled_by_user_id`)),
+        sql` AND `,
+      )
+    : sql`1`;
+
 /**
  * The devices a reminder of `root` goes to, as `(device_id, user_id, skip_reason)`: those of the root send that
  * have answered neither it nor any reminder of it (acknowledged, or, where it asked for no acknowledgement, opened),
@@ -32,10 +41,7 @@ const unansweredDevices = (tenantId: string, root: Root, acknowledgement: boolea
     AND NOT EXISTS (SELECT 1 FROM deliveries a JOIN notifications n ON n.tenant_id = a.tenant_id AND n.id = a.notification_id
       WHERE a.tenant_id = ${tenantId} AND a.device_id = o.device_id AND (n.id = ${root.id} OR n.reminder_of = ${root.id})
         AND a.status IN ${acknowledgement ? sql`('acknowledged')` : sql`('opened', 'acknowledged')`})
-    ${sql.join(
-      scopes.map((scope) => sql`AND ${deviceInScopeSql(tenantId, scope, sql`d.id`, sql`d.enrolled_by_user_id`)}`),
-      sql` `,
-    )}
+    AND ${inEveryScope(tenantId, scopes)}
   ORDER BY d.id`;
 
 /** 409: the text is gone, so there is nothing to send again. */
@@ -65,8 +71,8 @@ async function rootOf(deps: Deps, tenantId: string, id: string) {
  * `POST /v1/notifications/{id}/reminders`: the same message again (text, translations, urgency, acknowledgement) as a new
  * notification linked by `reminderOf` to the original send (the root, when `id` is itself a reminder), to the original's
  * devices that have answered neither it nor any reminder of it. It needs what the original needed over its target
- * (a scoped sender reaches only the devices still in scope; for a bulk send, 403 only when none of its devices still
- * there is) and uses quota as it did: a group send's hourly slot, the device's, or that of each device of a bulk send it
+ * (a scoped sender reaches only the devices still in scope; for a device or bulk send, 403 only when none of its devices
+ * still there is; 409 nothingToRemind when none of them is still there) and uses quota as it did: a group send's hourly slot, the device's, or that of each device of a bulk send it
  * reaches (429 if any of them is at its limit).
  */
 export function sendReminder(deps: Deps, principal: Principal, originalId: string): Promise<Accepted> {
@@ -82,8 +88,10 @@ export function sendReminder(deps: Deps, principal: Principal, originalId: strin
     const permissions: Permission[] =
       original.urgency === 'high' ? [SEND_PERMISSION[target.type], URGENT_PERMISSION] : [SEND_PERMISSION[target.type]];
     const scopes = permissions.map((p) => reachOf(principal, p)).filter((reach): reach is string[] => Array.isArray(reach));
-    if (target.type === 'devices') await requireOverSomeDevice(deps, principal, original, scopes);
-    else await requireOverSend(db, principal, target, original.urgency);
+    if (target.type === 'groups') {
+      await requireOverSend(db, principal, target, original.urgency);
+      await requireSomeDeviceLeft(deps, principal.tenantId, original);
+    } else await requireOverSomeDevice(deps, principal, original, scopes);
     const { title, body, urgency, requireAcknowledgement } = original;
     // erased with the title and body, or never given (a send from before translations)
     const translations = original.translations ?? {};
@@ -116,20 +124,30 @@ async function requireText(tx: Tx, tenantId: string, id: string): Promise<void> 
   if (!row || row.erased) throw textErased(id);
 }
 
+/** 409: every device the original reached has left the directory since, so there is no one to remind. */
+const noDeviceLeft = (id: string) =>
+  new AppError(409, 'nothingToRemind', `Notification '${id}': no device it reached is still in the directory.`);
+
+/** A device of `root` still in the directory, with whether it lies in every one of `scopes`: the first in scope, by id. */
+const firstDeviceLeft = (tenantId: string, root: Root, scopes: string[][]) => sql`
+  SELECT d.id AS device_id, ${inEveryScope(tenantId, scopes)} AS in_scope
+  FROM deliveries o CROSS JOIN devices d ON d.tenant_id = o.tenant_id AND d.id = o.device_id
+  WHERE ${deliveriesOf(root.id, 'o', root)} AND +o.tenant_id = ${tenantId}
+  ${scopes.length ? sql`ORDER BY in_scope DESC, d.id` : sql``} LIMIT 1`;
+
+/** For a group send's reminder: 409 nothingToRemind unless some device it reached is still in the directory. */
+async function requireSomeDeviceLeft(deps: Deps, tenantId: string, root: Root) {
+  const [first] = await deps.database.db.all(firstDeviceLeft(tenantId, root, []));
+  if (!first) throw noDeviceLeft(root.id);
+}
+
 /**
- * For a bulk send's reminder: 403 unless some device of it that still exists lies in every scope (`scopes` empty: the
- * sender reaches the whole tenant), with the error a single send to its first still existing device would get.
+ * For a device or bulk send's reminder: 409 nothingToRemind unless some device of it is still in the directory, and 403
+ * unless one of those lies in every scope (`scopes` empty: the sender reaches the whole tenant), with the error a single
+ * send to the first of them would get. A device that is gone cannot be judged, and would be left out anyway.
  */
 async function requireOverSomeDevice(deps: Deps, principal: Principal, root: Root & { urgency: Urgency }, scopes: string[][]) {
-  if (scopes.length === 0) return;
-  const { tenantId } = principal;
-  const inScope = (scope: string[]): SQL => deviceInScopeSql(tenantId, scope, sql`d.id`, sql`d.enrolled_by_user_id`);
-  const [first] = await deps.database.db.all<{ device_id: string; in_scope: number }>(sql`
-    SELECT d.id AS device_id, ${sql.join(scopes.map(inScope), sql` AND `)} AS in_scope
-    FROM deliveries o CROSS JOIN devices d ON d.tenant_id = o.tenant_id AND d.id = o.device_id
-    WHERE ${deliveriesOf(root.id, 'o', root)} AND +o.tenant_id = ${tenantId}
-    ORDER BY in_scope DESC, d.id LIMIT 1`);
-  if (first?.in_scope) return;
-  // none left at all: nothing to remind, told as such
-  if (first) await requireOverSend(deps.database.db, principal, { type: 'device', deviceId: first.device_id }, root.urgency);
+  const [first] = await deps.database.db.all<{ device_id: string; in_scope: number }>(firstDeviceLeft(principal.tenantId, root, scopes));
+  if (!first) throw noDeviceLeft(root.id);
+  if (!first.in_scope) await requireOverSend(deps.database.db, principal, { type: 'device', deviceId: first.device_id }, root.urgency);
 }

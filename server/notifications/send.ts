@@ -484,7 +484,7 @@ function nothingToRemind(of: string, acknowledgement: boolean, audience: Audienc
     'nothingToRemind',
     skipped
       ? `Notification '${of}': none of the ${skipped} devices that have not ${done} it can receive a push now.`
-      : `Notification '${of}': every device it reached has ${done} it.`,
+      : `Notification '${of}': every device it reached that is still in the directory has ${done} it.`,
   );
 }
 

@@ -87,15 +87,17 @@ describe('history: acknowledgement and reminders', () => {
     expect(ui.calls).toEqual([]);
   });
 
-  it('says in words that there is nothing to remind (409 nothingToRemind)', async () => {
+  it("says in words that there is nothing to remind, with the server's reason (409 nothingToRemind)", async () => {
     const ui = await history(true, () => ({
       status: 409,
-      body: { error: { code: 'nothingToRemind', message: 'Every device has acknowledged notification n1.' } },
+      body: { error: { code: 'nothingToRemind', message: "Notification 'n1': no device it reached is still in the directory." } },
     }));
     ui.button('Remind 6 who have not acknowledged').click();
     await vi.waitFor(() => expect(ui.button('Send reminder')).toBeTruthy());
     ui.button('Send reminder').click();
-    await vi.waitFor(() => expect(ui.text('remind-result')).toBe('Nothing to remind: every device has acknowledged it.'));
+    await vi.waitFor(() =>
+      expect(ui.text('remind-result')).toBe("Nothing to remind. Notification 'n1': no device it reached is still in the directory."),
+    );
     expect(ui.root.querySelector('[data-testid="remind-result"]')?.classList.contains('problem')).toBe(true);
   });
 });

@@ -145,6 +145,30 @@ describe('POST /v1/notifications/{id}/reminders', () => {
     expect(items[0].id).toBe(original);
   });
 
+  it('answers 409 nothingToRemind, to a scoped sender too, when the devices it reached are no longer in the directory', async () => {
+    const { groupId, phones } = await team(3);
+    const role = await customRole(herald, ['RemoteTasks.SendCustomNotifications', 'Organization.Update']);
+    const scoped = await accountWith(herald, [{ roleId: role, scope: { type: 'groups', groupIds: [groupId] } }]);
+    const single = expectStatus(await scoped.api('POST', '/v1/notifications', { ...text, deviceId: phones[0]!.id }), 202).id;
+    const bulk = expectStatus(await scoped.api('POST', '/v1/notifications', { ...text, deviceIds: [phones[1]!.id] }), 202).id;
+    const grouped = expectStatus(await api('POST', '/v1/notifications', { ...text, groupIds: [groupId] }), 202).id;
+    for (const p of phones) expectStatus(await api('DELETE', `/v1/devices/${p.id}`), 204);
+    for (const [id, as] of [
+      [single, scoped.api],
+      [single, api],
+      [bulk, scoped.api],
+      [bulk, api],
+      [grouped, api],
+    ] as const) {
+      const res = await remind(id, as);
+      expect(res.status).toBe(409);
+      expect(res.body.error).toMatchObject({
+        code: 'nothingToRemind',
+        message: `Notification '${id}': no device it reached is still in the directory.`,
+      });
+    }
+  });
+
   it("uses a group send's slot of the tenant's hourly quota, and 429 when it is used up", async () => {
     const tenant = await herald.newTenant('GroupReminders');
     const { groupId } = await team(1, tenant.api);
