@@ -149,15 +149,41 @@ export async function devicesOverQuotaAt(tx: Tx, tenantId: string, deviceIds: st
 export const deviceQuotaName = (deviceId: string) => `device send (to device '${deviceId}')`;
 export const GROUP_QUOTA_NAME = 'group send (per tenant)';
 
+/** How many device_sends rows pruning takes at a time, in key order: a ms or two of the write lock when any is old. */
+const PRUNE_SCAN_ROWS = 5_000;
+
+type DeviceKey = { tenant_id: string; device_id: string };
+
 /**
- * Deletes the device sends that have left every quota window, so device_sends holds about an hour of sends; a read
- * first, so an idle server takes no write lock. Returns how many were deleted.
+ * Deletes the device sends that have left every quota window, so device_sends holds about an hour of sends, and
+ * returns how many it deleted. An hour of sends is a large table (720,000 rows at 200 device sends a second) whose old
+ * rows are spread over every device's keys: one DELETE of them all held the write lock, and so every send, for 160 ms
+ * at that size. So it walks the table in key order about `scanRows` rows at a time, whole devices, and deletes the old
+ * sends of each such range in a write of its own, only when a read (which takes no lock) found one there.
  */
-export async function pruneDeviceSends(database: Database, now: number): Promise<number> {
-  const old = lte(deviceSends.createdAt, now - QUOTA_WINDOW_MS);
-  const [any] = await database.db.select({ at: deviceSends.createdAt }).from(deviceSends).where(old).limit(1);
-  if (!any) return 0;
-  return (await database.write((tx) => tx.delete(deviceSends).where(old))).rowsAffected;
+export async function pruneDeviceSends(database: Database, now: number, scanRows = PRUNE_SCAN_ROWS): Promise<number> {
+  const before = now - QUOTA_WINDOW_MS;
+  const key = sql`(tenant_id, device_id)`;
+  let after: DeviceKey | undefined;
+  let deleted = 0;
+  for (;;) {
+    // the range (after, last]: up to the device of the scanRows-th row, all of its sends (a device's are consecutive)
+    const [last] = await database.db.all<DeviceKey>(sql`SELECT tenant_id, device_id FROM device_sends
+      ${after ? sql`WHERE ${key} > (${after.tenant_id}, ${after.device_id})` : sql``}
+      ORDER BY tenant_id, device_id LIMIT 1 OFFSET ${scanRows - 1}`);
+    const range = sql.join(
+      [
+        after ? sql`${key} > (${after.tenant_id}, ${after.device_id})` : sql`1`,
+        last ? sql`${key} <= (${last.tenant_id}, ${last.device_id})` : sql`1`,
+        sql`created_at <= ${before}`,
+      ],
+      sql` AND `,
+    );
+    const [old] = await database.db.all(sql`SELECT 1 FROM device_sends WHERE ${range} LIMIT 1`);
+    if (old) deleted += (await database.write((tx) => tx.run(sql`DELETE FROM device_sends WHERE ${range}`))).rowsAffected;
+    if (!last) return deleted;
+    after = last;
+  }
 }
 
 /**

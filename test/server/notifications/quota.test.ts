@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Database } from '../../../server/db/client';
 import { pruneDeviceSends, QUOTA_WINDOW_MS, quotaTimes } from '../../../server/notifications/quota';
 import { group, importDirectory, phone, user } from '../../helpers/directory';
 import { startTestHerald, type TestHerald } from '../../helpers/herald';
@@ -24,6 +25,56 @@ afterAll(() => herald.close());
 
 // first: the tests below move the clock an hour on
 describe('device send records', () => {
+  it('are pruned by walking the table a few rows at a time, a write for each read that found old ones', async () => {
+    const now = herald.clock.now();
+    const old = now - QUOTA_WINDOW_MS;
+    const young = now - 1_000;
+    // in key order: ta/a (two old, one young), ta/b (young), ta/c (six old: more than one read takes), ta/d, tb/a
+    const rows: Array<[string, string, number]> = [
+      ['ta', 'a', old - 2],
+      ['ta', 'a', old],
+      ['ta', 'a', young],
+      ['ta', 'b', young],
+      ['ta', 'b', young + 1],
+      ...Array.from({ length: 6 }, (_, i): [string, string, number] => ['ta', 'c', old - 10 + i]),
+      ['ta', 'd', old - 1],
+      ['ta', 'd', young],
+      ['tb', 'a', old - 5],
+    ];
+    await herald.database.write((tx) =>
+      tx.run(
+        sql`INSERT INTO device_sends (tenant_id, device_id, created_at, notification_id) VALUES ${sql.join(
+          rows.map(([tenant, device, at], i) => sql`(${`prune-${tenant}`}, ${device}, ${at}, ${`n${i}`})`),
+          sql`, `,
+        )}`,
+      ),
+    );
+    let writes = 0;
+    const counted: Database = {
+      ...herald.database,
+      write: (fn) => {
+        writes++;
+        return herald.database.write(fn);
+      },
+    };
+    // ranges of 4 rows or more, whole devices: ta/a+ta/b (a's two old), ta/c (its six), ta/d+tb/a (the last two): three writes
+    expect(await pruneDeviceSends(counted, now, 4)).toBe(10);
+    expect(writes).toBe(3);
+    const left = await herald.database.db.all<{ tenant_id: string; device_id: string; created_at: number }>(
+      sql`SELECT tenant_id, device_id, created_at FROM device_sends ORDER BY tenant_id, device_id, created_at`,
+    );
+    expect(left).toEqual([
+      { tenant_id: 'prune-ta', device_id: 'a', created_at: young },
+      { tenant_id: 'prune-ta', device_id: 'b', created_at: young },
+      { tenant_id: 'prune-ta', device_id: 'b', created_at: young + 1 },
+      { tenant_id: 'prune-ta', device_id: 'd', created_at: young },
+    ]);
+    // nothing old left: reads only
+    expect(await pruneDeviceSends(counted, now, 4)).toBe(0);
+    expect(writes).toBe(3);
+    await herald.database.write((tx) => tx.run(sql`DELETE FROM device_sends WHERE tenant_id LIKE 'prune-%'`));
+  });
+
   it('are pruned once they left the quota window, keeping those still in it', async () => {
     const { api } = await tenantWithDevices('Prune');
     expect((await api('POST', '/v1/notifications', { ...text, deviceId: 'd1' })).status).toBe(202);
