@@ -48,6 +48,17 @@ module.exports = {
       to: { path: ['^server/http/', ...ROUTE_FILES] },
     },
     { name: 'http-below-routes', severity: 'error', from: { path: '^server/http/' }, to: { path: ROUTE_FILES } },
+    {
+      name: 'threads-through-start-thread',
+      severity: 'error',
+      comment:
+        "A Worker is constructed only by server/core/thread.ts, which gives it the environment without Herald's secrets; a thread's own entry reads its workerData and port.",
+      from: {
+        path: '^server/',
+        pathNot: '^server/(core/thread\\.ts|dispatch/(push-thread\\.ts|ts-thread\\.mjs)|db/checkpoint-worker\\.mjs)$',
+      },
+      to: { dependencyTypes: ['core'], path: '^worker_threads$' },
+    },
   ],
   options: {
     doNotFollow: { path: 'node_modules' },

@@ -1,5 +1,4 @@
-import { Worker } from 'node:worker_threads';
-import { threadEnv } from '../core/thread-env';
+import { startThread } from '../core/thread';
 
 export interface Checkpointer {
   /** Settles once the thread has ended, its connection closed. */
@@ -16,10 +15,7 @@ const STOP_GRACE_MS = 5_000;
  * thread dies on its own, so the caller can hand checkpoints back to SQLite's automatic ones.
  */
 export function startCheckpointer(url: string, onExit: () => void): Checkpointer {
-  const worker = new Worker(new URL('./checkpoint-worker.mjs', import.meta.url), {
-    workerData: { url, intervalMs: INTERVAL_MS },
-    env: threadEnv(),
-  });
+  const worker = startThread(new URL('./checkpoint-worker.mjs', import.meta.url), { workerData: { url, intervalMs: INTERVAL_MS } });
   worker.unref();
   let stopping = false;
   worker.once('error', () => undefined);

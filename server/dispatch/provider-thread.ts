@@ -1,7 +1,6 @@
-import { Worker } from 'node:worker_threads';
 import type { Config } from '../config';
 import { describeFailure, type Logger } from '../core/logger';
-import { threadEnv } from '../core/thread-env';
+import { startThread } from '../core/thread';
 import { packBatch, unpackResults, type PackedBatch, type PackedResults } from './push-batch';
 import { pushConfigOf, type Providers, type ProvidersOptions, type PushConfig } from './providers/registry';
 import type { PushProvider, PushResult, PushService } from './providers/types';
@@ -113,9 +112,8 @@ export interface Thread {
 /** Starts one push thread; `onLost` runs if it ends, once started, other than by close(). */
 function launch(data: ThreadData, log: Logger, onLost: () => void): Thread {
   const entry = new URL(FROM_SOURCES ? './push-thread.ts' : './push-thread.js', import.meta.url);
-  const worker = new Worker(FROM_SOURCES ? new URL('./ts-thread.mjs', import.meta.url) : entry, {
+  const worker = startThread(FROM_SOURCES ? new URL('./ts-thread.mjs', import.meta.url) : entry, {
     workerData: { ...data, entry: entry.href },
-    env: threadEnv(),
   });
   const pending = new Map<number, { resolve: (results: PushResult[]) => void; reject: (error: Error) => void }>();
   let nextId = 0;
