@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Database } from '../../../server/db/client';
 import { eraseExpiredText } from '../../../server/notifications/retention';
 import { deviceClient } from '../../helpers/dispatch';
 import { importDirectory, phone, user } from '../../helpers/directory';
@@ -77,5 +78,33 @@ describe('message text retention', () => {
     const stored = [herald.dbFile, `${herald.dbFile}-wal`].map((f) => (existsSync(f) ? readFileSync(f).toString('latin1') : '')).join('');
     expect(stored).toContain('Wombat-Kept-Template');
     expect(stored).not.toContain(secret);
+  });
+
+  it('erases a few notifications per write, found outside it, and all that are due', async () => {
+    const api = herald.admin.api;
+    await api('PATCH', '/v1/tenant/settings', { retainMessageTextDays: 1 });
+    const secret = 'Ocelot-Chunked-Retention-Marker';
+    const ids: string[] = [];
+    for (let i = 0; i < 5; i++)
+      ids.push(expectStatus(await api('POST', '/v1/notifications', { title: `${secret} ${i}`, body: 'Body', deviceId: 'd1' }), 202).id);
+    herald.clock.advance(DAY + 1000);
+    const recent = expectStatus(await api('POST', '/v1/notifications', { title: 'Recent', body: 'Still here', deviceId: 'd1' }), 202).id;
+    let writes = 0;
+    const counted: Database = {
+      ...herald.database,
+      write: (fn) => {
+        writes++;
+        return herald.database.write(fn);
+      },
+    };
+    expect(await eraseExpiredText(counted, herald.clock.now(), 2)).toBe(5);
+    expect(writes).toBe(3);
+    for (const id of ids) expect(expectStatus(await api('GET', `/v1/notifications/${id}`), 200).title).toBeNull();
+    expect(expectStatus(await api('GET', `/v1/notifications/${recent}`), 200).title).toBe('Recent');
+    const stored = [herald.dbFile, `${herald.dbFile}-wal`].map((f) => (existsSync(f) ? readFileSync(f).toString('latin1') : '')).join('');
+    expect(stored).not.toContain(secret);
+    // nothing due: no write at all
+    expect(await eraseExpiredText(counted, herald.clock.now(), 2)).toBe(0);
+    expect(writes).toBe(3);
   });
 });
