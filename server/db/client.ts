@@ -9,7 +9,7 @@ import { readMigrationFiles } from 'drizzle-orm/migrator';
 import { startCheckpointer, type Checkpointer } from './checkpointer';
 import { DatabaseUnavailableError, databaseUnavailable } from './errors';
 import { filePath } from './file-url';
-import { createLocalClient } from './local-client';
+import { createLocalClient, preferringIdle } from './local-client';
 import * as schema from './schema';
 import { keptOpen, syncTimings, timed, walSyncer, type SyncTimings } from './wal-sync';
 
@@ -54,7 +54,10 @@ interface PendingWrite {
 const MAX_GROUP = 128;
 
 /**
- * Opens the database: one client for reads and a dedicated one for write transactions.
+ * Opens the database: one client for reads and a dedicated one for write transactions. On Herald's own client for a
+ * file, a read (a single statement, through `db`) runs on the writer's connection whenever no transaction holds it, on
+ * a reader's otherwise (preferringIdle in local-client.ts: SQLite drops a reader's page cache at every commit of another
+ * connection, so at a write between every two requests each read began cold).
  *
  * Writes are serialised and group-committed: the writes waiting when the writer frees up run one after
  * another in ONE transaction, each inside its own savepoint, so a write that throws rolls back alone,
@@ -83,7 +86,6 @@ export function openDatabase(url: string, options: OpenOptions = {}): Database {
       ? createLocalClient(path, { timeoutMs: busyTimeoutMs, concurrency, pragmas })
       : createClient({ url, authToken, timeout: busyTimeoutMs, concurrency });
   const client = open();
-  const db = drizzle(client, { schema });
   const walSyncs = backgroundIo ? syncTimings() : null;
   const wal = walSyncs ? walSyncer(timed(keptOpen(`${file}-wal`), walSyncs)) : null;
   const durable = () => wal?.sync() ?? Promise.resolve();
@@ -104,6 +106,8 @@ export function openDatabase(url: string, options: OpenOptions = {}): Database {
     ]);
   let writer = openWriter();
   let writerDb = drizzle(writer, { schema });
+  // reads run on the writer's connection while it is free, whose page cache every commit of the others' would drop
+  const db = drizzle(local && file ? preferringIdle(writer, client) : client, { schema });
   const queue: PendingWrite[] = [];
   let draining = false;
   /** Set while a write's `fn` runs (and cleared after), so a `write` it makes, however deep, is refused. */

@@ -456,7 +456,42 @@ export function createLocalClient(path: string, options: LocalClientOptions = {}
       borrowed.clear();
     },
   } as Client;
+  // free now: no connection borrowed (by a transaction, or by a call waiting on a timer for a lock), no call waiting for one
+  idleNow.set(client, () => !closed && borrowed.size === 0 && waiters.length === 0);
   return client;
+}
+
+/** Whether one of these clients has no connection borrowed and no call waiting for one. */
+const idleNow = new WeakMap<Client, () => boolean>();
+
+/**
+ * A client for reads that runs each single statement on `preferred`'s connection whenever it is free at once, else on
+ * `other`; transactions, batches and the rest always on `other`. For the writer's connection as `preferred`: SQLite drops a
+ * connection's whole page cache when it starts reading after another connection committed, so with a write between
+ * every two requests (200 device sends a second), every read of the reader connections began with a cold cache and
+ * read each page it needed again (a token's lookup took ~155 µs, a device's ~100 µs). The writer's own commits keep its
+ * cache, and between write transactions its connection is free: transactions here run synchronously from BEGIN to
+ * COMMIT unless one waits for another process's lock, and then it is borrowed and reads go to `other`. A read there sees
+ * exactly what one on `other` would (committed rows only: never inside an open transaction, which holds the connection).
+ */
+export function preferringIdle(preferred: Client, other: Client): Client {
+  const isIdle = idleNow.get(preferred);
+  if (!isIdle) return other;
+  return {
+    protocol: other.protocol,
+    get closed() {
+      return other.closed;
+    },
+    execute: ((stmtOrSql: InStatement, args?: InArgs) =>
+      isIdle() ? preferred.execute(stmtOrSql as string, args) : other.execute(stmtOrSql as string, args)) as Client['execute'],
+    batch: (stmts, mode) => other.batch(stmts, mode),
+    migrate: (stmts) => other.migrate(stmts),
+    transaction: (mode) => other.transaction(mode),
+    executeMultiple: (sql) => other.executeMultiple(sql),
+    sync: () => other.sync(),
+    reconnect: () => other.reconnect(),
+    close: () => other.close(),
+  } as Client;
 }
 
 /** Runs a batch's statements in order; a LibsqlError becomes @libsql/client's LibsqlBatchError naming the statement. */
