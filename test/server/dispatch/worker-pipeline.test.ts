@@ -38,7 +38,7 @@ const statuses = async () =>
     )
   ).map((r) => `${r.status}${r.leased ? ' (leased)' : ''}`);
 
-/** Resolves once `test` holds, as `check` (called on every write and push) finds it. */
+/** Resolves once `test` holds, as `check` finds it. */
 function when(test: () => boolean) {
   let resolve!: () => void;
   const reached = new Promise<void>((r) => (resolve = r));
@@ -101,33 +101,41 @@ function gatedProvider(onSend: () => void) {
   };
 }
 
+/**
+ * A worker pushing batches of 2 one at a time through the gated provider, once its first batch is at the provider
+ * and the next one claimed (its second write). `until` resolves once a test holds, checked on every write and push.
+ */
+async function firstBatchOut() {
+  const checks = new Set<() => void>();
+  const fire = () => checks.forEach((check) => check());
+  const db = heldWrites(herald.database, fire);
+  const push = gatedProvider(fire);
+  const worker = startWorker({
+    database: db.database,
+    providers: push.providers,
+    now: herald.clock.now,
+    log: silentLogger,
+    batchSize: 2,
+    concurrency: 1,
+  });
+  const until = (test: () => boolean) => {
+    const reached = when(test);
+    checks.add(reached.check);
+    reached.check();
+    return reached.reached;
+  };
+  await until(() => push.pushed.length === 1 && db.writes() === 2);
+  return { db, push, worker, until };
+}
+
 describe('the claim loop', () => {
   it("pushes the next batch while the last one's results are still being written", async () => {
-    const events = new Set<() => void>();
-    const fire = () => events.forEach((check) => check());
-    const db = heldWrites(herald.database, fire);
-    const push = gatedProvider(fire);
-    const worker = startWorker({
-      database: db.database,
-      providers: push.providers,
-      now: herald.clock.now,
-      log: silentLogger,
-      batchSize: 2,
-      concurrency: 1,
-    });
+    const { db, push, worker, until } = await firstBatchOut();
     try {
-      // the first batch is at the provider and the next one claimed (the worker's second write)
-      const claimedAhead = when(() => push.pushed.length === 1 && db.writes() === 2);
-      events.add(claimedAhead.check);
-      claimedAhead.check();
-      await claimedAhead.reached;
-
       // from now on nothing is written: the first batch's results wait, and its place is free all the same
       db.hold();
-      const secondPushed = when(() => push.pushed.length === 2);
-      events.add(secondPushed.check);
       push.answer(0);
-      await secondPushed.reached;
+      await until(() => push.pushed.length === 2);
       expect(await statuses()).toEqual(['queued (leased)', 'queued (leased)', 'queued (leased)', 'queued (leased)']);
       expect(db.writes()).toBe(3); // the first batch's results, waiting
 
@@ -144,29 +152,10 @@ describe('the claim loop', () => {
   });
 
   it('stop() pushes and records a batch claimed ahead, leaving no row leased', async () => {
-    const events = new Set<() => void>();
-    const fire = () => events.forEach((check) => check());
-    const db = heldWrites(herald.database, fire);
-    const push = gatedProvider(fire);
-    const worker = startWorker({
-      database: db.database,
-      providers: push.providers,
-      now: herald.clock.now,
-      log: silentLogger,
-      batchSize: 2,
-      concurrency: 1,
-    });
-    const claimedAhead = when(() => push.pushed.length === 1 && db.writes() === 2);
-    events.add(claimedAhead.check);
-    claimedAhead.check();
-    await claimedAhead.reached;
-
+    const { push, worker, until } = await firstBatchOut();
     const stopped = worker.stop();
     push.answer(0);
-    const secondPushed = when(() => push.pushed.length === 2);
-    events.add(secondPushed.check);
-    secondPushed.check();
-    await secondPushed.reached;
+    await until(() => push.pushed.length === 2);
     push.answer(1);
     await stopped;
 
