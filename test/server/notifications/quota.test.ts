@@ -1,8 +1,8 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Database } from '../../../server/db/client';
 import { pruneDeviceSends, QUOTA_WINDOW_MS, quotaTimes } from '../../../server/notifications/quota';
 import { group, importDirectory, phone, user } from '../../helpers/directory';
+import { countedWrites } from '../../helpers/counted-writes';
 import { startTestHerald, type TestHerald } from '../../helpers/herald';
 
 let herald: TestHerald;
@@ -49,17 +49,10 @@ describe('device send records', () => {
         )}`,
       ),
     );
-    let writes = 0;
-    const counted: Database = {
-      ...herald.database,
-      write: (fn) => {
-        writes++;
-        return herald.database.write(fn);
-      },
-    };
+    const counted = countedWrites(herald.database);
     // ranges of 4 rows or more, whole devices: ta/a+ta/b (a's two old), ta/c (its six), ta/d+tb/a (the last two): three writes
-    expect(await pruneDeviceSends(counted, now, 4)).toBe(10);
-    expect(writes).toBe(3);
+    expect(await pruneDeviceSends(counted.database, now, 4)).toBe(10);
+    expect(counted.writes()).toBe(3);
     const left = await herald.database.db.all<{ tenant_id: string; device_id: string; created_at: number }>(
       sql`SELECT tenant_id, device_id, created_at FROM device_sends ORDER BY tenant_id, device_id, created_at`,
     );
@@ -70,8 +63,8 @@ describe('device send records', () => {
       { tenant_id: 'prune-ta', device_id: 'd', created_at: young },
     ]);
     // nothing old left: reads only
-    expect(await pruneDeviceSends(counted, now, 4)).toBe(0);
-    expect(writes).toBe(3);
+    expect(await pruneDeviceSends(counted.database, now, 4)).toBe(0);
+    expect(counted.writes()).toBe(3);
     await herald.database.write((tx) => tx.run(sql`DELETE FROM device_sends WHERE tenant_id LIKE 'prune-%'`));
   });
 

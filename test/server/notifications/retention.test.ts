@@ -1,10 +1,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Database } from '../../../server/db/client';
 import { eraseExpiredText } from '../../../server/notifications/retention';
 import { deviceClient } from '../../helpers/dispatch';
 import { importDirectory, phone, user } from '../../helpers/directory';
 import { expectStatus } from '../../helpers/rbac';
+import { countedWrites } from '../../helpers/counted-writes';
 import { startTestHerald, type TestHerald } from '../../helpers/herald';
 
 let herald: TestHerald;
@@ -89,22 +89,15 @@ describe('message text retention', () => {
       ids.push(expectStatus(await api('POST', '/v1/notifications', { title: `${secret} ${i}`, body: 'Body', deviceId: 'd1' }), 202).id);
     herald.clock.advance(DAY + 1000);
     const recent = expectStatus(await api('POST', '/v1/notifications', { title: 'Recent', body: 'Still here', deviceId: 'd1' }), 202).id;
-    let writes = 0;
-    const counted: Database = {
-      ...herald.database,
-      write: (fn) => {
-        writes++;
-        return herald.database.write(fn);
-      },
-    };
-    expect(await eraseExpiredText(counted, herald.clock.now(), 2)).toBe(5);
-    expect(writes).toBe(3);
+    const counted = countedWrites(herald.database);
+    expect(await eraseExpiredText(counted.database, herald.clock.now(), 2)).toBe(5);
+    expect(counted.writes()).toBe(3);
     for (const id of ids) expect(expectStatus(await api('GET', `/v1/notifications/${id}`), 200).title).toBeNull();
     expect(expectStatus(await api('GET', `/v1/notifications/${recent}`), 200).title).toBe('Recent');
     const stored = [herald.dbFile, `${herald.dbFile}-wal`].map((f) => (existsSync(f) ? readFileSync(f).toString('latin1') : '')).join('');
     expect(stored).not.toContain(secret);
     // nothing due: no write at all
-    expect(await eraseExpiredText(counted, herald.clock.now(), 2)).toBe(0);
-    expect(writes).toBe(3);
+    expect(await eraseExpiredText(counted.database, herald.clock.now(), 2)).toBe(0);
+    expect(counted.writes()).toBe(3);
   });
 });
