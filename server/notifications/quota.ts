@@ -167,18 +167,11 @@ export async function pruneDeviceSends(database: Database, now: number, scanRows
   let after: DeviceKey | undefined;
   let deleted = 0;
   for (;;) {
+    const pastAfter = after && sql`${key} > (${after.tenant_id}, ${after.device_id})`;
     // the range (after, last]: up to the device of the scanRows-th row, all of its sends (a device's are consecutive)
     const [last] = await database.db.all<DeviceKey>(sql`SELECT tenant_id, device_id FROM device_sends
-      ${after ? sql`WHERE ${key} > (${after.tenant_id}, ${after.device_id})` : sql``}
-      ORDER BY tenant_id, device_id LIMIT 1 OFFSET ${scanRows - 1}`);
-    const range = sql.join(
-      [
-        after ? sql`${key} > (${after.tenant_id}, ${after.device_id})` : sql`1`,
-        last ? sql`${key} <= (${last.tenant_id}, ${last.device_id})` : sql`1`,
-        sql`created_at <= ${before}`,
-      ],
-      sql` AND `,
-    );
+      ${pastAfter ? sql`WHERE ${pastAfter}` : sql``} ORDER BY tenant_id, device_id LIMIT 1 OFFSET ${scanRows - 1}`);
+    const range = and(pastAfter, last && sql`${key} <= (${last.tenant_id}, ${last.device_id})`, lte(deviceSends.createdAt, before));
     const [old] = await database.db.all(sql`SELECT 1 FROM device_sends WHERE ${range} LIMIT 1`);
     if (old) deleted += (await database.write((tx) => tx.run(sql`DELETE FROM device_sends WHERE ${range}`))).rowsAffected;
     if (!last) return deleted;

@@ -72,8 +72,8 @@ async function rootOf(deps: Deps, tenantId: string, id: string) {
  * notification linked by `reminderOf` to the original send (the root, when `id` is itself a reminder), to the original's
  * devices that have answered neither it nor any reminder of it. It needs what the original needed over its target
  * (a scoped sender reaches only the devices still in scope; for a device or bulk send, 403 only when none of its devices
- * still there is; 409 nothingToRemind when none of them is still there) and uses quota as it did: a group send's hourly slot, the device's, or that of each device of a bulk send it
- * reaches (429 if any of them is at its limit).
+ * still there is) and uses quota as it did: a group send's hourly slot, the device's, or that of each device of a bulk
+ * send it reaches (429 if any of them is at its limit). 409 nothingToRemind when none of its devices is still there.
  */
 export function sendReminder(deps: Deps, principal: Principal, originalId: string): Promise<Accepted> {
   const { db } = deps.database;
@@ -90,7 +90,7 @@ export function sendReminder(deps: Deps, principal: Principal, originalId: strin
     const scopes = permissions.map((p) => reachOf(principal, p)).filter((reach): reach is string[] => Array.isArray(reach));
     if (target.type === 'groups') {
       await requireOverSend(db, principal, target, original.urgency);
-      await requireSomeDeviceLeft(deps, principal.tenantId, original);
+      await someDeviceLeft(deps, principal.tenantId, original, []);
     } else await requireOverSomeDevice(deps, principal, original, scopes);
     const { title, body, urgency, requireAcknowledgement } = original;
     // erased with the title and body, or never given (a send from before translations)
@@ -135,19 +135,22 @@ const firstDeviceLeft = (tenantId: string, root: Root, scopes: string[][]) => sq
   WHERE ${deliveriesOf(root.id, 'o', root)} AND +o.tenant_id = ${tenantId}
   ${scopes.length ? sql`ORDER BY in_scope DESC, d.id` : sql``} LIMIT 1`;
 
-/** For a group send's reminder: 409 nothingToRemind unless some device it reached is still in the directory. */
-async function requireSomeDeviceLeft(deps: Deps, tenantId: string, root: Root) {
-  const [first] = await deps.database.db.all(firstDeviceLeft(tenantId, root, []));
+/**
+ * A device of `root` still in the directory, with whether it lies in every one of `scopes` (the first in scope, by id):
+ * 409 nothingToRemind when none is. A device that is gone cannot be judged, and would be left out anyway.
+ */
+async function someDeviceLeft(deps: Deps, tenantId: string, root: Root, scopes: string[][]) {
+  const [first] = await deps.database.db.all<{ device_id: string; in_scope: number }>(firstDeviceLeft(tenantId, root, scopes));
   if (!first) throw noDeviceLeft(root.id);
+  return first;
 }
 
 /**
  * For a device or bulk send's reminder: 409 nothingToRemind unless some device of it is still in the directory, and 403
  * unless one of those lies in every scope (`scopes` empty: the sender reaches the whole tenant), with the error a single
- * send to the first of them would get. A device that is gone cannot be judged, and would be left out anyway.
+ * send to the first of them would get.
  */
 async function requireOverSomeDevice(deps: Deps, principal: Principal, root: Root & { urgency: Urgency }, scopes: string[][]) {
-  const [first] = await deps.database.db.all<{ device_id: string; in_scope: number }>(firstDeviceLeft(principal.tenantId, root, scopes));
-  if (!first) throw noDeviceLeft(root.id);
+  const first = await someDeviceLeft(deps, principal.tenantId, root, scopes);
   if (!first.in_scope) await requireOverSend(deps.database.db, principal, { type: 'device', deviceId: first.device_id }, root.urgency);
 }
