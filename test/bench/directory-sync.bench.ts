@@ -7,9 +7,7 @@
  * - an incremental sync of 100 changes (target < 2 s), with where its time went (listing Graph, which has no delta
  *   for managed devices so every sync lists them whole, against applying) and the CPU the server and the fake used.
  */
-import { fork } from 'node:child_process';
 import { availableParallelism, loadavg } from 'node:os';
-import { fileURLToPath } from 'node:url';
 import { apiClient } from '../helpers/herald';
 import { spawnCompiledHerald } from './compiled-herald';
 import { expectStatus } from '../helpers/rbac';
@@ -17,15 +15,12 @@ import { DEVICES, GROUPS, USERS, USERS_PER_GROUP, type FakeGraphProcess, type Re
 import { jsonPoster } from './http-load';
 import { atRate } from './pace';
 import type { Bench } from './run';
+import { forkReady } from './child';
 import { fmt, percentile } from './stats';
 
 /** The fake Graph in its own process: how to reach it, and a way to ask it for the 100 changes or its CPU. */
 async function startFakeGraphProcess() {
-  const child = fork(fileURLToPath(new URL('./fake-graph-process.ts', import.meta.url)), { execArgv: process.execArgv });
-  const fake = await new Promise<FakeGraphProcess>((resolve, reject) => {
-    child.once('message', (m) => resolve(m as FakeGraphProcess));
-    child.once('exit', (code) => reject(new Error(`the fake Graph exited with ${code}`)));
-  });
+  const { child, ready: fake } = await forkReady<FakeGraphProcess>(new URL('./fake-graph-process.ts', import.meta.url), 'the fake Graph');
   const ask = (request: Request) =>
     new Promise<Usage>((resolve) => {
       child.once('message', (m) => resolve(m as Usage));

@@ -7,7 +7,6 @@
  * Each figure is the median of RUNS runs after a warm-up, raw and provider runs alternating. The raw loops, `compare` and `startFakes` are
  * exported for the dispatcher's bench, which sets its own figures beside the same raw limits.
  */
-import { fork } from 'node:child_process';
 import { createPrivateKey } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import http2 from 'node:http2';
@@ -23,6 +22,7 @@ import { apnsToken, pushMessage } from '../helpers/push';
 import { apnsPayload } from '../../shared/push-payload';
 import type { FakeServices } from './fake-services';
 import type { Bench } from './run';
+import { forkReady } from './child';
 import { fmt, median } from './stats';
 
 const RUNS = 5;
@@ -256,11 +256,7 @@ export interface Fakes {
 
 /** The fake APNs and FCM in a child process; `stop` ends it. */
 export async function startFakes(): Promise<Fakes> {
-  const child = fork(fileURLToPath(new URL('./fake-services.ts', import.meta.url)), { execArgv: process.execArgv });
-  const fakes = await new Promise<FakeServices>((resolve, reject) => {
-    child.once('message', (m) => resolve(m as FakeServices));
-    child.once('exit', (code) => reject(new Error(`fake services exited with ${code}`)));
-  });
+  const { child, ready: fakes } = await forkReady<FakeServices>(new URL('./fake-services.ts', import.meta.url), 'fake services');
   const cpu = () =>
     new Promise<number>((resolve, reject) => {
       const gone = () => reject(new Error('fake services exited'));

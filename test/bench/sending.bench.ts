@@ -9,9 +9,7 @@
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
-import { fork } from 'node:child_process';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { collectGarbage } from '../../server/core/memory';
 import { filePath } from '../../server/db/file-url';
 import { importDirectory } from '../helpers/directory';
@@ -23,6 +21,7 @@ import { diskSyncLatency } from './disk-sync';
 import { jsonPoster } from './http-load';
 import { atRate } from './pace';
 import type { Bench } from './run';
+import { forkReady } from './child';
 import { median, percentile } from './stats';
 
 /** Device sends at `perSecond` for `seconds`, the i-th to `device(i)` (one device takes only 10 sends an hour). */
@@ -247,18 +246,11 @@ const RAW_COMMIT_BYTES = 10 * (4096 + 24);
 
 /** The raw durable loop in its own process, writing beside the database; `stop` ends it and removes its file. */
 async function startRawDurable(dir: string) {
-  const child = fork(
-    fileURLToPath(new URL('./raw-durable-server.ts', import.meta.url)),
-    [join(dir, 'raw-durable.wal'), String(RAW_COMMIT_BYTES)],
-    {
-      execArgv: process.execArgv,
-    },
-  );
-  const { url } = await new Promise<{ url: string }>((resolve, reject) => {
-    child.once('message', (m) => resolve(m as { url: string }));
-    child.once('exit', (code) => reject(new Error(`raw durable loop exited (${code})`)));
-  });
-  const load = jsonPoster(url, 'none');
+  const { child, ready } = await forkReady<{ url: string }>(new URL('./raw-durable-server.ts', import.meta.url), 'the raw durable loop', [
+    join(dir, 'raw-durable.wal'),
+    String(RAW_COMMIT_BYTES),
+  ]);
+  const load = jsonPoster(ready.url, 'none');
   return {
     post: load.post,
     stop: () =>
