@@ -6,6 +6,8 @@ import type { ExtensionPages } from './ui';
 
 /** The built Chrome extension (npm test builds it first). */
 export const EXTENSION_DIR = resolve('.output/chrome-mv3');
+/** Debian's Chromium (package chromium; .ci/run installs it), the browser binary itself rather than its wrapper script. */
+export const CHROMIUM = '/usr/lib/chromium/chromium';
 /**
  * The same extension built with `wxt build --mode e2e` (npm test builds it too): it also trusts the tests' fake Entra ID
  * on loopback as a sign-in authority, which a production build cannot (extension/utils/entra-authority.ts).
@@ -25,7 +27,7 @@ export interface ExtensionBrowser extends ExtensionPages<Page> {
 export async function launchWithExtension(extraArgs: string[] = [], dir = EXTENSION_DIR): Promise<ExtensionBrowser> {
   const profile = mkdtempSync(join(tmpdir(), 'herald-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
-    executablePath: '/usr/lib/chromium/chromium',
+    executablePath: CHROMIUM,
     headless: true,
     args: [
       '--no-sandbox',
