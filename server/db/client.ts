@@ -10,10 +10,9 @@ import { startCheckpointer, type Checkpointer } from './checkpointer';
 import { DatabaseUnavailableError, databaseUnavailable } from './errors';
 import { filePath } from './file-url';
 import { createLocalClient, preferringIdle } from './local-client';
-import * as schema from './schema';
 import { keptOpen, syncTimings, timed, walSyncer, type SyncTimings } from './wal-sync';
 
-export type Db = LibSQLDatabase<typeof schema>;
+export type Db = LibSQLDatabase;
 export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 
 export interface Database {
@@ -105,9 +104,9 @@ export function openDatabase(url: string, options: OpenOptions = {}): Database {
       ...(checkpointer ? ['wal_autocheckpoint = 0'] : []),
     ]);
   let writer = openWriter();
-  let writerDb = drizzle(writer, { schema });
+  let writerDb = drizzle(writer);
   // reads run on the writer's connection while it is free, whose page cache every commit of the others' would drop
-  const db = drizzle(local && file ? preferringIdle(writer, client) : client, { schema });
+  const db = drizzle(local && file ? preferringIdle(writer, client) : client);
   const queue: PendingWrite[] = [];
   let draining = false;
   /** Set while a write's `fn` runs (and cleared after), so a `write` it makes, however deep, is refused. */
@@ -154,7 +153,7 @@ export function openDatabase(url: string, options: OpenOptions = {}): Database {
       if (!local && failure instanceof DatabaseUnavailableError && failure.reason === 'busy') {
         writer.close();
         writer = openWriter();
-        writerDb = drizzle(writer, { schema });
+        writerDb = drizzle(writer);
       }
       for (const { settle } of group) settle({ ok: false, error: failure });
       return;

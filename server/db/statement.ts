@@ -3,10 +3,9 @@ import { getTableColumns, getTableName, is, Param, Placeholder, sql, type SQLWra
 import { drizzle } from 'drizzle-orm/libsql';
 import { SQLiteAsyncDialect, type SQLiteTable } from 'drizzle-orm/sqlite-core';
 import type { Db, Tx } from './client';
-import * as schema from './schema';
 
 /** Builds SQL, never runs it: a fixed statement's text is built through it once, at its first use. */
-const builder: Db = drizzle.mock({ schema });
+const builder: Db = drizzle.mock();
 const dialect = new SQLiteAsyncDialect();
 
 /**
