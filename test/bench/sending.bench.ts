@@ -4,6 +4,7 @@
  * - a send to 25 groups reaching ~200,000 devices: time to the 202 (snapshot written), the server's peak RSS over
  *   the import and the send, its RSS after the send, and where that memory is;
  * - the preview of that send's target (the audience expansion), median of several;
+ * - the same database work alone (database-work.ts), in this process just before the send, to read those two against;
  * - device sends at 200 requests/s for 30 s over HTTP on loopback: latency percentiles, the p99 of the median of
  *   three runs, each printed beside the disk's own fdatasync latency measured right after it.
  */
@@ -22,6 +23,7 @@ import { jsonPoster } from './http-load';
 import { atRate } from './pace';
 import type { Bench } from './run';
 import { forkReady } from './child';
+import { databaseWorkAlone } from './database-work';
 import { median, percentile } from './stats';
 
 /** Device sends at `perSecond` for `seconds`, the i-th to `device(i)` (one device takes only 10 sends an hour). */
@@ -164,6 +166,11 @@ const bench: Bench = {
       // the load generator's own heap lands inside the latency figures
       collectGarbage();
 
+      // The send's and the preview's database work alone, on the database as the send finds it (each snapshot is
+      // rolled back; a 200,000-row snapshot into a table that already holds one costs half as much again), while the
+      // server waits: what this machine gives those statements this minute, to read the two figures below against.
+      const alone = await databaseWorkAlone(server.dbUrl, targetGroupIds, { snapshots: 3, summaries: PREVIEW_RUNS });
+
       const before = await memoryOf(server);
       console.log(`(before the group send: ${before.line})`);
       const cpuBefore = server.cpuMs();
@@ -202,6 +209,11 @@ const bench: Bench = {
       console.log(
         `expansion (POST /v1/notifications/preview of those 25 groups): median ${median(previews).toFixed(0)} ms of ${PREVIEW_RUNS} (target < 150 ms) ` +
           `[${previews.map((p) => p.toFixed(0)).join(', ')}]; server CPU ${((server.cpuMs() - previewCpu) / PREVIEW_RUNS).toFixed(0)} ms per preview; ${loadAverage()}`,
+      );
+      console.log(
+        `the same database work alone, in this process just before the send (no HTTP, checks, notification row or durable commit; database-work.ts): ` +
+          `the send's snapshot (snapshotAudience, rolled back) ${alone.snapshots}: the send's 202 took ${(ms / alone.snapshot).toFixed(2)}x it; ` +
+          `the preview's summary (summarizeAudience) ${alone.summaries}: the preview took ${(median(previews) / alone.summary).toFixed(2)}x it`,
       );
 
       // Device sends on a fresh process over the same database, as after a restart: their figure is a server's that
