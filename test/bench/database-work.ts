@@ -3,9 +3,10 @@
  * over HTTP: Herald's own functions (snapshotAudience, which the send's transaction calls, and summarizeAudience, which
  * a group preview calls) run in the bench's process on the server's database file, with no HTTP, no permission or quota
  * checks, no notification row and no durable commit: each snapshot is rolled back, so the send finds the database as
- * it was. This machine's speed changes by half
- * from one minute to the next (the same send took 770 ms of CPU in one run and 1,230 ms in another), so a target in
- * milliseconds is read beside what the statements alone took at that moment.
+ * it was. This machine's speed changes by half from one minute to the next (the same send took 710 ms of CPU in one
+ * run and 1,230 ms in another), so a target in milliseconds is read beside what the statements alone took at that
+ * moment. It tells the minute's speed, not Herald's own overhead: measured seconds apart in another process, its runs
+ * spread as well (687-728 ms in one bench, 769-970 ms in another), and the send came out 0.98-1.35x it over four.
  */
 import { openDatabase } from '../../server/db/client';
 import { tenants } from '../../server/db/schema';
