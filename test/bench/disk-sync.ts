@@ -8,17 +8,27 @@ import { join } from 'node:path';
 import { atRate } from './pace';
 import { percentile } from './stats';
 
+/**
+ * Writes `block` to `fd` at the next place each call, starting over at the front after 16 MB, as a WAL that restarts
+ * after each checkpoint reuses its file (the disk probe's writes, and the raw durable loop's commits).
+ */
+export function cyclingWrites(fd: number, block: Buffer): () => void {
+  let offset = 0;
+  return () => {
+    writeSync(fd, block, 0, block.length, offset);
+    offset = (offset + block.length) % (16 << 20);
+  };
+}
+
 export async function diskSyncLatency(dir: string, seconds = 5, perSecond = 200, bytes = 32 * 1024) {
   const file = join(dir, 'disk-sync.probe');
   const fd = openSync(file, 'w');
   const block = Buffer.alloc(bytes, 1);
   const times: number[] = [];
   try {
-    let offset = 0;
+    const write = cyclingWrites(fd, block);
     await atRate(perSecond, seconds * perSecond, () => {
-      // cycle over 16 MB, as a WAL that restarts after each checkpoint reuses its file
-      writeSync(fd, block, 0, bytes, offset);
-      offset = (offset + bytes) % (16 << 20);
+      write();
       const t0 = performance.now();
       fdatasyncSync(fd);
       times.push(performance.now() - t0);

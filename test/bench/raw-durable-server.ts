@@ -1,20 +1,20 @@
 /**
  * Child-process entry for the sending bench: the least a durable 202 can cost on this machine, to measure Herald's
  * device sends against. node:http on loopback, the JSON body parsed, then what one device send's commit does to
- * the disk (`argv[3]` bytes written to a file cycling over 16 MB, as a WAL started over is) made durable
+ * the disk (`argv[3]` bytes written to a file cycling over 16 MB, as the disk probe's are: cyclingWrites) made durable
  * by Herald's own fdatasync path (wal-sync.ts: in libuv's thread pool, coalesced), then a small JSON answer.
  * Reports its URL over IPC; exits when the parent does.
  */
-import { closeSync, openSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, openSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { keptOpen, walSyncer } from '../../server/db/wal-sync';
+import { cyclingWrites } from './disk-sync';
 
 const file = process.argv[2]!;
 const commitBytes = Number(process.argv[3]);
 const fd = openSync(file, 'w');
 const wal = walSyncer(keptOpen(file));
-const commit = Buffer.alloc(commitBytes, 1);
-let offset = 0;
+const writeCommit = cyclingWrites(fd, Buffer.alloc(commitBytes, 1));
 
 const server = createServer((req, res) => {
   let text = '';
@@ -22,8 +22,7 @@ const server = createServer((req, res) => {
   req.on('data', (chunk: string) => (text += chunk));
   req.on('end', () => {
     const { deviceId } = JSON.parse(text) as { deviceId: string };
-    writeSync(fd, commit, 0, commit.length, offset);
-    offset = (offset + commit.length) % (16 << 20);
+    writeCommit();
     void wal.sync().then(() => {
       const body = JSON.stringify({ deviceId, status: 'queued' });
       res.writeHead(202, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
