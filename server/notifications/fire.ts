@@ -10,7 +10,7 @@ import { principalNow } from '../rbac/grants';
 import { readSettingsIn } from '../tenant/settings';
 import { claim, releaseDeviceSlots } from './cancel';
 import { rowTarget } from './history';
-import { allRefused, authorizeTarget, describeTarget, judgeDevices, refusalsOf, snapshotAudience } from './send';
+import { describeTarget, judgeTarget, refusalsOf, snapshotAudience } from './send';
 
 export interface FireDeps {
   database: Database;
@@ -199,16 +199,9 @@ async function judgeNow(database: Database, row: Scheduled): Promise<{ target: T
         : 'The account that scheduled the send is gone or no longer linked to its Entra ID user.',
     );
   const target = rowTarget(row);
-  if (target.type !== 'devices') {
-    await authorizeTarget(database.db, principal, target, row.urgency);
-    return { target };
-  }
-  const judged = await judgeDevices(database.db, principal, target.deviceIds, row.urgency);
-  if (judged.passed.length === 0) throw allRefused(target.deviceIds, judged.refused);
-  return {
-    target: { type: 'devices', deviceIds: judged.passed },
-    refused: judged.refused.size ? refusalsOf(target.deviceIds, judged.refused) : undefined,
-  };
+  const judged = await judgeTarget(database.db, principal, target, row.urgency);
+  if (target.type !== 'devices' || !judged.refused?.size) return { target: judged.target };
+  return { target: judged.target, refused: refusalsOf(target.deviceIds, judged.refused) };
 }
 
 /** A send that does not fire (failed or expired): recorded in its history and the audit log, its device slots freed. */

@@ -5,7 +5,7 @@ import { summarizeAudience } from '../directory/audience';
 import type { Principal } from '../core/principal';
 import { getTemplate } from '../templates/templates';
 import { languageCounts } from './languages';
-import { allRefused, audienceRows, authorizeTarget, judgeDevices, refusalsOf } from './send';
+import { audienceRows, authorizeTarget, judgeDevices, refusalsOf } from './send';
 
 /**
  * The audience a send would have now, under the same checks, without sending or using quota, and how many of its
@@ -26,9 +26,8 @@ export async function previewAudience(
   if (target.type === 'devices') {
     // each device judged as a send would judge it (its quota aside: a preview uses none)
     const judged = await judgeDevices(db, principal, target.deviceIds, urgency);
-    if (judged.passed.length === 0) throw allRefused(target.deviceIds, judged.refused);
     refused = refusalsOf(target.deviceIds, judged.refused);
-    target = { type: 'devices', deviceIds: judged.passed };
+    target = judged.target;
     audience = await summarizeRows(db, audienceRows(principal.tenantId, target, {}));
   } else audience = await audienceOf(db, principal.tenantId, target, await authorizeTarget(db, principal, target, urgency));
   const translations = message.translations ?? template?.translations ?? {};

@@ -6,8 +6,7 @@ import { deviceSends, notifications } from '../db/schema';
 import type { Deps } from '../deps';
 import { readSettingsIn } from '../tenant/settings';
 import { notificationId } from './notification-id';
-import { useQuota } from './quota';
-import { allRefused, describeTarget, notificationRow, refusalsOf, sendDetails, type Outgoing } from './send';
+import { chargeQuota, describeTarget, notificationRow, sendDetails, type Outgoing } from './send';
 
 /** 400 unless a send's `sendAt` (well-formed, as sendSchema checked) lies in the future and at most 30 days ahead. */
 export function requireSendAtAhead<S extends Pick<Send, 'sendAt'>>(send: S, now: number): S {
@@ -17,24 +16,19 @@ export function requireSendAtAhead<S extends Pick<Send, 'sendAt'>>(send: S, now:
 }
 
 /**
- * Schedules a send judged as a send now is (authorizeTarget, judgeDevices): in one write transaction, the quota of the
+ * Schedules a send judged as a send now is (judgeTarget): in one write transaction, the quota of the
  * rolling hours its sendAt falls in (with the sends made and scheduled), the notification as `scheduled` with no
  * audience, and, for a device send, a slot of each device's quota at sendAt (device_sends rows in the future, deleted
  * if it is canceled). Its audience is snapshotted and its permissions checked again when it fires (./fire.ts).
  */
 export async function scheduleSend(deps: Deps, principal: Principal, outgoing: Outgoing, sendAt: string): Promise<Scheduled> {
   const { tenantId } = principal;
-  const { bulk } = outgoing;
   const at = Date.parse(sendAt);
   const id = notificationId(Date.now());
   return deps.database.write(async (tx) => {
     const now = deps.now();
     const settings = await readSettingsIn(tx, tenantId);
-    const refused = new Map(bulk?.refused);
-    let { target } = outgoing;
-    const charged = await useQuota(tx, tenantId, target, settings, { at, now }, bulk && refused);
-    if (bulk && charged.length === 0) throw allRefused(bulk.requested, refused);
-    if (bulk) target = { type: 'devices', deviceIds: charged };
+    const { charged, target, refusals } = await chargeQuota(tx, tenantId, outgoing, settings, { at, now });
     await tx.insert(notifications).values({
       ...notificationRow(id, principal, { ...outgoing, target }, now),
       status: 'scheduled',
@@ -47,7 +41,6 @@ export async function scheduleSend(deps: Deps, principal: Principal, outgoing: O
     });
     if (charged.length)
       await tx.insert(deviceSends).values(charged.map((deviceId) => ({ tenantId, deviceId, createdAt: at, notificationId: id })));
-    const refusals = bulk ? refusalsOf(bulk.requested, refused) : undefined;
     const sendAtIso = new Date(at).toISOString();
     await auditIn(tx, {
       tenantId,

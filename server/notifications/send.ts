@@ -97,8 +97,9 @@ export function targetIn(schema: z.ZodType<Pick<Send, 'groupIds' | 'deviceId' | 
 }
 
 /**
- * Judges each device of a bulk send as a single device send to it would be judged (authorizeTarget): those that pass,
- * in the order given, and the error each refused one would have had.
+ * Judges each device of a bulk send as a single device send to it would be judged (authorizeTarget): the target
+ * narrowed to those that pass, in the order given, and the error each refused one would have had. None passing is
+ * the error a single send to the first would give (allRefused).
  */
 export async function judgeDevices(db: Db, principal: Principal, deviceIds: string[], urgency: Urgency) {
   const passed: string[] = [];
@@ -112,7 +113,24 @@ export async function judgeDevices(db: Db, principal: Principal, deviceIds: stri
       refused.set(deviceId, error);
     }
   }
-  return { passed, refused };
+  if (passed.length === 0) throw allRefused(deviceIds, refused);
+  return { target: { type: 'devices', deviceIds: passed } as const, refused };
+}
+
+/**
+ * The sender's rights over a send's target, as a send made now and a scheduled one firing both judge them: the target
+ * to send to (a bulk send's devices that pass) and, for a bulk send, the error of each device refused. Throws the
+ * AppError the send fails with.
+ */
+export async function judgeTarget(
+  db: Db,
+  principal: Principal,
+  target: Target,
+  urgency: Urgency,
+): Promise<{ target: Target; refused?: Map<string, AppError> }> {
+  if (target.type === 'devices') return judgeDevices(db, principal, target.deviceIds, urgency);
+  await authorizeTarget(db, principal, target, urgency);
+  return { target };
 }
 
 /** The refusals of a bulk send in the order its devices were given, as its answer lists them. */
@@ -365,6 +383,25 @@ export async function snapshotAudience(
   };
 }
 
+/**
+ * Uses the quota `outgoing` takes at `when.at` (a send made now, or a slot at its sendAt): a bulk send's devices over
+ * their hourly quota are refused with the others already refused, and none left is allRefused's error. Answers the
+ * devices charged, the target that goes (a bulk send's devices charged) and a bulk send's refusals.
+ */
+export async function chargeQuota(
+  tx: Tx,
+  tenantId: string,
+  { target, bulk }: Pick<Outgoing, 'target' | 'bulk'>,
+  settings: Parameters<typeof useQuota>[3],
+  when: { at: number; now: number },
+): Promise<{ charged: string[]; target: Target; refusals?: RefusedDevice[] }> {
+  if (!bulk) return { charged: await useQuota(tx, tenantId, target, settings, when), target };
+  const refused = new Map(bulk.refused);
+  const charged = await useQuota(tx, tenantId, target, settings, when, refused);
+  if (charged.length === 0) throw allRefused(bulk.requested, refused);
+  return { charged, target: { type: 'devices', deviceIds: charged }, refusals: refusalsOf(bulk.requested, refused) };
+}
+
 // every send writes these, and every device send the device's row: their SQL is built once
 const insertNotification = fixedInsert(notifications);
 const insertDeviceSend = fixedInsert(deviceSends);
@@ -376,16 +413,16 @@ const insertDeviceSend = fixedInsert(deviceSends);
  */
 export async function accept(deps: Deps, principal: Principal, outgoing: Outgoing): Promise<Accepted> {
   const { tenantId } = principal;
-  const { message, reminder, bulk } = outgoing;
+  const { message, reminder } = outgoing;
   let { target } = outgoing;
   const id = notificationId(Date.now());
   const accepted = await deps.database.write(async (tx) => {
     const now = deps.now();
     // read inside the transaction, so a limit changed a moment ago is the one enforced
     const settings = await readSettingsIn(tx, tenantId);
-    const refused = new Map(bulk?.refused);
     // the devices whose hourly quota this send uses: the device of a single send, each device a bulk send goes to
     let charged: string[];
+    let refusals: RefusedDevice[] | undefined;
     let audience: AudienceSummary;
     let range: DeliveryRange;
     if (reminder) {
@@ -407,9 +444,7 @@ export async function accept(deps: Deps, principal: Principal, outgoing: Outgoin
             } as const);
       charged = await useQuota(tx, tenantId, reached, settings, { at: now, now });
     } else {
-      charged = await useQuota(tx, tenantId, target, settings, { at: now, now }, bulk && refused);
-      if (bulk && charged.length === 0) throw allRefused(bulk.requested, refused);
-      if (bulk) target = { type: 'devices', deviceIds: charged };
+      ({ charged, target, refusals } = await chargeQuota(tx, tenantId, outgoing, settings, { at: now, now }));
       ({ audience, range } = await snapshotAudience(tx, tenantId, id, target, message.translations, now));
     }
     // written once, with its audience: the delivery rows need no notification row before them
@@ -423,7 +458,6 @@ export async function accept(deps: Deps, principal: Principal, outgoing: Outgoin
       ...range,
     });
     for (const deviceId of charged) await insertDeviceSend.run(tx, { tenantId, deviceId, createdAt: now, notificationId: id });
-    const refusals = bulk ? refusalsOf(bulk.requested, refused) : undefined;
     await auditIn(tx, {
       tenantId,
       actorAccountId: principal.accountId,
@@ -530,17 +564,9 @@ export function sendNotification(
     const outgoing = { target, message, templateId: send.templateId ?? null, via };
     // a scheduled send is judged as a send now is, and again when it fires
     const deliver = (o: Outgoing) => (send.sendAt && schedule ? schedule(principal, o, send.sendAt) : accept(deps, principal, o));
-    if (target.type !== 'devices') {
-      await authorizeTarget(deps.database.db, principal, target, message.urgency);
-      return deliver(outgoing);
-    }
-    const { passed, refused } = await judgeDevices(deps.database.db, principal, target.deviceIds, message.urgency);
-    if (passed.length === 0) throw allRefused(target.deviceIds, refused);
-    return deliver({
-      ...outgoing,
-      target: { type: 'devices', deviceIds: passed },
-      bulk: { requested: target.deviceIds, refused },
-    });
+    const judged = await judgeTarget(deps.database.db, principal, target, message.urgency);
+    if (target.type !== 'devices' || !judged.refused) return deliver(outgoing);
+    return deliver({ ...outgoing, target: judged.target, bulk: { requested: target.deviceIds, refused: judged.refused } });
   });
 }
 

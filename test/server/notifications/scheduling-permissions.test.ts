@@ -83,6 +83,34 @@ describe('permissions checked again when a scheduled send fires (API tokens)', (
     expect(view).toMatchObject({ status: 'failed', failure: { code: 'forbidden' } });
   });
 
+  it('fires a bulk send to the devices the scope still covers: the others refused in its audit entry, their slots freed', async () => {
+    await importDirectory(herald.admin.api, {
+      groups: [
+        group('pair', [
+          { type: 'user', id: 'u1' },
+          { type: 'user', id: 'u2' },
+        ]),
+      ],
+    });
+    const sender = await accountWith(herald, [{ roleId: 'helpDeskOperator', scope: { type: 'groups', groupIds: ['pair'] } }]);
+    const used = async (deviceId: string): Promise<number> =>
+      expectStatus(await herald.admin.api('GET', `/v1/quotas?deviceId=${deviceId}`), 200).device.used;
+    const [d1, d2] = [await used('d1'), await used('d2')];
+    const view = await scheduleAndFire(herald, sender.api, { deviceIds: ['d1', 'd2'] }, async () => {
+      // u2, and so d2, leaves the sender's scope before the send fires
+      await importDirectory(herald.admin.api, { groups: [group('pair', [{ type: 'user', id: 'u1' }])] });
+    });
+    expect(view).toMatchObject({ status: 'queued', target: { type: 'devices', deviceIds: ['d1'] }, audience: { devices: 1 } });
+    expect(await fireAudit(herald, view.id)).toEqual([
+      expect.objectContaining({
+        outcome: 'success',
+        details: expect.objectContaining({ refused: [{ deviceId: 'd2', code: 'forbidden', message: expect.any(String) }] }),
+      }),
+    ]);
+    // the send used d1's quota at its sendAt; d2's slot is free again
+    expect([await used('d1'), await used('d2')]).toEqual([d1 + 1, d2]);
+  });
+
   it('fails when the role is removed while it is being fired: its rights are judged inside the write that fires it', async () => {
     const sender = await accountWith(herald, [{ roleId: 'helpDeskOperator' }]);
     const sendAt = new Date(herald.clock.now() + MINUTE).toISOString();
