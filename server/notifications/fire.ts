@@ -198,10 +198,8 @@ async function judgeNow(database: Database, row: Scheduled): Promise<{ target: T
         ? 'The API token the send was scheduled with has been revoked or deleted, or its account is gone.'
         : 'The account that scheduled the send is gone or no longer linked to its Entra ID user.',
     );
-  const target = rowTarget(row);
-  const judged = await judgeTarget(database.db, principal, target, row.urgency);
-  if (target.type !== 'devices' || !judged.refused?.size) return { target: judged.target };
-  return { target: judged.target, refused: refusalsOf(target.deviceIds, judged.refused) };
+  const { target, bulk } = await judgeTarget(database.db, principal, rowTarget(row), row.urgency);
+  return { target, refused: bulk?.refused.size ? refusalsOf(bulk.requested, bulk.refused) : undefined };
 }
 
 /** A send that does not fire (failed or expired): recorded in its history and the audit log, its device slots freed. */

@@ -119,7 +119,7 @@ export async function judgeDevices(db: Db, principal: Principal, deviceIds: stri
 
 /**
  * The sender's rights over a send's target, as a send made now and a scheduled one firing both judge them: the target
- * to send to (a bulk send's devices that pass) and, for a bulk send, the error of each device refused. Throws the
+ * to send to and, for a bulk send, its devices as given with the error of each one refused (judgeDevices). Throws the
  * AppError the send fails with.
  */
 export async function judgeTarget(
@@ -127,10 +127,13 @@ export async function judgeTarget(
   principal: Principal,
   target: Target,
   urgency: Urgency,
-): Promise<{ target: Target; refused?: Map<string, AppError> }> {
-  if (target.type === 'devices') return judgeDevices(db, principal, target.deviceIds, urgency);
-  await authorizeTarget(db, principal, target, urgency);
-  return { target };
+): Promise<Pick<Outgoing, 'target' | 'bulk'>> {
+  if (target.type !== 'devices') {
+    await authorizeTarget(db, principal, target, urgency);
+    return { target };
+  }
+  const judged = await judgeDevices(db, principal, target.deviceIds, urgency);
+  return { target: judged.target, bulk: { requested: target.deviceIds, refused: judged.refused } };
 }
 
 /** The refusals of a bulk send in the order its devices were given, as its answer lists them. */
@@ -564,9 +567,7 @@ export function sendNotification(
     const outgoing = { target, message, templateId: send.templateId ?? null, via };
     // a scheduled send is judged as a send now is, and again when it fires
     const deliver = (o: Outgoing) => (send.sendAt && schedule ? schedule(principal, o, send.sendAt) : accept(deps, principal, o));
-    const judged = await judgeTarget(deps.database.db, principal, target, message.urgency);
-    if (target.type !== 'devices' || !judged.refused) return deliver(outgoing);
-    return deliver({ ...outgoing, target: judged.target, bulk: { requested: target.deviceIds, refused: judged.refused } });
+    return deliver({ ...outgoing, ...(await judgeTarget(deps.database.db, principal, target, message.urgency)) });
   });
 }
 
