@@ -14,59 +14,43 @@ import { dirname, join } from 'node:path';
 import { collectGarbage } from '../../server/core/memory';
 import { filePath } from '../../server/db/file-url';
 import { importDirectory } from '../helpers/directory';
-import { generateDirectory, importBatches, deviceId } from '../helpers/directory-fixture';
+import { generateDirectory, importBatches } from '../helpers/directory-fixture';
 import { apiClient } from '../helpers/herald';
 import type { HeraldProcess } from '../helpers/process';
 import { spawnCompiledHerald } from './compiled-herald';
 import { diskSyncLatency } from './disk-sync';
-import { jsonPoster } from './http-load';
-import { atRate } from './pace';
+import type { LoadRequest, LoadRun } from './device-send-load';
 import type { Bench } from './run';
 import { forkReady } from './child';
 import { databaseWorkAlone } from './database-work';
-import { median, percentile } from './stats';
+import { median } from './stats';
 
-/** Device sends at `perSecond` for `seconds`, the i-th to `device(i)` (one device takes only 10 sends an hour). */
-async function deviceSendLatency(
-  post: ReturnType<typeof jsonPoster>['post'],
-  perSecond: number,
-  seconds: number,
-  device: (i: number) => string,
-) {
-  const total = perSecond * seconds;
-  const latencies: number[] = [];
-  /** What each unexpected answer was (status and error code, or the client's error), and how many times. */
-  const unexpected = new Map<string, number>();
-  const note = (what: string) => unexpected.set(what, (unexpected.get(what) ?? 0) + 1);
-  const start = performance.now();
-  const inFlight: Promise<void>[] = [];
-  await atRate(perSecond, total, (i) =>
-    inFlight.push(
-      (async () => {
-        const t0 = performance.now();
-        const res = await post('/v1/notifications', { title: 'Bench', body: `Device send ${i}`, deviceId: device(i) }).catch(
-          (error: unknown) => {
-            note(`client ${error instanceof Error ? ((error as { code?: string }).code ?? error.message) : String(error)}`);
-            return null;
-          },
-        );
-        latencies.push(performance.now() - t0);
-        if (res && res.status !== 202 && res.status !== 400) note(`${res.status} ${/"code":"(\w+)"/.exec(res.body)?.[1] ?? ''}`.trim());
-      })(),
-    ),
-  );
-  await Promise.all(inFlight);
-  latencies.sort((a, b) => a - b);
-  const failures = [...unexpected].map(([what, n]) => `${n} x ${what}`).join(', ') || '0';
+/** The load generator in its own process (device-send-load.ts): `run` sends a run of device sends and answers its figures. */
+async function startLoadGenerator() {
+  const { child } = await forkReady<{ ready: true }>(new URL('./device-send-load.ts', import.meta.url), 'the load generator');
+  let next = 0;
   return {
-    total,
-    failures,
-    p50: percentile(latencies, 50),
-    p99: percentile(latencies, 99),
-    max: latencies.at(-1)!,
-    achieved: total / ((performance.now() - start) / 1000),
+    run: (request: Omit<LoadRequest, 'id'>) =>
+      new Promise<LoadRun>((resolve, reject) => {
+        const id = next++;
+        const onExit = (code: number | null) => reject(new Error(`the load generator exited with ${code}`));
+        const onRun = (run: LoadRun) => {
+          if (run.id !== id) return;
+          child.off('message', onRun).off('exit', onExit);
+          resolve(run);
+        };
+        child.on('message', onRun).once('exit', onExit);
+        child.send({ ...request, id });
+      }),
+    stop: () =>
+      new Promise<void>((resolve) => {
+        child.once('exit', () => resolve());
+        child.disconnect();
+      }),
   };
 }
+
+type LoadGenerator = Awaited<ReturnType<typeof startLoadGenerator>>;
 
 /** Timed 30-second runs of device sends. */
 const DEVICE_RUNS = 3;
@@ -220,12 +204,12 @@ const bench: Bench = {
       // takes sends, not the aftermath of a 200,000-row snapshot (its WAL still being checkpointed).
       await server.stop();
       const sender = await spawnCompiledHerald({ ...env, HERALD_DB_URL: server.dbUrl });
-      const load = jsonPoster(sender.url, token);
-      collectGarbage(); // as before the group send: the generator's heap starts the runs collected
+      const load = await startLoadGenerator();
+      collectGarbage(); // as before the group send: this process's heap starts the runs collected
       try {
-        await deviceSends(sender, load.post, filePath(server.dbUrl));
+        await deviceSends(sender, { load, url: sender.url, token }, filePath(server.dbUrl));
       } finally {
-        load.close();
+        await load.stop();
         await sender.stop();
       }
     } finally {
@@ -262,69 +246,76 @@ async function startRawDurable(dir: string) {
     join(dir, 'raw-durable.wal'),
     String(RAW_COMMIT_BYTES),
   ]);
-  const load = jsonPoster(ready.url, 'none');
   return {
-    post: load.post,
+    url: ready.url,
     stop: () =>
       new Promise<void>((resolve) => {
-        load.close();
         child.once('exit', () => resolve());
         child.disconnect();
       }),
   };
 }
 
+const gcOf = ({ gc }: LoadRun) =>
+  `${gc.major} major (${gc.majorMs.toFixed(0)} ms) and ${gc.minor} minor (${gc.minorMs.toFixed(0)} ms) collections`;
+
 /**
  * Device sends at 200/s, after a warm-up, with the disk's own sync latency measured after each run, and the raw
  * durable loop's (the least a durable answer costs here: HTTP, one commit's bytes and an fdatasync, nothing else).
  */
-async function deviceSends(server: HeraldProcess, post: ReturnType<typeof jsonPoster>['post'], dbFile: string) {
+async function deviceSends(
+  server: HeraldProcess,
+  { load, url, token }: { load: LoadGenerator; url: string; token: string },
+  dbFile: string,
+) {
   const walMb = (file: string) => (existsSync(file) ? statSync(file).size / 1e6 : 0);
+  const sends = (seconds: number, stride: number, offset: number) => load.run({ url, token, perSecond: 200, seconds, stride, offset });
   // Warm-up at the measured rate, reported but not counted: a fresh process runs its first thousand or so
   // requests unoptimised (V8 has not compiled the hot paths yet) on cold SQLite caches, and queues behind them.
-  const warm = await deviceSendLatency(post, 200, 5, (i) => deviceId(150_000 + i));
+  const warm = await sends(5, 1, 150_000);
   console.log(
     `(warm-up: 5 s at 200/s: p50 ${warm.p50.toFixed(1)} ms, p99 ${warm.p99.toFixed(1)} ms; unexpected answers: ${warm.failures}; WAL ${walMb(`${dbFile}-wal`).toFixed(0)} MB)`,
   );
   // Several 30-second runs, each on devices of its own (a device takes 10 sends an hour), each followed by
   // the disk's own sync latency: the figure is the median run's p99, as the other benches report medians.
   const raw = await startRawDurable(dirname(dbFile));
-  await deviceSendLatency(raw.post, 200, 3, (i) => deviceId(i)); // its warm-up
+  const rawSends = (seconds: number) => load.run({ url: raw.url, token: 'none', perSecond: 200, seconds, stride: 1, offset: 0 });
+  await rawSends(3); // its warm-up
   const cpuBefore = server.cpuMs();
   const writtenBefore = server.writtenBytes();
-  let ownUs = 0;
   const runs = [];
   const disks = [];
   const walSyncs = [];
   const raws = [];
   for (let r = 0; r < DEVICE_RUNS; r++) {
     const syncsBefore = await walSyncBuckets(server);
-    const ownBefore = process.cpuUsage();
-    const run = await deviceSendLatency(post, 200, 30, (i) => deviceId(i * DEVICE_RUNS + r));
-    const own = process.cpuUsage(ownBefore); // the load generator's, not the disk probe's that follows
-    ownUs += own.user + own.system;
+    const run = await sends(30, DEVICE_RUNS, r);
     const walSync = walSyncP99(syncsBefore, await walSyncBuckets(server));
     walSyncs.push(walSync);
     const disk = await diskSyncLatency(dirname(dbFile));
-    const rawRun = await deviceSendLatency(raw.post, 200, RAW_SECONDS, (i) => deviceId(i));
+    const rawRun = await rawSends(RAW_SECONDS);
     runs.push(run);
     disks.push(disk);
     raws.push(rawRun);
     console.log(
       `(run ${r + 1}: p50 ${run.p50.toFixed(1)} ms, p99 ${run.p99.toFixed(1)} ms, max ${run.max.toFixed(1)} ms, ${run.achieved.toFixed(0)} req/s, ` +
-        `unexpected answers: ${run.failures}; the server's own WAL fdatasyncs meanwhile (${walSync.total}): p99 <= ${walSync.p99} ms; this disk alone right after, a 32 KB write + fdatasync 200 times a second for 5 s: ` +
+        `unexpected answers: ${run.failures}; the load generator meanwhile: ${gcOf(run)}; the server's own WAL fdatasyncs meanwhile (${walSync.total}): p99 <= ${walSync.p99} ms; ` +
+        `this disk alone right after, a 32 KB write + fdatasync 200 times a second for 5 s: ` +
         `p50 ${disk.p50.toFixed(1)} ms, p99 ${disk.p99.toFixed(1)} ms, max ${disk.max.toFixed(1)} ms; then the raw durable loop for ${RAW_SECONDS} s: ` +
         `p50 ${rawRun.p50.toFixed(1)} ms, p99 ${rawRun.p99.toFixed(1)} ms, max ${rawRun.max.toFixed(1)} ms, unexpected answers: ${rawRun.failures}; ${loadAverage()})`,
     );
   }
   await raw.stop();
-  const sends = runs.reduce((n, run) => n + run.total, 0);
-  const cpuPerSend = (server.cpuMs() - cpuBefore) / sends;
-  const writtenPerSend = (server.writtenBytes() - writtenBefore) / sends;
+  const total = runs.reduce((n, run) => n + run.total, 0);
+  const cpuPerSend = (server.cpuMs() - cpuBefore) / total;
+  const writtenPerSend = (server.writtenBytes() - writtenBefore) / total;
+  const loadCpuPerSend = runs.reduce((us, run) => us + run.cpuUs, 0) / 1000 / total;
   const p99 = median(runs.map((run) => run.p99));
   const diskP99 = median(disks.map((disk) => disk.p99));
   const rawP99 = median(raws.map((run) => run.p99));
-  console.log(`(load generator CPU ${(ownUs / 1000 / sends).toFixed(2)} ms per send; every durable send waits for one WAL fdatasync)`);
+  console.log(
+    `(load generator CPU ${loadCpuPerSend.toFixed(2)} ms per send, in a process of its own; every durable send waits for one WAL fdatasync)`,
+  );
   console.log(
     `device sends at 200/s for 30 s, ${DEVICE_RUNS} runs: p99 ${p99.toFixed(1)} ms in the median run (target <= the disk's fdatasync p99 ${diskP99.toFixed(1)} ms + 5 ms: ` +
       `${p99 <= diskP99 + 5 ? 'met' : 'NOT MET'}) [runs ${runs.map((run) => run.p99.toFixed(1)).join(', ')}; disk ${disks.map((disk) => disk.p99.toFixed(1)).join(', ')}], ` +
