@@ -89,16 +89,19 @@ async function deviceSendLatency({ id, url, token, perSecond, seconds, stride, o
 /** This process's garbage collections from now until `stop`. */
 function collections() {
   const counted = { major: 0, majorMs: 0, minor: 0, minorMs: 0 };
-  const observer = new PerformanceObserver((list) => {
-    for (const entry of list.getEntries()) {
+  const count = (entries: PerformanceEntry[]) => {
+    for (const entry of entries) {
       const major = (entry as PerformanceEntry & { detail?: { kind?: number } }).detail?.kind === perf.NODE_PERFORMANCE_GC_MAJOR;
       counted[major ? 'major' : 'minor']++;
       counted[major ? 'majorMs' : 'minorMs'] += entry.duration;
     }
-  });
+  };
+  const observer = new PerformanceObserver((list) => count(list.getEntries()));
   observer.observe({ entryTypes: ['gc'] });
   return {
     stop() {
+      // entries are delivered to the callback later: those of the run's last moments are still queued here
+      count(observer.takeRecords());
       observer.disconnect();
       return counted;
     },
