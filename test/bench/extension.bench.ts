@@ -10,6 +10,7 @@ import { CHROMIUM, EXTENSION_DIR, launchWithExtension, useConnection } from '../
 import { startTestHerald } from '../helpers/herald';
 import type { Bench } from './run';
 import { percentile } from './stats';
+import { judge } from './targets';
 
 const RUNS = 30;
 
@@ -29,7 +30,7 @@ async function run() {
   const files = jsFiles(EXTENSION_DIR).sort((a, b) => b.bytes - a.bytes);
   const total = files.reduce((sum, f) => sum + f.bytes, 0);
   console.log(
-    `built JavaScript: ${(total / 1024).toFixed(1)} KB in ${files.length} files (budget 300 KB); largest ${files
+    `built JavaScript: ${(total / 1024).toFixed(1)} KB in ${files.length} files (budget 300 KB: ${judge('extension JavaScript <= 300 KB', `${(total / 1024).toFixed(1)} KB`, total <= 300 * 1024)}); largest ${files
       .slice(0, 3)
       .map((f) => `${f.path} ${(f.bytes / 1024).toFixed(1)} KB`)
       .join(', ')}`,
@@ -58,7 +59,7 @@ async function run() {
     }
     times.sort((a, b) => a - b);
     console.log(
-      `popup interactive (navigation -> Title enabled), ${RUNS} opens: median ${percentile(times, 50).toFixed(1)} ms, p95 ${percentile(times, 95).toFixed(1)} ms, max ${times.at(-1)!.toFixed(1)} ms (target 150 ms)`,
+      `popup interactive (navigation -> Title enabled), ${RUNS} opens: median ${percentile(times, 50).toFixed(1)} ms, p95 ${percentile(times, 95).toFixed(1)} ms, max ${times.at(-1)!.toFixed(1)} ms (target < 150 ms: ${judge('popup interactive, median < 150 ms', `${percentile(times, 50).toFixed(1)} ms`, percentile(times, 50) < 150)})`,
     );
   } finally {
     await browser.close();

@@ -5,6 +5,7 @@
 import { execFileSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { summary } from './targets';
 
 export interface Bench {
   name: string;
@@ -26,4 +27,6 @@ for (const file of files) {
   console.log(`\n## ${bench.name}`);
   await bench.run();
 }
+const verdicts = summary();
+if (verdicts.length) console.log(`\n## targets (this run)\n${verdicts.join('\n')}`);
 process.exit(0);

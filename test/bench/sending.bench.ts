@@ -24,6 +24,7 @@ import type { Bench } from './run';
 import { forkReady } from './child';
 import { databaseWorkAlone } from './database-work';
 import { median } from './stats';
+import { judge } from './targets';
 
 /** The load generator in its own process (device-send-load.ts): `run` sends a run of device sends and answers its figures. */
 async function startLoadGenerator() {
@@ -173,9 +174,9 @@ const bench: Bench = {
       const a = res.body.audience;
       const skipped = Object.values(a.skipped as Record<string, number>).reduce((x, y) => x + y, 0);
       console.log(
-        `group send to 25 groups: ${a.devices} devices queued + ${skipped} skipped (${a.users} users) accepted in ${ms.toFixed(0)} ms (target < 1000 ms; ` +
-          `server CPU ${cpuMs.toFixed(0)} ms); server RSS peak ${peak.toFixed(0)} MB over the import and the send (target < 200 MB; ` +
-          `${sent.peak.toFixed(0)} MB during the send = ${sent.split}), ${(after.rss - before.rss).toFixed(0)} MB above its pre-send RSS 2 s after (target < 20 MB); ${loadAverage()}`,
+        `group send to 25 groups: ${a.devices} devices queued + ${skipped} skipped (${a.users} users) accepted in ${ms.toFixed(0)} ms (target < 1000 ms: ${judge('25-group send to 200,000 devices accepted < 1 s', `${ms.toFixed(0)} ms`, ms < 1000)}; ` +
+          `server CPU ${cpuMs.toFixed(0)} ms); server RSS peak ${peak.toFixed(0)} MB over the import and the send (target < 200 MB: ${judge('server peak RSS over the import and the send < 200 MB', `${peak.toFixed(0)} MB`, peak < 200)}; ` +
+          `${sent.peak.toFixed(0)} MB during the send = ${sent.split}), ${(after.rss - before.rss).toFixed(0)} MB above its pre-send RSS 2 s after (target <= 20 MB: ${judge('RSS after the send within 20 MB of before', `+${(after.rss - before.rss).toFixed(0)} MB`, after.rss - before.rss <= 20)}); ${loadAverage()}`,
       );
       console.log(`(after the group send: ${after.line})`);
 
@@ -191,7 +192,7 @@ const bench: Bench = {
       }
       previews.sort((x, y) => x - y);
       console.log(
-        `expansion (POST /v1/notifications/preview of those 25 groups): median ${median(previews).toFixed(0)} ms of ${PREVIEW_RUNS} (target < 150 ms) ` +
+        `expansion (POST /v1/notifications/preview of those 25 groups): median ${median(previews).toFixed(0)} ms of ${PREVIEW_RUNS} (target < 150 ms: ${judge('expansion (preview of that send), median < 150 ms', `${median(previews).toFixed(0)} ms`, median(previews) < 150)}) ` +
           `[${previews.map((p) => p.toFixed(0)).join(', ')}]; server CPU ${((server.cpuMs() - previewCpu) / PREVIEW_RUNS).toFixed(0)} ms per preview; ${loadAverage()}`,
       );
       console.log(
@@ -318,7 +319,7 @@ async function deviceSends(
   );
   console.log(
     `device sends at 200/s for 30 s, ${DEVICE_RUNS} runs: p99 ${p99.toFixed(1)} ms in the median run (target <= the disk's fdatasync p99 ${diskP99.toFixed(1)} ms + 5 ms: ` +
-      `${p99 <= diskP99 + 5 ? 'met' : 'NOT MET'}) [runs ${runs.map((run) => run.p99.toFixed(1)).join(', ')}; disk ${disks.map((disk) => disk.p99.toFixed(1)).join(', ')}], ` +
+      `${judge('device sends at 200/s, p99 <= disk fdatasync p99 + 5 ms', `${p99.toFixed(1)} ms against ${diskP99.toFixed(1)} + 5 ms`, p99 <= diskP99 + 5)}) [runs ${runs.map((run) => run.p99.toFixed(1)).join(', ')}; disk ${disks.map((disk) => disk.p99.toFixed(1)).join(', ')}], ` +
       `median p50 ${median(runs.map((run) => run.p50)).toFixed(1)} ms; the raw durable loop (HTTP, ${(RAW_COMMIT_BYTES / 1024).toFixed(0)} KB written and an fdatasync, nothing else) ` +
       `p99 ${rawP99.toFixed(1)} ms in the median run [runs ${raws.map((run) => run.p99.toFixed(1)).join(', ')}], so Herald adds ${(p99 - rawP99).toFixed(1)} ms to what this machine's HTTP and disk take; the WAL's own fdatasync p99 during the runs <= ${walSyncs.map((w) => w.p99).join(', ')} ms; server CPU ${cpuPerSend.toFixed(2)} ms and ${(writtenPerSend / 1024).toFixed(0)} KB written (WAL and checkpoints) per send`,
   );
