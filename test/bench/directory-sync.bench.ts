@@ -37,7 +37,7 @@ const bench: Bench = {
     const server = await spawnCompiledHerald({
       // its log line of each sync says how long reading and applying took
       HERALD_LOG: 'json',
-      HERALD_ENTRA_AUTHORITY_HOST: fake.origin,
+      HERALD_ENTRA_AUTHORITY_HOST: fake.authorityHost,
       HERALD_GRAPH_BASE_URL: fake.origin,
       NODE_EXTRA_CA_CERTS: fake.caFile,
     });

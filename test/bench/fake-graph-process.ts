@@ -1,9 +1,11 @@
 /**
- * Child-process entry for the directory-sync bench: the fake Entra ID + Graph in its own process. Real Graph is
+ * Child-process entry for the directory-sync bench: the fake Entra ID and Graph in their own process. Real Graph is
  * remote, so its work must not be counted as the sync's; served from the bench's own event loop, it was. Builds the
  * directory (BENCH_SCALE), reports how to reach it over IPC, then answers the bench's requests; exits with its parent.
  */
+import { startFakeEntra } from '../fakes/entra-id';
 import { startFakeGraph, type FakeGraph } from '../fakes/graph';
+import { testTls } from '../fakes/tls';
 
 /** BENCH_SCALE=0.1 runs a tenth of the directory, to try the bench out quickly. */
 const SCALE = Number(process.env.BENCH_SCALE ?? 1);
@@ -13,6 +15,9 @@ export const DEVICES = Math.round(100_000 * SCALE);
 export const USERS_PER_GROUP = 59;
 
 export interface FakeGraphProcess {
+  /** HERALD_ENTRA_AUTHORITY_HOST */
+  authorityHost: string;
+  /** HERALD_GRAPH_BASE_URL */
   origin: string;
   caFile: string;
   entraTenantId: string;
@@ -61,14 +66,18 @@ function hundredChanges(fake: FakeGraph) {
 }
 
 if (process.send) {
-  const fake = await startFakeGraph({ pageSize: 999 });
+  // a CA of this process's own, which the server it is started beside trusts through NODE_EXTRA_CA_CERTS
+  const tls = testTls();
+  const entra = await startFakeEntra({ tls });
+  const fake = await startFakeGraph(entra, { tls, pageSize: 999 });
   populate(fake);
   const ready: FakeGraphProcess = {
+    authorityHost: entra.origin,
     origin: fake.origin,
     caFile: fake.caFile,
-    entraTenantId: fake.entraTenantId,
-    clientId: fake.clientId,
-    clientSecret: fake.clientSecret,
+    entraTenantId: entra.tenantId,
+    clientId: entra.clientId,
+    clientSecret: entra.app.clientSecret,
   };
   process.send(ready);
   process.on('message', (request: Request) => {
@@ -76,5 +85,5 @@ if (process.send) {
     const { user, system } = process.cpuUsage();
     process.send!({ cpuUs: user + system, lastAnswerAt: fake.state.lastAnswerAt } satisfies Usage);
   });
-  process.on('disconnect', () => void fake.close().then(() => process.exit(0)));
+  process.on('disconnect', () => void Promise.all([fake.close(), entra.close()]).then(() => process.exit(0)));
 }

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:https';
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK } from 'jose';
+import { entraApp, type EntraApp, type EntraAppOptions } from './entra-app';
 import { entraSignIn, type EntraSignIn } from './entra-sign-in';
-import { trustedTls } from './tls';
+import { trustedTls, type TestTls } from './tls';
 
 /** A signing key of the fake tenant: published in its JWKS unless withdrawn. */
 interface SigningKey {
@@ -36,7 +37,16 @@ export interface FakeEntra {
   publicJwk(): JWK;
   /** The authorize and token endpoints: the registration's redirect URIs, the user, sessions and token lifetimes. */
   signIn: EntraSignIn;
+  /** The app registration's client credentials (a directory connection's secret or certificate), and what it was issued. */
+  app: EntraApp;
   close(): Promise<void>;
+}
+
+export interface FakeEntraOptions {
+  /** The app registration's secret or certificate. */
+  app?: EntraAppOptions;
+  /** Default: the CA every test process trusts (NODE_EXTRA_CA_CERTS); a bench, which has none, passes its own. */
+  tls?: TestTls;
 }
 
 async function newKey(published: boolean): Promise<SigningKey> {
@@ -45,16 +55,22 @@ async function newKey(published: boolean): Promise<SigningKey> {
   return { kid, privateKey, publicJwk: { ...(await exportJWK(publicKey)), kid, use: 'sig', alg: 'RS256' }, published };
 }
 
-/** Microsoft Entra ID on loopback over HTTPS (the test CA): OIDC metadata and JWKS per tenant; it signs real RS256 tokens. */
-export async function startFakeEntra(): Promise<FakeEntra> {
-  const tls = trustedTls();
+/**
+ * Microsoft Entra ID on loopback over HTTPS (the test CA), one tenant with one app registration, as Herald meets it
+ * at one authority host (HERALD_ENTRA_AUTHORITY_HOST): OIDC metadata and JWKS, a user's sign-in (authorization code
+ * with PKCE), and the app's client credentials for a directory sync. It signs real RS256 tokens.
+ */
+export async function startFakeEntra(options: FakeEntraOptions = {}): Promise<FakeEntra> {
+  const tls = options.tls ?? trustedTls();
   const tenantId = randomUUID();
   const clientId = randomUUID();
   const keys: SigningKey[] = [await newKey(true)];
   // the newest published key signs unless a test names another
   const current = () => keys.filter((k) => k.published).at(-1)!;
   let origin = '';
-  const oauth = entraSignIn({ tenantId, clientId, issuer: () => fake.issuer, sign: (claims) => fake.sign(claims) });
+  const sign = (claims: Record<string, unknown>) => fake.sign(claims);
+  const app = entraApp({ ...options.app, tenantId, clientId, issuer: () => fake.issuer, sign });
+  const oauth = entraSignIn({ tenantId, clientId, issuer: () => fake.issuer, sign, clientCredentials: app.token });
 
   const fake: FakeEntra = {
     origin: '',
@@ -99,6 +115,7 @@ export async function startFakeEntra(): Promise<FakeEntra> {
     },
     publicJwk: () => current().publicJwk,
     signIn: oauth.state,
+    app: app.state,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 
@@ -119,9 +136,17 @@ export async function startFakeEntra(): Promise<FakeEntra> {
         jwks_uri: `${origin}/${tenantId}/discovery/v2.0/keys`,
         authorization_endpoint: `${origin}/${tenantId}/oauth2/v2.0/authorize`,
         token_endpoint: `${origin}/${tenantId}/oauth2/v2.0/token`,
+        end_session_endpoint: `${origin}/${tenantId}/oauth2/v2.0/logout`,
+        response_types_supported: ['code', 'id_token', 'token'],
+        subject_types_supported: ['pairwise'],
         id_token_signing_alg_values_supported: ['RS256'],
+        scopes_supported: ['openid'],
       });
     }
+    // another tenant's metadata or token endpoint: Entra knows no such tenant
+    const otherTenant = /^\/([^/]+)\/(v2\.0\/\.well-known\/openid-configuration|oauth2\/v2\.0\/token)$/.exec(url.pathname);
+    if (otherTenant && otherTenant[1] !== tenantId)
+      return json(400, { error: 'invalid_tenant', error_description: `AADSTS90002: Tenant '${otherTenant[1]}' not found.` });
     if (oauth.handle(req, res, url)) return;
     json(404, { error: 'not_found' });
   });

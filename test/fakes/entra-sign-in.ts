@@ -64,7 +64,14 @@ const base64url = (bytes: Buffer) => bytes.toString('base64url');
  * `/<tid>/oauth2/v2.0/token` (`authorization_code` with the PKCE verifier, `refresh_token`). Errors are Entra's: a bad
  * client or redirect URI is an error page, anything else a redirect or a JSON `error` with an AADSTS description.
  */
-export function entraSignIn(options: { tenantId: string; clientId: string; issuer: () => string; sign: Signer }) {
+export function entraSignIn(options: {
+  tenantId: string;
+  clientId: string;
+  issuer: () => string;
+  sign: Signer;
+  /** Answers the token endpoint's client_credentials grant (an app signing in as itself, not a user). */
+  clientCredentials?: (form: URLSearchParams) => Promise<{ status: number; body: Record<string, unknown> }>;
+}) {
   const { tenantId, clientId } = options;
   const codes = new Map<string, Code>();
   const refreshTokens = new Map<string, Refresh>();
@@ -176,6 +183,11 @@ export function entraSignIn(options: { tenantId: string; clientId: string; issue
   async function token(req: IncomingMessage, res: ServerResponse) {
     const form = new URLSearchParams(await readBody(req));
     const grant = form.get('grant_type') ?? '';
+    if (grant === 'client_credentials' && options.clientCredentials) {
+      const { status, body } = await options.clientCredentials(form);
+      res.writeHead(status, { 'content-type': 'application/json' });
+      return void res.end(JSON.stringify(body));
+    }
     // Entra answers browser-based apps cross-origin.
     const headers = { 'content-type': 'application/json', 'access-control-allow-origin': req.headers.origin ?? '*' };
     const answer = (status: number, body: Record<string, unknown>) => {

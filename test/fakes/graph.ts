@@ -1,14 +1,15 @@
-import { createPublicKey, randomUUID, verify, X509Certificate, constants } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
-import { testTls } from './tls';
+import type { FakeEntra } from './entra-id';
+import { trustedTls, type TestTls } from './tls';
 
 /**
- * A fake Microsoft Entra ID token endpoint and Microsoft Graph (v1.0 users/groups delta, managed devices, organization)
- * over HTTPS, on one origin. The directory is state the test changes; delta links are versions of it, so
- * an incremental round answers exactly what changed since, the way Graph does (changed objects whole,
- * `@removed` objects and members, `members@delta` with only the member changes).
+ * A fake Microsoft Graph (v1.0 users/groups delta, managed devices, organization) over HTTPS, for one tenant of a
+ * fake Entra ID, whose app-only tokens it takes (for this origin, and no others). The directory is state the test
+ * changes; delta links are versions of it, so an incremental round answers exactly what changed since, the way Graph
+ * does (changed objects whole, `@removed` objects and members, `members@delta` with only the member changes).
  */
 
 export interface FakeUser {
@@ -34,11 +35,8 @@ export interface FakeDevice {
 }
 
 export interface FakeGraphOptions {
-  entraTenantId?: string;
-  clientId?: string;
-  clientSecret?: string;
-  /** A certificate PEM: its key's client assertion is accepted instead of the secret. */
-  certificatePem?: string;
+  /** Default: the CA every test process trusts (NODE_EXTRA_CA_CERTS); a bench, which has none, passes its own. */
+  tls?: TestTls;
   /** Entries per page of a delta round or a device list (Graph's are 100-999). */
   pageSize?: number;
   /** The tenant's verified domains, as `GET /v1.0/organization` lists them. */
@@ -58,12 +56,10 @@ interface Change {
 const odataType = (type: FakeMember['type']) => `#microsoft.graph.${type}`;
 const key = (m: FakeMember) => `${m.type}:${m.id}`;
 
-export async function startFakeGraph(options: FakeGraphOptions = {}) {
-  const entraTenantId = options.entraTenantId ?? '11111111-2222-3333-4444-555555555555';
-  const clientId = options.clientId ?? 'aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee';
-  let clientSecret = options.clientSecret ?? 'correct-horse-battery-staple~1';
+/** Graph for the tenant of `entra`, whose tokens for this origin it takes. */
+export async function startFakeGraph(entra: FakeEntra, options: FakeGraphOptions = {}) {
   const pageSize = options.pageSize ?? 100;
-  const tls = testTls();
+  const tls = options.tls ?? trustedTls();
 
   const users = new Map<string, FakeUser>();
   const groups = new Map<string, { id: string; displayName: string; members: Map<string, FakeMember> }>();
@@ -74,14 +70,12 @@ export async function startFakeGraph(options: FakeGraphOptions = {}) {
   /** Delta links older than this answer 410 syncStateNotFound. */
   let oldestValid = 0;
   const pages = new Map<string, { entries: Json[]; offset: number; deltaLink: string | null }>();
-  const issued = new Set<string>();
   /** Answers for the next Graph requests, used once each. */
   const interruptions: Array<{ status: number; retryAfter?: string; body?: Json }> = [];
   let failing: { status: number; body: Json; path: string } | null = null;
   /** `lastAnswerAt`: when Graph last answered (Date.now()), so a bench can tell listing from applying. */
   const state = {
     splitGroups: false,
-    tokenRequests: 0,
     requests: [] as string[],
     throttled: 0,
     lastAnswerAt: 0,
@@ -89,49 +83,6 @@ export async function startFakeGraph(options: FakeGraphOptions = {}) {
   };
 
   const change = (kind: Change['kind'], id: string, member?: string) => log.push({ version: ++version, kind, id, member });
-
-  // ---- Entra ID ----
-  function openIdConfiguration(origin: string, tenant: string): Json {
-    return {
-      token_endpoint: `${origin}/${tenant}/oauth2/v2.0/token`,
-      authorization_endpoint: `${origin}/${tenant}/oauth2/v2.0/authorize`,
-      issuer: `${origin}/${tenant}/v2.0`,
-      jwks_uri: `${origin}/${tenant}/discovery/v2.0/keys`,
-      end_session_endpoint: `${origin}/${tenant}/oauth2/v2.0/logout`,
-      response_types_supported: ['code', 'id_token', 'token'],
-      subject_types_supported: ['pairwise'],
-      id_token_signing_alg_values_supported: ['RS256'],
-      scopes_supported: ['openid'],
-    };
-  }
-
-  function assertionValid(assertion: string): boolean {
-    if (!options.certificatePem) return false;
-    const [header, payload, signature] = assertion.split('.');
-    if (!header || !payload || !signature) return false;
-    const { alg } = JSON.parse(Buffer.from(header, 'base64url').toString()) as { alg: string };
-    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString()) as { iss?: string; sub?: string };
-    if (claims.iss !== clientId || claims.sub !== clientId) return false;
-    const key = createPublicKey(new X509Certificate(options.certificatePem).publicKey.export({ type: 'spki', format: 'pem' }));
-    const padding = alg === 'PS256' ? { padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: 32 } : {};
-    return verify('sha256', Buffer.from(`${header}.${payload}`), { key, ...padding }, Buffer.from(signature, 'base64url'));
-  }
-
-  function token(form: URLSearchParams): { status: number; body: Json } {
-    state.tokenRequests++;
-    const assertion = form.get('client_assertion');
-    const ok = form.get('client_id') === clientId && (assertion ? assertionValid(assertion) : form.get('client_secret') === clientSecret);
-    if (!ok)
-      return {
-        status: 401,
-        body: { error: 'invalid_client', error_description: 'AADSTS7000215: Invalid client secret provided.', error_codes: [7000215] },
-      };
-    if (form.get('grant_type') !== 'client_credentials' || form.get('scope') !== `${origin}/.default`)
-      return { status: 400, body: { error: 'invalid_scope', error_description: `AADSTS70011: unexpected scope ${form.get('scope')}` } };
-    const accessToken = `fake-graph-token-${randomUUID()}`;
-    issued.add(accessToken);
-    return { status: 200, body: { token_type: 'Bearer', expires_in: 3599, ext_expires_in: 3599, access_token: accessToken } };
-  }
 
   // ---- Graph ----
   const userJson = (u: FakeUser): Json => ({
@@ -237,7 +188,7 @@ export async function startFakeGraph(options: FakeGraphOptions = {}) {
         body: {
           value: [
             {
-              id: entraTenantId,
+              id: entra.tenantId,
               verifiedDomains: state.verifiedDomains.map((name, i) => ({ name, isDefault: i === 0, isInitial: false, type: 'Managed' })),
             },
           ],
@@ -252,20 +203,12 @@ export async function startFakeGraph(options: FakeGraphOptions = {}) {
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse) {
-    const chunks: Buffer[] = [];
-    for await (const chunk of req) chunks.push(chunk as Buffer);
+    // Graph's reads carry no body
+    req.resume();
     const url = new URL(req.url ?? '/', origin);
-    const tenantPath = url.pathname.match(/^\/([^/]+)\/(v2\.0\/\.well-known\/openid-configuration|oauth2\/v2\.0\/token)$/);
-    if (tenantPath) {
-      if (tenantPath[1] !== entraTenantId)
-        return send(res, 400, { error: 'invalid_tenant', error_description: `AADSTS90002: Tenant '${tenantPath[1]}' not found.` });
-      if (tenantPath[2]!.startsWith('v2.0')) return send(res, 200, openIdConfiguration(origin, entraTenantId));
-      const answer = token(new URLSearchParams(Buffer.concat(chunks).toString()));
-      return send(res, answer.status, answer.body);
-    }
     state.requests.push(url.pathname + url.search);
     const bearer = req.headers.authorization?.replace(/^Bearer /, '');
-    if (!bearer || !issued.has(bearer))
+    if (!bearer || entra.app.audienceOf(bearer) !== origin)
       return send(res, 401, { error: { code: 'InvalidAuthenticationToken', message: 'Access token is empty or invalid.' } });
     const interruption = interruptions.shift();
     if (interruption) {
@@ -293,17 +236,14 @@ export async function startFakeGraph(options: FakeGraphOptions = {}) {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const origin = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  // the app registration may ask Entra for tokens to this Graph (`<origin>/.default`)
+  entra.app.addResource(origin);
 
   return {
-    /** HERALD_ENTRA_AUTHORITY_HOST and HERALD_GRAPH_BASE_URL both. */
+    /** HERALD_GRAPH_BASE_URL. */
     origin,
-    ca: tls.ca,
+    /** NODE_EXTRA_CA_CERTS for a process that reaches this Graph (and its Entra, on the same CA unless a bench says). */
     caFile: tls.caFile,
-    entraTenantId,
-    clientId,
-    get clientSecret() {
-      return clientSecret;
-    },
     state,
     addUser(user: FakeUser) {
       users.set(user.id, user);
@@ -347,9 +287,6 @@ export async function startFakeGraph(options: FakeGraphOptions = {}) {
     /** Every Graph request (below `path`) fails with `status` until called with null. */
     fail(status: number | null, path = '/') {
       failing = status === null ? null : { status, path, body: { error: { code: 'serviceNotAvailable', message: 'Graph is down' } } };
-    },
-    rotateSecret(secret: string) {
-      clientSecret = secret;
     },
     close() {
       for (const socket of sockets) socket.destroy();

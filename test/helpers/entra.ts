@@ -17,15 +17,12 @@ export interface EntraHerald {
 
 /**
  * Herald (real app over HTTP) whose first tenant is connected to the fake Entra ID's tenant and app registration,
- * and has synced once (from a fake Graph of that tenant, with an empty directory): that sync proves the Entra
- * tenant, so the fake's tokens sign in to it.
+ * and has synced once (from a fake Graph of that tenant, with an empty directory, through the same Entra host): that
+ * sync proves the Entra tenant, so the fake's tokens sign in to it.
  */
 export async function startEntraHerald(): Promise<EntraHerald> {
   const entra = await startFakeEntra();
-  const synced = await startSyncedHerald({
-    fake: { entraTenantId: entra.tenantId, clientId: entra.clientId },
-    deps: { entraAuthorityHost: entra.origin },
-  });
+  const synced = await startSyncedHerald({ entra });
   const { herald } = synced;
   await synced.connect();
   const sync = await synced.sync();

@@ -2,7 +2,9 @@ import type { DirectorySync } from '../../shared/directory-sync';
 import type { Logger } from '../../server/core/logger';
 import type { Deps } from '../../server/deps';
 import { createDirectorySync, type DirectorySyncOptions, type DirectorySyncService } from '../../server/directory/graph/service';
+import { startFakeEntra, type FakeEntra, type FakeEntraOptions } from '../fakes/entra-id';
 import { startFakeGraph, type FakeGraph, type FakeGraphOptions } from '../fakes/graph';
+import type { TestTls } from '../fakes/tls';
 import { startTestHerald, type Api, type TestHerald } from './herald';
 import { expectStatus } from './rbac';
 
@@ -22,32 +24,45 @@ export const managedIphone = (id: string, userId: string | null, overrides = {})
 
 export interface SyncedHerald {
   herald: TestHerald;
+  /** The Entra ID tenant and app registration the connection signs in as. */
+  entra: FakeEntra;
+  /** That tenant's Graph. */
   fake: FakeGraph;
   service: DirectorySyncService;
   /** Every log entry Herald wrote, as JSON lines. */
   logs: string[];
-  /** PUT /v1/directory/connection with the fake's app registration (or `secret`). */
+  /** PUT /v1/directory/connection with the fake Entra's app registration (or `secret`). */
   connect(secret?: string): Promise<unknown>;
   /** POST /v1/directory/sync (as the first tenant's admin unless `as` says), then the sync once it finished. */
   sync(body?: { full?: boolean }, as?: Api): Promise<DirectorySync>;
   close(): Promise<void>;
 }
 
-/** Herald (real app, HTTP, libSQL file) whose directory sync talks to a fake Entra ID + Graph over HTTPS; `deps` adds others. */
+/**
+ * Herald (real app, HTTP, libSQL file) whose directory sync talks to a fake Entra ID and its Graph over HTTPS, both
+ * trusted the production way (NODE_EXTRA_CA_CERTS) and reached as production does: the Entra host serves the
+ * connection's tokens and the sign-ins alike. `entra` is an Entra ID already started (closed by the caller); `deps` adds others.
+ */
 export async function startSyncedHerald(
-  options: { fake?: FakeGraphOptions; sync?: DirectorySyncOptions; deps?: Partial<Deps> } = {},
+  options: {
+    entra?: FakeEntra;
+    app?: FakeEntraOptions['app'];
+    /** Both fakes' certificate (default: the one every test process trusts). */
+    tls?: TestTls;
+    fake?: FakeGraphOptions;
+    sync?: DirectorySyncOptions;
+    deps?: Partial<Deps>;
+  } = {},
 ): Promise<SyncedHerald> {
-  const fake = await startFakeGraph(options.fake);
+  const entra = options.entra ?? (await startFakeEntra({ app: options.app, tls: options.tls }));
+  const fake = await startFakeGraph(entra, { tls: options.tls, ...options.fake });
   const logs: string[] = [];
   const log: Logger = (entry) => logs.push(JSON.stringify(entry));
   const finished = new Map<string, Promise<DirectorySync>>();
   let service!: DirectorySyncService;
   const herald = await startTestHerald({
     deps: (base) => {
-      const inner = createDirectorySync(
-        { ...base, log },
-        { authorityHost: fake.origin, graphBaseUrl: fake.origin, ca: fake.ca, ...options.sync },
-      );
+      const inner = createDirectorySync({ ...base, log }, { authorityHost: entra.origin, graphBaseUrl: fake.origin, ...options.sync });
       // the syncs the API starts, so a test can await their end instead of polling
       service = {
         ...inner,
@@ -57,18 +72,19 @@ export async function startSyncedHerald(
           return started;
         },
       };
-      return { ...options.deps, log, directorySync: service };
+      return { entraAuthorityHost: entra.origin, ...options.deps, log, directorySync: service };
     },
   });
   const api = herald.admin.api;
   return {
     herald,
+    entra,
     fake,
     service,
     logs,
-    connect: async (secret = fake.clientSecret) =>
+    connect: async (secret = entra.app.clientSecret) =>
       expectStatus(
-        await api('PUT', '/v1/directory/connection', { entraTenantId: fake.entraTenantId, clientId: fake.clientId, clientSecret: secret }),
+        await api('PUT', '/v1/directory/connection', { entraTenantId: entra.tenantId, clientId: entra.clientId, clientSecret: secret }),
         200,
       ),
     async sync(body, as = api) {
@@ -78,6 +94,7 @@ export async function startSyncedHerald(
     async close() {
       await herald.close();
       await fake.close();
+      if (!options.entra) await entra.close();
     },
   };
 }

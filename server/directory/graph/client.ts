@@ -12,7 +12,6 @@ export interface SyncProgress {
 export interface GraphClientOptions {
   graphBaseUrl: string;
   token: () => Promise<string>;
-  ca?: string;
   /** All the waiting for 429/503 a sync may do before it fails (60 s). */
   throttleBudgetMs?: number;
   sleep?: (ms: number) => Promise<void>;
@@ -54,7 +53,6 @@ export function graphClient(options: GraphClientOptions) {
     for (let attempt = 0; ; attempt++) {
       const res = await httpsRequest(url, {
         headers: { authorization: `Bearer ${await token()}`, accept: 'application/json' },
-        ca: options.ca,
         text: true,
       });
       if (res.status === 200) return res.body as string;

@@ -1,5 +1,4 @@
 import { request } from 'node:https';
-import type { INetworkModule, NetworkRequestOptions, NetworkResponse } from '@azure/msal-node';
 
 export interface HttpsResponse {
   status: number;
@@ -10,7 +9,7 @@ export interface HttpsResponse {
 
 /**
  * One HTTPS request with a JSON (or text) answer; `text: true` leaves the body text for the caller to parse. TLS is
- * always verified: against Node's roots (and NODE_EXTRA_CA_CERTS), or only against `ca` when a test passes its own.
+ * always verified, against Node's roots and NODE_EXTRA_CA_CERTS.
  */
 export function httpsRequest(
   url: string,
@@ -18,52 +17,35 @@ export function httpsRequest(
     method?: 'GET' | 'POST';
     headers?: Record<string, string>;
     body?: string;
-    ca?: string;
     timeoutMs?: number;
     text?: boolean;
   } = {},
 ): Promise<HttpsResponse> {
   return new Promise((resolve, reject) => {
-    const req = request(
-      url,
-      { method: options.method ?? 'GET', headers: options.headers, ca: options.ca, timeout: options.timeoutMs ?? 60_000 },
-      (res) => {
-        // decoded chunk by chunk: joining a page of managed devices (~300 kB) into one Buffer first cost more CPU than decoding it
-        let text = '';
-        res.setEncoding('utf8');
-        res.on('data', (chunk: string) => {
-          text += chunk;
-        });
-        res.on('error', reject);
-        res.on('end', () => {
-          let body: unknown = text;
-          if (!options.text)
-            try {
-              body = text ? JSON.parse(text) : null;
-            } catch {
-              /* not JSON: keep the text */
-            }
-          const headers: Record<string, string> = {};
-          for (const [name, value] of Object.entries(res.headers))
-            if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;
-          resolve({ status: res.statusCode ?? 0, headers, body });
-        });
-      },
-    );
+    const req = request(url, { method: options.method ?? 'GET', headers: options.headers, timeout: options.timeoutMs ?? 60_000 }, (res) => {
+      // decoded chunk by chunk: joining a page of managed devices (~300 kB) into one Buffer first cost more CPU than decoding it
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => {
+        text += chunk;
+      });
+      res.on('error', reject);
+      res.on('end', () => {
+        let body: unknown = text;
+        if (!options.text)
+          try {
+            body = text ? JSON.parse(text) : null;
+          } catch {
+            /* not JSON: keep the text */
+          }
+        const headers: Record<string, string> = {};
+        for (const [name, value] of Object.entries(res.headers))
+          if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;
+        resolve({ status: res.statusCode ?? 0, headers, body });
+      });
+    });
     req.on('timeout', () => req.destroy(new Error(`No answer from ${new URL(url).origin} within ${options.timeoutMs ?? 60_000} ms`)));
     req.on('error', reject);
     req.end(options.body);
   });
-}
-
-/** MSAL's HTTP client over `httpsRequest`, so MSAL trusts the same `ca` as the Graph reads (a test double's). */
-export function msalNetworkClient(ca: string): INetworkModule {
-  const send = async <T>(method: 'GET' | 'POST', url: string, options?: NetworkRequestOptions): Promise<NetworkResponse<T>> => {
-    const res = await httpsRequest(url, { method, headers: options?.headers, body: options?.body, ca });
-    return { status: res.status, headers: res.headers, body: res.body as T };
-  };
-  return {
-    sendGetRequestAsync: (url, options) => send('GET', url, options),
-    sendPostRequestAsync: (url, options) => send('POST', url, options),
-  };
 }

@@ -22,8 +22,6 @@ export interface DirectorySyncOptions {
   graphBaseUrl?: string;
   /** HERALD_SECRET_KEY; unset: a key file beside the database file */
   secretKey?: Buffer;
-  /** Tests only: a local double's CA, trusted instead of Node's roots. */
-  ca?: string;
   /** How long a sync may wait for throttling in all (60 s). */
   throttleBudgetMs?: number;
   /** How long a running sync's claim lasts without renewal (60 s); a crashed process's sync is failed after it. */
@@ -46,7 +44,7 @@ export function createDirectorySync(deps: { database: Database; now: () => numbe
   const graphBaseUrl = options.graphBaseUrl ?? 'https://graph.microsoft.com';
   const leaseMs = options.leaseMs ?? 60_000;
   const key = secretKeySource(database, options.secretKey);
-  const tokens = tokenSource({ authorityHost: options.authorityHost ?? 'https://login.microsoftonline.com', graphBaseUrl, ca: options.ca });
+  const tokens = tokenSource({ authorityHost: options.authorityHost ?? 'https://login.microsoftonline.com', graphBaseUrl });
   /** Syncs this process runs, so closing can wait for them. */
   const inFlight = new Set<Promise<DirectorySync>>();
 
@@ -69,7 +67,6 @@ export function createDirectorySync(deps: { database: Database; now: () => numbe
       const client = graphClient({
         graphBaseUrl,
         token: () => tokens.token(credential),
-        ca: options.ca,
         throttleBudgetMs: options.throttleBudgetMs,
         sleep: options.sleep,
         onProgress,

@@ -1,15 +1,12 @@
 import type { ConfidentialClientApplication, Configuration } from '@azure/msal-node';
 import { AppError } from '../../core/errors';
 import { readCertificatePem } from './credential';
-import { msalNetworkClient } from './https';
 
 export interface TokenSettings {
   /** e.g. https://login.microsoftonline.com, or a national cloud's */
   authorityHost: string;
   /** e.g. https://graph.microsoft.com: the token's scope is `<graphBaseUrl>/.default` */
   graphBaseUrl: string;
-  /** Tests only: the CA of a local double, trusted by MSAL's HTTP client instead of Node's roots. */
-  ca?: string;
 }
 
 export interface ConnectionCredential {
@@ -52,7 +49,6 @@ export function tokenSource(settings: TokenSettings) {
           ? { clientSecret: credential.secret }
           : { clientCertificate: readCertificatePem(credential.secret) }),
       },
-      system: settings.ca ? { networkClient: msalNetworkClient(settings.ca) } : {},
     };
     const app = new ConfidentialClientApplication(config);
     apps.set(credential.tenantId, { version: credential.version, app });

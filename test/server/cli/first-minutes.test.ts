@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiClient, type Api } from '../../helpers/herald';
+import { startFakeEntra, type FakeEntra } from '../../fakes/entra-id';
 import { startFakeGraph, type FakeGraph } from '../../fakes/graph';
 import { runCommand, runHerald, spawnHerald, type HeraldProcess } from '../../helpers/process';
 
@@ -21,6 +22,7 @@ function readmeShellBlocks(): string[] {
 let herald: HeraldProcess;
 let api: Api;
 /** The README's Entra ID example syncs from this stand-in for Entra ID and Graph. */
+let entra: FakeEntra;
 let graph: FakeGraph;
 
 /** Waits until no delivery of the notification is queued, and answers the notification. */
@@ -35,10 +37,11 @@ async function settled(id: string) {
 }
 
 beforeAll(async () => {
-  graph = await startFakeGraph();
+  entra = await startFakeEntra();
+  graph = await startFakeGraph(entra);
   graph.addUser({ id: 'entra-user-1', userPrincipalName: 'maya@contoso.example', displayName: 'Maya' });
   herald = await spawnHerald({
-    HERALD_ENTRA_AUTHORITY_HOST: graph.origin,
+    HERALD_ENTRA_AUTHORITY_HOST: entra.origin,
     HERALD_GRAPH_BASE_URL: graph.origin,
     NODE_EXTRA_CA_CERTS: graph.caFile,
   });
@@ -48,6 +51,7 @@ afterAll(async () => {
   await herald?.stop();
   herald?.removeDatabase();
   await graph?.close();
+  await entra?.close();
   rmSync(work, { recursive: true, force: true });
 });
 
@@ -69,9 +73,9 @@ describe('the first five minutes', { timeout: 120_000 }, () => {
         b
           .replaceAll('http://127.0.0.1:8787', herald.url)
           // what an admin copies from their app registration
-          .replaceAll('<directory (tenant) id>', graph.entraTenantId)
-          .replaceAll('<application (client) id>', graph.clientId)
-          .replaceAll('<secret>', graph.clientSecret),
+          .replaceAll('<directory (tenant) id>', entra.tenantId)
+          .replaceAll('<application (client) id>', entra.clientId)
+          .replaceAll('<secret>', entra.app.clientSecret),
       ),
       'echo "notification=$ID"',
     ].join('\n');

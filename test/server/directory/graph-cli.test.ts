@@ -6,14 +6,14 @@ import { expectStatus } from '../../helpers/rbac';
 let s: SyncedHerald;
 
 /**
- * `herald sync` as its own process on the test server's database: it trusts the fake's CA only through
+ * `herald sync` as its own process on the test server's database: it trusts the fakes' CA only through
  * NODE_EXTRA_CA_CERTS, as production would, and reads the key file the server generated.
  */
 function sync(...args: string[]) {
   return runHerald(['sync', '--tenant', s.herald.admin.tenantId, ...args], {
     HERALD_DB_URL: `file:${s.herald.dbFile}`,
     HERALD_LOG: 'silent',
-    HERALD_ENTRA_AUTHORITY_HOST: s.fake.origin,
+    HERALD_ENTRA_AUTHORITY_HOST: s.entra.origin,
     HERALD_GRAPH_BASE_URL: s.fake.origin,
     NODE_EXTRA_CA_CERTS: s.fake.caFile,
   });

@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../server/config';
 import { keyFileFor } from '../../../server/directory/graph/crypto';
 import { createDirectorySync } from '../../../server/directory/graph/service';
+import { testTls } from '../../fakes/tls';
 import { startSyncedHerald, type SyncedHerald } from '../../helpers/graph';
 
 describe('HERALD_SECRET_KEY and the Entra/Graph origins', () => {
@@ -28,20 +29,15 @@ describe('a configured key', () => {
   let s: SyncedHerald;
   afterEach(() => s.close());
 
-  it('verifies TLS: without the double’s CA, no token is fetched and the sync fails, naming the cause', async () => {
-    s = await startSyncedHerald();
+  it('verifies TLS: an Entra ID whose certificate no trusted CA signed gets no token request, and the sync fails naming the cause', async () => {
+    // the fakes' own CA, which this process does not trust (the others' is trusted through NODE_EXTRA_CA_CERTS)
+    s = await startSyncedHerald({ tls: testTls() });
     await s.connect();
-    const untrusting = createDirectorySync(
-      { database: s.herald.database, now: Date.now, log: () => {} },
-      { authorityHost: s.fake.origin, graphBaseUrl: s.fake.origin },
-    );
-    const started = await untrusting.start(s.herald.admin.tenantId, null);
-    const done = await started.done;
+    const done = await s.sync();
     expect(done).toMatchObject({ status: 'failed', error: { code: 'tokenUnavailable' } });
-    expect(done.error!.message).toContain(
-      `${s.fake.origin}/${s.fake.entraTenantId}/v2.0/.well-known/openid-configuration could not be read`,
-    );
-    expect(s.fake.state.tokenRequests).toBe(0);
+    expect(done.error!.message).toContain(`${s.entra.origin}/${s.entra.tenantId}/v2.0/.well-known/openid-configuration could not be read`);
+    expect(s.entra.app.tokenRequests).toBe(0);
+    expect(s.fake.state.requests).toEqual([]);
   });
 
   it('encrypts the secret instead of a generated key file, and a different key cannot read it', async () => {
@@ -53,7 +49,7 @@ describe('a configured key', () => {
 
     const wrongKey = createDirectorySync(
       { database: s.herald.database, now: Date.now, log: () => {} },
-      { authorityHost: s.fake.origin, graphBaseUrl: s.fake.origin, ca: s.fake.ca, secretKey: randomBytes(32) },
+      { authorityHost: s.entra.origin, graphBaseUrl: s.fake.origin, secretKey: randomBytes(32) },
     );
     const started = await wrongKey.start(s.herald.admin.tenantId, null);
     expect(await started.done).toMatchObject({ status: 'failed', error: { code: 'secretUnreadable' } });

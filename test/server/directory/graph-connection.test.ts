@@ -21,8 +21,8 @@ describe('the directory connection', () => {
     const got = expectStatus(await s.herald.admin.api('GET', '/v1/directory/connection'), 200);
     expect(got).toEqual(put);
     expect(got).toEqual({
-      entraTenantId: s.fake.entraTenantId,
-      clientId: s.fake.clientId,
+      entraTenantId: s.entra.tenantId,
+      clientId: s.entra.clientId,
       allowedClientIds: null,
       credential: { type: 'secret', setAt: expect.any(String), thumbprintSha256: null },
       updatedAt: expect.any(String),
@@ -31,7 +31,7 @@ describe('the directory connection', () => {
 
   it('keeps the allowed client applications it is given (lower case) and shows them; refuses ids that are not GUIDs', async () => {
     const upper = 'AAAAAAAA-1111-4111-8111-AAAAAAAAAAAA';
-    const body = { entraTenantId: s.fake.entraTenantId, clientId: s.fake.clientId, clientSecret: 'x', allowedClientIds: [upper] };
+    const body = { entraTenantId: s.entra.tenantId, clientId: s.entra.clientId, clientSecret: 'x', allowedClientIds: [upper] };
     expectStatus(await s.herald.admin.api('PUT', '/v1/directory/connection', body), 200);
     const got = expectStatus(await s.herald.admin.api('GET', '/v1/directory/connection'), 200);
     expect(got.allowedClientIds).toEqual([upper.toLowerCase()]);
@@ -43,10 +43,10 @@ describe('the directory connection', () => {
     // a PUT that only rotates the secret keeps the list; only `null` lifts it
     const { allowedClientIds: _, ...withoutList } = body;
     // (the app's id written in capitals is the same app)
-    const rotated = { ...withoutList, clientId: s.fake.clientId.toUpperCase(), clientSecret: 'rotated' };
+    const rotated = { ...withoutList, clientId: s.entra.clientId.toUpperCase(), clientSecret: 'rotated' };
     const kept = expectStatus(await s.herald.admin.api('PUT', '/v1/directory/connection', rotated), 200);
     expect(kept.allowedClientIds).toEqual([upper.toLowerCase()]);
-    expect(kept.clientId).toBe(s.fake.clientId.toLowerCase());
+    expect(kept.clientId).toBe(s.entra.clientId.toLowerCase());
     expect(
       expectStatus(await s.herald.admin.api('PUT', '/v1/directory/connection', { ...rotated, allowedClientIds: null }), 200)
         .allowedClientIds,
@@ -55,14 +55,14 @@ describe('the directory connection', () => {
 
   it('starts another app registration without the list it does not name', async () => {
     const id = 'bbbbbbbb-2222-4222-8222-bbbbbbbbbbbb';
-    const body = { entraTenantId: s.fake.entraTenantId, clientId: s.fake.clientId, clientSecret: 'x', allowedClientIds: [id] };
+    const body = { entraTenantId: s.entra.tenantId, clientId: s.entra.clientId, clientSecret: 'x', allowedClientIds: [id] };
     expectStatus(await s.herald.admin.api('PUT', '/v1/directory/connection', body), 200);
-    const otherApp = { entraTenantId: s.fake.entraTenantId, clientId: 'cccccccc-3333-4333-8333-cccccccccccc', clientSecret: 'y' };
+    const otherApp = { entraTenantId: s.entra.tenantId, clientId: 'cccccccc-3333-4333-8333-cccccccccccc', clientSecret: 'y' };
     expect(expectStatus(await s.herald.admin.api('PUT', '/v1/directory/connection', otherApp), 200).allowedClientIds).toBeNull();
   });
 
   it('refuses a body with both or neither credential, naming the field', async () => {
-    const base = { entraTenantId: s.fake.entraTenantId, clientId: s.fake.clientId };
+    const base = { entraTenantId: s.entra.tenantId, clientId: s.entra.clientId };
     const neither = await s.herald.admin.api('PUT', '/v1/directory/connection', base);
     expect(neither.status).toBe(400);
     expect(neither.body.error.message).toContain('exactly one credential');
@@ -78,7 +78,7 @@ describe('the directory connection', () => {
     await s.connect();
     const reader = await accountWith(s.herald, [{ roleId: 'readOnlyOperator' }]);
     expect((await reader.api('GET', '/v1/directory/connection')).status).toBe(200);
-    const body = { entraTenantId: s.fake.entraTenantId, clientId: s.fake.clientId, clientSecret: 'other' };
+    const body = { entraTenantId: s.entra.tenantId, clientId: s.entra.clientId, clientSecret: 'other' };
     expect((await reader.api('PUT', '/v1/directory/connection', body)).status).toBe(403);
     expect((await reader.api('POST', '/v1/directory/sync')).status).toBe(403);
     expectStatus(await s.herald.admin.api('POST', '/v1/directory/import', { groups: [{ id: 'g1', displayName: 'Leeds' }] }), 200);
@@ -105,8 +105,8 @@ describe('the directory connection', () => {
   it('a wrong secret is found at the first sync: the sync fails with authenticationFailed; a corrected secret syncs at once', async () => {
     expectStatus(
       await s.herald.admin.api('PUT', '/v1/directory/connection', {
-        entraTenantId: s.fake.entraTenantId,
-        clientId: s.fake.clientId,
+        entraTenantId: s.entra.tenantId,
+        clientId: s.entra.clientId,
         clientSecret: 'wrong-secret-value',
       }),
       200,
@@ -122,23 +122,23 @@ describe('the directory connection', () => {
   it('changing the secret drops the token cached for the old one', async () => {
     await s.connect();
     await s.sync();
-    const before = s.fake.state.tokenRequests;
+    const before = s.entra.app.tokenRequests;
     await s.sync();
     // MSAL's cache: no new token for the same connection
-    expect(s.fake.state.tokenRequests).toBe(before);
-    s.fake.rotateSecret('rotated-secret~2');
+    expect(s.entra.app.tokenRequests).toBe(before);
+    s.entra.app.rotateSecret('rotated-secret~2');
     await s.connect('rotated-secret~2');
     expect((await s.sync()).status).toBe('succeeded');
-    expect(s.fake.state.tokenRequests).toBe(before + 1);
+    expect(s.entra.app.tokenRequests).toBe(before + 1);
   });
 
   it('keeps the secret out of every response, log line, audit entry and the raw database file', async () => {
     const secret = `Sup3r-S3cret-Value-that-must-not-leak~${'x'.repeat(12)}`;
-    s.fake.rotateSecret(secret);
+    s.entra.app.rotateSecret(secret);
     const responses = [
       await s.herald.admin.api('PUT', '/v1/directory/connection', {
-        entraTenantId: s.fake.entraTenantId,
-        clientId: s.fake.clientId,
+        entraTenantId: s.entra.tenantId,
+        clientId: s.entra.clientId,
         clientSecret: secret,
       }),
       await s.herald.admin.api('GET', '/v1/directory/connection'),
@@ -146,8 +146,8 @@ describe('the directory connection', () => {
     const sync = await s.sync();
     expect(sync.status).toBe('succeeded');
     await s.herald.admin.api('PUT', '/v1/directory/connection', {
-      entraTenantId: s.fake.entraTenantId,
-      clientId: s.fake.clientId,
+      entraTenantId: s.entra.tenantId,
+      clientId: s.entra.clientId,
       clientSecret: 'not-it',
     });
     // and a failing one, whose error could have quoted it
@@ -193,15 +193,15 @@ describe('a certificate credential', () => {
   const certificatePem = pem();
 
   beforeEach(async () => {
-    s = await startSyncedHerald({ fake: { certificatePem } });
+    s = await startSyncedHerald({ app: { certificatePem } });
   });
 
   it('signs the token request with the key: the sync succeeds, and GET shows the thumbprint, never the key', async () => {
     s.fake.addUser({ id: 'u1', userPrincipalName: 'u1@contoso.example', displayName: 'U1' });
     const put = expectStatus(
       await s.herald.admin.api('PUT', '/v1/directory/connection', {
-        entraTenantId: s.fake.entraTenantId,
-        clientId: s.fake.clientId,
+        entraTenantId: s.entra.tenantId,
+        clientId: s.entra.clientId,
         clientCertificate: { pem: certificatePem },
       }),
       200,
@@ -220,16 +220,16 @@ describe('a certificate credential', () => {
   it('refuses a PEM without a private key, or whose key belongs to another certificate', async () => {
     const certOnly = certificatePem.slice(certificatePem.indexOf('-----BEGIN CERTIFICATE-----'));
     const res = await s.herald.admin.api('PUT', '/v1/directory/connection', {
-      entraTenantId: s.fake.entraTenantId,
-      clientId: s.fake.clientId,
+      entraTenantId: s.entra.tenantId,
+      clientId: s.entra.clientId,
       clientCertificate: { pem: certOnly },
     });
     expect(res.status).toBe(400);
     expect(res.body.error.message).toContain('private key');
     const otherKey = pem().split('-----BEGIN CERTIFICATE-----')[0]!;
     const mismatched = await s.herald.admin.api('PUT', '/v1/directory/connection', {
-      entraTenantId: s.fake.entraTenantId,
-      clientId: s.fake.clientId,
+      entraTenantId: s.entra.tenantId,
+      clientId: s.entra.clientId,
       clientCertificate: { pem: otherKey + certOnly },
     });
     expect(mismatched.status).toBe(400);

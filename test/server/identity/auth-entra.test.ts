@@ -16,18 +16,19 @@ const signInFor = (tenant: string) => s.herald.api()('GET', `/v1/auth/entra?tena
 
 describe('GET /v1/auth/entra', () => {
   it('answers, without a token, the authority, app registration and scopes of an Entra tenant by its id once a sync proved it', async () => {
-    expect((await signInFor(s.fake.entraTenantId)).status).toBe(404);
+    expect((await signInFor(s.entra.tenantId)).status).toBe(404);
     await s.connect();
     // the id a connection was given proves nothing until a sync with working credentials read it
-    expect((await signInFor(s.fake.entraTenantId)).status).toBe(404);
+    expect((await signInFor(s.entra.tenantId)).status).toBe(404);
     await s.sync();
     const expected = {
-      authority: `https://login.microsoftonline.com/${s.fake.entraTenantId}`,
-      clientId: s.fake.clientId,
-      scopes: [`api://${s.fake.clientId}/Notifications.Send`, 'offline_access'],
+      // the one Entra host Herald is configured with, which the sync reached too
+      authority: `${s.entra.origin}/${s.entra.tenantId}`,
+      clientId: s.entra.clientId,
+      scopes: [`api://${s.entra.clientId}/Notifications.Send`, 'offline_access'],
     };
-    expect(expectStatus(await signInFor(s.fake.entraTenantId), 200)).toEqual(expected);
-    expect(expectStatus(await signInFor(s.fake.entraTenantId.toUpperCase()), 200)).toEqual(expected);
+    expect(expectStatus(await signInFor(s.entra.tenantId), 200)).toEqual(expected);
+    expect(expectStatus(await signInFor(s.entra.tenantId.toUpperCase()), 200)).toEqual(expected);
   });
 
   it('answers for the verified domains the last sync read from /v1.0/organization, and 404 for others', async () => {
@@ -36,7 +37,7 @@ describe('GET /v1/auth/entra', () => {
     expect((await signInFor('contoso.example')).status).toBe(404);
     await s.sync();
     const answer = expectStatus(await signInFor('contoso.example'), 200);
-    expect(answer.authority).toBe(`https://login.microsoftonline.com/${s.fake.entraTenantId}`);
+    expect(answer.authority).toBe(`${s.entra.origin}/${s.entra.tenantId}`);
     expect(expectStatus(await signInFor('CONTOSO.onmicrosoft.example'), 200)).toEqual(answer);
     expect((await signInFor('fabrikam.example')).status).toBe(404);
     // a domain the tenant no longer verifies is forgotten at the next sync
@@ -57,8 +58,8 @@ describe('one Herald tenant per Entra tenant', () => {
     await s.connect();
     await s.sync();
     const other = await s.herald.newTenant('Fabrikam');
-    for (const entraTenantId of [s.fake.entraTenantId.toUpperCase(), 'contoso.onmicrosoft.example']) {
-      const res = await other.api('PUT', '/v1/directory/connection', { entraTenantId, clientId: s.fake.clientId, clientSecret: 'x' });
+    for (const entraTenantId of [s.entra.tenantId.toUpperCase(), 'contoso.onmicrosoft.example']) {
+      const res = await other.api('PUT', '/v1/directory/connection', { entraTenantId, clientId: s.entra.clientId, clientSecret: 'x' });
       expect(res.status).toBe(409);
       expect(res.body.error.code).toBe('entraTenantTaken');
     }
@@ -66,9 +67,9 @@ describe('one Herald tenant per Entra tenant', () => {
     // the tenant that holds it may change its own connection
     expectStatus(
       await s.herald.admin.api('PUT', '/v1/directory/connection', {
-        entraTenantId: s.fake.entraTenantId,
-        clientId: s.fake.clientId,
-        clientSecret: s.fake.clientSecret,
+        entraTenantId: s.entra.tenantId,
+        clientId: s.entra.clientId,
+        clientSecret: s.entra.app.clientSecret,
       }),
       200,
     );
@@ -78,10 +79,7 @@ describe('one Herald tenant per Entra tenant', () => {
 describe('an Entra tenant id claimed by a connection that never proved it', () => {
   it("neither blocks the organisation that owns it nor receives its users' sign-ins", async () => {
     const entra = await startFakeEntra();
-    const t = await startSyncedHerald({
-      fake: { entraTenantId: entra.tenantId, clientId: entra.clientId },
-      deps: { entraAuthorityHost: entra.origin },
-    });
+    const t = await startSyncedHerald({ entra });
     try {
       const squatter = await t.herald.newTenant('Squatter');
       const claim = { entraTenantId: entra.tenantId.toUpperCase(), clientId: entra.clientId, clientSecret: 'a-guess' };
@@ -109,7 +107,7 @@ describe('an Entra tenant id claimed by a connection that never proved it', () =
         await t.herald.admin.api('PUT', '/v1/directory/connection', {
           entraTenantId: entra.tenantId.toUpperCase(),
           clientId: entra.clientId,
-          clientSecret: t.fake.clientSecret,
+          clientSecret: t.entra.app.clientSecret,
         }),
         200,
       );

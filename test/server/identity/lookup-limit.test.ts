@@ -18,7 +18,7 @@ describe('GET /v1/auth/entra per client address', () => {
     clock.freeze();
     try {
       // lookups that find their tenant are never counted: a proxy's or a NAT's clients signing in use up nothing
-      for (let i = 0; i < 2 * LOOKUPS_PER_WINDOW; i++) expect((await lookup(s.fake.entraTenantId)).status).toBe(200);
+      for (let i = 0; i < 2 * LOOKUPS_PER_WINDOW; i++) expect((await lookup(s.entra.tenantId)).status).toBe(200);
       for (let i = 0; i < LOOKUPS_PER_WINDOW - 1; i++) expect((await lookup(`tenant-${i}.example`)).status).toBe(404);
       // invalid lookups count too
       expect((await lookup('not/valid')).status).toBe(400);
@@ -27,12 +27,12 @@ describe('GET /v1/auth/entra per client address', () => {
       expect(refused.body.error.code).toBe('tooManyRequests');
       expect(refused.headers.get('retry-after')).toBe(String(LOOKUP_WINDOW_MS / 1000));
       // once over, the address is refused every lookup until its minute is over
-      expect((await lookup(s.fake.entraTenantId)).status).toBe(429);
+      expect((await lookup(s.entra.tenantId)).status).toBe(429);
       clock.advance(LOOKUP_WINDOW_MS - 1500);
       expect((await lookup('nobody.example')).headers.get('retry-after')).toBe('2');
       clock.advance(1500);
       expect((await lookup('nobody.example')).status).toBe(404);
-      expect((await lookup(s.fake.entraTenantId)).status).toBe(200);
+      expect((await lookup(s.entra.tenantId)).status).toBe(200);
     } finally {
       clock.thaw();
     }

@@ -25,7 +25,7 @@ async function meWith(token: string) {
 
 describe('allowed client applications', () => {
   it('with allowedClientIds set, a token obtained by another client application is 401 naming azp; a listed one signs in', async () => {
-    const connection = { entraTenantId: s.entra.tenantId, clientId: s.entra.clientId, clientSecret: s.synced.fake.clientSecret };
+    const connection = { entraTenantId: s.entra.tenantId, clientId: s.entra.clientId, clientSecret: s.entra.app.clientSecret };
     const put = (allowedClientIds: string[] | null) =>
       s.herald.admin.api('PUT', '/v1/directory/connection', { ...connection, allowedClientIds });
     try {
