@@ -9,7 +9,8 @@ import { entraSignInTarget } from './bindings';
 import { addressKey, lookupLimiter } from './lookup-limit';
 
 /** HERALD_ENTRA_AUTHORITY_HOST, Microsoft's unless configured. */
-export const entraAuthorityHost = (deps: Deps) => (deps.entraAuthorityHost ?? 'https://login.microsoftonline.com').replace(/\/+$/, '');
+export const entraAuthorityHost = (deps: Pick<Deps, 'entraAuthorityHost'>) =>
+  (deps.entraAuthorityHost ?? 'https://login.microsoftonline.com').replace(/\/+$/, '');
 
 /** The client's address as the socket has it; none when the app is not served by Node (a test's app.request()). */
 function remoteAddress(c: Parameters<typeof getConnInfo>[0]): string | undefined {

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { entraAuthorityHost } from '../../../server/identity/routes';
 import { startFakeEntra } from '../../fakes/entra-id';
 import { startSyncedHerald, type SyncedHerald } from '../../helpers/graph';
 import { apiClient } from '../../helpers/herald';
@@ -50,6 +51,13 @@ describe('GET /v1/auth/entra', () => {
   it('is 400 without a tenant or with one that is no id or domain', async () => {
     expect((await s.herald.api()('GET', '/v1/auth/entra')).status).toBe(400);
     expect((await signInFor('contoso/../x')).status).toBe(400);
+  });
+});
+
+describe('the Entra host', () => {
+  it('is Microsoft’s public cloud unless configured, and a configured one loses its trailing slashes', () => {
+    expect(entraAuthorityHost({})).toBe('https://login.microsoftonline.com');
+    expect(entraAuthorityHost({ entraAuthorityHost: 'https://login.microsoftonline.us//' })).toBe('https://login.microsoftonline.us');
   });
 });
 
