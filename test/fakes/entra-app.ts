@@ -17,11 +17,11 @@ type Answer = { status: number; body: Record<string, unknown> };
 /**
  * Entra ID's client-credentials grant for one app registration of the fake tenant: a client authenticated by its
  * secret or by a certificate's client assertion gets an app-only access token for a resource it names as
- * `<resource>/.default`, signed like every token of the fake. A resource (a fake Graph) registers itself and asks
+ * `<resource>/.default`, signed like every token of the fake (its issuer, tenant and lifetimes). A resource (a fake Graph) registers itself and asks
  * which resource a token was issued for. Errors are Entra's, with their AADSTS codes.
  */
-export function entraApp(options: EntraAppOptions & { tenantId: string; clientId: string; issuer: () => string; sign: Signer }) {
-  const { tenantId, clientId } = options;
+export function entraApp(options: EntraAppOptions & { clientId: string; sign: Signer }) {
+  const { clientId } = options;
   let clientSecret = options.clientSecret ?? 'correct-horse-battery-staple~1';
   const resources = new Set<string>();
   /** Each token issued, with the resource it is for. */
@@ -55,25 +55,18 @@ export function entraApp(options: EntraAppOptions & { tenantId: string; clientId
     const resource = scope.endsWith('/.default') ? scope.slice(0, -'/.default'.length) : '';
     if (!resources.has(resource))
       return { status: 400, body: { error: 'invalid_scope', error_description: `AADSTS70011: unexpected scope ${scope}` } };
-    const now = Math.floor(Date.now() / 1000);
     const accessToken = await options.sign({
       aud: resource,
-      iss: options.issuer(),
-      tid: tenantId,
       appid: clientId,
-      azp: clientId,
       idtyp: 'app',
       roles: GRANTED_ROLES,
-      iat: now,
-      nbf: now,
-      exp: now + 3599,
       // an app-only token has no user and no delegated scopes
       scp: undefined,
       preferred_username: undefined,
       name: undefined,
     });
     issued.set(accessToken, resource);
-    return { status: 200, body: { token_type: 'Bearer', expires_in: 3599, ext_expires_in: 3599, access_token: accessToken } };
+    return { status: 200, body: { token_type: 'Bearer', expires_in: 3600, ext_expires_in: 3600, access_token: accessToken } };
   }
 
   return {

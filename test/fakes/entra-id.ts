@@ -69,7 +69,7 @@ export async function startFakeEntra(options: FakeEntraOptions = {}): Promise<Fa
   const current = () => keys.filter((k) => k.published).at(-1)!;
   let origin = '';
   const sign = (claims: Record<string, unknown>) => fake.sign(claims);
-  const app = entraApp({ ...options.app, tenantId, clientId, issuer: () => fake.issuer, sign });
+  const app = entraApp({ ...options.app, clientId, sign });
   const oauth = entraSignIn({ tenantId, clientId, issuer: () => fake.issuer, sign, clientCredentials: app.token });
 
   const fake: FakeEntra = {
