@@ -1,4 +1,4 @@
-import { fork, type ChildProcess } from 'node:child_process';
+import { fork, type ChildProcess, type Serializable } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 /**
@@ -14,3 +14,30 @@ export async function forkReady<T>(entry: URL, name: string, args: string[] = []
   });
   return { child, ready };
 }
+
+/**
+ * Asks a child started by forkReady: sends `request` and resolves with the child's next message, its answer (one
+ * request at a time); rejects, naming the child as `name`, if it exits first.
+ */
+export const asker =
+  <T>(child: ChildProcess, name: string) =>
+  (request: Serializable): Promise<T> =>
+    new Promise((resolve, reject) => {
+      const onExit = (code: number | null) => {
+        child.off('message', onAnswer);
+        reject(new Error(`${name} exited with ${code}`));
+      };
+      const onAnswer = (answer: unknown) => {
+        child.off('exit', onExit);
+        resolve(answer as T);
+      };
+      child.once('message', onAnswer).once('exit', onExit);
+      child.send(request);
+    });
+
+/** Ends a child started by forkReady (it exits once disconnected) and resolves when it has. */
+export const stopChild = (child: ChildProcess) =>
+  new Promise<void>((resolve) => {
+    child.once('exit', () => resolve());
+    child.disconnect();
+  });

@@ -13,7 +13,6 @@ import { percentile } from './stats';
 
 /** `perSecond` device sends for `seconds` to the server at `url`, the i-th to `deviceId(i * stride + offset)`. */
 export interface LoadRequest {
-  id: number;
   url: string;
   token: string;
   perSecond: number;
@@ -23,7 +22,6 @@ export interface LoadRequest {
 }
 
 export interface LoadRun {
-  id: number;
   total: number;
   /** Each unexpected answer (status and error code, or the client's error) and how many times, or `0`. */
   failures: string;
@@ -45,7 +43,7 @@ const posterFor = (url: string, token: string) => {
   return poster;
 };
 
-async function deviceSendLatency({ id, url, token, perSecond, seconds, stride, offset }: LoadRequest): Promise<LoadRun> {
+async function deviceSendLatency({ url, token, perSecond, seconds, stride, offset }: LoadRequest): Promise<LoadRun> {
   const { post } = posterFor(url, token);
   const total = perSecond * seconds;
   const latencies: number[] = [];
@@ -74,7 +72,6 @@ async function deviceSendLatency({ id, url, token, perSecond, seconds, stride, o
   const cpu = process.cpuUsage(cpuBefore);
   latencies.sort((a, b) => a - b);
   return {
-    id,
     total,
     failures: [...unexpected].map(([what, n]) => `${n} x ${what}`).join(', ') || '0',
     p50: percentile(latencies, 50),

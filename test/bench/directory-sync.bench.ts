@@ -15,18 +15,15 @@ import { DEVICES, GROUPS, USERS, USERS_PER_GROUP, type FakeGraphProcess, type Re
 import { jsonPoster } from './http-load';
 import { atRate } from './pace';
 import type { Bench } from './run';
-import { forkReady } from './child';
+import { asker, forkReady } from './child';
 import { fmt, percentile } from './stats';
 import { judge } from './targets';
 
 /** The fake Graph in its own process: how to reach it, and a way to ask it for the 100 changes or its CPU. */
 async function startFakeGraphProcess() {
-  const { child, ready: fake } = await forkReady<FakeGraphProcess>(new URL('./fake-graph-process.ts', import.meta.url), 'the fake Graph');
-  const ask = (request: Request) =>
-    new Promise<Usage>((resolve) => {
-      child.once('message', (m) => resolve(m as Usage));
-      child.send(request);
-    });
+  const name = 'the fake Graph';
+  const { child, ready: fake } = await forkReady<FakeGraphProcess>(new URL('./fake-graph-process.ts', import.meta.url), name);
+  const ask: (request: Request) => Promise<Usage> = asker<Usage>(child, name);
   return { ...fake, ask, close: () => child.disconnect() };
 }
 

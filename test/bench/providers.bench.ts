@@ -22,7 +22,7 @@ import { apnsToken, pushMessage } from '../helpers/push';
 import { apnsPayload } from '../../shared/push-payload';
 import type { FakeServices } from './fake-services';
 import type { Bench } from './run';
-import { forkReady } from './child';
+import { asker, forkReady } from './child';
 import { fmt, median } from './stats';
 
 const RUNS = 5;
@@ -256,17 +256,10 @@ export interface Fakes {
 
 /** The fake APNs and FCM in a child process; `stop` ends it. */
 export async function startFakes(): Promise<Fakes> {
-  const { child, ready: fakes } = await forkReady<FakeServices>(new URL('./fake-services.ts', import.meta.url), 'fake services');
-  const cpu = () =>
-    new Promise<number>((resolve, reject) => {
-      const gone = () => reject(new Error('fake services exited'));
-      child.once('exit', gone);
-      child.once('message', (m) => {
-        child.off('exit', gone);
-        resolve((m as { cpuUs: number }).cpuUs);
-      });
-      child.send('cpu');
-    });
+  const name = 'fake services';
+  const { child, ready: fakes } = await forkReady<FakeServices>(new URL('./fake-services.ts', import.meta.url), name);
+  const ask = asker<{ cpuUs: number }>(child, name);
+  const cpu = async () => (await ask('cpu')).cpuUs;
   return { fakes, cpu, stop: () => child.disconnect() };
 }
 

@@ -21,34 +21,17 @@ import { spawnCompiledHerald } from './compiled-herald';
 import { diskSyncLatency } from './disk-sync';
 import type { LoadRequest, LoadRun } from './device-send-load';
 import type { Bench } from './run';
-import { forkReady } from './child';
+import { asker, forkReady, stopChild } from './child';
 import { databaseWorkAlone } from './database-work';
 import { median } from './stats';
 import { judge } from './targets';
 
 /** The load generator in its own process (device-send-load.ts): `run` sends a run of device sends and answers its figures. */
 async function startLoadGenerator() {
-  const { child } = await forkReady<{ ready: true }>(new URL('./device-send-load.ts', import.meta.url), 'the load generator');
-  let next = 0;
-  return {
-    run: (request: Omit<LoadRequest, 'id'>) =>
-      new Promise<LoadRun>((resolve, reject) => {
-        const id = next++;
-        const onExit = (code: number | null) => reject(new Error(`the load generator exited with ${code}`));
-        const onRun = (run: LoadRun) => {
-          if (run.id !== id) return;
-          child.off('message', onRun).off('exit', onExit);
-          resolve(run);
-        };
-        child.on('message', onRun).once('exit', onExit);
-        child.send({ ...request, id });
-      }),
-    stop: () =>
-      new Promise<void>((resolve) => {
-        child.once('exit', () => resolve());
-        child.disconnect();
-      }),
-  };
+  const name = 'the load generator';
+  const { child } = await forkReady<{ ready: true }>(new URL('./device-send-load.ts', import.meta.url), name);
+  const ask = asker<LoadRun>(child, name);
+  return { run: (request: LoadRequest) => ask(request), stop: () => stopChild(child) };
 }
 
 type LoadGenerator = Awaited<ReturnType<typeof startLoadGenerator>>;
@@ -247,14 +230,7 @@ async function startRawDurable(dir: string) {
     join(dir, 'raw-durable.wal'),
     String(RAW_COMMIT_BYTES),
   ]);
-  return {
-    url: ready.url,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        child.once('exit', () => resolve());
-        child.disconnect();
-      }),
-  };
+  return { url: ready.url, stop: () => stopChild(child) };
 }
 
 const gcOf = ({ gc }: LoadRun) =>
